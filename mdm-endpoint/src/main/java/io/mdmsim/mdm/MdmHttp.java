@@ -77,10 +77,7 @@ final class MdmHttp {
         String op = operation(request);
         return switch (op) {
             case "GetCACaps" -> HttpResponse.ok(scep.capabilities().getBytes(StandardCharsets.US_ASCII), "text/plain");
-            case "GetCACert" -> {
-                ScepService.CaCertificates certs = scep.caCertificates();
-                yield HttpResponse.ok(certs.body(), certs.contentType());
-            }
+            case "GetCACert" -> HttpResponse.ok(scep.caCertificate(), "application/x-x509-ca-cert");
             case "PKIOperation" -> {
                 String message = request.queryParam("message");
                 if (message == null || message.isEmpty()) {

@@ -6,11 +6,12 @@ import io.mdmsim.core.http.ErrorMapper;
 import io.mdmsim.core.http.HttpServer;
 import io.mdmsim.core.http.Router;
 import io.mdmsim.core.pki.CertificateAuthority;
+import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.pki.KeyPairs;
-import io.mdmsim.core.scep.Scep;
 import io.mdmsim.core.time.SimClock;
 import java.net.URI;
+import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,8 +50,9 @@ public final class MdmServer implements AutoCloseable {
                 : CertificateAuthority.selfSignedRoot("mdmsim SCEP CA", now.minus(Duration.ofHours(1)),
                         Duration.ofDays(3650));
         // The key pair whose certificate an ABM admin uploads; tokens come back encrypted to it.
-        Identity depKey = Scep.selfSigned(KeyPairs.rsa2048(), "CN=" + config.organization() + " MDM DEP token",
-                now.minus(Duration.ofHours(1)));
+        KeyPair depKeys = KeyPairs.rsa2048();
+        Identity depKey = new Identity(Certificates.selfSigned(depKeys, "CN=" + config.organization() + " MDM DEP token",
+                now.minus(Duration.ofHours(1)), Duration.ofDays(3 * 365)), depKeys.getPrivate());
 
         BaseUrl base = new BaseUrl(config.publicBaseUrl());
         ChallengeStore challenges = new ChallengeStore(clock::now, ids.fork(), config.challengeTtl());

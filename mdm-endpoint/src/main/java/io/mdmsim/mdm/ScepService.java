@@ -4,7 +4,6 @@ import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.INFO;
 import static java.util.Objects.requireNonNull;
 
-import io.mdmsim.core.cms.Cms;
 import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.pki.CertificateAuthority;
 import io.mdmsim.core.pki.CertificateChains;
@@ -56,19 +55,9 @@ final class ScepService {
         return CAPABILITIES;
     }
 
-    /** The GetCACert answer: the CA certificate alone, or CA + chain as a degenerate PKCS#7 when it has issuers. */
-    CaCertificates caCertificates() {
-        Identity id = ca.identity();
-        if (id.chain().isEmpty()) {
-            return new CaCertificates(false, Certificates.der(id.certificate()));
-        }
-        return new CaCertificates(true, Cms.degenerateCertificates(id.certificateAndChain()));
-    }
-
-    record CaCertificates(boolean chain, byte[] body) {
-        String contentType() {
-            return chain ? "application/x-x509-ca-ra-cert" : "application/x-x509-ca-cert";
-        }
+    /** The GetCACert answer: the CA certificate, DER (application/x-x509-ca-cert; CONTRACT.md B). */
+    byte[] caCertificate() {
+        return Certificates.der(ca.certificate());
     }
 
     /**
