@@ -2,10 +2,20 @@ package io.mdmsim.mdm;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.mdmsim.core.dep.AccountDetail;
+import io.mdmsim.core.dep.AssignProfileRequest;
+import io.mdmsim.core.dep.AssignProfileResponse;
+import io.mdmsim.core.dep.DefineProfileResponse;
+import io.mdmsim.core.dep.DepDevice;
+import io.mdmsim.core.dep.DepProfile;
+import io.mdmsim.core.dep.DeviceResult;
+import io.mdmsim.core.dep.FetchDevicesRequest;
+import io.mdmsim.core.dep.FetchDevicesResponse;
 import io.mdmsim.core.dep.OAuth1;
 import io.mdmsim.core.dep.ServerToken;
+import io.mdmsim.core.dep.SessionResponse;
+import io.mdmsim.core.http.Json;
 import io.mdmsim.core.time.SimClock;
 import java.io.IOException;
 import java.net.URI;
@@ -33,7 +43,9 @@ final class DepClient {
     /** X-Server-Protocol-Version sent (v3: org fields in /account; PROTOCOL.md §1.3). */
     static final String PROTOCOL_VERSION = "3";
     static final String USER_AGENT = "mdmsim-mdm/0.1";
+    /** Exactly what depsim requires (PROTOCOL.md §1.2). */
     static final String JSON_UTF8 = "application/json;charset=UTF8";
+    /** The most serials one assign call may carry (PROTOCOL.md §1.4). */
     static final int ASSIGN_BATCH = 1000;
 
     private final HttpClient http;
@@ -41,8 +53,8 @@ final class DepClient {
     private final ServerToken token;
     private final SimClock clock;
     private final Ids ids;
-    private final ObjectMapper json = new ObjectMapper();
     private String session;
+    private int sessions;
 
     DepClient(HttpClient http, URI base, ServerToken token, SimClock clock, Ids ids) {
         this.http = requireNonNull(http, "http");
@@ -67,84 +79,79 @@ final class DepClient {
                 .build();
         HttpResponse<byte[]> response = http.send(request, BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
-            throw new DepException("GET /session", response.statusCode(), text(response.body()));
+            throw new DepCallException("GET /session", response.statusCode(), text(response.body()));
         }
-        JsonNode body = parse("GET /session", response.body());
-        String t = body.path("auth_session_token").asText(null);
-        if (t == null || t.isEmpty()) {
-            throw new DepException("GET /session: response has no auth_session_token: " + text(response.body()));
+        SessionResponse s = parse("GET /session", response.body(), SessionResponse.class);
+        if (s.authSessionToken() == null || s.authSessionToken().isEmpty()) {
+            throw new DepCallException("GET /session: response has no auth_session_token: " + text(response.body()));
         }
-        session = t;
-        return t;
+        session = s.authSessionToken();
+        sessions++;
+        return session;
+    }
+
+    /** How many sessions this client opened (1 + re-authentications). */
+    int sessions() {
+        return sessions;
     }
 
     /** {@code GET /account}. */
-    JsonNode account() throws IOException, InterruptedException {
-        return call("GET", "/account", null);
+    AccountDetail account() throws IOException, InterruptedException {
+        return call("GET", "/account", null, AccountDetail.class);
     }
 
     /** One page of {@code POST /server/devices}. */
-    JsonNode fetchDevices(String cursor, int limit) throws IOException, InterruptedException {
-        Map<String, Object> req = new LinkedHashMap<>();
-        if (cursor != null) {
-            req.put("cursor", cursor);
-        }
-        req.put("limit", limit);
-        return call("POST", "/server/devices", req);
+    FetchDevicesResponse fetchDevices(String cursor, int limit) throws IOException, InterruptedException {
+        return call("POST", "/server/devices", new FetchDevicesRequest(cursor, limit), FetchDevicesResponse.class);
     }
 
-    /** A full fetch: every page until more_to_follow is false. Returns the devices and the last cursor. */
+    /** A full fetch: every page until more_to_follow is false. */
     FetchAll fetchAllDevices(int pageSize) throws IOException, InterruptedException {
-        List<JsonNode> devices = new ArrayList<>();
+        List<DepDevice> devices = new ArrayList<>();
         String cursor = null;
         int pages = 0;
         while (true) {
-            JsonNode page = fetchDevices(cursor, pageSize);
+            FetchDevicesResponse page = fetchDevices(cursor, pageSize);
             pages++;
-            page.path("devices").forEach(devices::add);
-            String next = page.path("cursor").asText(null);
-            boolean more = page.path("more_to_follow").asBoolean(false);
-            if (!more) {
-                return new FetchAll(devices, next != null ? next : cursor, pages);
+            devices.addAll(page.devices());
+            if (!page.moreToFollow()) {
+                return new FetchAll(devices, page.cursor(), pages);
             }
-            if (next == null || next.equals(cursor)) {
-                throw new DepException("POST /server/devices: more_to_follow is true but the cursor did not advance ("
-                        + next + ")");
+            if (page.cursor().equals(cursor)) {
+                throw new DepCallException("POST /server/devices: more_to_follow is true but the cursor did not advance ("
+                        + cursor + ")");
             }
-            cursor = next;
+            cursor = page.cursor();
         }
     }
 
-    record FetchAll(List<JsonNode> devices, String cursor, int pages) {}
+    record FetchAll(List<DepDevice> devices, String cursor, int pages) {}
 
     /** {@code POST /profile}: returns profile_uuid. */
-    String defineProfile(Map<String, Object> profile) throws IOException, InterruptedException {
-        JsonNode r = call("POST", "/profile", profile);
-        String uuid = r.path("profile_uuid").asText(null);
-        if (uuid == null || uuid.isEmpty()) {
-            throw new DepException("POST /profile: response has no profile_uuid: " + r);
+    String defineProfile(DepProfile profile) throws IOException, InterruptedException {
+        DefineProfileResponse r = call("POST", "/profile", profile, DefineProfileResponse.class);
+        if (r.profileUuid() == null || r.profileUuid().isEmpty()) {
+            throw new DepCallException("POST /profile: response has no profile_uuid");
         }
-        return uuid;
+        return r.profileUuid();
     }
 
-    /**
-     * {@code POST /profile/devices} in batches of {@link #ASSIGN_BATCH}; returns per-serial results
-     * (SUCCESS, NOT_ACCESSIBLE, FAILED, THROTTLED).
-     */
-    Map<String, String> assignProfile(String profileUuid, List<String> serials) throws IOException, InterruptedException {
-        Map<String, String> results = new LinkedHashMap<>();
+    /** {@code POST /profile/devices} in batches of {@link #ASSIGN_BATCH}; the result of every serial. */
+    Map<String, DeviceResult> assignProfile(String profileUuid, List<String> serials)
+            throws IOException, InterruptedException {
+        Map<String, DeviceResult> results = new LinkedHashMap<>();
         for (int from = 0; from < serials.size(); from += ASSIGN_BATCH) {
             List<String> batch = serials.subList(from, Math.min(serials.size(), from + ASSIGN_BATCH));
-            Map<String, Object> req = new LinkedHashMap<>();
-            req.put("profile_uuid", profileUuid);
-            req.put("devices", batch);
-            JsonNode r = call("POST", "/profile/devices", req);
-            r.path("devices").properties().forEach(e -> results.put(e.getKey(), e.getValue().asText()));
+            AssignProfileResponse r = call("POST", "/profile/devices", new AssignProfileRequest(profileUuid, batch),
+                    AssignProfileResponse.class);
+            if (r.devices() != null) {
+                results.putAll(r.devices());
+            }
         }
         return results;
     }
 
-    private JsonNode call(String method, String path, Object body) throws IOException, InterruptedException {
+    private <T> T call(String method, String path, Object body, Class<T> type) throws IOException, InterruptedException {
         if (session == null) {
             authenticate();
         }
@@ -154,9 +161,9 @@ final class DepClient {
             response = send(method, path, body);
         }
         if (response.statusCode() != 200) {
-            throw new DepException(method + " " + path, response.statusCode(), text(response.body()));
+            throw new DepCallException(method + " " + path, response.statusCode(), text(response.body()));
         }
-        return parse(method + " " + path, response.body());
+        return parse(method + " " + path, response.body(), type);
     }
 
     private HttpResponse<byte[]> send(String method, String path, Object body) throws IOException, InterruptedException {
@@ -168,7 +175,7 @@ final class DepClient {
         if (body == null) {
             b.method(method, BodyPublishers.noBody());
         } else {
-            b.header("Content-Type", JSON_UTF8).method(method, BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
+            b.header("Content-Type", JSON_UTF8).method(method, BodyPublishers.ofByteArray(Json.write(body)));
         }
         HttpResponse<byte[]> response = http.send(b.build(), BodyHandlers.ofByteArray());
         response.headers().firstValue("X-ADM-Auth-Session").filter(s -> !s.isEmpty()).ifPresent(s -> session = s);
@@ -179,11 +186,13 @@ final class DepClient {
         return URI.create(base + path);
     }
 
-    private JsonNode parse(String what, byte[] body) {
+    private static <T> T parse(String call, byte[] body, Class<T> type) {
         try {
-            return json.readTree(body);
-        } catch (IOException e) {
-            throw new DepException(what + ": response is not JSON: " + text(body));
+            return Json.MAPPER.readValue(body, type);
+        } catch (JsonProcessingException e) {
+            throw new DepCallException(call + ": unexpected response " + Json.describe(e) + ": " + text(body));
+        } catch (IOException | RuntimeException e) {
+            throw new DepCallException(call + ": unexpected response (" + e.getMessage() + "): " + text(body));
         }
     }
 
@@ -193,12 +202,12 @@ final class DepClient {
     }
 
     /** A DEP call failed; the message names the call, the status and Apple's error code. */
-    static final class DepException extends RuntimeException {
-        DepException(String message) {
+    static final class DepCallException extends RuntimeException {
+        DepCallException(String message) {
             super(message);
         }
 
-        DepException(String call, int status, String body) {
+        DepCallException(String call, int status, String body) {
             super(call + " answered " + status + (body.isEmpty() ? "" : " " + body));
         }
     }

@@ -4,8 +4,11 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.core.cms.CmsException;
+import io.mdmsim.core.dep.AccountDetail;
+import io.mdmsim.core.dep.DepDevice;
+import io.mdmsim.core.dep.DepProfile;
+import io.mdmsim.core.dep.DeviceResult;
 import io.mdmsim.core.dep.ServerToken;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.time.SimClock;
@@ -117,7 +120,7 @@ final class DepTokenService implements AutoCloseable {
         ServerToken st;
         try {
             st = ServerToken.fromP7m(p7m, keyPair.certificate(), keyPair.privateKey());
-        } catch (CmsException | IllegalArgumentException e) {
+        } catch (CmsException | io.mdmsim.core.dep.DepException | IllegalArgumentException e) {
             throw new BadInputException("cannot read the server token: " + e.getMessage()
                     + " (expected: the .p7m ABM made for this server's public key, GET /admin/dep/public-key)");
         }
@@ -164,13 +167,13 @@ final class DepTokenService implements AutoCloseable {
         try {
             DepClient client = new DepClient(http, token.depUrl, st, clock, ids);
             client.authenticate();
-            JsonNode account = client.account();
+            AccountDetail account = client.account();
             synchronized (tokens) {
-                token.orgName = account.path("org_name").asText(null);
-                token.serverName = account.path("server_name").asText(null);
+                token.orgName = account.orgName();
+                token.serverName = account.serverName();
             }
             DepClient.FetchAll all = client.fetchAllDevices(FETCH_PAGE);
-            List<String> serials = all.devices().stream().map(d -> d.path("serial_number").asText(null))
+            List<String> serials = all.devices().stream().map(DepDevice::serialNumber)
                     .filter(s -> s != null && !s.isEmpty()).distinct().toList();
             synchronized (tokens) {
                 token.devices = serials.size();
@@ -184,8 +187,8 @@ final class DepTokenService implements AutoCloseable {
             }
             int assigned = 0;
             if (!serials.isEmpty()) {
-                Map<String, String> results = client.assignProfile(profileUuid, serials);
-                assigned = (int) results.values().stream().filter("SUCCESS"::equals).count();
+                Map<String, DeviceResult> results = client.assignProfile(profileUuid, serials);
+                assigned = (int) results.values().stream().filter(DeviceResult.SUCCESS::equals).count();
                 if (assigned < serials.size()) {
                     LOG.log(WARNING, "DEP token {0}: {1} of {2} devices not assigned: {3}", token.name,
                             serials.size() - assigned, serials.size(), summary(results));
@@ -202,7 +205,7 @@ final class DepTokenService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failed(token, "interrupted (server closing)");
-        } catch (DepClient.DepException e) {
+        } catch (DepClient.DepCallException e) {
             LOG.log(WARNING, "DEP token {0} sync failed: {1}", token.name, e.getMessage());
             failed(token, e.getMessage());
         } catch (java.io.IOException e) {
@@ -223,22 +226,21 @@ final class DepTokenService implements AutoCloseable {
     }
 
     /** The ADE profile (PROTOCOL.md §1.7; ADS Profile.json), CONTRACT.md B. */
-    private Map<String, Object> profile(Token token) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("profile_name", organization + " ADE enrollment");
-        p.put("url", publicBase.get() + "/mdm/enroll");
-        p.put("is_supervised", true);
-        p.put("is_mdm_removable", false);
-        p.put("is_mandatory", true);
-        p.put("await_device_configured", true);
-        p.put("org_magic", "mdmsim-" + token.serverToken.consumerKey());
-        p.put("department", organization);
-        p.put("skip_setup_items", List.of());
-        return p;
+    private DepProfile profile(Token token) {
+        return DepProfile.builder()
+                .profileName(organization + " ADE enrollment")
+                .url(publicBase.get() + "/mdm/enroll")
+                .isSupervised(true)
+                .isMdmRemovable(false)
+                .isMandatory(true)
+                .awaitDeviceConfigured(true)
+                .orgMagic("mdmsim-" + token.serverToken.consumerKey())
+                .department(organization)
+                .build();
     }
 
-    private static String summary(Map<String, String> results) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
+    private static String summary(Map<String, DeviceResult> results) {
+        Map<DeviceResult, Integer> counts = new LinkedHashMap<>();
         results.values().forEach(v -> counts.merge(v, 1, Integer::sum));
         return counts.toString();
     }

@@ -9,6 +9,7 @@ import com.dd.plist.NSDictionary;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Pem;
 import io.mdmsim.core.plist.Plist;
+import io.mdmsim.core.testing.ExternalTools;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,7 +20,6 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,12 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ScepClientInteropTest {
 
-    private static final Path SCEPCLIENT = Path.of("/usr/bin/scepclient");
-
     private final TestServer t = new TestServer();
 
     @TempDir
     Path dir;
+
+    private Path scepclient;
 
     @AfterEach
     void stop() {
@@ -43,8 +43,7 @@ class ScepClientInteropTest {
 
     @Test
     void scepclientEnrollsWithTheChallengeOfAnOtaProfile() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(SCEPCLIENT),
-                "scepclient not installed (Debian package `scep`: apt-get install scep)");
+        scepclient = ExternalTools.require("scepclient", "scep");
 
         String challenge = otaChallenge();
         Result first = run(challenge, "scepclient-test", dir.resolve("a"));
@@ -78,7 +77,7 @@ class ScepClientInteropTest {
     private Result run(String challenge, String cn, Path out) throws IOException, InterruptedException {
         Files.createDirectories(out);
         Path log = out.resolve("scepclient.log");
-        Process p = new ProcessBuilder(List.of(SCEPCLIENT.toString(),
+        Process p = new ProcessBuilder(List.of(scepclient.toString(),
                 "-server-url", t.base + "/scep",
                 "-challenge", challenge,
                 "-cn", cn,

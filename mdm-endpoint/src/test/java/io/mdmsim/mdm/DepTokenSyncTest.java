@@ -1,0 +1,134 @@
+package io.mdmsim.mdm;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mdmsim.core.dep.ServerToken;
+import io.mdmsim.core.pki.Pem;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Uploading a DEP server token makes the MDM sync from a DEP API: session, account, fetch, define, assign. */
+class DepTokenSyncTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ServerToken TOKEN = new ServerToken("CK_3a9f", "CS_secret", "AT_4b2e", "AS_secret",
+            Instant.parse("2026-06-01T08:00:00Z"));
+
+    private final TestServer t = new TestServer();
+
+    @AfterEach
+    void stop() {
+        t.close();
+    }
+
+    @Test
+    void uploadedTokenSyncsAndAssignsEveryDevice() throws Exception {
+        try (FakeDep dep = new FakeDep(TOKEN, 2500)) {
+            byte[] p7m = TOKEN.toP7m(publicKey());
+            HttpResponse<byte[]> r = upload(p7m, dep.baseUri());
+            assertEquals(202, r.statusCode(), () -> new String(r.body()));
+            JsonNode created = JSON.readTree(r.body());
+            assertEquals("CK_3a9f", created.path("consumerKey").asText());
+            assertEquals("2026-06-01T08:00:00Z", created.path("expiry").asText());
+            assertTrue(List.of("PENDING", "SYNCING", "SYNCED").contains(created.path("syncState").asText()));
+            String name = created.path("name").asText();
+
+            JsonNode token = awaitState(name, "SYNCED");
+            assertEquals("Example Org", token.path("orgName").asText());
+            assertEquals("admin@example.com", token.path("appleId").asText());
+            assertEquals(2500, token.path("devices").asInt());
+            assertEquals(2500, token.path("assigned").asInt());
+            assertEquals("PROFILE-1", token.path("profileUuid").asText());
+            assertTrue(token.path("lastError").isNull());
+
+            assertEquals(List.of(), dep.oauthFailures, "every OAuth header verified");
+            assertEquals(2, dep.sessionsIssued.get(), "the expired first session was renewed once");
+            assertEquals(List.of(1000, 1000, 1000), dep.pageSizes, "2500 devices in three pages");
+            assertEquals(1, dep.profiles.size());
+            JsonNode profile = dep.profiles.getFirst();
+            assertEquals(t.base + "/mdm/enroll", profile.path("url").asText());
+            assertTrue(profile.path("is_supervised").asBoolean());
+            assertTrue(profile.path("is_mandatory").asBoolean());
+            assertTrue(profile.path("await_device_configured").asBoolean());
+            assertEquals(false, profile.path("is_mdm_removable").asBoolean(true));
+            assertTrue(profile.hasNonNull("org_magic"), "org_magic is required by ADS Profile.json");
+            assertTrue(profile.hasNonNull("profile_name"));
+            assertEquals(List.of(1000, 1000, 500), dep.assignBatches, "assignments in batches of at most 1000");
+            assertEquals(2500, dep.assigned.size());
+        }
+    }
+
+    @Test
+    void syncAgainstARefusingDepApiFailsWithTheReason() throws Exception {
+        ServerToken other = new ServerToken("CK_3a9f", "CS_wrong", "AT_4b2e", "AS_secret", null);
+        try (FakeDep dep = new FakeDep(other, 10)) {
+            HttpResponse<byte[]> r = upload(TOKEN.toP7m(publicKey()), dep.baseUri());
+            assertEquals(202, r.statusCode());
+            JsonNode token = awaitState(JSON.readTree(r.body()).path("name").asText(), "FAILED");
+            assertTrue(token.path("lastError").asText().contains("GET /session answered 401"), token.toString());
+        }
+    }
+
+    @Test
+    void badUploadsAre400() throws Exception {
+        HttpResponse<byte[]> garbage = upload("not a p7m".getBytes(StandardCharsets.UTF_8), URI.create("http://127.0.0.1:9"));
+        assertEquals(400, garbage.statusCode());
+        assertTrue(new String(garbage.body()).contains("server token"), new String(garbage.body()));
+
+        X509Certificate stranger = TestPki.OTHER.scepCa().certificate();
+        HttpResponse<byte[]> notForUs = upload(TOKEN.toP7m(stranger), URI.create("http://127.0.0.1:9"));
+        assertEquals(400, notForUs.statusCode());
+        assertTrue(new String(notForUs.body()).contains("public-key"), new String(notForUs.body()));
+
+        HttpResponse<byte[]> badUrl = TestDevice.send(HttpRequest.newBuilder(t.base.resolve(
+                "/admin/dep/tokens?depUrl=ftp%3A%2F%2Fx")).POST(BodyPublishers.ofByteArray(TOKEN.toP7m(publicKey()))).build());
+        assertEquals(400, badUrl.statusCode());
+        assertTrue(new String(badUrl.body()).contains("depUrl"), new String(badUrl.body()));
+
+        assertEquals("[]", new String(TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/tokens")).GET()
+                .build()).body()));
+    }
+
+    private X509Certificate publicKey() {
+        HttpResponse<byte[]> r = TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/public-key")).GET().build());
+        assertEquals(200, r.statusCode());
+        return Pem.certificate(new String(r.body(), StandardCharsets.US_ASCII));
+    }
+
+    private HttpResponse<byte[]> upload(byte[] p7m, URI depUrl) {
+        String q = "appleId=" + URLEncoder.encode("admin@example.com", StandardCharsets.UTF_8) + "&depUrl="
+                + URLEncoder.encode(depUrl.toString(), StandardCharsets.UTF_8);
+        return TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/tokens?" + q))
+                .header("Content-Type", "application/pkcs7-mime").POST(BodyPublishers.ofByteArray(p7m)).build());
+    }
+
+    private JsonNode awaitState(String name, String state) {
+        JsonNode[] found = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode list = JSON.readTree(TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/tokens"))
+                    .GET().build()).body());
+            for (JsonNode n : list) {
+                if (n.path("name").asText().equals(name)) {
+                    found[0] = n;
+                    return state.equals(n.path("syncState").asText());
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+}

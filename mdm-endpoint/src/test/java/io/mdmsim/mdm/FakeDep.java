@@ -1,0 +1,144 @@
+package io.mdmsim.mdm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mdmsim.core.dep.OAuth1;
+import io.mdmsim.core.dep.OAuthParams;
+import io.mdmsim.core.dep.ServerToken;
+import io.mdmsim.core.http.HttpRequest;
+import io.mdmsim.core.http.HttpResponse;
+import io.mdmsim.core.http.HttpServer;
+import io.mdmsim.core.http.Json;
+import io.mdmsim.core.http.Router;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A tiny DEP API test double written from PROTOCOL.md §1 and the ADS schemas (raw snake_case JSON, not the core
+ * models), recording what the client did. It verifies the OAuth 1.0a header of GET /session, requires
+ * X-ADM-Auth-Session elsewhere, and expires the first session once to exercise the client's re-authentication.
+ */
+final class FakeDep implements AutoCloseable {
+
+    final ServerToken token;
+    final int deviceCount;
+    final HttpServer server;
+    final AtomicInteger sessionsIssued = new AtomicInteger();
+    final List<String> oauthFailures = new CopyOnWriteArrayList<>();
+    final List<Integer> pageSizes = new CopyOnWriteArrayList<>();
+    final List<JsonNode> profiles = new CopyOnWriteArrayList<>();
+    final List<Integer> assignBatches = new CopyOnWriteArrayList<>();
+    final Set<String> assigned = Collections.newSetFromMap(new ConcurrentHashMap<>());
+    private final Set<String> liveSessions = Collections.newSetFromMap(new ConcurrentHashMap<>());
+    private final AtomicBoolean expireFirstSession = new AtomicBoolean(true);
+
+    FakeDep(ServerToken token, int deviceCount) {
+        this.token = token;
+        this.deviceCount = deviceCount;
+        Router router = Router.builder()
+                .get("/session", this::session)
+                .get("/account", authed(r -> json(Map.of("server_name", "mdmsim test MDM", "server_uuid", "SRV-1",
+                        "admin_id", "admin@example.com", "org_name", "Example Org", "org_email", "it@example.com",
+                        "org_phone", "+1 555 0100", "org_address", "1 Infinite Loop"))))
+                .post("/server/devices", authed(this::fetch))
+                .post("/profile", authed(this::defineProfile))
+                .post("/profile/devices", authed(this::assign))
+                .build();
+        server = HttpServer.builder().name("fake-dep").router(router).build().start();
+    }
+
+    URI baseUri() {
+        return server.baseUri();
+    }
+
+    static String serial(int i) {
+        return String.format("F%011d", i);
+    }
+
+    private HttpResponse session(HttpRequest r) {
+        String header = r.header("Authorization");
+        if (header == null) {
+            oauthFailures.add("no Authorization header");
+            return HttpResponse.text(401, "UNAUTHORIZED");
+        }
+        OAuthParams p = OAuth1.parse(header);
+        URI uri = URI.create(server.baseUri() + r.path());
+        if (!p.consumerKey().equals(token.consumerKey()) || !p.token().equals(token.accessToken())
+                || !OAuth1.verify(p, "GET", uri, token.consumerSecret(), token.accessSecret())) {
+            oauthFailures.add("signature of " + header + " does not verify");
+            return HttpResponse.text(401, "UNAUTHORIZED");
+        }
+        String s = "session-" + sessionsIssued.incrementAndGet();
+        liveSessions.add(s);
+        return json(Map.of("auth_session_token", s));
+    }
+
+    private io.mdmsim.core.http.Handler authed(io.mdmsim.core.http.Handler h) {
+        return r -> {
+            String s = r.header("X-ADM-Auth-Session");
+            if (s == null || !liveSessions.contains(s)) {
+                return HttpResponse.text(401, "UNAUTHORIZED");
+            }
+            if (r.header("User-Agent") == null) {
+                return HttpResponse.text(400, "USER_AGENT_MISSING");
+            }
+            if (expireFirstSession.compareAndSet(true, false)) {
+                liveSessions.remove(s);
+                return HttpResponse.text(401, "UNAUTHORIZED");
+            }
+            return h.handle(r);
+        };
+    }
+
+    private HttpResponse fetch(HttpRequest r) throws Exception {
+        JsonNode req = Json.MAPPER.readTree(r.body());
+        int limit = req.path("limit").asInt(100);
+        int from = req.hasNonNull("cursor") ? Integer.parseInt(req.path("cursor").asText().substring(2)) : 0;
+        pageSizes.add(limit);
+        List<Map<String, Object>> devices = new ArrayList<>();
+        int to = Math.min(deviceCount, from + limit);
+        for (int i = from; i < to; i++) {
+            devices.add(Map.of("serial_number", serial(i), "model", "iPhone 15 Pro", "description", "IPHONE 15 PRO",
+                    "color", "BLACK", "os", "iOS", "device_family", "iPhone", "profile_status", "empty"));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("devices", devices);
+        out.put("cursor", "c-" + to);
+        out.put("fetched_until", "2025-06-01T08:00:00Z");
+        out.put("more_to_follow", to < deviceCount);
+        return json(out);
+    }
+
+    private HttpResponse defineProfile(HttpRequest r) throws Exception {
+        profiles.add(Json.MAPPER.readTree(r.body()));
+        return json(Map.of("profile_uuid", "PROFILE-" + profiles.size(), "devices", Map.of()));
+    }
+
+    private HttpResponse assign(HttpRequest r) throws Exception {
+        JsonNode req = Json.MAPPER.readTree(r.body());
+        Map<String, String> results = new LinkedHashMap<>();
+        req.path("devices").forEach(d -> {
+            results.put(d.asText(), "SUCCESS");
+            assigned.add(d.asText());
+        });
+        assignBatches.add(results.size());
+        return json(Map.of("profile_uuid", req.path("profile_uuid").asText(), "devices", results));
+    }
+
+    private static HttpResponse json(Object value) {
+        return HttpResponse.ok(Json.write(value), "application/json;charset=UTF8");
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
