@@ -7,8 +7,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.mdmsim.core.cms.Cms;
+import io.mdmsim.core.cms.ContentCipher;
+import io.mdmsim.core.cms.SmimeP7m;
 import io.mdmsim.core.http.Json;
 import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -87,6 +92,25 @@ public record ServerToken(String consumerKey, String consumerSecret, String acce
             return crlf + 4;
         }
         return lf < 0 ? -1 : lf + 2;
+    }
+
+    /**
+     * The token file ABM offers for download: S/MIME {@code smime.p7m} around a CMS EnvelopedData (AES-128-CBC, as in
+     * Apple's sample) encrypted to the certificate the admin uploaded for the MDM server (PROTOCOL.md §1.1).
+     */
+    public byte[] toP7m(X509Certificate recipient) {
+        requireNonNull(recipient, "recipient");
+        return SmimeP7m.wrap(Cms.encrypt(toMimeContent(), recipient, ContentCipher.AES128_CBC));
+    }
+
+    /**
+     * Reads a downloaded token file with the MDM server's certificate and key. A file that is not S/MIME, not
+     * encrypted to {@code cert} or not decryptable with {@code key} is a {@code CmsException}; content that is not a
+     * token is a {@link DepException}.
+     */
+    public static ServerToken fromP7m(byte[] p7m, X509Certificate cert, PrivateKey key) {
+        requireNonNull(p7m, "p7m");
+        return fromMimeContent(Cms.decrypt(SmimeP7m.unwrap(p7m), cert, key));
     }
 
     /** Reads the token JSON; every field but the expiry is required. */
