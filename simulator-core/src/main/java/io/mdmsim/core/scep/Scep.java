@@ -37,7 +37,6 @@ import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.cms.CMSAbsentContent;
 import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSTypedData;
@@ -339,8 +338,9 @@ public final class Scep {
         if (request.senderNonce() != null) {
             attributes.add(attribute(RECIPIENT_NONCE, new DEROctetString(request.senderNonce())));
         }
-        boolean encapsulate = content != null;
-        return sign(encapsulate ? content : new CMSAbsentContent(), encapsulate, caOrRa, request.digest(), attributes);
+        // FAILURE and PENDING carry no pkcsPKIEnvelope (RFC 8894 §3.3.2). The SignedData then encapsulates zero bytes
+        // rather than no content: Go's pkcs7 (scepclient) and BouncyCastle read both, openssl cms -verify only this.
+        return sign(content != null ? content : new CMSProcessableByteArray(new byte[0]), true, caOrRa, request.digest(), attributes);
     }
 
     private static byte[] sign(CMSTypedData content, boolean encapsulate, Identity signer, DigestAlgorithm digest,
