@@ -1,0 +1,98 @@
+package io.mdmsim.mdm;
+
+import static io.mdmsim.mdm.TestDevice.str;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.dd.plist.NSDictionary;
+import io.mdmsim.core.pki.Certificates;
+import io.mdmsim.core.pki.Pem;
+import io.mdmsim.core.plist.Plist;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Our SCEP server with a client nobody on this project wrote: {@code scepclient} from Debian's {@code scep} package
+ * (micromdm/scep), which sends DES-encrypted, SHA-1-signed requests (PROTOCOL.md §5 item 5).
+ */
+class ScepClientInteropTest {
+
+    private static final Path SCEPCLIENT = Path.of("/usr/bin/scepclient");
+
+    private final TestServer t = new TestServer();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stop() {
+        t.close();
+    }
+
+    @Test
+    void scepclientEnrollsWithTheChallengeOfAnOtaProfile() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(SCEPCLIENT),
+                "scepclient not installed (Debian package `scep`: apt-get install scep)");
+
+        String challenge = otaChallenge();
+        Result first = run(challenge, "scepclient-test", dir.resolve("a"));
+        assertEquals(0, first.exit(), first.output());
+        X509Certificate cert = Pem.certificate(Files.readString(dir.resolve("a/cert.pem")));
+        assertEquals("scepclient-test", Certificates.commonName(cert));
+        assertEquals(TestPki.PKI.scepCa().certificate().getSubjectX500Principal(), cert.getIssuerX500Principal());
+        cert.verify(TestPki.PKI.scepCa().certificate().getPublicKey());
+
+        // The same subject may enroll again (mdmb gives every device the same CN), with a new challenge.
+        Result second = run(otaChallenge(), "scepclient-test", dir.resolve("b"));
+        assertEquals(0, second.exit(), second.output());
+        X509Certificate again = Pem.certificate(Files.readString(dir.resolve("b/cert.pem")));
+        assertNotEquals(cert.getSerialNumber(), again.getSerialNumber());
+
+        // A spent challenge is refused: scepclient fails and writes no certificate.
+        Result reused = run(challenge, "scepclient-test", dir.resolve("c"));
+        assertNotEquals(0, reused.exit(), reused.output());
+        assertTrue(!Files.exists(dir.resolve("c/cert.pem")), reused.output());
+    }
+
+    private String otaChallenge() {
+        HttpResponse<byte[]> r = TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/mdm/enroll")).GET().build());
+        assertEquals(200, r.statusCode());
+        NSDictionary profile = Plist.parseDictionary(r.body());
+        return str((NSDictionary) TestDevice.payload(profile, "com.apple.security.scep").get("PayloadContent"), "Challenge");
+    }
+
+    private record Result(int exit, String output) {}
+
+    private Result run(String challenge, String cn, Path out) throws IOException, InterruptedException {
+        Files.createDirectories(out);
+        Path log = out.resolve("scepclient.log");
+        Process p = new ProcessBuilder(List.of(SCEPCLIENT.toString(),
+                "-server-url", t.base + "/scep",
+                "-challenge", challenge,
+                "-cn", cn,
+                "-private-key", out.resolve("key.pem").toString(),
+                "-certificate", out.resolve("cert.pem").toString(),
+                "-keySize", "2048"))
+                .directory(out.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("scepclient did not finish within 60 s: " + Files.readString(log));
+        }
+        return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,177 @@
+package io.mdmsim.mdm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.dd.plist.NSArray;
+import com.dd.plist.NSDictionary;
+import com.dd.plist.NSObject;
+import com.dd.plist.NSString;
+import io.mdmsim.core.cms.Cms;
+import io.mdmsim.core.cms.ContentCipher;
+import io.mdmsim.core.cms.DigestAlgorithm;
+import io.mdmsim.core.pki.CertificateAuthority;
+import io.mdmsim.core.pki.Certificates;
+import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.pki.KeyPairs;
+import io.mdmsim.core.plist.Plist;
+import io.mdmsim.core.protocol.CheckinCodec;
+import io.mdmsim.core.protocol.CheckinMessage;
+import io.mdmsim.core.protocol.CommandResult;
+import io.mdmsim.core.scep.MessageType;
+import io.mdmsim.core.scep.PkiMessage;
+import io.mdmsim.core.scep.Scep;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A test-side device built from core primitives only: it signs MachineInfo with a "factory" identity, reads the
+ * enrollment profile, gets its MDM identity over SCEP and signs check-ins and reports with it.
+ */
+final class TestDevice {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    final String udid;
+    final String serial;
+    final Identity factory;
+    NSDictionary profile;
+    Identity mdmIdentity;
+
+    TestDevice(String udid, String serial, CertificateAuthority deviceCa, Instant now) {
+        this.udid = udid;
+        this.serial = serial;
+        this.factory = deviceCa.issueClientIdentity("CN=" + udid + ",OU=Device", now.minus(Duration.ofDays(1)),
+                Duration.ofDays(3650));
+    }
+
+    Map<String, Object> machineInfoValues() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("UDID", udid);
+        m.put("SERIAL", serial);
+        m.put("PRODUCT", "iPhone15,2");
+        m.put("VERSION", "22B83");
+        m.put("OS_VERSION", "18.1");
+        m.put("IMEI", "35 123456 789012 3");
+        m.put("LANGUAGE", "en");
+        return m;
+    }
+
+    byte[] signedMachineInfo(Map<String, Object> values) {
+        return Cms.signAttached(Plist.toXml(Plist.wrap(values)), factory);
+    }
+
+    HttpResponse<byte[]> postMachineInfo(URI base, byte[] body) {
+        return send(HttpRequest.newBuilder(base.resolve("/mdm/enroll"))
+                .header("Content-Type", "application/pkcs7-signature")
+                .POST(BodyPublishers.ofByteArray(body)).build());
+    }
+
+    /** POST MachineInfo, expect 200 aspen-config, keep the profile. */
+    NSDictionary enroll(URI base) {
+        HttpResponse<byte[]> r = postMachineInfo(base, signedMachineInfo(machineInfoValues()));
+        assertEquals(200, r.statusCode(), () -> new String(r.body()));
+        assertEquals("application/x-apple-aspen-config", r.headers().firstValue("Content-Type").orElse(null));
+        profile = Plist.parseDictionary(r.body());
+        return profile;
+    }
+
+    NSDictionary payload(String type) {
+        return payload(profile, type);
+    }
+
+    static NSDictionary payload(NSDictionary profile, String type) {
+        for (NSObject o : ((NSArray) profile.get("PayloadContent")).getArray()) {
+            NSDictionary p = (NSDictionary) o;
+            if (type.equals(((NSString) p.get("PayloadType")).getContent())) {
+                return p;
+            }
+        }
+        throw new AssertionError("profile has no payload of type " + type);
+    }
+
+    static String str(NSDictionary d, String key) {
+        return ((NSString) d.get(key)).getContent();
+    }
+
+    String challenge() {
+        return str((NSDictionary) payload("com.apple.security.scep").get("PayloadContent"), "Challenge");
+    }
+
+    String topic() {
+        return str(payload("com.apple.mdm"), "Topic");
+    }
+
+    // ---- SCEP ---------------------------------------------------------------------------------------------------
+
+    X509Certificate caCertificate(URI base) {
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(base.resolve("/scep?operation=GetCACert")).GET().build());
+        assertEquals(200, r.statusCode());
+        return Certificates.fromDer(r.body());
+    }
+
+    /** A PKCSReq for CN=udid with the given challenge; returns the parsed CertRep and keeps the key for it. */
+    ScepAttempt scep(URI base, String challenge, Instant now) {
+        KeyPair key = KeyPairs.rsa2048();
+        Identity signer = Scep.selfSigned(key, "CN=" + udid, now);
+        byte[] req = Scep.request(MessageType.PKCS_REQ, Scep.csr(key, "CN=" + udid, challenge), signer,
+                caCertificate(base), ContentCipher.AES128_CBC, DigestAlgorithm.SHA256,
+                Scep.transactionId(key.getPublic()), Scep.newNonce());
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(base.resolve("/scep?operation=PKIOperation"))
+                .header("Content-Type", "application/x-pki-message")
+                .POST(BodyPublishers.ofByteArray(req)).build());
+        assertEquals(200, r.statusCode(), () -> new String(r.body()));
+        assertEquals("application/x-pki-message", r.headers().firstValue("Content-Type").orElse(null));
+        return new ScepAttempt(Scep.parse(r.body()), signer, key);
+    }
+
+    record ScepAttempt(PkiMessage certRep, Identity signer, KeyPair key) {
+        Identity identity() {
+            List<X509Certificate> certs = Scep.issuedCertificates(certRep, signer);
+            return new Identity(certs.getFirst(), key.getPrivate(), certs.subList(1, certs.size()));
+        }
+    }
+
+    // ---- check-in and commands ------------------------------------------------------------------------------
+
+    HttpResponse<byte[]> checkin(URI base, CheckinMessage m) {
+        return put(base, "/mdm/checkin", "application/x-apple-aspen-mdm-checkin", CheckinCodec.encode(m), mdmIdentity);
+    }
+
+    HttpResponse<byte[]> report(URI base, CommandResult r) {
+        return put(base, "/mdm/connect", "application/x-apple-aspen-mdm; charset=UTF-8", r.toXml(), mdmIdentity);
+    }
+
+    static HttpResponse<byte[]> put(URI base, String path, String contentType, byte[] body, Identity signer) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType)
+                .PUT(BodyPublishers.ofByteArray(body));
+        if (signer != null) {
+            b.header("Mdm-Signature", Base64.getEncoder().encodeToString(Cms.signDetached(body, signer)));
+        }
+        return send(b.build());
+    }
+
+    static HttpResponse<byte[]> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}

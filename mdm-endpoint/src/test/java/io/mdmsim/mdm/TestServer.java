@@ -1,0 +1,56 @@
+package io.mdmsim.mdm;
+
+import io.mdmsim.core.protocol.Authenticate;
+import io.mdmsim.core.protocol.TokenUpdate;
+import io.mdmsim.core.time.ManualClock;
+import io.mdmsim.core.time.SimClock;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.function.UnaryOperator;
+
+/** Starts a server on 127.0.0.1:0 with a manual clock and the test PKI; enrolls test devices through it. */
+final class TestServer implements AutoCloseable {
+
+    final ManualClock clock = SimClock.manual(TestPki.T0);
+    final MdmServer server;
+    final URI base;
+
+    TestServer() {
+        this(b -> b);
+    }
+
+    TestServer(UnaryOperator<MdmConfig.Builder> customize) {
+        MdmConfig.Builder b = MdmConfig.builder().clock(clock).seed(7)
+                .scepCa(TestPki.PKI.scepCa().identity())
+                .trustedDeviceCa(TestPki.PKI.appleDeviceCa().certificate());
+        server = MdmServer.start(customize.apply(b).build());
+        base = server.baseUri();
+    }
+
+    TestDevice newDevice(String udid) {
+        return new TestDevice(udid, "SER" + udid.hashCode(), TestPki.PKI.appleDeviceCa(), clock.now());
+    }
+
+    /** MachineInfo, SCEP, Authenticate and TokenUpdate: the device is ENROLLED. */
+    TestDevice enrolled(String udid, boolean awaitingConfiguration) {
+        TestDevice d = newDevice(udid);
+        d.enroll(base);
+        d.mdmIdentity = d.scep(base, d.challenge(), clock.now()).identity();
+        expect200(d.checkin(base, Authenticate.forDevice(d.topic(), udid, d.serial, "iPhone15,2", "18.1", "22B83",
+                null, null)));
+        expect200(d.checkin(base, TokenUpdate.forDevice(d.topic(), udid, new byte[32], "magic-" + udid, null,
+                awaitingConfiguration)));
+        return d;
+    }
+
+    static void expect200(HttpResponse<byte[]> r) {
+        if (r.statusCode() != 200) {
+            throw new AssertionError("expected 200, got " + r.statusCode() + ": " + new String(r.body()));
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
