@@ -216,9 +216,9 @@ public final class EnrollmentSteps {
         @Override
         public void run(DeviceContext ctx) throws StageFailure, InterruptedException {
             Device d = ctx.device();
-            ctx.mdm().checkin(new Authenticate(d.profile().mdm().topic(), d.udid(), null, d.serialNumber(),
+            ctx.mdm().checkin(Authenticate.forDevice(d.profile().mdm().topic(), d.udid(), d.serialNumber(),
                     d.spec().productType(), d.spec().osVersion(), d.spec().buildVersion(), d.hardware().imei(),
-                    d.hardware().meid(), null, null, null, null));
+                    d.hardware().meid()));
         }
     }
 
@@ -291,7 +291,11 @@ public final class EnrollmentSteps {
             }
         }
 
-        /** Executes one command plist and reports the result; returns the server's next reply. */
+        /**
+         * Executes one command plist and reports the result; returns the server's next reply. A reply without a
+         * readable CommandUUID cannot be answered (reports need it): it counts as a command and ends the session like a
+         * zero-length reply.
+         */
         static byte[] answer(DeviceContext ctx, byte[] commandPlist) throws StageFailure, InterruptedException {
             Device d = ctx.device();
             String uuid = null;
@@ -299,17 +303,23 @@ public final class EnrollmentSteps {
             CommandReply result;
             try {
                 NSDictionary dict = Plist.parseDictionary(commandPlist);
-                if (dict.objectForKey("CommandUUID") instanceof NSString s) {
+                if (dict.objectForKey("CommandUUID") instanceof NSString s && !s.getContent().isEmpty()) {
                     uuid = s.getContent();
                 }
+                if (dict.objectForKey("Command") instanceof NSDictionary inner
+                        && inner.objectForKey("RequestType") instanceof NSString t) {
+                    requestType = t.getContent();
+                }
                 Command command = Command.parse(commandPlist);
-                requestType = command.requestType();
                 result = ctx.fleet().handlers().dispatch(d, command);
             } catch (PlistException | ProtocolException | CommandHandler.CommandFormatException e) {
                 LOG.log(Level.DEBUG, "{0}: malformed command: {1}", d.ref(), e.getMessage());
                 result = CommandReply.formatError();
             }
             d.recordCommand(new Device.HandledCommand(uuid, requestType, result.status().wire()));
+            if (uuid == null) {
+                return new byte[0];
+            }
             return ctx.mdm().report(d.udid(), uuid, result);
         }
     }

@@ -2,9 +2,7 @@ package io.mdmsim.device.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import com.dd.plist.NSArray;
 import com.dd.plist.NSDictionary;
-import com.dd.plist.NSNumber;
 import com.dd.plist.NSObject;
 import com.dd.plist.NSString;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,8 +12,8 @@ import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.plist.Plist;
 import io.mdmsim.core.protocol.CheckinCodec;
 import io.mdmsim.core.protocol.CheckinMessage;
+import io.mdmsim.core.protocol.CommandResult;
 import io.mdmsim.core.protocol.CommandStatus;
-import io.mdmsim.core.protocol.ErrorChainItem;
 import java.util.Base64;
 import java.util.Map;
 
@@ -64,27 +62,8 @@ public final class MdmClient {
 
     /** The device's report plist: {UDID, Status, CommandUUID?, ErrorChain?, ...result keys}. */
     static byte[] reportBody(String udid, String commandUuid, CommandReply reply) {
-        NSDictionary d = new NSDictionary();
-        d.put("UDID", new NSString(udid));
-        d.put("Status", new NSString(reply.status().wire()));
-        if (commandUuid != null) {
-            d.put("CommandUUID", new NSString(commandUuid));
-        }
-        if (!reply.errorChain().isEmpty()) {
-            NSObject[] items = new NSObject[reply.errorChain().size()];
-            for (int i = 0; i < items.length; i++) {
-                ErrorChainItem e = reply.errorChain().get(i);
-                NSDictionary item = new NSDictionary();
-                item.put("ErrorCode", new NSNumber(e.errorCode()));
-                item.put("ErrorDomain", new NSString(e.errorDomain()));
-                item.put("LocalizedDescription", new NSString(e.localizedDescription()));
-                item.put("USEnglishDescription", new NSString(e.usEnglishDescription()));
-                items[i] = item;
-            }
-            d.put("ErrorChain", new NSArray(items));
-        }
-        reply.resultKeys().forEach(d::put);
-        return Plist.toXml(d);
+        return CommandResult.of(udid, null, reply.status(), commandUuid, reply.errorChain(), reply.resultKeys())
+                .toXml();
     }
 
     static CommandReply idle() {
