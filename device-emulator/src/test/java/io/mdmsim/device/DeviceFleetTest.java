@@ -295,6 +295,31 @@ class DeviceFleetTest {
     }
 
     @Test
+    void caFingerprintIsChecked() throws Exception {
+        byte[] sha256 = java.security.MessageDigest.getInstance("SHA-256").digest(pki.scepCa().certificate().getEncoded());
+        fake.profileEditor = withScepField("CAFingerprint", new com.dd.plist.NSData(sha256));
+        assertEquals(Outcome.ENROLLED, runOne(config(iphone(19)).build()).outcome());
+
+        fake.profileEditor = withScepField("CAFingerprint", new com.dd.plist.NSData(new byte[20]));
+        DeviceResult r = runOne(config(iphone(20)).build());
+        assertEquals(Stage.SCEP, r.stage());
+        assertEquals("The SCEP server returned an invalid response (no GetCACert certificate matches the payload's"
+                + " CAFingerprint)", r.reason());
+    }
+
+    private static java.util.function.UnaryOperator<NSDictionary> withScepField(String key, NSObject value) {
+        return top -> {
+            for (NSObject p : ((NSArray) top.get("PayloadContent")).getArray()) {
+                NSDictionary payload = (NSDictionary) p;
+                if (payload.get("PayloadType").toJavaObject().equals("com.apple.security.scep")) {
+                    ((NSDictionary) payload.get("PayloadContent")).put(key, value);
+                }
+            }
+            return top;
+        };
+    }
+
+    @Test
     void malformedCommandGetsCommandFormatErrorAndTheDeviceCarriesOn() throws Exception {
         fake.script = List.of(FakeAppleAndMdm.commandWithoutRequestType("6E2F4A10-0000-4000-8000-000000000001"),
                 "DeviceConfigured");
