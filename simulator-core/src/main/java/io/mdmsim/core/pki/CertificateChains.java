@@ -35,6 +35,7 @@ public final class CertificateChains {
         }
         checkValidity(leaf, at);
         List<X509Certificate> unused = new ArrayList<>(intermediates);
+        List<X509Certificate> path = new ArrayList<>();
         X509Certificate current = leaf;
         for (int depth = 0; depth <= MAX_INTERMEDIATES; depth++) {
             if (anchors.contains(current)) {
@@ -46,10 +47,11 @@ public final class CertificateChains {
                 checkValidity(anchor, at);
                 return;
             }
+            path.add(current);
             unused.remove(current);
             X509Certificate next = findIssuer(current, unused);
             if (next == null) {
-                throw notTrusted(leaf, current, intermediates, anchors);
+                throw notTrusted(path, intermediates, anchors);
             }
             checkIssuer(next, current);
             checkValidity(next, at);
@@ -78,25 +80,27 @@ public final class CertificateChains {
         }
     }
 
-    private static CmsException notTrusted(X509Certificate leaf, X509Certificate current,
-            Collection<X509Certificate> intermediates, Collection<X509Certificate> anchors) {
-        String subject = Certificates.name(current);
-        String issuer = current.getIssuerX500Principal().getName();
-        StringBuilder m = new StringBuilder("certificate ").append(subject).append(" is not signed by any trusted CA (issuer: ")
-                .append(issuer).append("; trusted: ").append(names(anchors));
-        if (!intermediates.isEmpty()) {
-            m.append("; intermediates given: ").append(names(intermediates));
+    private static CmsException notTrusted(List<X509Certificate> path, Collection<X509Certificate> intermediates,
+            Collection<X509Certificate> anchors) {
+        X509Certificate leaf = path.get(0);
+        X509Certificate last = path.get(path.size() - 1);
+        String issuer = last.getIssuerX500Principal().getName();
+        StringBuilder m = new StringBuilder("certificate ").append(Certificates.name(leaf)).append(" is not signed by any trusted CA (");
+        if (path.size() == 1) {
+            m.append("issuer: ").append(issuer);
+        } else {
+            m.append("chain: ").append(path.stream().map(Certificates::name).collect(Collectors.joining(" -> ")));
+            if (!last.getSubjectX500Principal().equals(last.getIssuerX500Principal())) {
+                m.append(" -> ").append(issuer).append(" (not given)");
+            }
         }
-        m.append(")");
-        boolean sameName = anchors.stream().anyMatch(a -> a.getSubjectX500Principal().equals(current.getIssuerX500Principal()))
-                || intermediates.stream().anyMatch(a -> a.getSubjectX500Principal().equals(current.getIssuerX500Principal()));
+        m.append("; trusted: ").append(names(anchors));
+        boolean sameName = java.util.stream.Stream.concat(anchors.stream(), intermediates.stream())
+                .anyMatch(c -> !path.contains(c) && c.getSubjectX500Principal().equals(last.getIssuerX500Principal()));
         if (sameName) {
             m.append("; a CA named ").append(issuer).append(" is known but its key did not make this signature (a different CA with the same name?)");
         }
-        if (current != leaf) {
-            m.append("; reached from ").append(Certificates.name(leaf));
-        }
-        return new CmsException(m.toString());
+        return new CmsException(m.append(")").toString());
     }
 
     private static String names(Collection<X509Certificate> certs) {

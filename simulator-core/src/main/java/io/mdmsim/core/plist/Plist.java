@@ -351,20 +351,11 @@ public final class Plist {
     /** XML 1.0 cannot carry most control characters; refuse them here rather than write a plist nobody can read. */
     private static void checkXmlSafe(NSObject o, String path) {
         switch (o) {
-            case NSString s -> {
-                String c = s.getContent();
-                for (int i = 0; i < c.length(); i++) {
-                    char ch = c.charAt(i);
-                    if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' || ch == 0xfffe || ch == 0xffff) {
-                        throw new IllegalArgumentException((path.isEmpty() ? "string" : path)
-                                + String.format(": contains U+%04X, which an XML plist cannot carry", (int) ch)
-                                + " (expected: text without control characters; send it as <data> or in a binary plist)");
-                    }
-                }
-            }
+            case NSString s -> checkXmlText(s.getContent(), path.isEmpty() ? "string" : path);
             case NSDictionary d -> d.forEach((k, v) -> {
-                checkXmlSafe(new NSString(k), path.isEmpty() ? "key " + k : path + ".key " + k);
-                checkXmlSafe(v, path.isEmpty() ? k : path + "." + k);
+                String at = path.isEmpty() ? k : path + "." + k;
+                checkXmlText(k, "key " + at);
+                checkXmlSafe(v, at);
             });
             case NSArray a -> {
                 NSObject[] items = a.getArray();
@@ -373,6 +364,17 @@ public final class Plist {
                 }
             }
             default -> {}
+        }
+    }
+
+    private static void checkXmlText(String text, String what) {
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r' || ch == 0xfffe || ch == 0xffff) {
+                throw new IllegalArgumentException(what + String.format(
+                        ": contains U+%04X, which an XML plist cannot carry", (int) ch)
+                        + " (expected: text without control characters; send it as <data> or in a binary plist)");
+            }
         }
     }
 }

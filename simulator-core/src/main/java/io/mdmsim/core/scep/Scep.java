@@ -37,7 +37,6 @@ import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.cms.CMSAbsentContent;
 import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSTypedData;
@@ -247,8 +246,17 @@ public final class Scep {
 
     /** The certificates of a CertRep SUCCESS, decrypted with the requester's identity; the one for its key first. */
     public static List<X509Certificate> issuedCertificates(PkiMessage certRep, Identity requester) {
+        return issuedCertificates(certRep, requester, requester.publicKey());
+    }
+
+    /**
+     * As {@link #issuedCertificates(PkiMessage, Identity)} where the requested key is not the requester's (RenewalReq:
+     * signed and decrypted with the current identity, for a new key); the certificate for requestedKey first.
+     */
+    public static List<X509Certificate> issuedCertificates(PkiMessage certRep, Identity requester, PublicKey requestedKey) {
         requireNonNull(certRep, "certRep");
         requireNonNull(requester, "requester");
+        requireNonNull(requestedKey, "requestedKey");
         if (certRep.messageType() != MessageType.CERT_REP || certRep.pkiStatus() != PkiStatus.SUCCESS) {
             throw new ScepException("pkiMessage is " + certRep.messageType()
                     + (certRep.pkiStatus() == null ? "" : " " + certRep.pkiStatus())
@@ -263,14 +271,14 @@ public final class Scep {
         }
         List<X509Certificate> ordered = new ArrayList<>();
         for (X509Certificate c : certs) {
-            if (c.getPublicKey().equals(requester.publicKey())) {
+            if (c.getPublicKey().equals(requestedKey)) {
                 ordered.add(0, c);
             } else {
                 ordered.add(c);
             }
         }
-        if (ordered.isEmpty() || !ordered.get(0).getPublicKey().equals(requester.publicKey())) {
-            throw new ScepException("CertRep SUCCESS holds " + certs.size() + " certificates, none for the requester's key");
+        if (ordered.isEmpty() || !ordered.get(0).getPublicKey().equals(requestedKey)) {
+            throw new ScepException("CertRep SUCCESS holds " + certs.size() + " certificate(s), none for the requested key");
         }
         return List.copyOf(ordered);
     }
@@ -330,8 +338,9 @@ public final class Scep {
         if (request.senderNonce() != null) {
             attributes.add(attribute(RECIPIENT_NONCE, new DEROctetString(request.senderNonce())));
         }
-        boolean encapsulate = content != null;
-        return sign(encapsulate ? content : new CMSAbsentContent(), encapsulate, caOrRa, request.digest(), attributes);
+        // FAILURE and PENDING carry no pkcsPKIEnvelope (RFC 8894 §3.3.2). The SignedData then encapsulates zero bytes
+        // rather than no content: Go's pkcs7 (scepclient) and BouncyCastle read both, openssl cms -verify only this.
+        return sign(content != null ? content : new CMSProcessableByteArray(new byte[0]), true, caOrRa, request.digest(), attributes);
     }
 
     private static byte[] sign(CMSTypedData content, boolean encapsulate, Identity signer, DigestAlgorithm digest,

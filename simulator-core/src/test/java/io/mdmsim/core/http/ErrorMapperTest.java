@@ -42,6 +42,25 @@ class ErrorMapperTest {
     }
 
     @Test
+    void theCoreExceptionsNamedExistAndTheirSubclassesAre400WithTheirMessage() throws Exception {
+        for (String name : ErrorMapper.CORE_BAD_REQUEST_EXCEPTIONS) {
+            assertTrue(RuntimeException.class.isAssignableFrom(Class.forName(name)), name);
+        }
+        ErrorMapper mapper = ErrorMapper.defaults();
+        byte[] raw = "<plist".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (RuntimeException e : new RuntimeException[] {
+            new io.mdmsim.core.plist.PlistException("not a plist: unexpected end of XML", raw),
+            new io.mdmsim.core.protocol.MalformedMessageException("Authenticate: missing key UDID", raw),
+            new io.mdmsim.core.cms.CmsException("signature does not match content"),
+            new io.mdmsim.core.scep.ScepException("not a pkiMessage"),
+        }) {
+            HttpResponse r = mapper.map(e).orElseThrow(() -> new AssertionError("unmapped: " + e));
+            assertEquals(400, r.status(), e.toString());
+            assertEquals(e.getMessage(), r.bodyText());
+        }
+    }
+
+    @Test
     void byNameMappingCoversSubclassesNearestFirst() {
         ErrorMapper mapper = ErrorMapper.defaults().toBuilder()
                 .badRequest(CodecException.class.getName())

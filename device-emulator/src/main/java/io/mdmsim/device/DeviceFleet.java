@@ -1,0 +1,83 @@
+package io.mdmsim.device;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mdmsim.core.pki.CertificateAuthority;
+import io.mdmsim.device.internal.CommandHandlers;
+import io.mdmsim.device.internal.DeviceHttp;
+import io.mdmsim.device.internal.DeviceRunner;
+import io.mdmsim.device.internal.EnrollmentSteps;
+import io.mdmsim.device.internal.FleetContext;
+import io.mdmsim.device.internal.Tls;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Runs a fleet of virtual devices: one virtual thread per device, at most {@link FleetConfig#concurrency()} at a time,
+ * all sharing one HTTP client. The devices know only the cloud-configuration URL; everything else they learn from the
+ * answers, so they work against any MDM server.
+ */
+public final class DeviceFleet {
+
+    private DeviceFleet() {
+    }
+
+    /**
+     * Runs every device to its end and returns the results in device order. Blocks the caller.
+     *
+     * @throws InterruptedException if the caller is interrupted; the devices still running are stopped first
+     */
+    public static FleetResult run(FleetConfig config) throws InterruptedException {
+        requireNonNull(config, "config");
+        CertificateAuthority factory = CertificateAuthority.of(config.appleDeviceCa());
+        HttpClient.Builder http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(config.httpTimeout());
+        if (!config.trustAnchors().isEmpty()) {
+            http.sslContext(Tls.trusting(config.trustAnchors()));
+        }
+        Instant start = config.clock().now();
+        try (HttpClient client = http.build();
+             ExecutorService devices = Executors.newVirtualThreadPerTaskExecutor()) {
+            FleetContext fleet = new FleetContext(config, new DeviceHttp(client, config.httpTimeout()), factory,
+                    CommandHandlers.defaults());
+            DeviceRunner runner = new DeviceRunner(fleet, EnrollmentSteps.all());
+            Semaphore permits = new Semaphore(config.concurrency(), true);
+            List<Future<DeviceResult>> futures = new ArrayList<>(config.devices().size());
+            for (int i = 0; i < config.devices().size(); i++) {
+                int index = i;
+                DeviceSpec spec = config.devices().get(i);
+                futures.add(devices.submit(() -> {
+                    permits.acquire();
+                    try {
+                        return runner.run(index, spec);
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+            List<DeviceResult> results = new ArrayList<>(futures.size());
+            try {
+                for (Future<DeviceResult> f : futures) {
+                    results.add(f.get());
+                }
+            } catch (InterruptedException e) {
+                devices.shutdownNow();
+                throw e;
+            } catch (ExecutionException e) {
+                devices.shutdownNow();
+                throw new IllegalStateException("a device thread failed outside its run: " + e.getCause(), e.getCause());
+            }
+            return new FleetResult(results, Duration.between(start, config.clock().now()));
+        }
+    }
+}

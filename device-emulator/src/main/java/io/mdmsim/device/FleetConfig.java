@@ -1,0 +1,201 @@
+package io.mdmsim.device;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.time.SimClock;
+import java.net.URI;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything a fleet of virtual devices needs. Built once with {@link #builder()} and immutable afterwards. The only
+ * server it names is Apple's cloud-configuration URL: every other URL comes from the answers the devices get.
+ *
+ * @param cloudConfigUrl   where devices fetch their cloud configuration (fake ABM {@code <base>/cloudconfig})
+ * @param appleDeviceCa    the "factory": issues each device the identity certificate it signs MachineInfo with
+ * @param devices          the devices, at least one
+ * @param seed             all randomness of the run (UDIDs, IMEIs, push tokens, nonces) derives from it
+ * @param clock            simulated time for every delay and duration
+ * @param concurrency      how many devices run at the same time, 1..100000
+ * @param listener         live progress, called from device threads
+ * @param httpTimeout      real-time limit of one HTTP exchange
+ * @param idlePollInterval simulated time a device awaiting configuration waits before polling ServerURL again after a
+ *                         zero-length reply
+ * @param maxIdlePolls     how many zero-length replies in a row a device awaiting configuration accepts before it fails
+ * @param maxCommands      how many commands one device answers in its run before it fails (guards against a server
+ *                         that never stops sending)
+ * @param trustAnchors     extra TLS trust anchors (e.g. the simulator root CA) besides the JDK's; empty for plain
+ *                         HTTP or publicly trusted servers
+ * @param keySource        RSA keys for factory identities and SCEP
+ * @param language         the MachineInfo LANGUAGE, e.g. "en"
+ */
+public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<DeviceSpec> devices, long seed,
+                          SimClock clock, int concurrency, FleetListener listener, Duration httpTimeout,
+                          Duration idlePollInterval, int maxIdlePolls, int maxCommands,
+                          List<X509Certificate> trustAnchors, KeySource keySource, String language) {
+
+    public static final int MAX_CONCURRENCY = 100_000;
+
+    public FleetConfig {
+        requireNonNull(cloudConfigUrl, "cloudConfigUrl");
+        requireNonNull(appleDeviceCa, "appleDeviceCa");
+        requireNonNull(devices, "devices");
+        requireNonNull(clock, "clock");
+        requireNonNull(listener, "listener");
+        requireNonNull(httpTimeout, "httpTimeout");
+        requireNonNull(idlePollInterval, "idlePollInterval");
+        requireNonNull(trustAnchors, "trustAnchors");
+        requireNonNull(keySource, "keySource");
+        requireNonNull(language, "language");
+        String scheme = cloudConfigUrl.getScheme();
+        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme) || cloudConfigUrl.getHost() == null) {
+            throw new IllegalArgumentException("cloudConfigUrl: " + cloudConfigUrl
+                    + " (expected: an absolute http or https URL such as http://127.0.0.1:8080/cloudconfig)");
+        }
+        if (devices.isEmpty()) {
+            throw new IllegalArgumentException("devices: empty (expected: at least one DeviceSpec)");
+        }
+        devices = List.copyOf(devices);
+        long distinct = devices.stream().map(DeviceSpec::serialNumber).distinct().count();
+        if (distinct != devices.size()) {
+            throw new IllegalArgumentException("devices: " + (devices.size() - distinct)
+                    + " duplicate serial numbers (expected: every serial once)");
+        }
+        if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+            throw new IllegalArgumentException("concurrency: " + concurrency + " (expected: 1.." + MAX_CONCURRENCY + ")");
+        }
+        if (httpTimeout.isNegative() || httpTimeout.isZero()) {
+            throw new IllegalArgumentException("httpTimeout: " + httpTimeout + " (expected: > 0)");
+        }
+        if (idlePollInterval.isNegative()) {
+            throw new IllegalArgumentException("idlePollInterval: " + idlePollInterval + " (expected: >= 0)");
+        }
+        if (maxIdlePolls < 1) {
+            throw new IllegalArgumentException("maxIdlePolls: " + maxIdlePolls + " (expected: >= 1)");
+        }
+        if (maxCommands < 1) {
+            throw new IllegalArgumentException("maxCommands: " + maxCommands + " (expected: >= 1)");
+        }
+        trustAnchors = List.copyOf(trustAnchors);
+        if (language.isBlank()) {
+            throw new IllegalArgumentException("language: blank (expected: a language code such as en)");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().cloudConfigUrl(cloudConfigUrl).appleDeviceCa(appleDeviceCa).devices(devices).seed(seed)
+                .clock(clock).concurrency(concurrency).listener(listener).httpTimeout(httpTimeout)
+                .idlePollInterval(idlePollInterval).maxIdlePolls(maxIdlePolls).maxCommands(maxCommands)
+                .trustAnchors(trustAnchors).keySource(keySource).language(language);
+    }
+
+    public static final class Builder {
+        private URI cloudConfigUrl;
+        private Identity appleDeviceCa;
+        private final List<DeviceSpec> devices = new ArrayList<>();
+        private long seed = 1;
+        private SimClock clock = SimClock.system();
+        private int concurrency = 100;
+        private FleetListener listener = FleetListener.NONE;
+        private Duration httpTimeout = Duration.ofSeconds(30);
+        private Duration idlePollInterval = Duration.ofSeconds(30);
+        private int maxIdlePolls = 20;
+        private int maxCommands = 1_000;
+        private List<X509Certificate> trustAnchors = List.of();
+        private KeySource keySource = KeySource.fresh();
+        private String language = "en";
+
+        private Builder() {
+        }
+
+        public Builder cloudConfigUrl(URI cloudConfigUrl) {
+            this.cloudConfigUrl = cloudConfigUrl;
+            return this;
+        }
+
+        public Builder appleDeviceCa(Identity appleDeviceCa) {
+            this.appleDeviceCa = appleDeviceCa;
+            return this;
+        }
+
+        /** Replaces the device list. */
+        public Builder devices(List<DeviceSpec> devices) {
+            requireNonNull(devices, "devices");
+            this.devices.clear();
+            this.devices.addAll(devices);
+            return this;
+        }
+
+        public Builder addDevice(DeviceSpec device) {
+            this.devices.add(requireNonNull(device, "device"));
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder clock(SimClock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Builder concurrency(int concurrency) {
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        public Builder listener(FleetListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        public Builder httpTimeout(Duration httpTimeout) {
+            this.httpTimeout = httpTimeout;
+            return this;
+        }
+
+        public Builder idlePollInterval(Duration idlePollInterval) {
+            this.idlePollInterval = idlePollInterval;
+            return this;
+        }
+
+        public Builder maxIdlePolls(int maxIdlePolls) {
+            this.maxIdlePolls = maxIdlePolls;
+            return this;
+        }
+
+        public Builder maxCommands(int maxCommands) {
+            this.maxCommands = maxCommands;
+            return this;
+        }
+
+        public Builder trustAnchors(List<X509Certificate> trustAnchors) {
+            this.trustAnchors = trustAnchors;
+            return this;
+        }
+
+        public Builder keySource(KeySource keySource) {
+            this.keySource = keySource;
+            return this;
+        }
+
+        public Builder language(String language) {
+            this.language = language;
+            return this;
+        }
+
+        public FleetConfig build() {
+            return new FleetConfig(cloudConfigUrl, appleDeviceCa, devices, seed, clock, concurrency, listener,
+                    httpTimeout, idlePollInterval, maxIdlePolls, maxCommands, trustAnchors, keySource, language);
+        }
+    }
+}

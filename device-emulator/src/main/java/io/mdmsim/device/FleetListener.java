@@ -1,0 +1,20 @@
+package io.mdmsim.device;
+
+import java.time.Duration;
+
+/**
+ * Live progress of a fleet run. Called from the devices' own virtual threads, concurrently: implementations must be
+ * thread-safe and quick (no blocking I/O). Exceptions thrown by a listener are logged and otherwise ignored.
+ */
+public interface FleetListener {
+
+    FleetListener NONE = new FleetListener() { };
+
+    default void stageEntered(DeviceRef device, Stage stage) { }
+
+    default void stageCompleted(DeviceRef device, Stage stage, Duration took) { }
+
+    default void stageFailed(DeviceRef device, Stage stage, Outcome outcome, String reason) { }
+
+    default void deviceFinished(DeviceResult result) { }
+}

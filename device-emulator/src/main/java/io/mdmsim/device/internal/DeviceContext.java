@@ -1,0 +1,71 @@
+package io.mdmsim.device.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mdmsim.core.time.SimClock;
+import io.mdmsim.device.FleetConfig;
+import java.util.SplittableRandom;
+
+/** One device's view of its run: the shared fleet context, its state, its own random stream. */
+public final class DeviceContext {
+
+    private final FleetContext fleet;
+    private final Device device;
+    private final SplittableRandom random;
+    private MdmClient mdm;
+
+    public DeviceContext(FleetContext fleet, Device device, SplittableRandom random) {
+        this.fleet = requireNonNull(fleet, "fleet");
+        this.device = requireNonNull(device, "device");
+        this.random = requireNonNull(random, "random");
+    }
+
+    public FleetContext fleet() {
+        return fleet;
+    }
+
+    public FleetConfig config() {
+        return fleet.config();
+    }
+
+    public SimClock clock() {
+        return fleet.config().clock();
+    }
+
+    public DeviceHttp http() {
+        return fleet.http();
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public SplittableRandom random() {
+        return random;
+    }
+
+    /** The MDM client, available once SCEP gave the device its identity. */
+    public MdmClient mdm() {
+        if (mdm == null) {
+            throw new IllegalStateException("no MDM client before the SCEP stage completed for " + device);
+        }
+        return mdm;
+    }
+
+    void mdm(MdmClient client) {
+        this.mdm = requireNonNull(client, "client");
+    }
+
+    public byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    /** A random UUID (version 4 form) from the device's stream, upper case like iOS writes them. */
+    public String randomUuid() {
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new java.util.UUID(msb, lsb).toString().toUpperCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,118 @@
+package io.mdmsim.device.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The devices' HTTP transport: one {@link HttpClient} shared by the whole fleet, called from the devices' virtual
+ * threads. Connection failures become a {@link StageFailure} naming the request; statuses are left to the caller.
+ */
+public final class DeviceHttp {
+
+    /** An HTTP answer. */
+    public record Response(String method, URI uri, int status, String contentType, byte[] body) {
+
+        public boolean ok() {
+            return status == 200;
+        }
+
+        /** The media type without parameters, lower case; "" if none. */
+        public String mediaType() {
+            if (contentType == null) {
+                return "";
+            }
+            int semi = contentType.indexOf(';');
+            return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+        }
+
+        /** "POST http://x/enroll answered 403: <body text>" for failure reasons. */
+        public String describe() {
+            return method + " " + uri + " answered " + status + bodyForHumans();
+        }
+
+        /** ": <text>" for a short text body, " (n bytes of type t)" for anything else, "" for none. */
+        public String bodyForHumans() {
+            if (body.length == 0) {
+                return " with an empty body";
+            }
+            if (looksLikeText(body)) {
+                String text = new String(body, StandardCharsets.UTF_8).strip();
+                if (text.length() > 300) {
+                    text = text.substring(0, 300) + "...";
+                }
+                return ": " + text;
+            }
+            return " (" + body.length + " bytes of " + (contentType == null ? "no content type" : contentType) + ")";
+        }
+
+        private static boolean looksLikeText(byte[] b) {
+            int n = Math.min(b.length, 512);
+            for (int i = 0; i < n; i++) {
+                int c = b[i] & 0xff;
+                if (c < 0x09 || (c > 0x0d && c < 0x20) || c == 0x7f) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private final HttpClient client;
+    private final Duration timeout;
+
+    public DeviceHttp(HttpClient client, Duration timeout) {
+        this.client = requireNonNull(client, "client");
+        this.timeout = requireNonNull(timeout, "timeout");
+    }
+
+    public Response get(URI uri, Map<String, String> headers) throws StageFailure, InterruptedException {
+        return send("GET", uri, null, null, headers);
+    }
+
+    public Response post(URI uri, String contentType, byte[] body, Map<String, String> headers)
+            throws StageFailure, InterruptedException {
+        return send("POST", uri, contentType, body, headers);
+    }
+
+    public Response put(URI uri, String contentType, byte[] body, Map<String, String> headers)
+            throws StageFailure, InterruptedException {
+        return send("PUT", uri, contentType, body, headers);
+    }
+
+    private Response send(String method, URI uri, String contentType, byte[] body, Map<String, String> headers)
+            throws StageFailure, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout);
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        }
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        headers.forEach(b::header);
+        try {
+            HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Response(method, uri, r.statusCode(), r.headers().firstValue("Content-Type").orElse(null),
+                    r.body() == null ? new byte[0] : r.body());
+        } catch (HttpTimeoutException e) {
+            throw StageFailure.failed(method + " " + uri + " got no answer within " + timeout, e);
+        } catch (IOException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (e instanceof java.net.ConnectException && e.getMessage() == null) {
+                why = "connection refused";
+            }
+            throw StageFailure.failed(method + " " + uri + " failed: " + why, e);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.mdmsim.device.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mdmsim.core.pki.Identity;
+import io.mdmsim.device.DeviceResult;
+import io.mdmsim.device.DeviceSpec;
+import io.mdmsim.device.FleetListener;
+import io.mdmsim.device.Outcome;
+import io.mdmsim.device.Stage;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Drives one device through its {@link Step}s on the calling (virtual) thread, timing each stage on the SimClock and
+ * telling the listener. Never throws for a device's failure: every run ends in a {@link DeviceResult}.
+ */
+public final class DeviceRunner {
+
+    private static final System.Logger LOG = System.getLogger(DeviceRunner.class.getName());
+    /** Factory identity certificates are valid from a day before power-on, for ten years. */
+    private static final Duration FACTORY_BACKDATE = Duration.ofDays(1);
+    private static final Duration FACTORY_VALIDITY = Duration.ofDays(3650);
+
+    private final FleetContext fleet;
+    private final List<Step> steps;
+
+    public DeviceRunner(FleetContext fleet, List<Step> steps) {
+        this.fleet = requireNonNull(fleet, "fleet");
+        this.steps = List.copyOf(steps);
+    }
+
+    public DeviceResult run(int index, DeviceSpec spec) {
+        Device device = new Device(index, spec, HardwareProfile.derive(fleet.config().seed(), spec));
+        DeviceContext ctx = new DeviceContext(fleet, device, new SplittableRandom(runSeed(fleet.config().seed(), spec)));
+        return run(ctx);
+    }
+
+    DeviceResult run(DeviceContext ctx) {
+        Device device = ctx.device();
+        FleetListener listener = fleet.config().listener();
+        Map<Stage, Duration> durations = new EnumMap<>(Stage.class);
+        Instant start = ctx.clock().now();
+        Stage current = steps.isEmpty() ? Stage.DONE : steps.getFirst().stage();
+        try {
+            manufacture(ctx);
+            for (Step step : steps) {
+                if (!step.applies(ctx)) {
+                    continue;
+                }
+                current = step.stage();
+                device.stage(current);
+                notify(() -> listener.stageEntered(device.ref(), step.stage()));
+                Instant t0 = ctx.clock().now();
+                step.run(ctx);
+                Duration took = Duration.between(t0, ctx.clock().now());
+                durations.put(step.stage(), took);
+                notify(() -> listener.stageCompleted(device.ref(), step.stage(), took));
+            }
+            device.stage(Stage.DONE);
+            return finish(device, Outcome.ENROLLED, Stage.DONE, null, durations, start, ctx);
+        } catch (StageFailure f) {
+            return fail(device, current, f.outcome(), f.reason(), durations, start, ctx);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail(device, current, Outcome.FAILED, "interrupted: the fleet run was stopped", durations, start, ctx);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, device.ref() + ": unexpected failure at " + current, e);
+            return fail(device, current, Outcome.FAILED, "unexpected error: " + e, durations, start, ctx);
+        }
+    }
+
+    /** The factory identity: a new key and a certificate from the fake Apple device CA, CN = UDID. */
+    private void manufacture(DeviceContext ctx) {
+        Device device = ctx.device();
+        KeyPair key = fleet.config().keySource().rsa(2048);
+        Instant now = ctx.clock().now();
+        X509Certificate cert = fleet.factory().issueClient(key.getPublic(), "CN=" + device.udid(),
+                now.minus(FACTORY_BACKDATE), FACTORY_VALIDITY);
+        device.factoryIdentity(new Identity(cert, key.getPrivate(), fleet.config().appleDeviceCa().certificateAndChain()));
+    }
+
+    private DeviceResult fail(Device device, Stage stage, Outcome outcome, String reason, Map<Stage, Duration> durations,
+                              Instant start, DeviceContext ctx) {
+        notify(() -> fleet.config().listener().stageFailed(device.ref(), stage, outcome, reason));
+        return finish(device, outcome, stage, reason, durations, start, ctx);
+    }
+
+    private DeviceResult finish(Device device, Outcome outcome, Stage stage, String reason,
+                                Map<Stage, Duration> durations, Instant start, DeviceContext ctx) {
+        DeviceResult result = new DeviceResult(device.ref(), outcome, stage, reason, durations,
+                Duration.between(start, ctx.clock().now()));
+        notify(() -> fleet.config().listener().deviceFinished(result));
+        return result;
+    }
+
+    private static void notify(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "fleet listener failed; ignored", e);
+        }
+    }
+
+    /** The device's own random stream for tokens and nonces: seed and serial only, like its hardware. */
+    static long runSeed(long seed, DeviceSpec spec) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest(("run/" + seed + "/" + spec.serialNumber()).getBytes(StandardCharsets.UTF_8));
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (h[i] & 0xff);
+            }
+            return v;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+}

@@ -1,0 +1,338 @@
+package io.mdmsim.device.internal;
+
+import com.dd.plist.NSDictionary;
+import com.dd.plist.NSObject;
+import com.dd.plist.NSString;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mdmsim.core.cms.Cms;
+import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.plist.Plist;
+import io.mdmsim.core.plist.PlistException;
+import io.mdmsim.core.protocol.Authenticate;
+import io.mdmsim.core.protocol.Command;
+import io.mdmsim.core.protocol.ProtocolException;
+import io.mdmsim.core.protocol.TokenUpdate;
+import io.mdmsim.device.Stage;
+import java.lang.System.Logger.Level;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The stages of automated device enrollment, PROTOCOL.md section 0 and 9, each a {@link Step}. */
+public final class EnrollmentSteps {
+
+    private static final System.Logger LOG = System.getLogger(EnrollmentSteps.class.getName());
+    static final String SIGNED_TYPE = "application/pkcs7-signature";
+    static final String PROFILE_TYPE = "application/x-apple-aspen-config";
+
+    private EnrollmentSteps() {
+    }
+
+    /** CLOUD_CONFIG through AWAITING_CONFIGURATION, in order. */
+    public static List<Step> all() {
+        return List.of(new CloudConfig(), new MachineInfo(), new Profile(), new ScepEnrollment(), new AuthenticateStep(),
+                new TokenUpdateStep(), new AwaitConfiguration());
+    }
+
+    /** Section 2: POST the signed device facts to Apple, get the cloud configuration record. */
+    static final class CloudConfig implements Step {
+        @Override
+        public Stage stage() {
+            return Stage.CLOUD_CONFIG;
+        }
+
+        @Override
+        public void run(DeviceContext ctx) throws StageFailure, InterruptedException {
+            Device d = ctx.device();
+            Map<String, Object> facts = new LinkedHashMap<>();
+            facts.put("SerialNumber", d.serialNumber());
+            facts.put("UDID", d.udid());
+            facts.put("ProductType", d.spec().productType());
+            facts.put("OSVersion", d.spec().osVersion());
+            facts.put("BuildVersion", d.spec().buildVersion());
+            byte[] signed = Cms.signAttached(Plist.toXml(Plist.wrap(facts)), d.factoryIdentity());
+            DeviceHttp.Response r = ctx.http().post(ctx.config().cloudConfigUrl(), SIGNED_TYPE, signed, Map.of());
+            if (r.status() == 404) {
+                throw StageFailure.notAssigned("Apple has no enrollment profile for serial " + d.serialNumber()
+                        + " (" + r.describe() + ")");
+            }
+            if (!r.ok()) {
+                throw StageFailure.failed("cloud configuration request refused: " + r.describe());
+            }
+            NSDictionary record;
+            try {
+                record = Plist.parseDictionary(unwrapSigned(r.body(), "cloud configuration signature"));
+            } catch (PlistException e) {
+                throw StageFailure.failed("cloud configuration is not a plist dictionary: " + e.getMessage());
+            }
+            CloudConfiguration cc;
+            try {
+                cc = CloudConfiguration.parse(record);
+            } catch (PlistFields.FieldException e) {
+                throw StageFailure.failed(e.getMessage());
+            }
+            d.cloudConfiguration(cc);
+            if (cc.configurationUrl() == null) {
+                if (cc.configurationWebUrl() != null) {
+                    throw StageFailure.failed("the cloud configuration asks for web-view enrollment (ConfigurationWebURL "
+                            + cc.configurationWebUrl() + "), which the emulator does not do yet");
+                }
+                throw StageFailure.notAssigned("the cloud configuration for serial " + d.serialNumber()
+                        + " has no ConfigurationURL: the device is not set up for automated enrollment");
+            }
+        }
+    }
+
+    /** Section 3: POST CMS-signed MachineInfo to ConfigurationURL, get the enrollment profile. */
+    static final class MachineInfo implements Step {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        @Override
+        public Stage stage() {
+            return Stage.MACHINE_INFO;
+        }
+
+        @Override
+        public void run(DeviceContext ctx) throws StageFailure, InterruptedException {
+            Device d = ctx.device();
+            byte[] signed = Cms.signAttached(Plist.toXml(Plist.wrap(machineInfo(d, ctx.config().language()))),
+                    d.factoryIdentity());
+            DeviceHttp.Response r = ctx.http().post(d.cloudConfiguration().configurationUrl(), SIGNED_TYPE, signed,
+                    Map.of());
+            if (r.status() == 403) {
+                throw StageFailure.failed("the MDM refused enrollment: " + refusal(r));
+            }
+            if (!r.ok()) {
+                throw StageFailure.failed("enrollment request refused: " + r.describe());
+            }
+            if (!r.mediaType().equals(PROFILE_TYPE)) {
+                throw StageFailure.failed(r.method() + " " + r.uri() + " answered 200 with Content-Type "
+                        + r.contentType() + " (expected: " + PROFILE_TYPE + ")");
+            }
+            d.profileBytes(r.body());
+        }
+
+        /** ADM other/machineinfo.yaml, with the keys this device's OS sends. */
+        static Map<String, Object> machineInfo(Device d, String language) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("UDID", d.udid());
+            m.put("SERIAL", d.serialNumber());
+            m.put("PRODUCT", d.spec().productType());
+            m.put("VERSION", d.spec().buildVersion());
+            if (d.osAtLeast(17, 0)) {
+                m.put("OS_VERSION", d.spec().osVersion());
+            }
+            if (d.hardware().imei() != null) {
+                m.put("IMEI", d.hardware().imei());
+            }
+            if (d.hardware().meid() != null) {
+                m.put("MEID", d.hardware().meid());
+            }
+            m.put("LANGUAGE", language);
+            if (d.osAtLeast(17, 4)) {
+                m.put("SOFTWARE_UPDATE_DEVICE_ID", d.spec().productType());
+            }
+            return m;
+        }
+
+        /** "403 com.apple.softwareupdate.required {...details}" from an ADM mdm/errors body, else the raw answer. */
+        static String refusal(DeviceHttp.Response r) {
+            try {
+                if (r.mediaType().contains("json")) {
+                    JsonNode body = JSON.readTree(r.body());
+                    if (body.hasNonNull("code")) {
+                        return "403 " + body.get("code").asText()
+                                + (body.hasNonNull("details") ? " " + body.get("details") : "")
+                                + (body.hasNonNull("message") ? " (" + body.get("message").asText() + ")" : "")
+                                + " from " + r.method() + " " + r.uri();
+                    }
+                } else if (r.mediaType().contains("xml") || r.mediaType().contains("plist")) {
+                    NSDictionary body = Plist.parseDictionary(r.body());
+                    if (body.objectForKey("code") instanceof NSString code) {
+                        NSObject details = body.objectForKey("details");
+                        return "403 " + code.getContent() + (details == null ? "" : " " + Plist.unwrap(details))
+                                + " from " + r.method() + " " + r.uri();
+                    }
+                }
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, "403 body is not an ADM error body: {0}", e.getMessage());
+            }
+            return r.describe();
+        }
+    }
+
+    /** Section 4: read the enrollment profile; iOS refuses a bad one with "Invalid Profile". */
+    static final class Profile implements Step {
+        @Override
+        public Stage stage() {
+            return Stage.PROFILE;
+        }
+
+        @Override
+        public void run(DeviceContext ctx) throws StageFailure {
+            Device d = ctx.device();
+            NSDictionary top;
+            try {
+                top = Plist.parseDictionary(unwrapSigned(d.profileBytes(), "enrollment profile signature"));
+            } catch (PlistException e) {
+                throw StageFailure.failed(EnrollmentProfile.INVALID + ": not a property list (" + e.getMessage() + ")");
+            } catch (StageFailure f) {
+                throw StageFailure.failed(EnrollmentProfile.INVALID + ": " + f.reason());
+            }
+            try {
+                d.profile(EnrollmentProfile.parse(top));
+            } catch (EnrollmentProfile.InvalidProfileException e) {
+                throw StageFailure.failed(e.getMessage());
+            }
+        }
+    }
+
+    /** Section 5: obtain the MDM identity. */
+    static final class ScepEnrollment implements Step {
+        @Override
+        public Stage stage() {
+            return Stage.SCEP;
+        }
+
+        @Override
+        public void run(DeviceContext ctx) throws StageFailure, InterruptedException {
+            Device d = ctx.device();
+            EnrollmentProfile.ScepPayload scep = d.profile().scep();
+            ScepClient client = new ScepClient(ctx.http(), ctx.clock(), ctx.random());
+            Identity identity = client.enroll(scep, ctx.config().keySource().rsa(scep.keysize()), "CN=" + d.udid());
+            d.mdmIdentity(identity);
+            ctx.mdm(new MdmClient(ctx.http(), d.profile().mdm(), identity));
+        }
+    }
+
+    /** Section 6: Authenticate (ADM mdm/checkin/authenticate.yaml; DeviceName/Model/ModelName are macOS only). */
+    static final class AuthenticateStep implements Step {
+        @Override
+        public Stage stage() {
+            return Stage.AUTHENTICATE;
+        }
+
+        @Override
+        public void run(DeviceContext ctx) throws StageFailure, InterruptedException {
+            Device d = ctx.device();
+            ctx.mdm().checkin(Authenticate.forDevice(d.profile().mdm().topic(), d.udid(), d.serialNumber(),
+                    d.spec().productType(), d.spec().osVersion(), d.spec().buildVersion(), d.hardware().imei(),
+                    d.hardware().meid()));
+        }
+    }
+
+    /** Section 6: TokenUpdate (ADM mdm/checkin/tokenupdate.yaml); enrollment is complete after it. */
+    static final class TokenUpdateStep implements Step {
+        @Override
+        public Stage stage() {
+            return Stage.TOKEN_UPDATE;
+        }
+
+        @Override
+        public void run(DeviceContext ctx) throws StageFailure, InterruptedException {
+            Device d = ctx.device();
+            EnrollmentProfile.MdmPayload mdm = d.profile().mdm();
+            byte[] token = ctx.randomBytes(32);
+            String magic = ctx.randomUuid();
+            byte[] unlock = (mdm.accessRights() & 4) != 0 ? ctx.randomBytes(64) : null;
+            d.pushCredentials(token, magic, unlock);
+            boolean awaiting = d.cloudConfiguration().awaitsConfiguration(d.spec().osMajor());
+            d.awaitingConfiguration(awaiting);
+            ctx.mdm().checkin(new TokenUpdate(mdm.topic(), d.udid(), null, token, magic, unlock, awaiting, null, null,
+                    null, null));
+        }
+    }
+
+    /**
+     * Section 9: while awaiting configuration, poll ServerURL and answer commands until DeviceConfigured. A
+     * zero-length reply ends a session; the device polls again after {@code idlePollInterval} (simulated), at most
+     * {@code maxIdlePolls} times in a row.
+     */
+    static final class AwaitConfiguration implements Step {
+        @Override
+        public Stage stage() {
+            return Stage.AWAITING_CONFIGURATION;
+        }
+
+        @Override
+        public boolean applies(DeviceContext ctx) {
+            return ctx.device().awaitingConfiguration();
+        }
+
+        @Override
+        public void run(DeviceContext ctx) throws StageFailure, InterruptedException {
+            Device d = ctx.device();
+            MdmClient mdm = ctx.mdm();
+            int emptyInARow = 0;
+            byte[] reply = mdm.report(d.udid(), null, MdmClient.idle());
+            while (true) {
+                if (reply.length == 0) {
+                    if (!d.awaitingConfiguration()) {
+                        return;
+                    }
+                    emptyInARow++;
+                    if (emptyInARow >= ctx.config().maxIdlePolls()) {
+                        throw StageFailure.failed("still awaiting configuration after " + emptyInARow
+                                + " polls of " + d.profile().mdm().serverUrl() + " every "
+                                + ctx.config().idlePollInterval() + " that got no command: the MDM never sent"
+                                + " DeviceConfigured (" + d.commandCount() + " commands answered)");
+                    }
+                    ctx.clock().sleep(ctx.config().idlePollInterval());
+                    reply = mdm.report(d.udid(), null, MdmClient.idle());
+                    continue;
+                }
+                emptyInARow = 0;
+                if (d.commandCount() >= ctx.config().maxCommands()) {
+                    throw StageFailure.failed("the MDM sent more than " + ctx.config().maxCommands()
+                            + " commands" + (d.awaitingConfiguration() ? " without DeviceConfigured" : ""));
+                }
+                reply = answer(ctx, reply);
+            }
+        }
+
+        /**
+         * Executes one command plist and reports the result; returns the server's next reply. A reply without a
+         * readable CommandUUID cannot be answered (reports need it): it counts as a command and ends the session like a
+         * zero-length reply.
+         */
+        static byte[] answer(DeviceContext ctx, byte[] commandPlist) throws StageFailure, InterruptedException {
+            Device d = ctx.device();
+            String uuid = null;
+            String requestType = null;
+            CommandReply result;
+            try {
+                NSDictionary dict = Plist.parseDictionary(commandPlist);
+                if (dict.objectForKey("CommandUUID") instanceof NSString s && !s.getContent().isEmpty()) {
+                    uuid = s.getContent();
+                }
+                if (dict.objectForKey("Command") instanceof NSDictionary inner
+                        && inner.objectForKey("RequestType") instanceof NSString t) {
+                    requestType = t.getContent();
+                }
+                Command command = Command.parse(commandPlist);
+                result = ctx.fleet().handlers().dispatch(d, command);
+            } catch (PlistException | ProtocolException | CommandHandler.CommandFormatException e) {
+                LOG.log(Level.DEBUG, "{0}: malformed command: {1}", d.ref(), e.getMessage());
+                result = CommandReply.formatError();
+            }
+            d.recordCommand(new Device.HandledCommand(uuid, requestType, result.status().wire()));
+            if (uuid == null) {
+                return new byte[0];
+            }
+            return ctx.mdm().report(d.udid(), uuid, result);
+        }
+    }
+
+    /** A DER CMS SignedData (starts with a SEQUENCE) is verified and unwrapped; anything else is returned as is. */
+    static byte[] unwrapSigned(byte[] body, String label) throws StageFailure {
+        if (body.length == 0 || body[0] != 0x30) {
+            return body;
+        }
+        try {
+            return Cms.verifyAttached(body, label).content();
+        } catch (RuntimeException e) {
+            throw StageFailure.failed(label + " does not verify: " + e.getMessage());
+        }
+    }
+}

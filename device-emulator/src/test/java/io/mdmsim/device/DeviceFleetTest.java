@@ -1,0 +1,475 @@
+package io.mdmsim.device;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.dd.plist.NSArray;
+import com.dd.plist.NSDictionary;
+import com.dd.plist.NSNumber;
+import com.dd.plist.NSObject;
+import com.dd.plist.NSString;
+import io.mdmsim.core.cms.ContentCipher;
+import io.mdmsim.core.cms.DigestAlgorithm;
+import io.mdmsim.core.pki.SimPki;
+import io.mdmsim.core.plist.Plist;
+import io.mdmsim.core.protocol.Authenticate;
+import io.mdmsim.core.protocol.CheckinCodec;
+import io.mdmsim.core.protocol.CommandResult;
+import io.mdmsim.core.protocol.CommandStatus;
+import io.mdmsim.core.protocol.ErrorChainItem;
+import io.mdmsim.core.protocol.TokenUpdate;
+import io.mdmsim.core.time.ManualClock;
+import io.mdmsim.core.time.SimClock;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DeviceFleetTest {
+
+    private static final Instant START = Instant.parse("2025-03-03T09:00:00Z");
+    private static SimPki pki;
+
+    private ManualClock clock;
+    private FakeAppleAndMdm fake;
+
+    @BeforeAll
+    static void createPki() {
+        pki = SimPki.create(START);
+    }
+
+    @BeforeEach
+    void startFake() {
+        clock = SimClock.manual(START);
+        fake = new FakeAppleAndMdm(pki, clock);
+    }
+
+    @AfterEach
+    void stopFake() {
+        fake.close();
+    }
+
+    private static DeviceSpec iphone(int i) {
+        return new DeviceSpec(String.format("F2LXK0PQ%04d", i), "iPhone15,2", "iPhone 14 Pro", "17.5", "21F90");
+    }
+
+    private FleetConfig.Builder config(DeviceSpec... devices) {
+        return FleetConfig.builder()
+                .cloudConfigUrl(fake.cloudConfigUrl())
+                .appleDeviceCa(pki.appleDeviceCa().identity())
+                .devices(List.of(devices))
+                .seed(7)
+                .clock(clock)
+                .concurrency(4)
+                .idlePollInterval(Duration.ZERO)
+                .keySource(TestKeys.SHARED);
+    }
+
+    private static DeviceResult runOne(FleetConfig config) throws InterruptedException {
+        FleetResult r = DeviceFleet.run(config);
+        assertEquals(1, r.devices().size());
+        return r.devices().getFirst();
+    }
+
+    @Test
+    void oneIphoneEnrollsThroughEveryStageAndIsReleasedByDeviceConfigured() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        FleetListener listener = new FleetListener() {
+            @Override
+            public void stageEntered(DeviceRef device, Stage stage) {
+                events.add("enter " + stage);
+            }
+
+            @Override
+            public void stageCompleted(DeviceRef device, Stage stage, Duration took) {
+                events.add("done " + stage);
+            }
+
+            @Override
+            public void deviceFinished(DeviceResult result) {
+                events.add("finished " + result.outcome());
+            }
+        };
+        DeviceResult r = runOne(config(iphone(1)).listener(listener).build());
+
+        assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());
+        assertEquals(Stage.DONE, r.stage());
+        assertNull(r.reason());
+        List<Stage> walked = List.of(Stage.CLOUD_CONFIG, Stage.MACHINE_INFO, Stage.PROFILE, Stage.SCEP,
+                Stage.AUTHENTICATE, Stage.TOKEN_UPDATE, Stage.AWAITING_CONFIGURATION);
+        assertEquals(walked, List.copyOf(r.stageDurations().keySet()));
+        List<String> expected = new ArrayList<>();
+        for (Stage s : walked) {
+            expected.add("enter " + s);
+            expected.add("done " + s);
+        }
+        expected.add("finished ENROLLED");
+        assertEquals(expected, events);
+
+        // the wire: cloud config, MachineInfo, SCEP, check-ins, reports, all signed and chained (the fake checks)
+        assertEquals(1, fake.cloudConfigRequests.size());
+        NSDictionary facts = fake.cloudConfigRequests.getFirst();
+        assertEquals("F2LXK0PQ0001", ((NSString) facts.get("SerialNumber")).getContent());
+        assertEquals(r.device().udid(), ((NSString) facts.get("UDID")).getContent());
+        assertEquals(0, fake.unsignedRequests.get());
+        assertEquals(List.of("Authenticate", "TokenUpdate"),
+                fake.checkins.stream().map(m -> m.messageType()).toList());
+        TokenUpdate t = fake.tokenUpdates().getFirst();
+        assertTrue(t.awaitingConfiguration());
+        assertEquals(32, t.token().length);
+        assertTrue(t.pushMagic().matches("[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}"),
+                t.pushMagic());
+        assertEquals(FakeAppleAndMdm.TOPIC, t.topic());
+        assertNotNull(t.unlockToken(), "AccessRights 8191 includes 4: the device sends an UnlockToken");
+
+        // reports: Idle, DeviceInformation Acknowledged, DeviceConfigured Acknowledged
+        assertEquals(List.of(CommandStatus.IDLE, CommandStatus.ACKNOWLEDGED, CommandStatus.ACKNOWLEDGED),
+                fake.reports.stream().map(CommandResult::status).toList());
+        NSDictionary answers = (NSDictionary) fake.reports.get(1).get("QueryResponses");
+        assertEquals(r.device().udid(), ((NSString) answers.get("UDID")).getContent());
+        assertEquals("F2LXK0PQ0001", ((NSString) answers.get("SerialNumber")).getContent());
+        assertEquals("iPhone15,2", ((NSString) answers.get("ProductName")).getContent());
+        assertEquals("iPhone", ((NSString) answers.get("ModelName")).getContent());
+        assertEquals("iPhone", ((NSString) answers.get("DeviceName")).getContent());
+        assertEquals("17.5", ((NSString) answers.get("OSVersion")).getContent());
+        assertEquals("21F90", ((NSString) answers.get("BuildVersion")).getContent());
+        assertTrue(((NSString) answers.get("IMEI")).getContent().matches("35 \\d{6} \\d{6} \\d"));
+        assertTrue(((NSNumber) answers.get("DeviceCapacity")).doubleValue() > 50);
+        assertTrue(((NSString) answers.get("Model")).getContent().matches("M[0-9A-Z]{4}"));
+        assertFalse(answers.containsKey("NoSuchQuery"), "unknown queries are left out");
+        assertEquals(Set.of("DeviceName", "OSVersion", "BuildVersion", "ModelName", "Model", "ProductName",
+                "SerialNumber", "UDID", "IMEI", "DeviceCapacity"), answers.keySet());
+    }
+
+    @Test
+    void messagesFollowApplesSchemas() throws Exception {
+        assertEquals(Outcome.ENROLLED, runOne(config(iphone(2)).build()).outcome());
+
+        AppleYaml machineInfo = AppleYaml.payloadKeys("other/machineinfo.yaml");
+        NSDictionary mi = fake.machineInfos.getFirst();
+        machineInfo.assertHasRequired(mi, "MachineInfo");
+        machineInfo.assertConforms(mi, "MachineInfo");
+        assertEquals(Set.of("OS_VERSION", "PRODUCT", "SERIAL", "UDID", "VERSION"), machineInfo.requiredForIosDevice());
+
+        AppleYaml authenticate = AppleYaml.payloadKeys("mdm/checkin/authenticate.yaml");
+        NSDictionary auth = CheckinCodec.toDictionary(fake.checkins.get(0));
+        assertTrue(fake.checkins.get(0) instanceof Authenticate);
+        authenticate.assertHasRequired(auth, "Authenticate");
+        authenticate.assertConforms(auth, "Authenticate");
+        assertTrue(auth.containsKey("UDID"), "a device-channel Authenticate carries the UDID");
+        assertEquals(Set.of("MessageType", "Topic"), authenticate.requiredForIosDevice());
+
+        AppleYaml tokenUpdate = AppleYaml.payloadKeys("mdm/checkin/tokenupdate.yaml");
+        NSDictionary tu = CheckinCodec.toDictionary(fake.checkins.get(1));
+        tokenUpdate.assertHasRequired(tu, "TokenUpdate");
+        tokenUpdate.assertConforms(tu, "TokenUpdate");
+        assertTrue(tu.containsKey("AwaitingConfiguration"));
+
+        AppleYaml queryResponses = AppleYaml.responseSubkeys("mdm/commands/information.device.yaml", "QueryResponses");
+        queryResponses.assertConforms((NSDictionary) fake.reports.get(1).get("QueryResponses"), "QueryResponses");
+    }
+
+    @Test
+    void unassignedSerialEndsAsNotAssignedAtCloudConfig() throws Exception {
+        fake.unassignedSerials = Set.of("F2LXK0PQ0003");
+        DeviceResult r = runOne(config(iphone(3)).build());
+        assertEquals(Outcome.NOT_ASSIGNED, r.outcome());
+        assertEquals(Stage.CLOUD_CONFIG, r.stage());
+        assertTrue(r.reason().startsWith("Apple has no enrollment profile for serial F2LXK0PQ0003"), r.reason());
+        assertTrue(r.reason().contains("answered 404: serial F2LXK0PQ0003 is not assigned"), r.reason());
+        assertTrue(fake.machineInfos.isEmpty());
+    }
+
+    @Test
+    void machineInfoRefusedWith403ReportsTheErrorCode() throws Exception {
+        fake.machineInfoRefusal = """
+                {"code":"com.apple.softwareupdate.required","details":{"OSVersion":"18.1"}}""".getBytes();
+        DeviceResult r = runOne(config(iphone(4)).build());
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertEquals(Stage.MACHINE_INFO, r.stage());
+        assertTrue(r.reason().startsWith("the MDM refused enrollment: 403 com.apple.softwareupdate.required"),
+                r.reason());
+        assertTrue(r.reason().contains("\"OSVersion\":\"18.1\""), r.reason());
+        assertEquals(List.of(Stage.CLOUD_CONFIG), List.copyOf(r.stageDurations().keySet()));
+    }
+
+    @Test
+    void profileWhoseIdentityUuidMatchesNoScepPayloadIsAnInvalidProfile() throws Exception {
+        fake.profileEditor = top -> {
+            for (NSObject p : ((NSArray) top.get("PayloadContent")).getArray()) {
+                NSDictionary payload = (NSDictionary) p;
+                if (payload.get("PayloadType").toJavaObject().equals("com.apple.mdm")) {
+                    payload.put("IdentityCertificateUUID", "00000000-0000-0000-0000-000000000000");
+                }
+            }
+            return top;
+        };
+        DeviceResult r = runOne(config(iphone(5)).build());
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertEquals(Stage.PROFILE, r.stage());
+        assertTrue(r.reason().startsWith("Invalid Profile: com.apple.mdm IdentityCertificateUUID "
+                + "00000000-0000-0000-0000-000000000000 matches no com.apple.security.scep PayloadUUID"), r.reason());
+        assertTrue(fake.scepRequests.isEmpty());
+    }
+
+    @Test
+    void scepFailureShowsWhatIosShows() throws Exception {
+        fake.scepMode = FakeAppleAndMdm.ScepMode.FAILURE;
+        DeviceResult r = runOne(config(iphone(6)).build());
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertEquals(Stage.SCEP, r.stage());
+        assertEquals("The SCEP server returned an invalid response (pkiStatus FAILURE, failInfo BAD_REQUEST)",
+                r.reason());
+        assertTrue(fake.checkins.isEmpty());
+    }
+
+    @Test
+    void scepPendingIsPolledEveryRetryDelayOnTheSimClock() throws Exception {
+        fake.scepPendingReplies = 2;
+        CompletableFuture<FleetResult> run = runInBackground(config(iphone(7)).build());
+        for (int poll = 1; poll <= 2; poll++) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> clock.sleepers() == 1);
+            assertEquals(poll, fake.scepRequests.size());
+            clock.advance(Duration.ofSeconds(10)); // the profile's RetryDelay
+        }
+        DeviceResult r = run.get(60, TimeUnit.SECONDS).devices().getFirst();
+        assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());
+        assertEquals(3, fake.scepRequests.size());
+        assertEquals(1, fake.scepRequests.stream().map(m -> m.transactionId()).distinct().count(),
+                "every poll carries the same transactionId");
+        assertEquals(Duration.ofSeconds(20), r.stageDurations().get(Stage.SCEP));
+        assertEquals(Duration.ZERO, r.stageDurations().get(Stage.CLOUD_CONFIG));
+    }
+
+    @Test
+    void scepStillPendingAfterRetriesFails() throws Exception {
+        fake.scepPendingReplies = 100;
+        CompletableFuture<FleetResult> run = runInBackground(config(iphone(8)).build());
+        for (int poll = 1; poll <= 3; poll++) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> clock.sleepers() == 1);
+            clock.advance(Duration.ofSeconds(10));
+        }
+        DeviceResult r = run.get(60, TimeUnit.SECONDS).devices().getFirst();
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertEquals(Stage.SCEP, r.stage());
+        assertEquals("The SCEP server returned an invalid response (still PENDING after 3 retries every 10 s)",
+                r.reason());
+        assertEquals(4, fake.scepRequests.size());
+    }
+
+    @Test
+    void scepUsesAesSha256AndPostWhenAdvertised() throws Exception {
+        assertEquals(Outcome.ENROLLED, runOne(config(iphone(9)).build()).outcome());
+        assertEquals(ContentCipher.AES128_CBC, fake.scepRequests.getFirst().cipher());
+        assertEquals(DigestAlgorithm.SHA256, fake.scepRequests.getFirst().digest());
+        assertEquals(List.of("POST"), fake.scepMethods);
+    }
+
+    @Test
+    void scepFallsBackToDes3Sha1AndGetWhenNotAdvertised() throws Exception {
+        fake.scepCaps = "Renewal\nDES3\n";
+        assertEquals(Outcome.ENROLLED, runOne(config(iphone(10)).build()).outcome());
+        assertEquals(ContentCipher.DES_EDE3_CBC, fake.scepRequests.getFirst().cipher());
+        assertEquals(DigestAlgorithm.SHA1, fake.scepRequests.getFirst().digest());
+        assertEquals(List.of("GET"), fake.scepMethods);
+    }
+
+    @Test
+    void caFingerprintIsChecked() throws Exception {
+        byte[] sha256 = java.security.MessageDigest.getInstance("SHA-256").digest(pki.scepCa().certificate().getEncoded());
+        fake.profileEditor = withScepField("CAFingerprint", new com.dd.plist.NSData(sha256));
+        assertEquals(Outcome.ENROLLED, runOne(config(iphone(19)).build()).outcome());
+
+        fake.profileEditor = withScepField("CAFingerprint", new com.dd.plist.NSData(new byte[20]));
+        DeviceResult r = runOne(config(iphone(20)).build());
+        assertEquals(Stage.SCEP, r.stage());
+        assertEquals("The SCEP server returned an invalid response (no GetCACert certificate matches the payload's"
+                + " CAFingerprint)", r.reason());
+    }
+
+    private static java.util.function.UnaryOperator<NSDictionary> withScepField(String key, NSObject value) {
+        return top -> {
+            for (NSObject p : ((NSArray) top.get("PayloadContent")).getArray()) {
+                NSDictionary payload = (NSDictionary) p;
+                if (payload.get("PayloadType").toJavaObject().equals("com.apple.security.scep")) {
+                    ((NSDictionary) payload.get("PayloadContent")).put(key, value);
+                }
+            }
+            return top;
+        };
+    }
+
+    @Test
+    void malformedCommandGetsCommandFormatErrorAndTheDeviceCarriesOn() throws Exception {
+        fake.script = List.of(FakeAppleAndMdm.commandWithoutRequestType("6E2F4A10-0000-4000-8000-000000000001"),
+                "DeviceConfigured");
+        DeviceResult r = runOne(config(iphone(11)).build());
+        assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());
+        CommandResult formatError = fake.reportsWithStatus(CommandStatus.COMMAND_FORMAT_ERROR).getFirst();
+        assertEquals("6E2F4A10-0000-4000-8000-000000000001", formatError.commandUuid());
+        assertEquals(1, fake.reportsWithStatus(CommandStatus.ACKNOWLEDGED).size());
+    }
+
+    @Test
+    void deviceInformationWithoutQueriesIsACommandFormatError() throws Exception {
+        NSDictionary inner = new NSDictionary();
+        inner.put("RequestType", "DeviceInformation");
+        inner.put("Queries", "DeviceName");
+        NSDictionary env = new NSDictionary();
+        env.put("CommandUUID", "6E2F4A10-0000-4000-8000-000000000002");
+        env.put("Command", inner);
+        fake.script = List.of(Plist.toXml(env), "DeviceConfigured");
+        assertEquals(Outcome.ENROLLED, runOne(config(iphone(12)).build()).outcome());
+        assertEquals("6E2F4A10-0000-4000-8000-000000000002",
+                fake.reportsWithStatus(CommandStatus.COMMAND_FORMAT_ERROR).getFirst().commandUuid());
+    }
+
+    @Test
+    void unknownCommandGetsAnAppleStyleErrorChain() throws Exception {
+        fake.script = List.of("FlyToTheMoon", "DeviceConfigured");
+        assertEquals(Outcome.ENROLLED, runOne(config(iphone(13)).build()).outcome());
+        CommandResult error = fake.reportsWithStatus(CommandStatus.ERROR).getFirst();
+        assertEquals(List.of(new ErrorChainItem(12021, "MCMDMErrorDomain", "Unknown command", "Unknown command")),
+                error.errorChain());
+    }
+
+    @Test
+    void mdmThatNeverSendsDeviceConfiguredFailsAfterTheIdlePollLimit() throws Exception {
+        fake.script = List.of("DeviceInformation");
+        DeviceResult r = runOne(config(iphone(14)).maxIdlePolls(5).build());
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertEquals(Stage.AWAITING_CONFIGURATION, r.stage());
+        assertTrue(r.reason().startsWith("still awaiting configuration after 5 polls of " + fake.base()
+                + "/mdm/connect"), r.reason());
+        assertTrue(r.reason().contains("the MDM never sent DeviceConfigured (1 commands answered)"), r.reason());
+        // Idle -> DeviceInformation, Acknowledged -> nothing (1), then 4 more Idle polls that get nothing (2..5)
+        assertEquals(5, fake.reportsWithStatus(CommandStatus.IDLE).size());
+    }
+
+    @Test
+    void withoutAwaitDeviceConfiguredTheDeviceIsDoneAfterTokenUpdate() throws Exception {
+        fake.awaitDeviceConfigured = false;
+        DeviceResult r = runOne(config(iphone(15)).build());
+        assertEquals(Outcome.ENROLLED, r.outcome());
+        assertFalse(r.stageDurations().containsKey(Stage.AWAITING_CONFIGURATION));
+        assertFalse(fake.tokenUpdates().getFirst().awaitingConfiguration());
+        assertTrue(fake.reports.isEmpty());
+    }
+
+    @Test
+    void checkinRefusalFailsAtAuthenticateWithTheReason() throws Exception {
+        fake.checkinRefusalStatus = 403;
+        DeviceResult r = runOne(config(iphone(16)).build());
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertEquals(Stage.AUTHENTICATE, r.stage());
+        assertTrue(r.reason().startsWith("the MDM refused Authenticate: 403 com.apple.unrecognized.device: the MDM"
+                + " does not recognize the device"), r.reason());
+    }
+
+    @Test
+    void unreachableCloudConfigFailsWithTheUrl() throws Exception {
+        URI dead = fake.cloudConfigUrl();
+        fake.close();
+        DeviceResult r = runOne(config(iphone(17)).cloudConfigUrl(dead).build());
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertEquals(Stage.CLOUD_CONFIG, r.stage());
+        assertTrue(r.reason().startsWith("POST " + dead + " failed: "), r.reason());
+    }
+
+    @Test
+    void tenDevicesEnrollConcurrentlyWithDistinctIdentities() throws Exception {
+        List<DeviceSpec> devices = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            devices.add(i % 3 == 0
+                    ? new DeviceSpec(String.format("DMPXK0PQ%04d", i), "iPad13,18", "iPad (10th generation)", "17.4",
+                            "21E219")
+                    : iphone(100 + i));
+        }
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger maxRunning = new AtomicInteger();
+        Map<Stage, AtomicInteger> completed = new ConcurrentHashMap<>();
+        FleetListener listener = new FleetListener() {
+            @Override
+            public void stageEntered(DeviceRef device, Stage stage) {
+                if (stage == Stage.CLOUD_CONFIG) {
+                    maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                }
+            }
+
+            @Override
+            public void stageCompleted(DeviceRef device, Stage stage, Duration took) {
+                completed.computeIfAbsent(stage, s -> new AtomicInteger()).incrementAndGet();
+            }
+
+            @Override
+            public void deviceFinished(DeviceResult result) {
+                running.decrementAndGet();
+            }
+        };
+        FleetResult result = DeviceFleet.run(config(devices.toArray(DeviceSpec[]::new)).concurrency(4)
+                .listener(listener).keySource(KeySource.fresh()).build());
+
+        assertTrue(result.allEnrolled(), result.summary());
+        assertEquals(10, result.count(Outcome.ENROLLED));
+        assertTrue(maxRunning.get() <= 4, "at most 4 devices at a time, saw " + maxRunning.get());
+        assertEquals(10, completed.get(Stage.AWAITING_CONFIGURATION).get());
+        assertEquals(10, result.stages().get(Stage.SCEP).count());
+        assertEquals(List.copyOf(devices.stream().map(DeviceSpec::serialNumber).toList()),
+                result.devices().stream().map(d -> d.device().serialNumber()).toList(), "results in device order");
+        Set<String> udids = new HashSet<>();
+        result.devices().forEach(d -> udids.add(d.device().udid()));
+        assertEquals(10, udids.size());
+        assertEquals(10, fake.tokenUpdates().size());
+        assertEquals(10, fake.tokenUpdates().stream().map(t -> List.of(t.pushMagic())).distinct().count());
+        // iPads have no IMEI, and their UDIDs use the A12+ form
+        NSDictionary ipad = fake.machineInfos.stream()
+                .filter(m -> ((NSString) m.get("PRODUCT")).getContent().startsWith("iPad")).findFirst().orElseThrow();
+        assertFalse(ipad.containsKey("IMEI"));
+        assertTrue(((NSString) ipad.get("UDID")).getContent().matches("[0-9A-F]{8}-[0-9A-F]{16}"));
+    }
+
+    @Test
+    void sameSeedGivesTheSameDevicesAndTokens() throws Exception {
+        DeviceResult first = runOne(config(iphone(18)).build());
+        byte[] token = fake.tokenUpdates().getFirst().token();
+        String magic = fake.tokenUpdates().getFirst().pushMagic();
+        fake.close();
+        fake = new FakeAppleAndMdm(pki, clock);
+        DeviceResult second = runOne(config(iphone(18)).cloudConfigUrl(fake.cloudConfigUrl()).build());
+        assertEquals(first.device(), second.device());
+        assertArrayEquals(token, fake.tokenUpdates().getFirst().token());
+        assertEquals(magic, fake.tokenUpdates().getFirst().pushMagic());
+    }
+
+    private static CompletableFuture<FleetResult> runInBackground(FleetConfig config) {
+        CompletableFuture<FleetResult> f = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                f.complete(DeviceFleet.run(config));
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f;
+    }
+}

@@ -1,0 +1,331 @@
+package io.mdmsim.device;
+
+import com.dd.plist.NSDictionary;
+import com.dd.plist.NSString;
+import io.mdmsim.core.cms.Cms;
+import io.mdmsim.core.cms.SignedContent;
+import io.mdmsim.core.http.HttpError;
+import io.mdmsim.core.http.HttpRequest;
+import io.mdmsim.core.http.HttpResponse;
+import io.mdmsim.core.http.HttpServer;
+import io.mdmsim.core.http.Router;
+import io.mdmsim.core.pki.CertificateAuthority;
+import io.mdmsim.core.pki.CertificateChains;
+import io.mdmsim.core.pki.Certificates;
+import io.mdmsim.core.pki.SimPki;
+import io.mdmsim.core.plist.Plist;
+import io.mdmsim.core.protocol.CheckinCodec;
+import io.mdmsim.core.protocol.CheckinMessage;
+import io.mdmsim.core.protocol.Command;
+import io.mdmsim.core.protocol.CommandResult;
+import io.mdmsim.core.protocol.CommandStatus;
+import io.mdmsim.core.protocol.Commands;
+import io.mdmsim.core.protocol.TokenUpdate;
+import io.mdmsim.core.scep.FailInfo;
+import io.mdmsim.core.scep.PkiMessage;
+import io.mdmsim.core.scep.Scep;
+import io.mdmsim.core.time.SimClock;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
+/**
+ * A small Apple cloud-configuration service plus MDM server, built from simulator-core only, for driving devices
+ * through every stage and injecting failures. Not a reference MDM: just strict enough to check what devices send
+ * (signatures, chains, challenges, plists) and record it for assertions.
+ */
+final class FakeAppleAndMdm implements AutoCloseable {
+
+    enum ScepMode { SUCCESS, FAILURE }
+
+    static final String TOPIC = "com.apple.mgmt.External.5f1c7a04-7c5e-4c8e-9d0b-2a7f6a1b9c3d";
+    static final List<String> QUERIES = List.of("DeviceName", "OSVersion", "BuildVersion", "ModelName", "Model",
+            "ProductName", "SerialNumber", "UDID", "IMEI", "DeviceCapacity", "NoSuchQuery");
+
+    final SimPki pki;
+    final SimClock clock;
+    private final HttpServer server;
+
+    // knobs (set before a run)
+    volatile Set<String> unassignedSerials = Set.of();
+    volatile boolean awaitDeviceConfigured = true;
+    volatile byte[] machineInfoRefusal;          // JSON body of a 403, null to accept
+    volatile UnaryOperator<NSDictionary> profileEditor = UnaryOperator.identity();
+    volatile ScepMode scepMode = ScepMode.SUCCESS;
+    volatile int scepPendingReplies;              // PENDING answers before the mode applies
+    volatile String scepCaps = "Renewal\nSHA-1\nSHA-256\nAES\nDES3\nSCEPStandard\nPOSTPKIOperation";
+    volatile int checkinRefusalStatus;            // 0 = accept
+    /** Commands sent (in order) after a TokenUpdate with AwaitingConfiguration; a byte[] is sent as is. */
+    volatile List<Object> script = List.of("DeviceInformation", "DeviceConfigured");
+
+    // what was seen
+    final List<NSDictionary> cloudConfigRequests = new CopyOnWriteArrayList<>();
+    final List<NSDictionary> machineInfos = new CopyOnWriteArrayList<>();
+    final List<CheckinMessage> checkins = new CopyOnWriteArrayList<>();
+    final List<CommandResult> reports = new CopyOnWriteArrayList<>();
+    final List<PkiMessage> scepRequests = new CopyOnWriteArrayList<>();
+    final List<String> scepMethods = new CopyOnWriteArrayList<>();
+    final AtomicInteger unsignedRequests = new AtomicInteger();
+    private final Map<String, String> challenges = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> pendingByTransaction = new ConcurrentHashMap<>();
+    private final Map<String, Deque<byte[]>> queues = new ConcurrentHashMap<>();
+    private final Map<String, X509Certificate> issuedByUdid = new ConcurrentHashMap<>();
+
+    FakeAppleAndMdm(SimPki pki, SimClock clock) {
+        this.pki = pki;
+        this.clock = clock;
+        Router router = Router.builder()
+                .post("/cloudconfig", this::cloudConfig)
+                .post("/mdm/enroll", this::enroll)
+                .get("/scep", this::scep)
+                .post("/scep", this::scep)
+                .put("/mdm/checkin", this::checkin)
+                .put("/mdm/connect", this::connect)
+                .build();
+        this.server = HttpServer.builder().name("fake-apple-and-mdm").router(router).build().start();
+    }
+
+    URI cloudConfigUrl() {
+        return URI.create(server.baseUri() + "/cloudconfig");
+    }
+
+    URI base() {
+        return server.baseUri();
+    }
+
+    List<TokenUpdate> tokenUpdates() {
+        return checkins.stream().filter(TokenUpdate.class::isInstance).map(TokenUpdate.class::cast).toList();
+    }
+
+    List<CommandResult> reportsWithStatus(CommandStatus status) {
+        return reports.stream().filter(r -> r.status() == status).toList();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    // ---- Apple: cloud configuration --------------------------------------------------------------------------
+
+    private HttpResponse cloudConfig(HttpRequest request) {
+        requireType(request, "application/pkcs7-signature");
+        SignedContent signed = Cms.verifyAttached(request.body(), "cloud configuration request");
+        CertificateChains.verify(signed.signer(), signed.certificates(), List.of(pki.root().certificate()), clock.now());
+        NSDictionary facts = Plist.parseDictionary(signed.content());
+        cloudConfigRequests.add(facts);
+        String serial = string(facts, "SerialNumber");
+        if (unassignedSerials.contains(serial)) {
+            return HttpResponse.text(404, "serial " + serial
+                    + " is not assigned to an MDM server with an enrollment profile");
+        }
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("ConfigurationURL", server.baseUri() + "/mdm/enroll");
+        record.put("IsSupervised", true);
+        record.put("IsMandatory", true);
+        record.put("IsMDMUnremovable", true);
+        record.put("AwaitDeviceConfigured", awaitDeviceConfigured);
+        record.put("IsMultiUser", false);
+        record.put("SkipSetup", List.of("Siri", "Diagnostics"));
+        record.put("AnchorCertificates", List.of(Certificates.der(pki.root().certificate())));
+        record.put("OrganizationName", "Fake Org");
+        record.put("MDMProtocolVersion", 1);
+        return HttpResponse.ok(Plist.toXml(Plist.wrap(record)), "application/xml");
+    }
+
+    // ---- MDM: enrollment ---------------------------------------------------------------------------------------
+
+    private HttpResponse enroll(HttpRequest request) {
+        requireType(request, "application/pkcs7-signature");
+        SignedContent signed = Cms.verifyAttached(request.body(), "MachineInfo signature");
+        CertificateChains.verify(signed.signer(), signed.certificates(), List.of(pki.root().certificate()), clock.now());
+        NSDictionary info = Plist.parseDictionary(signed.content());
+        machineInfos.add(info);
+        if (machineInfoRefusal != null) {
+            return HttpResponse.of(403, machineInfoRefusal, "application/json");
+        }
+        String udid = string(info, "UDID");
+        String challenge = UUID.randomUUID().toString();
+        challenges.put(challenge, udid);
+        String scepUuid = UUID.randomUUID().toString().toUpperCase();
+        Map<String, Object> scep = new LinkedHashMap<>();
+        scep.put("URL", server.baseUri() + "/scep");
+        scep.put("Name", "fake");
+        scep.put("Subject", List.of(List.of(List.of("CN", udid)), List.of(List.of("O", "Fake Org"))));
+        scep.put("Challenge", challenge);
+        scep.put("Keysize", 2048);
+        scep.put("Key Type", "RSA");
+        scep.put("Key Usage", 5);
+        scep.put("Retries", 3);
+        scep.put("RetryDelay", 10);
+        Map<String, Object> mdm = new LinkedHashMap<>();
+        mdm.put("IdentityCertificateUUID", scepUuid);
+        mdm.put("Topic", TOPIC);
+        mdm.put("ServerURL", server.baseUri() + "/mdm/connect");
+        mdm.put("CheckInURL", server.baseUri() + "/mdm/checkin");
+        mdm.put("SignMessage", true);
+        mdm.put("AccessRights", 8191);
+        mdm.put("CheckOutWhenRemoved", true);
+        mdm.put("ServerCapabilities", List.of("com.apple.mdm.per-user-connections"));
+        List<Object> content = List.of(
+                payload("com.apple.security.root", UUID.randomUUID().toString(),
+                        Map.of("PayloadContent", Certificates.der(pki.scepCa().certificate()))),
+                payload("com.apple.security.scep", scepUuid, Map.of("PayloadContent", scep)),
+                payload("com.apple.mdm", UUID.randomUUID().toString(), mdm));
+        Map<String, Object> top = new LinkedHashMap<>();
+        top.put("PayloadType", "Configuration");
+        top.put("PayloadVersion", 1);
+        top.put("PayloadIdentifier", "com.example.fake.enroll");
+        top.put("PayloadUUID", UUID.randomUUID().toString());
+        top.put("PayloadDisplayName", "Fake MDM");
+        top.put("PayloadContent", content);
+        NSDictionary profile = profileEditor.apply((NSDictionary) Plist.wrap(top));
+        return HttpResponse.ok(Plist.toXml(profile), "application/x-apple-aspen-config");
+    }
+
+    private static Map<String, Object> payload(String type, String uuid, Map<String, Object> fields) {
+        Map<String, Object> p = new LinkedHashMap<>(fields);
+        p.put("PayloadType", type);
+        p.put("PayloadVersion", 1);
+        p.put("PayloadIdentifier", "com.example.fake." + type);
+        p.put("PayloadUUID", uuid);
+        return p;
+    }
+
+    // ---- SCEP -------------------------------------------------------------------------------------------------
+
+    private HttpResponse scep(HttpRequest request) {
+        String op = request.requiredQueryParam("operation");
+        switch (op) {
+            case "GetCACaps":
+                return HttpResponse.ok(scepCaps.getBytes(StandardCharsets.US_ASCII), "text/plain");
+            case "GetCACert":
+                return HttpResponse.ok(Certificates.der(pki.scepCa().certificate()), "application/x-x509-ca-cert");
+            case "PKIOperation":
+                break;
+            default:
+                throw HttpError.badRequest("operation: " + op + " (expected: GetCACaps, GetCACert or PKIOperation)");
+        }
+        scepMethods.add(request.method());
+        byte[] der = request.method().equals("POST") ? request.body()
+                : Base64.getDecoder().decode(request.requiredQueryParam("message"));
+        PkiMessage req = Scep.parse(der);
+        scepRequests.add(req);
+        CertificateAuthority ca = pki.scepCa();
+        int pending = pendingByTransaction.computeIfAbsent(req.transactionId(), t -> new AtomicInteger())
+                .getAndIncrement();
+        byte[] reply;
+        if (pending < scepPendingReplies) {
+            reply = Scep.certRepPending(req, ca.identity());
+        } else if (scepMode == ScepMode.FAILURE) {
+            reply = Scep.certRepFailure(req, FailInfo.BAD_REQUEST, ca.identity());
+        } else {
+            PKCS10CertificationRequest csr = Scep.requestCsr(req, ca.identity());
+            String udid = challenges.remove(String.valueOf(Scep.challengePassword(csr)));
+            if (udid == null) {
+                reply = Scep.certRepFailure(req, FailInfo.BAD_REQUEST, ca.identity());
+            } else {
+                X509Certificate issued = ca.issue(csr, clock.now().minus(Duration.ofMinutes(5)), Duration.ofDays(365));
+                issuedByUdid.put(udid, issued);
+                reply = Scep.certRepSuccess(req, List.of(issued, ca.certificate()), ca.identity());
+            }
+        }
+        return HttpResponse.ok(reply, "application/x-pki-message");
+    }
+
+    // ---- MDM: check-in and commands ----------------------------------------------------------------------------
+
+    private HttpResponse checkin(HttpRequest request) {
+        requireType(request, "application/x-apple-aspen-mdm-checkin");
+        X509Certificate signer = verifySignature(request);
+        CheckinMessage m = CheckinCodec.decode(request.body());
+        bind(signer, m.udid());
+        checkins.add(m);
+        if (checkinRefusalStatus != 0) {
+            return HttpResponse.of(checkinRefusalStatus,
+                    "{\"code\":\"com.apple.unrecognized.device\"}".getBytes(StandardCharsets.UTF_8), "application/json");
+        }
+        if (m instanceof TokenUpdate t && t.awaitingConfiguration()) {
+            Deque<byte[]> q = new ArrayDeque<>();
+            for (Object step : script) {
+                q.add(switch (step) {
+                    case byte[] raw -> raw;
+                    case String s when s.equals("DeviceInformation") ->
+                            Commands.deviceInformation(UUID.randomUUID().toString(), QUERIES).toXml();
+                    case String s when s.equals("DeviceConfigured") ->
+                            Commands.deviceConfigured(UUID.randomUUID().toString()).toXml();
+                    case String other -> Commands.raw(UUID.randomUUID().toString(), other, Map.of()).toXml();
+                    default -> throw new IllegalStateException("script step " + step);
+                });
+            }
+            queues.put(t.udid(), q);
+        }
+        return HttpResponse.empty(200);
+    }
+
+    private synchronized HttpResponse connect(HttpRequest request) {
+        X509Certificate signer = verifySignature(request);
+        CommandResult result = CommandResult.parse(request.body());
+        bind(signer, result.udid());
+        reports.add(result);
+        Deque<byte[]> q = queues.get(result.udid());
+        byte[] next = q == null ? null : q.poll();
+        return next == null ? HttpResponse.empty(200) : HttpResponse.ok(next, "application/xml");
+    }
+
+    private X509Certificate verifySignature(HttpRequest request) {
+        String header = request.header("Mdm-Signature");
+        if (header == null) {
+            unsignedRequests.incrementAndGet();
+            throw HttpError.badRequest("Mdm-Signature header missing (expected: SignMessage is true)");
+        }
+        SignedContent sc = Cms.verifyDetached(Base64.getDecoder().decode(header), request.body(), "Mdm-Signature");
+        CertificateChains.verify(sc.signer(), sc.certificates(), List.of(pki.scepCa().certificate()), clock.now());
+        return sc.signer();
+    }
+
+    private void bind(X509Certificate signer, String udid) {
+        X509Certificate issued = issuedByUdid.get(udid);
+        if (issued == null || !issued.equals(signer)) {
+            throw HttpError.forbidden("signer is not the identity issued to " + udid);
+        }
+    }
+
+    private static void requireType(HttpRequest request, String type) {
+        String ct = request.header("Content-Type");
+        if (ct == null || !ct.startsWith(type)) {
+            throw HttpError.badRequest("Content-Type: " + ct + " (expected: " + type + ")");
+        }
+    }
+
+    private static String string(NSDictionary d, String key) {
+        if (d.objectForKey(key) instanceof NSString s) {
+            return s.getContent();
+        }
+        throw HttpError.badRequest(key + " missing");
+    }
+
+    static byte[] commandWithoutRequestType(String uuid) {
+        NSDictionary inner = new NSDictionary();
+        inner.put("Queries", new com.dd.plist.NSArray(new NSString("UDID")));
+        NSDictionary env = new NSDictionary();
+        env.put("CommandUUID", uuid);
+        env.put("Command", inner);
+        return Plist.toXml(env);
+    }
+}
