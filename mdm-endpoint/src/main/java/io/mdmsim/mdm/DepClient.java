@@ -15,6 +15,7 @@ import io.mdmsim.core.dep.FetchDevicesResponse;
 import io.mdmsim.core.dep.OAuth1;
 import io.mdmsim.core.dep.ServerToken;
 import io.mdmsim.core.dep.SessionResponse;
+import io.mdmsim.core.dep.SyncDevicesRequest;
 import io.mdmsim.core.http.Json;
 import io.mdmsim.core.time.SimClock;
 import java.io.IOException;
@@ -126,6 +127,31 @@ final class DepClient {
     }
 
     record FetchAll(List<DepDevice> devices, String cursor, int pages) {}
+
+    /** One page of {@code POST /devices/sync}: what changed since the cursor (devices carry op_type). */
+    FetchDevicesResponse syncDevices(String cursor, int limit) throws IOException, InterruptedException {
+        return call("POST", "/devices/sync", new SyncDevicesRequest(requireNonNull(cursor, "cursor"), limit),
+                FetchDevicesResponse.class);
+    }
+
+    /** A delta sync from {@code cursor}: every page until more_to_follow is false. */
+    FetchAll syncAllDevices(String cursor, int pageSize) throws IOException, InterruptedException {
+        List<DepDevice> devices = new ArrayList<>();
+        int pages = 0;
+        while (true) {
+            FetchDevicesResponse page = syncDevices(cursor, pageSize);
+            pages++;
+            devices.addAll(page.devices());
+            if (!page.moreToFollow()) {
+                return new FetchAll(devices, page.cursor(), pages);
+            }
+            if (page.cursor().equals(cursor)) {
+                throw new DepCallException("POST /devices/sync: more_to_follow is true but the cursor did not advance ("
+                        + cursor + ")");
+            }
+            cursor = page.cursor();
+        }
+    }
 
     /** {@code POST /profile}: returns profile_uuid. */
     String defineProfile(DepProfile profile) throws IOException, InterruptedException {

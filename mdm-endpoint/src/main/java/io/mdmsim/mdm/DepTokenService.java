@@ -1,5 +1,6 @@
 package io.mdmsim.mdm;
 
+import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 import static java.util.Objects.requireNonNull;
@@ -9,24 +10,34 @@ import io.mdmsim.core.dep.AccountDetail;
 import io.mdmsim.core.dep.DepDevice;
 import io.mdmsim.core.dep.DepProfile;
 import io.mdmsim.core.dep.DeviceResult;
+import io.mdmsim.core.dep.OpType;
 import io.mdmsim.core.dep.ServerToken;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.time.SimClock;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
  * DEP server tokens (DESIGN.md "The reference MDM's rules"): the MDM's token key pair, upload of the .p7m an ABM
- * admin downloaded (decrypted with that key), and the first sync of each token in the background: session, account,
- * fetch all devices, define the enrollment profile, assign it to every fetched serial.
+ * admin downloaded (decrypted with that key), and the sync of each token in the background: session, account, a full
+ * fetch of all devices, the enrollment profile defined once, and the profile assigned to every serial (batches of
+ * 1000). Then a delta sync ({@code POST /devices/sync} from the last cursor) every {@code syncInterval} of simulated
+ * time, or at once on {@link #syncNow}, assigns devices added since. A failed round is retried at the next interval
+ * (from a full fetch if there is no cursor yet).
  */
 final class DepTokenService implements AutoCloseable {
 
@@ -35,23 +46,28 @@ final class DepTokenService implements AutoCloseable {
 
     enum SyncState { PENDING, SYNCING, SYNCED, FAILED }
 
-    /** One uploaded token and what its sync found. Guarded by the service's lock. */
+    /** One uploaded token and what its syncs found. Fields are guarded by the service's {@code tokens} monitor. */
     static final class Token {
         final String name;
         final String appleId;
         final URI depUrl;
         final Instant uploadedAt;
-        ServerToken serverToken;
+        final ServerToken serverToken;
+        /** Serialises the syncs of this token (its client is not thread-safe). */
+        final ReentrantLock syncLock = new ReentrantLock();
+        DepClient client;
+        volatile boolean removed;
         SyncState syncState = SyncState.PENDING;
         String lastError;
         String orgName;
         String serverName;
-        int devices;
         String profileUuid;
-        int assigned;
-        Instant lastSyncAt;
         String cursor;
-        final List<String> serials = new ArrayList<>();
+        Instant lastSyncAt;
+        int syncs;
+        /** Serials this server currently holds in DEP, and those the profile is assigned to. */
+        final Set<String> serials = new LinkedHashSet<>();
+        final Set<String> assigned = new LinkedHashSet<>();
 
         Token(String name, String appleId, URI depUrl, ServerToken serverToken, Instant uploadedAt) {
             this.name = name;
@@ -72,9 +88,10 @@ final class DepTokenService implements AutoCloseable {
             m.put("expiry", str(serverToken.accessTokenExpiry()));
             m.put("syncState", syncState.name());
             m.put("lastError", lastError);
-            m.put("devices", devices);
+            m.put("devices", serials.size());
             m.put("profileUuid", profileUuid);
-            m.put("assigned", assigned);
+            m.put("assigned", assigned.size());
+            m.put("syncs", syncs);
             m.put("uploadedAt", str(uploadedAt));
             m.put("lastSyncAt", str(lastSyncAt));
             return m;
@@ -87,19 +104,21 @@ final class DepTokenService implements AutoCloseable {
     private final URI defaultDepUrl;
     private final Supplier<URI> publicBase;
     private final String organization;
-    private final HttpClient http;
+    private final Duration syncInterval;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpClient http;
     private final Map<String, Token> tokens = new LinkedHashMap<>();
 
     DepTokenService(Identity keyPair, SimClock clock, Ids ids, URI defaultDepUrl, Supplier<URI> publicBase,
-            String organization) {
+            String organization, Duration syncInterval) {
         this.keyPair = requireNonNull(keyPair, "keyPair");
         this.clock = requireNonNull(clock, "clock");
         this.ids = requireNonNull(ids, "ids");
         this.defaultDepUrl = requireNonNull(defaultDepUrl, "defaultDepUrl");
         this.publicBase = requireNonNull(publicBase, "publicBase");
         this.organization = requireNonNull(organization, "organization");
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor).build();
+        this.syncInterval = requireNonNull(syncInterval, "syncInterval");
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
 
     /** The certificate an ABM admin uploads when creating the MDM server. */
@@ -126,6 +145,7 @@ final class DepTokenService implements AutoCloseable {
         }
         URI url = depUrl != null ? depUrl : defaultDepUrl;
         Token token;
+        Map<String, Object> created = new LinkedHashMap<>();
         synchronized (tokens) {
             Token previous = tokens.values().stream()
                     .filter(t -> t.serverToken.consumerKey().equals(st.consumerKey())).findFirst().orElse(null);
@@ -134,19 +154,20 @@ final class DepTokenService implements AutoCloseable {
             if (previous == null && tokens.containsKey(name)) {
                 throw new BadInputException("name: " + name + " is taken by another token (expected: a new name)");
             }
+            if (previous != null) {
+                previous.removed = true;
+            }
             token = new Token(name, appleId, url, st, clock.now());
+            token.client = new DepClient(http, url, st, clock, ids);
             tokens.put(name, token);
+            created.put("name", token.name);
+            created.put("consumerKey", st.consumerKey());
+            created.put("expiry", str(st.accessTokenExpiry()));
+            created.put("syncState", token.syncState.name());
         }
         LOG.log(INFO, "DEP token {0} uploaded (consumer key {1}, DEP API {2})", token.name, st.consumerKey(), url);
-        executor.submit(() -> sync(token));
-        synchronized (tokens) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", token.name);
-            m.put("consumerKey", st.consumerKey());
-            m.put("expiry", str(st.accessTokenExpiry()));
-            m.put("syncState", token.syncState.name());
-            return m;
-        }
+        executor.submit(() -> syncLoop(token));
+        return created;
     }
 
     List<Map<String, Object>> list() {
@@ -155,65 +176,121 @@ final class DepTokenService implements AutoCloseable {
         }
     }
 
-    void sync(Token token) {
-        ServerToken st;
+    /** Starts a sync round of the named token now; empty if there is no such token. */
+    Optional<Map<String, Object>> syncNow(String name) {
+        Token token;
         synchronized (tokens) {
-            if (tokens.get(token.name) != token) {
-                return; // replaced by a renewal before its sync started
+            token = tokens.get(name);
+            if (token == null) {
+                return Optional.empty();
             }
-            token.syncState = SyncState.SYNCING;
-            st = token.serverToken;
         }
+        executor.submit(() -> syncRound(token));
+        synchronized (tokens) {
+            return Optional.of(token.json());
+        }
+    }
+
+    private void syncLoop(Token token) {
         try {
-            DepClient client = new DepClient(http, token.depUrl, st, clock, ids);
-            client.authenticate();
-            AccountDetail account = client.account();
-            synchronized (tokens) {
-                token.orgName = account.orgName();
-                token.serverName = account.serverName();
+            while (!token.removed && !Thread.currentThread().isInterrupted()) {
+                syncRound(token);
+                clock.sleep(syncInterval);
             }
-            DepClient.FetchAll all = client.fetchAllDevices(FETCH_PAGE);
-            List<String> serials = all.devices().stream().map(DepDevice::serialNumber)
-                    .filter(s -> s != null && !s.isEmpty()).distinct().toList();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One round: a full fetch (first time, or after a failure without cursor) or a delta sync, then assignment. */
+    void syncRound(Token token) {
+        if (token.removed) {
+            return;
+        }
+        token.syncLock.lock();
+        try {
+            String cursor;
             synchronized (tokens) {
-                token.devices = serials.size();
-                token.cursor = all.cursor();
-                token.serials.clear();
-                token.serials.addAll(serials);
+                token.syncState = SyncState.SYNCING;
+                cursor = token.cursor;
             }
-            String profileUuid = client.defineProfile(profile(token));
-            synchronized (tokens) {
-                token.profileUuid = profileUuid;
-            }
-            int assigned = 0;
-            if (!serials.isEmpty()) {
-                Map<String, DeviceResult> results = client.assignProfile(profileUuid, serials);
-                assigned = (int) results.values().stream().filter(DeviceResult.SUCCESS::equals).count();
-                if (assigned < serials.size()) {
-                    LOG.log(WARNING, "DEP token {0}: {1} of {2} devices not assigned: {3}", token.name,
-                            serials.size() - assigned, serials.size(), summary(results));
+            DepClient client = token.client;
+            if (cursor == null) {
+                AccountDetail account = client.account();
+                synchronized (tokens) {
+                    token.orgName = account.orgName();
+                    token.serverName = account.serverName();
                 }
             }
+            DepClient.FetchAll changes = cursor == null ? client.fetchAllDevices(FETCH_PAGE)
+                    : client.syncAllDevices(cursor, FETCH_PAGE);
+            List<String> toAssign = new ArrayList<>();
             synchronized (tokens) {
-                token.assigned = assigned;
+                for (DepDevice d : changes.devices()) {
+                    String serial = d.serialNumber();
+                    if (serial == null || serial.isEmpty()) {
+                        continue;
+                    }
+                    if (d.opType() == OpType.DELETED) {
+                        token.serials.remove(serial);
+                        token.assigned.remove(serial);
+                    } else if (token.serials.add(serial) || !token.assigned.contains(serial)) {
+                        toAssign.add(serial);
+                    }
+                }
+            }
+            String profileUuid;
+            synchronized (tokens) {
+                profileUuid = token.profileUuid;
+            }
+            if (profileUuid == null) {
+                profileUuid = client.defineProfile(profile(token));
+                synchronized (tokens) {
+                    token.profileUuid = profileUuid;
+                }
+            }
+            List<String> distinct = toAssign.stream().distinct().toList();
+            Map<String, DeviceResult> results = distinct.isEmpty() ? Map.of()
+                    : client.assignProfile(profileUuid, distinct);
+            synchronized (tokens) {
+                results.forEach((serial, result) -> {
+                    if (result == DeviceResult.SUCCESS && token.serials.contains(serial)) {
+                        token.assigned.add(serial);
+                    }
+                });
+                token.cursor = changes.cursor();
                 token.syncState = SyncState.SYNCED;
                 token.lastError = null;
                 token.lastSyncAt = clock.now();
+                token.syncs++;
             }
-            LOG.log(INFO, "DEP token {0} synced: {1} devices, profile {2}, {3} assigned", token.name, serials.size(),
-                    profileUuid, assigned);
+            long refused = results.values().stream().filter(r -> r != DeviceResult.SUCCESS).count();
+            if (refused > 0) {
+                LOG.log(WARNING, "DEP token {0}: {1} of {2} assignments refused: {3}", token.name, refused,
+                        results.size(), summary(results));
+            }
+            LOG.log(cursor == null || !distinct.isEmpty() ? INFO : DEBUG,
+                    "DEP token {0} {1}: {2} device changes, {3} newly assigned (profile {4})", token.name,
+                    cursor == null ? "fetched" : "synced", changes.devices().size(), distinct.size(), profileUuid);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failed(token, "interrupted (server closing)");
         } catch (DepClient.DepCallException e) {
+            if (e.getMessage().contains("EXPIRED_CURSOR") || e.getMessage().contains("INVALID_CURSOR")) {
+                synchronized (tokens) {
+                    token.cursor = null; // the next round starts over with a full fetch
+                }
+            }
             LOG.log(WARNING, "DEP token {0} sync failed: {1}", token.name, e.getMessage());
             failed(token, e.getMessage());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.log(WARNING, "DEP token {0} sync failed: {1}", token.name, e.toString());
             failed(token, "DEP API " + token.depUrl + " unreachable: " + e);
         } catch (RuntimeException e) {
             LOG.log(WARNING, "DEP token " + token.name + " sync failed", e);
             failed(token, e.toString());
+        } finally {
+            token.syncLock.unlock();
         }
     }
 
@@ -251,7 +328,10 @@ final class DepTokenService implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (tokens) {
+            tokens.values().forEach(t -> t.removed = true);
+        }
         executor.shutdownNow();
-        http.close();
+        http.shutdownNow();
     }
 }

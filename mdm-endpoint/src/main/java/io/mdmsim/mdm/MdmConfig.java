@@ -30,10 +30,12 @@ import java.util.UUID;
  * @param organization PayloadOrganization and DEP profile department
  * @param challengeTtl how long a SCEP challenge stays valid (15 minutes, DESIGN.md "Time")
  * @param identityValidity validity of certificates issued over SCEP
+ * @param depSyncInterval simulated time between delta syncs of each DEP token after its first full fetch (devices
+ *     assigned in ABM appear at Apple's pace, so they arrive over several syncs)
  */
 public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, List<X509Certificate> trustedDeviceCas,
         URI publicBaseUrl, URI depBaseUrl, String topic, long seed, int maxBodyBytes, String organization,
-        Duration challengeTtl, Duration identityValidity) {
+        Duration challengeTtl, Duration identityValidity, Duration depSyncInterval) {
 
     public static final URI APPLE_DEP_URL = URI.create("https://mdmenrollment.apple.com");
     public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -58,6 +60,10 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         }
         if (challengeTtl.isNegative() || challengeTtl.isZero()) {
             throw new IllegalArgumentException("challengeTtl: " + challengeTtl + " (expected: > 0)");
+        }
+        requireNonNull(depSyncInterval, "depSyncInterval");
+        if (depSyncInterval.isNegative() || depSyncInterval.isZero()) {
+            throw new IllegalArgumentException("depSyncInterval: " + depSyncInterval + " (expected: > 0)");
         }
         if (identityValidity.isNegative() || identityValidity.isZero()) {
             throw new IllegalArgumentException("identityValidity: " + identityValidity + " (expected: > 0)");
@@ -86,6 +92,7 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         private String organization = "mdmsim";
         private Duration challengeTtl = Duration.ofMinutes(15);
         private Duration identityValidity = Duration.ofDays(365);
+        private Duration depSyncInterval = Duration.ofSeconds(15);
 
         private Builder() {}
 
@@ -103,6 +110,7 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         public Builder organization(String organization) { this.organization = organization; return this; }
         public Builder challengeTtl(Duration ttl) { this.challengeTtl = ttl; return this; }
         public Builder identityValidity(Duration validity) { this.identityValidity = validity; return this; }
+        public Builder depSyncInterval(Duration interval) { this.depSyncInterval = interval; return this; }
 
         public MdmConfig build() {
             String t = topic;
@@ -111,7 +119,7 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
                 t = "com.apple.mgmt.External." + new UUID(r.nextLong(), r.nextLong());
             }
             return new MdmConfig(host, port, clock, scepCa, trustedDeviceCas, publicBaseUrl, depBaseUrl, t, seed,
-                    maxBodyBytes, organization, challengeTtl, identityValidity);
+                    maxBodyBytes, organization, challengeTtl, identityValidity, depSyncInterval);
         }
     }
 }

@@ -64,7 +64,8 @@ public final class MdmServer implements AutoCloseable {
                 challenges, ids, base, config.topic(), config.organization());
         ScepService scep = new ScepService(scepCa, challenges, bindings, clock, config.identityValidity());
         MdmIdentityVerifier identities = new MdmIdentityVerifier(scepCa.certificate(), clock);
-        DepTokenService dep = new DepTokenService(depKey, clock, ids, config.depBaseUrl(), base, config.organization());
+        DepTokenService dep = new DepTokenService(depKey, clock, ids, config.depBaseUrl(), base, config.organization(),
+                config.depSyncInterval());
 
         Router.Builder routes = Router.builder();
         new MdmHttp(enrollment, scep, service, identities).addRoutes(routes);

@@ -18,6 +18,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +74,35 @@ class DepTokenSyncTest {
     }
 
     @Test
+    void devicesAssignedLaterArriveWithDeltaSyncs() throws Exception {
+        try (FakeDep dep = new FakeDep(TOKEN, 3)) {
+            HttpResponse<byte[]> r = upload(TOKEN.toP7m(publicKey()), dep.baseUri());
+            String name = JSON.readTree(r.body()).path("name").asText();
+            assertEquals(3, awaitState(name, "SYNCED").path("assigned").asInt());
+
+            // ABM releases more devices; the next delta sync, one interval of simulated time later, assigns them.
+            dep.deviceCount.set(5);
+            await().atMost(Duration.ofSeconds(30)).until(() -> t.clock.sleepers() > 0); // the sync loop waits
+            t.clock.advance(Duration.ofSeconds(15));
+            JsonNode afterDelta = awaitToken(name, n -> n.path("assigned").asInt() == 5);
+            assertEquals(5, afterDelta.path("devices").asInt());
+            assertEquals(List.of("c-3"), dep.syncCursors.subList(0, 1));
+
+            // "Sync now" does not wait for the interval.
+            dep.deviceCount.set(6);
+            HttpResponse<byte[]> now = TestDevice.send(HttpRequest.newBuilder(t.base.resolve(
+                    "/admin/dep/tokens/" + name + "/sync")).POST(BodyPublishers.noBody()).build());
+            assertEquals(202, now.statusCode(), () -> new String(now.body()));
+            awaitToken(name, n -> n.path("assigned").asInt() == 6);
+            assertEquals(List.of(3, 2, 1), dep.assignBatches);
+            assertEquals(1, dep.profiles.size(), "the profile is defined once");
+
+            assertEquals(404, TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/tokens/nope/sync"))
+                    .POST(BodyPublishers.noBody()).build()).statusCode());
+        }
+    }
+
+    @Test
     void syncAgainstARefusingDepApiFailsWithTheReason() throws Exception {
         ServerToken other = new ServerToken("CK_3a9f", "CS_wrong", "AT_4b2e", "AS_secret", null);
         try (FakeDep dep = new FakeDep(other, 10)) {
@@ -117,6 +147,10 @@ class DepTokenSyncTest {
     }
 
     private JsonNode awaitState(String name, String state) {
+        return awaitToken(name, n -> state.equals(n.path("syncState").asText()));
+    }
+
+    private JsonNode awaitToken(String name, Predicate<JsonNode> condition) {
         JsonNode[] found = new JsonNode[1];
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             JsonNode list = JSON.readTree(TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/tokens"))
@@ -124,7 +158,7 @@ class DepTokenSyncTest {
             for (JsonNode n : list) {
                 if (n.path("name").asText().equals(name)) {
                     found[0] = n;
-                    return state.equals(n.path("syncState").asText());
+                    return condition.test(n);
                 }
             }
             return false;

@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeDep implements AutoCloseable {
 
     final ServerToken token;
-    final int deviceCount;
+    /** How many devices are assigned to the MDM server (visible to fetch and sync); tests may raise it. */
+    final AtomicInteger deviceCount;
+    final List<String> syncCursors = new CopyOnWriteArrayList<>();
     final HttpServer server;
     final AtomicInteger sessionsIssued = new AtomicInteger();
     final List<String> oauthFailures = new CopyOnWriteArrayList<>();
@@ -42,13 +44,14 @@ final class FakeDep implements AutoCloseable {
 
     FakeDep(ServerToken token, int deviceCount) {
         this.token = token;
-        this.deviceCount = deviceCount;
+        this.deviceCount = new AtomicInteger(deviceCount);
         Router router = Router.builder()
                 .get("/session", this::session)
                 .get("/account", authed(r -> json(Map.of("server_name", "mdmsim test MDM", "server_uuid", "SRV-1",
                         "admin_id", "admin@example.com", "org_name", "Example Org", "org_email", "it@example.com",
                         "org_phone", "+1 555 0100", "org_address", "1 Infinite Loop"))))
                 .post("/server/devices", authed(this::fetch))
+                .post("/devices/sync", authed(this::sync))
                 .post("/profile", authed(this::defineProfile))
                 .post("/profile/devices", authed(this::assign))
                 .build();
@@ -104,16 +107,39 @@ final class FakeDep implements AutoCloseable {
         int from = req.hasNonNull("cursor") ? Integer.parseInt(req.path("cursor").asText().substring(2)) : 0;
         pageSizes.add(limit);
         List<Map<String, Object>> devices = new ArrayList<>();
-        int to = Math.min(deviceCount, from + limit);
+        return page(from, limit, null);
+    }
+
+    /** Delta sync: the devices assigned since the cursor, as op_type "added"; a cursor is required. */
+    private HttpResponse sync(HttpRequest r) throws Exception {
+        JsonNode req = Json.MAPPER.readTree(r.body());
+        if (!req.hasNonNull("cursor")) {
+            return HttpResponse.text(400, "CURSOR_REQUIRED");
+        }
+        String cursor = req.path("cursor").asText();
+        syncCursors.add(cursor);
+        return page(Integer.parseInt(cursor.substring(2)), req.path("limit").asInt(100), "added");
+    }
+
+    private HttpResponse page(int from, int limit, String opType) {
+        List<Map<String, Object>> devices = new ArrayList<>();
+        int total = deviceCount.get();
+        int to = Math.min(total, from + limit);
         for (int i = from; i < to; i++) {
-            devices.add(Map.of("serial_number", serial(i), "model", "iPhone 15 Pro", "description", "IPHONE 15 PRO",
-                    "color", "BLACK", "os", "iOS", "device_family", "iPhone", "profile_status", "empty"));
+            Map<String, Object> d = new LinkedHashMap<>(Map.of("serial_number", serial(i), "model", "iPhone 15 Pro",
+                    "description", "IPHONE 15 PRO", "color", "BLACK", "os", "iOS", "device_family", "iPhone",
+                    "profile_status", "empty"));
+            if (opType != null) {
+                d.put("op_type", opType);
+                d.put("op_date", "2025-06-01T08:00:00Z");
+            }
+            devices.add(d);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("devices", devices);
         out.put("cursor", "c-" + to);
         out.put("fetched_until", "2025-06-01T08:00:00Z");
-        out.put("more_to_follow", to < deviceCount);
+        out.put("more_to_follow", to < total);
         return json(out);
     }
 
