@@ -19,7 +19,6 @@ import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -45,8 +44,6 @@ final class EnrollmentService {
     private final Supplier<URI> publicBase;
     private final String topic;
     private final String organization;
-    /** The last MachineInfo per UDID, for the admin view of devices that have not authenticated yet. */
-    private final ConcurrentHashMap<String, MachineInfo> machineInfos = new ConcurrentHashMap<>();
 
     EnrollmentService(SimClock clock, List<X509Certificate> trustedDeviceCas, X509Certificate scepCaCertificate,
             ChallengeStore challenges, Ids ids, Supplier<URI> publicBase, String topic, String organization) {
@@ -97,7 +94,6 @@ final class EnrollmentService {
         MachineInfo info = new MachineInfo(str(dict, "UDID"), str(dict, "SERIAL"), str(dict, "PRODUCT"),
                 str(dict, "VERSION"), str(dict, "OS_VERSION"), str(dict, "IMEI"), str(dict, "MEID"),
                 str(dict, "LANGUAGE"), signed.content());
-        machineInfos.put(info.udid(), info);
         LOG.log(System.Logger.Level.DEBUG, "MachineInfo from {0} (serial {1}, {2})", info.udid(), info.serial(),
                 info.product());
         return info;
@@ -111,10 +107,6 @@ final class EnrollmentService {
     /** The OTA enrollment profile: the challenge is good for any one device. */
     byte[] otaProfile() {
         return Plist.toXml(profile(null, challenges.mint(null)));
-    }
-
-    java.util.Map<String, MachineInfo> machineInfos() {
-        return java.util.Collections.unmodifiableMap(machineInfos);
     }
 
     NSDictionary profile(String udid, String challenge) {

@@ -61,17 +61,14 @@ class EnrollmentFlowTest {
 
         // MachineInfo -> enrollment profile
         NSDictionary profile = device.enroll(base);
-        AppleYaml.assertConforms("mdm/profiles/TopLevel.yaml", profile);
+        AppleYaml.assertPayload("TopLevel.yaml", profile);
         assertEquals("Configuration", str(profile, "PayloadType"));
         NSDictionary root = device.payload("com.apple.security.root");
         NSDictionary scep = device.payload("com.apple.security.scep");
         NSDictionary mdm = device.payload("com.apple.mdm");
-        for (NSDictionary p : List.of(root, scep, mdm)) {
-            AppleYaml.assertConforms("mdm/profiles/CommonPayloadKeys.yaml", p);
-        }
-        AppleYaml.assertConforms("mdm/profiles/com.apple.security.root.yaml", root);
-        AppleYaml.assertConforms("mdm/profiles/com.apple.security.scep.yaml", scep);
-        AppleYaml.assertConforms("mdm/profiles/com.apple.mdm.yaml", mdm);
+        AppleYaml.assertPayload("com.apple.security.root.yaml", root);
+        AppleYaml.assertPayload("com.apple.security.scep.yaml", scep);
+        AppleYaml.assertPayload("com.apple.mdm.yaml", mdm);
         assertArrayEquals(Certificates.der(TestPki.PKI.scepCa().certificate()), ((NSData) root.get("PayloadContent")).bytes());
 
         NSDictionary scepContent = (NSDictionary) scep.get("PayloadContent");
@@ -129,6 +126,7 @@ class EnrollmentFlowTest {
         assertEquals(200, first.statusCode());
         Command info = Command.parse(first.body());
         assertEquals("DeviceInformation", info.requestType());
+        AppleYaml.assertCommand("DeviceInformation", info.command());
         List<Object> queries = List.of(((NSArray) info.get("Queries")).getArray()).stream()
                 .map(NSObject::toJavaObject).map(Object.class::cast).toList();
         assertEquals(ReferenceMdmService.SETUP_QUERIES, queries);
@@ -141,6 +139,7 @@ class EnrollmentFlowTest {
         assertEquals(200, second.statusCode());
         Command configured = Command.parse(second.body());
         assertEquals("DeviceConfigured", configured.requestType());
+        AppleYaml.assertCommand("DeviceConfigured", configured.command());
 
         clock.advance(Duration.ofSeconds(5));
         HttpResponse<byte[]> last = device.report(base, CommandResult.acknowledged(device.udid, configured.commandUuid(),
