@@ -1,0 +1,97 @@
+package io.mdmsim.scenarios.quickstart;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
+
+/** Talks to a server's JSON admin API over HTTP; the runner never calls a part's Java code once it is started. */
+public final class AdminClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String name;
+    private final URI base;
+    private final HttpClient http;
+
+    public AdminClient(String name, URI base) {
+        this.name = requireNonNull(name, "name");
+        this.base = requireNonNull(base, "base");
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    public JsonNode getJson(String path) {
+        return parse(send(HttpRequest.newBuilder(resolve(path)).GET(), path), path);
+    }
+
+    public String getText(String path) {
+        return new String(send(HttpRequest.newBuilder(resolve(path)).GET(), path), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    public byte[] getBytes(String path) {
+        return send(HttpRequest.newBuilder(resolve(path)).GET(), path);
+    }
+
+    public JsonNode postJson(String path, Object body) {
+        try {
+            byte[] json = JSON.writeValueAsBytes(body);
+            return parse(send(HttpRequest.newBuilder(resolve(path))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(json)), path), path);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public JsonNode postBytes(String path, byte[] body, String contentType) {
+        return parse(send(HttpRequest.newBuilder(resolve(path))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), path), path);
+    }
+
+    private JsonNode parse(byte[] body, String path) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new AdminException(name + " " + path + " answered with invalid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private URI resolve(String path) {
+        return base.resolve(path);
+    }
+
+    private byte[] send(HttpRequest.Builder builder, String path) {
+        try {
+            HttpResponse<byte[]> rsp = http.send(builder.timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (rsp.statusCode() / 100 != 2) {
+                throw new AdminException(name + " " + path + " answered " + rsp.statusCode() + ": "
+                        + new String(rsp.body(), java.nio.charset.StandardCharsets.UTF_8).strip());
+            }
+            return rsp.body();
+        } catch (IOException e) {
+            throw new AdminException(name + " " + path + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException(name + " " + path + " interrupted", e);
+        }
+    }
+
+    public static final class AdminException extends RuntimeException {
+        AdminException(String message) {
+            super(message);
+        }
+
+        AdminException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

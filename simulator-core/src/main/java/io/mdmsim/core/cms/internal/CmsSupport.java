@@ -1,0 +1,213 @@
+package io.mdmsim.core.cms.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mdmsim.core.cms.CmsException;
+import io.mdmsim.core.cms.ContentCipher;
+import io.mdmsim.core.cms.DigestAlgorithm;
+import io.mdmsim.core.cms.SignedContent;
+import io.mdmsim.core.pki.Certificates;
+import io.mdmsim.core.pki.Identity;
+import java.io.IOException;
+import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.CMSAbsentContent;
+import org.bouncycastle.cms.CMSAttributeTableGenerator;
+import org.bouncycastle.cms.CMSEnvelopedData;
+import org.bouncycastle.cms.CMSEnvelopedDataGenerator;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.CMSSignerDigestMismatchException;
+import org.bouncycastle.cms.CMSTypedData;
+import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
+import org.bouncycastle.cms.KeyTransRecipientId;
+import org.bouncycastle.cms.RecipientInformation;
+import org.bouncycastle.cms.SignerInfoGenerator;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
+import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
+import org.bouncycastle.cms.jcajce.JceKeyTransRecipientId;
+import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.OutputEncryptor;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+
+/** The CMS plumbing shared by {@code Cms} and {@code Scep}; not API. */
+public final class CmsSupport {
+    private CmsSupport() {}
+
+    /**
+     * A SignerInfo generator for signer with digest, signed attributes = the standard ones (contentType,
+     * messageDigest, cmsAlgorithmProtection) plus extra, without signingTime. For SCEP and the like.
+     */
+    public static SignerInfoGenerator signerInfoGenerator(Identity signer, DigestAlgorithm digest, AttributeTable extra) {
+        requireNonNull(signer, "signer");
+        requireNonNull(digest, "digest");
+        DefaultSignedAttributeTableGenerator standard = extra == null
+                ? new DefaultSignedAttributeTableGenerator() : new DefaultSignedAttributeTableGenerator(extra);
+        CMSAttributeTableGenerator withoutSigningTime = parameters -> standard.getAttributes(parameters).remove(CMSAttributes.signingTime);
+        try {
+            return new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().setProvider(Bc.PROVIDER).build())
+                    .setSignedAttributeGenerator(withoutSigningTime)
+                    .build(new JcaContentSignerBuilder(digest.signatureAlgorithm(signer.privateKey().getAlgorithm()))
+                            .setProvider(Bc.PROVIDER).build(signer.privateKey()), signer.certificate());
+        } catch (OperatorCreationException | CertificateEncodingException | IllegalArgumentException e) {
+            throw new CmsException("cannot sign as " + signer.subjectDn() + " with " + digest.jcaName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Generates a SignedData (DER, definite lengths) over content. */
+    public static byte[] generate(CMSTypedData content, boolean encapsulate, SignerInfoGenerator signer, Collection<X509Certificate> certs) {
+        try {
+            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+            generator.addSignerInfoGenerator(signer);
+            generator.addCertificates(new JcaCertStore(certs));
+            return generator.generate(content, encapsulate).toASN1Structure().getEncoded(ASN1Encoding.DL);
+        } catch (CMSException | CertificateEncodingException | IOException e) {
+            throw new CmsException("cannot build SignedData: " + e.getMessage(), e);
+        }
+    }
+
+    public static SignedContent verify(CMSSignedData signedData, byte[] content, String label) {
+        Collection<SignerInformation> signers = signedData.getSignerInfos().getSigners();
+        if (signers.size() != 1) {
+            throw new CmsException(label + " does not verify: the SignedData has " + signers.size() + " signers (expected: 1)");
+        }
+        SignerInformation signerInfo = signers.iterator().next();
+        X509Certificate signer = signerCertificate(signedData, signerInfo, label);
+        verifySignerInfo(signerInfo, signer, label);
+        return new SignedContent(content, signer, certificates(signedData));
+    }
+
+    /** The certificate of signerInfo among the SignedData's certificates; CmsException if it is not there. */
+    public static X509Certificate signerCertificate(CMSSignedData signedData, SignerInformation signerInfo, String label) {
+        @SuppressWarnings("unchecked")
+        Collection<X509CertificateHolder> matches = signedData.getCertificates().getMatches(signerInfo.getSID());
+        if (matches.isEmpty()) {
+            throw new CmsException(label + " does not verify: the signer's certificate (" + describe(signerInfo.getSID())
+                    + ") is not included in the SignedData");
+        }
+        return Certificates.fromHolder(matches.iterator().next());
+    }
+
+    /** Checks the digest and the signature of one SignerInfo against the signer's public key. */
+    public static void verifySignerInfo(SignerInformation signerInfo, X509Certificate signer, String label) {
+        boolean valid;
+        try {
+            valid = signerInfo.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Bc.PROVIDER).build(signer.getPublicKey()));
+        } catch (CMSSignerDigestMismatchException e) {
+            throw new CmsException(label + " does not verify: content digest mismatch (the signature is not over these bytes)", e);
+        } catch (OperatorCreationException e) {
+            throw new CmsException(label + " cannot be verified: unsupported algorithm (digest " + signerInfo.getDigestAlgOID()
+                    + ", signature " + signerInfo.getEncryptionAlgOID() + "): " + e.getMessage(), e);
+        } catch (CMSException | RuntimeException e) {
+            throw new CmsException(label + " does not verify: " + e.getMessage(), e);
+        }
+        if (!valid) {
+            throw new CmsException(label + " does not verify: the signature value does not match the key of "
+                    + Certificates.name(signer));
+        }
+    }
+
+    /** Parses DER/BER SignedData; "label is not a CMS SignedData: ..." otherwise. */
+    public static CMSSignedData parseSignedData(byte[] der, String label) {
+        ContentInfo info = contentInfo(der, CMSObjectIdentifiers.signedData, label);
+        try {
+            return new CMSSignedData(info);
+        } catch (CMSException | RuntimeException e) {
+            throw new CmsException(label + " is not a CMS SignedData: " + e.getMessage(), e);
+        }
+    }
+
+    public static CMSEnvelopedData parseEnvelopedData(byte[] der) {
+        ContentInfo info = contentInfo(der, CMSObjectIdentifiers.envelopedData, "EnvelopedData");
+        try {
+            return new CMSEnvelopedData(info);
+        } catch (CMSException | RuntimeException e) {
+            throw new CmsException("not a CMS EnvelopedData: " + e.getMessage(), e);
+        }
+    }
+
+    public static ContentInfo contentInfo(byte[] der, ASN1ObjectIdentifier expectedType, String label) {
+        String expected = expectedType.equals(CMSObjectIdentifiers.signedData) ? "SignedData" : "EnvelopedData";
+        String prefix = (label.equals(expected) ? "" : label + " is ") + "not a CMS " + expected + ": ";
+        if (der.length == 0) {
+            throw new CmsException(prefix + "no bytes");
+        }
+        ContentInfo info;
+        try {
+            info = ContentInfo.getInstance(ASN1Primitive.fromByteArray(der));
+        } catch (IOException | RuntimeException e) {
+            throw new CmsException(prefix + "not DER/BER ContentInfo (" + e.getMessage() + ")", e);
+        }
+        if (info == null || info.getContentType() == null) {
+            throw new CmsException(prefix + "no ContentInfo");
+        }
+        if (!expectedType.equals(info.getContentType())) {
+            throw new CmsException(prefix + "its content type is " + typeName(info.getContentType()));
+        }
+        return info;
+    }
+
+    private static String typeName(ASN1ObjectIdentifier oid) {
+        String name;
+        if (oid.equals(CMSObjectIdentifiers.data)) {
+            name = "data";
+        } else if (oid.equals(CMSObjectIdentifiers.signedData)) {
+            name = "signedData";
+        } else if (oid.equals(CMSObjectIdentifiers.envelopedData)) {
+            name = "envelopedData";
+        } else if (oid.equals(CMSObjectIdentifiers.encryptedData)) {
+            name = "encryptedData";
+        } else if (oid.equals(CMSObjectIdentifiers.authEnvelopedData)) {
+            name = "authEnvelopedData";
+        } else {
+            return oid.getId();
+        }
+        return oid.getId() + " (" + name + ")";
+    }
+
+    public static List<X509Certificate> certificates(CMSSignedData signedData) {
+        List<X509Certificate> out = new ArrayList<>();
+        @SuppressWarnings("unchecked")
+        Collection<X509CertificateHolder> holders = signedData.getCertificates().getMatches(null);
+        for (X509CertificateHolder holder : holders) {
+            out.add(Certificates.fromHolder(holder));
+        }
+        return List.copyOf(out);
+    }
+
+    public static String cipherName(CMSEnvelopedData enveloped) {
+        ContentCipher c = ContentCipher.fromOid(enveloped.getEncryptionAlgOID());
+        return c == null ? enveloped.getEncryptionAlgOID() : c.displayName();
+    }
+
+    public static String describe(Object rid) {
+        if (rid instanceof KeyTransRecipientId k) {
+            return k.getIssuer() != null ? "issuer " + k.getIssuer() + ", serial " + k.getSerialNumber().toString(16) : "subjectKeyIdentifier";
+        }
+        if (rid instanceof org.bouncycastle.cms.SignerId s) {
+            return s.getIssuer() != null ? "issuer " + s.getIssuer() + ", serial " + s.getSerialNumber().toString(16) : "subjectKeyIdentifier";
+        }
+        return String.valueOf(rid);
+    }
+}

@@ -1,0 +1,277 @@
+package io.mdmsim.core.http;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mdmsim.core.pki.Identity;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+
+/**
+ * A small HTTP/1.1 server on Netty: bootstrap and lifecycle here, pipeline assembly in {@link HttpServerInitializer},
+ * the adapter to {@link Handler} in {@link HttpServerHandler}. Handlers run on virtual threads, one request at a time
+ * per connection (responses keep request order), any number of connections at once.
+ *
+ * <pre>{@code
+ * try (HttpServer server = HttpServer.builder().name("fake-abm").router(router).build().start()) {
+ *     URI base = server.baseUri();
+ * }
+ * }</pre>
+ */
+public final class HttpServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(HttpServer.class.getName());
+
+    /** Default cap on a request body: 8 MiB. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+    private final Config config;
+    private EventLoopGroup group;
+    private ExecutorService executor;
+    private ChannelGroup channels;
+    private Channel serverChannel;
+    private int port = -1;
+    private boolean closed;
+
+    /** Frozen settings, passed to the initializer and handler. */
+    record Config(String name, String host, int port, Identity tls, boolean requestClientCertificates,
+            int maxBodyBytes, Handler handler, ErrorMapper errorMapper, int ioThreads) {
+    }
+
+    private HttpServer(Config config) {
+        this.config = config;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds and starts serving; fails with a message naming the address if it cannot bind. */
+    public synchronized HttpServer start() {
+        if (serverChannel != null || closed) {
+            throw new IllegalStateException(config.name + ": start() may be called once");
+        }
+        SslContext ssl = config.tls == null ? null : sslContext(config);
+        group = new MultiThreadIoEventLoopGroup(config.ioThreads, NioIoHandler.newFactory());
+        executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.name + "-handler-", 0).factory());
+        channels = new DefaultChannelGroup(config.name, GlobalEventExecutor.INSTANCE);
+        try {
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childHandler(new HttpServerInitializer(config, ssl, executor, channels));
+            serverChannel = bootstrap.bind(config.host, config.port).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            shutdown();
+            throw new IllegalStateException(config.name + ": interrupted while binding " + config.host + ":"
+                    + config.port, e);
+        } catch (Exception e) {
+            shutdown();
+            throw new UncheckedIOException(config.name + ": cannot listen on " + config.host + ":" + config.port
+                    + ": " + e.getMessage(), e instanceof java.io.IOException io ? io : new java.io.IOException(e));
+        }
+        port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        LOG.log(Level.INFO, () -> config.name + " listening on " + baseUri());
+        return this;
+    }
+
+    private static SslContext sslContext(Config config) {
+        Identity id = config.tls;
+        List<X509Certificate> chain = new ArrayList<>();
+        chain.add(id.certificate());
+        chain.addAll(id.chain());
+        try {
+            SslContextBuilder b = SslContextBuilder.forServer(id.privateKey(), chain.toArray(X509Certificate[]::new))
+                    .sslProvider(SslProvider.JDK);
+            if (config.requestClientCertificates) {
+                // Ask for a client certificate but do not require or judge it at the TLS layer: the application
+                // verifies the chain it finds in HttpRequest.peerCertificates().
+                b.clientAuth(ClientAuth.OPTIONAL).trustManager(InsecureTrustManagerFactory.INSTANCE);
+            }
+            return b.build();
+        } catch (SSLException e) {
+            throw new IllegalArgumentException(config.name + ": cannot use the TLS identity "
+                    + id.certificate().getSubjectX500Principal() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bound port (the real one when built with port 0). */
+    public int port() {
+        if (port < 0) {
+            throw new IllegalStateException(config.name + ": not started");
+        }
+        return port;
+    }
+
+    /** {@code http://127.0.0.1:port} or {@code https://...}, without a trailing slash. */
+    public URI baseUri() {
+        String host = config.host.contains(":") ? "[" + config.host + "]" : config.host;
+        return URI.create((config.tls == null ? "http" : "https") + "://" + host + ":" + port());
+    }
+
+    public String name() {
+        return config.name;
+    }
+
+    public boolean isTls() {
+        return config.tls != null;
+    }
+
+    /** Stops accepting, closes open connections, interrupts running handlers. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        shutdown();
+        LOG.log(Level.DEBUG, () -> config.name + " closed");
+    }
+
+    private void shutdown() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        if (channels != null) {
+            channels.close().awaitUninterruptibly();
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return config.name + (port < 0 ? " (not started)" : " at " + baseUri());
+    }
+
+    public static final class Builder {
+        private String name = "http";
+        private String host = "127.0.0.1";
+        private int port = 0;
+        private Identity tls;
+        private boolean requestClientCertificates;
+        private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private Handler handler;
+        private ErrorMapper errorMapper;
+        private int ioThreads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+        private Builder() {
+        }
+
+        /** Names threads, log lines and incident ids. Default "http". */
+        public Builder name(String name) {
+            this.name = requireNonNull(name, "name");
+            return this;
+        }
+
+        /** Address to bind. Default 127.0.0.1. */
+        public Builder host(String host) {
+            this.host = requireNonNull(host, "host");
+            return this;
+        }
+
+        /** 0 (the default) picks a free port; {@link HttpServer#port()} reports it. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Serve HTTPS with this identity (its chain is sent too). */
+        public Builder tls(Identity identity) {
+            this.tls = requireNonNull(identity, "identity");
+            return this;
+        }
+
+        /**
+         * Ask TLS clients for a certificate (optional for them; the TLS layer accepts any). What they send appears in
+         * {@link HttpRequest#peerCertificates()}. Needs {@link #tls(Identity)}.
+         */
+        public Builder requestClientCertificates(boolean request) {
+            this.requestClientCertificates = request;
+            return this;
+        }
+
+        /** Larger bodies are answered 413 before they reach a handler. Default 8 MiB. */
+        public Builder maxBodyBytes(int maxBodyBytes) {
+            if (maxBodyBytes < 0) {
+                throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: >= 0)");
+            }
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        public Builder router(Router router) {
+            return handler(router);
+        }
+
+        /** Any handler; usually a {@link Router}. */
+        public Builder handler(Handler handler) {
+            this.handler = requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /** How errors become responses. Default {@link ErrorMapper#defaults()}. */
+        public Builder errorMapper(ErrorMapper errorMapper) {
+            this.errorMapper = requireNonNull(errorMapper, "errorMapper");
+            return this;
+        }
+
+        /** Netty event-loop threads (they only do I/O). Default 2..4 by processor count. */
+        public Builder ioThreads(int ioThreads) {
+            if (ioThreads < 1) {
+                throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: >= 1)");
+            }
+            this.ioThreads = ioThreads;
+            return this;
+        }
+
+        public HttpServer build() {
+            if (handler == null) {
+                throw new IllegalStateException(name + ": no router or handler set (expected: router(...))");
+            }
+            if (requestClientCertificates && tls == null) {
+                throw new IllegalStateException(
+                        name + ": requestClientCertificates needs TLS (expected: tls(identity) as well)");
+            }
+            return new HttpServer(new Config(name, host, port, tls, requestClientCertificates, maxBodyBytes, handler,
+                    errorMapper == null ? ErrorMapper.defaults() : errorMapper, ioThreads));
+        }
+
+        /** {@code build().start()}. */
+        public HttpServer start() {
+            return build().start();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package io.mdmsim.core.time;
+
+import static java.util.Objects.requireNonNull;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.LongSupplier;
+
+/**
+ * Simulated time running {@code factor} times faster than a real monotonic time base: {@code now() = start +
+ * (realElapsed * factor)}, and {@code sleep(d)} sleeps {@code d / factor} of real time.
+ *
+ * <p>The real time base ({@link RealTime}) is injectable so the arithmetic can be tested without waiting.
+ */
+public final class ScaledClock implements SimClock {
+
+    /** The real, monotonic time a scaled clock is built on. */
+    public interface RealTime {
+        /** Monotonic nanoseconds, as {@link System#nanoTime()}. */
+        long nanoTime();
+
+        /** Sleeps the given number of real nanoseconds (> 0). */
+        void sleepNanos(long nanos) throws InterruptedException;
+
+        /** {@link System#nanoTime()} and {@link Thread#sleep(Duration)}. */
+        RealTime SYSTEM = new RealTime() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void sleepNanos(long nanos) throws InterruptedException {
+                Thread.sleep(Duration.ofNanos(nanos));
+            }
+        };
+    }
+
+    private static final BigDecimal NANOS_PER_SECOND = BigDecimal.valueOf(1_000_000_000L);
+
+    private final double factor;
+    private final BigDecimal factorDecimal;
+    private final Instant start;
+    private final long startNanos;
+    private final RealTime realTime;
+
+    private ScaledClock(double factor, Instant start, RealTime realTime) {
+        if (!(factor > 0) || Double.isInfinite(factor)) {
+            throw new IllegalArgumentException("factor: " + factor + " (expected: > 0 and finite)");
+        }
+        this.factor = factor;
+        this.factorDecimal = BigDecimal.valueOf(factor);
+        this.start = requireNonNull(start, "start");
+        this.realTime = requireNonNull(realTime, "realTime");
+        this.startNanos = realTime.nanoTime();
+    }
+
+    static ScaledClock startingNow(double factor) {
+        return of(factor, Instant.now(), RealTime.SYSTEM);
+    }
+
+    /**
+     * A scaled clock whose simulated time is {@code start} at the moment of this call and then runs {@code factor}
+     * times faster than {@code realTime}.
+     */
+    public static ScaledClock of(double factor, Instant start, RealTime realTime) {
+        return new ScaledClock(factor, start, realTime);
+    }
+
+    /** Convenience for tests: a real time base given by a nanosecond supplier and a sleeper. */
+    public static ScaledClock of(double factor, Instant start, LongSupplier nanoTime, Sleeper sleeper) {
+        requireNonNull(nanoTime, "nanoTime");
+        requireNonNull(sleeper, "sleeper");
+        return of(factor, start, new RealTime() {
+            @Override
+            public long nanoTime() {
+                return nanoTime.getAsLong();
+            }
+
+            @Override
+            public void sleepNanos(long nanos) throws InterruptedException {
+                sleeper.sleepNanos(nanos);
+            }
+        });
+    }
+
+    /** Sleeps real nanoseconds. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleepNanos(long nanos) throws InterruptedException;
+    }
+
+    public double factor() {
+        return factor;
+    }
+
+    @Override
+    public Instant now() {
+        long elapsedReal = realTime.nanoTime() - startNanos;
+        return start.plus(scale(elapsedReal));
+    }
+
+    private Duration scale(long realNanos) {
+        BigDecimal simulatedNanos = BigDecimal.valueOf(realNanos).multiply(factorDecimal);
+        BigDecimal[] secondsAndNanos = simulatedNanos.divideAndRemainder(NANOS_PER_SECOND);
+        return Duration.ofSeconds(secondsAndNanos[0].longValue(),
+                secondsAndNanos[1].setScale(0, RoundingMode.FLOOR).longValue());
+    }
+
+    /** Real nanoseconds needed for {@code simulated} to pass, rounded up, at least 1. */
+    long realNanosFor(Duration simulated) {
+        BigDecimal simulatedNanos = new BigDecimal(simulated.getSeconds()).multiply(NANOS_PER_SECOND)
+                .add(BigDecimal.valueOf(simulated.getNano()));
+        BigDecimal real = simulatedNanos.divide(factorDecimal, 0, RoundingMode.CEILING);
+        return Math.max(1, real.min(BigDecimal.valueOf(Long.MAX_VALUE)).longValue());
+    }
+
+    @Override
+    public void sleep(Duration simulated) throws InterruptedException {
+        requireNonNull(simulated, "simulated");
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (simulated.isNegative() || simulated.isZero()) {
+            return;
+        }
+        Instant deadline = now().plus(simulated);
+        // Loop: a real sleep may end a little early; simulated time must have reached the deadline on return.
+        while (true) {
+            Duration remaining = Duration.between(now(), deadline);
+            if (remaining.isNegative() || remaining.isZero()) {
+                return;
+            }
+            realTime.sleepNanos(realNanosFor(remaining));
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "scaled x" + formatFactor(factor);
+    }
+
+    static String formatFactor(double factor) {
+        if (factor == Math.rint(factor) && Math.abs(factor) < 1e15) {
+            return Long.toString((long) factor);
+        }
+        return BigDecimal.valueOf(factor).stripTrailingZeros().toPlainString();
+    }
+
+    @Override
+    public String toString() {
+        return describe() + " (started at " + start + ")";
+    }
+}

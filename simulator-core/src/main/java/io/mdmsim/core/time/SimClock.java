@@ -1,0 +1,47 @@
+package io.mdmsim.core.time;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The simulation's notion of time. Protocol code asks this clock, never {@code Instant.now()}, so a run can go at wall
+ * speed, faster than wall time, or step by step under a test's control.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface SimClock {
+
+    /** The current simulated instant. */
+    Instant now();
+
+    /**
+     * Sleeps for a simulated duration: wall clock sleeps {@code simulated}, a scaled clock sleeps
+     * {@code simulated / factor} of real time, a manual clock waits until it has been advanced to the deadline.
+     * A zero or negative duration returns at once.
+     *
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    void sleep(Duration simulated) throws InterruptedException;
+
+    /** {@code "wall"}, {@code "scaled x60"} or {@code "manual"}. */
+    String describe();
+
+    /** Real time. */
+    static SimClock system() {
+        return SystemClock.INSTANCE;
+    }
+
+    /**
+     * Simulated time that starts at the wall time of the call and runs {@code factor} times faster than real time.
+     *
+     * @param factor greater than 0 and finite; 1 behaves like {@link #system()}, 60 makes a real second a minute
+     */
+    static SimClock scaled(double factor) {
+        return ScaledClock.startingNow(factor);
+    }
+
+    /** A clock that moves only when told to, starting at {@code start}. */
+    static ManualClock manual(Instant start) {
+        return new ManualClock(start);
+    }
+}
