@@ -139,9 +139,14 @@ public final class Quickstart {
                 .concurrency(options.concurrency())
                 .listener(progress)
                 .build();
-        FleetResult result = DeviceFleet.run(config);
-        progress.finish();
-        return result;
+        try {
+            return DeviceFleet.run(config);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the devices were enrolling", e);
+        } finally {
+            progress.finish();
+        }
     }
 
     private void stage(String what, String format, Object... args) {
