@@ -51,6 +51,7 @@ public final class Quickstart {
         FakeAbmConfig abmConfig = FakeAbmConfig.builder()
                 .seed(options.seed())
                 .deviceCount(options.devices())
+                .devicesPerMinute(options.devicesPerMinute())
                 .clock(clock)
                 .appleDeviceCa(pki.appleDeviceCa().certificate())
                 .build();
