@@ -2,6 +2,9 @@ package io.mdmsim.abm;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.core.dep.DeviceResult;
+import io.mdmsim.core.dep.OpType;
+import io.mdmsim.core.dep.ProfileStatus;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,10 +32,6 @@ import java.util.function.Supplier;
  * <p>All methods are atomic (one lock); results are immutable snapshots.
  */
 final class AbmState {
-
-    /** DEP per-device results of assign and define (ADS AssignProfileResponse). */
-    static final String SUCCESS = "SUCCESS";
-    static final String NOT_ACCESSIBLE = "NOT_ACCESSIBLE";
 
     /** The OAuth keys of an MDM server's current token. */
     record OAuthKeys(String consumerKey, String consumerSecret, String accessToken, String accessSecret, Instant expiry) {
@@ -265,18 +264,18 @@ final class AbmState {
      * Assigns a profile of this server to devices visible to it: {@code assigned}, profile_assign_time now, a
      * {@code modified} record. Devices the server can't see get NOT_ACCESSIBLE.
      */
-    synchronized Map<String, String> assignProfile(String serverName, String profileUuid, Collection<String> serials) {
+    synchronized Map<String, DeviceResult> assignProfile(String serverName, String profileUuid, Collection<String> serials) {
         Server server = existing(serverName);
         AbmProfile profile = server.profiles.get(profileUuid);
         if (profile == null) {
             throw new IllegalArgumentException("profile " + profileUuid + " does not exist on MDM server " + serverName);
         }
         Instant now = now();
-        Map<String, String> result = new LinkedHashMap<>();
+        Map<String, DeviceResult> result = new LinkedHashMap<>();
         for (String serial : serials) {
             Device d = devices.get(serial);
             if (d == null || d.server != server || !d.addKey.visibleAt(now)) {
-                result.put(serial, NOT_ACCESSIBLE);
+                result.put(serial, DeviceResult.NOT_ACCESSIBLE);
                 continue;
             }
             d.profile = profile;
@@ -284,7 +283,7 @@ final class AbmState {
             d.profileAssignTime = now;
             d.profilePushTime = null;
             server.log(EventKey.of(now, ++seq), d, OpType.MODIFIED);
-            result.put(serial, SUCCESS);
+            result.put(serial, DeviceResult.SUCCESS);
         }
         return result;
     }

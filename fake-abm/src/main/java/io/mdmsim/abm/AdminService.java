@@ -79,7 +79,7 @@ final class AdminService {
                 d.family().os(), d.family().wire(), d.osVersion(), d.buildVersion(), d.udid(), d.imei(),
                 d.orderNumber(), d.purchaseDate().toString(), v.mdmServer(),
                 v.profileStatus() == null ? null : v.profileStatus().wire(), v.profileUuid(),
-                DepService.time(v.profileAssignTime()), DepService.time(v.profilePushTime()));
+                iso(v.profileAssignTime()), iso(v.profilePushTime()));
     }
 
     AdminServer createServer(String name, String certificatePem) {
@@ -107,7 +107,7 @@ final class AdminService {
 
     private static AdminServer server(AbmState.ServerView s) {
         return new AdminServer(s.name(), s.uuid(), s.devices(), s.keys() == null ? null : s.keys().consumerKey(),
-                s.keys() == null ? null : DepService.time(s.keys().expiry()));
+                s.keys() == null ? null : iso(s.keys().expiry()));
     }
 
     /**
@@ -171,6 +171,10 @@ final class AdminService {
             throw new AdminError(400, "cannot parse " + e.getParsedString() + " (expected: ISO-8601, e.g. PT10M or 2025-06-01T12:00:00Z)");
         }
         return clock();
+    }
+
+    private static String iso(Instant t) {
+        return t == null ? null : DepService.time(t).toString();
     }
 
     private AbmState.ServerView existing(String name) {

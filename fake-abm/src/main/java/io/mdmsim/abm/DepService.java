@@ -3,12 +3,19 @@ package io.mdmsim.abm;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mdmsim.core.dep.AccountDetail;
+import io.mdmsim.core.dep.AssignProfileResponse;
+import io.mdmsim.core.dep.DefineProfileResponse;
+import io.mdmsim.core.dep.DepDevice;
+import io.mdmsim.core.dep.DepProfile;
+import io.mdmsim.core.dep.DeviceResult;
+import io.mdmsim.core.dep.FetchDevicesResponse;
+import io.mdmsim.core.dep.SessionResponse;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -53,37 +60,37 @@ final class DepService {
 
     // ---------------------------------------------------------------------------------------------- GET /session
 
-    DepModels.SessionResponse session(String userAgent, String authorization, List<URI> signedUris) {
+    SessionResponse session(String userAgent, String authorization, List<URI> signedUris) {
         requireUserAgent(userAgent);
-        return new DepModels.SessionResponse(auth.openSession(authorization, "GET", signedUris));
+        return new SessionResponse(auth.openSession(authorization, "GET", signedUris));
     }
 
     // ---------------------------------------------------------------------------------------------- GET /account
 
-    DepModels.AccountDetail account(Call call) {
+    AccountDetail account(Call call) {
         AbmState.ServerView server = authorize(call);
         FakeAbmConfig.Organization org = config.organization();
         boolean v3 = call.protocolVersion() >= 3;
-        return new DepModels.AccountDetail(server.name(), server.uuid(), org.adminId(), org.adminId(), org.name(),
+        return new AccountDetail(server.name(), server.uuid(), org.adminId(), org.adminId(), org.name(),
                 org.email(), org.phone(), org.address(), v3 ? org.orgId() : null, v3 ? sha256Hex(org.orgId()) : null,
                 v3 ? org.orgType() : null, v3 ? org.orgVersion() : null, v3 ? urls() : null);
     }
 
-    private List<DepModels.Url> urls() {
-        DepModels.Limit paged = new DepModels.Limit(config.fetchLimitDefault(), config.fetchLimitMax());
-        DepModels.Limit assign = new DepModels.Limit(MAX_ASSIGN_SERIALS, MAX_ASSIGN_SERIALS);
+    private List<AccountDetail.Url> urls() {
+        AccountDetail.Limit paged = new AccountDetail.Limit(config.fetchLimitDefault(), config.fetchLimitMax());
+        AccountDetail.Limit assign = new AccountDetail.Limit(MAX_ASSIGN_SERIALS, MAX_ASSIGN_SERIALS);
         return List.of(
-                new DepModels.Url("/session", List.of("GET"), null),
-                new DepModels.Url("/account", List.of("GET"), null),
-                new DepModels.Url("/server/devices", List.of("POST"), paged),
-                new DepModels.Url("/devices/sync", List.of("POST"), paged),
-                new DepModels.Url("/profile", List.of("GET", "POST"), null),
-                new DepModels.Url("/profile/devices", List.of("POST", "PUT"), assign));
+                new AccountDetail.Url("/session", List.of("GET"), null),
+                new AccountDetail.Url("/account", List.of("GET"), null),
+                new AccountDetail.Url("/server/devices", List.of("POST"), paged),
+                new AccountDetail.Url("/devices/sync", List.of("POST"), paged),
+                new AccountDetail.Url("/profile", List.of("GET", "POST"), null),
+                new AccountDetail.Url("/profile/devices", List.of("POST", "PUT"), assign));
     }
 
     // ---------------------------------------------------------------------------------------------- POST /server/devices
 
-    DepModels.DeviceListResponse fetchDevices(Call call, Supplier<JsonNode> request) {
+    FetchDevicesResponse fetchDevices(Call call, Supplier<JsonNode> request) {
         AbmState.ServerView server = authorize(call);
         JsonNode body = request.get();
         String cursorText = optionalText(body, "cursor");
@@ -105,13 +112,13 @@ final class DepService {
         }
         AbmState.FetchPage page = state.fetch(server.name(), high, after, limit);
         String next = cursors.encode(new DepCursor.Fetch(server.uuid(), high, page.last(), now));
-        return new DepModels.DeviceListResponse(devices(page.devices(), call.protocolVersion()), next,
+        return new FetchDevicesResponse(devices(page.devices(), call.protocolVersion()), next,
                 time(high.instant()), page.moreToFollow());
     }
 
     // ---------------------------------------------------------------------------------------------- POST /devices/sync
 
-    DepModels.DeviceListResponse syncDevices(Call call, Supplier<JsonNode> request) {
+    FetchDevicesResponse syncDevices(Call call, Supplier<JsonNode> request) {
         AbmState.ServerView server = authorize(call);
         JsonNode body = request.get();
         String cursorText = optionalText(body, "cursor");
@@ -124,13 +131,13 @@ final class DepService {
         boolean exhausted = cursor instanceof DepCursor.Fetch f && state.fetchExhausted(server.name(), f.high(), f.last());
         AbmState.SyncPage page = state.sync(server.name(), cursor.syncFrom(exhausted), limit);
         String next = cursors.encode(new DepCursor.Sync(server.uuid(), page.position(), now));
-        return new DepModels.DeviceListResponse(devices(page.devices(), call.protocolVersion()), next, time(now),
+        return new FetchDevicesResponse(devices(page.devices(), call.protocolVersion()), next, time(now),
                 page.moreToFollow());
     }
 
     // ---------------------------------------------------------------------------------------------- profiles
 
-    DepModels.ProfileResponse defineProfile(Call call, Supplier<JsonNode> request) {
+    DefineProfileResponse defineProfile(Call call, Supplier<JsonNode> request) {
         AbmState.ServerView server = authorize(call);
         JsonNode body = request.get();
         requireObject(body);
@@ -186,12 +193,12 @@ final class DepService {
                 flag(body, "is_return_to_service", false), flag(body, "do_not_use_profile_from_backup", false),
                 department, magic, phone, email, language, region, anchors, hostCerts, strings(body, "skip_setup_items"));
         state.defineProfile(server.name(), profile);
-        Map<String, String> results = serials.isEmpty() ? Map.of()
+        Map<String, DeviceResult> results = serials.isEmpty() ? Map.of()
                 : state.assignProfile(server.name(), profile.profileUuid(), unique(serials));
-        return new DepModels.ProfileResponse(profile.profileUuid(), results);
+        return new DefineProfileResponse(profile.profileUuid(), results);
     }
 
-    DepModels.Profile profile(Call call, String profileUuid) {
+    DepProfile profile(Call call, String profileUuid) {
         AbmState.ServerView server = authorize(call);
         if (profileUuid == null || profileUuid.isBlank()) {
             throw DepException.badRequest("PROFILE_UUID_REQUIRED", "query parameter profile_uuid is required");
@@ -200,14 +207,20 @@ final class DepService {
         if (p == null) {
             throw new DepException(404, "NOT_FOUND", "no profile " + profileUuid + " on MDM server " + server.name());
         }
-        return new DepModels.Profile(p.profileUuid(), p.profileName(), p.url(), p.configurationWebUrl(), p.allowPairing(),
-                p.isSupervised(), p.isMandatory(), p.isMdmRemovable(), p.awaitDeviceConfigured(), p.autoAdvanceSetup(),
-                p.isMultiUser(), p.isReturnToService(), p.doNotUseProfileFromBackup(), p.department(),
-                p.orgMagic() == null ? "" : p.orgMagic(), p.supportPhoneNumber(), p.supportEmailAddress(), p.language(),
-                p.region(), p.anchorCerts(), p.supervisingHostCerts(), p.skipSetupItems());
+        return DepProfile.builder().profileUuid(p.profileUuid()).profileName(p.profileName()).url(p.url())
+                .configurationWebUrl(p.configurationWebUrl()).allowPairing(p.allowPairing())
+                .isSupervised(p.isSupervised()).isMandatory(p.isMandatory()).isMdmRemovable(p.isMdmRemovable())
+                .awaitDeviceConfigured(p.awaitDeviceConfigured()).autoAdvanceSetup(p.autoAdvanceSetup())
+                .isMultiUser(p.isMultiUser()).isReturnToService(p.isReturnToService())
+                .doNotUseProfileFromBackup(p.doNotUseProfileFromBackup()).department(p.department())
+                // Profile.json requires org_magic; a profile defined without one reads back with an empty one
+                .orgMagic(p.orgMagic() == null ? "" : p.orgMagic())
+                .supportPhoneNumber(p.supportPhoneNumber()).supportEmailAddress(p.supportEmailAddress())
+                .language(p.language()).region(p.region()).anchorCerts(p.anchorCerts())
+                .supervisingHostCerts(p.supervisingHostCerts()).skipSetupItems(p.skipSetupItems()).build();
     }
 
-    DepModels.ProfileResponse assignProfile(Call call, Supplier<JsonNode> request) {
+    AssignProfileResponse assignProfile(Call call, Supplier<JsonNode> request) {
         AbmState.ServerView server = authorize(call);
         JsonNode body = request.get();
         requireObject(body);
@@ -226,7 +239,7 @@ final class DepService {
         if (state.profile(server.name(), profileUuid) == null) {
             throw new DepException(404, "PROFILE_NOT_FOUND", "no profile " + profileUuid + " on MDM server " + server.name());
         }
-        return new DepModels.ProfileResponse(profileUuid, state.assignProfile(server.name(), profileUuid, unique(serials)));
+        return new AssignProfileResponse(profileUuid, state.assignProfile(server.name(), profileUuid, unique(serials)), null);
     }
 
     // ---------------------------------------------------------------------------------------------- helpers
@@ -272,23 +285,33 @@ final class DepService {
         return value < 1 ? config.fetchLimitDefault() : Math.min(value, config.fetchLimitMax());
     }
 
-    private List<DepModels.Device> devices(List<AbmState.DeviceView> views, int protocolVersion) {
-        List<DepModels.Device> out = new ArrayList<>(views.size());
+    /** Device records as the requested protocol version shapes them (PROTOCOL.md §1.3). */
+    private static List<DepDevice> devices(List<AbmState.DeviceView> views, int protocolVersion) {
+        List<DepDevice> out = new ArrayList<>(views.size());
+        boolean v2 = protocolVersion >= 2;
         for (AbmState.DeviceView v : views) {
             InventoryDevice d = v.device();
-            boolean v2 = protocolVersion >= 2;
-            String os = !v2 ? null : protocolVersion >= 7 ? d.family().os() : "iOS";
-            out.add(new DepModels.Device(d.serialNumber(), d.model().depModel(), d.description(), d.color(), null, os,
-                    v2 ? d.family().wire() : null, v.profileStatus() == null ? null : v.profileStatus().wire(),
-                    v.profileUuid(), time(v.profileAssignTime()), time(v.profilePushTime()), time(v.assignedDate()),
-                    v.assignedBy(), v.opType() == null ? null : v.opType().wire(), time(v.opDate())));
+            out.add(DepDevice.builder(d.serialNumber(), d.model().depModel())
+                    .description(d.description())
+                    .color(d.color())
+                    .os(!v2 ? null : protocolVersion >= 7 ? d.family().os() : "iOS")
+                    .deviceFamily(v2 ? d.family().wire() : null)
+                    .profileStatus(v.profileStatus())
+                    .profileUuid(v.profileUuid())
+                    .profileAssignTime(time(v.profileAssignTime()))
+                    .profilePushTime(time(v.profilePushTime()))
+                    .deviceAssignedDate(time(v.assignedDate()))
+                    .deviceAssignedBy(v.assignedBy())
+                    .opType(v.opType())
+                    .opDate(time(v.opDate()))
+                    .build());
         }
         return out;
     }
 
-    /** Apple's timestamp form: ISO-8601 UTC, whole seconds. */
-    static String time(Instant t) {
-        return t == null ? null : DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
+    /** Apple writes whole seconds (2018-09-08T16:49:09Z). */
+    static Instant time(Instant t) {
+        return t == null ? null : t.truncatedTo(ChronoUnit.SECONDS);
     }
 
     private static void requireObject(JsonNode body) {

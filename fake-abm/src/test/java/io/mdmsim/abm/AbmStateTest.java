@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mdmsim.core.dep.DeviceResult;
+import io.mdmsim.core.dep.OpType;
+import io.mdmsim.core.dep.ProfileStatus;
 import io.mdmsim.core.time.ManualClock;
 import io.mdmsim.core.time.SimClock;
 import java.security.cert.X509Certificate;
@@ -86,7 +89,7 @@ class AbmStateTest {
         EventKey start = s.snapshot();
         s.defineProfile("mdm-a", profile("P1"));
         clock.advance(Duration.ofSeconds(1));
-        assertEquals(Map.of(serial(0), AbmState.SUCCESS, "NOPE", AbmState.NOT_ACCESSIBLE),
+        assertEquals(Map.of(serial(0), DeviceResult.SUCCESS, "NOPE", DeviceResult.NOT_ACCESSIBLE),
                 s.assignProfile("mdm-a", "P1", List.of(serial(0), "NOPE")));
         clock.advance(Duration.ofSeconds(1));
         s.assign("mdm-b", List.of(serial(1)), "admin");
@@ -112,7 +115,7 @@ class AbmStateTest {
         AbmState s = state(60);
         s.assign("mdm-a", serials(0, 2), "admin");
         s.defineProfile("mdm-a", profile("P1"));
-        assertEquals(Map.of(serial(0), AbmState.SUCCESS, serial(1), AbmState.NOT_ACCESSIBLE),
+        assertEquals(Map.of(serial(0), DeviceResult.SUCCESS, serial(1), DeviceResult.NOT_ACCESSIBLE),
                 s.assignProfile("mdm-a", "P1", serials(0, 2)));
     }
 

@@ -67,6 +67,19 @@ class AdminApiTest {
     }
 
     @Test
+    void serverNamesWithSpacesWorkInTokenUrls() {
+        try (AbmFixture abm = new AbmFixture(b -> {})) {
+            abm.createMdmServer("mdmsim MDM");
+            HttpResponse<byte[]> r = abm.adminGet("/admin/mdm-servers/mdmsim%20MDM/token");
+            assertEquals(200, r.statusCode(), text(r));
+            assertTrue(r.headers().firstValue("Content-Type").orElseThrow().startsWith("application/pkcs7-mime"));
+            assertTrue(new String(r.body(), java.nio.charset.StandardCharsets.US_ASCII)
+                    .startsWith("Content-Type: application/pkcs7-mime"), "S/MIME entity, PROTOCOL.md 1.1");
+            assertEquals("mdmsim MDM", json(abm.adminGet("/admin/mdm-servers")).get(0).get("name").asText());
+        }
+    }
+
+    @Test
     void adminRefusals() {
         try (AbmFixture abm = new AbmFixture(b -> {})) {
             abm.createMdmServer("mdm-1");

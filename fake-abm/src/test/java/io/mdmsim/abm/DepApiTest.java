@@ -221,7 +221,7 @@ class DepApiTest {
             JsonNode account = json(v1);
             assertFalse(account.has("urls"), account.toString());
             assertFalse(account.has("org_id"), account.toString());
-            HttpResponse<byte[]> v2 = abm.send(dep.request("/server/devices").header("X-Server-Protocol-Version", "2")
+            HttpResponse<byte[]> v2 = abm.send(dep.request("/server/devices").setHeader("X-Server-Protocol-Version", "2")
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"limit\":1000}")).build());
             for (JsonNode d : json(v2).get("devices")) {
                 assertEquals("iOS", d.get("os").asText(), "iPads are iOS before version 7: " + d);

@@ -55,6 +55,32 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        configureLogging();
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Servers log through System.Logger (java.util.logging underneath). On the console only warnings and errors show,
+     * one line each, unless MDMSIM_LOG_LEVEL says otherwise (e.g. INFO, FINE); a logging config file wins.
+     */
+    static void configureLogging() {
+        if (System.getProperty("java.util.logging.config.file") != null) {
+            return;
+        }
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n");
+        String wanted = System.getenv().getOrDefault("MDMSIM_LOG_LEVEL", "WARNING");
+        java.util.logging.Level level;
+        try {
+            level = java.util.logging.Level.parse(wanted.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            System.err.println("mdmsim: MDMSIM_LOG_LEVEL=" + wanted
+                    + " (expected: SEVERE, WARNING, INFO, FINE, FINER, FINEST or ALL); using WARNING");
+            level = java.util.logging.Level.WARNING;
+        }
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.setLevel(level);
+        for (java.util.logging.Handler h : root.getHandlers()) {
+            h.setLevel(level);
+        }
     }
 }

@@ -34,6 +34,11 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "How many devices run their enrollment at the same time (default ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(names = "--devices-per-minute", paramLabel = "R", defaultValue = "0",
+            description = "The fake ABM's pace for newly assigned devices: 3000 is Apple's; 0 = unlimited"
+                    + " (default ${DEFAULT-VALUE}, so the quickstart measures enrollment, not the sync pace).")
+    int devicesPerMinute;
+
     @Option(names = "--pki-dir", paramLabel = "DIR",
             description = "Keep the simulator PKI in this directory (created if missing). Default: in memory.")
     Path pkiDir;
@@ -48,7 +53,11 @@ final class QuickstartCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--concurrency: " + concurrency + " (expected: 1 or more)");
         }
-        var options = new QuickstartOptions(devices, seed, concurrency, pkiDir);
+        if (devicesPerMinute < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--devices-per-minute: " + devicesPerMinute + " (expected: 0 for unlimited, or more)");
+        }
+        var options = new QuickstartOptions(devices, seed, concurrency, pkiDir, devicesPerMinute);
         boolean allEnrolled = new Quickstart(options, spec.commandLine().getOut()).run();
         return allEnrolled ? Main.EXIT_OK : Main.EXIT_EXPECTATION_FAILED;
     }

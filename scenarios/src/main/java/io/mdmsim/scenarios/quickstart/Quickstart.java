@@ -51,6 +51,7 @@ public final class Quickstart {
         FakeAbmConfig abmConfig = FakeAbmConfig.builder()
                 .seed(options.seed())
                 .deviceCount(options.devices())
+                .devicesPerMinute(options.devicesPerMinute())
                 .clock(clock)
                 .appleDeviceCa(pki.appleDeviceCa().certificate())
                 .build();
@@ -139,9 +140,14 @@ public final class Quickstart {
                 .concurrency(options.concurrency())
                 .listener(progress)
                 .build();
-        FleetResult result = DeviceFleet.run(config);
-        progress.finish();
-        return result;
+        try {
+            return DeviceFleet.run(config);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the devices were enrolling", e);
+        } finally {
+            progress.finish();
+        }
     }
 
     private void stage(String what, String format, Object... args) {

@@ -7,7 +7,7 @@ public final class UnknownMessageTypeException extends ProtocolException {
     private final String messageType;
 
     public UnknownMessageTypeException(String messageType, byte[] raw) {
-        super("unknown MessageType: \"" + messageType + "\" (expected one of "
+        super("unknown MessageType: " + Fields.quote(messageType) + " (expected one of "
                 + String.join(", ", CheckinCodec.MESSAGE_TYPES) + ")", raw);
         this.messageType = messageType;
     }

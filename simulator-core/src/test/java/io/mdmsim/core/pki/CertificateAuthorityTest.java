@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.cms.OpenSsl;
 import io.mdmsim.core.scep.Scep;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;

@@ -3,7 +3,6 @@ package io.mdmsim.core.pki;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mdmsim.core.cms.CmsException;
 import java.security.cert.X509Certificate;

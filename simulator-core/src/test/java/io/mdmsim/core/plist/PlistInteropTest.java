@@ -86,8 +86,10 @@ class PlistInteropTest {
 
     @Test
     void aMissingToolSkipsNamingItsDebianPackage() {
-        TestAbortedException e = assertThrows(TestAbortedException.class,
+        Throwable e = assertThrows(Throwable.class,
                 () -> ExternalTools.require("mdmsim-no-such-tool", "mdmsim-no-such-package"));
-        assertTrue(e.getMessage().contains("install the Debian package mdmsim-no-such-package"), e.getMessage());
+        // skipped locally, a failure where MDMSIM_REQUIRE_TOOLS=1 (CI)
+        assertTrue(e instanceof TestAbortedException || e instanceof AssertionError, e.toString());
+        assertTrue(e.getMessage().contains("(Debian package mdmsim-no-such-package)"), e.getMessage());
     }
 }

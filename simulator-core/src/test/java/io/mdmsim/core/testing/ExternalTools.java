@@ -2,7 +2,6 @@ package io.mdmsim.core.testing;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,17 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs tools nobody on this project wrote (python3's plistlib, libplist's plistutil, openssl, ...) so tests can check
- * our output against an independent implementation. A missing tool skips the test (JUnit assumption) with a message
- * naming the Debian package that provides it; with {@code MDMSIM_REQUIRE_TOOLS=1} (set by .ci/run) it fails instead.
+ * Tools nobody on this project wrote, used as cross-checks (plistutil, python3, openssl, scepclient ...).
+ * Where one is missing its tests are skipped with a message naming the Debian package, unless
+ * {@code MDMSIM_REQUIRE_TOOLS=1} (set by .ci/run), where a missing tool fails the test instead.
  */
 public final class ExternalTools {
-    private ExternalTools() {}
+
+    private ExternalTools() {
+    }
 
     /** The result of a finished process. */
     public record Result(int exitCode, byte[] stdout, String stderr) {
@@ -29,32 +29,32 @@ public final class ExternalTools {
         }
     }
 
-    /** The executable {@code name} on the PATH, if any. */
-    public static Optional<Path> find(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path p = Path.of(dir, name);
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** The executable {@code name}, or skip the calling test naming the Debian package to install. */
-    public static Path require(String name, String debianPackage) {
-        Optional<Path> p = find(name);
-        if (p.isEmpty()) {
-            String msg = name + " not found on PATH; install the Debian package " + debianPackage + " to run this test";
+    /** The tool's path; skips (or, in CI, fails) the calling test when it is not on PATH. */
+    public static Path require(String tool, String debianPackage) {
+        Path found = find(tool);
+        if (found == null) {
+            String msg = tool + " is not installed (Debian package " + debianPackage + "): apt-get install -y "
+                    + debianPackage;
             if ("1".equals(System.getenv("MDMSIM_REQUIRE_TOOLS"))) {
-                throw new AssertionError(msg + " (MDMSIM_REQUIRE_TOOLS=1, as in CI, makes a missing tool a failure)");
+                throw new AssertionError(msg + " — MDMSIM_REQUIRE_TOOLS=1 makes this a failure");
             }
             Assumptions.abort(msg);
         }
-        return p.get();
+        return found;
+    }
+
+    /** The tool's path on PATH, or null. */
+    public static Path find(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(dir, tool);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** python3 (Debian package python3), or skip. */
