@@ -21,7 +21,8 @@ import java.util.Optional;
 
 /**
  * The device-facing endpoints, as thin adapters: read the body, dispatch to a service, map errors to status codes.
- * Paths and media types per CONTRACT.md B and PROTOCOL.md §3–7.
+ * Paths and media types per CONTRACT.md B and PROTOCOL.md §3–7. {@link BadInputException} and the core codec
+ * exceptions become 400 in the server's ErrorMapper ({@link MdmServer}).
  */
 final class MdmHttp {
 
@@ -62,8 +63,6 @@ final class MdmHttp {
         } catch (EnrollmentRefusedException e) {
             LOG.log(INFO, "enrollment refused: {0}", e.getMessage());
             return unrecognized(e.getMessage(), "This device is not allowed to enroll with this server.");
-        } catch (BadInputException e) {
-            throw HttpError.badRequest(e.getMessage());
         }
     }
 
@@ -106,11 +105,7 @@ final class MdmHttp {
     }
 
     private HttpResponse pkiOperation(byte[] der) {
-        try {
-            return HttpResponse.ok(scep.pkiOperation(der), PKI_MESSAGE);
-        } catch (BadInputException e) {
-            throw HttpError.badRequest(e.getMessage());
-        }
+        return HttpResponse.ok(scep.pkiOperation(der), PKI_MESSAGE);
     }
 
     private static String operation(HttpRequest request) {

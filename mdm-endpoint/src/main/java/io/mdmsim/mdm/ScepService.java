@@ -8,7 +8,6 @@ import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.pki.CertificateAuthority;
 import io.mdmsim.core.pki.CertificateChains;
 import io.mdmsim.core.pki.Certificates;
-import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.scep.FailInfo;
 import io.mdmsim.core.scep.PkiMessage;
 import io.mdmsim.core.scep.Scep;
