@@ -23,6 +23,7 @@ import io.mdmsim.core.protocol.CommandResult;
 import io.mdmsim.core.protocol.CommandStatus;
 import io.mdmsim.core.protocol.ErrorChainItem;
 import io.mdmsim.core.protocol.TokenUpdate;
+import io.mdmsim.core.testing.AppleSchemas;
 import io.mdmsim.core.time.ManualClock;
 import io.mdmsim.core.time.SimClock;
 import java.net.URI;
@@ -187,6 +188,12 @@ class DeviceFleetTest {
 
         AppleYaml queryResponses = AppleYaml.responseSubkeys("mdm/commands/information.device.yaml", "QueryResponses");
         queryResponses.assertConforms((NSDictionary) fake.reports.get(1).get("QueryResponses"), "QueryResponses");
+
+        // and core's platform-neutral checks (types, rangelists, nesting)
+        assertEquals(List.of(), AppleSchemas.load(AppleSchemas.appleDir().resolve("other/machineinfo.yaml")).check(mi));
+        assertEquals(List.of(), AppleSchemas.checkin("Authenticate").check(auth));
+        assertEquals(List.of(), AppleSchemas.checkin("TokenUpdate").check(tu));
+        assertEquals(List.of(), AppleSchemas.command("DeviceInformation").checkResponse(fake.reports.get(1).body()));
     }
 
     @Test
