@@ -86,7 +86,7 @@ class DeviceFleetTest {
                 .keySource(TestKeys.SHARED);
     }
 
-    private static DeviceResult runOne(FleetConfig config) throws InterruptedException {
+    private static DeviceResult runOne(FleetConfig config) {
         FleetResult r = DeviceFleet.run(config);
         assertEquals(1, r.devices().size());
         return r.devices().getFirst();
@@ -466,6 +466,29 @@ class DeviceFleetTest {
         assertEquals(first.device(), second.device());
         assertArrayEquals(token, fake.tokenUpdates().getFirst().token());
         assertEquals(magic, fake.tokenUpdates().getFirst().pushMagic());
+    }
+
+    @Test
+    void interruptingTheCallerStopsEveryDeviceAndStillReturnsTheResults() throws Exception {
+        fake.scepPendingReplies = 100;
+        CompletableFuture<FleetResult> run = new CompletableFuture<>();
+        AtomicInteger flagAfterwards = new AtomicInteger(-1);
+        Thread caller = Thread.ofVirtual().start(() -> {
+            run.complete(DeviceFleet.run(config(iphone(21), iphone(22), iphone(23)).concurrency(1).build()));
+            flagAfterwards.set(Thread.currentThread().isInterrupted() ? 1 : 0);
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> clock.sleepers() == 1); // device 1 waits in SCEP
+        caller.interrupt();
+        FleetResult r = run.get(30, TimeUnit.SECONDS);
+        caller.join();
+        assertEquals(1, flagAfterwards.get(), "the caller's interrupt flag is set again");
+        assertEquals(3, r.count(Outcome.FAILED));
+        assertEquals(Stage.SCEP, r.devices().get(0).stage());
+        assertEquals("interrupted: the fleet run was stopped", r.devices().get(0).reason());
+        for (DeviceResult notStarted : r.devices().subList(1, 3)) {
+            assertEquals(Stage.CLOUD_CONFIG, notStarted.stage());
+            assertEquals("interrupted before power-on: the fleet run was stopped", notStarted.reason());
+        }
     }
 
     private static CompletableFuture<FleetResult> runInBackground(FleetConfig config) {
