@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,9 +34,10 @@ public final class DeviceFleet {
     /**
      * Runs every device to its end and returns the results in device order. Blocks the caller.
      *
-     * @throws InterruptedException if the caller is interrupted; the devices still running are stopped first
+     * <p>If the calling thread is interrupted, the devices still running or waiting are stopped, each ends FAILED with
+     * the reason "interrupted...", the result is returned, and the caller's interrupt flag is set again.
      */
-    public static FleetResult run(FleetConfig config) throws InterruptedException {
+    public static FleetResult run(FleetConfig config) {
         requireNonNull(config, "config");
         CertificateAuthority factory = CertificateAuthority.of(config.appleDeviceCa());
         HttpClient.Builder http = HttpClient.newBuilder()
@@ -51,13 +53,26 @@ public final class DeviceFleet {
             FleetContext fleet = new FleetContext(config, new DeviceHttp(client, config.httpTimeout()), factory,
                     CommandHandlers.defaults());
             DeviceRunner runner = new DeviceRunner(fleet, EnrollmentSteps.all());
-            Semaphore permits = new Semaphore(config.concurrency(), true);
+            Semaphore permits = new Semaphore(config.concurrency());
             List<Future<DeviceResult>> futures = new ArrayList<>(config.devices().size());
+            boolean interrupted = false;
             for (int i = 0; i < config.devices().size(); i++) {
                 int index = i;
                 DeviceSpec spec = config.devices().get(i);
+                if (!interrupted) {
+                    try {
+                        permits.acquire(); // here, so devices power on in list order
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        devices.shutdownNow(); // running devices end with an "interrupted" result
+                    }
+                }
+                if (interrupted) {
+                    futures.add(CompletableFuture.completedFuture(runner.notStarted(index, spec,
+                            "interrupted before power-on: the fleet run was stopped")));
+                    continue;
+                }
                 futures.add(devices.submit(() -> {
-                    permits.acquire();
                     try {
                         return runner.run(index, spec);
                     } finally {
@@ -66,16 +81,23 @@ public final class DeviceFleet {
                 }));
             }
             List<DeviceResult> results = new ArrayList<>(futures.size());
-            try {
-                for (Future<DeviceResult> f : futures) {
-                    results.add(f.get());
+            for (Future<DeviceResult> f : futures) {
+                while (true) {
+                    try {
+                        results.add(f.get());
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        devices.shutdownNow(); // every device ends with an "interrupted" result; keep collecting
+                    } catch (ExecutionException e) {
+                        devices.shutdownNow();
+                        throw new IllegalStateException("a device thread failed outside its run: " + e.getCause(),
+                                e.getCause());
+                    }
                 }
-            } catch (InterruptedException e) {
-                devices.shutdownNow();
-                throw e;
-            } catch (ExecutionException e) {
-                devices.shutdownNow();
-                throw new IllegalStateException("a device thread failed outside its run: " + e.getCause(), e.getCause());
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
             return new FleetResult(results, Duration.between(start, config.clock().now()));
         }

@@ -14,6 +14,7 @@ import com.dd.plist.NSString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.mdmsim.core.testing.AppleSchemas;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,8 +25,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Apple's device-management YAML (shared/apple-device-management) read as the rules a device message must follow:
- * which keys an iPhone must send, and the type of every key it may send.
+ * Apple's device-management YAML read as the rules an iOS device's message must follow: which keys an iPhone must send
+ * and that it sends no key marked n/a for iOS. Complements core's {@link AppleSchemas}, whose checks are
+ * platform-neutral.
  */
 final class AppleYaml {
 
@@ -57,32 +59,12 @@ final class AppleYaml {
     }
 
     private static JsonNode read(String relativePath) {
-        Path p = sharedDir().resolve("apple-device-management").resolve(relativePath);
+        Path p = AppleSchemas.appleDir().resolve(relativePath);
         try {
             return YAML.readTree(Files.readAllBytes(p));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + p, e);
         }
-    }
-
-    /**
-     * The shared reference folder: the system property mdmsim.shared.dir (set by surefire), or, when that folder does
-     * not exist (a git worktree away from the main checkout), the nearest ancestor's shared/ folder that holds Apple's
-     * YAML.
-     */
-    static Path sharedDir() {
-        String property = System.getProperty("mdmsim.shared.dir");
-        if (property != null && Files.isDirectory(Path.of(property, "apple-device-management"))) {
-            return Path.of(property);
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("shared").resolve("apple-device-management"))) {
-                return dir.resolve("shared");
-            }
-        }
-        throw new AssertionError("Apple's YAML not found: mdmsim.shared.dir=" + property
-                + " has no apple-device-management/, nor has any ancestor of " + Path.of("").toAbsolutePath()
-                + " a shared/apple-device-management/");
     }
 
     /** Keys an iOS device channel (not user enrollment) must send. */

@@ -23,6 +23,7 @@ import io.mdmsim.core.protocol.CommandResult;
 import io.mdmsim.core.protocol.CommandStatus;
 import io.mdmsim.core.protocol.ErrorChainItem;
 import io.mdmsim.core.protocol.TokenUpdate;
+import io.mdmsim.core.testing.AppleSchemas;
 import io.mdmsim.core.time.ManualClock;
 import io.mdmsim.core.time.SimClock;
 import java.net.URI;
@@ -85,7 +86,7 @@ class DeviceFleetTest {
                 .keySource(TestKeys.SHARED);
     }
 
-    private static DeviceResult runOne(FleetConfig config) throws InterruptedException {
+    private static DeviceResult runOne(FleetConfig config) {
         FleetResult r = DeviceFleet.run(config);
         assertEquals(1, r.devices().size());
         return r.devices().getFirst();
@@ -187,6 +188,12 @@ class DeviceFleetTest {
 
         AppleYaml queryResponses = AppleYaml.responseSubkeys("mdm/commands/information.device.yaml", "QueryResponses");
         queryResponses.assertConforms((NSDictionary) fake.reports.get(1).get("QueryResponses"), "QueryResponses");
+
+        // and core's platform-neutral checks (types, rangelists, nesting)
+        assertEquals(List.of(), AppleSchemas.load(AppleSchemas.appleDir().resolve("other/machineinfo.yaml")).check(mi));
+        assertEquals(List.of(), AppleSchemas.checkin("Authenticate").check(auth));
+        assertEquals(List.of(), AppleSchemas.checkin("TokenUpdate").check(tu));
+        assertEquals(List.of(), AppleSchemas.command("DeviceInformation").checkResponse(fake.reports.get(1).body()));
     }
 
     @Test
@@ -459,6 +466,29 @@ class DeviceFleetTest {
         assertEquals(first.device(), second.device());
         assertArrayEquals(token, fake.tokenUpdates().getFirst().token());
         assertEquals(magic, fake.tokenUpdates().getFirst().pushMagic());
+    }
+
+    @Test
+    void interruptingTheCallerStopsEveryDeviceAndStillReturnsTheResults() throws Exception {
+        fake.scepPendingReplies = 100;
+        CompletableFuture<FleetResult> run = new CompletableFuture<>();
+        AtomicInteger flagAfterwards = new AtomicInteger(-1);
+        Thread caller = Thread.ofVirtual().start(() -> {
+            run.complete(DeviceFleet.run(config(iphone(21), iphone(22), iphone(23)).concurrency(1).build()));
+            flagAfterwards.set(Thread.currentThread().isInterrupted() ? 1 : 0);
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> clock.sleepers() == 1); // device 1 waits in SCEP
+        caller.interrupt();
+        FleetResult r = run.get(30, TimeUnit.SECONDS);
+        caller.join();
+        assertEquals(1, flagAfterwards.get(), "the caller's interrupt flag is set again");
+        assertEquals(3, r.count(Outcome.FAILED));
+        assertEquals(Stage.SCEP, r.devices().get(0).stage());
+        assertEquals("interrupted: the fleet run was stopped", r.devices().get(0).reason());
+        for (DeviceResult notStarted : r.devices().subList(1, 3)) {
+            assertEquals(Stage.CLOUD_CONFIG, notStarted.stage());
+            assertEquals("interrupted before power-on: the fleet run was stopped", notStarted.reason());
+        }
     }
 
     private static CompletableFuture<FleetResult> runInBackground(FleetConfig config) {

@@ -46,6 +46,16 @@ public final class DeviceRunner {
         return run(ctx);
     }
 
+    /** The result of a device that never powered on. */
+    public DeviceResult notStarted(int index, DeviceSpec spec, String reason) {
+        Device device = new Device(index, spec, HardwareProfile.derive(fleet.config().seed(), spec));
+        Stage first = steps.isEmpty() ? Stage.DONE : steps.getFirst().stage();
+        DeviceResult result = new DeviceResult(device.ref(), Outcome.FAILED, first, reason, Map.of(), Duration.ZERO);
+        notify(() -> fleet.config().listener().stageFailed(device.ref(), first, Outcome.FAILED, reason));
+        notify(() -> fleet.config().listener().deviceFinished(result));
+        return result;
+    }
+
     DeviceResult run(DeviceContext ctx) {
         Device device = ctx.device();
         FleetListener listener = fleet.config().listener();
