@@ -55,7 +55,7 @@ final class DevicesCommand implements Callable<Integer> {
     long seed;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         if (count != null && count < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--count: " + count + " (expected: 1 or more)");
         }

@@ -142,9 +142,6 @@ public final class Quickstart {
                 .build();
         try {
             return DeviceFleet.run(config);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the devices were enrolling", e);
         } finally {
             progress.finish();
         }
