@@ -59,7 +59,7 @@ class CliTest {
     void unknownOptionIsBadUsage() {
         Run r = run("quickstart", "--devcies", "3");
         assertEquals(Main.EXIT_USAGE, r.exit);
-        assertTrue(r.err.contains("Unknown option: '--devcies'"), r.err);
+        assertTrue(r.err.contains("'--devcies'") && r.err.contains("Possible solutions: --devices"), r.err);
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.mdmsim.scenarios.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-@Command(name = "version", description = "Print the mdmsim version and the Java runtime it runs on.")
+@Command(name = "version", mixinStandardHelpOptions = true, description = "Print the mdmsim version and the Java runtime it runs on.")
 final class VersionCommand implements Runnable {
 
     @CommandLine.Spec
