@@ -8,6 +8,9 @@ import io.mdmsim.device.internal.DeviceHttp;
 import io.mdmsim.device.internal.DeviceRunner;
 import io.mdmsim.device.internal.EnrollmentSteps;
 import io.mdmsim.device.internal.FleetContext;
+import io.mdmsim.device.internal.ManagedLife;
+import io.mdmsim.device.internal.PushChannel;
+import io.mdmsim.device.internal.Step;
 import io.mdmsim.device.internal.Tls;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -50,56 +53,70 @@ public final class DeviceFleet {
         Instant start = config.clock().now();
         try (HttpClient client = http.build();
              ExecutorService devices = Executors.newVirtualThreadPerTaskExecutor()) {
-            FleetContext fleet = new FleetContext(config, new DeviceHttp(client, config.httpTimeout()), factory,
-                    CommandHandlers.defaults());
-            DeviceRunner runner = new DeviceRunner(fleet, EnrollmentSteps.all());
-            Semaphore permits = new Semaphore(config.concurrency());
-            List<Future<DeviceResult>> futures = new ArrayList<>(config.devices().size());
-            boolean interrupted = false;
-            for (int i = 0; i < config.devices().size(); i++) {
-                int index = i;
-                DeviceSpec spec = config.devices().get(i);
-                if (!interrupted) {
-                    try {
-                        permits.acquire(); // here, so devices power on in list order
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                        devices.shutdownNow(); // running devices end with an "interrupted" result
-                    }
+            DeviceHttp deviceHttp = new DeviceHttp(client, config.httpTimeout());
+            PushChannel push = config.apnsUrl() == null ? null
+                    : new PushChannel(client, config.apnsUrl(), config.httpTimeout());
+            FleetContext fleet = new FleetContext(config, deviceHttp, factory, CommandHandlers.defaults(), push);
+            List<Step> steps = new ArrayList<>(EnrollmentSteps.all());
+            steps.add(new ManagedLife());
+            DeviceRunner runner = new DeviceRunner(fleet, steps);
+            try {
+                return runAll(config, runner, devices, start);
+            } finally {
+                if (push != null) {
+                    push.close();
                 }
-                if (interrupted) {
-                    futures.add(CompletableFuture.completedFuture(runner.notStarted(index, spec,
-                            "interrupted before power-on: the fleet run was stopped")));
-                    continue;
-                }
-                futures.add(devices.submit(() -> {
-                    try {
-                        return runner.run(index, spec);
-                    } finally {
-                        permits.release();
-                    }
-                }));
             }
-            List<DeviceResult> results = new ArrayList<>(futures.size());
-            for (Future<DeviceResult> f : futures) {
-                while (true) {
-                    try {
-                        results.add(f.get());
-                        break;
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                        devices.shutdownNow(); // every device ends with an "interrupted" result; keep collecting
-                    } catch (ExecutionException e) {
-                        devices.shutdownNow();
-                        throw new IllegalStateException("a device thread failed outside its run: " + e.getCause(),
-                                e.getCause());
-                    }
+        }
+    }
+
+    private static FleetResult runAll(FleetConfig config, DeviceRunner runner, ExecutorService devices, Instant start) {
+        Semaphore permits = new Semaphore(config.concurrency());
+        List<Future<DeviceResult>> futures = new ArrayList<>(config.devices().size());
+        boolean interrupted = false;
+        for (int i = 0; i < config.devices().size(); i++) {
+            int index = i;
+            DeviceSpec spec = config.devices().get(i);
+            if (!interrupted) {
+                try {
+                    permits.acquire(); // here, so devices power on in list order
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    devices.shutdownNow(); // running devices end with an "interrupted" result
                 }
             }
             if (interrupted) {
-                Thread.currentThread().interrupt();
+                futures.add(CompletableFuture.completedFuture(runner.notStarted(index, spec,
+                        "interrupted before power-on: the fleet run was stopped")));
+                continue;
             }
-            return new FleetResult(results, Duration.between(start, config.clock().now()));
+            futures.add(devices.submit(() -> {
+                try {
+                    return runner.run(index, spec);
+                } finally {
+                    permits.release();
+                }
+            }));
         }
+        List<DeviceResult> results = new ArrayList<>(futures.size());
+        for (Future<DeviceResult> f : futures) {
+            while (true) {
+                try {
+                    results.add(f.get());
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    devices.shutdownNow(); // every device ends with an "interrupted" result; keep collecting
+                } catch (ExecutionException e) {
+                    devices.shutdownNow();
+                    throw new IllegalStateException("a device thread failed outside its run: " + e.getCause(),
+                            e.getCause());
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return new FleetResult(results, Duration.between(start, config.clock().now()));
     }
 }

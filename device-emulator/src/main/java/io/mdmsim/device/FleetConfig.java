@@ -31,11 +31,22 @@ import java.util.List;
  *                         HTTP or publicly trusted servers
  * @param keySource        RSA keys for factory identities and SCEP
  * @param language         the MachineInfo LANGUAGE, e.g. "en"
+ * @param apnsUrl          base URL of the fake APNs device channel (CONTRACT.md C.1, FakeAbmServer.apnsUri()); each
+ *                         device then gets its push token from it and holds one shared push stream; null: random
+ *                         tokens and no push channel
+ * @param lifetime         simulated time each device lives on after enrollment (push-driven and periodic check-ins,
+ *                         token updates) before its run ends; zero: the run ends at enrollment
+ * @param checkinInterval  during its lifetime a device checks in (Idle to ServerURL) this often on its own; zero: only
+ *                         when pushed
+ * @param tokenUpdateInterval during its lifetime a device repeats its TokenUpdate this often; zero: never
+ * @param traces           per-device traces; null: none
  */
 public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<DeviceSpec> devices, long seed,
                           SimClock clock, int concurrency, FleetListener listener, Duration httpTimeout,
                           Duration idlePollInterval, int maxIdlePolls, int maxCommands,
-                          List<X509Certificate> trustAnchors, KeySource keySource, String language) {
+                          List<X509Certificate> trustAnchors, KeySource keySource, String language, URI apnsUrl,
+                          Duration lifetime, Duration checkinInterval, Duration tokenUpdateInterval,
+                          TraceOptions traces) {
 
     public static final int MAX_CONCURRENCY = 100_000;
 
@@ -83,6 +94,21 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
         if (language.isBlank()) {
             throw new IllegalArgumentException("language: blank (expected: a language code such as en)");
         }
+        requireNonNull(lifetime, "lifetime");
+        requireNonNull(checkinInterval, "checkinInterval");
+        requireNonNull(tokenUpdateInterval, "tokenUpdateInterval");
+        if (apnsUrl != null && (apnsUrl.getHost() == null || !("http".equalsIgnoreCase(apnsUrl.getScheme())
+                || "https".equalsIgnoreCase(apnsUrl.getScheme())))) {
+            throw new IllegalArgumentException("apnsUrl: " + apnsUrl
+                    + " (expected: the fake APNs base URL, e.g. https://127.0.0.1:8443)");
+        }
+        if (lifetime.isNegative()) {
+            throw new IllegalArgumentException("lifetime: " + lifetime + " (expected: >= 0)");
+        }
+        if (checkinInterval.isNegative() || tokenUpdateInterval.isNegative()) {
+            throw new IllegalArgumentException("checkinInterval: " + checkinInterval + ", tokenUpdateInterval: "
+                    + tokenUpdateInterval + " (expected: >= 0; 0 = never)");
+        }
     }
 
     public static Builder builder() {
@@ -93,7 +119,9 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
         return new Builder().cloudConfigUrl(cloudConfigUrl).appleDeviceCa(appleDeviceCa).devices(devices).seed(seed)
                 .clock(clock).concurrency(concurrency).listener(listener).httpTimeout(httpTimeout)
                 .idlePollInterval(idlePollInterval).maxIdlePolls(maxIdlePolls).maxCommands(maxCommands)
-                .trustAnchors(trustAnchors).keySource(keySource).language(language);
+                .trustAnchors(trustAnchors).keySource(keySource).language(language).apnsUrl(apnsUrl)
+                .lifetime(lifetime).checkinInterval(checkinInterval).tokenUpdateInterval(tokenUpdateInterval)
+                .traces(traces);
     }
 
     public static final class Builder {
@@ -111,8 +139,40 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
         private List<X509Certificate> trustAnchors = List.of();
         private KeySource keySource = KeySource.fresh();
         private String language = "en";
+        private URI apnsUrl;
+        private Duration lifetime = Duration.ZERO;
+        private Duration checkinInterval = Duration.ZERO;
+        private Duration tokenUpdateInterval = Duration.ZERO;
+        private TraceOptions traces;
 
         private Builder() {
+        }
+
+        /** The fake APNs device channel; null (the default) for random tokens and no push channel. */
+        public Builder apnsUrl(URI apnsUrl) {
+            this.apnsUrl = apnsUrl;
+            return this;
+        }
+
+        public Builder lifetime(Duration lifetime) {
+            this.lifetime = lifetime;
+            return this;
+        }
+
+        public Builder checkinInterval(Duration checkinInterval) {
+            this.checkinInterval = checkinInterval;
+            return this;
+        }
+
+        public Builder tokenUpdateInterval(Duration tokenUpdateInterval) {
+            this.tokenUpdateInterval = tokenUpdateInterval;
+            return this;
+        }
+
+        /** Per-device traces; null (the default) for none. */
+        public Builder traces(TraceOptions traces) {
+            this.traces = traces;
+            return this;
         }
 
         public Builder cloudConfigUrl(URI cloudConfigUrl) {
@@ -195,7 +255,8 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
 
         public FleetConfig build() {
             return new FleetConfig(cloudConfigUrl, appleDeviceCa, devices, seed, clock, concurrency, listener,
-                    httpTimeout, idlePollInterval, maxIdlePolls, maxCommands, trustAnchors, keySource, language);
+                    httpTimeout, idlePollInterval, maxIdlePolls, maxCommands, trustAnchors, keySource, language, apnsUrl,
+                    lifetime, checkinInterval, tokenUpdateInterval, traces);
         }
     }
 }

@@ -19,6 +19,11 @@ public enum Stage {
     TOKEN_UPDATE,
     /** Poll ServerURL and answer commands until DeviceConfigured releases the device (section 9). */
     AWAITING_CONFIGURATION,
+    /**
+     * Enrolled and in use, for the fleet's lifetime: holds the push channel, checks in when pushed and periodically,
+     * repeats its TokenUpdate (only when {@link FleetConfig#lifetime()} is positive).
+     */
+    MANAGED,
     /** Setup Assistant finished. */
     DONE
 }

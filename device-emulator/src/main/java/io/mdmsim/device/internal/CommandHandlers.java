@@ -2,21 +2,16 @@ package io.mdmsim.device.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import com.dd.plist.NSArray;
-import com.dd.plist.NSData;
-import com.dd.plist.NSDictionary;
-import com.dd.plist.NSNumber;
-import com.dd.plist.NSObject;
-import com.dd.plist.NSString;
 import io.mdmsim.core.protocol.Command;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.Set;
 
 /**
  * The RequestTypes a device understands, each with its {@link CommandHandler}. Immutable; {@link #with} returns a
- * copy, so later behaviour (NotNow while in Setup Assistant, profiles, apps) plugs in without touching the loop.
+ * copy, so more behaviour (knobs, NotNow probabilities) plugs in without touching the loop. Before any handler runs,
+ * {@link CommandRequirements} refuses what iOS would refuse: a RequestType unknown on the device's OS, a missing
+ * access right, an unsupervised device, a device not enrolled through ADE, the wrong Shared iPad channel.
  */
 public final class CommandHandlers {
 
@@ -26,11 +21,26 @@ public final class CommandHandlers {
         this.handlers = Map.copyOf(handlers);
     }
 
-    /** What the walking-skeleton iPhone understands: DeviceInformation and DeviceConfigured. */
+    /** Every command the emulated iOS device answers. */
     public static CommandHandlers defaults() {
         Map<String, CommandHandler> m = new HashMap<>();
-        m.put("DeviceInformation", CommandHandlers::deviceInformation);
-        m.put("DeviceConfigured", CommandHandlers::deviceConfigured);
+        m.put("DeviceInformation", InformationHandlers::deviceInformation);
+        m.put("SecurityInfo", InformationHandlers::securityInfo);
+        m.put("ProfileList", (CommandHandler.WithContext) ProfileHandlers::profileList);
+        m.put("InstallProfile", (CommandHandler.WithContext) ProfileHandlers::installProfile);
+        m.put("RemoveProfile", ProfileHandlers::removeProfile);
+        m.put("InstalledApplicationList", (CommandHandler.WithContext) AppHandlers::installedApplicationList);
+        m.put("ManagedApplicationList", (CommandHandler.WithContext) AppHandlers::managedApplicationList);
+        m.put("InstallApplication", (CommandHandler.WithContext) AppHandlers::installApplication);
+        m.put("RemoveApplication", AppHandlers::removeApplication);
+        m.put("InviteToProgram", AppHandlers::inviteToProgram);
+        m.put("Settings", SettingsHandler::settings);
+        m.put("DeviceConfigured", LifecycleHandlers::deviceConfigured);
+        m.put("UserConfigured", LifecycleHandlers::userConfigured);
+        m.put("DeviceLock", (CommandHandler.WithContext) LifecycleHandlers::deviceLock);
+        m.put("RestartDevice", LifecycleHandlers::restartDevice);
+        m.put("EraseDevice", LifecycleHandlers::eraseDevice);
+        m.put("DeclarativeManagement", LifecycleHandlers::declarativeManagement);
         return new CommandHandlers(m);
     }
 
@@ -42,83 +52,51 @@ public final class CommandHandlers {
         return new CommandHandlers(m);
     }
 
-    /** Runs the command; an unknown RequestType gets an Error with MCMDMErrorDomain 12021. */
+    /** The RequestTypes with a handler. */
+    public Set<String> requestTypes() {
+        return handlers.keySet();
+    }
+
+    /**
+     * Runs a command that needs only the device's state (tests, simple handlers); a handler that needs the context
+     * throws UnsupportedOperationException.
+     */
     public CommandReply dispatch(Device device, Command command) throws CommandHandler.CommandFormatException {
-        CommandHandler h = handlers.get(command.requestType());
-        return h == null ? CommandReply.unknownCommand(command.requestType()) : h.handle(device, command);
-    }
-
-    // mdm/commands/device.configured.yaml: releases a device that awaits configuration.
-    static CommandReply deviceConfigured(Device device, Command command) {
-        device.awaitingConfiguration(false);
-        return CommandReply.acknowledged();
-    }
-
-    // mdm/commands/information.device.yaml: Queries[] -> QueryResponses{}; unknown queries are left out.
-    static CommandReply deviceInformation(Device device, Command command) throws CommandHandler.CommandFormatException {
-        NSObject queries = command.command().objectForKey("Queries");
-        if (!(queries instanceof NSArray array)) {
-            throw new CommandHandler.CommandFormatException("DeviceInformation Queries is "
-                    + (queries == null ? "missing" : PlistFields.typeName(queries)) + " (expected: an array of strings)");
+        CommandReply refusal = refusal(device, command.requestType());
+        if (refusal != null) {
+            return refusal;
         }
-        NSDictionary responses = new NSDictionary();
-        for (NSObject q : array.getArray()) {
-            if (!(q instanceof NSString name)) {
-                throw new CommandHandler.CommandFormatException("DeviceInformation Queries holds "
-                        + PlistFields.typeName(q) + " (expected: strings)");
-            }
-            Query query = QUERIES.get(name.getContent());
-            if (query != null && device.osAtLeast(query.major, query.minor)) {
-                NSObject value = query.value.apply(device);
-                if (value != null) {
-                    responses.put(name.getContent(), value);
-                }
-            }
+        try {
+            return handlers.get(command.requestType()).handle(device, command);
+        } catch (PlistFields.FieldException e) {
+            throw new CommandHandler.CommandFormatException(e.getMessage());
         }
-        Map<String, NSObject> result = new LinkedHashMap<>();
-        result.put("QueryResponses", responses);
-        return CommandReply.acknowledged(result);
     }
 
-    private record Query(int major, int minor, Function<Device, NSObject> value) {
+    /** Runs the command on the device with its context; refusals and unknown RequestTypes get an Error reply. */
+    public CommandReply dispatch(DeviceContext ctx, Command command)
+            throws CommandHandler.CommandFormatException, InterruptedException {
+        CommandReply refusal = refusal(ctx.device(), command.requestType());
+        if (refusal != null) {
+            return refusal;
+        }
+        try {
+            return handlers.get(command.requestType()).handle(ctx, command);
+        } catch (PlistFields.FieldException e) {
+            throw new CommandHandler.CommandFormatException(e.getMessage());
+        }
     }
 
-    private static final Map<String, Query> QUERIES = new HashMap<>();
-
-    private static void query(String key, int major, int minor, Function<Device, NSObject> value) {
-        QUERIES.put(key, new Query(major, minor, value));
-    }
-
-    static {
-        query("UDID", 0, 0, d -> new NSString(d.udid()));
-        query("DeviceName", 0, 0, d -> new NSString(d.deviceName()));
-        query("OSVersion", 0, 0, d -> new NSString(d.spec().osVersion()));
-        query("BuildVersion", 0, 0, d -> new NSString(d.spec().buildVersion()));
-        query("SupplementalBuildVersion", 16, 1, d -> new NSString(d.spec().buildVersion()));
-        query("ModelName", 0, 0, d -> new NSString(d.spec().family()));
-        query("Model", 0, 0, d -> new NSString(d.hardware().modelNumber()));
-        query("ModelNumber", 16, 4, d -> new NSString(d.hardware().modelNumberWithRegion()));
-        query("ProductName", 0, 0, d -> new NSString(d.spec().productType()));
-        query("SerialNumber", 0, 0, d -> new NSString(d.serialNumber()));
-        query("DeviceCapacity", 0, 0, d -> new NSNumber(d.hardware().capacityGb()));
-        query("AvailableDeviceCapacity", 0, 0, d -> new NSNumber(d.hardware().availableGb()));
-        query("BatteryLevel", 5, 0, d -> new NSNumber(d.hardware().batteryLevel()));
-        query("IMEI", 0, 0, d -> d.hardware().imei() == null ? null : new NSString(d.hardware().imei()));
-        query("MEID", 0, 0, d -> d.hardware().meid() == null ? null : new NSString(d.hardware().meid()));
-        query("WiFiMAC", 0, 0, d -> new NSString(d.hardware().wifiMac()));
-        query("BluetoothMAC", 0, 0, d -> new NSString(d.hardware().bluetoothMac()));
-        query("IsSupervised", 6, 0, d -> new NSNumber(d.supervised()));
-        query("AwaitingConfiguration", 9, 0, d -> new NSNumber(d.awaitingConfiguration()));
-        query("IsMultiUser", 9, 3, d -> new NSNumber(false));
-        query("IsDeviceLocatorServiceEnabled", 7, 0, d -> new NSNumber(false));
-        query("IsActivationLockEnabled", 7, 0, d -> new NSNumber(false));
-        query("IsDoNotDisturbInEffect", 7, 0, d -> new NSNumber(false));
-        query("IsCloudBackupEnabled", 7, 1, d -> new NSNumber(false));
-        query("IsMDMLostModeEnabled", 9, 3, d -> new NSNumber(false));
-        query("iTunesStoreAccountIsActive", 7, 0, d -> new NSNumber(false));
-        query("DiagnosticSubmissionEnabled", 9, 3, d -> new NSNumber(false));
-        query("AppAnalyticsEnabled", 9, 3, d -> new NSNumber(false));
-        query("PushToken", 9, 3, d -> d.pushToken() == null ? null : new NSData(d.pushToken()));
-        query("SoftwareUpdateDeviceID", 15, 0, d -> new NSString(d.spec().productType()));
+    private CommandReply refusal(Device device, String requestType) {
+        CommandHandler h = handlers.get(requestType);
+        if (h == null) {
+            return CommandRequirements.of(requestType).isPresent()
+                    && Versions.atLeast(device.spec().osVersion(), CommandRequirements.of(requestType).get().introduced())
+                    ? DeviceErrors.error(DeviceErrors.NOT_SIMULATED, DeviceErrors.MDM, requestType
+                    + " is an iOS command that mdmsim's virtual devices do not simulate")
+                    : CommandReply.unknownCommand(requestType);
+        }
+        // a RequestType added with with() that Apple's YAML does not list is the caller's own: no requirements
+        return CommandRequirements.of(requestType).isPresent() ? CommandRequirements.refusal(device, requestType) : null;
     }
 }

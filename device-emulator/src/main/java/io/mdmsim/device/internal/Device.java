@@ -21,7 +21,7 @@ public final class Device {
     private final DeviceRef ref;
     private final DeviceSpec spec;
     private final HardwareProfile hardware;
-    private final String deviceName;
+    private String deviceName;
     private Stage stage = Stage.CLOUD_CONFIG;
     private Identity factoryIdentity;
     private CloudConfiguration cloudConfiguration;
@@ -33,6 +33,8 @@ public final class Device {
     private byte[] unlockToken;
     private boolean awaitingConfiguration;
     private final List<HandledCommand> commands = new ArrayList<>();
+    private ManagedState managed = new ManagedState();
+    private int erases;
 
     public Device(int index, DeviceSpec spec, HardwareProfile hardware) {
         this.spec = requireNonNull(spec, "spec");
@@ -64,6 +66,40 @@ public final class Device {
     /** What Settings > General > About shows as Name; "iPhone" or "iPad" out of the box. */
     public String deviceName() {
         return deviceName;
+    }
+
+    /** Settings > DeviceName (supervised devices). */
+    void deviceName(String name) {
+        this.deviceName = requireNonNull(name, "name");
+    }
+
+    /** What the MDM changed on the device since enrollment. */
+    public ManagedState managed() {
+        return managed;
+    }
+
+    /** How many times EraseDevice sent the device back to factory. */
+    public int erases() {
+        return erases;
+    }
+
+    /**
+     * EraseDevice: everything but the hardware and the factory identity goes; the device powers on again at the first
+     * stage. The handled-commands log survives so a run's history stays readable.
+     */
+    void factoryReset() {
+        erases++;
+        stage = Stage.CLOUD_CONFIG;
+        deviceName = spec.family();
+        cloudConfiguration = null;
+        profileBytes = null;
+        profile = null;
+        mdmIdentity = null;
+        pushToken = null;
+        pushMagic = null;
+        unlockToken = null;
+        awaitingConfiguration = false;
+        managed = new ManagedState();
     }
 
     public Stage stage() {

@@ -12,12 +12,27 @@ public final class DeviceContext {
     private final FleetContext fleet;
     private final Device device;
     private final SplittableRandom random;
+    private final Wakeup wakeup = new Wakeup();
+    private final Trace trace;
+    private final DeviceHttp http;
     private MdmClient mdm;
 
     public DeviceContext(FleetContext fleet, Device device, SplittableRandom random) {
         this.fleet = requireNonNull(fleet, "fleet");
         this.device = requireNonNull(device, "device");
         this.random = requireNonNull(random, "random");
+        this.trace = Trace.open(fleet.config().traces(), device.serialNumber(), new Trace.DeviceContextView() {
+            @Override
+            public String at() {
+                return fleet.config().clock().now().toString();
+            }
+
+            @Override
+            public String stage() {
+                return device.stage().name();
+            }
+        });
+        this.http = trace.enabled() ? fleet.http().recordingTo(trace) : fleet.http();
     }
 
     public FleetContext fleet() {
@@ -32,8 +47,23 @@ public final class DeviceContext {
         return fleet.config().clock();
     }
 
+    /** The fleet's HTTP transport, recording into this device's trace when traces are on. */
     public DeviceHttp http() {
-        return fleet.http();
+        return http;
+    }
+
+    /** Pushes and timers that wake this device. */
+    public Wakeup wakeup() {
+        return wakeup;
+    }
+
+    public Trace trace() {
+        return trace;
+    }
+
+    /** The fleet's APNs channel, null without one. */
+    public PushChannel push() {
+        return fleet.push();
     }
 
     public Device device() {

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -67,12 +68,43 @@ public final class DeviceHttp {
         }
     }
 
+    /** Sees every exchange of one device (its trace). Called on the device's thread. */
+    public interface Recorder {
+        /**
+         * One exchange: the request, and either the response (with its headers) or why there was none.
+         *
+         * @param realNanos real time the exchange took
+         */
+        void exchange(String method, URI uri, Map<String, String> requestHeaders, String contentType, byte[] body,
+                      Response response, Map<String, List<String>> responseHeaders, String failure, long realNanos);
+    }
+
     private final HttpClient client;
     private final Duration timeout;
+    private final Recorder recorder;
 
     public DeviceHttp(HttpClient client, Duration timeout) {
+        this(client, timeout, null);
+    }
+
+    private DeviceHttp(HttpClient client, Duration timeout, Recorder recorder) {
         this.client = requireNonNull(client, "client");
         this.timeout = requireNonNull(timeout, "timeout");
+        this.recorder = recorder;
+    }
+
+    /** The same transport, with every exchange shown to {@code recorder} (one device's trace). */
+    public DeviceHttp recordingTo(Recorder recorder) {
+        return new DeviceHttp(client, timeout, requireNonNull(recorder, "recorder"));
+    }
+
+    /** The shared client (the push channel streams on it too). */
+    public HttpClient client() {
+        return client;
+    }
+
+    public Duration timeout() {
+        return timeout;
     }
 
     public Response get(URI uri, Map<String, String> headers) throws StageFailure, InterruptedException {
@@ -101,18 +133,36 @@ public final class DeviceHttp {
             b.header("Content-Type", contentType);
         }
         headers.forEach(b::header);
+        long t0 = System.nanoTime(); // real time of the exchange, for traces only
         try {
             HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(method, uri, r.statusCode(), r.headers().firstValue("Content-Type").orElse(null),
-                    r.body() == null ? new byte[0] : r.body());
+            Response response = new Response(method, uri, r.statusCode(),
+                    r.headers().firstValue("Content-Type").orElse(null), r.body() == null ? new byte[0] : r.body());
+            if (recorder != null) {
+                recorder.exchange(method, uri, headers, contentType, body, response, r.headers().map(), null,
+                        System.nanoTime() - t0);
+            }
+            return response;
         } catch (HttpTimeoutException e) {
-            throw StageFailure.failed(method + " " + uri + " got no answer within " + timeout, e);
+            StageFailure f = StageFailure.failed(method + " " + uri + " got no answer within " + timeout, e);
+            record(method, uri, headers, contentType, body, f, t0);
+            throw f;
         } catch (IOException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (e instanceof java.net.ConnectException && e.getMessage() == null) {
                 why = "connection refused";
             }
-            throw StageFailure.failed(method + " " + uri + " failed: " + why, e);
+            StageFailure f = StageFailure.failed(method + " " + uri + " failed: " + why, e);
+            record(method, uri, headers, contentType, body, f, t0);
+            throw f;
+        }
+    }
+
+    private void record(String method, URI uri, Map<String, String> headers, String contentType, byte[] body,
+                        StageFailure f, long t0) {
+        if (recorder != null) {
+            recorder.exchange(method, uri, headers, contentType, body, null, Map.of(), f.reason(),
+                    System.nanoTime() - t0);
         }
     }
 }

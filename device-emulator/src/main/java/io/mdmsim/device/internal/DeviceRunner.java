@@ -31,6 +31,8 @@ public final class DeviceRunner {
     /** Factory identity certificates are valid from a day before power-on, for ten years. */
     private static final Duration FACTORY_BACKDATE = Duration.ofDays(1);
     private static final Duration FACTORY_VALIDITY = Duration.ofDays(3650);
+    /** EraseDevice sends a device through enrollment again; more erases than this in one run end it as FAILED. */
+    public static final int MAX_ERASES = 10;
 
     private final FleetContext fleet;
     private final List<Step> steps;
@@ -64,18 +66,31 @@ public final class DeviceRunner {
         Stage current = steps.isEmpty() ? Stage.DONE : steps.getFirst().stage();
         try {
             manufacture(ctx);
-            for (Step step : steps) {
-                if (!step.applies(ctx)) {
-                    continue;
+            traceHeader(ctx);
+            while (true) {
+                try {
+                    for (Step step : steps) {
+                        if (!step.applies(ctx)) {
+                            continue;
+                        }
+                        current = step.stage();
+                        device.stage(current);
+                        notify(() -> listener.stageEntered(device.ref(), step.stage()));
+                        Instant t0 = ctx.clock().now();
+                        step.run(ctx);
+                        Duration took = Duration.between(t0, ctx.clock().now());
+                        durations.put(step.stage(), took);
+                        notify(() -> listener.stageCompleted(device.ref(), step.stage(), took));
+                    }
+                    break;
+                } catch (DeviceErased erased) {
+                    if (device.erases() >= MAX_ERASES) {
+                        throw StageFailure.failed("erased " + (device.erases() + 1) + " times by EraseDevice (expected:"
+                                + " at most " + MAX_ERASES + " in one run)");
+                    }
+                    device.factoryReset(); // and power on again at the first stage
+                    current = steps.isEmpty() ? Stage.DONE : steps.getFirst().stage();
                 }
-                current = step.stage();
-                device.stage(current);
-                notify(() -> listener.stageEntered(device.ref(), step.stage()));
-                Instant t0 = ctx.clock().now();
-                step.run(ctx);
-                Duration took = Duration.between(t0, ctx.clock().now());
-                durations.put(step.stage(), took);
-                notify(() -> listener.stageCompleted(device.ref(), step.stage(), took));
             }
             device.stage(Stage.DONE);
             return finish(device, Outcome.ENROLLED, Stage.DONE, null, durations, start, ctx);
@@ -88,6 +103,38 @@ public final class DeviceRunner {
             LOG.log(Level.ERROR, device.ref() + ": unexpected failure at " + current, e);
             return fail(device, current, Outcome.FAILED, "unexpected error: " + e, durations, start, ctx);
         }
+    }
+
+    /** The trace's first line: the device and the fleet settings a replay needs. */
+    private void traceHeader(DeviceContext ctx) {
+        if (!ctx.trace().enabled()) {
+            return;
+        }
+        Device d = ctx.device();
+        var c = fleet.config();
+        Map<String, Object> h = new java.util.LinkedHashMap<>();
+        h.put("serialNumber", d.serialNumber());
+        h.put("productType", d.spec().productType());
+        h.put("model", d.spec().model());
+        h.put("osVersion", d.spec().osVersion());
+        h.put("buildVersion", d.spec().buildVersion());
+        h.put("udid", d.udid());
+        h.put("index", d.ref().index());
+        h.put("seed", c.seed());
+        h.put("cloudConfigUrl", c.cloudConfigUrl().toString());
+        if (c.apnsUrl() != null) {
+            h.put("apnsUrl", c.apnsUrl().toString());
+        }
+        h.put("language", c.language());
+        h.put("clock", c.clock().describe());
+        h.put("startedAt", ctx.clock().now().toString());
+        h.put("idlePollIntervalMs", c.idlePollInterval().toMillis());
+        h.put("maxIdlePolls", c.maxIdlePolls());
+        h.put("maxCommands", c.maxCommands());
+        h.put("lifetimeMs", c.lifetime().toMillis());
+        h.put("checkinIntervalMs", c.checkinInterval().toMillis());
+        h.put("tokenUpdateIntervalMs", c.tokenUpdateInterval().toMillis());
+        ctx.trace().header(h);
     }
 
     /** The factory identity: a new key and a certificate from the fake Apple device CA, CN = UDID. */
@@ -110,8 +157,33 @@ public final class DeviceRunner {
                                 Map<Stage, Duration> durations, Instant start, DeviceContext ctx) {
         DeviceResult result = new DeviceResult(device.ref(), outcome, stage, reason, durations,
                 Duration.between(start, ctx.clock().now()));
+        goOffline(ctx);
+        try {
+            ctx.trace().finish(result);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, device.ref() + ": cannot finish its trace", e);
+        }
         notify(() -> fleet.config().listener().deviceFinished(result));
         return result;
+    }
+
+    /** The device's run is over: it leaves the push channel (APNs keeps its pushes as for a sleeping device). */
+    private static void goOffline(DeviceContext ctx) {
+        PushChannel push = ctx.push();
+        byte[] token = ctx.device().pushToken();
+        if (push == null || token == null || !push.isOnline(token)) {
+            return;
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            push.offline(token);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void notify(Runnable call) {

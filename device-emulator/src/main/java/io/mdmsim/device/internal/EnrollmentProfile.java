@@ -118,6 +118,24 @@ public record EnrollmentProfile(String payloadIdentifier, List<X509Certificate> 
         return new EnrollmentProfile(identifier, trusted, scep(scepFields), mdm);
     }
 
+    /** Reads one com.apple.security.scep payload outside an enrollment profile (InstallProfile). */
+    static ScepPayload scepPayload(NSDictionary payload) throws InvalidProfileException {
+        try {
+            return scep(new PlistFields("com.apple.security.scep payload", payload));
+        } catch (PlistFields.FieldException e) {
+            throw new InvalidProfileException(e.getMessage());
+        }
+    }
+
+    /** Reads the certificate of a com.apple.security.root, pkcs1 or pem payload (InstallProfile). */
+    static X509Certificate certificatePayload(NSDictionary payload, String payloadType) throws InvalidProfileException {
+        try {
+            return certificate(new PlistFields(payloadType + " payload", payload), payloadType);
+        } catch (PlistFields.FieldException e) {
+            throw new InvalidProfileException(e.getMessage());
+        }
+    }
+
     private static X509Certificate certificate(PlistFields p, String payloadType) {
         byte[] bytes = p.optionalData("PayloadContent");
         if (bytes == null) {

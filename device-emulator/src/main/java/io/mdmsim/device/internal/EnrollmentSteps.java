@@ -10,8 +10,6 @@ import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.plist.Plist;
 import io.mdmsim.core.plist.PlistException;
 import io.mdmsim.core.protocol.Authenticate;
-import io.mdmsim.core.protocol.Command;
-import io.mdmsim.core.protocol.ProtocolException;
 import io.mdmsim.core.protocol.TokenUpdate;
 import io.mdmsim.device.Stage;
 import java.lang.System.Logger.Level;
@@ -222,7 +220,11 @@ public final class EnrollmentSteps {
         }
     }
 
-    /** Section 6: TokenUpdate (ADM mdm/checkin/tokenupdate.yaml); enrollment is complete after it. */
+    /**
+     * Section 6: TokenUpdate (ADM mdm/checkin/tokenupdate.yaml); enrollment is complete after it. With a fake APNs
+     * (CONTRACT.md C.1) the token comes from it and the device goes online on the fleet's push stream once the MDM
+     * has the token; without one the token is random.
+     */
     static final class TokenUpdateStep implements Step {
         @Override
         public Stage stage() {
@@ -233,7 +235,18 @@ public final class EnrollmentSteps {
         public void run(DeviceContext ctx) throws StageFailure, InterruptedException {
             Device d = ctx.device();
             EnrollmentProfile.MdmPayload mdm = d.profile().mdm();
-            byte[] token = ctx.randomBytes(32);
+            PushChannel push = ctx.push();
+            byte[] token;
+            if (push == null) {
+                token = ctx.randomBytes(32);
+            } else {
+                try {
+                    token = push.register(d.udid(), mdm.topic());
+                } catch (PushChannel.PushException e) {
+                    throw StageFailure.failed("cannot get a push token from APNs (MCMDMErrorDomain 12015): "
+                            + e.getMessage(), e);
+                }
+            }
             String magic = ctx.randomUuid();
             byte[] unlock = (mdm.accessRights() & 4) != 0 ? ctx.randomBytes(64) : null;
             d.pushCredentials(token, magic, unlock);
@@ -241,13 +254,21 @@ public final class EnrollmentSteps {
             d.awaitingConfiguration(awaiting);
             ctx.mdm().checkin(new TokenUpdate(mdm.topic(), d.udid(), null, token, magic, unlock, awaiting, null, null,
                     null, null));
+            if (push != null) {
+                try {
+                    push.online(token, ctx.wakeup());
+                } catch (PushChannel.PushException e) {
+                    throw StageFailure.failed("cannot hold the APNs push channel: " + e.getMessage(), e);
+                }
+                ctx.trace().event("online", Map.of("apns", push.base().toString()));
+            }
         }
     }
 
     /**
-     * Section 9: while awaiting configuration, poll ServerURL and answer commands until DeviceConfigured. A
-     * zero-length reply ends a session; the device polls again after {@code idlePollInterval} (simulated), at most
-     * {@code maxIdlePolls} times in a row.
+     * Section 9: while awaiting configuration, connect to ServerURL and answer commands until DeviceConfigured. After a
+     * session that ends with a zero-length reply the device connects again when pushed or after
+     * {@code idlePollInterval} (simulated), giving up after {@code maxIdlePolls} empty sessions in a row.
      */
     static final class AwaitConfiguration implements Step {
         @Override
@@ -263,64 +284,43 @@ public final class EnrollmentSteps {
         @Override
         public void run(DeviceContext ctx) throws StageFailure, InterruptedException {
             Device d = ctx.device();
-            MdmClient mdm = ctx.mdm();
             int emptyInARow = 0;
-            byte[] reply = mdm.report(d.udid(), null, MdmClient.idle());
             while (true) {
-                if (reply.length == 0) {
-                    if (!d.awaitingConfiguration()) {
-                        return;
-                    }
-                    emptyInARow++;
-                    if (emptyInARow >= ctx.config().maxIdlePolls()) {
-                        throw StageFailure.failed("still awaiting configuration after " + emptyInARow
-                                + " polls of " + d.profile().mdm().serverUrl() + " every "
-                                + ctx.config().idlePollInterval() + " that got no command: the MDM never sent"
-                                + " DeviceConfigured (" + d.commandCount() + " commands answered)");
-                    }
-                    ctx.clock().sleep(ctx.config().idlePollInterval());
-                    reply = mdm.report(d.udid(), null, MdmClient.idle());
-                    continue;
+                CommandSession.Result session = CommandSession.run(ctx);
+                if (!d.awaitingConfiguration()) {
+                    return;
                 }
-                emptyInARow = 0;
-                if (d.commandCount() >= ctx.config().maxCommands()) {
-                    throw StageFailure.failed("the MDM sent more than " + ctx.config().maxCommands()
-                            + " commands" + (d.awaitingConfiguration() ? " without DeviceConfigured" : ""));
+                // the empty reply that ended a session with commands is the first of a new run of empty ones
+                emptyInARow = session.commands() > 0 ? 1 : emptyInARow + 1;
+                if (session.end() == CommandSession.End.RESTARTED) {
+                    emptyInARow = 0;
+                    continue; // back from a restart: connect again at once
                 }
-                reply = answer(ctx, reply);
+                if (emptyInARow >= ctx.config().maxIdlePolls()) {
+                    throw StageFailure.failed("still awaiting configuration after " + emptyInARow
+                            + " polls of " + d.profile().mdm().serverUrl() + " every "
+                            + ctx.config().idlePollInterval() + " that got no command: the MDM never sent"
+                            + " DeviceConfigured (" + d.commandCount() + " commands answered)");
+                }
+                waitForPushOrPoll(ctx);
             }
         }
 
-        /**
-         * Executes one command plist and reports the result; returns the server's next reply. A reply without a
-         * readable CommandUUID cannot be answered (reports need it): it counts as a command and ends the session like a
-         * zero-length reply.
-         */
+        /** Until a push with the device's PushMagic arrives or the poll interval passed. */
+        private static void waitForPushOrPoll(DeviceContext ctx) throws InterruptedException {
+            java.time.Instant until = ctx.clock().now().plus(ctx.config().idlePollInterval());
+            while (true) {
+                java.time.Duration left = java.time.Duration.between(ctx.clock().now(), until);
+                Wakeup.Push push = ctx.wakeup().await(ctx.clock(), left);
+                if (push == null || ManagedLife.accept(ctx, push)) {
+                    return;
+                }
+            }
+        }
+
+        /** Executes one command plist and reports the result; see {@link CommandSession#answer}. */
         static byte[] answer(DeviceContext ctx, byte[] commandPlist) throws StageFailure, InterruptedException {
-            Device d = ctx.device();
-            String uuid = null;
-            String requestType = null;
-            CommandReply result;
-            try {
-                NSDictionary dict = Plist.parseDictionary(commandPlist);
-                if (dict.objectForKey("CommandUUID") instanceof NSString s && !s.getContent().isEmpty()) {
-                    uuid = s.getContent();
-                }
-                if (dict.objectForKey("Command") instanceof NSDictionary inner
-                        && inner.objectForKey("RequestType") instanceof NSString t) {
-                    requestType = t.getContent();
-                }
-                Command command = Command.parse(commandPlist);
-                result = ctx.fleet().handlers().dispatch(d, command);
-            } catch (PlistException | ProtocolException | CommandHandler.CommandFormatException e) {
-                LOG.log(Level.DEBUG, "{0}: malformed command: {1}", d.ref(), e.getMessage());
-                result = CommandReply.formatError();
-            }
-            d.recordCommand(new Device.HandledCommand(uuid, requestType, result.status().wire()));
-            if (uuid == null) {
-                return new byte[0];
-            }
-            return ctx.mdm().report(d.udid(), uuid, result);
+            return CommandSession.answer(ctx, commandPlist);
         }
     }
 

@@ -5,13 +5,22 @@ import static java.util.Objects.requireNonNull;
 import io.mdmsim.core.pki.CertificateAuthority;
 import io.mdmsim.device.FleetConfig;
 
-/** What all devices of a fleet share. */
+/**
+ * What all devices of a fleet share.
+ *
+ * @param push the fleet's one APNs stream, null when the fleet has no {@link FleetConfig#apnsUrl()}
+ */
 public record FleetContext(FleetConfig config, DeviceHttp http, CertificateAuthority factory,
-                           CommandHandlers handlers) {
+                           CommandHandlers handlers, PushChannel push) {
     public FleetContext {
         requireNonNull(config, "config");
         requireNonNull(http, "http");
         requireNonNull(factory, "factory");
         requireNonNull(handlers, "handlers");
+    }
+
+    /** A fleet without a push channel. */
+    public FleetContext(FleetConfig config, DeviceHttp http, CertificateAuthority factory, CommandHandlers handlers) {
+        this(config, http, factory, handlers, null);
     }
 }

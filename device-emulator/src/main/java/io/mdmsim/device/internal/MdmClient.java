@@ -46,6 +46,16 @@ public final class MdmClient {
         }
     }
 
+    /** Sends a check-in message whose answer matters (DeclarativeManagement); anything but 200 fails. */
+    public byte[] checkinForBody(CheckinMessage message) throws StageFailure, InterruptedException {
+        byte[] body = CheckinCodec.encode(message);
+        DeviceHttp.Response r = http.put(mdm.checkInUrl(), CHECKIN_TYPE, body, headers(body));
+        if (!r.ok()) {
+            throw StageFailure.failed("the MDM refused " + message.messageType() + ": " + explain(r));
+        }
+        return r.body();
+    }
+
     /**
      * Reports a status to ServerURL and returns the server's reply: the next command, or zero bytes when the server
      * has nothing more.

@@ -43,7 +43,7 @@ class CommandHandlersTest {
 
     @Test
     void awaitingConfigurationFollowsDeviceConfigured() throws Exception {
-        Device d = device("iPhone15,2", "17.5");
+        Device d = TestDevices.ade("iPhone15,2", "17.5");
         d.awaitingConfiguration(true);
         assertEquals(new NSNumber(true), ask(d, "AwaitingConfiguration").get("AwaitingConfiguration"));
         CommandReply r = CommandHandlers.defaults().dispatch(d, Commands.deviceConfigured("U2"));
@@ -64,9 +64,11 @@ class CommandHandlersTest {
     @Test
     void handlersCanBeAddedWithoutTouchingTheDefaults() throws Exception {
         Device d = device("iPhone15,2", "17.5");
-        CommandHandlers more = CommandHandlers.defaults().with("InstallProfile", (dev, c) -> CommandReply.notNow());
-        assertEquals(CommandStatus.NOT_NOW, more.dispatch(d, Commands.raw("U4", "InstallProfile", Map.of())).status());
+        CommandHandlers more = CommandHandlers.defaults().with("ShutDownDevice", (dev, c) -> CommandReply.notNow());
+        Device supervised = TestDevices.ade("iPhone15,2", "17.5");
+        assertEquals(CommandStatus.NOT_NOW,
+                more.dispatch(supervised, Commands.raw("U4", "ShutDownDevice", Map.of())).status());
         assertEquals(CommandStatus.ERROR,
-                CommandHandlers.defaults().dispatch(d, Commands.raw("U5", "InstallProfile", Map.of())).status());
+                CommandHandlers.defaults().dispatch(supervised, Commands.raw("U5", "ShutDownDevice", Map.of())).status());
     }
 }
