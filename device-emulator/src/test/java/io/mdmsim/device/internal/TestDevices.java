@@ -26,6 +26,10 @@ final class TestDevices {
     static final SimPki PKI = SimPki.create(START);
     static final KeySource KEYS = KeySource.reusing(1);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Shared by every test device: making RSA keys is what makes tests slow. */
+    static final Identity FACTORY_IDENTITY = PKI.appleDeviceCa().issueClientIdentity("CN=test-device", START,
+            Duration.ofDays(3650));
+    static final Identity MDM_IDENTITY = PKI.scepCa().issueClientIdentity("CN=test-device", START, Duration.ofDays(365));
 
     private TestDevices() {
     }
@@ -47,7 +51,7 @@ final class TestDevices {
         DeviceSpec spec = new DeviceSpec("SERIAL" + Math.abs((productType + os).hashCode() % 100000), productType,
                 family + " test", os, "21F90");
         Device d = new Device(0, spec, HardwareProfile.derive(1, spec));
-        d.factoryIdentity(PKI.appleDeviceCa().issueClientIdentity("CN=" + d.udid(), START, Duration.ofDays(3650)));
+        d.factoryIdentity(FACTORY_IDENTITY);
         d.cloudConfiguration(new CloudConfiguration(URI.create("http://127.0.0.1:1/mdm/enroll"), null, supervised, true,
                 true, true, multiUser, List.of(), List.of(), "Test Org", new NSDictionary()));
         d.profileBytes(enrollmentProfile());
@@ -57,8 +61,7 @@ final class TestDevices {
                 new EnrollmentProfile.MdmPayload("SCEP-UUID", "com.apple.mgmt.External.test",
                         URI.create("http://127.0.0.1:1/mdm/connect"), URI.create("http://127.0.0.1:1/mdm/checkin"),
                         true, accessRights, true, List.of())));
-        Identity identity = PKI.scepCa().issueClientIdentity("CN=" + d.udid(), START, Duration.ofDays(365));
-        d.mdmIdentity(identity);
+        d.mdmIdentity(MDM_IDENTITY);
         d.pushCredentials(new byte[32], "MAGIC", null);
         return d;
     }
