@@ -85,6 +85,12 @@ final class FakeAppleAndMdm implements AutoCloseable {
     private final Map<String, AtomicInteger> pendingByTransaction = new ConcurrentHashMap<>();
     private final Map<String, Deque<byte[]>> queues = new ConcurrentHashMap<>();
     private final Map<String, X509Certificate> issuedByUdid = new ConcurrentHashMap<>();
+    /** Challenges for SCEP payloads of profiles installed later (InstallProfile), and what they got. */
+    private final Set<String> extraChallenges = ConcurrentHashMap.newKeySet();
+    final List<X509Certificate> extraIssued = new CopyOnWriteArrayList<>();
+    /** DeclarativeManagement check-in answers by Endpoint ("tokens", "declaration-items", "declaration/..."). */
+    volatile Map<String, byte[]> declarative = Map.of();
+    final List<io.mdmsim.core.protocol.DeclarativeManagement> declarativeCheckins = new CopyOnWriteArrayList<>();
 
     FakeAppleAndMdm(SimPki pki, SimClock clock) {
         this.pki = pki;
@@ -236,7 +242,14 @@ final class FakeAppleAndMdm implements AutoCloseable {
             reply = Scep.certRepFailure(req, FailInfo.BAD_REQUEST, ca.identity());
         } else {
             PKCS10CertificationRequest csr = Scep.requestCsr(req, ca.identity());
-            String udid = challenges.remove(String.valueOf(Scep.challengePassword(csr)));
+            String challenge = String.valueOf(Scep.challengePassword(csr));
+            String udid = challenges.remove(challenge);
+            if (udid == null && extraChallenges.remove(challenge)) {
+                X509Certificate issued = ca.issue(csr, clock.now().minus(Duration.ofMinutes(5)), Duration.ofDays(365));
+                extraIssued.add(issued);
+                return HttpResponse.ok(Scep.certRepSuccess(req, List.of(issued, ca.certificate()), ca.identity()),
+                        "application/x-pki-message");
+            }
             if (udid == null) {
                 reply = Scep.certRepFailure(req, FailInfo.BAD_REQUEST, ca.identity());
             } else {
@@ -260,6 +273,15 @@ final class FakeAppleAndMdm implements AutoCloseable {
             return HttpResponse.of(checkinRefusalStatus,
                     "{\"code\":\"com.apple.unrecognized.device\"}".getBytes(StandardCharsets.UTF_8), "application/json");
         }
+        if (m instanceof io.mdmsim.core.protocol.DeclarativeManagement dm) {
+            declarativeCheckins.add(dm);
+            if (dm.endpoint().equals("status")) {
+                return HttpResponse.empty(200);
+            }
+            byte[] answer = declarative.get(dm.endpoint());
+            return answer == null ? HttpResponse.text(404, "no declarative answer for " + dm.endpoint())
+                    : HttpResponse.ok(answer, "application/json");
+        }
         if (m instanceof TokenUpdate t && t.awaitingConfiguration()) {
             Deque<byte[]> q = new ArrayDeque<>();
             for (Object step : script) {
@@ -276,6 +298,18 @@ final class FakeAppleAndMdm implements AutoCloseable {
             queues.put(t.udid(), q);
         }
         return HttpResponse.empty(200);
+    }
+
+    /** Queues a command for a device; it goes out on the device's next connection to ServerURL. */
+    synchronized void enqueue(String udid, byte[] command) {
+        queues.computeIfAbsent(udid, u -> new ArrayDeque<>()).add(command);
+    }
+
+    /** A one-time SCEP challenge for a profile the MDM installs later (its SCEP payload). */
+    String mintChallenge() {
+        String c = UUID.randomUUID().toString();
+        extraChallenges.add(c);
+        return c;
     }
 
     private synchronized HttpResponse connect(HttpRequest request) {

@@ -51,6 +51,9 @@ public final class ManagedLife implements Step {
                 continue;
             }
             now = ctx.clock().now();
+            if (!now.isBefore(end)) {
+                return;
+            }
             if (!now.isBefore(nextToken)) {
                 tokenUpdate(ctx);
                 nextToken = nextToken.plus(tokenEvery);

@@ -42,8 +42,9 @@ public final class PushChannel implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PushChannel.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
-    /** Real-time pause before reopening a dropped stream (transport, not protocol time). */
+    /** Real-time pauses before reopening a dropped stream, doubling up to the maximum (transport, not protocol time). */
     private static final Duration RECONNECT_DELAY = Duration.ofMillis(200);
+    private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(30);
 
     /** A channel failure that a device turns into its own failure reason. */
     public static final class PushException extends Exception {
@@ -260,14 +261,18 @@ public final class PushChannel implements AutoCloseable {
                         return; // someone reconnected already
                     }
                     connection = null;
-                    while (!closed) {
+                    Duration delay = RECONNECT_DELAY;
+                    for (int attempt = 1; !closed; attempt++) {
                         try {
                             reconnects.incrementAndGet();
                             open();
                             return;
                         } catch (PushException e) {
-                            LOG.log(Level.INFO, "APNs reconnect failed: {0}", e.getMessage());
-                            Thread.sleep(RECONNECT_DELAY);
+                            LOG.log(attempt == 1 ? Level.WARNING : Level.DEBUG, "APNs reconnect attempt {0} failed"
+                                    + " (next in {1}): {2}", attempt, delay, e.getMessage());
+                            Thread.sleep(delay);
+                            delay = delay.multipliedBy(2).compareTo(MAX_RECONNECT_DELAY) > 0 ? MAX_RECONNECT_DELAY
+                                    : delay.multipliedBy(2);
                         }
                     }
                 } finally {
