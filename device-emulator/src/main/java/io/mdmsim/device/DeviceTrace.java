@@ -49,8 +49,8 @@ public record DeviceTrace(Path file, JsonNode header, List<JsonNode> lines) {
         }
         JsonNode header = parse(file, 1, text.getFirst());
         if (!"device".equals(header.path("type").asText()) || header.path("format").asInt(-1) != FORMAT) {
-            throw new IllegalArgumentException(file + ":1: type " + header.path("type") + ", format "
-                    + header.path("format") + " (expected: the \"device\" line of trace format " + FORMAT + ")");
+            throw new IllegalArgumentException(file + ":1: type " + shown(header.path("type")) + ", format "
+                    + shown(header.path("format")) + " (expected: the \"device\" line of trace format " + FORMAT + ")");
         }
         for (String key : List.of("serialNumber", "productType", "model", "osVersion", "buildVersion", "seed",
                 "cloudConfigUrl")) {
@@ -65,6 +65,10 @@ public record DeviceTrace(Path file, JsonNode header, List<JsonNode> lines) {
             }
         }
         return new DeviceTrace(file, header, lines);
+    }
+
+    private static String shown(JsonNode n) {
+        return n.isMissingNode() ? "missing" : n.toString();
     }
 
     private static JsonNode parse(Path file, int line, String text) {
