@@ -43,17 +43,22 @@ public final class DeviceFleet {
     public static FleetResult run(FleetConfig config) {
         requireNonNull(config, "config");
         CertificateAuthority factory = CertificateAuthority.of(config.appleDeviceCa());
+        // The client's own async work runs on virtual threads, so thousands of blocked device exchanges do not each hold
+        // a platform thread of its default cached pool.
+        ExecutorService clientExecutor = Executors.newVirtualThreadPerTaskExecutor();
         HttpClient.Builder http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(config.httpTimeout());
+                .connectTimeout(config.httpTimeout())
+                .executor(clientExecutor);
         if (!config.trustAnchors().isEmpty()) {
             http.sslContext(Tls.trusting(config.trustAnchors()));
         }
         Instant start = config.clock().now();
-        try (HttpClient client = http.build();
+        try (clientExecutor;
+             HttpClient client = http.build();
              ExecutorService devices = Executors.newVirtualThreadPerTaskExecutor()) {
-            DeviceHttp deviceHttp = new DeviceHttp(client, config.httpTimeout());
+            DeviceHttp deviceHttp = new DeviceHttp(client, config.httpTimeout(), config.maxConnections());
             PushChannel push = config.apnsUrl() == null ? null
                     : new PushChannel(client, config.apnsUrl(), config.httpTimeout());
             FleetContext fleet = new FleetContext(config, deviceHttp, factory, CommandHandlers.defaults(), push);

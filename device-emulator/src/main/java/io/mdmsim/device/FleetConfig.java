@@ -40,13 +40,15 @@ import java.util.List;
  *                         when pushed
  * @param tokenUpdateInterval during its lifetime a device repeats its TokenUpdate this often; zero: never
  * @param traces           per-device traces; null: none
+ * @param maxConnections   HTTP exchanges the whole fleet runs at once (and so the most connections it opens),
+ *                         1..20000; devices beyond it wait their turn
  */
 public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<DeviceSpec> devices, long seed,
                           SimClock clock, int concurrency, FleetListener listener, Duration httpTimeout,
                           Duration idlePollInterval, int maxIdlePolls, int maxCommands,
                           List<X509Certificate> trustAnchors, KeySource keySource, String language, URI apnsUrl,
                           Duration lifetime, Duration checkinInterval, Duration tokenUpdateInterval,
-                          TraceOptions traces) {
+                          TraceOptions traces, int maxConnections) {
 
     public static final int MAX_CONCURRENCY = 100_000;
 
@@ -105,6 +107,9 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
         if (lifetime.isNegative()) {
             throw new IllegalArgumentException("lifetime: " + lifetime + " (expected: >= 0)");
         }
+        if (maxConnections < 1 || maxConnections > 20_000) {
+            throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: 1..20000)");
+        }
         if (checkinInterval.isNegative() || tokenUpdateInterval.isNegative()) {
             throw new IllegalArgumentException("checkinInterval: " + checkinInterval + ", tokenUpdateInterval: "
                     + tokenUpdateInterval + " (expected: >= 0; 0 = never)");
@@ -121,7 +126,7 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
                 .idlePollInterval(idlePollInterval).maxIdlePolls(maxIdlePolls).maxCommands(maxCommands)
                 .trustAnchors(trustAnchors).keySource(keySource).language(language).apnsUrl(apnsUrl)
                 .lifetime(lifetime).checkinInterval(checkinInterval).tokenUpdateInterval(tokenUpdateInterval)
-                .traces(traces);
+                .traces(traces).maxConnections(maxConnections);
     }
 
     public static final class Builder {
@@ -144,8 +149,15 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
         private Duration checkinInterval = Duration.ZERO;
         private Duration tokenUpdateInterval = Duration.ZERO;
         private TraceOptions traces;
+        private int maxConnections = 256;
 
         private Builder() {
+        }
+
+        /** At most this many HTTP exchanges at once, fleet-wide (default 256). */
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
         }
 
         /** The fake APNs device channel; null (the default) for random tokens and no push channel. */
@@ -256,7 +268,7 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
         public FleetConfig build() {
             return new FleetConfig(cloudConfigUrl, appleDeviceCa, devices, seed, clock, concurrency, listener,
                     httpTimeout, idlePollInterval, maxIdlePolls, maxCommands, trustAnchors, keySource, language, apnsUrl,
-                    lifetime, checkinInterval, tokenUpdateInterval, traces);
+                    lifetime, checkinInterval, tokenUpdateInterval, traces, maxConnections);
         }
     }
 }

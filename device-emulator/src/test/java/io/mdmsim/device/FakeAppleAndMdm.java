@@ -283,7 +283,7 @@ final class FakeAppleAndMdm implements AutoCloseable {
                     : HttpResponse.ok(answer, "application/json");
         }
         if (m instanceof TokenUpdate t && t.awaitingConfiguration()) {
-            Deque<byte[]> q = new ArrayDeque<>();
+            Deque<byte[]> q = new java.util.concurrent.ConcurrentLinkedDeque<>();
             for (Object step : script) {
                 q.add(switch (step) {
                     case byte[] raw -> raw;
@@ -301,8 +301,8 @@ final class FakeAppleAndMdm implements AutoCloseable {
     }
 
     /** Queues a command for a device; it goes out on the device's next connection to ServerURL. */
-    synchronized void enqueue(String udid, byte[] command) {
-        queues.computeIfAbsent(udid, u -> new ArrayDeque<>()).add(command);
+    void enqueue(String udid, byte[] command) {
+        queues.computeIfAbsent(udid, u -> new java.util.concurrent.ConcurrentLinkedDeque<>()).add(command);
     }
 
     /** A one-time SCEP challenge for a profile the MDM installs later (its SCEP payload). */
@@ -312,7 +312,8 @@ final class FakeAppleAndMdm implements AutoCloseable {
         return c;
     }
 
-    private synchronized HttpResponse connect(HttpRequest request) {
+    // not synchronized: a monitor would pin the virtual threads the server runs handlers on
+    private HttpResponse connect(HttpRequest request) {
         X509Certificate signer = verifySignature(request);
         CommandResult result = CommandResult.parse(request.body());
         bind(signer, result.udid());

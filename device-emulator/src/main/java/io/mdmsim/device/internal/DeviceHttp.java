@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 /**
  * The devices' HTTP transport: one {@link HttpClient} shared by the whole fleet, called from the devices' virtual
@@ -82,20 +83,31 @@ public final class DeviceHttp {
     private final HttpClient client;
     private final Duration timeout;
     private final Recorder recorder;
+    private final Semaphore inFlight;
 
     public DeviceHttp(HttpClient client, Duration timeout) {
-        this(client, timeout, null);
+        this(client, timeout, null, null);
     }
 
-    private DeviceHttp(HttpClient client, Duration timeout, Recorder recorder) {
+    /**
+     * A transport that lets at most {@code maxInFlight} exchanges of the whole fleet run at once: the JDK client opens
+     * a connection per concurrent exchange and keeps them for reuse, so this bounds the fleet's sockets (and the
+     * load on the server) however many devices are alive.
+     */
+    public DeviceHttp(HttpClient client, Duration timeout, int maxInFlight) {
+        this(client, timeout, null, new Semaphore(maxInFlight, true));
+    }
+
+    private DeviceHttp(HttpClient client, Duration timeout, Recorder recorder, Semaphore inFlight) {
         this.client = requireNonNull(client, "client");
         this.timeout = requireNonNull(timeout, "timeout");
         this.recorder = recorder;
+        this.inFlight = inFlight;
     }
 
     /** The same transport, with every exchange shown to {@code recorder} (one device's trace). */
     public DeviceHttp recordingTo(Recorder recorder) {
-        return new DeviceHttp(client, timeout, requireNonNull(recorder, "recorder"));
+        return new DeviceHttp(client, timeout, requireNonNull(recorder, "recorder"), inFlight);
     }
 
     /** The shared client (the push channel streams on it too). */
@@ -133,6 +145,9 @@ public final class DeviceHttp {
             b.header("Content-Type", contentType);
         }
         headers.forEach(b::header);
+        if (inFlight != null) {
+            inFlight.acquire();
+        }
         long t0 = System.nanoTime(); // real time of the exchange, for traces only
         try {
             HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -155,6 +170,10 @@ public final class DeviceHttp {
             StageFailure f = StageFailure.failed(method + " " + uri + " failed: " + why, e);
             record(method, uri, headers, contentType, body, f, t0);
             throw f;
+        } finally {
+            if (inFlight != null) {
+                inFlight.release();
+            }
         }
     }
 

@@ -157,11 +157,17 @@ public final class DeviceRunner {
                                 Map<Stage, Duration> durations, Instant start, DeviceContext ctx) {
         DeviceResult result = new DeviceResult(device.ref(), outcome, stage, reason, durations,
                 Duration.between(start, ctx.clock().now()));
-        goOffline(ctx);
+        // an interrupted thread cannot do I/O (file channels close on interrupt): clear the flag for the goodbyes
+        boolean interrupted = Thread.interrupted();
         try {
+            goOffline(ctx);
             ctx.trace().finish(result);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, device.ref() + ": cannot finish its trace", e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         notify(() -> fleet.config().listener().deviceFinished(result));
         return result;
@@ -174,15 +180,10 @@ public final class DeviceRunner {
         if (push == null || token == null || !push.isOnline(token)) {
             return;
         }
-        boolean interrupted = Thread.interrupted();
         try {
             push.offline(token);
         } catch (InterruptedException e) {
-            interrupted = true;
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            Thread.currentThread().interrupt();
         }
     }
 

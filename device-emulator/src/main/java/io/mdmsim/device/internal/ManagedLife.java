@@ -29,9 +29,21 @@ public final class ManagedLife implements Step {
         return ctx.config().lifetime().isPositive();
     }
 
+    /**
+     * Lives until the lifetime has passed. An interrupt (the fleet run is stopped) ends the life early: the device
+     * enrolled, so it still ends ENROLLED; the thread's interrupt flag stays set.
+     */
     @Override
     public void run(DeviceContext ctx) throws StageFailure, InterruptedException {
-        Device d = ctx.device();
+        try {
+            live(ctx);
+        } catch (InterruptedException e) {
+            ctx.trace().event("stopped", Map.of("reason", "the fleet run was stopped"));
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void live(DeviceContext ctx) throws StageFailure, InterruptedException {
         Instant end = ctx.clock().now().plus(ctx.config().lifetime());
         Duration checkinEvery = ctx.config().checkinInterval();
         Duration tokenEvery = ctx.config().tokenUpdateInterval();
