@@ -33,8 +33,9 @@ import java.util.Map;
  * @param activatedShare      share of devices that were set up (activated) before they were assigned: they must be
  *                            wiped before they enroll (seeds)
  * @param wipeWhenNeeded      whether users erase a device that needs a wipe and start Setup Assistant again
- * @param mfaShare            share of users whose sign-in asks for a second factor (modern authentication, Company
- *                            Portal; legacy Setup Assistant authentication has none)
+ * @param mfaShare            share of users registered for a second factor (default all): they answer a sign-in
+ *                            page that asks for one, and Company Portal asks them; the others fail where a second
+ *                            factor is required. Legacy Setup Assistant authentication has none (seeds)
  * @param companyPortalShare  share of devices whose user signs in to Company Portal after the home screen
  * @param companyPortalDelay  how long after Company Portal was installed the user signs in; over 24 hours enrollment
  *                            fails and needs a factory reset (seeds)
@@ -177,7 +178,7 @@ public record Behaviour(double dwellScale, double scepDelayShare, Duration scepD
         private Duration rebootDuration = Duration.ofSeconds(45);
         private double activatedShare;
         private boolean wipeWhenNeeded;
-        private double mfaShare;
+        private double mfaShare = 1.0;
         private double companyPortalShare;
         private Duration companyPortalDelay = Duration.ofMinutes(5);
         private String userDomain = "example.com";

@@ -115,7 +115,7 @@ public record Population(int count, List<Share> models, List<Share> osVersions, 
         }
         models = List.copyOf(models);
         osVersions = List.copyOf(osVersions);
-        plan(); // fails now, with the reason, if no device could be made
+        plan(models, osVersions, ipadShare); // fails now, with the reason, if no device could be made
     }
 
     /** {@code count} devices of every catalog model and recent releases, default behaviour. */
@@ -129,7 +129,7 @@ public record Population(int count, List<Share> models, List<Share> osVersions, 
 
     /** New devices with serials, OS versions and builds drawn from {@code seed}; index i always gets the same device. */
     public List<DeviceSpec> devices(long seed) {
-        Plan plan = plan();
+        Plan plan = plan(models, osVersions, ipadShare);
         List<DeviceSpec> out = new ArrayList<>(count);
         Set<String> serials = new HashSet<>();
         for (int i = 0; i < count; i++) {
@@ -153,7 +153,7 @@ public record Population(int count, List<Share> models, List<Share> osVersions, 
      */
     public List<DeviceSpec> selectFrom(List<DeviceSpec> inventory, long seed) {
         requireNonNull(inventory, "inventory");
-        Plan plan = plan();
+        Plan plan = plan(models, osVersions, ipadShare);
         List<DeviceSpec> fitting = new ArrayList<>();
         for (DeviceSpec d : inventory) {
             if (plan.accepts(d)) {
@@ -187,7 +187,7 @@ public record Population(int count, List<Share> models, List<Share> osVersions, 
     }
 
     /** Models with their weights (per family) and the weighted releases each runs. */
-    private Plan plan() {
+    private static Plan plan(List<Share> models, List<Share> osVersions, Double ipadShare) {
         Map<Model, Double> modelWeights = new LinkedHashMap<>();
         if (models.isEmpty()) {
             DeviceCatalog.models().forEach(m -> modelWeights.put(m, (double) m.weight()));
@@ -238,17 +238,11 @@ public record Population(int count, List<Share> models, List<Share> osVersions, 
                 }
             }
         }
-        return new Plan(modelWeights, releaseWeights);
+        return new Plan(models, osVersions, ipadShare, modelWeights, releaseWeights);
     }
 
-    private final class Plan {
-        private final Map<Model, Double> modelWeights;
-        private final Map<OsRelease, Double> releaseWeights;
-
-        Plan(Map<Model, Double> modelWeights, Map<OsRelease, Double> releaseWeights) {
-            this.modelWeights = modelWeights;
-            this.releaseWeights = releaseWeights;
-        }
+    private record Plan(List<Share> models, List<Share> osVersions, Double ipadShare, Map<Model, Double> modelWeights,
+                        Map<OsRelease, Double> releaseWeights) {
 
         Model drawModel(SplittableRandom random) {
             Family family = null;
