@@ -22,7 +22,8 @@ final class TestServer implements AutoCloseable {
     TestServer(UnaryOperator<MdmConfig.Builder> customize) {
         MdmConfig.Builder b = MdmConfig.builder().clock(clock).seed(7)
                 .scepCa(TestPki.PKI.scepCa().identity())
-                .trustedDeviceCa(TestPki.PKI.appleDeviceCa().certificate());
+                .trustedDeviceCa(TestPki.PKI.appleDeviceCa().certificate())
+                .apnsUrl(null);
         server = MdmServer.start(customize.apply(b).build());
         base = server.baseUri();
     }
