@@ -124,9 +124,14 @@ final class EnrollmentService {
     MachineInfo verifyDeviceInfoHeader(String header) {
         byte[] der;
         try {
-            der = java.util.Base64.getMimeDecoder().decode(header.trim());
+            der = java.util.Base64.getDecoder().decode(header.replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
-            throw new BadInputException("x-apple-aspen-deviceinfo is not base64: " + e.getMessage());
+            throw new BadInputException("x-apple-aspen-deviceinfo is not base64: " + e.getMessage()
+                    + " (expected: base64 of the CMS-signed MachineInfo)");
+        }
+        if (der.length == 0) {
+            throw new BadInputException("x-apple-aspen-deviceinfo is empty (expected: base64 of the CMS-signed"
+                    + " MachineInfo)");
         }
         return verifyMachineInfo(der);
     }

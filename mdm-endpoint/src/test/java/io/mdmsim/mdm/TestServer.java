@@ -69,6 +69,14 @@ final class TestServer implements AutoCloseable {
                 .method(method, json == null ? BodyPublishers.noBody() : BodyPublishers.ofString(json)).build());
     }
 
+    static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+
     static JsonNode json(HttpResponse<byte[]> r) {
         try {
             return JSON.readTree(r.body());
