@@ -280,6 +280,35 @@ class SetupAssistantTest {
     }
 
     @Test
+    void webPagesTheSimulatedUserCannotGetThroughFailWithWhatWasWrong() throws Exception {
+        fake.offerConfigurationWebUrl = true;
+        String web = fake.base() + "/web/enroll";
+        List<Object[]> cases = List.of(
+                new Object[] {io.mdmsim.core.http.HttpResponse.ok("<html>Welcome</html>".getBytes(),
+                        "text/html"), "modern authentication: the page " + web + " has no form and is not an"
+                        + " enrollment profile; the simulated user cannot go on"},
+                new Object[] {io.mdmsim.core.http.HttpResponse.json(200, java.util.Map.of("a", 1)),
+                        "modern authentication: GET " + web + " answered Content-Type application/json; charset=utf-8"
+                        + " (expected: text/html, a redirect, or application/x-apple-aspen-config)"},
+                new Object[] {io.mdmsim.core.http.HttpResponse.empty(302), "modern authentication: GET " + web
+                        + " answered 302 without a Location header"},
+                new Object[] {io.mdmsim.core.http.HttpResponse.empty(302).withHeader("Location", "/web/enroll"),
+                        "modern authentication: no enrollment profile after 20 pages from " + web + " (last: GET "
+                        + web + ")"},
+                new Object[] {io.mdmsim.core.http.HttpResponse.text(403, "not for you"),
+                        "modern authentication refused: GET " + web + " answered 403: not for you"});
+        int i = 0;
+        for (Object[] c : cases) {
+            fake.webEnrollOverride = request -> (io.mdmsim.core.http.HttpResponse) c[0];
+            DeviceResult r = one(config(Behaviour.DEFAULT, spec(String.format("F2LXK0PQ03%02d", 50 + i++),
+                    "iPhone15,2", "17.5")).build());
+            assertEquals(Outcome.FAILED, r.outcome());
+            assertEquals(Stage.REMOTE_MANAGEMENT, r.stage());
+            assertEquals(c[1], r.reason());
+        }
+    }
+
+    @Test
     void legacySignInWithAWrongPasswordFailsAtMachineInfo() throws Exception {
         fake.requireBasicAuth = true;
         DeviceResult r = one(config(Behaviour.builder().userPassword("wrong").build(),
