@@ -8,7 +8,6 @@ import io.mdmsim.core.protocol.Command;
 import io.mdmsim.core.protocol.ProtocolException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -27,7 +26,12 @@ public final class CommandSession {
         /** The server had nothing more: a zero-length reply. */
         DONE,
         /** The device restarted after a RestartDevice (the server's reply to that report was not read). */
-        RESTARTED
+        RESTARTED,
+        /**
+         * The device acknowledged EraseDevice: it released its push token and talks no more; the runner wipes it and
+         * starts Setup Assistant over.
+         */
+        ERASED
     }
 
     /**
@@ -42,7 +46,6 @@ public final class CommandSession {
     /**
      * Runs one session and the actions it left pending.
      *
-     * @throws DeviceErased when the device acknowledged EraseDevice
      * @throws StageFailure when the server refuses a report, or sends more than maxCommands commands in the run
      */
     public static Result run(DeviceContext ctx) throws StageFailure, InterruptedException {
@@ -57,10 +60,11 @@ public final class CommandSession {
             }
             reply = answer(ctx, reply);
             answered++;
-            ManagedState m = d.managed();
-            if (m.hasPending() && m.takePendingOf(ManagedState.Erase.class) instanceof ManagedState.Erase erase) {
-                erase(ctx, erase);
+            if (d.erasePending()) {
+                erase(ctx);
+                return new Result(answered, End.ERASED);
             }
+            ManagedState m = d.managed();
             if (m.hasPending() && m.takePendingOf(ManagedState.Restart.class) instanceof ManagedState.Restart restart) {
                 declarativeSyncs(ctx);
                 restart(ctx, restart);
@@ -91,7 +95,9 @@ public final class CommandSession {
                 requestType = t.getContent();
             }
             Command command = Command.parse(commandPlist);
-            result = ctx.fleet().handlers().dispatch(ctx, command);
+            // the behaviour knobs may answer NotNow or Error instead of running the command
+            java.util.Optional<CommandReply> fault = d.behaviour().commandFault(command.requestType());
+            result = fault.isPresent() ? fault.get() : ctx.fleet().handlers().dispatch(ctx, command);
         } catch (PlistException | ProtocolException | CommandHandler.CommandFormatException e) {
             LOG.log(Level.DEBUG, "{0}: malformed command: {1}", d.ref(), e.getMessage());
             result = CommandReply.formatError();
@@ -125,13 +131,10 @@ public final class CommandSession {
         ctx.trace().event("online", Map.of("after", "restart"));
     }
 
-    /** EraseDevice: the push token is released, then the runner resets the device and enrolls it again. */
-    static void erase(DeviceContext ctx, ManagedState.Erase erase) throws InterruptedException {
+    /** EraseDevice, acknowledged: the device leaves APNs (its token is released) before it wipes itself. */
+    static void erase(DeviceContext ctx) throws InterruptedException {
         Device d = ctx.device();
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("commandUuid", erase.commandUuid());
-        fields.put("preserveDataPlan", erase.preserveDataPlan());
-        ctx.trace().event("erase", fields);
+        ctx.trace().event("erase", Map.of("erases", d.erases() + 1));
         PushChannel push = ctx.push();
         if (push != null && d.pushToken() != null) {
             try {
@@ -140,7 +143,6 @@ public final class CommandSession {
                 LOG.log(Level.INFO, "{0}: releasing the push token on erase: {1}", d.ref(), e.getMessage());
             }
         }
-        throw new DeviceErased(erase.commandUuid());
     }
 
     private static void declarativeSyncs(DeviceContext ctx) throws InterruptedException {

@@ -32,7 +32,9 @@ public final class DeviceContext {
                 return device.stage().name();
             }
         });
-        this.http = trace.enabled() ? fleet.http().recordingTo(trace) : fleet.http();
+        DeviceBehaviour b = device.behaviour();
+        DeviceHttp network = fleet.http().withNetwork(b.knobs(), b.networkRandom(), fleet.config().clock());
+        this.http = trace.enabled() ? network.recordingTo(trace) : network;
     }
 
     public FleetContext fleet() {
@@ -47,7 +49,10 @@ public final class DeviceContext {
         return fleet.config().clock();
     }
 
-    /** The fleet's HTTP transport, recording into this device's trace when traces are on. */
+    /**
+     * The fleet's HTTP transport through this device's network (latency, drops, resets from its knobs), recording into
+     * its trace when traces are on.
+     */
     public DeviceHttp http() {
         return http;
     }
@@ -84,6 +89,24 @@ public final class DeviceContext {
 
     void mdm(MdmClient client) {
         this.mdm = requireNonNull(client, "client");
+    }
+
+    /** Whether SCEP has given the device an MDM client (false again after an erase). */
+    public boolean hasMdm() {
+        return mdm != null;
+    }
+
+    void forgetMdm() {
+        this.mdm = null;
+    }
+
+    /** Sleeps the user's dwell for something whose median is {@code median}; returns the time spent. */
+    public java.time.Duration dwell(java.time.Duration median) throws InterruptedException {
+        java.time.Duration d = device.behaviour().dwell(median);
+        if (!d.isZero()) {
+            clock().sleep(d);
+        }
+        return d;
     }
 
     public byte[] randomBytes(int n) {

@@ -31,8 +31,6 @@ public final class DeviceRunner {
     /** Factory identity certificates are valid from a day before power-on, for ten years. */
     private static final Duration FACTORY_BACKDATE = Duration.ofDays(1);
     private static final Duration FACTORY_VALIDITY = Duration.ofDays(3650);
-    /** EraseDevice sends a device through enrollment again; more erases than this in one run end it as FAILED. */
-    public static final int MAX_ERASES = 10;
 
     private final FleetContext fleet;
     private final List<Step> steps;
@@ -43,14 +41,20 @@ public final class DeviceRunner {
     }
 
     public DeviceResult run(int index, DeviceSpec spec) {
-        Device device = new Device(index, spec, HardwareProfile.derive(fleet.config().seed(), spec));
-        DeviceContext ctx = new DeviceContext(fleet, device, new SplittableRandom(runSeed(fleet.config().seed(), spec)));
+        DeviceContext ctx = new DeviceContext(fleet, newDevice(index, spec),
+                new SplittableRandom(runSeed(fleet.config().seed(), spec)));
         return run(ctx);
+    }
+
+    private Device newDevice(int index, DeviceSpec spec) {
+        long seed = fleet.config().seed();
+        return new Device(index, spec, HardwareProfile.derive(seed, spec),
+                DeviceBehaviour.resolve(fleet.config().behaviour(index), seed, spec));
     }
 
     /** The result of a device that never powered on. */
     public DeviceResult notStarted(int index, DeviceSpec spec, String reason) {
-        Device device = new Device(index, spec, HardwareProfile.derive(fleet.config().seed(), spec));
+        Device device = newDevice(index, spec);
         Stage first = steps.isEmpty() ? Stage.DONE : steps.getFirst().stage();
         DeviceResult result = new DeviceResult(device.ref(), Outcome.FAILED, first, reason, Map.of(), Duration.ZERO);
         notify(() -> fleet.config().listener().stageFailed(device.ref(), first, Outcome.FAILED, reason));
@@ -67,29 +71,46 @@ public final class DeviceRunner {
         try {
             manufacture(ctx);
             traceHeader(ctx);
-            while (true) {
+            boolean rebooted = false;
+            for (int i = 0; i < steps.size(); i++) {
+                Step step = steps.get(i);
+                if (!step.applies(ctx)) {
+                    continue;
+                }
+                current = step.stage();
+                device.stage(current);
+                notify(() -> listener.stageEntered(device.ref(), step.stage()));
+                Instant t0 = ctx.clock().now();
                 try {
-                    for (Step step : steps) {
-                        if (!step.applies(ctx)) {
-                            continue;
-                        }
-                        current = step.stage();
-                        device.stage(current);
-                        notify(() -> listener.stageEntered(device.ref(), step.stage()));
-                        Instant t0 = ctx.clock().now();
-                        step.run(ctx);
-                        Duration took = Duration.between(t0, ctx.clock().now());
-                        durations.put(step.stage(), took);
-                        notify(() -> listener.stageCompleted(device.ref(), step.stage(), took));
+                    step.run(ctx);
+                    Duration took = Duration.between(t0, ctx.clock().now());
+                    durations.merge(step.stage(), took, Duration::plus);
+                    notify(() -> listener.stageCompleted(device.ref(), step.stage(), took));
+                } catch (StageFailure f) {
+                    if (f.outcome() != Outcome.NEEDS_WIPE || !f.wipeHelps()
+                            || !device.behaviour().knobs().wipeWhenNeeded()) {
+                        throw f;
                     }
-                    break;
-                } catch (DeviceErased erased) {
-                    if (device.erases() >= MAX_ERASES) {
-                        throw StageFailure.failed("erased " + (device.erases() + 1) + " times by EraseDevice (expected:"
-                                + " at most " + MAX_ERASES + " in one run)");
+                    // the user erases the device (Settings > Erase All Content and Settings) and starts over
+                    notify(() -> listener.stageFailed(device.ref(), step.stage(), f.outcome(), f.reason()));
+                    device.factoryReset();
+                }
+                if (device.erasePending()) {
+                    ctx.trace().event("wipe", java.util.Map.of("erases", device.erases() + 1));
+                    device.wipe();
+                    startOver(ctx, "erased " + device.erases() + " times");
+                    i = -1;
+                    continue;
+                }
+                if (!rebooted && device.behaviour().rebootAfter().orElse(null) == step.stage()) {
+                    rebooted = true;
+                    ctx.clock().sleep(device.behaviour().knobs().rebootDuration());
+                    if (step.stage().ordinal() < Stage.TOKEN_UPDATE.ordinal()) {
+                        // not enrolled yet: Setup Assistant starts again; activation and the record are kept
+                        device.forgetEnrollment();
+                        startOver(ctx, "rebooted");
+                        i = -1;
                     }
-                    device.factoryReset(); // and power on again at the first stage
-                    current = steps.isEmpty() ? Stage.DONE : steps.getFirst().stage();
                 }
             }
             device.stage(Stage.DONE);
@@ -135,6 +156,18 @@ public final class DeviceRunner {
         h.put("checkinIntervalMs", c.checkinInterval().toMillis());
         h.put("tokenUpdateIntervalMs", c.tokenUpdateInterval().toMillis());
         ctx.trace().header(h);
+    }
+
+    /** Back to the first step; fails when the device has started over more often than its knobs allow. */
+    private static void startOver(DeviceContext ctx, String why) throws StageFailure {
+        Device device = ctx.device();
+        ctx.forgetMdm();
+        device.startOver();
+        int max = device.behaviour().knobs().maxPasses();
+        if (device.pass() > max) {
+            throw StageFailure.failed("started Setup Assistant " + device.pass() + " times (" + why
+                    + "; expected: at most maxPasses " + max + ")");
+        }
     }
 
     /** The factory identity: a new key and a certificate from the fake Apple device CA, CN = UDID. */

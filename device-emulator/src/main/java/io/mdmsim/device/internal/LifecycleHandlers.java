@@ -4,8 +4,9 @@ import io.mdmsim.core.protocol.Command;
 
 /**
  * DeviceConfigured, UserConfigured, DeviceLock, RestartDevice, EraseDevice and DeclarativeManagement. The last three
- * only acknowledge and leave a {@link ManagedState.Pending} action: the device restarts, erases itself or
- * synchronizes its declarations after it has reported, as iOS does.
+ * only acknowledge and leave something for later (a {@link ManagedState.Pending} action, or the erase of
+ * {@link Device#factoryReset()}): the device restarts, erases itself or synchronizes its declarations after it has
+ * reported, as iOS does.
  */
 final class LifecycleHandlers {
 
@@ -47,10 +48,10 @@ final class LifecycleHandlers {
 
     // mdm/commands/device.erase.yaml
     static CommandReply eraseDevice(Device device, Command command) throws CommandHandler.CommandFormatException {
-        boolean preserve = CommandFields.bool(command, "PreserveDataPlan", false);
-        boolean noProximity = CommandFields.bool(command, "DisallowProximitySetup", false);
+        CommandFields.bool(command, "PreserveDataPlan", false);
+        CommandFields.bool(command, "DisallowProximitySetup", false);
         CommandFields.optionalDictionary(command, "ReturnToService");
-        device.managed().pending(new ManagedState.Erase(command.commandUuid(), preserve, noProximity));
+        device.factoryReset(); // after the report: the device wipes itself and starts Setup Assistant over
         return CommandReply.acknowledged();
     }
 

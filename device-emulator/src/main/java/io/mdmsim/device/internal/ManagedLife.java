@@ -57,8 +57,8 @@ public final class ManagedLife implements Step {
             Instant due = min(end, min(nextCheckin, nextToken));
             Wakeup.Push push = ctx.wakeup().await(ctx.clock(), Duration.between(now, due));
             if (push != null) {
-                if (accept(ctx, push)) {
-                    session(ctx, "push");
+                if (accept(ctx, push) && session(ctx, "push")) {
+                    return; // erased: the runner wipes the device and starts over
                 }
                 continue;
             }
@@ -71,7 +71,9 @@ public final class ManagedLife implements Step {
                 nextToken = nextToken.plus(tokenEvery);
             }
             if (!now.isBefore(nextCheckin)) {
-                session(ctx, "periodic");
+                if (session(ctx, "periodic")) {
+                    return;
+                }
                 nextCheckin = nextCheckin.plus(checkinEvery);
             }
         }
@@ -94,13 +96,15 @@ public final class ManagedLife implements Step {
         return ok;
     }
 
-    private static void session(DeviceContext ctx, String why) throws InterruptedException {
+    /** One session; true when it ended with an erase. */
+    private static boolean session(DeviceContext ctx, String why) throws InterruptedException {
         try {
-            CommandSession.run(ctx);
+            return CommandSession.run(ctx).end() == CommandSession.End.ERASED;
         } catch (StageFailure f) {
             ctx.trace().event("checkin-failed", Map.of("trigger", why, "reason", f.reason()));
             ctx.device().managed().checkinFailed();
             LOG.log(Level.INFO, "{0}: {1} check-in failed: {2}", ctx.device().ref(), why, f.reason());
+            return false;
         }
     }
 

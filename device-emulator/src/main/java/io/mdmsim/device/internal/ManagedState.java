@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * What the MDM changed on a device after enrollment: installed profiles and their identities, apps, settings, lock,
- * declarations, and what the device has to do once it has reported (restart, erase, a declarative sync). Owned by
- * the device's thread like {@link Device}; an erase replaces it with a fresh one.
+ * declarations, and what the device has to do once it has reported (restart, a declarative sync; an erase is
+ * {@link Device#factoryReset()}). Owned by the device's thread like {@link Device}; a wipe replaces it.
  */
 public final class ManagedState {
 
@@ -89,16 +89,11 @@ public final class ManagedState {
     }
 
     /** Something the device does after it reported the command that asked for it. */
-    public sealed interface Pending permits Restart, Erase, DeclarativeSync {
+    public sealed interface Pending permits Restart, DeclarativeSync {
     }
 
     /** RestartDevice: off the push channel, boot, back on. */
     public record Restart(String commandUuid) implements Pending {
-    }
-
-    /** EraseDevice: back to factory and through enrollment again. */
-    public record Erase(String commandUuid, boolean preserveDataPlan, boolean disallowProximitySetup)
-            implements Pending {
     }
 
     /** DeclarativeManagement: fetch tokens (unless the command carried them), declarations, send status. */
@@ -125,8 +120,7 @@ public final class ManagedState {
      * or later (the seeds' Shared iPad rule).
      */
     public static boolean sharedIpad(Device device) {
-        CloudConfiguration cc = device.cloudConfiguration();
-        return cc != null && cc.isMultiUser() && device.spec().family().equals("iPad") && device.osAtLeast(13, 4);
+        return device.sharedIpad();
     }
 
     public Collection<InstalledProfile> profiles() {

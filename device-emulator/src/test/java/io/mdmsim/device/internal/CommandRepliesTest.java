@@ -445,8 +445,8 @@ class CommandRepliesTest {
         ok(f, cmd("DeclarativeManagement", Map.of("Data", "{}".getBytes())));
         List<ManagedState.Pending> pending = f.device().managed().takePending();
         assertInstanceOf(ManagedState.Restart.class, pending.get(0));
-        assertTrue(((ManagedState.Erase) pending.get(1)).preserveDataPlan());
-        assertArrayEquals("{}".getBytes(), ((ManagedState.DeclarativeSync) pending.get(2)).tokens());
+        assertTrue(f.device().erasePending(), "the device wipes itself once it has reported");
+        assertArrayEquals("{}".getBytes(), ((ManagedState.DeclarativeSync) pending.get(1)).tokens());
         assertEquals(12072, error(f, cmd("UserConfigured", Map.of())).errorCode());
         f.device().awaitingConfiguration(true);
         ok(f, Commands.deviceConfigured("DC-1"));

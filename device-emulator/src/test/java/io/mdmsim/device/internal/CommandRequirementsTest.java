@@ -153,11 +153,11 @@ class CommandRequirementsTest {
     @Test
     void adeOnlyCommandsNeedACloudConfiguration() {
         Device d = TestDevices.ade("iPhone15,2", "17.5");
-        d.factoryReset(); // no cloud configuration any more
+        d.wipe(); // no cloud configuration any more
         d.cloudConfiguration(new CloudConfiguration(null, null, true, false, false, false, false, List.of(), List.of(),
                 null, new NSDictionary()));
         assertNull(CommandRequirements.refusal(d, "DeviceConfigured"), "a record, even without URL, is ADE");
-        d.factoryReset();
+        d.wipe();
         assertEquals(12070, refusal(d, "DeviceConfigured").errorCode(), "no record: not supervised either");
     }
 
