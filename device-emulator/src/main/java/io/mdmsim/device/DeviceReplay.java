@@ -18,7 +18,7 @@ public final class DeviceReplay {
     }
 
     /**
-     * A fleet of the traced device alone, with the trace's seed, language and intervals; its cloud configuration comes
+     * A fleet of the traced device alone, with the trace's seed, knobs, language and intervals; its cloud configuration comes
      * from {@code cloudConfigUrl} (null: the recorded one). Enrollment only (lifetime zero) unless the caller sets one.
      */
     public static FleetConfig.Builder config(DeviceTrace trace, URI cloudConfigUrl, Identity appleDeviceCa) {
@@ -28,7 +28,7 @@ public final class DeviceReplay {
         FleetConfig.Builder b = FleetConfig.builder()
                 .cloudConfigUrl(cloudConfigUrl == null ? trace.cloudConfigUrl() : cloudConfigUrl)
                 .appleDeviceCa(appleDeviceCa)
-                .addDevice(trace.spec())
+                .addDevice(trace.spec(), trace.behaviour())
                 .seed(trace.seed())
                 .concurrency(1)
                 .language(trace.language());

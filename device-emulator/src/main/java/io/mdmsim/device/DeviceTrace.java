@@ -101,6 +101,11 @@ public record DeviceTrace(Path file, JsonNode header, List<JsonNode> lines) {
         return header.path("udid").asText(null);
     }
 
+    /** The device's knobs as recorded; the defaults for a trace that names none. */
+    public Behaviour behaviour() {
+        return BehaviourJson.fromJson(header.get("behaviour"));
+    }
+
     public String language() {
         return header.path("language").asText("en");
     }

@@ -183,6 +183,17 @@ class TraceTest {
     }
 
     @Test
+    void theTraceCarriesTheDevicesKnobsSoAReplayBehavesTheSame(@TempDir Path dir) throws Exception {
+        Behaviour knobs = Behaviour.builder().userDomain("corp.example").commandFault("InstallApplication", 0.25, 0.5)
+                .networkRetries(5).dropTimeout(Duration.ofSeconds(7)).build();
+        FleetResult r = DeviceFleet.run(config().addDevice(iphone(6), knobs).traces(TraceOptions.all(dir)).build());
+        assertTrue(r.allEnrolled(), r.summary());
+        DeviceTrace t = DeviceTrace.read(dir.resolve("F2LXT1PQ0006.jsonl"));
+        assertEquals(knobs, t.behaviour());
+        assertEquals(knobs, DeviceReplay.config(t, null, pki.appleDeviceCa().identity()).build().behaviour(0));
+    }
+
+    @Test
     void aFileThatIsNotATraceIsRefusedWithItsLine(@TempDir Path dir) throws Exception {
         Path empty = Files.writeString(dir.resolve("empty.jsonl"), "");
         assertEquals(empty + ": empty (expected: a device trace, JSON lines)",

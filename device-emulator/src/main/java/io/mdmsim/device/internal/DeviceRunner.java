@@ -155,6 +155,7 @@ public final class DeviceRunner {
         h.put("lifetimeMs", c.lifetime().toMillis());
         h.put("checkinIntervalMs", c.checkinInterval().toMillis());
         h.put("tokenUpdateIntervalMs", c.tokenUpdateInterval().toMillis());
+        h.put("behaviour", io.mdmsim.device.TraceSupport.behaviour(c.behaviour(d.ref().index())));
         ctx.trace().header(h);
     }
 
