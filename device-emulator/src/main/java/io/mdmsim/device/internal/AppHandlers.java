@@ -171,7 +171,6 @@ final class AppHandlers {
             }
         }
         Instant now = ctx.clock().now();
-        NSArray list = new NSArray(0);
         java.util.List<NSObject> out = new java.util.ArrayList<>();
         for (ManagedState.App a : d.managed().apps()) {
             if ((identifiers != null && !identifiers.contains(a.identifier())) || (managedOnly && !a.managed())) {
@@ -209,9 +208,8 @@ final class AppHandlers {
             }
             out.add(e);
         }
-        list = new NSArray(out.toArray(NSObject[]::new));
         Map<String, NSObject> result = new LinkedHashMap<>();
-        result.put("InstalledApplicationList", list);
+        result.put("InstalledApplicationList", new NSArray(out.toArray(NSObject[]::new)));
         return CommandReply.acknowledged(result);
     }
 

@@ -17,6 +17,7 @@ public final class DeviceErrors {
     public static final String INSTALLATION = "MCInstallationErrorDomain";
     public static final String SCEP = "MCSCEPErrorDomain";
 
+    public static final int MULTIPLE_MDM = 12001;
     public static final int NOT_AUTHORIZED = 12007;
     public static final int MALFORMED_REQUEST = 12008;
     public static final int PROFILE_NOT_MANAGED = 12013;
@@ -31,6 +32,7 @@ public final class DeviceErrors {
     public static final int MALFORMED_PROFILE = 1000;
     public static final int PROFILE_MISSING_FIELD = 1002;
     public static final int PROFILE_BAD_SIGNATURE = 1004;
+    public static final int PROFILE_DUPLICATE_UUID = 1007;
     public static final int PROFILE_EMPTY = 1005;
     public static final int PROFILE_CANNOT_DECRYPT = 1006;
     public static final int PROFILE_NOT_FOUND = 1009;

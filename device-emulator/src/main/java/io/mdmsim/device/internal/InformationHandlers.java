@@ -44,7 +44,7 @@ final class InformationHandlers {
         info.put("PasscodePresent", passcode);
         info.put("PasscodeCompliant", true);
         info.put("PasscodeCompliantWithProfiles", true);
-        if (device.osAtLeast(9, 3)) {
+        if (Versions.atLeast(device.spec().osVersion(), "9.3.2")) {
             Number grace = device.managed().setting("PasscodeLockGracePeriod");
             info.put("PasscodeLockGracePeriodEnforced", grace == null ? 0 : grace.intValue());
             if (ManagedState.sharedIpad(device)) {

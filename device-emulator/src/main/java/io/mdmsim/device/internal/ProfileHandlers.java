@@ -49,7 +49,6 @@ final class ProfileHandlers {
     static CommandReply profileList(DeviceContext ctx, Command command) throws CommandHandler.CommandFormatException {
         Device d = ctx.device();
         boolean managedOnly = CommandFields.bool(command, "ManagedOnly", false);
-        NSArray list = new NSArray(0);
         List<NSObject> items = new ArrayList<>();
         ManagedState.InstalledProfile enrollment = enrollmentProfile(d);
         if (enrollment != null) {
@@ -60,9 +59,8 @@ final class ProfileHandlers {
                 items.add(listItem(d, p));
             }
         }
-        list = new NSArray(items.toArray(NSObject[]::new));
         Map<String, NSObject> result = new LinkedHashMap<>();
-        result.put("ProfileList", list);
+        result.put("ProfileList", new NSArray(items.toArray(NSObject[]::new)));
         return CommandReply.acknowledged(result);
     }
 
@@ -138,7 +136,7 @@ final class ProfileHandlers {
                 String type = ((NSString) p.objectForKey("PayloadType")).getContent();
                 String uuid = ((NSString) p.objectForKey("PayloadUUID")).getContent();
                 switch (type) {
-                    case "com.apple.mdm" -> throw new Refused(12001, DeviceErrors.MDM, "the profile holds a"
+                    case "com.apple.mdm" -> throw new Refused(DeviceErrors.MULTIPLE_MDM, DeviceErrors.MDM, "the profile holds a"
                             + " com.apple.mdm payload; the device is already enrolled in an MDM (multiple MDM"
                             + " instances are not allowed)");
                     case "com.apple.security.root", "com.apple.security.pkcs1", "com.apple.security.pem" -> {
@@ -263,7 +261,7 @@ final class ProfileHandlers {
                 pf.string("PayloadType");
                 pf.string("PayloadIdentifier");
                 if (!uuids.add(pf.string("PayloadUUID"))) {
-                    throw new Refused(1007, DeviceErrors.PROFILE, "profile: PayloadContent[" + i + "] PayloadUUID "
+                    throw new Refused(DeviceErrors.PROFILE_DUPLICATE_UUID, DeviceErrors.PROFILE, "profile: PayloadContent[" + i + "] PayloadUUID "
                             + pf.string("PayloadUUID") + " is used twice (expected: unique payload UUIDs)");
                 }
                 if (pf.integer("PayloadVersion", -1) == -1) {

@@ -1,6 +1,7 @@
 package io.mdmsim.device.internal;
 
 import com.dd.plist.NSArray;
+import com.dd.plist.NSData;
 import com.dd.plist.NSDictionary;
 import com.dd.plist.NSNumber;
 import com.dd.plist.NSObject;
@@ -121,9 +122,8 @@ final class SettingsHandler {
         try {
             switch (name) {
                 case "Wallpaper" -> {
-                    CommandFields.optionalInteger(what, item, "Where");
                     Long where = CommandFields.optionalInteger(what, item, "Where");
-                    if (where == null || where < 1 || where > 3 || !(item.objectForKey("Image") instanceof com.dd.plist.NSData)) {
+                    if (where == null || where < 1 || where > 3 || !(item.objectForKey("Image") instanceof NSData)) {
                         return invalid(what + " needs Image data and Where 1, 2 or 3 (found Where " + where + ")");
                     }
                     m.setting("Wallpaper", where);
