@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.mdmsim.core.http.HttpServer;
 import io.mdmsim.core.http.Router;
 import java.net.URI;
-import java.util.List;
 
 /**
  * The fake Apple side of the walking skeleton on one listener: the DEP API (PROTOCOL.md §1), the device-facing cloud
@@ -23,38 +22,39 @@ public final class FakeAbmServer implements AutoCloseable {
 
     private final FakeAbmConfig config;
     private final HttpServer http;
+    private final AbmApp app;
 
-    private FakeAbmServer(FakeAbmConfig config, HttpServer http) {
+    private FakeAbmServer(FakeAbmConfig config, HttpServer http, AbmApp app) {
         this.config = config;
         this.http = http;
+        this.app = app;
     }
 
-    /** Generates the inventory from the seed and starts listening. */
+    /**
+     * Generates the inventory from the seed (or, with a data directory that holds state, restores it) and starts
+     * listening.
+     */
     public static FakeAbmServer start(FakeAbmConfig config) {
         requireNonNull(config, "config");
-        List<InventoryDevice> inventory = InventoryGenerator.generate(config.seed(), config.deviceCount(), config.inventoryAsOf());
-        AbmState state = new AbmState(inventory, config.clock()::now, config.devicesPerMinute());
-        SeededRandom random = new SeededRandom(config.seed());
-        CursorCodec cursors = new CursorCodec(random.bytes(32));
-        DepAuth auth = new DepAuth(state, random, config.oauthWindow(), config.sessionTtl());
-        DepService dep = new DepService(config, state, auth, cursors, random);
-        AdminService admin = new AdminService(config, state, random);
-        CloudConfigService cloudConfig = new CloudConfigService(config, state);
-
-        URI[] base = new URI[1];
-        Router.Builder router = Router.builder();
-        new DepHandlers(dep, config.errorBodyStyle(), () -> base[0]).addRoutes(router);
-        new AdminHandlers(admin, cloudConfig).addRoutes(router);
-        HttpServer.Builder http = HttpServer.builder().name("fake-abm").host(config.host()).port(config.port())
-                .router(router.build());
-        if (config.tls() != null) {
-            http.tls(config.tls());
+        AbmApp app = AbmApp.open(config);
+        try {
+            URI[] base = new URI[1];
+            Router.Builder router = Router.builder();
+            app.addRoutes(router, () -> base[0]);
+            HttpServer.Builder http = HttpServer.builder().name("fake-abm").host(config.host()).port(config.port())
+                    .maxBodyBytes(AbmApp.MAX_BODY_BYTES).router(router.build());
+            if (config.tls() != null) {
+                http.tls(config.tls());
+            }
+            HttpServer server = http.start();
+            base[0] = server.baseUri();
+            LOG.log(System.Logger.Level.INFO, "fake ABM on {0}: {1} devices (seed {2}), clock {3}",
+                    server.baseUri(), app.inventorySize(), config.seed(), config.clock().describe());
+            return new FakeAbmServer(config, server, app);
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
         }
-        HttpServer server = http.start();
-        base[0] = server.baseUri();
-        LOG.log(System.Logger.Level.INFO, "fake ABM on {0}: {1} devices (seed {2}), clock {3}",
-                server.baseUri(), inventory.size(), config.seed(), config.clock().describe());
-        return new FakeAbmServer(config, server);
     }
 
     /** Where it listens, e.g. {@code http://127.0.0.1:53124}; DEP paths, /cloudconfig and /admin hang off it. */
@@ -68,6 +68,10 @@ public final class FakeAbmServer implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
+        try {
+            http.close();
+        } finally {
+            app.close();
+        }
     }
 }

@@ -8,13 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A complete response. The server sets {@code Content-Length}; headers given here win over nothing else.
+ * A response: either complete ({@code body}; the server sets {@code Content-Length}) or streamed ({@code stream} not
+ * null; the body is written over time through a {@link ResponseSink}, see {@link #streaming}).
  *
  * @param status  100..599
  * @param headers header names and values, in order; names are matched case-insensitively by {@link #header(String)}
- * @param body    the whole body, empty if none
+ * @param body    the whole body, empty if none (always empty for a streamed response)
+ * @param stream  null for a complete response; else what writes the body once the head is sent
  */
-public record HttpResponse(int status, Map<String, String> headers, byte[] body) {
+public record HttpResponse(int status, Map<String, String> headers, byte[] body, StreamingBody stream) {
 
     public static final String TEXT_PLAIN = "text/plain; charset=utf-8";
     public static final String APPLICATION_JSON = "application/json; charset=utf-8";
@@ -25,6 +27,32 @@ public record HttpResponse(int status, Map<String, String> headers, byte[] body)
         }
         headers = headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
         body = body == null ? new byte[0] : body;
+        if (stream != null && body.length > 0) {
+            throw new IllegalArgumentException("a streamed response has no fixed body (got " + body.length
+                    + " bytes; expected: write them to the sink)");
+        }
+    }
+
+    /** A complete response. */
+    public HttpResponse(int status, Map<String, String> headers, byte[] body) {
+        this(status, headers, body, null);
+    }
+
+    /**
+     * A response whose body is written over time: once the head is on its way the server calls
+     * {@link StreamingBody#open(ResponseSink)} (on the handler's virtual thread); the code that keeps the sink writes
+     * to it and closes it, and learns from {@link ResponseSink#whenClosed()} when the client went away. Sent with
+     * chunked transfer coding on HTTP/1.1, as DATA frames on HTTP/2.
+     */
+    public static HttpResponse streaming(int status, String contentType, StreamingBody stream) {
+        requireNonNull(contentType, "contentType");
+        requireNonNull(stream, "stream");
+        return new HttpResponse(status, Map.of("Content-Type", contentType), new byte[0], stream);
+    }
+
+    /** True for a response made by {@link #streaming}. */
+    public boolean isStreaming() {
+        return stream != null;
     }
 
     /** 200 with a body of the given type. */
@@ -66,7 +94,7 @@ public record HttpResponse(int status, Map<String, String> headers, byte[] body)
             }
         });
         copy.put(name, value);
-        return new HttpResponse(status, copy, body);
+        return new HttpResponse(status, copy, body, stream);
     }
 
     /** The value of a header (case-insensitive), or null. */
@@ -86,6 +114,6 @@ public record HttpResponse(int status, Map<String, String> headers, byte[] body)
 
     @Override
     public String toString() {
-        return status + " " + headers + " (" + body.length + " bytes)";
+        return status + " " + headers + (stream != null ? " (streamed)" : " (" + body.length + " bytes)");
     }
 }

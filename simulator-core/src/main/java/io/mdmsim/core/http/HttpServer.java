@@ -12,10 +12,14 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.UncheckedIOException;
@@ -31,9 +35,11 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
- * A small HTTP/1.1 server on Netty: bootstrap and lifecycle here, pipeline assembly in {@link HttpServerInitializer},
- * the adapter to {@link Handler} in {@link HttpServerHandler}. Handlers run on virtual threads, one request at a time
- * per connection (responses keep request order), any number of connections at once.
+ * A small HTTP server on Netty: bootstrap and lifecycle here, pipeline assembly in {@link HttpServerInitializer},
+ * the adapter to {@link Handler} in {@link HttpServerHandler}. Plain HTTP is HTTP/1.1; with TLS the client picks
+ * HTTP/2 or HTTP/1.1 by ALPN ("h2", "http/1.1"; no ALPN = HTTP/1.1). Both reach the same {@link Handler}. Handlers run
+ * on virtual threads: on HTTP/1.1 one request at a time per connection (responses keep request order), on HTTP/2 every
+ * stream at once; any number of connections. A handler may stream its body ({@link HttpResponse#streaming}).
  *
  * <pre>{@code
  * try (HttpServer server = HttpServer.builder().name("fake-abm").router(router).build().start()) {
@@ -48,6 +54,12 @@ public final class HttpServer implements AutoCloseable {
     /** Default cap on a request body: 8 MiB. */
     public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
+    /** Default HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS per connection. */
+    public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 1000;
+
+    /** Default cap on unsent bytes of one streamed response before its client is cut off: 4 MiB. */
+    public static final long DEFAULT_MAX_PENDING_STREAM_BYTES = 4L * 1024 * 1024;
+
     private final Config config;
     private EventLoopGroup group;
     private ExecutorService executor;
@@ -58,7 +70,8 @@ public final class HttpServer implements AutoCloseable {
 
     /** Frozen settings, passed to the initializer and handler. */
     record Config(String name, String host, int port, Identity tls, boolean requestClientCertificates,
-            int maxBodyBytes, Handler handler, ErrorMapper errorMapper, int ioThreads) {
+            boolean http2, int maxConcurrentStreams, int maxBodyBytes, long maxPendingStreamBytes, Handler handler,
+            ErrorMapper errorMapper, int ioThreads) {
     }
 
     private HttpServer(Config config) {
@@ -108,6 +121,14 @@ public final class HttpServer implements AutoCloseable {
         try {
             SslContextBuilder b = SslContextBuilder.forServer(id.privateKey(), chain.toArray(X509Certificate[]::new))
                     .sslProvider(SslProvider.JDK);
+            if (config.http2) {
+                // RFC 9113 §9.2: TLS 1.2+ with the cipher suites HTTP/2 allows; ALPN picks the protocol.
+                b.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                        .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                                ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+            }
             if (config.requestClientCertificates) {
                 // Ask for a client certificate but do not require or judge it at the TLS layer: the application
                 // verifies the chain it finds in HttpRequest.peerCertificates().
@@ -140,6 +161,11 @@ public final class HttpServer implements AutoCloseable {
 
     public boolean isTls() {
         return config.tls != null;
+    }
+
+    /** True when TLS clients may negotiate HTTP/2. */
+    public boolean isHttp2() {
+        return config.tls != null && config.http2;
     }
 
     /** Stops accepting, closes open connections, interrupts running handlers. Idempotent. */
@@ -179,7 +205,10 @@ public final class HttpServer implements AutoCloseable {
         private int port = 0;
         private Identity tls;
         private boolean requestClientCertificates;
+        private boolean http2 = true;
+        private int maxConcurrentStreams = DEFAULT_MAX_CONCURRENT_STREAMS;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private long maxPendingStreamBytes = DEFAULT_MAX_PENDING_STREAM_BYTES;
         private Handler handler;
         private ErrorMapper errorMapper;
         private int ioThreads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
@@ -220,6 +249,37 @@ public final class HttpServer implements AutoCloseable {
          */
         public Builder requestClientCertificates(boolean request) {
             this.requestClientCertificates = request;
+            return this;
+        }
+
+        /**
+         * Offer HTTP/2 to TLS clients by ALPN (default true). False: HTTP/1.1 only. Plain HTTP is always HTTP/1.1.
+         */
+        public Builder http2(boolean http2) {
+            this.http2 = http2;
+            return this;
+        }
+
+        /** HTTP/2 streams a client may have open at once on one connection. Default 1000. */
+        public Builder maxConcurrentStreams(int maxConcurrentStreams) {
+            if (maxConcurrentStreams < 1) {
+                throw new IllegalArgumentException(
+                        "maxConcurrentStreams: " + maxConcurrentStreams + " (expected: >= 1)");
+            }
+            this.maxConcurrentStreams = maxConcurrentStreams;
+            return this;
+        }
+
+        /**
+         * A streamed response whose client lets more than this many bytes pile up unsent is cut off
+         * ({@link ResponseSink.CloseReason#SLOW_CLIENT}). Default 4 MiB.
+         */
+        public Builder maxPendingStreamBytes(long maxPendingStreamBytes) {
+            if (maxPendingStreamBytes < 1) {
+                throw new IllegalArgumentException(
+                        "maxPendingStreamBytes: " + maxPendingStreamBytes + " (expected: >= 1)");
+            }
+            this.maxPendingStreamBytes = maxPendingStreamBytes;
             return this;
         }
 
@@ -265,7 +325,8 @@ public final class HttpServer implements AutoCloseable {
                 throw new IllegalStateException(
                         name + ": requestClientCertificates needs TLS (expected: tls(identity) as well)");
             }
-            return new HttpServer(new Config(name, host, port, tls, requestClientCertificates, maxBodyBytes, handler,
+            return new HttpServer(new Config(name, host, port, tls, requestClientCertificates, http2,
+                    maxConcurrentStreams, maxBodyBytes, maxPendingStreamBytes, handler,
                     errorMapper == null ? ErrorMapper.defaults() : errorMapper, ioThreads));
         }
 

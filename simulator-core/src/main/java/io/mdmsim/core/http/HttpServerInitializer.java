@@ -1,16 +1,31 @@
 package io.mdmsim.core.http;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
+import java.lang.System.Logger.Level;
 import java.util.concurrent.ExecutorService;
 
-/** Pipeline assembly only: [TLS] -> codec -> keep-alive -> aggregator with size cap -> handler. */
+/**
+ * Pipeline assembly only. Plain: codec -> keep-alive -> aggregator with size cap -> handler. TLS: TLS -> ALPN, then
+ * either that HTTP/1.1 pipeline or the HTTP/2 frame codec with one child channel per stream, each running
+ * HTTP/2-to-HTTP/1 objects -> aggregator with size cap -> handler; so handlers see the same requests on both.
+ */
 final class HttpServerInitializer extends ChannelInitializer<SocketChannel> {
+
+    private static final System.Logger LOG = System.getLogger(HttpServerInitializer.class.getName());
 
     private final HttpServer.Config config;
     private final SslContext ssl;
@@ -28,12 +43,64 @@ final class HttpServerInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         channels.add(ch);
         ChannelPipeline p = ch.pipeline();
-        if (ssl != null) {
-            p.addLast("tls", ssl.newHandler(ch.alloc()));
+        if (ssl == null) {
+            http1(p);
+            return;
         }
+        p.addLast("tls", ssl.newHandler(ch.alloc()));
+        p.addLast("alpn", new Negotiation());
+    }
+
+    private void http1(ChannelPipeline p) {
         p.addLast("codec", new HttpServerCodec());
         p.addLast("keep-alive", new HttpServerKeepAliveHandler());
         p.addLast("aggregator", new ReadableObjectAggregator(config.maxBodyBytes()));
         p.addLast("handler", new HttpServerHandler(config, executor));
+    }
+
+    private void http2(ChannelPipeline p) {
+        p.addLast("h2", Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(config.maxConcurrentStreams()))
+                .build());
+        p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                ChannelPipeline sp = stream.pipeline();
+                sp.addLast("codec", new Http2StreamFrameToHttpObjectCodec(true));
+                sp.addLast("aggregator", new ReadableObjectAggregator(config.maxBodyBytes()));
+                sp.addLast("handler", new HttpServerHandler(config, executor));
+            }
+        }));
+    }
+
+    /** Waits for the TLS handshake, then builds the pipeline of the protocol ALPN chose (HTTP/1.1 without ALPN). */
+    private final class Negotiation extends ApplicationProtocolNegotiationHandler {
+
+        Negotiation() {
+            super(ApplicationProtocolNames.HTTP_1_1);
+        }
+
+        @Override
+        protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            switch (protocol) {
+                case ApplicationProtocolNames.HTTP_2 -> http2(ctx.pipeline());
+                case ApplicationProtocolNames.HTTP_1_1 -> http1(ctx.pipeline());
+                default -> throw new IllegalStateException("ALPN protocol: " + protocol + " (expected: h2 or http/1.1)");
+            }
+        }
+
+        @Override
+        protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.log(Level.DEBUG, () -> config.name() + ": TLS handshake with " + ctx.channel().remoteAddress()
+                    + " failed: " + cause);
+            ctx.close();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.log(Level.DEBUG, () -> config.name() + ": closing connection from " + ctx.channel().remoteAddress()
+                    + " during negotiation: " + cause);
+            ctx.close();
+        }
     }
 }

@@ -50,8 +50,13 @@ final class TestTls {
         }
     }
 
-    /** A client that trusts {@code server} and, if {@code client} is not null, presents it. */
+    /** An HTTP/1.1 client that trusts {@code server} and, if {@code client} is not null, presents it. */
     static HttpClient client(Identity server, Identity client) {
+        return client(server, client, HttpClient.Version.HTTP_1_1);
+    }
+
+    /** A client of the given preferred version that trusts {@code server} and presents {@code client} if not null. */
+    static HttpClient client(Identity server, Identity client, HttpClient.Version version) {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
@@ -69,7 +74,7 @@ final class TestTls {
             }
             SSLContext ssl = SSLContext.getInstance("TLS");
             ssl.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            return HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1).build();
+            return HttpClient.newBuilder().sslContext(ssl).version(version).build();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
