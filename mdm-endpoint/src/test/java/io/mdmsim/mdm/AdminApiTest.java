@@ -208,6 +208,34 @@ class AdminApiTest {
     }
 
     @Test
+    void followStreamsEventsAsTheyHappen() throws Exception {
+        long newest = Long.parseLong(TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/events?limit=10000"))
+                .GET().build()).headers().firstValue("X-Mdmsim-Last-Seq").orElseThrow());
+        HttpResponse<Stream<String>> r = TestDevice.HTTP.send(HttpRequest.newBuilder(t.base.resolve(
+                "/admin/events?follow=true&after=" + newest)).GET().build(), HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, r.statusCode());
+        assertEquals("application/x-ndjson", r.headers().firstValue("Content-Type").orElseThrow());
+        java.util.Iterator<String> lines = r.body().iterator();
+        try {
+            TestServer.expect200(d.report(t.base, CommandResult.idle(d.udid)));
+            String line = CompletableFuture.supplyAsync(() -> {
+                while (lines.hasNext()) {
+                    String l = lines.next();
+                    if (!l.isBlank()) {
+                        return l;
+                    }
+                }
+                return null;
+            }).get(20, java.util.concurrent.TimeUnit.SECONDS);
+            JsonNode e = TestServer.json(line);
+            assertEquals(newest + 1, e.path("seq").asLong());
+            assertEquals("report", e.path("type").asText());
+        } finally {
+            r.body().close();
+        }
+    }
+
+    @Test
     void theManualClockCanBeReadAndMoved() {
         JsonNode clock = t.get("/admin/clock");
         assertEquals("manual", clock.path("mode").asText());
