@@ -29,11 +29,12 @@ import java.time.LocalDate;
  * @param fetchLimitDefault {@code limit} of fetch and sync when the request has none (also advertised in /account)
  * @param fetchLimitMax     larger requested limits are clamped to this (also advertised in /account)
  * @param errorBodyStyle    how DEP error codes are written
+ * @param apns              the fake APNs listener started next to the ABM one ({@link FakeAbmServer#apnsUri()})
  */
 public record FakeAbmConfig(String host, int port, Identity tls, long seed, int deviceCount, LocalDate inventoryAsOf,
         SimClock clock, X509Certificate appleDeviceCa, Organization organization, int devicesPerMinute,
         Duration sessionTtl, Duration oauthWindow, Duration cursorTtl, int fetchLimitDefault, int fetchLimitMax,
-        ErrorBodyStyle errorBodyStyle) {
+        ErrorBodyStyle errorBodyStyle, ApnsConfig apns) {
 
     /** How DEP errors are written (PROTOCOL.md §1.4 "Error body format"); clients should substring-match. */
     public enum ErrorBodyStyle {
@@ -97,6 +98,7 @@ public record FakeAbmConfig(String host, int port, Identity tls, long seed, int 
         requireNonNull(oauthWindow, "oauthWindow");
         requireNonNull(cursorTtl, "cursorTtl");
         requireNonNull(errorBodyStyle, "errorBodyStyle");
+        requireNonNull(apns, "apns");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
         }
@@ -144,6 +146,7 @@ public record FakeAbmConfig(String host, int port, Identity tls, long seed, int 
         private int fetchLimitDefault = 100;
         private int fetchLimitMax = 1000;
         private ErrorBodyStyle errorBodyStyle = ErrorBodyStyle.BARE;
+        private ApnsConfig apns = ApnsConfig.defaults();
 
         private Builder() {
         }
@@ -230,10 +233,22 @@ public record FakeAbmConfig(String host, int port, Identity tls, long seed, int 
             return this;
         }
 
+        /** The fake APNs listener's settings (default {@link ApnsConfig#defaults()}: TLS on a free port). */
+        public Builder apns(ApnsConfig apns) {
+            this.apns = requireNonNull(apns, "apns");
+            return this;
+        }
+
+        /** Port of the fake APNs listener; 0 (the default) picks a free one. */
+        public Builder apnsPort(int apnsPort) {
+            this.apns = apns.withPort(apnsPort);
+            return this;
+        }
+
         public FakeAbmConfig build() {
             return new FakeAbmConfig(host, port, tls, seed, deviceCount, inventoryAsOf, clock, appleDeviceCa,
                     organization, devicesPerMinute, sessionTtl, oauthWindow, cursorTtl, fetchLimitDefault,
-                    fetchLimitMax, errorBodyStyle);
+                    fetchLimitMax, errorBodyStyle, apns);
         }
     }
 }
