@@ -82,7 +82,7 @@ final class CloudConfigService {
         }
         AbmState.CloudConfigGrant grant = state.pushProfile(serial);
         if (grant == null) {
-            throw new Refusal(404, "serial " + serial + " is not in the inventory of " + config.organization().name());
+            throw new Refusal(404, "serial " + serial + " is not in the inventory of any organization");
         }
         if (grant.profile() == null) {
             throw new Refusal(404, "serial " + serial + " is not assigned to an MDM server with an enrollment profile");
@@ -92,12 +92,16 @@ final class CloudConfigService {
             LOG.log(System.Logger.Level.WARNING, "cloud configuration for {0}: device says ProductType {1}, inventory has {2}",
                     serial, productType, grant.device().device().productType());
         }
-        return Plist.toXml(record(grant.profile()));
+        return Plist.toXml(record(grant.profile(), grant.organization()));
     }
 
-    /** PROTOCOL.md §2 table: DEP profile keys to record keys, plus the organization. */
-    NSDictionary record(AbmProfile p) {
-        FakeAbmConfig.Organization org = config.organization();
+    /** Waits an injected latency on the simulated clock. */
+    void delay(java.time.Duration latency) throws InterruptedException {
+        config.clock().sleep(latency);
+    }
+
+    /** PROTOCOL.md §2 table: DEP profile keys to record keys, plus the device's organization. */
+    NSDictionary record(AbmProfile p, FakeAbmConfig.Organization org) {
         NSDictionary d = new NSDictionary();
         d.put("ConfigurationURL", p.url());
         if (p.configurationWebUrl() != null) {

@@ -9,6 +9,7 @@ import io.mdmsim.core.http.HttpRequest;
 import io.mdmsim.core.http.HttpResponse;
 import io.mdmsim.core.http.Json;
 import io.mdmsim.core.http.Router;
+import io.mdmsim.core.time.SimClock;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -16,10 +17,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Thin HTTP adapters for {@link DepService}: read headers and body, call the service, write JSON; a
- * {@link DepException} becomes Apple's status with the bare error code as body.
+ * {@link DepException} becomes Apple's status with the error code as body (bare, or quoted or JSON per the
+ * settings). Around every endpoint, in this order: the injected {@link Faults} (latency, scripted or random errors),
+ * the optional request rate limit (429 + Retry-After), the body size cap, then the call; a rotated session token goes
+ * out in {@code X-ADM-Auth-Session} on whatever the call answers.
  */
 final class DepHandlers {
 
@@ -32,47 +38,127 @@ final class DepHandlers {
     /** Not Apple's: what exactly was wrong with a refused request, for people reading traces. */
     static final String DETAIL_HEADER = "X-Mdmsim-Detail";
 
+    private static final Pattern CONSUMER_KEY = Pattern.compile("oauth_consumer_key=\"([^\"]*)\"");
+
+    /** An endpoint that needs a session. */
+    @FunctionalInterface
+    interface Authed {
+        Object handle(DepService.Caller caller, HttpRequest request);
+    }
+
     private final DepService service;
-    private final FakeAbmConfig.ErrorBodyStyle errorStyle;
+    private final DepAuth auth;
+    private final Supplier<AbmSettings.Values> settings;
+    private final Faults faults;
+    private final RateLimiter limiter;
+    private final SimClock clock;
     private final Supplier<URI> baseUri;
 
-    DepHandlers(DepService service, FakeAbmConfig.ErrorBodyStyle errorStyle, Supplier<URI> baseUri) {
+    DepHandlers(DepService service, DepAuth auth, Supplier<AbmSettings.Values> settings, Faults faults,
+            RateLimiter limiter, SimClock clock, Supplier<URI> baseUri) {
         this.service = requireNonNull(service, "service");
-        this.errorStyle = requireNonNull(errorStyle, "errorStyle");
+        this.auth = requireNonNull(auth, "auth");
+        this.settings = requireNonNull(settings, "settings");
+        this.faults = requireNonNull(faults, "faults");
+        this.limiter = requireNonNull(limiter, "limiter");
+        this.clock = requireNonNull(clock, "clock");
         this.baseUri = requireNonNull(baseUri, "baseUri");
     }
 
     void addRoutes(Router.Builder router) {
-        router.get("/session", dep(r -> json(service.session(r.header("User-Agent"), r.header("Authorization"),
-                signedUris(r)))));
-        router.get("/account", dep(r -> json(service.account(call(r)))));
-        router.post("/server/devices", dep(r -> json(service.fetchDevices(call(r), body(r)))));
-        router.post("/devices/sync", dep(r -> json(service.syncDevices(call(r), body(r)))));
-        router.post("/profile", dep(r -> json(service.defineProfile(call(r), body(r)))));
-        router.get("/profile", dep(r -> json(service.profile(call(r), r.queryParam("profile_uuid")))));
-        Handler assign = dep(r -> json(service.assignProfile(call(r), body(r))));
+        router.get("/session", dep("/session", r -> json(service.session(r.header("User-Agent"),
+                r.header("Authorization"), signedUris(r)))));
+        router.get("/account", authed("/account", (c, r) -> service.account(c)));
+        router.post("/server/devices", authed("/server/devices", (c, r) -> service.fetchDevices(c, body(r))));
+        router.post("/devices/sync", authed("/devices/sync", (c, r) -> service.syncDevices(c, body(r))));
+        router.post("/devices", authed("/devices", (c, r) -> service.deviceDetails(c, body(r))));
+        router.post("/devices/disown", authed("/devices/disown", (c, r) -> service.disown(c, body(r))));
+        router.post("/device/activationlock", authed("/device/activationlock", (c, r) -> service.activationLock(c, body(r))));
+        router.post("/profile", authed("/profile", (c, r) -> service.defineProfile(c, body(r))));
+        router.get("/profile", authed("/profile", (c, r) -> service.profile(c, r.queryParam("profile_uuid"))));
+        Handler assign = authed("/profile/devices", (c, r) -> service.assignProfile(c, body(r)));
         router.post("/profile/devices", assign);
         router.put("/profile/devices", assign);
+        router.delete("/profile/devices", authed("/profile/devices", (c, r) -> service.clearProfile(c, body(r))));
     }
 
-    private Handler dep(Handler h) {
+    /** An endpoint behind a session: authorizes, calls, and hands out a rotated session token. */
+    private Handler authed(String endpoint, Authed h) {
+        return dep(endpoint, r -> {
+            DepService.Caller caller = service.authorize(call(r));
+            HttpResponse response;
+            try {
+                response = json(h.handle(caller, r));
+            } catch (DepException e) {
+                response = error(e, r);
+            }
+            return caller.rotatedSession() == null ? response : response.withHeader(SESSION_HEADER, caller.rotatedSession());
+        });
+    }
+
+    /** Faults, rate limit, body cap and error mapping around one endpoint. */
+    private Handler dep(String endpoint, Handler h) {
         return request -> {
             try {
+                Faults.Decision decision = faults.decide(endpoint);
+                if (!decision.latency().isZero()) {
+                    clock.sleep(decision.latency());
+                }
+                if (decision.failure() != null) {
+                    Faults.Answer a = decision.failure();
+                    HttpResponse r = error(new DepException(a.status(), a.code(), "injected fault on " + endpoint), request);
+                    return a.retryAfter() == null ? r : r.withHeader("Retry-After", a.retryAfter());
+                }
+                AbmSettings.Values s = settings.get();
+                if (s.requestsPerSecond() > 0) {
+                    long waitNanos = limiter.acquire(rateKey(request), s.requestsPerSecond(), clock.now());
+                    if (waitNanos > 0) {
+                        long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+                        return error(new DepException(429, "TOO_MANY_REQUESTS", "more than " + s.requestsPerSecond()
+                                + " requests a second for this MDM server"), request)
+                                .withHeader("Retry-After", Long.toString(seconds));
+                    }
+                }
+                if (request.body().length > s.maxDepBodyBytes()) {
+                    // Apple documents no answer for this; 413 is HTTP's, the code the one Apple uses for bad bodies
+                    throw new DepException(413, "MALFORMED_REQUEST_BODY", "body of " + request.body().length
+                            + " bytes (expected: at most " + s.maxDepBodyBytes() + ")");
+                }
                 return h.handle(request);
             } catch (DepException e) {
-                LOG.log(System.Logger.Level.DEBUG, "{0} {1}: {2} {3}", request.method(), request.path(), e.status(), e.getMessage());
-                return error(e);
+                return error(e, request);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return error(new DepException(503, "SERVICE_UNAVAILABLE", "interrupted while delaying the answer"), request);
             }
         };
     }
 
-    private HttpResponse error(DepException e) {
-        String body = switch (errorStyle) {
+    /** The MDM server a request counts against: by its session, or by the consumer key it signs /session with. */
+    private String rateKey(HttpRequest r) {
+        String server = auth.serverOf(r.header(SESSION_HEADER));
+        if (server != null) {
+            return "server:" + server;
+        }
+        String authorization = r.header("Authorization");
+        if (authorization != null) {
+            Matcher m = CONSUMER_KEY.matcher(authorization);
+            if (m.find()) {
+                return "key:" + m.group(1);
+            }
+        }
+        return "anonymous";
+    }
+
+    private HttpResponse error(DepException e, HttpRequest request) {
+        LOG.log(System.Logger.Level.DEBUG, "{0} {1}: {2} {3}", request.method(), request.path(), e.status(), e.getMessage());
+        FakeAbmConfig.ErrorBodyStyle style = settings.get().errorBodyStyle();
+        String body = switch (style) {
             case BARE -> e.code();
             case JSON_STRING -> Json.writeString(e.code());
             case JSON_OBJECT -> "{\"code\":" + Json.writeString(e.code()) + "}";
         };
-        String contentType = errorStyle == FakeAbmConfig.ErrorBodyStyle.BARE ? "text/plain;charset=UTF8" : CONTENT_TYPE;
+        String contentType = style == FakeAbmConfig.ErrorBodyStyle.BARE ? "text/plain;charset=UTF8" : CONTENT_TYPE;
         return HttpResponse.of(e.status(), body.getBytes(StandardCharsets.UTF_8), contentType)
                 .withHeader(DETAIL_HEADER, headerSafe(e.detail()));
     }

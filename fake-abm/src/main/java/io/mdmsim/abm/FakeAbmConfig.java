@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.time.SimClock;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -29,12 +30,19 @@ import java.time.LocalDate;
  * @param fetchLimitDefault {@code limit} of fetch and sync when the request has none (also advertised in /account)
  * @param fetchLimitMax     larger requested limits are clamped to this (also advertised in /account)
  * @param errorBodyStyle    how DEP error codes are written
+ * @param dataDir           where state is kept across restarts (an SQLite database {@code abm.db}); null = memory only
+ * @param sessionRotateEvery every n-th call of a DEP session answers with a new {@code X-ADM-Auth-Session} and
+ *                          retires the old one; 0 = never
+ * @param requestsPerSecond DEP requests a second per MDM server before 429 + Retry-After; 0 = no limit
+ * @param assignCooldown    a serial whose profile was assigned less than this ago is THROTTLED (protocol 9+); 0 = never
+ * @param maxDepBodyBytes   larger DEP request bodies are refused with 413
  * @param apns              the fake APNs listener started next to the ABM one ({@link FakeAbmServer#apnsUri()})
  */
 public record FakeAbmConfig(String host, int port, Identity tls, long seed, int deviceCount, LocalDate inventoryAsOf,
         SimClock clock, X509Certificate appleDeviceCa, Organization organization, int devicesPerMinute,
         Duration sessionTtl, Duration oauthWindow, Duration cursorTtl, int fetchLimitDefault, int fetchLimitMax,
-        ErrorBodyStyle errorBodyStyle, ApnsConfig apns) {
+        ErrorBodyStyle errorBodyStyle, Path dataDir, int sessionRotateEvery, double requestsPerSecond,
+        Duration assignCooldown, int maxDepBodyBytes, ApnsConfig apns) {
 
     /** How DEP errors are written (PROTOCOL.md §1.4 "Error body format"); clients should substring-match. */
     public enum ErrorBodyStyle {
@@ -98,6 +106,9 @@ public record FakeAbmConfig(String host, int port, Identity tls, long seed, int 
         requireNonNull(oauthWindow, "oauthWindow");
         requireNonNull(cursorTtl, "cursorTtl");
         requireNonNull(errorBodyStyle, "errorBodyStyle");
+        requireNonNull(assignCooldown, "assignCooldown");
+        new AbmSettings.Values(errorBodyStyle, sessionTtl, sessionRotateEvery, requestsPerSecond, assignCooldown,
+                maxDepBodyBytes);
         requireNonNull(apns, "apns");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
@@ -146,6 +157,11 @@ public record FakeAbmConfig(String host, int port, Identity tls, long seed, int 
         private int fetchLimitDefault = 100;
         private int fetchLimitMax = 1000;
         private ErrorBodyStyle errorBodyStyle = ErrorBodyStyle.BARE;
+        private Path dataDir;
+        private int sessionRotateEvery;
+        private double requestsPerSecond;
+        private Duration assignCooldown = Duration.ZERO;
+        private int maxDepBodyBytes = 1024 * 1024;
         private ApnsConfig apns = ApnsConfig.defaults();
 
         private Builder() {
@@ -233,6 +249,32 @@ public record FakeAbmConfig(String host, int port, Identity tls, long seed, int 
             return this;
         }
 
+        /** Keep state in an SQLite database in this directory (created if missing); null = memory only. */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        public Builder sessionRotateEvery(int sessionRotateEvery) {
+            this.sessionRotateEvery = sessionRotateEvery;
+            return this;
+        }
+
+        public Builder requestsPerSecond(double requestsPerSecond) {
+            this.requestsPerSecond = requestsPerSecond;
+            return this;
+        }
+
+        public Builder assignCooldown(Duration assignCooldown) {
+            this.assignCooldown = requireNonNull(assignCooldown, "assignCooldown");
+            return this;
+        }
+
+        public Builder maxDepBodyBytes(int maxDepBodyBytes) {
+            this.maxDepBodyBytes = maxDepBodyBytes;
+            return this;
+        }
+
         /** The fake APNs listener's settings (default {@link ApnsConfig#defaults()}: TLS on a free port). */
         public Builder apns(ApnsConfig apns) {
             this.apns = requireNonNull(apns, "apns");
@@ -248,7 +290,8 @@ public record FakeAbmConfig(String host, int port, Identity tls, long seed, int 
         public FakeAbmConfig build() {
             return new FakeAbmConfig(host, port, tls, seed, deviceCount, inventoryAsOf, clock, appleDeviceCa,
                     organization, devicesPerMinute, sessionTtl, oauthWindow, cursorTtl, fetchLimitDefault,
-                    fetchLimitMax, errorBodyStyle, apns);
+                    fetchLimitMax, errorBodyStyle, dataDir, sessionRotateEvery, requestsPerSecond, assignCooldown,
+                    maxDepBodyBytes, apns);
         }
     }
 }

@@ -6,7 +6,6 @@ import io.mdmsim.core.http.HttpServer;
 import io.mdmsim.core.http.Router;
 import java.net.URI;
 import java.security.cert.X509Certificate;
-import java.util.List;
 
 /**
  * The fake Apple side: on one listener the DEP API (PROTOCOL.md §1), the device-facing cloud configuration (§2) and
@@ -15,6 +14,7 @@ import java.util.List;
  * <pre>{@code
  * try (FakeAbmServer abm = FakeAbmServer.start(FakeAbmConfig.builder().appleDeviceCa(ca).build())) {
  *     URI base = abm.baseUri();
+ *     URI push = abm.apnsUri();
  * }
  * }</pre>
  */
@@ -22,57 +22,60 @@ public final class FakeAbmServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(FakeAbmServer.class.getName());
 
+    /** Device-side requests carry token lists (10,000 tokens is about 700 KB); provider payloads stop at 4 KB. */
+    private static final int APNS_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
     private final FakeAbmConfig config;
     private final HttpServer http;
+    private final AbmApp app;
     private final Apns apns;
 
     /** The fake APNs part: its service, listener and TLS trust anchor (null for plain HTTP). */
     private record Apns(ApnsService service, HttpServer http, X509Certificate trustAnchor) {
     }
 
-    private FakeAbmServer(FakeAbmConfig config, HttpServer http, Apns apns) {
+    private FakeAbmServer(FakeAbmConfig config, HttpServer http, AbmApp app, Apns apns) {
         this.config = config;
         this.http = http;
+        this.app = app;
         this.apns = apns;
     }
 
-    /** Generates the inventory from the seed and starts listening. */
+    /**
+     * Generates the inventory from the seed (or, with a data directory that holds state, restores it) and starts
+     * listening, the fake APNs too.
+     */
     public static FakeAbmServer start(FakeAbmConfig config) {
         requireNonNull(config, "config");
-        List<InventoryDevice> inventory = InventoryGenerator.generate(config.seed(), config.deviceCount(), config.inventoryAsOf());
-        AbmState state = new AbmState(inventory, config.clock()::now, config.devicesPerMinute());
-        SeededRandom random = new SeededRandom(config.seed());
-        CursorCodec cursors = new CursorCodec(random.bytes(32));
-        DepAuth auth = new DepAuth(state, random, config.oauthWindow(), config.sessionTtl());
-        DepService dep = new DepService(config, state, auth, cursors, random);
-        AdminService admin = new AdminService(config, state, random);
-        CloudConfigService cloudConfig = new CloudConfigService(config, state);
-
-        URI[] base = new URI[1];
-        Router.Builder router = Router.builder();
-        new DepHandlers(dep, config.errorBodyStyle(), () -> base[0]).addRoutes(router);
-        new AdminHandlers(admin, cloudConfig).addRoutes(router);
+        AbmApp app = AbmApp.open(config);
         ApnsService apnsService = new ApnsService(config.apns(), config.clock(), config.seed());
-        ApnsHandlers apnsHandlers = new ApnsHandlers(apnsService);
-        apnsHandlers.addAdminRoutes(router);
-        HttpServer.Builder http = HttpServer.builder().name("fake-abm").host(config.host()).port(config.port())
-                .router(router.build());
-        if (config.tls() != null) {
-            http.tls(config.tls());
-        }
-        HttpServer server = http.start();
-        Apns apns;
+        HttpServer server = null;
         try {
-            apns = startApns(config, apnsService, apnsHandlers);
+            URI[] base = new URI[1];
+            Router.Builder router = Router.builder();
+            app.addRoutes(router, () -> base[0]);
+            ApnsHandlers apnsHandlers = new ApnsHandlers(apnsService);
+            apnsHandlers.addAdminRoutes(router);
+            HttpServer.Builder http = HttpServer.builder().name("fake-abm").host(config.host()).port(config.port())
+                    .maxBodyBytes(AbmApp.MAX_BODY_BYTES).router(router.build());
+            if (config.tls() != null) {
+                http.tls(config.tls());
+            }
+            server = http.start();
+            base[0] = server.baseUri();
+            Apns apns = startApns(config, apnsService, apnsHandlers);
+            LOG.log(System.Logger.Level.INFO, "fake ABM on {0}: {1} devices (seed {2}), clock {3}; fake APNs on {4}",
+                    server.baseUri(), app.inventorySize(), config.seed(), config.clock().describe(),
+                    apns.http().baseUri());
+            return new FakeAbmServer(config, server, app, apns);
         } catch (RuntimeException e) {
-            server.close();
+            if (server != null) {
+                server.close();
+            }
             apnsService.close();
+            app.close();
             throw e;
         }
-        base[0] = server.baseUri();
-        LOG.log(System.Logger.Level.INFO, "fake ABM on {0}: {1} devices (seed {2}), clock {3}; fake APNs on {4}",
-                server.baseUri(), inventory.size(), config.seed(), config.clock().describe(), apns.http().baseUri());
-        return new FakeAbmServer(config, server, apns);
     }
 
     private static Apns startApns(FakeAbmConfig config, ApnsService service, ApnsHandlers handlers) {
@@ -91,9 +94,6 @@ public final class FakeAbmServer implements AutoCloseable {
             throw new IllegalStateException("fake APNs: " + e.getMessage(), e);
         }
     }
-
-    /** Device-side requests carry token lists (10,000 tokens is about 700 KB); provider payloads stop at 4 KB. */
-    private static final int APNS_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
     /** Where it listens, e.g. {@code http://127.0.0.1:53124}; DEP paths, /cloudconfig and /admin hang off it. */
     public URI baseUri() {
@@ -119,8 +119,12 @@ public final class FakeAbmServer implements AutoCloseable {
 
     @Override
     public void close() {
-        apns.http().close();
-        apns.service().close();
-        http.close();
+        try {
+            apns.http().close();
+            apns.service().close();
+            http.close();
+        } finally {
+            app.close();
+        }
     }
 }

@@ -6,10 +6,12 @@ import java.time.LocalDate;
 
 /**
  * The fixed facts of one device in the organization's inventory (what Apple knows from the order), as opposed to its
- * assignment state, which {@link AbmState} keeps. {@code imei} is null for devices without a cellular modem.
+ * assignment state, which {@link AbmState} keeps. {@code imei} is null for devices without a cellular modem;
+ * {@code assetTag} is null unless an imported inventory gave one.
  */
 record InventoryDevice(String serialNumber, DeviceCatalog.Model model, String color, int capacityGb, String description,
-        String osVersion, String buildVersion, String udid, String imei, String orderNumber, LocalDate purchaseDate) {
+        String osVersion, String buildVersion, String udid, String imei, String orderNumber, LocalDate purchaseDate,
+        String assetTag) {
 
     InventoryDevice {
         requireNonNull(serialNumber, "serialNumber");

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
 
 /**
  * Draws an organization's device inventory from a seed: the same seed, count and date give the same devices.
@@ -31,20 +32,27 @@ final class InventoryGenerator {
     private final LocalDate asOf;
     private final Set<String> serials = new HashSet<>();
     private final Set<String> imeis = new HashSet<>();
+    private final Predicate<String> taken;
 
-    private InventoryGenerator(long seed, LocalDate asOf) {
+    private InventoryGenerator(long seed, LocalDate asOf, Predicate<String> taken) {
         this.random = new SplittableRandom(seed ^ 0x5DEECE66DL);
         this.asOf = asOf;
+        this.taken = taken;
     }
 
     static List<InventoryDevice> generate(long seed, int count, LocalDate asOf) {
+        return generate(seed, count, asOf, s -> false);
+    }
+
+    /** As {@link #generate(long, int, LocalDate)}, never drawing a serial for which {@code taken} is true. */
+    static List<InventoryDevice> generate(long seed, int count, LocalDate asOf, Predicate<String> taken) {
         if (count < 0) {
             throw new IllegalArgumentException("deviceCount: " + count + " (expected: >= 0)");
         }
         if (asOf.isBefore(FIRST_PURCHASE.plusMonths(1))) {
             throw new IllegalArgumentException("inventoryAsOf: " + asOf + " (expected: after " + FIRST_PURCHASE.plusMonths(1) + ")");
         }
-        return new InventoryGenerator(seed, asOf).devices(count);
+        return new InventoryGenerator(seed, asOf, taken).devices(count);
     }
 
     private List<InventoryDevice> devices(int count) {
@@ -73,11 +81,47 @@ final class InventoryGenerator {
         String serial;
         do {
             serial = serial(model, color, capacity, made);
-        } while (!serials.add(serial));
+        } while (taken.test(serial) || !serials.add(serial));
         String udid = "0000" + model.chipId() + "-" + String.format(Locale.ROOT, "%016X", random.nextLong() & 0x000F_FFFF_FFFF_FFFFL);
         String imei = model.cellular() ? imei(model) : null;
         return new InventoryDevice(serial, model, color.toUpperCase(Locale.ROOT), capacity, description(model, color, capacity),
-                os.version(), os.build(), udid, imei, orderNumber, purchased);
+                os.version(), os.build(), udid, imei, orderNumber, purchased, null);
+    }
+
+    /** Completes imported devices: what a row leaves out is drawn from the seed as for generated devices. */
+    static InventoryGenerator forImport(long seed, LocalDate asOf) {
+        return new InventoryGenerator(seed, asOf, s -> false);
+    }
+
+    /**
+     * A device from what an import gave: serial and model are required, any other argument may be null and is then
+     * filled in (colour and capacity of the model, its description, the newest OS it ran on the purchase date, a
+     * UDID, an IMEI if it has a modem, an order number, the purchase date {@code asOf}).
+     */
+    InventoryDevice complete(String serial, DeviceCatalog.Model model, String color, Integer capacityGb, String description,
+            String osVersion, String buildVersion, String udid, String imei, String orderNumber, LocalDate purchased,
+            String assetTag) {
+        String c = color != null ? color.toUpperCase(Locale.ROOT) : model.colors().getFirst().toUpperCase(Locale.ROOT);
+        int cap = capacityGb != null ? capacityGb : model.capacitiesGb().getFirst();
+        LocalDate when = purchased != null ? purchased : asOf;
+        String version = osVersion;
+        String build = buildVersion;
+        if (version == null) {
+            List<DeviceCatalog.OsRelease> releases = DeviceCatalog.releasesFor(model, when.isBefore(model.released()) ? asOf : when);
+            DeviceCatalog.OsRelease r = releases.isEmpty() ? DeviceCatalog.RELEASES.getLast() : releases.getLast();
+            version = r.version();
+            build = build != null ? build : r.build();
+        } else if (build == null) {
+            String v = version;
+            build = DeviceCatalog.RELEASES.stream().filter(r -> r.version().equals(v)).map(DeviceCatalog.OsRelease::build)
+                    .findFirst().orElse("unknown");
+        }
+        String u = udid != null ? udid
+                : "0000" + model.chipId() + "-" + String.format(Locale.ROOT, "%016X", random.nextLong() & 0x000F_FFFF_FFFF_FFFFL);
+        String i = imei != null ? imei : model.cellular() ? imei(model) : null;
+        String order = orderNumber != null ? orderNumber : "W" + (100_000_000 + random.nextInt(900_000_000));
+        String d = description != null ? description : description(model, c, cap);
+        return new InventoryDevice(serial, model, c, cap, d, version, build, u, i, order, when, assetTag);
     }
 
     /** A model on sale at {@code purchased}, drawn by weight. */

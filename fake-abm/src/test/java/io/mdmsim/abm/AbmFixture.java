@@ -106,6 +106,35 @@ final class AbmFixture implements AutoCloseable {
                 .build());
     }
 
+    HttpResponse<byte[]> adminPut(String path, Object body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .PUT(BodyPublishers.ofByteArray(body instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : Json.write(body)))
+                .build());
+    }
+
+    HttpResponse<byte[]> adminDelete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE().build());
+    }
+
+    HttpResponse<byte[]> adminPostBytes(String path, byte[] body, String contentType) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(BodyPublishers.ofByteArray(body)).build());
+    }
+
+    /** The serial numbers of the inventory, in order. */
+    java.util.List<String> serials() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        json(adminGet("/admin/devices")).forEach(d -> out.add(d.get("serialNumber").asText()));
+        return out;
+    }
+
+    JsonNode adminOk(HttpResponse<byte[]> r) {
+        if (r.statusCode() / 100 != 2) {
+            throw new AssertionError("admin call failed: " + r.statusCode() + " " + text(r));
+        }
+        return json(r);
+    }
+
     void createMdmServer(String name) {
         HttpResponse<byte[]> r = adminPost("/admin/mdm-servers",
                 Map.of("name", name, "certificatePem", Pem.encode(mdmIdentity().certificate())));
@@ -153,19 +182,40 @@ final class AbmFixture implements AutoCloseable {
         return json(r).get("auth_session_token").asText();
     }
 
-    /** A DEP client for one MDM server: its token and current session. */
+    /** A DEP client for one MDM server: its token, current session and the protocol version it sends. */
     final class Dep {
         final ServerToken token;
         final String session;
+        final int version;
 
         Dep(ServerToken token, String session) {
+            this(token, session, 10);
+        }
+
+        Dep(ServerToken token, String session, int version) {
             this.token = token;
             this.session = session;
+            this.version = version;
+        }
+
+        /** The same client sending another X-Server-Protocol-Version. */
+        Dep v(int protocolVersion) {
+            return new Dep(token, session, protocolVersion);
+        }
+
+        /** The same client with another session token. */
+        Dep withSession(String s) {
+            return new Dep(token, s, version);
         }
 
         HttpRequest.Builder request(String path) {
             return HttpRequest.newBuilder(uri(path)).header("User-Agent", USER_AGENT)
-                    .header("X-Server-Protocol-Version", "10").header("X-ADM-Auth-Session", session);
+                    .header("X-Server-Protocol-Version", Integer.toString(version)).header("X-ADM-Auth-Session", session);
+        }
+
+        HttpResponse<byte[]> delete(String path, String json) {
+            return send(request(path).header("Content-Type", "application/json;charset=UTF8")
+                    .method("DELETE", BodyPublishers.ofString(json)).build());
         }
 
         HttpResponse<byte[]> get(String path) {

@@ -79,7 +79,7 @@ class CloudConfigTest {
     void unknownSerialIsNotFound() {
         HttpResponse<byte[]> r = abm.postCloudConfig(AbmFixture.cloudConfigRequest(device, "C39ZZZZZZZZZ", UDID), SIGNED);
         assertEquals(404, r.statusCode());
-        assertEquals("serial C39ZZZZZZZZZ is not in the inventory of Mdmsim Example Inc.", text(r));
+        assertEquals("serial C39ZZZZZZZZZ is not in the inventory of any organization", text(r));
     }
 
     @Test

@@ -190,6 +190,87 @@ class DepBadInputTest {
     }
 
     @Test
+    void profileFieldsThatArePresentMustNotBeEmptyOrTooLong() {
+        String base = "\"profile_name\":\"p\",\"url\":\"https://mdm.example.com/\"";
+        assertRefused(dep.post("/profile", "{\"profile_name\":\"\",\"url\":\"https://mdm.example.com/\"}"), 400,
+                "CONFIG_NAME_INVALID", "at least 1");
+        assertRefused(dep.post("/profile", "{\"profile_name\":\"p\",\"url\":\"\"}"), 400, "CONFIG_URL_INVALID", "url");
+        assertRefused(dep.post("/profile", "{\"profile_name\":\"p\",\"url\":\"https://mdm.example.com/" + "x".repeat(2000) + "\"}"),
+                400, "CONFIG_URL_INVALID", "2000");
+        assertRefused(dep.post("/profile", "{" + base + ",\"configuration_web_url\":\"ftp://x\"}"), 400, "CONFIG_URL_INVALID",
+                "configuration_web_url");
+        assertRefused(dep.post("/profile", "{" + base + ",\"department\":\"\"}"), 400, "DEPARTMENT_INVALID", "department");
+        assertRefused(dep.post("/profile", "{" + base + ",\"department\":\"" + "d".repeat(126) + "\"}"), 400,
+                "DEPARTMENT_INVALID", "at most 125");
+        assertRefused(dep.post("/profile", "{" + base + ",\"org_magic\":\"" + "m".repeat(257) + "\"}"), 400,
+                "MAGIC_INVALID", "at most 256");
+        assertRefused(dep.post("/profile", "{" + base + ",\"support_phone_number\":\"" + "1".repeat(51) + "\"}"), 400,
+                "SUPPORT_PHONE_INVALID", "at most 50");
+        assertRefused(dep.post("/profile", "{" + base + ",\"language\":\"english\"}"), 400, "LOCALE_INVALID", "language");
+        assertRefused(dep.post("/profile", "{" + base + ",\"anchor_certs\":[\"bm90IGEgY2VydA==\"]}"), 400,
+                "MALFORMED_REQUEST_BODY", "anchor_certs[0]");
+        assertEquals(200, dep.post("/profile", "{" + base + ",\"department\":\"d\",\"language\":\"eng\",\"region\":\"GB\"}")
+                .statusCode(), "the server goes on serving");
+    }
+
+    @Test
+    void unknownSkipKeyIsRefusedAndKnownOnesOfEveryAgeAreAccepted() {
+        String base = "\"profile_name\":\"p\",\"url\":\"https://mdm.example.com/\"";
+        assertRefused(dep.post("/profile", "{" + base + ",\"skip_setup_items\":[\"Siri\",\"SkipEverything\"]}"), 400,
+                "SKIP_SETUP_ITEM_INVALID", "SkipEverything");
+        assertRefused(dep.post("/profile", "{" + base + ",\"skip_setup_items\":[\"siri\"]}"), 400,
+                "SKIP_SETUP_ITEM_INVALID", "siri");
+        assertEquals(200, dep.post("/profile", "{" + base + ",\"skip_setup_items\":[\"Siri\",\"Intelligence\","
+                + "\"WebContentFiltering\",\"Registration\"]}").statusCode());
+    }
+
+    @Test
+    void limitAboveTheMaximumIsClampedToWhatAccountAdvertises() {
+        var page = dep.ok(dep.post("/server/devices", "{\"limit\":1000000}"));
+        assertEquals(25, page.get("devices").size(), "all 25 fit in the maximum of 1000");
+        try (AbmFixture small = new AbmFixture(b -> b.fetchLimit(5, 10))) {
+            AbmFixture.Dep d = small.mdmWithAllDevices("m");
+            var clamped = d.ok(d.post("/server/devices", "{\"limit\":11}"));
+            assertEquals(10, clamped.get("devices").size());
+            assertTrue(clamped.get("more_to_follow").asBoolean());
+            assertEquals(5, d.ok(d.post("/server/devices", "{\"limit\":-3}")).get("devices").size(), "the default");
+        }
+    }
+
+    @Test
+    void oversizedBodyIs413AndTheServerGoesOnServing() {
+        String big = "{\"devices\":[\"" + "A".repeat(2 * 1024 * 1024) + "\"]}";
+        assertRefused(dep.post("/profile/devices", big), 413, "MALFORMED_REQUEST_BODY", "at most 1048576");
+        assertEquals(200, dep.get("/account").statusCode());
+        // beyond what the listener takes at all: its own 413, readable
+        HttpResponse<byte[]> huge = dep.post("/profile/devices", "x".repeat(AbmApp.MAX_BODY_BYTES + 1));
+        assertEquals(413, huge.statusCode());
+        assertTrue(text(huge).contains("too large"), text(huge));
+        assertEquals(200, dep.get("/account").statusCode());
+    }
+
+    @Test
+    void unprintableOrEndlessUserAgentIsInvalid() {
+        HttpResponse<byte[]> r = abm.send(HttpRequest.newBuilder(abm.uri("/account")).header("User-Agent", "x".repeat(2000))
+                .header("X-ADM-Auth-Session", dep.session).GET().build());
+        assertRefused(r, 400, "USER_AGENT_INVALID", "User-Agent");
+    }
+
+    @Test
+    void tokenExpiresAYearAfterItsDownload() {
+        try (AbmFixture own = new AbmFixture(b -> {})) {
+            own.createMdmServer("m");
+            ServerToken t = own.downloadToken("m");
+            own.clock.advance(Duration.ofDays(365).minusMinutes(1));
+            assertEquals(200, own.sessionRequest(own.authorization(t, own.nextNonce(), own.clock.now())).statusCode());
+            own.clock.advance(Duration.ofMinutes(2));
+            assertRefused(own.sessionRequest(own.authorization(t, own.nextNonce(), own.clock.now())), 401, "UNAUTHORIZED", "expired");
+            ServerToken renewed = own.downloadToken("m");
+            assertEquals(200, own.sessionRequest(own.authorization(renewed, own.nextNonce(), own.clock.now())).statusCode());
+        }
+    }
+
+    @Test
     void errorBodyStylesOfOtherImplementations() {
         try (AbmFixture quoted = new AbmFixture(b -> b.errorBodyStyle(FakeAbmConfig.ErrorBodyStyle.JSON_STRING));
                 AbmFixture object = new AbmFixture(b -> b.errorBodyStyle(FakeAbmConfig.ErrorBodyStyle.JSON_OBJECT))) {
