@@ -281,6 +281,12 @@ public record FakeAbmConfig(String host, int port, Identity tls, long seed, int 
             return this;
         }
 
+        /** TLS identity of the fake APNs listener (typically {@code SimPki.tlsServer()}, trusted through the root). */
+        public Builder apnsTls(Identity apnsTls) {
+            this.apns = apns.toBuilder().tls(apnsTls).build();
+            return this;
+        }
+
         /** Port of the fake APNs listener; 0 (the default) picks a free one. */
         public Builder apnsPort(int apnsPort) {
             this.apns = apns.withPort(apnsPort);

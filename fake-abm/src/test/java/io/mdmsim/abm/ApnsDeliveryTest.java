@@ -373,8 +373,13 @@ class ApnsDeliveryTest {
                 () -> ApnsConfig.builder().maxTokens(0).build());
         check("apns keepaliveInterval: PT0S (expected: > 0)",
                 () -> ApnsConfig.builder().keepaliveInterval(Duration.ZERO).build());
-        assertEquals(5223, FakeAbmConfig.builder().appleDeviceCa(ApnsFixture.pki().appleDeviceCa().certificate())
-                .apnsPort(5223).build().apns().port());
+        FakeAbmConfig config = FakeAbmConfig.builder().appleDeviceCa(ApnsFixture.pki().appleDeviceCa().certificate())
+                .apnsPort(5223).apnsTls(ApnsFixture.pki().tlsServer()).build();
+        assertEquals(5223, config.apns().port());
+        assertEquals(ApnsFixture.pki().tlsServer(), config.apns().tls());
+        check("apns: plainHttp with a TLS identity (expected: one or the other)",
+                () -> new ApnsConfig(0, true, ApnsFixture.pki().tlsServer(), Duration.ofSeconds(1),
+                        Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 1));
     }
 
     private static void check(String message, Runnable r) {
