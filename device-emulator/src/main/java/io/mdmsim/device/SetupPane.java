@@ -210,12 +210,12 @@ public enum SetupPane {
         if (deprecated != null && c.atLeast(deprecated)) {
             return hidden("gone from " + os + " (deprecated in " + deprecated + ")");
         }
+        if (c.sharedIpad() && phase != Phase.BEFORE_ACTIVATION) {
+            return hidden("Shared iPad: every pane after activation is skipped");
+        }
         String hardware = hardwareMissing(c);
         if (hardware != null) {
             return hidden(hardware);
-        }
-        if (c.sharedIpad() && phase != Phase.BEFORE_ACTIVATION) {
-            return hidden("Shared iPad: every pane after activation is skipped");
         }
         // a key newer than the OS is unknown to the device: the pane shows (iMessageAndFaceTime before 12.0)
         if (skipKey != null && c.skipSetup().contains(skipKey) && c.atLeast(keySince)) {

@@ -84,6 +84,7 @@ final class FakeAppleAndMdm implements AutoCloseable {
     volatile String mfaCode = "123456";
     volatile Duration challengeTtl;                  // null: challenges never expire
     volatile boolean holdDeviceConfigured;           // DeviceConfigured stays queued while true
+    volatile java.util.function.Function<HttpRequest, HttpResponse> webEnrollOverride; // answers GET /web/enroll
     /** Scripts for the next TokenUpdates with AwaitingConfiguration, one each; {@link #script} when empty. */
     final Deque<List<Object>> nextScripts = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
@@ -357,6 +358,9 @@ final class FakeAppleAndMdm implements AutoCloseable {
 
     private HttpResponse webEnroll(HttpRequest request) {
         webRequests.add("GET /web/enroll");
+        if (webEnrollOverride != null) {
+            return webEnrollOverride.apply(request);
+        }
         String header = request.header("x-apple-aspen-deviceinfo");
         if (header == null) {
             return HttpResponse.text(400, "x-apple-aspen-deviceinfo missing");

@@ -143,6 +143,24 @@ class PopulationTest {
         assertEquals(Family.IPHONE, DeviceCatalog.Family.fromWire(inventory.getFirst().family()));
     }
 
+    @Test
+    void aFleetConfigTakesExplicitDevicesAndPopulationsEachWithItsKnobs() {
+        io.mdmsim.core.pki.SimPki pki = io.mdmsim.core.pki.SimPki.create(java.time.Instant.parse("2025-01-01T00:00:00Z"));
+        Behaviour slow = Behaviour.builder().dwellScale(2).build();
+        Behaviour flaky = Behaviour.builder().dropRate(0.1).build();
+        DeviceSpec own = new DeviceSpec("F2LXK0PQ0001", "iPhone15,2", "iPhone 14 Pro", "17.5", "21F79");
+        FleetConfig c = FleetConfig.builder().cloudConfigUrl(java.net.URI.create("http://127.0.0.1:1/cloudconfig"))
+                .appleDeviceCa(pki.appleDeviceCa().identity()).seed(4).addDevice(own).behaviour(slow)
+                .population(Population.builder().count(3).behaviour(flaky).build())
+                .population(Population.builder().count(2).models("iPad").build()).build();
+        assertEquals(6, c.devices().size());
+        assertEquals(own, c.devices().getFirst());
+        assertEquals(Population.of(3).devices(4), c.devices().subList(1, 4), "the first population uses the seed");
+        assertEquals(List.of(slow, flaky, flaky, flaky, Behaviour.DEFAULT, Behaviour.DEFAULT), c.behaviours());
+        assertTrue(c.devices().subList(4, 6).stream().allMatch(d -> d.family().equals("iPad")));
+        assertEquals(c, c.toBuilder().build());
+    }
+
     private static String refusal(Population.Builder b) {
         return assertThrows(IllegalArgumentException.class, b::build).getMessage();
     }
