@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.core.dep.ServerToken;
+import io.mdmsim.core.testing.ExternalTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -99,6 +100,20 @@ class PersistenceTest {
             abm.clock.set(stoppedAt.plusSeconds(120));
             assertEquals(devicesBefore.size(), json(abm.adminGet("/admin/devices")).size());
         }
+    }
+
+    @Test
+    void theDatabaseReadsWithTheSqlite3Shell() {
+        java.nio.file.Path sqlite3 = ExternalTools.require("sqlite3", "sqlite3");
+        try (AbmFixture abm = new AbmFixture(b -> b.dataDir(dir).deviceCount(3))) {
+            abm.createMdmServer("mdm-1");
+            abm.downloadToken("mdm-1");
+            abm.assignAll("mdm-1");
+        }
+        String out = ExternalTools.run(null, sqlite3, "-separator", " ", dir.resolve("abm.db"),
+                "SELECT op_type, count(*) FROM change_log GROUP BY op_type; SELECT name, consumer_key IS NOT NULL FROM mdm_servers;"
+                        + " SELECT count(*) FROM assignments WHERE mdm_server = 'mdm-1';").stdoutText();
+        assertEquals("added 3\nmdm-1 1\n3\n", out);
     }
 
     private static List<String> ops(JsonNode page) {
