@@ -16,7 +16,7 @@ import java.util.List;
  *
  * @param cloudConfigUrl   where devices fetch their cloud configuration (fake ABM {@code <base>/cloudconfig})
  * @param appleDeviceCa    the "factory": issues each device the identity certificate it signs MachineInfo with
- * @param devices          the devices, at least one
+ * @param devices          the devices, at least one: explicit {@link DeviceSpec}s, {@link Population}s, or both
  * @param seed             all randomness of the run (UDIDs, IMEIs, push tokens, nonces) derives from it
  * @param clock            simulated time for every delay and duration
  * @param concurrency      how many devices run at the same time, 1..100000
@@ -31,11 +31,14 @@ import java.util.List;
  *                         HTTP or publicly trusted servers
  * @param keySource        RSA keys for factory identities and SCEP
  * @param language         the MachineInfo LANGUAGE, e.g. "en"
+ * @param behaviours       the knobs of each device, same order and size as {@code devices}: a population's devices
+ *                         get the population's {@link Behaviour}, explicit devices the builder's
  */
 public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<DeviceSpec> devices, long seed,
                           SimClock clock, int concurrency, FleetListener listener, Duration httpTimeout,
                           Duration idlePollInterval, int maxIdlePolls, int maxCommands,
-                          List<X509Certificate> trustAnchors, KeySource keySource, String language) {
+                          List<X509Certificate> trustAnchors, KeySource keySource, String language,
+                          List<Behaviour> behaviours) {
 
     public static final int MAX_CONCURRENCY = 100_000;
 
@@ -56,7 +59,7 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
                     + " (expected: an absolute http or https URL such as http://127.0.0.1:8080/cloudconfig)");
         }
         if (devices.isEmpty()) {
-            throw new IllegalArgumentException("devices: empty (expected: at least one DeviceSpec)");
+            throw new IllegalArgumentException("devices: empty (expected: at least one DeviceSpec or a Population)");
         }
         devices = List.copyOf(devices);
         long distinct = devices.stream().map(DeviceSpec::serialNumber).distinct().count();
@@ -83,6 +86,17 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
         if (language.isBlank()) {
             throw new IllegalArgumentException("language: blank (expected: a language code such as en)");
         }
+        requireNonNull(behaviours, "behaviours");
+        behaviours = List.copyOf(behaviours);
+        if (behaviours.size() != devices.size()) {
+            throw new IllegalArgumentException("behaviours: " + behaviours.size() + " entries (expected: one per"
+                    + " device, " + devices.size() + ")");
+        }
+    }
+
+    /** The knobs of device {@code index} (its position in {@link #devices()}). */
+    public Behaviour behaviour(int index) {
+        return behaviours.get(index);
     }
 
     public static Builder builder() {
@@ -90,16 +104,23 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
     }
 
     public Builder toBuilder() {
-        return new Builder().cloudConfigUrl(cloudConfigUrl).appleDeviceCa(appleDeviceCa).devices(devices).seed(seed)
+        Builder b = new Builder().cloudConfigUrl(cloudConfigUrl).appleDeviceCa(appleDeviceCa).seed(seed)
                 .clock(clock).concurrency(concurrency).listener(listener).httpTimeout(httpTimeout)
                 .idlePollInterval(idlePollInterval).maxIdlePolls(maxIdlePolls).maxCommands(maxCommands)
                 .trustAnchors(trustAnchors).keySource(keySource).language(language);
+        for (int i = 0; i < devices.size(); i++) {
+            b.addDevice(devices.get(i), behaviours.get(i));
+        }
+        return b;
     }
 
     public static final class Builder {
         private URI cloudConfigUrl;
         private Identity appleDeviceCa;
         private final List<DeviceSpec> devices = new ArrayList<>();
+        private final List<Behaviour> deviceBehaviours = new ArrayList<>(); // null: the builder's behaviour
+        private final List<Population> populations = new ArrayList<>();
+        private Behaviour behaviour = Behaviour.DEFAULT;
         private long seed = 1;
         private SimClock clock = SimClock.system();
         private int concurrency = 100;
@@ -125,16 +146,38 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
             return this;
         }
 
-        /** Replaces the device list. */
+        /** Replaces the explicit device list (populations stay). */
         public Builder devices(List<DeviceSpec> devices) {
             requireNonNull(devices, "devices");
             this.devices.clear();
-            this.devices.addAll(devices);
+            this.deviceBehaviours.clear();
+            devices.forEach(this::addDevice);
             return this;
         }
 
         public Builder addDevice(DeviceSpec device) {
+            return addDevice(device, null);
+        }
+
+        /** An explicit device with its own knobs ({@code null}: the builder's {@link #behaviour(Behaviour)}). */
+        public Builder addDevice(DeviceSpec device, Behaviour behaviour) {
             this.devices.add(requireNonNull(device, "device"));
+            this.deviceBehaviours.add(behaviour);
+            return this;
+        }
+
+        /** The knobs of the explicit devices that have none of their own (default {@link Behaviour#DEFAULT}). */
+        public Builder behaviour(Behaviour behaviour) {
+            this.behaviour = requireNonNull(behaviour, "behaviour");
+            return this;
+        }
+
+        /**
+         * Adds a population: its devices (made from the fleet seed at {@link #build()}) follow the explicit devices
+         * and earlier populations, with the population's knobs.
+         */
+        public Builder population(Population population) {
+            this.populations.add(requireNonNull(population, "population"));
             return this;
         }
 
@@ -194,8 +237,19 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
         }
 
         public FleetConfig build() {
-            return new FleetConfig(cloudConfigUrl, appleDeviceCa, devices, seed, clock, concurrency, listener,
-                    httpTimeout, idlePollInterval, maxIdlePolls, maxCommands, trustAnchors, keySource, language);
+            List<DeviceSpec> all = new ArrayList<>(devices);
+            List<Behaviour> knobs = new ArrayList<>();
+            deviceBehaviours.forEach(b -> knobs.add(b == null ? behaviour : b));
+            for (int k = 0; k < populations.size(); k++) {
+                Population p = populations.get(k);
+                // the first population uses the fleet seed itself; later ones a seed of their own, so serials differ
+                List<DeviceSpec> made = p.devices(k == 0 ? seed : Population.mix(seed, "cohort/" + k));
+                all.addAll(made);
+                made.forEach(d -> knobs.add(p.behaviour()));
+            }
+            return new FleetConfig(cloudConfigUrl, appleDeviceCa, all, seed, clock, concurrency, listener,
+                    httpTimeout, idlePollInterval, maxIdlePolls, maxCommands, trustAnchors, keySource, language,
+                    knobs);
         }
     }
 }

@@ -17,4 +17,7 @@ public interface FleetListener {
     default void stageFailed(DeviceRef device, Stage stage, Outcome outcome, String reason) { }
 
     default void deviceFinished(DeviceResult result) { }
+
+    /** A Setup Assistant pane the device reached: shown (after the user left it) or hidden, with the reason. */
+    default void paneSeen(DeviceRef device, PaneEvent pane) { }
 }

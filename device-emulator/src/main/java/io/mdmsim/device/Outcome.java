@@ -6,6 +6,11 @@ public enum Outcome {
     ENROLLED,
     /** Apple has no enrollment profile for the serial: a real device would continue unmanaged. */
     NOT_ASSIGNED,
+    /**
+     * The device cannot enroll until it is erased: it was set up before it was assigned, a Shared iPad profile reached
+     * a device that cannot be one, or SCEP or Company Portal ran out of time (seeds). The reason says which.
+     */
+    NEEDS_WIPE,
     /** Something along the way failed; the result names the stage and the reason. */
     FAILED
 }

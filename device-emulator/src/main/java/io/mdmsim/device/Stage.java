@@ -1,13 +1,28 @@
 package io.mdmsim.device;
 
 /**
- * The stages a virtual device walks through, in order (PROTOCOL.md section 0 and 9). A failed device reports the stage
- * it failed in.
+ * The stages a virtual device walks through, in order (PROTOCOL.md sections 0 and 9, issue 5 item 2). A failed device
+ * reports the stage it failed in. Stages that do not apply to a device (web authentication without a
+ * ConfigurationWebURL, awaiting configuration when the record does not ask for it, Company Portal for users who do not
+ * use it) are neither entered nor timed.
  */
 public enum Stage {
+    /** Boot and the Hello screen. */
+    POWER_ON,
+    /** Language, Country or Region, Keyboard, Dictation, Terms of Address, Wi-Fi (panes before the cloud config). */
+    LANGUAGE_REGION,
+    /** Activation with Apple; a device that was already set up must be wiped first (seeds). */
+    ACTIVATION,
     /** Fetch the cloud configuration ("activation record") from Apple (PROTOCOL.md section 2). */
     CLOUD_CONFIG,
-    /** POST the CMS-signed MachineInfo to the record's ConfigurationURL (section 3). */
+    /** Panes between the cloud configuration and Remote Management (Data &amp; Privacy). */
+    SETUP_PANES,
+    /**
+     * The Remote Management pane; with a ConfigurationWebURL on iOS 13 and later, modern authentication in a web view
+     * that ends with the enrollment profile (PROTOCOL.md section 3.3).
+     */
+    REMOTE_MANAGEMENT,
+    /** POST the CMS-signed MachineInfo to the record's ConfigurationURL (section 3); legacy sign-in on a 401. */
     MACHINE_INFO,
     /** Read the enrollment profile: trust certificates, SCEP payload, MDM payload (section 4). */
     PROFILE,
@@ -19,6 +34,12 @@ public enum Stage {
     TOKEN_UPDATE,
     /** Poll ServerURL and answer commands until DeviceConfigured releases the device (section 9). */
     AWAITING_CONFIGURATION,
-    /** Setup Assistant finished. */
+    /** The panes after enrollment (Touch ID, Passcode, Apps &amp; Data, Apple ID, Siri ... Get Started). */
+    REMAINING_PANES,
+    /** Setup Assistant ends: the home screen. */
+    HOME_SCREEN,
+    /** The user signs in to Company Portal (seeds: within 24 hours of its download). */
+    COMPANY_PORTAL,
+    /** Setup finished. */
     DONE
 }

@@ -116,8 +116,10 @@ class DeviceFleetTest {
         assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());
         assertEquals(Stage.DONE, r.stage());
         assertNull(r.reason());
-        List<Stage> walked = List.of(Stage.CLOUD_CONFIG, Stage.MACHINE_INFO, Stage.PROFILE, Stage.SCEP,
-                Stage.AUTHENTICATE, Stage.TOKEN_UPDATE, Stage.AWAITING_CONFIGURATION);
+        List<Stage> walked = List.of(Stage.POWER_ON, Stage.LANGUAGE_REGION, Stage.ACTIVATION, Stage.CLOUD_CONFIG,
+                Stage.SETUP_PANES, Stage.REMOTE_MANAGEMENT, Stage.MACHINE_INFO, Stage.PROFILE, Stage.SCEP,
+                Stage.AUTHENTICATE, Stage.TOKEN_UPDATE, Stage.AWAITING_CONFIGURATION, Stage.REMAINING_PANES,
+                Stage.HOME_SCREEN);
         assertEquals(walked, List.copyOf(r.stageDurations().keySet()));
         List<String> expected = new ArrayList<>();
         for (Stage s : walked) {
@@ -217,7 +219,8 @@ class DeviceFleetTest {
         assertTrue(r.reason().startsWith("the MDM refused enrollment: 403 com.apple.softwareupdate.required"),
                 r.reason());
         assertTrue(r.reason().contains("\"OSVersion\":\"18.1\""), r.reason());
-        assertEquals(List.of(Stage.CLOUD_CONFIG), List.copyOf(r.stageDurations().keySet()));
+        assertEquals(List.of(Stage.POWER_ON, Stage.LANGUAGE_REGION, Stage.ACTIVATION, Stage.CLOUD_CONFIG,
+                Stage.SETUP_PANES, Stage.REMOTE_MANAGEMENT), List.copyOf(r.stageDurations().keySet()));
     }
 
     @Test
@@ -486,7 +489,7 @@ class DeviceFleetTest {
         assertEquals(Stage.SCEP, r.devices().get(0).stage());
         assertEquals("interrupted: the fleet run was stopped", r.devices().get(0).reason());
         for (DeviceResult notStarted : r.devices().subList(1, 3)) {
-            assertEquals(Stage.CLOUD_CONFIG, notStarted.stage());
+            assertEquals(Stage.POWER_ON, notStarted.stage());
             assertEquals("interrupted before power-on: the fleet run was stopped", notStarted.reason());
         }
     }

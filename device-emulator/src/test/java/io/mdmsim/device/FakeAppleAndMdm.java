@@ -73,6 +73,27 @@ final class FakeAppleAndMdm implements AutoCloseable {
     /** Commands sent (in order) after a TokenUpdate with AwaitingConfiguration; a byte[] is sent as is. */
     volatile List<Object> script = List.of("DeviceInformation", "DeviceConfigured");
 
+    // Setup Assistant knobs (devsa)
+    volatile List<String> skipSetup = List.of("Siri", "Diagnostics");
+    volatile boolean isMultiUser;
+    volatile boolean offerConfigurationUrl = true;   // ConfigurationURL in the record
+    volatile boolean offerConfigurationWebUrl;       // ConfigurationWebURL (<base>/web/enroll) in the record
+    volatile boolean requireBasicAuth;               // MachineInfo POST answers 401 until Basic credentials come
+    volatile boolean webAsksSecondFactor;            // the web sign-in asks for a one-time code
+    volatile String password = "mdmsim-password";
+    volatile String mfaCode = "123456";
+    volatile Duration challengeTtl;                  // null: challenges never expire
+    volatile boolean holdDeviceConfigured;           // DeviceConfigured stays queued while true
+    volatile java.util.function.Function<HttpRequest, HttpResponse> webEnrollOverride; // answers GET /web/enroll
+    /** Scripts for the next TokenUpdates with AwaitingConfiguration, one each; {@link #script} when empty. */
+    final Deque<List<Object>> nextScripts = new java.util.concurrent.ConcurrentLinkedDeque<>();
+
+    // what was seen (devsa)
+    final List<String> basicAuthorizations = new CopyOnWriteArrayList<>();
+    final List<String> webRequests = new CopyOnWriteArrayList<>();
+    final List<NSDictionary> webDeviceInfos = new CopyOnWriteArrayList<>();
+    final List<String> scepFailures = new CopyOnWriteArrayList<>();
+
     // what was seen
     final List<NSDictionary> cloudConfigRequests = new CopyOnWriteArrayList<>();
     final List<NSDictionary> machineInfos = new CopyOnWriteArrayList<>();
@@ -82,8 +103,9 @@ final class FakeAppleAndMdm implements AutoCloseable {
     final List<String> scepMethods = new CopyOnWriteArrayList<>();
     final AtomicInteger unsignedRequests = new AtomicInteger();
     private final Map<String, String> challenges = new ConcurrentHashMap<>();
+    private final Map<String, java.time.Instant> challengeMinted = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> pendingByTransaction = new ConcurrentHashMap<>();
-    private final Map<String, Deque<byte[]>> queues = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Queued>> queues = new ConcurrentHashMap<>();
     private final Map<String, X509Certificate> issuedByUdid = new ConcurrentHashMap<>();
 
     FakeAppleAndMdm(SimPki pki, SimClock clock) {
@@ -96,6 +118,10 @@ final class FakeAppleAndMdm implements AutoCloseable {
                 .post("/scep", this::scep)
                 .put("/mdm/checkin", this::checkin)
                 .put("/mdm/connect", this::connect)
+                .get("/web/enroll", this::webEnroll)
+                .post("/web/login", this::webLogin)
+                .post("/web/mfa", this::webMfa)
+                .get("/web/profile", this::webProfile)
                 .build();
         this.server = HttpServer.builder().name("fake-apple-and-mdm").router(router).build().start();
     }
@@ -135,13 +161,18 @@ final class FakeAppleAndMdm implements AutoCloseable {
                     + " is not assigned to an MDM server with an enrollment profile");
         }
         Map<String, Object> record = new LinkedHashMap<>();
-        record.put("ConfigurationURL", server.baseUri() + "/mdm/enroll");
+        if (offerConfigurationUrl) {
+            record.put("ConfigurationURL", server.baseUri() + "/mdm/enroll");
+        }
+        if (offerConfigurationWebUrl) {
+            record.put("ConfigurationWebURL", server.baseUri() + "/web/enroll");
+        }
         record.put("IsSupervised", true);
         record.put("IsMandatory", true);
         record.put("IsMDMUnremovable", true);
         record.put("AwaitDeviceConfigured", awaitDeviceConfigured);
-        record.put("IsMultiUser", false);
-        record.put("SkipSetup", List.of("Siri", "Diagnostics"));
+        record.put("IsMultiUser", isMultiUser);
+        record.put("SkipSetup", skipSetup);
         record.put("AnchorCertificates", List.of(Certificates.der(pki.root().certificate())));
         record.put("OrganizationName", "Fake Org");
         record.put("MDMProtocolVersion", 1);
@@ -159,9 +190,25 @@ final class FakeAppleAndMdm implements AutoCloseable {
         if (machineInfoRefusal != null) {
             return HttpResponse.of(403, machineInfoRefusal, "application/json");
         }
-        String udid = string(info, "UDID");
+        if (requireBasicAuth) {
+            String auth = request.header("Authorization");
+            if (auth == null) {
+                return HttpResponse.text(401, "sign in").withHeader("WWW-Authenticate", "Basic realm=\"Fake MDM\"");
+            }
+            String decoded = new String(Base64.getDecoder().decode(auth.substring("Basic ".length())),
+                    StandardCharsets.UTF_8);
+            basicAuthorizations.add(decoded);
+            if (!decoded.endsWith(":" + password)) {
+                return HttpResponse.text(401, "wrong password").withHeader("WWW-Authenticate", "Basic realm=\"x\"");
+            }
+        }
+        return enrollmentProfile(string(info, "UDID"));
+    }
+
+    private HttpResponse enrollmentProfile(String udid) {
         String challenge = UUID.randomUUID().toString();
         challenges.put(challenge, udid);
+        challengeMinted.put(challenge, clock.now());
         String scepUuid = UUID.randomUUID().toString().toUpperCase();
         Map<String, Object> scep = new LinkedHashMap<>();
         scep.put("URL", server.baseUri() + "/scep");
@@ -236,7 +283,14 @@ final class FakeAppleAndMdm implements AutoCloseable {
             reply = Scep.certRepFailure(req, FailInfo.BAD_REQUEST, ca.identity());
         } else {
             PKCS10CertificationRequest csr = Scep.requestCsr(req, ca.identity());
-            String udid = challenges.remove(String.valueOf(Scep.challengePassword(csr)));
+            String challenge = String.valueOf(Scep.challengePassword(csr));
+            String udid = challenges.remove(challenge);
+            java.time.Instant minted = challengeMinted.remove(challenge);
+            Duration ttl = challengeTtl;
+            if (udid != null && ttl != null && Duration.between(minted, clock.now()).compareTo(ttl) > 0) {
+                scepFailures.add("challenge expired " + Duration.between(minted, clock.now()));
+                udid = null;
+            }
             if (udid == null) {
                 reply = Scep.certRepFailure(req, FailInfo.BAD_REQUEST, ca.identity());
             } else {
@@ -261,15 +315,17 @@ final class FakeAppleAndMdm implements AutoCloseable {
                     "{\"code\":\"com.apple.unrecognized.device\"}".getBytes(StandardCharsets.UTF_8), "application/json");
         }
         if (m instanceof TokenUpdate t && t.awaitingConfiguration()) {
-            Deque<byte[]> q = new ArrayDeque<>();
-            for (Object step : script) {
+            Deque<Queued> q = new ArrayDeque<>();
+            List<Object> steps = nextScripts.isEmpty() ? script : nextScripts.poll();
+            for (Object step : steps) {
                 q.add(switch (step) {
-                    case byte[] raw -> raw;
-                    case String s when s.equals("DeviceInformation") ->
-                            Commands.deviceInformation(UUID.randomUUID().toString(), QUERIES).toXml();
-                    case String s when s.equals("DeviceConfigured") ->
-                            Commands.deviceConfigured(UUID.randomUUID().toString()).toXml();
-                    case String other -> Commands.raw(UUID.randomUUID().toString(), other, Map.of()).toXml();
+                    case byte[] raw -> new Queued(null, raw);
+                    case String s when s.equals("DeviceInformation") -> new Queued(s,
+                            Commands.deviceInformation(UUID.randomUUID().toString(), QUERIES).toXml());
+                    case String s when s.equals("DeviceConfigured") -> new Queued(s,
+                            Commands.deviceConfigured(UUID.randomUUID().toString()).toXml());
+                    case String other -> new Queued(other,
+                            Commands.raw(UUID.randomUUID().toString(), other, Map.of()).toXml());
                     default -> throw new IllegalStateException("script step " + step);
                 });
             }
@@ -283,9 +339,110 @@ final class FakeAppleAndMdm implements AutoCloseable {
         CommandResult result = CommandResult.parse(request.body());
         bind(signer, result.udid());
         reports.add(result);
-        Deque<byte[]> q = queues.get(result.udid());
-        byte[] next = q == null ? null : q.poll();
-        return next == null ? HttpResponse.empty(200) : HttpResponse.ok(next, "application/xml");
+        Deque<Queued> q = queues.get(result.udid());
+        Queued head = q == null ? null : q.peek();
+        if (head == null || holdDeviceConfigured && "DeviceConfigured".equals(head.requestType())) {
+            return HttpResponse.empty(200);
+        }
+        q.poll();
+        return HttpResponse.ok(head.plist(), "application/xml");
+    }
+
+    private record Queued(String requestType, byte[] plist) {
+    }
+
+    // ---- modern authentication: a web sign-in that ends with the enrollment profile (devsa) ------------------
+
+    private final Map<String, String> webSessions = new ConcurrentHashMap<>(); // session -> UDID
+    private final Set<String> webSignedIn = ConcurrentHashMap.newKeySet();
+
+    private HttpResponse webEnroll(HttpRequest request) {
+        webRequests.add("GET /web/enroll");
+        if (webEnrollOverride != null) {
+            return webEnrollOverride.apply(request);
+        }
+        String header = request.header("x-apple-aspen-deviceinfo");
+        if (header == null) {
+            return HttpResponse.text(400, "x-apple-aspen-deviceinfo missing");
+        }
+        SignedContent signed = Cms.verifyAttached(Base64.getDecoder().decode(header), "device info");
+        CertificateChains.verify(signed.signer(), signed.certificates(), List.of(pki.root().certificate()), clock.now());
+        NSDictionary info = Plist.parseDictionary(signed.content());
+        webDeviceInfos.add(info);
+        String session = UUID.randomUUID().toString();
+        webSessions.put(session, string(info, "UDID"));
+        return html("""
+                <html><body><h1>Sign in</h1>
+                <form method="post" action="/web/login">
+                  <input type="hidden" name="flow" value="abc&amp;def">
+                  <input type="email" name="username">
+                  <input type="password" name="password">
+                  <input type="submit" value="Sign in">
+                </form></body></html>""").withHeader("Set-Cookie", "session=" + session + "; Path=/; HttpOnly");
+    }
+
+    private HttpResponse webLogin(HttpRequest request) {
+        Map<String, String> form = form(request);
+        webRequests.add("POST /web/login " + form);
+        String session = session(request);
+        if (!"abc&def".equals(form.get("flow")) || !password.equals(form.get("password"))
+                || form.getOrDefault("username", "").isEmpty()) {
+            return HttpResponse.text(403, "sign-in refused");
+        }
+        if (webAsksSecondFactor) {
+            return html("""
+                    <form method="post" action="mfa"><input type="text" name="otc" autocomplete="one-time-code">
+                    <button type="submit">Verify</button></form>""");
+        }
+        webSignedIn.add(session);
+        return HttpResponse.empty(302).withHeader("Location", "/web/profile");
+    }
+
+    private HttpResponse webMfa(HttpRequest request) {
+        Map<String, String> form = form(request);
+        webRequests.add("POST /web/mfa " + form);
+        if (!mfaCode.equals(form.get("otc"))) {
+            return HttpResponse.text(403, "wrong code");
+        }
+        webSignedIn.add(session(request));
+        return HttpResponse.empty(303).withHeader("Location", server.baseUri() + "/web/profile");
+    }
+
+    private HttpResponse webProfile(HttpRequest request) {
+        webRequests.add("GET /web/profile");
+        String session = session(request);
+        if (!webSignedIn.remove(session)) {
+            return HttpResponse.text(403, "not signed in");
+        }
+        return enrollmentProfile(webSessions.get(session));
+    }
+
+    private String session(HttpRequest request) {
+        String cookie = request.header("Cookie");
+        if (cookie == null || !cookie.contains("session=")) {
+            throw HttpError.forbidden("no session cookie");
+        }
+        String session = cookie.substring(cookie.indexOf("session=") + 8).split(";")[0].strip();
+        if (!webSessions.containsKey(session)) {
+            throw HttpError.forbidden("unknown session");
+        }
+        return session;
+    }
+
+    private static Map<String, String> form(HttpRequest request) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String pair : request.bodyText().split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                m.put(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return m;
+    }
+
+    private static HttpResponse html(String body) {
+        return HttpResponse.ok(body.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
     }
 
     private X509Certificate verifySignature(HttpRequest request) {

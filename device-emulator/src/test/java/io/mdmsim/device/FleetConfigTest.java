@@ -45,7 +45,7 @@ class FleetConfigTest {
     @Test
     void badValuesSayWhatWasExpected() {
         assertEquals("concurrency: 0 (expected: 1..100000)", rejection(valid().concurrency(0)));
-        assertEquals("devices: empty (expected: at least one DeviceSpec)", rejection(valid().devices(List.of())));
+        assertEquals("devices: empty (expected: at least one DeviceSpec or a Population)", rejection(valid().devices(List.of())));
         assertEquals("devices: 1 duplicate serial numbers (expected: every serial once)",
                 rejection(valid().addDevice(A)));
         assertTrue(rejection(valid().cloudConfigUrl(URI.create("ftp://x/cloudconfig")))

@@ -48,7 +48,7 @@ class FleetResultTest {
         assertEquals(Duration.ofNanos(50_500_000), scep.mean());
         assertEquals(100, r.stages().get(Stage.CLOUD_CONFIG).count());
         assertFalse(r.stages().containsKey(Stage.MACHINE_INFO));
-        assertTrue(r.summary().contains("100 ENROLLED, 1 NOT_ASSIGNED, 0 FAILED"), r.summary());
+        assertTrue(r.summary().contains("100 ENROLLED, 1 NOT_ASSIGNED, 0 NEEDS_WIPE, 0 FAILED"), r.summary());
         assertTrue(r.summary().contains("NOT_ASSIGNED at CLOUD_CONFIG: not assigned"), r.summary());
     }
 

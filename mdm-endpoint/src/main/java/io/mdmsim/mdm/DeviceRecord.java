@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -47,6 +48,21 @@ final class DeviceRecord {
     String setupCommandUuid;
     /** QueryResponses of the last acknowledged DeviceInformation. */
     final Map<String, Object> queryResponses = new LinkedHashMap<>();
+    /** APNs said the token is no longer valid (410); no pushes until the next TokenUpdate. */
+    Instant pushUnregisteredAt;
+    Instant lastPushAt;
+    /** "sent", "failed: <reason>", "unregistered" ... of the last push. */
+    String lastPushResult;
+    int pushes;
+    /** Macos user channels by UserID (TokenUpdate with UserID), and digest challenges sent to them. */
+    final Map<String, UserChannel> users = new LinkedHashMap<>();
+    final Map<String, String> digestNonces = new LinkedHashMap<>();
+    /** The last declarative management status report (JSON), and when it came. */
+    Object declarativeStatus;
+    Instant declarativeStatusAt;
+
+    /** A user channel of a macOS device (ADM tokenupdate.yaml user keys, userauthenticate.yaml). */
+    record UserChannel(String userId, String shortName, String longName, boolean authenticated, boolean hasToken) {}
 
     DeviceRecord(String id) {
         this.id = requireNonNull(id, "id");
@@ -65,9 +81,21 @@ final class DeviceRecord {
         try {
             return new DeviceView(id, serialNumber, productName, osVersion, buildVersion, deviceName, state,
                     awaitingConfiguration, authenticatedAt, enrolledAt, configuredAt, checkedOutAt, lastSeenAt,
-                    pushMagic != null, commands.pendingCount());
+                    pushMagic != null, commands.pendingCount(), pushUnregisteredAt, lastPushAt, lastPushResult,
+                    bootstrapToken != null, List.copyOf(users.values()), declarativeStatusAt,
+                    Map.copyOf(queryResponsesWithoutNulls()));
         } finally {
             unlock();
         }
+    }
+
+    private Map<String, Object> queryResponsesWithoutNulls() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        queryResponses.forEach((k, v) -> {
+            if (v != null) {
+                m.put(k, v);
+            }
+        });
+        return m;
     }
 }

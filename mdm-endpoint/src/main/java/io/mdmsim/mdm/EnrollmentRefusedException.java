@@ -1,8 +1,26 @@
 package io.mdmsim.mdm;
 
-/** An enrollment request was well formed but is not allowed (untrusted signer): answered with 403. */
+import static java.util.Objects.requireNonNull;
+
+/**
+ * An enrollment request was well formed but is not allowed (untrusted signer, OS too old): answered with 403 and the
+ * body of {@link #error()}.
+ */
 final class EnrollmentRefusedException extends RuntimeException {
-    EnrollmentRefusedException(String message) {
-        super(message);
+
+    private final DeviceError error;
+
+    EnrollmentRefusedException(DeviceError error) {
+        super(error.description() != null ? error.description() : error.code());
+        this.error = requireNonNull(error, "error");
+    }
+
+    /** An unrecognized-device refusal with this reason. */
+    EnrollmentRefusedException(String reason) {
+        this(DeviceError.unrecognized(reason, "This device is not allowed to enroll with this server."));
+    }
+
+    DeviceError error() {
+        return error;
     }
 }

@@ -12,6 +12,7 @@ import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.cms.SignedContent;
 import io.mdmsim.core.pki.CertificateChains;
 import io.mdmsim.core.pki.Certificates;
+import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.plist.Plist;
 import io.mdmsim.core.plist.PlistException;
 import io.mdmsim.core.time.SimClock;
@@ -22,9 +23,9 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * ADE enrollment (PROTOCOL.md §3–4): verifies the CMS-signed MachineInfo against the trusted device CAs and renders
- * the enrollment profile with a fresh one-time SCEP challenge. OTA enrollment gets the same profile with a challenge
- * not bound to a device.
+ * ADE enrollment (PROTOCOL.md §3–4): verifies the CMS-signed MachineInfo against the trusted device CAs, applies the
+ * enrollment policy (minimum OS), and renders the enrollment profile with a fresh one-time SCEP challenge, CMS-signed
+ * when configured. OTA enrollment gets the same profile with a challenge not bound to a device.
  */
 final class EnrollmentService {
 
@@ -32,7 +33,7 @@ final class EnrollmentService {
 
     static final List<String> REQUIRED_MACHINE_INFO_KEYS = List.of("UDID", "SERIAL", "PRODUCT", "VERSION");
     static final List<String> SERVER_CAPABILITIES = List.of("com.apple.mdm.per-user-connections",
-            "com.apple.mdm.bootstraptoken");
+            "com.apple.mdm.bootstraptoken", "com.apple.mdm.token");
     /** All access rights of the com.apple.mdm payload (ADM com.apple.mdm.yaml AccessRights). */
     static final int ALL_ACCESS_RIGHTS = 8191;
 
@@ -44,17 +45,32 @@ final class EnrollmentService {
     private final Supplier<URI> publicBase;
     private final String topic;
     private final String organization;
+    private final X509Certificate tlsRoot;
+    private final Identity profileSigner;
+    private final boolean signMessage;
+    private final String minimumOsVersion;
+    private final String minimumBuildVersion;
+    private final EventLog events;
 
-    EnrollmentService(SimClock clock, List<X509Certificate> trustedDeviceCas, X509Certificate scepCaCertificate,
-            ChallengeStore challenges, Ids ids, Supplier<URI> publicBase, String topic, String organization) {
-        this.clock = requireNonNull(clock, "clock");
-        this.trustedDeviceCas = List.copyOf(trustedDeviceCas);
+    /**
+     * @param tlsRoot the root the HTTPS certificate chains to, installed by the profile's trust payload (null: HTTP)
+     */
+    EnrollmentService(MdmConfig config, X509Certificate scepCaCertificate, X509Certificate tlsRoot,
+            ChallengeStore challenges, Ids ids, Supplier<URI> publicBase, EventLog events) {
+        this.clock = config.clock();
+        this.trustedDeviceCas = config.trustedDeviceCas();
         this.scepCaCertificate = requireNonNull(scepCaCertificate, "scepCaCertificate");
+        this.tlsRoot = tlsRoot;
         this.challenges = requireNonNull(challenges, "challenges");
         this.ids = requireNonNull(ids, "ids");
         this.publicBase = requireNonNull(publicBase, "publicBase");
-        this.topic = requireNonNull(topic, "topic");
-        this.organization = requireNonNull(organization, "organization");
+        this.topic = config.topic();
+        this.organization = config.organization();
+        this.profileSigner = config.profileSigner();
+        this.signMessage = config.signMessage();
+        this.minimumOsVersion = config.minimumOsVersion();
+        this.minimumBuildVersion = config.minimumBuildVersion();
+        this.events = requireNonNull(events, "events");
     }
 
     /**
@@ -91,32 +107,120 @@ final class EnrollmentService {
             throw new BadInputException("MachineInfo lacks required key(s) " + String.join(", ", missing)
                     + " (expected strings: " + String.join(", ", REQUIRED_MACHINE_INFO_KEYS) + "; ADM other/machineinfo.yaml)");
         }
+        boolean canUpdate = dict.get("MDM_CAN_REQUEST_SOFTWARE_UPDATE") instanceof com.dd.plist.NSNumber n
+                && n.isBoolean() && n.boolValue();
         MachineInfo info = new MachineInfo(str(dict, "UDID"), str(dict, "SERIAL"), str(dict, "PRODUCT"),
                 str(dict, "VERSION"), str(dict, "OS_VERSION"), str(dict, "IMEI"), str(dict, "MEID"),
-                str(dict, "LANGUAGE"), signed.content());
+                str(dict, "LANGUAGE"), canUpdate, signed.content());
         LOG.log(System.Logger.Level.DEBUG, "MachineInfo from {0} (serial {1}, {2})", info.udid(), info.serial(),
                 info.product());
         return info;
     }
 
+    /**
+     * The {@code x-apple-aspen-deviceinfo} header of the web-view flow (PROTOCOL.md §3.3): base64 of the same
+     * CMS-signed MachineInfo a device POSTs.
+     */
+    MachineInfo verifyDeviceInfoHeader(String header) {
+        byte[] der;
+        try {
+            der = java.util.Base64.getDecoder().decode(header.replaceAll("\\s", ""));
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("x-apple-aspen-deviceinfo is not base64: " + e.getMessage()
+                    + " (expected: base64 of the CMS-signed MachineInfo)");
+        }
+        if (der.length == 0) {
+            throw new BadInputException("x-apple-aspen-deviceinfo is empty (expected: base64 of the CMS-signed"
+                    + " MachineInfo)");
+        }
+        return verifyMachineInfo(der);
+    }
+
+    /**
+     * The enrollment policy: a device below the minimum OS version is told to update (403
+     * com.apple.softwareupdate.required) when its MachineInfo says it can, and refused otherwise.
+     */
+    void checkPolicy(MachineInfo info) {
+        if (minimumOsVersion == null) {
+            return;
+        }
+        String os = info.osVersion();
+        if (os != null && compareVersions(os, minimumOsVersion) >= 0) {
+            return;
+        }
+        String why = "OS " + (os == null ? "(OS_VERSION not sent, so older than 17)" : os) + " of " + info.udid()
+                + " is below the minimum " + minimumOsVersion;
+        if (info.canRequestSoftwareUpdate()) {
+            throw new EnrollmentRefusedException(DeviceError.softwareUpdateRequired(minimumOsVersion,
+                    minimumBuildVersion, why));
+        }
+        throw new EnrollmentRefusedException(why + ", and the device cannot update during enrollment"
+                + " (MachineInfo MDM_CAN_REQUEST_SOFTWARE_UPDATE is not true)");
+    }
+
+    /** Numeric comparison of dotted versions; a supplemental suffix such as " (a)" is ignored. */
+    static int compareVersions(String a, String b) {
+        int[] x = versionParts(a);
+        int[] y = versionParts(b);
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            int c = Integer.compare(i < x.length ? x[i] : 0, i < y.length ? y[i] : 0);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
+    private static int[] versionParts(String v) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^[0-9]+(\\.[0-9]+)*").matcher(v.trim());
+        if (!m.find()) {
+            return new int[] {0};
+        }
+        return java.util.Arrays.stream(m.group().split("\\.")).mapToInt(Integer::parseInt).toArray();
+    }
+
     /** The enrollment profile for a verified device: its SCEP challenge is bound to its UDID. */
     byte[] profileFor(MachineInfo info) {
-        return Plist.toXml(profile(info.udid(), challenges.mint(info.udid())));
+        byte[] body = render(profile(info.udid(), challenges.mint(info.udid())));
+        events.emit("enroll", info.udid(), "serialNumber", info.serial(), "product", info.product(),
+                "osVersion", info.osVersion(), "ota", false, "signed", profileSigner != null);
+        return body;
     }
 
     /** The OTA enrollment profile: the challenge is good for any one device. */
     byte[] otaProfile() {
-        return Plist.toXml(profile(null, challenges.mint(null)));
+        byte[] body = render(profile(null, challenges.mint(null)));
+        events.emit("enroll", null, "ota", true, "signed", profileSigner != null);
+        return body;
+    }
+
+    /** A refusal, as an event. */
+    void refused(MachineInfo info, EnrollmentRefusedException e) {
+        events.emit("enroll", info == null ? null : info.udid(), "refused", e.error().code(), "reason", e.getMessage());
+    }
+
+    private byte[] render(NSDictionary profile) {
+        byte[] xml = Plist.toXml(profile);
+        return profileSigner == null ? xml : Cms.signAttached(xml, profileSigner);
     }
 
     NSDictionary profile(String udid, String challenge) {
         String base = publicBase.get().toString();
         String scepUuid = ids.uuid();
 
+        List<NSObject> payloads = new ArrayList<>();
         NSDictionary root = payload("com.apple.security.root", "io.mdmsim.mdm.enrollment.ca", ids.uuid());
         root.put("PayloadDisplayName", organization + " SCEP CA");
         root.put("PayloadCertificateFileName", "scep-ca.cer");
         root.put("PayloadContent", new NSData(Certificates.der(scepCaCertificate)));
+        payloads.add(root);
+        if (tlsRoot != null && !tlsRoot.equals(scepCaCertificate)) {
+            NSDictionary tls = payload("com.apple.security.root", "io.mdmsim.mdm.enrollment.tls-root", ids.uuid());
+            tls.put("PayloadDisplayName", organization + " server trust");
+            tls.put("PayloadCertificateFileName", "tls-root.cer");
+            tls.put("PayloadContent", new NSData(Certificates.der(tlsRoot)));
+            payloads.add(tls);
+        }
 
         NSDictionary scepContent = new NSDictionary();
         scepContent.put("URL", base + "/scep");
@@ -139,7 +243,7 @@ final class EnrollmentService {
         mdm.put("Topic", topic);
         mdm.put("ServerURL", base + "/mdm/connect");
         mdm.put("CheckInURL", base + "/mdm/checkin");
-        mdm.put("SignMessage", true);
+        mdm.put("SignMessage", signMessage);
         mdm.put("AccessRights", ALL_ACCESS_RIGHTS);
         mdm.put("CheckOutWhenRemoved", true);
         NSObject[] caps = SERVER_CAPABILITIES.stream().map(NSString::new).toArray(NSObject[]::new);
@@ -153,7 +257,9 @@ final class EnrollmentService {
         top.put("PayloadDisplayName", organization + " MDM enrollment");
         top.put("PayloadOrganization", organization);
         top.put("PayloadDescription", "Enrolls this device in the mdmsim reference MDM server.");
-        top.put("PayloadContent", new NSArray(root, scep, mdm));
+        payloads.add(scep);
+        payloads.add(mdm);
+        top.put("PayloadContent", new NSArray(payloads.toArray(NSObject[]::new)));
         return top;
     }
 

@@ -10,19 +10,21 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Everything {@link MdmServer#start(MdmConfig)} needs, frozen. Build with {@link #builder()}.
  *
  * @param host where to listen (loopback by default)
- * @param port 0 picks a free port; {@link MdmServer#baseUri()} reports it
- * @param clock every protocol time rule reads it (challenge lifetime, certificate validity, DEP OAuth timestamps)
+ * @param port the HTTP listener; 0 picks a free port; {@link MdmServer#baseUri()} reports it
+ * @param clock every protocol time rule reads it (challenge lifetime, certificate validity, DEP OAuth timestamps,
+ *     push retries)
  * @param scepCa the CA that issues device identities over SCEP and that Mdm-Signature signers must chain to;
  *     null creates a fresh self-signed one at start
  * @param trustedDeviceCas the CAs a MachineInfo signer must chain to (the fake Apple device CA); empty refuses every
  *     ADE enrollment (OTA enrollment with GET /mdm/enroll still works)
  * @param publicBaseUrl the base URL written into profiles (ServerURL, CheckInURL, SCEP URL, DEP profile url);
- *     null means the bound listener's URI
+ *     null means the HTTPS listener's URI when there is one, else the HTTP listener's
  * @param depBaseUrl where uploaded DEP tokens sync from unless the upload names another
  * @param topic the APNs topic of the MDM payload; must start with "com.apple.mgmt."
  * @param seed seeds every random choice (challenges, UUIDs, OAuth nonces)
@@ -30,15 +32,50 @@ import java.util.UUID;
  * @param organization PayloadOrganization and DEP profile department
  * @param challengeTtl how long a SCEP challenge stays valid (15 minutes, DESIGN.md "Time")
  * @param identityValidity validity of certificates issued over SCEP
- * @param depSyncInterval simulated time between delta syncs of each DEP token after its first full fetch (devices
- *     assigned in ABM appear at Apple's pace, so they arrive over several syncs)
+ * @param depSyncInterval simulated time between delta syncs of each DEP token after its first full fetch
+ * @param tlsIdentity the certificate of a second, HTTPS listener (null: HTTP only); the enrollment profile then
+ *     carries https URLs and a trust payload with the root this certificate chains to
+ * @param httpsPort the HTTPS listener's port (0 picks a free one)
+ * @param requestClientCertificates ask TLS clients for a certificate: a device identity presented there identifies
+ *     a request that has no Mdm-Signature
+ * @param signMessage the MDM payload's SignMessage (devices then sign every request with Mdm-Signature)
+ * @param profileSigner signs the enrollment profile (CMS SignedData) when set; null serves it unsigned
+ * @param minimumOsVersion enrollment of a device with an older OS_VERSION is refused (403
+ *     com.apple.softwareupdate.required when its MachineInfo says it can update); null accepts any
+ * @param minimumBuildVersion the BuildVersion named in that refusal (optional)
+ * @param errorBodyFormat JSON or XML plist for the 403 bodies of ADM mdm/errors
+ * @param scepRa GetCACert answers CA and RA (a degenerate PKCS#7, application/x-x509-ca-ra-cert) and the RA
+ *     decrypts requests and signs replies
+ * @param scepPendingRounds fault option: a good PKCSReq is answered PENDING this many times (the request and then
+ *     CertPolls) before the certificate is issued; 0 issues at once
+ * @param userAuthentication how a UserAuthenticate (macOS user channel) is answered
+ * @param apnsUrl the APNs provider API base URL (PROTOCOL.md §8, CONTRACT.md C.1); null turns pushes off
+ * @param apnsTrustAnchors the roots an https APNs URL must chain to; empty means the JDK's default trust store
+ * @param apnsClientIdentity the push certificate presented to APNs over TLS (the real APNs requires it); optional
+ * @param apnsMaxAttempts how often a push is tried when APNs answers 429 or 5xx or cannot be reached
+ * @param apnsRetryDelay the first retry delay (simulated time); it doubles on each retry, capped at 5 minutes
+ * @param webhookUrl every event is also POSTed there as JSON when set
+ * @param eventBufferSize how many recent events GET /admin/events keeps
  */
 public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, List<X509Certificate> trustedDeviceCas,
         URI publicBaseUrl, URI depBaseUrl, String topic, long seed, int maxBodyBytes, String organization,
-        Duration challengeTtl, Duration identityValidity, Duration depSyncInterval) {
+        Duration challengeTtl, Duration identityValidity, Duration depSyncInterval, Identity tlsIdentity,
+        int httpsPort, boolean requestClientCertificates, boolean signMessage, Identity profileSigner,
+        String minimumOsVersion, String minimumBuildVersion, ErrorBodyFormat errorBodyFormat, boolean scepRa,
+        int scepPendingRounds, UserAuthentication userAuthentication, URI apnsUrl,
+        List<X509Certificate> apnsTrustAnchors, Identity apnsClientIdentity, int apnsMaxAttempts,
+        Duration apnsRetryDelay, URI webhookUrl, int eventBufferSize) {
 
     public static final URI APPLE_DEP_URL = URI.create("https://mdmenrollment.apple.com");
+    public static final URI APPLE_APNS_URL = URI.create("https://api.push.apple.com");
     public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+    private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+){0,3}");
+
+    /** The Content-Type of the 403 bodies of ADM mdm/errors: Apple allows JSON or an XML plist. */
+    public enum ErrorBodyFormat { JSON, PLIST }
+
+    /** Answer to UserAuthenticate (nanomdm service/nanomdm/ua.go): decline the user channel, or run the digest exchange. */
+    public enum UserAuthentication { DECLINE, DIGEST }
 
     public MdmConfig {
         requireNonNull(host, "host");
@@ -49,33 +86,80 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         requireNonNull(organization, "organization");
         requireNonNull(challengeTtl, "challengeTtl");
         requireNonNull(identityValidity, "identityValidity");
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
-        }
+        requireNonNull(errorBodyFormat, "errorBodyFormat");
+        requireNonNull(userAuthentication, "userAuthentication");
+        apnsTrustAnchors = List.copyOf(requireNonNull(apnsTrustAnchors, "apnsTrustAnchors"));
+        requireNonNull(apnsRetryDelay, "apnsRetryDelay");
+        port("port", port);
+        port("httpsPort", httpsPort);
         if (!topic.startsWith("com.apple.mgmt.")) {
             throw new IllegalArgumentException("topic: " + topic + " (expected: to start with com.apple.mgmt.)");
         }
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: >= 1024)");
         }
-        if (challengeTtl.isNegative() || challengeTtl.isZero()) {
-            throw new IllegalArgumentException("challengeTtl: " + challengeTtl + " (expected: > 0)");
-        }
+        positive("challengeTtl", challengeTtl);
         requireNonNull(depSyncInterval, "depSyncInterval");
-        if (depSyncInterval.isNegative() || depSyncInterval.isZero()) {
-            throw new IllegalArgumentException("depSyncInterval: " + depSyncInterval + " (expected: > 0)");
+        positive("depSyncInterval", depSyncInterval);
+        positive("identityValidity", identityValidity);
+        positive("apnsRetryDelay", apnsRetryDelay);
+        if (requestClientCertificates && tlsIdentity == null) {
+            throw new IllegalArgumentException("requestClientCertificates: true without tlsIdentity (expected: an"
+                    + " HTTPS listener, client certificates travel over TLS)");
         }
-        if (identityValidity.isNegative() || identityValidity.isZero()) {
-            throw new IllegalArgumentException("identityValidity: " + identityValidity + " (expected: > 0)");
+        if (minimumOsVersion != null && !VERSION.matcher(minimumOsVersion).matches()) {
+            throw new IllegalArgumentException("minimumOsVersion: " + minimumOsVersion + " (expected: a version such as 17.2)");
         }
-        if (publicBaseUrl != null && publicBaseUrl.getPath() != null && publicBaseUrl.getPath().endsWith("/")) {
-            String s = publicBaseUrl.toString();
-            publicBaseUrl = URI.create(s.substring(0, s.length() - 1));
+        if (minimumBuildVersion != null && minimumOsVersion == null) {
+            throw new IllegalArgumentException("minimumBuildVersion: " + minimumBuildVersion
+                    + " without minimumOsVersion (expected: both, the build belongs to the OS version)");
         }
+        if (scepPendingRounds < 0 || scepPendingRounds > 100) {
+            throw new IllegalArgumentException("scepPendingRounds: " + scepPendingRounds + " (expected: 0..100)");
+        }
+        if (apnsMaxAttempts < 1 || apnsMaxAttempts > 20) {
+            throw new IllegalArgumentException("apnsMaxAttempts: " + apnsMaxAttempts + " (expected: 1..20)");
+        }
+        if (eventBufferSize < 1) {
+            throw new IllegalArgumentException("eventBufferSize: " + eventBufferSize + " (expected: >= 1)");
+        }
+        apnsUrl = absoluteHttp("apnsUrl", apnsUrl);
+        webhookUrl = absoluteHttp("webhookUrl", webhookUrl);
+        publicBaseUrl = absoluteHttp("publicBaseUrl", publicBaseUrl);
+    }
+
+    /** Whether the server has an HTTPS listener. */
+    public boolean https() {
+        return tlsIdentity != null;
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    private static void port(String name, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(name + ": " + port + " (expected: 0..65535)");
+        }
+    }
+
+    private static void positive(String name, Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
+        }
+    }
+
+    /** Null stays null; a trailing slash is dropped; anything but an absolute http(s) URL is refused. */
+    private static URI absoluteHttp(String name, URI uri) {
+        if (uri == null) {
+            return null;
+        }
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new IllegalArgumentException(name + ": " + uri + " (expected: an absolute http or https URL)");
+        }
+        String s = uri.toString();
+        return s.endsWith("/") ? URI.create(s.substring(0, s.length() - 1)) : uri;
     }
 
     public static final class Builder {
@@ -93,6 +177,24 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         private Duration challengeTtl = Duration.ofMinutes(15);
         private Duration identityValidity = Duration.ofDays(365);
         private Duration depSyncInterval = Duration.ofSeconds(15);
+        private Identity tlsIdentity;
+        private int httpsPort;
+        private boolean requestClientCertificates;
+        private boolean signMessage = true;
+        private Identity profileSigner;
+        private String minimumOsVersion;
+        private String minimumBuildVersion;
+        private ErrorBodyFormat errorBodyFormat = ErrorBodyFormat.JSON;
+        private boolean scepRa;
+        private int scepPendingRounds;
+        private UserAuthentication userAuthentication = UserAuthentication.DECLINE;
+        private URI apnsUrl = APPLE_APNS_URL;
+        private List<X509Certificate> apnsTrustAnchors = List.of();
+        private Identity apnsClientIdentity;
+        private int apnsMaxAttempts = 5;
+        private Duration apnsRetryDelay = Duration.ofSeconds(1);
+        private URI webhookUrl;
+        private int eventBufferSize = 10_000;
 
         private Builder() {}
 
@@ -111,6 +213,26 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         public Builder challengeTtl(Duration ttl) { this.challengeTtl = ttl; return this; }
         public Builder identityValidity(Duration validity) { this.identityValidity = validity; return this; }
         public Builder depSyncInterval(Duration interval) { this.depSyncInterval = interval; return this; }
+        /** Adds an HTTPS listener with this certificate (e.g. {@code SimPki.tlsServer()}). */
+        public Builder tls(Identity identity) { this.tlsIdentity = identity; return this; }
+        public Builder httpsPort(int port) { this.httpsPort = port; return this; }
+        public Builder requestClientCertificates(boolean request) { this.requestClientCertificates = request; return this; }
+        public Builder signMessage(boolean sign) { this.signMessage = sign; return this; }
+        public Builder profileSigner(Identity signer) { this.profileSigner = signer; return this; }
+        public Builder minimumOsVersion(String version) { this.minimumOsVersion = version; return this; }
+        public Builder minimumBuildVersion(String build) { this.minimumBuildVersion = build; return this; }
+        public Builder errorBodyFormat(ErrorBodyFormat format) { this.errorBodyFormat = format; return this; }
+        public Builder scepRa(boolean ra) { this.scepRa = ra; return this; }
+        public Builder scepPendingRounds(int rounds) { this.scepPendingRounds = rounds; return this; }
+        public Builder userAuthentication(UserAuthentication mode) { this.userAuthentication = mode; return this; }
+        /** The APNs provider base URL; null turns pushes off. */
+        public Builder apnsUrl(URI url) { this.apnsUrl = url; return this; }
+        public Builder apnsTrustAnchors(List<X509Certificate> anchors) { this.apnsTrustAnchors = anchors; return this; }
+        public Builder apnsClientIdentity(Identity identity) { this.apnsClientIdentity = identity; return this; }
+        public Builder apnsMaxAttempts(int attempts) { this.apnsMaxAttempts = attempts; return this; }
+        public Builder apnsRetryDelay(Duration delay) { this.apnsRetryDelay = delay; return this; }
+        public Builder webhookUrl(URI url) { this.webhookUrl = url; return this; }
+        public Builder eventBufferSize(int size) { this.eventBufferSize = size; return this; }
 
         public MdmConfig build() {
             String t = topic;
@@ -119,7 +241,10 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
                 t = "com.apple.mgmt.External." + new UUID(r.nextLong(), r.nextLong());
             }
             return new MdmConfig(host, port, clock, scepCa, trustedDeviceCas, publicBaseUrl, depBaseUrl, t, seed,
-                    maxBodyBytes, organization, challengeTtl, identityValidity, depSyncInterval);
+                    maxBodyBytes, organization, challengeTtl, identityValidity, depSyncInterval, tlsIdentity, httpsPort,
+                    requestClientCertificates, signMessage, profileSigner, minimumOsVersion, minimumBuildVersion,
+                    errorBodyFormat, scepRa, scepPendingRounds, userAuthentication, apnsUrl, apnsTrustAnchors,
+                    apnsClientIdentity, apnsMaxAttempts, apnsRetryDelay, webhookUrl, eventBufferSize);
         }
     }
 }

@@ -16,13 +16,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The device-facing endpoints, as thin adapters: read the body, dispatch to a service, map errors to status codes.
- * Paths and media types per CONTRACT.md B and PROTOCOL.md §3–7. {@link BadInputException} and the core codec
- * exceptions become 400 in the server's ErrorMapper ({@link MdmServer}).
+ * The device-facing endpoints, as thin adapters: check the media type, read the body, dispatch to a service, map
+ * errors to status codes. Paths and media types per CONTRACT.md B and PROTOCOL.md §3–7. {@link BadInputException}
+ * and the core codec exceptions become 400 in the server's ErrorMapper ({@link MdmServer}).
  */
 final class MdmHttp {
 
@@ -30,24 +32,38 @@ final class MdmHttp {
 
     static final String ASPEN_CONFIG = "application/x-apple-aspen-config";
     static final String CHECKIN_TYPE = "application/x-apple-aspen-mdm-checkin";
+    static final String REPORT_TYPE = "application/x-apple-aspen-mdm";
     static final String PKI_MESSAGE = "application/x-pki-message";
-    static final String UNRECOGNIZED_DEVICE = "com.apple.unrecognized.device";
+    static final String DEVICE_INFO_HEADER = "x-apple-aspen-deviceinfo";
+
+    /** What a MachineInfo POST may be labelled (observed: application/pkcs7-signature; PROTOCOL.md §3.1). */
+    private static final List<String> MACHINE_INFO_TYPES = List.of("application/pkcs7-signature",
+            "application/x-pkcs7-signature", "application/pkcs7-mime", "application/x-pkcs7-mime",
+            "application/octet-stream");
+    /** Reports come without a type from some clients (mdmb); plists may be labelled as XML. */
+    private static final List<String> REPORT_TYPES = List.of(REPORT_TYPE, "application/xml", "text/xml",
+            "application/x-plist", "application/octet-stream");
 
     private final EnrollmentService enrollment;
     private final ScepService scep;
     private final MdmService mdm;
     private final MdmIdentityVerifier identities;
+    private final MdmConfig.ErrorBodyFormat errorFormat;
+    private final EventLog events;
 
-    MdmHttp(EnrollmentService enrollment, ScepService scep, MdmService mdm, MdmIdentityVerifier identities) {
+    MdmHttp(EnrollmentService enrollment, ScepService scep, MdmService mdm, MdmIdentityVerifier identities,
+            MdmConfig.ErrorBodyFormat errorFormat, EventLog events) {
         this.enrollment = requireNonNull(enrollment, "enrollment");
         this.scep = requireNonNull(scep, "scep");
         this.mdm = requireNonNull(mdm, "mdm");
         this.identities = requireNonNull(identities, "identities");
+        this.errorFormat = requireNonNull(errorFormat, "errorFormat");
+        this.events = requireNonNull(events, "events");
     }
 
     void addRoutes(Router.Builder router) {
         router.post("/mdm/enroll", this::enroll)
-                .get("/mdm/enroll", this::enrollOta)
+                .get("/mdm/enroll", this::enrollGet)
                 .get("/scep", this::scepGet)
                 .post("/scep", this::scepPost)
                 .put("/mdm/checkin", this::checkin)
@@ -57,17 +73,30 @@ final class MdmHttp {
     // ---- enrollment (PROTOCOL.md §3) ---------------------------------------------------------------------------
 
     HttpResponse enroll(HttpRequest request) {
+        requireType(request, MACHINE_INFO_TYPES, true, "a CMS-signed MachineInfo (PROTOCOL.md §3.1)");
+        return enrollVerified(() -> enrollment.verifyMachineInfo(request.body()));
+    }
+
+    /** OTA enrollment, or the web-view flow when the request carries {@code x-apple-aspen-deviceinfo}. */
+    HttpResponse enrollGet(HttpRequest request) {
+        String deviceInfo = request.header(DEVICE_INFO_HEADER);
+        if (deviceInfo != null) {
+            return enrollVerified(() -> enrollment.verifyDeviceInfoHeader(deviceInfo));
+        }
+        return HttpResponse.ok(enrollment.otaProfile(), ASPEN_CONFIG);
+    }
+
+    private HttpResponse enrollVerified(java.util.function.Supplier<MachineInfo> verify) {
+        MachineInfo info = null;
         try {
-            MachineInfo info = enrollment.verifyMachineInfo(request.body());
+            info = verify.get();
+            enrollment.checkPolicy(info);
             return HttpResponse.ok(enrollment.profileFor(info), ASPEN_CONFIG);
         } catch (EnrollmentRefusedException e) {
             LOG.log(INFO, "enrollment refused: {0}", e.getMessage());
-            return unrecognized(e.getMessage(), "This device is not allowed to enroll with this server.");
+            enrollment.refused(info, e);
+            return e.error().toResponse(errorFormat);
         }
-    }
-
-    HttpResponse enrollOta(HttpRequest request) {
-        return HttpResponse.ok(enrollment.otaProfile(), ASPEN_CONFIG);
     }
 
     // ---- SCEP (PROTOCOL.md §5) ---------------------------------------------------------------------------------
@@ -76,7 +105,10 @@ final class MdmHttp {
         String op = operation(request);
         return switch (op) {
             case "GetCACaps" -> HttpResponse.ok(scep.capabilities().getBytes(StandardCharsets.US_ASCII), "text/plain");
-            case "GetCACert" -> HttpResponse.ok(scep.caCertificate(), "application/x-x509-ca-cert");
+            case "GetCACert" -> {
+                ScepService.CaCertificates certs = scep.caCertificates();
+                yield HttpResponse.ok(certs.body(), certs.contentType());
+            }
             case "PKIOperation" -> {
                 String message = request.queryParam("message");
                 if (message == null || message.isEmpty()) {
@@ -123,12 +155,13 @@ final class MdmHttp {
     // ---- check-in and commands (PROTOCOL.md §6–7) --------------------------------------------------------------
 
     HttpResponse checkin(HttpRequest request) {
+        requireType(request, List.of(CHECKIN_TYPE), true, "a check-in plist (PROTOCOL.md §6.1)");
         X509Certificate identity;
         try {
             identity = identities.verify(request.header(MdmIdentityVerifier.HEADER), request.body(),
                     request.peerCertificates());
         } catch (UnrecognizedDeviceException e) {
-            return refused(request, e);
+            return unverified(request, e);
         }
         CheckinMessage message = CheckinCodec.decode(request.body());
         try {
@@ -140,17 +173,18 @@ final class MdmHttp {
     }
 
     HttpResponse connect(HttpRequest request) {
-        String type = request.header("Content-Type");
-        if (type != null && type.regionMatches(true, 0, CHECKIN_TYPE, 0, CHECKIN_TYPE.length())) {
+        String type = mediaType(request);
+        if (CHECKIN_TYPE.equals(type)) {
             // CheckInURL defaults to ServerURL; route on the media type (nanomdm CheckinAndCommandHandler).
             return checkin(request);
         }
+        requireType(request, REPORT_TYPES, true, "a command report plist (PROTOCOL.md §7)");
         X509Certificate identity;
         try {
             identity = identities.verify(request.header(MdmIdentityVerifier.HEADER), request.body(),
                     request.peerCertificates());
         } catch (UnrecognizedDeviceException e) {
-            return refused(request, e);
+            return unverified(request, e);
         }
         CommandResult result = CommandResult.parse(request.body());
         String id = result.identity();
@@ -172,6 +206,27 @@ final class MdmHttp {
         return id;
     }
 
+    /** The media type without parameters, lower case; null when the request has none. */
+    private static String mediaType(HttpRequest request) {
+        String type = request.header("Content-Type");
+        if (type == null || type.isBlank()) {
+            return null;
+        }
+        int semi = type.indexOf(';');
+        return (semi < 0 ? type : type.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    /** 415 unless the request's media type is one of {@code allowed} (or absent, when {@code absentOk}). */
+    private static void requireType(HttpRequest request, List<String> allowed, boolean absentOk, String what) {
+        String type = mediaType(request);
+        if (type == null ? absentOk : allowed.contains(type)) {
+            return;
+        }
+        throw new HttpError(415, HttpResponse.TEXT_PLAIN, ("Content-Type: " + (type == null ? "none" : type)
+                + " (expected: " + String.join(" or ", allowed) + " for " + what + ")")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
     private static Map<String, String> headers(String contentType) {
         Map<String, String> h = new LinkedHashMap<>();
         if (contentType != null) {
@@ -180,21 +235,31 @@ final class MdmHttp {
         return h;
     }
 
-    private static HttpResponse refused(HttpRequest request, UnrecognizedDeviceException e) {
-        LOG.log(INFO, "{0} {1} from {2}: device not recognised: {3}", request.method(), request.path(),
-                request.remote(), e.getMessage());
-        return unrecognized(e.getMessage(), null);
+    /** A request whose identity could not be verified (the services never saw it): logged, recorded, 403. */
+    private HttpResponse unverified(HttpRequest request, UnrecognizedDeviceException e) {
+        String udid = null;
+        String messageType = null;
+        try {
+            com.dd.plist.NSDictionary d = io.mdmsim.core.plist.Plist.parseDictionary(request.body());
+            udid = d.get("UDID") instanceof com.dd.plist.NSString s ? s.getContent() : null;
+            messageType = d.get("MessageType") instanceof com.dd.plist.NSString s ? s.getContent() : null;
+        } catch (RuntimeException notAPlist) {
+            // The event still says what was refused and why.
+        }
+        events.emit(messageType != null ? "checkin" : "report", udid, "messageType", messageType,
+                "httpStatus", 403, "reason", e.getMessage());
+        return refused(request, e);
     }
 
-    /** 403 with the JSON body of ADM mdm/errors/unrecognized.device.yaml; description is for logs only. */
-    static HttpResponse unrecognized(String description, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("code", UNRECOGNIZED_DEVICE);
-        body.put("description", description);
-        if (message != null) {
-            body.put("message", message);
-        }
+    private HttpResponse refused(HttpRequest request, UnrecognizedDeviceException e) {
+        LOG.log(INFO, "{0} {1} from {2}: device not recognised: {3}", request.method(), request.path(),
+                request.remote(), e.getMessage());
+        return unrecognized(e.getMessage(), null, errorFormat);
+    }
+
+    /** 403 with the body of ADM mdm/errors/unrecognized.device.yaml; description is for logs only. */
+    static HttpResponse unrecognized(String description, String message, MdmConfig.ErrorBodyFormat format) {
         LOG.log(DEBUG, "403 {0}", description);
-        return HttpResponse.json(403, body);
+        return DeviceError.unrecognized(description, message).toResponse(format);
     }
 }

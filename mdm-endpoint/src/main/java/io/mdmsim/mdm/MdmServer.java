@@ -15,10 +15,13 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The reference MDM server: ADE enrollment, SCEP, check-in, commands, DEP token sync and a JSON admin API on one
- * listener (CONTRACT.md B). {@code MdmServer.start(config)}; {@link #close()} stops it.
+ * The reference MDM server: ADE enrollment, SCEP, check-in, commands, push, DEP token sync and a JSON admin API, on
+ * an HTTP listener and optionally an HTTPS one serving the same routes (CONTRACT.md B, C). {@code
+ * MdmServer.start(config)}; {@link #close()} stops it.
  */
 public final class MdmServer implements AutoCloseable {
 
@@ -26,15 +29,17 @@ public final class MdmServer implements AutoCloseable {
 
     private final MdmConfig config;
     private final HttpServer http;
-    private final DepTokenService dep;
+    private final HttpServer https;
+    private final List<AutoCloseable> services;
     private final X509Certificate scepCaCertificate;
     private final URI publicBaseUrl;
 
-    private MdmServer(MdmConfig config, HttpServer http, DepTokenService dep, X509Certificate scepCaCertificate,
-            URI publicBaseUrl) {
+    private MdmServer(MdmConfig config, HttpServer http, HttpServer https, List<AutoCloseable> services,
+            X509Certificate scepCaCertificate, URI publicBaseUrl) {
         this.config = config;
         this.http = http;
-        this.dep = dep;
+        this.https = https;
+        this.services = services;
         this.scepCaCertificate = scepCaCertificate;
         this.publicBaseUrl = publicBaseUrl;
     }
@@ -49,67 +54,105 @@ public final class MdmServer implements AutoCloseable {
                 ? CertificateAuthority.of(config.scepCa())
                 : CertificateAuthority.selfSignedRoot("mdmsim SCEP CA", now.minus(Duration.ofHours(1)),
                         Duration.ofDays(3650));
+        Identity scepRa = config.scepRa()
+                ? scepCa.issueClientIdentity("CN=" + config.organization() + " SCEP RA", now.minus(Duration.ofHours(1)),
+                        Duration.ofDays(2 * 365))
+                : null;
         // The key pair whose certificate an ABM admin uploads; tokens come back encrypted to it.
         KeyPair depKeys = KeyPairs.rsa2048();
         Identity depKey = new Identity(Certificates.selfSigned(depKeys, "CN=" + config.organization() + " MDM DEP token",
                 now.minus(Duration.ofHours(1)), Duration.ofDays(3 * 365)), depKeys.getPrivate());
 
         BaseUrl base = new BaseUrl(config.publicBaseUrl());
+        EventLog events = new EventLog(clock, config.eventBufferSize());
         ChallengeStore challenges = new ChallengeStore(clock::now, ids.fork(), config.challengeTtl());
         IdentityBindings bindings = new IdentityBindings();
         DeviceRegistry registry = new DeviceRegistry();
-        ReferenceMdmService reference = new ReferenceMdmService(registry, clock, ids);
-        MdmService service = new CertAuthMdmService(reference, bindings);
-        EnrollmentService enrollment = new EnrollmentService(clock, config.trustedDeviceCas(), scepCa.certificate(),
-                challenges, ids, base, config.topic(), config.organization());
-        ScepService scep = new ScepService(scepCa, challenges, bindings, clock, config.identityValidity());
+        ReferenceMdmService reference = new ReferenceMdmService(registry, clock, ids, config.userAuthentication(),
+                new DeclarationStore(clock));
+        // Decorators, outermost first: every request is an event; identities are bound to enrollments.
+        MdmService service = new EventingMdmService(new CertAuthMdmService(reference, bindings), events, registry);
+        EnrollmentService enrollment = new EnrollmentService(config, scepCa.certificate(), tlsRoot(config.tlsIdentity()),
+                challenges, ids, base, events);
+        ScepService scep = new ScepService(scepCa, scepRa, config.scepPendingRounds(), challenges, bindings, clock,
+                config.identityValidity(), events);
         MdmIdentityVerifier identities = new MdmIdentityVerifier(scepCa.certificate(), clock);
+        List<AutoCloseable> services = new ArrayList<>();
         DepTokenService dep = new DepTokenService(depKey, clock, ids, config.depBaseUrl(), base, config.organization(),
                 config.depSyncInterval());
+        services.add(dep);
+        PushService pushes = new PushService(config, registry, events);
+        services.add(pushes);
+        if (config.webhookUrl() != null) {
+            services.add(new Webhook(config.webhookUrl(), events));
+        }
 
         Router.Builder routes = Router.builder();
-        new MdmHttp(enrollment, scep, service, identities).addRoutes(routes);
-        new AdminApi(dep, reference, registry, clock).addRoutes(routes);
+        new MdmHttp(enrollment, scep, service, identities, config.errorBodyFormat(), events).addRoutes(routes);
+        new AdminApi(dep, reference, registry, clock, pushes, events).addRoutes(routes);
+        Router router = routes.build();
         ErrorMapper errors = ErrorMapper.defaults().toBuilder()
                 .badRequest(BadInputException.class)
-                .map(UnrecognizedDeviceException.class, e -> MdmHttp.unrecognized(e.getMessage(), null))
+                .map(UnrecognizedDeviceException.class,
+                        e -> MdmHttp.unrecognized(e.getMessage(), null, config.errorBodyFormat()))
                 .build();
 
-        HttpServer http = HttpServer.builder()
-                .name("mdm")
-                .host(config.host())
-                .port(config.port())
-                .maxBodyBytes(config.maxBodyBytes())
-                .errorMapper(errors)
-                .router(routes.build())
-                .build();
+        HttpServer http = null;
+        HttpServer https = null;
         try {
-            http.start();
+            http = HttpServer.builder().name("mdm").host(config.host()).port(config.port())
+                    .maxBodyBytes(config.maxBodyBytes()).errorMapper(errors).router(router).build().start();
+            if (config.https()) {
+                https = HttpServer.builder().name("mdm-tls").host(config.host()).port(config.httpsPort())
+                        .tls(config.tlsIdentity()).requestClientCertificates(config.requestClientCertificates())
+                        .maxBodyBytes(config.maxBodyBytes()).errorMapper(errors).router(router).build().start();
+            }
         } catch (RuntimeException e) {
-            dep.close();
+            if (http != null) {
+                http.close();
+            }
+            closeAll(services);
             throw e;
         }
-        URI publicBase = base.bind(http.baseUri());
+        URI publicBase = base.bind(https != null ? https.baseUri() : http.baseUri());
         if (config.trustedDeviceCas().isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "no trusted device CA configured: every ADE enrollment (POST /mdm/enroll)"
                     + " will be refused");
         }
-        LOG.log(System.Logger.Level.INFO, "MDM server on {0} (public {1}, topic {2}, clock {3})", http.baseUri(),
-                publicBase, config.topic(), clock.describe());
-        return new MdmServer(config, http, dep, scepCa.certificate(), publicBase);
+        LOG.log(System.Logger.Level.INFO, "MDM server on {0}{1} (public {2}, topic {3}, clock {4}, APNs {5})",
+                http.baseUri(), https == null ? "" : " and " + https.baseUri(), publicBase, config.topic(),
+                clock.describe(), config.apnsUrl() == null ? "off" : config.apnsUrl());
+        return new MdmServer(config, http, https, services, scepCa.certificate(), publicBase);
     }
 
-    /** The listener, e.g. {@code http://127.0.0.1:54321}. */
+    /** The root an HTTPS certificate chains to: the last of its chain, or itself when self-signed. */
+    private static X509Certificate tlsRoot(Identity tls) {
+        if (tls == null) {
+            return null;
+        }
+        List<X509Certificate> all = tls.certificateAndChain();
+        return all.getLast();
+    }
+
+    /** The HTTP listener, e.g. {@code http://127.0.0.1:54321}. */
     public URI baseUri() {
         return http.baseUri();
     }
 
-    /** The base URL written into profiles: {@link MdmConfig#publicBaseUrl()} or {@link #baseUri()}. */
+    /** The HTTPS listener, or null when the server has none. */
+    public URI httpsUri() {
+        return https == null ? null : https.baseUri();
+    }
+
+    /**
+     * The base URL written into profiles: {@link MdmConfig#publicBaseUrl()}, else {@link #httpsUri()} when HTTPS is on,
+     * else {@link #baseUri()}.
+     */
     public URI publicBaseUrl() {
         return publicBaseUrl;
     }
 
-    /** The CA certificate device identities chain to (what GetCACert serves). */
+    /** The CA certificate device identities chain to. */
     public X509Certificate scepCaCertificate() {
         return scepCaCertificate;
     }
@@ -121,9 +164,22 @@ public final class MdmServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (https != null) {
+                https.close();
+            }
             http.close();
         } finally {
-            dep.close();
+            closeAll(services);
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> services) {
+        for (AutoCloseable s : services.reversed()) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "closing " + s + ": " + e.getMessage());
+            }
         }
     }
 

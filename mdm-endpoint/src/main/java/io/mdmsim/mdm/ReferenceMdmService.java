@@ -49,14 +49,27 @@ final class ReferenceMdmService implements MdmService {
     private static final String DEVICE_INFORMATION = "DeviceInformation";
     private static final String DEVICE_CONFIGURED = "DeviceConfigured";
 
+    /** GetToken services (ADM gettoken.yaml TokenServiceType). */
+    static final String MAID = "com.apple.maid";
+    static final String WATCH_PAIRING = "com.apple.watch.pairing";
+
     private final DeviceRegistry registry;
     private final SimClock clock;
     private final Ids ids;
+    private final MdmConfig.UserAuthentication userAuthentication;
+    private final DeclarationStore declarations;
 
     ReferenceMdmService(DeviceRegistry registry, SimClock clock, Ids ids) {
+        this(registry, clock, ids, MdmConfig.UserAuthentication.DECLINE, new DeclarationStore(clock));
+    }
+
+    ReferenceMdmService(DeviceRegistry registry, SimClock clock, Ids ids,
+            MdmConfig.UserAuthentication userAuthentication, DeclarationStore declarations) {
         this.registry = requireNonNull(registry, "registry");
         this.clock = requireNonNull(clock, "clock");
         this.ids = requireNonNull(ids, "ids");
+        this.userAuthentication = requireNonNull(userAuthentication, "userAuthentication");
+        this.declarations = requireNonNull(declarations, "declarations");
     }
 
     // ---- check-in ---------------------------------------------------------------------------------------------
@@ -67,11 +80,7 @@ final class ReferenceMdmService implements MdmService {
             case Authenticate a -> authenticate(request, a);
             case TokenUpdate t -> tokenUpdate(request, t);
             case CheckOut c -> checkOut(request);
-            // Declining the user channel (nanomdm service/nanomdm/ua.go): the device carries on without it.
-            case UserAuthenticate u -> {
-                known(request, "UserAuthenticate");
-                yield CheckinReply.status(410, "user channel not supported by this server");
-            }
+            case UserAuthenticate u -> withDevice(request, "UserAuthenticate", d -> userAuthenticate(d, u));
             case SetBootstrapToken s -> withDevice(request, "SetBootstrapToken", d -> {
                 byte[] token = s.bootstrapToken();
                 d.bootstrapToken = token == null || token.length == 0 ? null : token.clone();
@@ -82,16 +91,9 @@ final class ReferenceMdmService implements MdmService {
                 reply.put("BootstrapToken", new NSData(d.bootstrapToken == null ? new byte[0] : d.bootstrapToken));
                 return CheckinReply.plist(reply);
             });
-            case GetToken g -> {
-                known(request, "GetToken");
-                NSDictionary reply = new NSDictionary();
-                reply.put("TokenData", new NSData(new byte[0]));
-                yield CheckinReply.plist(reply);
-            }
-            case DeclarativeManagement dm -> {
-                known(request, "DeclarativeManagement");
-                yield declarativeManagement(dm);
-            }
+            case GetToken g -> withDevice(request, "GetToken", d -> getToken(d, g));
+            case DeclarativeManagement dm -> withDevice(request, "DeclarativeManagement",
+                    d -> declarativeManagement(d, dm));
         };
     }
 
@@ -129,6 +131,11 @@ final class ReferenceMdmService implements MdmService {
             d.setupFlow = SetupFlow.NONE;
             d.setupCommandUuid = null;
             d.queryResponses.clear();
+            d.pushUnregisteredAt = null;
+            d.users.clear();
+            d.digestNonces.clear();
+            d.declarativeStatus = null;
+            d.declarativeStatusAt = null;
         } finally {
             d.unlock();
         }
@@ -139,11 +146,14 @@ final class ReferenceMdmService implements MdmService {
     private CheckinReply tokenUpdate(MdmRequest request, TokenUpdate t) {
         return withDevice(request, "TokenUpdate", d -> {
             if (t.userId() != null) {
-                LOG.log(DEBUG, "{0} TokenUpdate for user channel {1} ignored (user channels not supported)",
-                        d.id, t.userId());
+                DeviceRecord.UserChannel old = d.users.get(t.userId());
+                d.users.put(t.userId(), new DeviceRecord.UserChannel(t.userId(), t.userShortName(), t.userLongName(),
+                        old != null && old.authenticated(), true));
+                LOG.log(DEBUG, "{0} TokenUpdate for user channel {1}", d.id, t.userId());
                 return CheckinReply.ok();
             }
             Instant now = clock.now();
+            d.pushUnregisteredAt = null;
             d.topic = firstNonNull(t.topic(), d.topic);
             d.pushToken = t.token() == null ? null : t.token().clone();
             d.pushMagic = t.pushMagic();
@@ -187,26 +197,109 @@ final class ReferenceMdmService implements MdmService {
         return CheckinReply.ok();
     }
 
-    private CheckinReply declarativeManagement(DeclarativeManagement dm) {
-        // No declarations yet: an empty, stable set (ADM declarative/protocol/*.yaml).
-        String token = "mdmsim-empty";
-        String endpoint = dm.endpoint() == null ? "" : dm.endpoint();
-        String json = switch (endpoint) {
-            case "tokens" -> "{\"SyncTokens\":{\"DeclarationsToken\":\"" + token
-                    + "\",\"Timestamp\":\"2000-01-01T00:00:00Z\"}}";
-            case "declaration-items" -> "{\"Declarations\":{\"Activations\":[],\"Configurations\":[],\"Assets\":[],"
-                    + "\"Management\":[]},\"DeclarationsToken\":\"" + token + "\"}";
-            case "status" -> null;
-            default -> "";
-        };
-        if (json == null) {
+    /**
+     * UserAuthenticate (ADM userauthenticate.yaml; nanomdm service/nanomdm/ua.go): declined with 410, or a digest
+     * exchange: the first request gets {@code DigestChallenge}, the second must answer it in DigestResponse.
+     */
+    private CheckinReply userAuthenticate(DeviceRecord d, UserAuthenticate u) {
+        if (userAuthentication == MdmConfig.UserAuthentication.DECLINE) {
+            return CheckinReply.status(410, "user channels are declined by this server (userAuthentication=DECLINE)");
+        }
+        if (u.digestResponse() == null) {
+            String nonce = java.util.HexFormat.of().formatHex(ids.bytes(16));
+            d.digestNonces.put(u.userId(), nonce);
+            NSDictionary reply = new NSDictionary();
+            reply.put("DigestChallenge", "Digest realm=\"mdmsim\", nonce=\"" + nonce + "\", qop=\"auth\", algorithm=MD5");
+            return CheckinReply.plist(reply);
+        }
+        String nonce = d.digestNonces.get(u.userId());
+        if (nonce == null) {
+            return CheckinReply.status(410, "DigestResponse for user " + u.userId()
+                    + " without a DigestChallenge (expected: a first UserAuthenticate without DigestResponse)");
+        }
+        if (!u.digestResponse().contains("nonce=\"" + nonce + "\"")) {
+            return CheckinReply.status(410, "DigestResponse for user " + u.userId()
+                    + " does not answer the challenge (expected: nonce=\"" + nonce + "\")");
+        }
+        d.digestNonces.remove(u.userId());
+        DeviceRecord.UserChannel old = d.users.get(u.userId());
+        d.users.put(u.userId(), new DeviceRecord.UserChannel(u.userId(), old == null ? null : old.shortName(),
+                old == null ? null : old.longName(), true, old != null && old.hasToken()));
+        return CheckinReply.ok();
+    }
+
+    /** GetToken (ADM gettoken.yaml): a token for the service, {@code {TokenData: <data>}}. */
+    private CheckinReply getToken(DeviceRecord d, GetToken g) {
+        String service = g.tokenServiceType();
+        switch (service) {
+            case MAID -> { }
+            case WATCH_PAIRING -> {
+                GetToken.TokenParameters p = g.tokenParameters();
+                if (p == null || p.securityToken() == null || p.phoneUdid() == null || p.watchUdid() == null) {
+                    throw new BadInputException("GetToken " + WATCH_PAIRING + " needs TokenParameters with"
+                            + " SecurityToken, PhoneUDID and WatchUDID (ADM gettoken.yaml)");
+                }
+            }
+            default -> throw new BadInputException("GetToken TokenServiceType: " + service + " (expected: " + MAID
+                    + " or " + WATCH_PAIRING + ")");
+        }
+        String token = "mdmsim:" + service + ":" + d.id + ":" + java.util.HexFormat.of().formatHex(ids.bytes(8));
+        NSDictionary reply = new NSDictionary();
+        reply.put("TokenData", new NSData(token.getBytes(StandardCharsets.UTF_8)));
+        return CheckinReply.plist(reply);
+    }
+
+    /**
+     * DeclarativeManagement (ADM declarativemanagement.yaml, declarative/protocol/*.yaml): {@code tokens},
+     * {@code declaration-items}, {@code declaration/<kind>/<identifier>} from the {@link DeclarationStore};
+     * {@code status} reports are stored.
+     */
+    private CheckinReply declarativeManagement(DeviceRecord d, DeclarativeManagement dm) {
+        String endpoint = dm.endpoint();
+        if (endpoint.equals("tokens")) {
+            return CheckinReply.json(io.mdmsim.core.http.Json.write(declarations.tokens()));
+        }
+        if (endpoint.equals("declaration-items")) {
+            return CheckinReply.json(io.mdmsim.core.http.Json.write(declarations.items()));
+        }
+        if (endpoint.equals("status")) {
+            d.declarativeStatus = statusReport(dm.data());
+            d.declarativeStatusAt = clock.now();
             return CheckinReply.ok();
         }
-        if (json.isEmpty()) {
-            return CheckinReply.status(404, "no declaration at endpoint '" + endpoint
-                    + "' (this server serves an empty declaration set)");
+        String[] parts = endpoint.split("/", -1);
+        if (parts.length == 3 && parts[0].equals("declaration") && !parts[2].isEmpty()) {
+            DeclarationStore.Kind kind = DeclarationStore.Kind.ofSegment(parts[1]).orElseThrow(() ->
+                    new BadInputException("DeclarativeManagement Endpoint: " + endpoint + " (expected the kind to be"
+                            + " activation, configuration, asset or management)"));
+            return declarations.get(kind, parts[2])
+                    .map(decl -> CheckinReply.json(io.mdmsim.core.http.Json.write(decl.json())))
+                    .orElseGet(() -> CheckinReply.status(404, "no " + kind.segment + " declaration '" + parts[2]
+                            + "' on this server (see the declaration-items endpoint)"));
         }
-        return CheckinReply.json(json.getBytes(StandardCharsets.UTF_8));
+        throw new BadInputException("DeclarativeManagement Endpoint: " + endpoint + " (expected: tokens,"
+                + " declaration-items, status or declaration/<kind>/<identifier>)");
+    }
+
+    /** A status report (ADM declarative/protocol/statusreport.yaml): JSON with StatusItems and Errors. */
+    private static Object statusReport(byte[] data) {
+        if (data == null || data.length == 0) {
+            throw new BadInputException("DeclarativeManagement status without Data (expected: the JSON status"
+                    + " report, ADM declarative/protocol/statusreport.yaml)");
+        }
+        com.fasterxml.jackson.databind.JsonNode json;
+        try {
+            json = io.mdmsim.core.http.Json.MAPPER.readTree(data);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadInputException("DeclarativeManagement status Data is not JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new BadInputException("DeclarativeManagement status Data is not JSON: " + e.getMessage());
+        }
+        if (json == null || !json.isObject() || !json.path("StatusItems").isObject() || !json.path("Errors").isArray()) {
+            throw new BadInputException("DeclarativeManagement status report lacks StatusItems (object) or Errors"
+                    + " (array) (ADM declarative/protocol/statusreport.yaml)");
+        }
+        return io.mdmsim.core.http.Json.MAPPER.convertValue(json, Object.class);
     }
 
     // ---- command reports --------------------------------------------------------------------------------------
@@ -322,20 +415,36 @@ final class ReferenceMdmService implements MdmService {
 
     /** Queues a command built by the admin API; empty if the device is unknown. */
     Optional<String> enqueue(String enrollmentId, String requestType, NSDictionary fields) {
+        return enqueue(enrollmentId, Commands.raw(ids.uuid(), requestType, fields));
+    }
+
+    /**
+     * Queues {@code command} for the device; empty if the device is unknown.
+     *
+     * @throws IllegalArgumentException if its CommandUUID was used before for this device
+     */
+    Optional<String> enqueue(String enrollmentId, Command command) {
         Optional<DeviceRecord> found = registry.find(enrollmentId);
         if (found.isEmpty()) {
             return Optional.empty();
         }
         DeviceRecord d = found.get();
-        String uuid = ids.uuid();
-        Command c = Commands.raw(uuid, requestType, fields);
         d.lock();
         try {
-            enqueue(d, c, clock.now());
+            enqueue(d, command, clock.now());
         } finally {
             d.unlock();
         }
-        return Optional.of(uuid);
+        return Optional.of(command.commandUuid());
+    }
+
+    /** A fresh CommandUUID from the server's seeded generator. */
+    String newCommandUuid() {
+        return ids.uuid();
+    }
+
+    DeclarationStore declarations() {
+        return declarations;
     }
 
     Optional<List<CommandView>> history(String enrollmentId) {

@@ -4,13 +4,16 @@ import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.INFO;
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.core.cms.Cms;
 import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.pki.CertificateAuthority;
 import io.mdmsim.core.pki.CertificateChains;
 import io.mdmsim.core.pki.Certificates;
+import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.scep.FailInfo;
 import io.mdmsim.core.scep.PkiMessage;
 import io.mdmsim.core.scep.Scep;
+import io.mdmsim.core.scep.ScepException;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.ChallengeStore.Redemption;
 import java.security.cert.X509Certificate;
@@ -18,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -26,7 +31,9 @@ import org.bouncycastle.pkcs.PKCSException;
 /**
  * The SCEP server (RFC 8894, PROTOCOL.md §5; behaviour after micromdm/scep {@code server/service.go}): PKCSReq with
  * a live one-time challenge gets a certificate for the CSR subject; RenewalReq signed by an identity this CA issued
- * gets a new one. Everything else is a CertRep FAILURE. Never PENDING.
+ * gets a new one. Everything else is a CertRep FAILURE. Two options: an RA (GetCACert returns RA and CA; the RA
+ * decrypts requests and signs replies), and a PENDING fault mode in which a good request is first answered PENDING
+ * and the certificate is handed out to a later CertPoll (GetCertInitial), or to the same PKCSReq sent again.
  */
 final class ScepService {
 
@@ -34,35 +41,81 @@ final class ScepService {
 
     /** What GetCACaps advertises (micromdm/scep's default set, CONTRACT.md B). */
     static final String CAPABILITIES = "Renewal\nSHA-1\nSHA-256\nAES\nDES3\nSCEPStandard\nPOSTPKIOperation";
+    static final String CA_CERT = "application/x-x509-ca-cert";
+    static final String CA_RA_CERT = "application/x-x509-ca-ra-cert";
+
+    /** The GetCACert answer. */
+    record CaCertificates(byte[] body, String contentType) {}
+
+    /** A request answered PENDING: its CSR is kept until a poll gets the certificate. */
+    private static final class Pending {
+        final PKCS10CertificationRequest csr;
+        final String udid;
+        int pendingLeft;
+        List<X509Certificate> issued;
+
+        Pending(PKCS10CertificationRequest csr, String udid, int pendingLeft) {
+            this.csr = csr;
+            this.udid = udid;
+            this.pendingLeft = pendingLeft;
+        }
+    }
 
     private final CertificateAuthority ca;
+    private final Identity ra;
     private final ChallengeStore challenges;
     private final IdentityBindings bindings;
     private final SimClock clock;
     private final Duration validity;
+    private final int pendingRounds;
+    private final EventLog events;
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
     ScepService(CertificateAuthority ca, ChallengeStore challenges, IdentityBindings bindings, SimClock clock,
             Duration validity) {
+        this(ca, null, 0, challenges, bindings, clock, validity, new EventLog(clock, 1));
+    }
+
+    /**
+     * @param ra the RA identity (issued by {@code ca}), or null to let the CA do everything
+     * @param pendingRounds how often a good request is answered PENDING before it is issued (0: at once)
+     */
+    ScepService(CertificateAuthority ca, Identity ra, int pendingRounds, ChallengeStore challenges,
+            IdentityBindings bindings, SimClock clock, Duration validity, EventLog events) {
         this.ca = requireNonNull(ca, "ca");
+        this.ra = ra;
+        this.pendingRounds = pendingRounds;
         this.challenges = requireNonNull(challenges, "challenges");
         this.bindings = requireNonNull(bindings, "bindings");
         this.clock = requireNonNull(clock, "clock");
         this.validity = requireNonNull(validity, "validity");
+        this.events = requireNonNull(events, "events");
     }
 
     String capabilities() {
         return CAPABILITIES;
     }
 
-    /** The GetCACert answer: the CA certificate, DER (application/x-x509-ca-cert; CONTRACT.md B). */
-    byte[] caCertificate() {
-        return Certificates.der(ca.certificate());
+    /**
+     * GetCACert: the CA certificate alone (DER, application/x-x509-ca-cert), or with an RA the RA and the CA as a
+     * degenerate PKCS#7 (application/x-x509-ca-ra-cert), RFC 8894 §4.2.1.
+     */
+    CaCertificates caCertificates() {
+        if (ra == null) {
+            return new CaCertificates(Certificates.der(ca.certificate()), CA_CERT);
+        }
+        return new CaCertificates(Cms.degenerateCertificates(List.of(ra.certificate(), ca.certificate())), CA_RA_CERT);
+    }
+
+    /** The identity that decrypts requests and signs CertReps. */
+    private Identity replier() {
+        return ra != null ? ra : ca.identity();
     }
 
     /**
      * Answers one pkiMessage with a CertRep.
      *
-     * @throws io.mdmsim.core.scep.ScepException (400) if the message is not a pkiMessage whose signature verifies
+     * @throws ScepException (400) if the message is not a pkiMessage whose signature verifies
      */
     byte[] pkiOperation(byte[] der) {
         if (der == null || der.length == 0) {
@@ -70,18 +123,20 @@ final class ScepService {
         }
         PkiMessage request = Scep.parse(der);
         return switch (request.messageType()) {
-            case PKCS_REQ -> pkcsReq(request);
+            case PKCS_REQ -> pending.containsKey(request.transactionId()) ? poll(request) : pkcsReq(request);
             case RENEWAL_REQ -> renewalReq(request);
+            case CERT_POLL -> poll(request);
             default -> fail(request, FailInfo.BAD_REQUEST,
-                    "messageType " + request.messageType() + " is not supported (expected: PKCSReq or RenewalReq)");
+                    "messageType " + request.messageType() + " is not supported (expected: PKCSReq, RenewalReq or"
+                            + " CertPoll)");
         };
     }
 
     private byte[] pkcsReq(PkiMessage request) {
         PKCS10CertificationRequest csr;
         try {
-            csr = Scep.requestCsr(request, ca.identity());
-        } catch (CmsException | io.mdmsim.core.scep.ScepException e) {
+            csr = csr(request);
+        } catch (CmsException | ScepException e) {
             return fail(request, FailInfo.BAD_MESSAGE_CHECK, "cannot read the CSR: " + e.getMessage());
         }
         if (!signatureValid(csr)) {
@@ -90,8 +145,34 @@ final class ScepService {
         Redemption r = challenges.redeem(Scep.challengePassword(csr));
         return switch (r) {
             case Redemption.Rejected rejected -> fail(request, FailInfo.BAD_REQUEST, rejected.reason());
-            case Redemption.Accepted accepted -> issue(request, csr, accepted.udid());
+            case Redemption.Accepted accepted -> {
+                if (pendingRounds > 0) {
+                    pending.put(request.transactionId(), new Pending(csr, accepted.udid(), pendingRounds - 1));
+                    yield pendingReply(request, csr);
+                }
+                yield issue(request, csr, accepted.udid());
+            }
         };
+    }
+
+    /** CertPoll (GetCertInitial), or a PKCSReq repeated with the transactionID of a pending one. */
+    private byte[] poll(PkiMessage request) {
+        Pending p = pending.get(request.transactionId());
+        if (p == null) {
+            return fail(request, FailInfo.BAD_CERT_ID, "no pending request with transactionID "
+                    + request.transactionId() + " (expected: the transactionID of a PKCSReq answered PENDING)");
+        }
+        synchronized (p) {
+            if (p.issued == null && p.pendingLeft > 0) {
+                p.pendingLeft--;
+                return pendingReply(request, p.csr);
+            }
+            if (p.issued == null) {
+                p.issued = issueCertificates(p.csr, p.udid);
+            }
+            event(request, "SUCCESS", null, p.csr, null);
+            return Scep.certRepSuccess(request, p.issued, replier());
+        }
     }
 
     private byte[] renewalReq(PkiMessage request) {
@@ -104,8 +185,8 @@ final class ScepService {
         }
         PKCS10CertificationRequest csr;
         try {
-            csr = Scep.requestCsr(request, ca.identity());
-        } catch (CmsException | io.mdmsim.core.scep.ScepException e) {
+            csr = csr(request);
+        } catch (CmsException | ScepException e) {
             return fail(request, FailInfo.BAD_MESSAGE_CHECK, "cannot read the CSR: " + e.getMessage());
         }
         if (!signatureValid(csr)) {
@@ -114,7 +195,25 @@ final class ScepService {
         return issue(request, csr, bindings.boundTo(old).orElse(null));
     }
 
+    /** The CSR, decrypted by the RA when the requester encrypted to it, else by the CA. */
+    private PKCS10CertificationRequest csr(PkiMessage request) {
+        if (ra != null) {
+            try {
+                return Scep.requestCsr(request, ra);
+            } catch (ScepException e) {
+                // Not encrypted to the RA: a client that chose the CA certificate.
+            }
+        }
+        return Scep.requestCsr(request, ca.identity());
+    }
+
     private byte[] issue(PkiMessage request, PKCS10CertificationRequest csr, String udid) {
+        List<X509Certificate> certs = issueCertificates(csr, udid);
+        event(request, "SUCCESS", null, csr, null);
+        return Scep.certRepSuccess(request, certs, replier());
+    }
+
+    private List<X509Certificate> issueCertificates(PKCS10CertificationRequest csr, String udid) {
         Instant now = clock.now();
         X509Certificate issued = ca.issue(csr, now, validity);
         bindings.recordIssued(issued, udid);
@@ -123,13 +222,36 @@ final class ScepService {
         List<X509Certificate> certs = new ArrayList<>();
         certs.add(issued);
         certs.addAll(ca.identity().certificateAndChain());
-        return Scep.certRepSuccess(request, certs, ca.identity());
+        return certs;
+    }
+
+    private byte[] pendingReply(PkiMessage request, PKCS10CertificationRequest csr) {
+        event(request, "PENDING", null, csr, null);
+        return Scep.certRepPending(request, replier());
     }
 
     private byte[] fail(PkiMessage request, FailInfo info, String reason) {
         LOG.log(INFO, "SCEP {0} transaction {1} refused ({2}): {3}", request.messageType(), request.transactionId(),
                 info, reason);
-        return Scep.certRepFailure(request, info, ca.identity());
+        event(request, "FAILURE", info, null, reason);
+        return Scep.certRepFailure(request, info, replier());
+    }
+
+    private void event(PkiMessage request, String status, FailInfo info, PKCS10CertificationRequest csr, String reason) {
+        events.emit("scep", null, "messageType", request.messageType().name(), "transactionId", request.transactionId(),
+                "pkiStatus", status, "failInfo", info == null ? null : failInfoWire(info),
+                "subject", csr == null ? null : csr.getSubject().toString(), "reason", reason);
+    }
+
+    /** The RFC 8894 name of a failInfo ("badRequest"). */
+    static String failInfoWire(FailInfo info) {
+        return switch (info) {
+            case BAD_ALG -> "badAlg";
+            case BAD_MESSAGE_CHECK -> "badMessageCheck";
+            case BAD_REQUEST -> "badRequest";
+            case BAD_TIME -> "badTime";
+            case BAD_CERT_ID -> "badCertId";
+        };
     }
 
     private static boolean signatureValid(PKCS10CertificationRequest csr) {

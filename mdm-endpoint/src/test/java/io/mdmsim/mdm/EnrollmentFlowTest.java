@@ -42,7 +42,7 @@ class EnrollmentFlowTest {
 
     @BeforeEach
     void start() {
-        server = MdmServer.start(MdmConfig.builder().clock(clock).seed(42)
+        server = MdmServer.start(MdmConfig.builder().clock(clock).seed(42).apnsUrl(null)
                 .scepCa(TestPki.PKI.scepCa().identity())
                 .trustedDeviceCa(TestPki.PKI.appleDeviceCa().certificate())
                 .build());

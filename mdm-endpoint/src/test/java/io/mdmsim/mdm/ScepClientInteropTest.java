@@ -65,8 +65,43 @@ class ScepClientInteropTest {
         assertTrue(!Files.exists(dir.resolve("c/cert.pem")), reused.output());
     }
 
+    @Test
+    void aChallengeSixteenMinutesOldIsRefusedWithFailInfoBadRequest() throws Exception {
+        scepclient = ExternalTools.require("scepclient", "scep");
+        String challenge = otaChallenge();
+        t.clock.advance(java.time.Duration.ofMinutes(16));
+        Result late = run(challenge, "scepclient-late", dir.resolve("late"));
+        assertNotEquals(0, late.exit(), late.output());
+        assertTrue(late.output().contains("failInfo: badRequest"), late.output());
+        assertTrue(!Files.exists(dir.resolve("late/cert.pem")), late.output());
+        // The server says why, in its event stream.
+        com.fasterxml.jackson.databind.JsonNode scep = EnrollmentPolicyTest.eventsOf(t, "scep").get(0);
+        assertEquals("FAILURE", scep.path("pkiStatus").asText());
+        assertEquals("badRequest", scep.path("failInfo").asText());
+        assertTrue(scep.path("reason").asText().contains("expired"), scep.toString());
+
+        // A fresh challenge on the moved clock works.
+        Result fresh = run(otaChallenge(), "scepclient-late", dir.resolve("fresh"));
+        assertEquals(0, fresh.exit(), fresh.output());
+    }
+
+    @Test
+    void scepclientEnrollsThroughAnRa() throws Exception {
+        scepclient = ExternalTools.require("scepclient", "scep");
+        try (TestServer ra = new TestServer(b -> b.scepRa(true))) {
+            Result r = runAgainst(ra, otaChallenge(ra), "scepclient-ra", dir.resolve("ra"));
+            assertEquals(0, r.exit(), r.output());
+            X509Certificate cert = Pem.certificate(Files.readString(dir.resolve("ra/cert.pem")));
+            cert.verify(TestPki.PKI.scepCa().certificate().getPublicKey());
+        }
+    }
+
     private String otaChallenge() {
-        HttpResponse<byte[]> r = TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/mdm/enroll")).GET().build());
+        return otaChallenge(t);
+    }
+
+    private static String otaChallenge(TestServer server) {
+        HttpResponse<byte[]> r = TestDevice.send(HttpRequest.newBuilder(server.base.resolve("/mdm/enroll")).GET().build());
         assertEquals(200, r.statusCode());
         NSDictionary profile = Plist.parseDictionary(r.body());
         return str((NSDictionary) TestDevice.payload(profile, "com.apple.security.scep").get("PayloadContent"), "Challenge");
@@ -75,10 +110,15 @@ class ScepClientInteropTest {
     private record Result(int exit, String output) {}
 
     private Result run(String challenge, String cn, Path out) throws IOException, InterruptedException {
+        return runAgainst(t, challenge, cn, out);
+    }
+
+    private Result runAgainst(TestServer server, String challenge, String cn, Path out)
+            throws IOException, InterruptedException {
         Files.createDirectories(out);
         Path log = out.resolve("scepclient.log");
         Process p = new ProcessBuilder(List.of(scepclient.toString(),
-                "-server-url", t.base + "/scep",
+                "-server-url", server.base + "/scep",
                 "-challenge", challenge,
                 "-cn", cn,
                 "-private-key", out.resolve("key.pem").toString(),

@@ -50,6 +50,10 @@ final class TestDevice {
     final Identity factory;
     NSDictionary profile;
     Identity mdmIdentity;
+    /** How this device talks to the server: plain HTTP by default, see {@link #useTls}. */
+    HttpClient client = HTTP;
+    /** Whether check-ins and reports carry Mdm-Signature (SignMessage). */
+    boolean signMessages = true;
 
     TestDevice(String udid, String serial, CertificateAuthority deviceCa, Instant now) {
         this.udid = udid;
@@ -74,8 +78,17 @@ final class TestDevice {
         return Cms.signAttached(Plist.toXml(Plist.wrap(values)), factory);
     }
 
+    /**
+     * Talks HTTPS from now on, trusting {@code root}; presents the MDM identity as TLS client certificate when
+     * {@code clientCertificate} (call after SCEP).
+     */
+    void useTls(X509Certificate root, boolean clientCertificate) {
+        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(TestTls.context(root, clientCertificate ? mdmIdentity : null)).build();
+    }
+
     HttpResponse<byte[]> postMachineInfo(URI base, byte[] body) {
-        return send(HttpRequest.newBuilder(base.resolve("/mdm/enroll"))
+        return send(client, HttpRequest.newBuilder(base.resolve("/mdm/enroll"))
                 .header("Content-Type", "application/pkcs7-signature")
                 .POST(BodyPublishers.ofByteArray(body)).build());
     }
@@ -118,7 +131,8 @@ final class TestDevice {
     // ---- SCEP ---------------------------------------------------------------------------------------------------
 
     X509Certificate caCertificate(URI base) {
-        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(base.resolve("/scep?operation=GetCACert")).GET().build());
+        HttpResponse<byte[]> r = send(client, HttpRequest.newBuilder(base.resolve("/scep?operation=GetCACert")).GET()
+                .build());
         assertEquals(200, r.statusCode());
         return Certificates.fromDer(r.body());
     }
@@ -130,7 +144,7 @@ final class TestDevice {
         byte[] req = Scep.request(MessageType.PKCS_REQ, Scep.csr(key, "CN=" + udid, challenge), signer,
                 caCertificate(base), ContentCipher.AES128_CBC, DigestAlgorithm.SHA256,
                 Scep.transactionId(key.getPublic()), Scep.newNonce());
-        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(base.resolve("/scep?operation=PKIOperation"))
+        HttpResponse<byte[]> r = send(client, HttpRequest.newBuilder(base.resolve("/scep?operation=PKIOperation"))
                 .header("Content-Type", "application/x-pki-message")
                 .POST(BodyPublishers.ofByteArray(req)).build());
         assertEquals(200, r.statusCode(), () -> new String(r.body()));
@@ -148,25 +162,41 @@ final class TestDevice {
     // ---- check-in and commands ------------------------------------------------------------------------------
 
     HttpResponse<byte[]> checkin(URI base, CheckinMessage m) {
-        return put(base, "/mdm/checkin", "application/x-apple-aspen-mdm-checkin", CheckinCodec.encode(m), mdmIdentity);
+        return checkin(base, CheckinCodec.encode(m));
+    }
+
+    /** A check-in with this exact body (a fixture). */
+    HttpResponse<byte[]> checkin(URI base, byte[] body) {
+        return put(client, base, "/mdm/checkin", "application/x-apple-aspen-mdm-checkin", body,
+                signMessages ? mdmIdentity : null);
     }
 
     HttpResponse<byte[]> report(URI base, CommandResult r) {
-        return put(base, "/mdm/connect", "application/x-apple-aspen-mdm; charset=UTF-8", r.toXml(), mdmIdentity);
+        return put(client, base, "/mdm/connect", "application/x-apple-aspen-mdm; charset=UTF-8", r.toXml(),
+                signMessages ? mdmIdentity : null);
     }
 
     static HttpResponse<byte[]> put(URI base, String path, String contentType, byte[] body, Identity signer) {
+        return put(HTTP, base, path, contentType, body, signer);
+    }
+
+    static HttpResponse<byte[]> put(HttpClient client, URI base, String path, String contentType, byte[] body,
+            Identity signer) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType)
                 .PUT(BodyPublishers.ofByteArray(body));
         if (signer != null) {
             b.header("Mdm-Signature", Base64.getEncoder().encodeToString(Cms.signDetached(body, signer)));
         }
-        return send(b.build());
+        return send(client, b.build());
     }
 
     static HttpResponse<byte[]> send(HttpRequest request) {
+        return send(HTTP, request);
+    }
+
+    static HttpResponse<byte[]> send(HttpClient client, HttpRequest request) {
         try {
-            return HTTP.send(request, BodyHandlers.ofByteArray());
+            return client.send(request, BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

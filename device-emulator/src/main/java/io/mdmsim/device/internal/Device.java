@@ -3,11 +3,17 @@ package io.mdmsim.device.internal;
 import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.pki.Identity;
+import io.mdmsim.device.Behaviour;
+import io.mdmsim.device.DeviceCatalog;
 import io.mdmsim.device.DeviceRef;
 import io.mdmsim.device.DeviceSpec;
+import io.mdmsim.device.PaneEvent;
 import io.mdmsim.device.Stage;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * One virtual device's state. Owned by the device's own thread: not thread-safe, never shared.
@@ -16,6 +22,18 @@ public final class Device {
 
     /** One command the device answered, in the order it answered them. */
     public record HandledCommand(String commandUuid, String requestType, String status) {
+    }
+
+    /** How the user was authenticated before enrollment (seeds: the three methods). */
+    public enum Authentication {
+        /** Nobody signed in (user-less enrollment, Shared iPad). */
+        NONE,
+        /** Setup Assistant (legacy): the MDM answered MachineInfo with 401 and the user typed name and password. */
+        LEGACY,
+        /** Setup Assistant with modern authentication: a web view at ConfigurationWebURL (iOS 13+). */
+        MODERN,
+        /** Company Portal after the home screen. */
+        COMPANY_PORTAL
     }
 
     private final DeviceRef ref;
@@ -33,12 +51,31 @@ public final class Device {
     private byte[] unlockToken;
     private boolean awaitingConfiguration;
     private final List<HandledCommand> commands = new ArrayList<>();
+    // Setup Assistant state (devsa)
+    private final DeviceBehaviour behaviour;
+    private final List<PaneEvent> panes = new ArrayList<>();
+    private boolean setUpWithoutManagement;
+    private boolean activated;
+    private boolean passcodePresent;
+    private boolean biometricEnrolled;
+    private boolean homeScreen;
+    private Authentication authentication = Authentication.NONE;
+    private String userName;
+    private boolean erasePending;
+    private int erases;
+    private int pass = 1;
 
     public Device(int index, DeviceSpec spec, HardwareProfile hardware) {
+        this(index, spec, hardware, DeviceBehaviour.resolve(Behaviour.DEFAULT, 0, spec));
+    }
+
+    public Device(int index, DeviceSpec spec, HardwareProfile hardware, DeviceBehaviour behaviour) {
         this.spec = requireNonNull(spec, "spec");
         this.hardware = requireNonNull(hardware, "hardware");
         this.ref = new DeviceRef(index, spec.serialNumber(), hardware.udid());
         this.deviceName = spec.family();
+        this.behaviour = requireNonNull(behaviour, "behaviour");
+        this.setUpWithoutManagement = behaviour.alreadyActivated();
     }
 
     public DeviceRef ref() {
@@ -154,6 +191,160 @@ public final class Device {
 
     void recordCommand(HandledCommand c) {
         commands.add(requireNonNull(c, "c"));
+    }
+
+    // ---- Setup Assistant (devsa) ------------------------------------------------------------------------------
+
+    /** This device's knobs, user and random streams; command handlers consult {@link DeviceBehaviour#commandFault}. */
+    public DeviceBehaviour behaviour() {
+        return behaviour;
+    }
+
+    /** The catalog entry of the product type, if the catalog knows it. */
+    public Optional<DeviceCatalog.Model> model() {
+        return DeviceCatalog.model(spec.productType());
+    }
+
+    /** Hardware features; for a product type the catalog does not know, a guess from the family. */
+    public Set<DeviceCatalog.Feature> features() {
+        return model().map(DeviceCatalog.Model::features).orElseGet(() -> spec.family().equals("iPhone")
+                ? EnumSet.of(DeviceCatalog.Feature.CELLULAR, DeviceCatalog.Feature.FACE_ID)
+                : EnumSet.of(DeviceCatalog.Feature.TOUCH_ID));
+    }
+
+    public DeviceCatalog.Family family() {
+        return spec.family().equals("iPad") ? DeviceCatalog.Family.IPAD : DeviceCatalog.Family.IPHONE;
+    }
+
+    /** True when the OS is at least the dotted version ("14.5", "13.4"). */
+    public boolean osAtLeast(String version) {
+        return DeviceCatalog.compareVersions(spec.osVersion(), version) >= 0;
+    }
+
+    /** Set up (activated) before it was assigned to the MDM: it must be wiped before it can enroll (seeds). */
+    public boolean setUpWithoutManagement() {
+        return setUpWithoutManagement;
+    }
+
+    public boolean activated() {
+        return activated;
+    }
+
+    void activated(boolean activated) {
+        this.activated = activated;
+    }
+
+    /** A Shared iPad: the record says IsMultiUser and the device is an iPad on iPadOS 13.4 or later. */
+    public boolean sharedIpad() {
+        return cloudConfiguration != null && cloudConfiguration.isMultiUser() && family() == DeviceCatalog.Family.IPAD
+                && osAtLeast("13.4");
+    }
+
+    /** The panes the device reached in this pass of Setup Assistant, in order. */
+    public List<PaneEvent> panes() {
+        return List.copyOf(panes);
+    }
+
+    void recordPane(PaneEvent e) {
+        panes.add(requireNonNull(e, "e"));
+    }
+
+    /** Whether the user set a passcode in Setup Assistant (never on 14.5+: the pane does not work, seeds). */
+    public boolean passcodePresent() {
+        return passcodePresent;
+    }
+
+    void passcodePresent(boolean v) {
+        this.passcodePresent = v;
+    }
+
+    public boolean biometricEnrolled() {
+        return biometricEnrolled;
+    }
+
+    void biometricEnrolled(boolean v) {
+        this.biometricEnrolled = v;
+    }
+
+    /** Setup Assistant has ended. */
+    public boolean atHomeScreen() {
+        return homeScreen;
+    }
+
+    void atHomeScreen(boolean v) {
+        this.homeScreen = v;
+    }
+
+    public Authentication authentication() {
+        return authentication;
+    }
+
+    /** The signed-in user's name, null when nobody signed in. */
+    public String userName() {
+        return userName;
+    }
+
+    void signedIn(Authentication how, String user) {
+        this.authentication = requireNonNull(how, "how");
+        this.userName = user;
+    }
+
+    /**
+     * Erase All Content and Settings (EraseDevice, or the user in Settings): call from the device's own thread, e.g.
+     * from a command handler after deciding to acknowledge. The device stops talking to the MDM once the current
+     * report is sent, forgets everything but its hardware (enrollment, identities, push credentials, activation) and
+     * powers on into Setup Assistant again, where it fetches the cloud configuration and enrolls anew.
+     */
+    public void factoryReset() {
+        this.erasePending = true;
+    }
+
+    /** An erase was requested and the device has not yet started over. */
+    public boolean erasePending() {
+        return erasePending;
+    }
+
+    /** How many times the device was erased in this run. */
+    public int erases() {
+        return erases;
+    }
+
+    /** 1 for the first run through Setup Assistant, +1 for each start-over (erase or reboot before enrollment). */
+    public int pass() {
+        return pass;
+    }
+
+    /** Back to factory: hardware and factory identity stay, everything learned since power-on goes. */
+    void wipe() {
+        erasePending = false;
+        erases++;
+        setUpWithoutManagement = false;
+        activated = false;
+        forgetEnrollment();
+        cloudConfiguration = null;
+        authentication = Authentication.NONE;
+        userName = null;
+        passcodePresent = false;
+        biometricEnrolled = false;
+        commands.clear();
+    }
+
+    /** Starts Setup Assistant over (after an erase or a reboot before enrollment completed). */
+    void startOver() {
+        pass++;
+        panes.clear();
+        homeScreen = false;
+    }
+
+    /** Drops what the device got from the MDM: profile, identity, push credentials. */
+    void forgetEnrollment() {
+        profileBytes = null;
+        profile = null;
+        mdmIdentity = null;
+        pushToken = null;
+        pushMagic = null;
+        unlockToken = null;
+        awaitingConfiguration = false;
     }
 
     /** True when the device's OS is at least major.minor. */

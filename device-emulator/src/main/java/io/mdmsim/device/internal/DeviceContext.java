@@ -12,12 +12,15 @@ public final class DeviceContext {
     private final FleetContext fleet;
     private final Device device;
     private final SplittableRandom random;
+    private final DeviceHttp http;
     private MdmClient mdm;
 
     public DeviceContext(FleetContext fleet, Device device, SplittableRandom random) {
         this.fleet = requireNonNull(fleet, "fleet");
         this.device = requireNonNull(device, "device");
         this.random = requireNonNull(random, "random");
+        DeviceBehaviour b = device.behaviour();
+        this.http = fleet.http().withNetwork(b.knobs(), b.networkRandom(), fleet.config().clock());
     }
 
     public FleetContext fleet() {
@@ -32,8 +35,9 @@ public final class DeviceContext {
         return fleet.config().clock();
     }
 
+    /** The fleet's HTTP transport through this device's network (latency, drops, resets from its knobs). */
     public DeviceHttp http() {
-        return fleet.http();
+        return http;
     }
 
     public Device device() {
@@ -54,6 +58,24 @@ public final class DeviceContext {
 
     void mdm(MdmClient client) {
         this.mdm = requireNonNull(client, "client");
+    }
+
+    /** Whether SCEP has given the device an MDM client (false again after an erase). */
+    public boolean hasMdm() {
+        return mdm != null;
+    }
+
+    void forgetMdm() {
+        this.mdm = null;
+    }
+
+    /** Sleeps the user's dwell for something whose median is {@code median}; returns the time spent. */
+    public java.time.Duration dwell(java.time.Duration median) throws InterruptedException {
+        java.time.Duration d = device.behaviour().dwell(median);
+        if (!d.isZero()) {
+            clock().sleep(d);
+        }
+        return d;
     }
 
     public byte[] randomBytes(int n) {

@@ -2,6 +2,8 @@ package io.mdmsim.device.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.core.time.SimClock;
+import io.mdmsim.device.Behaviour;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,8 +12,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * The devices' HTTP transport: one {@link HttpClient} shared by the whole fleet, called from the devices' virtual
@@ -19,8 +23,28 @@ import java.util.Map;
  */
 public final class DeviceHttp {
 
-    /** An HTTP answer. */
-    public record Response(String method, URI uri, int status, String contentType, byte[] body) {
+    /** An HTTP answer; {@code headers} are keyed in lower case. */
+    public record Response(String method, URI uri, int status, String contentType, byte[] body,
+                           Map<String, List<String>> headers) {
+
+        public Response {
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+        }
+
+        public Response(String method, URI uri, int status, String contentType, byte[] body) {
+            this(method, uri, status, contentType, body, Map.of());
+        }
+
+        /** The first value of a header (name in any case), null if absent. */
+        public String header(String name) {
+            List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+            return values == null || values.isEmpty() ? null : values.getFirst();
+        }
+
+        /** Every value of a header (name in any case). */
+        public List<String> headers(String name) {
+            return headers.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+        }
 
         public boolean ok() {
             return status == 200;
@@ -69,10 +93,36 @@ public final class DeviceHttp {
 
     private final HttpClient client;
     private final Duration timeout;
+    private final Behaviour network;     // null: a perfect network
+    private final SplittableRandom faults;
+    private final SimClock clock;
 
     public DeviceHttp(HttpClient client, Duration timeout) {
+        this(client, timeout, null, null, null);
+    }
+
+    private DeviceHttp(HttpClient client, Duration timeout, Behaviour network, SplittableRandom faults,
+                       SimClock clock) {
         this.client = requireNonNull(client, "client");
         this.timeout = requireNonNull(timeout, "timeout");
+        this.network = network;
+        this.faults = faults;
+        this.clock = clock;
+    }
+
+    /**
+     * The same transport seen through one device's network: {@link Behaviour#latency()} on the SimClock before every
+     * exchange; with {@link Behaviour#resetRate()} the connection is reset before the request leaves, with
+     * {@link Behaviour#dropRate()} the server handles the request but the answer is lost and the device waits
+     * {@link Behaviour#dropTimeout()}. Either way the device repeats the exchange up to
+     * {@link Behaviour#networkRetries()} times. Decisions come from {@code faults}, one draw per attempt.
+     */
+    public DeviceHttp withNetwork(Behaviour knobs, SplittableRandom faults, SimClock clock) {
+        requireNonNull(knobs, "knobs");
+        requireNonNull(faults, "faults");
+        requireNonNull(clock, "clock");
+        boolean perfect = knobs.latency().isZero() && knobs.dropRate() == 0 && knobs.resetRate() == 0;
+        return perfect ? this : new DeviceHttp(client, timeout, knobs, faults, clock);
     }
 
     public Response get(URI uri, Map<String, String> headers) throws StageFailure, InterruptedException {
@@ -91,6 +141,34 @@ public final class DeviceHttp {
 
     private Response send(String method, URI uri, String contentType, byte[] body, Map<String, String> headers)
             throws StageFailure, InterruptedException {
+        if (network == null) {
+            return exchange(method, uri, contentType, body, headers);
+        }
+        for (int attempt = 1; ; attempt++) {
+            if (!network.latency().isZero()) {
+                clock.sleep(network.latency());
+            }
+            double u = faults.nextDouble();
+            String fault;
+            if (u < network.resetRate()) {
+                fault = "connection reset";
+                clock.sleep(Duration.ofSeconds(1L << Math.min(attempt - 1, 6))); // the device backs off
+            } else if (u < network.resetRate() + network.dropRate()) {
+                exchange(method, uri, contentType, body, headers); // the server sees it; the answer is lost
+                fault = "no answer within " + network.dropTimeout();
+                clock.sleep(network.dropTimeout());
+            } else {
+                return exchange(method, uri, contentType, body, headers);
+            }
+            if (attempt > network.networkRetries()) {
+                throw StageFailure.failed(method + " " + uri + " failed: " + fault + " (simulated network fault, "
+                        + attempt + (attempt == 1 ? " attempt)" : " attempts)"));
+            }
+        }
+    }
+
+    private Response exchange(String method, URI uri, String contentType, byte[] body, Map<String, String> headers)
+            throws StageFailure, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout);
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
@@ -103,8 +181,10 @@ public final class DeviceHttp {
         headers.forEach(b::header);
         try {
             HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            Map<String, List<String>> lower = new java.util.HashMap<>();
+            r.headers().map().forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
             return new Response(method, uri, r.statusCode(), r.headers().firstValue("Content-Type").orElse(null),
-                    r.body() == null ? new byte[0] : r.body());
+                    r.body() == null ? new byte[0] : r.body(), lower);
         } catch (HttpTimeoutException e) {
             throw StageFailure.failed(method + " " + uri + " got no answer within " + timeout, e);
         } catch (IOException e) {

@@ -41,14 +41,20 @@ public final class DeviceRunner {
     }
 
     public DeviceResult run(int index, DeviceSpec spec) {
-        Device device = new Device(index, spec, HardwareProfile.derive(fleet.config().seed(), spec));
-        DeviceContext ctx = new DeviceContext(fleet, device, new SplittableRandom(runSeed(fleet.config().seed(), spec)));
+        DeviceContext ctx = new DeviceContext(fleet, newDevice(index, spec),
+                new SplittableRandom(runSeed(fleet.config().seed(), spec)));
         return run(ctx);
+    }
+
+    private Device newDevice(int index, DeviceSpec spec) {
+        long seed = fleet.config().seed();
+        return new Device(index, spec, HardwareProfile.derive(seed, spec),
+                DeviceBehaviour.resolve(fleet.config().behaviour(index), seed, spec));
     }
 
     /** The result of a device that never powered on. */
     public DeviceResult notStarted(int index, DeviceSpec spec, String reason) {
-        Device device = new Device(index, spec, HardwareProfile.derive(fleet.config().seed(), spec));
+        Device device = newDevice(index, spec);
         Stage first = steps.isEmpty() ? Stage.DONE : steps.getFirst().stage();
         DeviceResult result = new DeviceResult(device.ref(), Outcome.FAILED, first, reason, Map.of(), Duration.ZERO);
         notify(() -> fleet.config().listener().stageFailed(device.ref(), first, Outcome.FAILED, reason));
@@ -64,7 +70,9 @@ public final class DeviceRunner {
         Stage current = steps.isEmpty() ? Stage.DONE : steps.getFirst().stage();
         try {
             manufacture(ctx);
-            for (Step step : steps) {
+            boolean rebooted = false;
+            for (int i = 0; i < steps.size(); i++) {
+                Step step = steps.get(i);
                 if (!step.applies(ctx)) {
                     continue;
                 }
@@ -72,10 +80,36 @@ public final class DeviceRunner {
                 device.stage(current);
                 notify(() -> listener.stageEntered(device.ref(), step.stage()));
                 Instant t0 = ctx.clock().now();
-                step.run(ctx);
-                Duration took = Duration.between(t0, ctx.clock().now());
-                durations.put(step.stage(), took);
-                notify(() -> listener.stageCompleted(device.ref(), step.stage(), took));
+                try {
+                    step.run(ctx);
+                    Duration took = Duration.between(t0, ctx.clock().now());
+                    durations.merge(step.stage(), took, Duration::plus);
+                    notify(() -> listener.stageCompleted(device.ref(), step.stage(), took));
+                } catch (StageFailure f) {
+                    if (f.outcome() != Outcome.NEEDS_WIPE || !f.wipeHelps()
+                            || !device.behaviour().knobs().wipeWhenNeeded()) {
+                        throw f;
+                    }
+                    // the user erases the device (Settings > Erase All Content and Settings) and starts over
+                    notify(() -> listener.stageFailed(device.ref(), step.stage(), f.outcome(), f.reason()));
+                    device.factoryReset();
+                }
+                if (device.erasePending()) {
+                    device.wipe();
+                    startOver(ctx, "erased " + device.erases() + " times");
+                    i = -1;
+                    continue;
+                }
+                if (!rebooted && device.behaviour().rebootAfter().orElse(null) == step.stage()) {
+                    rebooted = true;
+                    ctx.clock().sleep(device.behaviour().knobs().rebootDuration());
+                    if (step.stage().ordinal() < Stage.TOKEN_UPDATE.ordinal()) {
+                        // not enrolled yet: Setup Assistant starts again; activation and the record are kept
+                        device.forgetEnrollment();
+                        startOver(ctx, "rebooted");
+                        i = -1;
+                    }
+                }
             }
             device.stage(Stage.DONE);
             return finish(device, Outcome.ENROLLED, Stage.DONE, null, durations, start, ctx);
@@ -87,6 +121,18 @@ public final class DeviceRunner {
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, device.ref() + ": unexpected failure at " + current, e);
             return fail(device, current, Outcome.FAILED, "unexpected error: " + e, durations, start, ctx);
+        }
+    }
+
+    /** Back to the first step; fails when the device has started over more often than its knobs allow. */
+    private static void startOver(DeviceContext ctx, String why) throws StageFailure {
+        Device device = ctx.device();
+        ctx.forgetMdm();
+        device.startOver();
+        int max = device.behaviour().knobs().maxPasses();
+        if (device.pass() > max) {
+            throw StageFailure.failed("started Setup Assistant " + device.pass() + " times (" + why
+                    + "; expected: at most maxPasses " + max + ")");
         }
     }
 

@@ -15,6 +15,8 @@ import io.mdmsim.core.protocol.ProtocolException;
 import io.mdmsim.core.protocol.TokenUpdate;
 import io.mdmsim.device.Stage;
 import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +31,19 @@ public final class EnrollmentSteps {
     private EnrollmentSteps() {
     }
 
-    /** CLOUD_CONFIG through AWAITING_CONFIGURATION, in order. */
+    /** Every stage from power-on to Company Portal, in order: Setup Assistant around the enrollment stages. */
     public static List<Step> all() {
-        return List.of(new CloudConfig(), new MachineInfo(), new Profile(), new ScepEnrollment(), new AuthenticateStep(),
+        List<Step> steps = new ArrayList<>(SetupAssistant.beforeCloudConfig());
+        steps.add(new CloudConfig());
+        steps.addAll(SetupAssistant.beforeEnrollment());
+        steps.addAll(enrollment());
+        steps.addAll(SetupAssistant.afterEnrollment());
+        return List.copyOf(steps);
+    }
+
+    /** MACHINE_INFO through AWAITING_CONFIGURATION, in order. */
+    public static List<Step> enrollment() {
+        return List.of(new MachineInfo(), new Profile(), new ScepEnrollment(), new AuthenticateStep(),
                 new TokenUpdateStep(), new AwaitConfiguration());
     }
 
@@ -73,13 +85,21 @@ public final class EnrollmentSteps {
                 throw StageFailure.failed(e.getMessage());
             }
             d.cloudConfiguration(cc);
-            if (cc.configurationUrl() == null) {
-                if (cc.configurationWebUrl() != null) {
-                    throw StageFailure.failed("the cloud configuration asks for web-view enrollment (ConfigurationWebURL "
-                            + cc.configurationWebUrl() + "), which the emulator does not do yet");
-                }
+            if (cc.configurationUrl() == null && cc.configurationWebUrl() == null) {
                 throw StageFailure.notAssigned("the cloud configuration for serial " + d.serialNumber()
                         + " has no ConfigurationURL: the device is not set up for automated enrollment");
+            }
+            if (cc.configurationUrl() == null && !d.osAtLeast("13.0")) {
+                throw StageFailure.failed("the cloud configuration has only a ConfigurationWebURL ("
+                        + cc.configurationWebUrl() + "): modern authentication needs iOS 13, and iOS "
+                        + d.spec().osVersion() + " falls back to Setup Assistant (legacy) authentication, which needs"
+                        + " a ConfigurationURL");
+            }
+            if (cc.isMultiUser() && !d.sharedIpad()) {
+                throw StageFailure.needsWipe("A device wipe is required: the enrollment profile has Shared iPad"
+                        + " enabled, which " + d.spec().productType() + " on " + d.spec().osVersion()
+                        + " does not support (Shared iPad needs an iPad with iPadOS 13.4 or later; iPhones never)",
+                        false);
             }
         }
     }
@@ -93,13 +113,22 @@ public final class EnrollmentSteps {
             return Stage.MACHINE_INFO;
         }
 
+        /** Skipped when modern authentication already brought the enrollment profile. */
+        @Override
+        public boolean applies(DeviceContext ctx) {
+            return ctx.device().profileBytes() == null;
+        }
+
         @Override
         public void run(DeviceContext ctx) throws StageFailure, InterruptedException {
             Device d = ctx.device();
             byte[] signed = Cms.signAttached(Plist.toXml(Plist.wrap(machineInfo(d, ctx.config().language()))),
                     d.factoryIdentity());
-            DeviceHttp.Response r = ctx.http().post(d.cloudConfiguration().configurationUrl(), SIGNED_TYPE, signed,
-                    Map.of());
+            URI url = d.cloudConfiguration().configurationUrl();
+            DeviceHttp.Response r = ctx.http().post(url, SIGNED_TYPE, signed, Map.of());
+            if (r.status() == 401) {
+                r = signInLegacy(ctx, url, signed, r);
+            }
             if (r.status() == 403) {
                 throw StageFailure.failed("the MDM refused enrollment: " + refusal(r));
             }
@@ -111,6 +140,34 @@ public final class EnrollmentSteps {
                         + r.contentType() + " (expected: " + PROFILE_TYPE + ")");
             }
             d.profileBytes(r.body());
+        }
+
+        /**
+         * Setup Assistant (legacy) authentication (inferred from the DEP flow MDMs implement): the MDM answers
+         * MachineInfo with 401, Setup Assistant asks for a user name and password and sends MachineInfo again with
+         * HTTP Basic credentials. No second factor is possible here (seeds).
+         */
+        private static DeviceHttp.Response signInLegacy(DeviceContext ctx, URI url, byte[] signed,
+                                                        DeviceHttp.Response challenge)
+                throws StageFailure, InterruptedException {
+            Device d = ctx.device();
+            if (d.sharedIpad()) {
+                throw StageFailure.failed("the MDM asks a Shared iPad for a user (" + challenge.describe()
+                        + "), but a Shared iPad enrolls without one");
+            }
+            DeviceBehaviour.SimUser user = d.behaviour().user();
+            ctx.dwell(SetupAssistant.TYPE_CREDENTIALS);
+            String basic = java.util.Base64.getEncoder().encodeToString((user.userName() + ":" + user.password())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            DeviceHttp.Response r = ctx.http().post(url, SIGNED_TYPE, signed, Map.of("Authorization", "Basic " + basic));
+            if (r.status() == 401) {
+                throw StageFailure.failed("the MDM refused the user name and password of " + user.userName()
+                        + " (Setup Assistant legacy authentication): " + r.describe());
+            }
+            if (r.ok()) {
+                d.signedIn(Device.Authentication.LEGACY, user.userName());
+            }
+            return r;
         }
 
         /** ADM other/machineinfo.yaml, with the keys this device's OS sends. */
@@ -195,14 +252,58 @@ public final class EnrollmentSteps {
             return Stage.SCEP;
         }
 
+        /**
+         * The seeds' user who waits before SCEP (first pass only: a user who had to start over does not wait again),
+         * then SCEP. On "The SCEP server returned an invalid response" a retrying user downloads the management profile
+         * again after {@code scepRetryAfter}: within 15 minutes of the error that works, later the device needs a
+         * factory reset (seeds).
+         */
         @Override
         public void run(DeviceContext ctx) throws StageFailure, InterruptedException {
+            Device d = ctx.device();
+            DeviceBehaviour b = d.behaviour();
+            if (b.delaysScep() && d.pass() == 1 && !b.knobs().scepDelay().isZero()) {
+                ctx.clock().sleep(b.knobs().scepDelay());
+            }
+            try {
+                enroll(ctx);
+            } catch (StageFailure f) {
+                if (!f.reason().startsWith(ScepClient.INVALID_RESPONSE) || !b.retriesScep()) {
+                    throw f;
+                }
+                java.time.Duration after = b.knobs().scepRetryAfter();
+                if (!after.isZero()) {
+                    ctx.clock().sleep(after);
+                }
+                if (after.compareTo(io.mdmsim.device.Behaviour.SCEP_RETRY_WINDOW) > 0) {
+                    throw StageFailure.needsWipe(f.reason() + "; the user downloaded the management profile again "
+                            + after.toMinutes() + " minutes later, more than 15 minutes after the error: the device"
+                            + " needs a factory reset", true);
+                }
+                downloadProfileAgain(ctx);
+                enroll(ctx);
+            }
+        }
+
+        private static void enroll(DeviceContext ctx) throws StageFailure, InterruptedException {
             Device d = ctx.device();
             EnrollmentProfile.ScepPayload scep = d.profile().scep();
             ScepClient client = new ScepClient(ctx.http(), ctx.clock(), ctx.random());
             Identity identity = client.enroll(scep, ctx.config().keySource().rsa(scep.keysize()), "CN=" + d.udid());
             d.mdmIdentity(identity);
             ctx.mdm(new MdmClient(ctx.http(), d.profile().mdm(), identity));
+        }
+
+        /** "Download the management profile again": web view or MachineInfo, then read it. */
+        private static void downloadProfileAgain(DeviceContext ctx) throws StageFailure, InterruptedException {
+            Device d = ctx.device();
+            d.forgetEnrollment();
+            if (SetupAssistant.usesWebView(d)) {
+                d.profileBytes(WebView.enroll(ctx, d.cloudConfiguration().configurationWebUrl()));
+            } else {
+                new MachineInfo().run(ctx);
+            }
+            new Profile().run(ctx);
         }
     }
 
@@ -237,7 +338,8 @@ public final class EnrollmentSteps {
             String magic = ctx.randomUuid();
             byte[] unlock = (mdm.accessRights() & 4) != 0 ? ctx.randomBytes(64) : null;
             d.pushCredentials(token, magic, unlock);
-            boolean awaiting = d.cloudConfiguration().awaitsConfiguration(d.spec().osMajor());
+            // Shared iPad: await configuration does not apply to the device channel (seeds)
+            boolean awaiting = d.cloudConfiguration().awaitsConfiguration(d.spec().osMajor()) && !d.sharedIpad();
             d.awaitingConfiguration(awaiting);
             ctx.mdm().checkin(new TokenUpdate(mdm.topic(), d.udid(), null, token, magic, unlock, awaiting, null, null,
                     null, null));
@@ -267,6 +369,9 @@ public final class EnrollmentSteps {
             int emptyInARow = 0;
             byte[] reply = mdm.report(d.udid(), null, MdmClient.idle());
             while (true) {
+                if (d.erasePending()) {
+                    return; // the runner erases the device and starts Setup Assistant over
+                }
                 if (reply.length == 0) {
                     if (!d.awaitingConfiguration()) {
                         return;
@@ -311,7 +416,8 @@ public final class EnrollmentSteps {
                     requestType = t.getContent();
                 }
                 Command command = Command.parse(commandPlist);
-                result = ctx.fleet().handlers().dispatch(d, command);
+                java.util.Optional<CommandReply> fault = d.behaviour().commandFault(command.requestType());
+                result = fault.isPresent() ? fault.get() : ctx.fleet().handlers().dispatch(d, command);
             } catch (PlistException | ProtocolException | CommandHandler.CommandFormatException e) {
                 LOG.log(Level.DEBUG, "{0}: malformed command: {1}", d.ref(), e.getMessage());
                 result = CommandReply.formatError();

@@ -2,6 +2,7 @@ package io.mdmsim.device.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.device.DeviceCatalog;
 import io.mdmsim.device.DeviceSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,6 +18,7 @@ import java.util.SplittableRandom;
  * @param udid          40 lowercase hex digits for devices before the A12 chip, else the "00008030-001A2C3E0E38802E"
  *                      form (chip id, ECID)
  * @param imei          spaced like iOS reports it ("35 717185 037376 0"), null for devices without a cellular modem
+ *                      (iPhones and the cellular iPads of {@link DeviceCatalog} have one)
  * @param meid          the first 14 digits of the IMEI, null without one
  * @param modelNumber   e.g. "MQ0T3" (Model); {@link #modelNumberWithRegion()} is the ModelNumber query
  * @param capacityGb    the DeviceCapacity query: usable space in GB
@@ -49,7 +51,9 @@ public record HardwareProfile(String udid, String imei, String meid, String mode
         String udid = udid(random, spec);
         String imei = null;
         String meid = null;
-        if (spec.family().equals("iPhone")) {
+        boolean cellular = DeviceCatalog.model(spec.productType())
+                .map(m -> m.has(DeviceCatalog.Feature.CELLULAR)).orElse(spec.family().equals("iPhone"));
+        if (cellular) {
             String digits = "35" + digits(random, 12);
             digits += luhn(digits);
             imei = digits.substring(0, 2) + " " + digits.substring(2, 8) + " " + digits.substring(8, 14) + " "

@@ -10,12 +10,18 @@ public final class StageFailure extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final Outcome outcome;
+    private final boolean wipeHelps;
 
     private StageFailure(Outcome outcome, String reason, Throwable cause) {
+        this(outcome, reason, cause, false);
+    }
+
+    private StageFailure(Outcome outcome, String reason, Throwable cause, boolean wipeHelps) {
         super(requireNonNull(reason, "reason"), cause, false, false);
         this.outcome = requireNonNull(outcome, "outcome");
+        this.wipeHelps = wipeHelps;
         if (outcome == Outcome.ENROLLED) {
-            throw new IllegalArgumentException("outcome: ENROLLED (expected: NOT_ASSIGNED or FAILED)");
+            throw new IllegalArgumentException("outcome: ENROLLED (expected: NOT_ASSIGNED, NEEDS_WIPE or FAILED)");
         }
     }
 
@@ -29,6 +35,21 @@ public final class StageFailure extends Exception {
 
     public static StageFailure notAssigned(String reason) {
         return new StageFailure(Outcome.NOT_ASSIGNED, reason, null);
+    }
+
+    /**
+     * The device must be erased before it can enroll.
+     *
+     * @param wipeHelps whether erasing and starting over can succeed (false when the profile itself does not fit the
+     *                  device, e.g. Shared iPad on an iPhone)
+     */
+    public static StageFailure needsWipe(String reason, boolean wipeHelps) {
+        return new StageFailure(Outcome.NEEDS_WIPE, reason, null, wipeHelps);
+    }
+
+    /** For {@link Outcome#NEEDS_WIPE}: whether erasing the device and starting over can succeed. */
+    public boolean wipeHelps() {
+        return wipeHelps;
     }
 
     public Outcome outcome() {

@@ -41,6 +41,14 @@ class HardwareProfileTest {
     }
 
     @Test
+    void cellularIpadsHaveAnImeiToo() {
+        DeviceSpec cellular = new DeviceSpec("DMPXK0PQHG7J", "iPad13,19", "iPad (10th generation)", "17.5", "21F79");
+        assertTrue(HardwareProfile.derive(1, cellular).imei().matches("35 \\d{6} \\d{6} \\d"));
+        DeviceSpec wifi = new DeviceSpec("DMPXK0PQHG7K", "iPad13,18", "iPad (10th generation)", "17.5", "21F79");
+        assertNull(HardwareProfile.derive(1, wifi).imei());
+    }
+
+    @Test
     void luhnMatchesAKnownImei() {
         assertEquals('0', HardwareProfile.luhn("35717185037376")); // "35 717185 037376 0", a published sample
     }

@@ -2,10 +2,12 @@ package io.mdmsim.scenarios.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.core.time.SimClock;
+import io.mdmsim.device.Behaviour;
 import io.mdmsim.device.DeviceFleet;
 import io.mdmsim.device.DeviceSpec;
 import io.mdmsim.device.FleetConfig;
 import io.mdmsim.device.FleetResult;
+import io.mdmsim.device.Population;
 import io.mdmsim.scenarios.quickstart.AdminClient;
 import io.mdmsim.scenarios.quickstart.Progress;
 import io.mdmsim.scenarios.quickstart.Summary;
@@ -18,16 +20,25 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 @Command(name = "devices",
         mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = {
-                "Run virtual iPhones and iPads through automated device enrollment: each fetches its cloud",
-                "configuration from the fake ABM, then enrolls into whatever MDM server that configuration names",
-                "(ours or any other). The devices are the fake ABM's inventory that is assigned to an MDM server.",
+                "Run virtual iPhones and iPads through Setup Assistant and automated device enrollment: each powers",
+                "on, walks the panes of its OS version, fetches its cloud configuration from the fake ABM and enrolls",
+                "into whatever MDM server that configuration names (ours or any other). The devices are the fake",
+                "ABM's inventory that is assigned to an MDM server, narrowed by the population options; the knobs",
+                "make users slow or late and the network flaky. Everything random follows --seed.",
                 "Exits 0 only if every device enrolled."
         })
 final class DevicesCommand implements Callable<Integer> {
@@ -42,56 +53,331 @@ final class DevicesCommand implements Callable<Integer> {
             description = "Base URL of the fake ABM (its cloud configuration and admin inventory), e.g. http://127.0.0.1:8400.")
     URI abm;
 
+    // ---- population -------------------------------------------------------------------------------------------
+
     @Option(names = "--count", paramLabel = "N",
-            description = "Run only the first N assigned devices (default: all assigned devices).")
+            description = "How many of the assigned devices to run (default: all that fit the population).")
     Integer count;
+
+    @Option(names = "--models", paramLabel = "LIST",
+            description = "Which models, with optional weights: product types (iPhone15,2), names (\"iPhone 14 Pro\"),"
+                    + " families (iPhone, iPad) or prefixes (\"iPad Pro*\"), e.g. 'iPhone=3,iPad'. Default: all.")
+    String models;
+
+    @Option(names = "--os", paramLabel = "LIST",
+            description = "OS versions, with optional weights: majors (17), minors with their patches (17.5) or releases"
+                    + " (17.5.1), e.g. '17=60,18=40'. Each device gets one its model runs. Default: keep the"
+                    + " inventory's.")
+    String os;
+
+    @Option(names = "--ipad-share", paramLabel = "F",
+            description = "Share of iPads among the devices, 0..1 (default: as the inventory and --models give).")
+    Double ipadShare;
 
     @Option(names = "--concurrency", paramLabel = "C", defaultValue = "200",
             description = "How many devices run at the same time (default ${DEFAULT-VALUE}).")
     int concurrency;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
-            description = "Seed for UDIDs, IMEIs, keys' order and every random choice (default ${DEFAULT-VALUE}).")
+            description = "Seed for the pick of devices, UDIDs, IMEIs, users, knobs and every random choice"
+                    + " (default ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--language", paramLabel = "CODE", defaultValue = "en",
+            description = "Language chosen on the Language pane and sent in MachineInfo (default ${DEFAULT-VALUE}).")
+    String language;
+
+    // ---- users ----------------------------------------------------------------------------------------------------
+
+    @Option(names = "--dwell-scale", paramLabel = "F", defaultValue = "0",
+            description = "Time users spend on each Setup Assistant pane, as a multiple of a realistic median:"
+                    + " 0 clicks through instantly, 1 is realistic (default ${DEFAULT-VALUE}).")
+    double dwellScale;
+
+    @Option(names = "--scep-delay-share", paramLabel = "F", defaultValue = "0",
+            description = "Share of users who wait --scep-delay after the enrollment profile arrives, before SCEP"
+                    + " (default ${DEFAULT-VALUE}).")
+    double scepDelayShare;
+
+    @Option(names = "--scep-delay", paramLabel = "DURATION", defaultValue = "16m", converter = DurationConverter.class,
+            description = "How long those users wait (default ${DEFAULT-VALUE}: past the 15-minute SCEP challenge).")
+    Duration scepDelay;
+
+    @Option(names = "--scep-retry-share", paramLabel = "F", defaultValue = "0",
+            description = "Share of users who download the management profile again after \"The SCEP server returned"
+                    + " an invalid response\" (default ${DEFAULT-VALUE}).")
+    double scepRetryShare;
+
+    @Option(names = "--scep-retry-after", paramLabel = "DURATION", defaultValue = "2m",
+            converter = DurationConverter.class,
+            description = "When they retry; more than 15 minutes after the error the device needs a factory reset"
+                    + " (default ${DEFAULT-VALUE}).")
+    Duration scepRetryAfter;
+
+    @Option(names = "--activated-share", paramLabel = "F", defaultValue = "0",
+            description = "Share of devices set up before they were assigned: they must be wiped first (default"
+                    + " ${DEFAULT-VALUE}).")
+    double activatedShare;
+
+    @Option(names = "--wipe-when-needed",
+            description = "Users erase a device that needs a wipe and start Setup Assistant again.")
+    boolean wipeWhenNeeded;
+
+    @Option(names = "--reboot-share", paramLabel = "F", defaultValue = "0",
+            description = "Share of devices that reboot once during Setup Assistant (default ${DEFAULT-VALUE}).")
+    double rebootShare;
+
+    @Option(names = "--mfa-share", paramLabel = "F", defaultValue = "1",
+            description = "Share of users registered for a second factor (default ${DEFAULT-VALUE}); the others fail"
+                    + " where a sign-in page asks for one.")
+    double mfaShare;
+
+    @Option(names = "--company-portal-share", paramLabel = "F", defaultValue = "0",
+            description = "Share of users who sign in to Company Portal after the home screen (default"
+                    + " ${DEFAULT-VALUE}).")
+    double companyPortalShare;
+
+    @Option(names = "--company-portal-delay", paramLabel = "DURATION", defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = "When they sign in; after 24 hours enrollment fails (default ${DEFAULT-VALUE}).")
+    Duration companyPortalDelay;
+
+    @Option(names = "--user-domain", paramLabel = "DOMAIN", defaultValue = "example.com",
+            description = "Users are user-<serial>@DOMAIN (default ${DEFAULT-VALUE}).")
+    String userDomain;
+
+    @Option(names = "--user-password", paramLabel = "PASSWORD", defaultValue = "mdmsim-password",
+            description = "The users' password for legacy and web sign-in (default ${DEFAULT-VALUE}).")
+    String userPassword;
+
+    // ---- commands and network ---------------------------------------------------------------------------------------
+
+    @Option(names = "--not-now", paramLabel = "TYPE=P",
+            description = "Answer NotNow to a share of a RequestType ('*' for all others), e.g."
+                    + " InstallApplication=0.3. Repeatable.")
+    List<String> notNow = new ArrayList<>();
+
+    @Option(names = "--error-rate", paramLabel = "TYPE=P",
+            description = "Answer Error to a share of a RequestType ('*' for all others). Repeatable.")
+    List<String> errorRate = new ArrayList<>();
+
+    @Option(names = "--latency", paramLabel = "DURATION", defaultValue = "0s", converter = DurationConverter.class,
+            description = "Round-trip time added to every HTTP exchange (default ${DEFAULT-VALUE}).")
+    Duration latency;
+
+    @Option(names = "--drop-rate", paramLabel = "F", defaultValue = "0",
+            description = "Share of exchanges whose answer is lost after the server handled it (default"
+                    + " ${DEFAULT-VALUE}).")
+    double dropRate;
+
+    @Option(names = "--reset-rate", paramLabel = "F", defaultValue = "0",
+            description = "Share of exchanges reset before they reach the server (default ${DEFAULT-VALUE}).")
+    double resetRate;
+
+    @Option(names = "--network-retries", paramLabel = "N", defaultValue = "3",
+            description = "How often a device repeats a dropped or reset exchange (default ${DEFAULT-VALUE}).")
+    int networkRetries;
+
+    @Option(names = "--clock-scale", paramLabel = "F", defaultValue = "1",
+            description = "Simulated seconds per real second for the devices' clock (default ${DEFAULT-VALUE}: the"
+                    + " wall clock). Against servers on the wall clock, delays like --scep-delay only matter at 1.")
+    double clockScale;
 
     @Override
     public Integer call() {
         if (count != null && count < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--count: " + count + " (expected: 1 or more)");
+            throw usage("--count: " + count + " (expected: 1 or more)");
         }
         if (concurrency < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--concurrency: " + concurrency + " (expected: 1 or more)");
+            throw usage("--concurrency: " + concurrency + " (expected: 1 or more)");
         }
+        if (!(clockScale > 0) || clockScale > 1_000_000) {
+            throw usage("--clock-scale: " + clockScale + " (expected: > 0 and <= 1000000)");
+        }
+        Behaviour behaviour = behaviour();
+        population(count != null ? count : 1, behaviour); // bad --models/--os/--ipad-share fail before any I/O
         PrintWriter out = spec.commandLine().getOut();
-        SimClock clock = SimClock.system();
-        Instant started = clock.now();
-        List<DeviceSpec> specs = new ArrayList<>();
+        List<DeviceSpec> inventory = new ArrayList<>();
         for (JsonNode d : new AdminClient("fake ABM", abm).getJson("/admin/devices")) {
-            if (d.path("mdmServer").isTextual() && (count == null || specs.size() < count)) {
-                specs.add(new DeviceSpec(d.path("serialNumber").asText(), d.path("productType").asText(),
+            if (d.path("mdmServer").isTextual()) {
+                inventory.add(new DeviceSpec(d.path("serialNumber").asText(), d.path("productType").asText(),
                         d.path("model").asText(), d.path("osVersion").asText(), d.path("buildVersion").asText()));
             }
         }
-        if (specs.isEmpty()) {
+        if (inventory.isEmpty()) {
             out.println("mdmsim devices: the fake ABM at " + abm + " has no device assigned to an MDM server;"
                     + " assign some first (POST /admin/assignments).");
             return Main.EXIT_EXPECTATION_FAILED;
         }
-        out.printf("mdmsim devices: %d devices from %s%n", specs.size(), abm);
+        List<DeviceSpec> specs = population(inventory.size(), behaviour).selectFrom(inventory, seed);
+        if (specs.isEmpty()) {
+            out.println("mdmsim devices: none of the " + inventory.size() + " assigned devices fits --models "
+                    + (models == null ? "(all)" : models) + " and --os " + (os == null ? "(any)" : os) + ".");
+            return Main.EXIT_EXPECTATION_FAILED;
+        }
+        out.printf("mdmsim devices: %d devices from %s (%s)%n", specs.size(), abm, mix(specs));
+        if (count != null && specs.size() < count) {
+            out.printf("  only %d of the %d asked for fit the population%n", specs.size(), count);
+        }
+        SimClock clock = clockScale == 1 ? SimClock.system() : SimClock.scaled(clockScale);
+        Instant started = clock.now();
         Progress progress = new Progress(out, specs.size());
-        FleetResult result = DeviceFleet.run(FleetConfig.builder()
-                .cloudConfigUrl(abm.resolve("/cloudconfig"))
-                .appleDeviceCa(pki.load(clock.now()).appleDeviceCa().identity())
-                .devices(specs)
-                .seed(seed)
-                .clock(clock)
-                .concurrency(concurrency)
-                .listener(progress)
-                .build());
-        progress.finish();
+        FleetResult result;
+        try {
+            result = DeviceFleet.run(FleetConfig.builder()
+                    .cloudConfigUrl(abm.resolve("/cloudconfig"))
+                    .appleDeviceCa(pki.load(clock.now()).appleDeviceCa().identity())
+                    .devices(specs)
+                    .behaviour(behaviour)
+                    .seed(seed)
+                    .clock(clock)
+                    .concurrency(concurrency)
+                    .language(language)
+                    .listener(progress)
+                    .build());
+        } finally {
+            progress.finish();
+        }
         Summary summary = new Summary(result, Duration.between(started, clock.now()));
         summary.print(out);
         return summary.allEnrolled(specs.size()) ? Main.EXIT_OK : Main.EXIT_EXPECTATION_FAILED;
+    }
+
+    /** The population the options describe, at most {@code available} devices unless --count says otherwise. */
+    Population population(int available, Behaviour behaviour) {
+        try {
+            Population.Builder b = Population.builder().count(count != null ? count : available)
+                    .ipadShare(ipadShare).behaviour(behaviour);
+            if (models != null) {
+                b.models(models);
+            }
+            if (os != null) {
+                b.osVersions(os);
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage().replace("osVersions: ", "--os: ").replace("models: ", "--models: ")
+                    .replace("ipadShare: ", "--ipad-share: ").replace("count: ", "--count: "));
+        }
+    }
+
+    /** The knobs the options describe. */
+    Behaviour behaviour() {
+        Behaviour.Builder b = Behaviour.builder()
+                .dwellScale(dwellScale)
+                .scepDelay(scepDelayShare, scepDelay)
+                .scepRetry(scepRetryShare, scepRetryAfter)
+                .activatedShare(activatedShare)
+                .wipeWhenNeeded(wipeWhenNeeded)
+                .reboot(rebootShare, Duration.ofSeconds(45))
+                .mfaShare(mfaShare)
+                .companyPortal(companyPortalShare, companyPortalDelay)
+                .userDomain(userDomain)
+                .userPassword(userPassword)
+                .latency(latency)
+                .dropRate(dropRate)
+                .resetRate(resetRate)
+                .networkRetries(networkRetries);
+        Map<String, double[]> faults = new TreeMap<>();
+        parseFaults("--not-now", notNow, faults, 0);
+        parseFaults("--error-rate", errorRate, faults, 1);
+        try {
+            faults.forEach((type, p) -> b.commandFault(type, p[0], p[1]));
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw usage(option(e.getMessage()));
+        }
+    }
+
+    private void parseFaults(String option, List<String> values, Map<String, double[]> faults, int slot) {
+        for (String v : values) {
+            int eq = v.lastIndexOf('=');
+            if (eq <= 0) {
+                throw usage(option + ": " + v + " (expected: RequestType=share, e.g. InstallApplication=0.3)");
+            }
+            double share;
+            try {
+                share = Double.parseDouble(v.substring(eq + 1).strip());
+            } catch (NumberFormatException e) {
+                throw usage(option + ": " + v + " (expected: a share 0..1 after '=')");
+            }
+            if (!(share >= 0 && share <= 1)) {
+                throw usage(option + ": " + v + " (expected: a share 0..1 after '=')");
+            }
+            faults.computeIfAbsent(v.substring(0, eq).strip(), t -> new double[2])[slot] = share;
+        }
+    }
+
+    /** Behaviour's component names in an error message, as the user's option names. */
+    private static String option(String message) {
+        String[][] names = {{"scepDelayShare", "--scep-delay-share"}, {"scepDelay", "--scep-delay"},
+                {"scepRetryShare", "--scep-retry-share"}, {"scepRetryAfter", "--scep-retry-after"},
+                {"activatedShare", "--activated-share"}, {"rebootShare", "--reboot-share"},
+                {"mfaShare", "--mfa-share"}, {"companyPortalShare", "--company-portal-share"},
+                {"companyPortalDelay", "--company-portal-delay"}, {"userDomain", "--user-domain"},
+                {"dwellScale", "--dwell-scale"}, {"dropRate + resetRate", "--drop-rate + --reset-rate"},
+                {"dropRate", "--drop-rate"}, {"resetRate", "--reset-rate"}, {"networkRetries", "--network-retries"},
+                {"latency", "--latency"}, {"notNow + error", "--not-now + --error-rate"}};
+        for (String[] n : names) {
+            if (message.startsWith(n[0] + ":")) {
+                return n[1] + message.substring(n[0].length());
+            }
+        }
+        return message;
+    }
+
+    private static String mix(List<DeviceSpec> specs) {
+        Map<String, Integer> families = new TreeMap<>();
+        Map<Integer, Integer> majors = new TreeMap<>();
+        for (DeviceSpec d : specs) {
+            families.merge(d.family(), 1, Integer::sum);
+            majors.merge(d.osMajor(), 1, Integer::sum);
+        }
+        List<String> parts = new ArrayList<>();
+        families.forEach((f, n) -> parts.add(n + " " + f));
+        List<String> os = new ArrayList<>();
+        majors.forEach((m, n) -> os.add(m + ".x " + n));
+        return String.join(", ", parts) + "; OS " + String.join(", ", os);
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /** "16m", "90s", "250ms", "1h30m", "2d" or ISO-8601 ("PT16M"). */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+        @Override
+        public Duration convert(String value) {
+            String v = value.strip().toLowerCase(Locale.ROOT);
+            if (v.startsWith("p")) {
+                try {
+                    return Duration.parse(value.strip().toUpperCase(Locale.ROOT));
+                } catch (DateTimeParseException e) {
+                    throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (expected: e.g."
+                            + " 16m, 90s, 250ms, 1h30m or PT16M)");
+                }
+            }
+            Matcher m = PART.matcher(v);
+            Duration total = Duration.ZERO;
+            int at = 0;
+            while (at < v.length() && m.find(at) && m.start() == at) {
+                long n = Long.parseLong(m.group(1));
+                total = total.plus(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                });
+                at = m.end();
+            }
+            if (v.isEmpty() || at != v.length()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (expected: e.g. 16m,"
+                        + " 90s, 250ms, 1h30m or PT16M)");
+            }
+            return total;
+        }
     }
 }

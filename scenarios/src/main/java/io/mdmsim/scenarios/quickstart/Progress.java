@@ -26,6 +26,7 @@ public final class Progress implements FleetListener {
     private final PrintWriter out;
     private final int total;
     private final boolean terminal;
+    private final AtomicIntegerArray entered = new AtomicIntegerArray(Stage.values().length);
     private final AtomicIntegerArray completed = new AtomicIntegerArray(Stage.values().length);
     private final AtomicInteger finished = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
@@ -38,6 +39,11 @@ public final class Progress implements FleetListener {
         this.total = total;
         this.terminal = isTerminal();
         this.printer = Thread.ofVirtual().name("progress").start(this::loop);
+    }
+
+    @Override
+    public void stageEntered(DeviceRef device, Stage stage) {
+        entered.incrementAndGet(stage.ordinal());
     }
 
     @Override
@@ -101,8 +107,8 @@ public final class Progress implements FleetListener {
         }
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-14s", "enrolling"));
         for (Stage s : Stage.values()) {
-            if (s == Stage.DONE) {
-                continue;
+            if (s == Stage.DONE || entered.get(s.ordinal()) == 0) {
+                continue; // only the stages some device has reached
             }
             sb.append(' ').append(label(s)).append(' ').append(counts.get(s)).append('/').append(total);
         }
