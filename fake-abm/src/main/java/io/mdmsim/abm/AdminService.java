@@ -296,11 +296,11 @@ final class AdminService {
                     + (given == 0 ? "neither" : "both") + ")");
         }
         AbmState.ServerView server = existing(mdmServer);
-        List<String> which;
         if (all) {
-            which = state.devices(new AbmState.DeviceFilter(null, server.organization().orgId(), false, false), 0,
-                    Integer.MAX_VALUE).stream().map(AbmState.DeviceView::serialNumber).toList();
-        } else if (orderNumbers != null) {
+            return state.assignAll(mdmServer, server.organization().adminId(), migrationDeadline);
+        }
+        List<String> which;
+        if (orderNumbers != null) {
             Set<String> fromOrders = new LinkedHashSet<>();
             List<String> unknown = new ArrayList<>();
             for (String order : orderNumbers) {
