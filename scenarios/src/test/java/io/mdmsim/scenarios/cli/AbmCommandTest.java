@@ -81,6 +81,18 @@ class AbmCommandTest {
     }
 
     @Test
+    void overTlsTheProvisioningTrustsTheSimulatorRoot() throws Exception {
+        Path token = tmp.resolve("tls-token.p7m");
+        try (FakeAbmServer abm = start("--tls", "--devices", "3", "--mdm-cert", pem.toString(), "--token-out", token.toString(),
+                "--pki-dir", tmp.resolve("pki").toString())) {
+            assertEquals("https", abm.baseUri().getScheme());
+            assertTrue(lastOut.contains("DEP API URL         " + abm.baseUri()), lastOut);
+            assertTrue(lastOut.contains("3 devices assigned"), lastOut);
+            ServerToken.fromP7m(Files.readAllBytes(token), mdm.certificate(), mdm.privateKey());
+        }
+    }
+
+    @Test
     void badUsageSaysWhatWasExpected() {
         assertUsage("--token-out needs --mdm-cert", "--token-out", "t.p7m");
         assertUsage("--error-style: xml (expected: bare, quoted or json)", "--error-style", "xml");
