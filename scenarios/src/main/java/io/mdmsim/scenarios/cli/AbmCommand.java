@@ -91,6 +91,10 @@ final class AbmCommand implements Callable<Integer> {
                     + " Apple's depsim) or json ({\"code\":\"INVALID_CURSOR\"}) (default ${DEFAULT-VALUE}).")
     String errorStyle;
 
+    @Option(names = "--apns-port", paramLabel = "PORT", defaultValue = "0",
+            description = "TCP port of the fake APNs (HTTPS, HTTP/2) on 127.0.0.1; 0 picks a free one (default ${DEFAULT-VALUE}).")
+    int apnsPort;
+
     @Option(names = "--tls",
             description = "Serve HTTPS with the simulator PKI's TLS certificate (trust the root CA in the PKI directory).")
     boolean tls;
@@ -106,6 +110,9 @@ final class AbmCommand implements Callable<Integer> {
     FakeAbmServer start(PrintWriter out) throws IOException, InterruptedException {
         CommandLine cl = spec.commandLine();
         server.validate(cl);
+        if (apnsPort < 0 || apnsPort > 65_535) {
+            throw new CommandLine.ParameterException(cl, "--apns-port: " + apnsPort + " (expected: 0..65535)");
+        }
         if (devices < 0 || devices > 1_000_000) {
             throw new CommandLine.ParameterException(cl, "--devices: " + devices + " (expected: 0..1000000)");
         }
@@ -143,7 +150,9 @@ final class AbmCommand implements Callable<Integer> {
                 .errorBodyStyle(style)
                 .dataDir(dataDir)
                 .clock(clock)
-                .appleDeviceCa(simPki.appleDeviceCa().certificate());
+                .appleDeviceCa(simPki.appleDeviceCa().certificate())
+                .apnsPort(apnsPort)
+                .apnsTls(simPki.tlsServer());
         if (tls) {
             config.tls(simPki.tlsServer());
         }
@@ -154,6 +163,8 @@ final class AbmCommand implements Callable<Integer> {
             out.printf("  DEP API URL         %s  (the MDM's DEP base URL instead of https://mdmenrollment.apple.com)%n", base);
             out.printf("  cloud configuration %s%n", base.resolve("/cloudconfig"));
             out.printf("  admin API           %s%n", base.resolve("/admin/devices"));
+            out.printf("  fake APNs           %s  (POST /3/device/<token>, HTTP/2; trust the root CA of the PKI directory)%n",
+                    abm.apnsUri());
             if (certPem != null) {
                 provision(out, new Admin(base, simPki.root().certificate()), certPem);
             }

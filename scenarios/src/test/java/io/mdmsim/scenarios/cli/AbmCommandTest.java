@@ -61,6 +61,8 @@ class AbmCommandTest {
             assertTrue(m.find(), out);
             URI dep = URI.create(m.group(1));
             assertEquals(abm.baseUri(), dep);
+            assertTrue(out.contains("fake APNs           " + abm.apnsUri()), out);
+            assertEquals("https", abm.apnsUri().getScheme());
             assertTrue(out.contains("MDM server 'MDM Server' (created): 50 devices assigned; server token written to " + token), out);
             first = ServerToken.fromP7m(Files.readAllBytes(token), mdm.certificate(), mdm.privateKey());
             assertEquals(50, fetchCount(dep, first));
