@@ -36,12 +36,13 @@ import java.time.LocalDate;
  * @param requestsPerSecond DEP requests a second per MDM server before 429 + Retry-After; 0 = no limit
  * @param assignCooldown    a serial whose profile was assigned less than this ago is THROTTLED (protocol 9+); 0 = never
  * @param maxDepBodyBytes   larger DEP request bodies are refused with 413
+ * @param apns              the fake APNs listener started next to the ABM one ({@link FakeAbmServer#apnsUri()})
  */
 public record FakeAbmConfig(String host, int port, Identity tls, long seed, int deviceCount, LocalDate inventoryAsOf,
         SimClock clock, X509Certificate appleDeviceCa, Organization organization, int devicesPerMinute,
         Duration sessionTtl, Duration oauthWindow, Duration cursorTtl, int fetchLimitDefault, int fetchLimitMax,
         ErrorBodyStyle errorBodyStyle, Path dataDir, int sessionRotateEvery, double requestsPerSecond,
-        Duration assignCooldown, int maxDepBodyBytes) {
+        Duration assignCooldown, int maxDepBodyBytes, ApnsConfig apns) {
 
     /** How DEP errors are written (PROTOCOL.md §1.4 "Error body format"); clients should substring-match. */
     public enum ErrorBodyStyle {
@@ -108,6 +109,7 @@ public record FakeAbmConfig(String host, int port, Identity tls, long seed, int 
         requireNonNull(assignCooldown, "assignCooldown");
         new AbmSettings.Values(errorBodyStyle, sessionTtl, sessionRotateEvery, requestsPerSecond, assignCooldown,
                 maxDepBodyBytes);
+        requireNonNull(apns, "apns");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
         }
@@ -160,6 +162,7 @@ public record FakeAbmConfig(String host, int port, Identity tls, long seed, int 
         private double requestsPerSecond;
         private Duration assignCooldown = Duration.ZERO;
         private int maxDepBodyBytes = 1024 * 1024;
+        private ApnsConfig apns = ApnsConfig.defaults();
 
         private Builder() {
         }
@@ -272,11 +275,29 @@ public record FakeAbmConfig(String host, int port, Identity tls, long seed, int 
             return this;
         }
 
+        /** The fake APNs listener's settings (default {@link ApnsConfig#defaults()}: TLS on a free port). */
+        public Builder apns(ApnsConfig apns) {
+            this.apns = requireNonNull(apns, "apns");
+            return this;
+        }
+
+        /** TLS identity of the fake APNs listener (typically {@code SimPki.tlsServer()}, trusted through the root). */
+        public Builder apnsTls(Identity apnsTls) {
+            this.apns = apns.toBuilder().tls(apnsTls).build();
+            return this;
+        }
+
+        /** Port of the fake APNs listener; 0 (the default) picks a free one. */
+        public Builder apnsPort(int apnsPort) {
+            this.apns = apns.withPort(apnsPort);
+            return this;
+        }
+
         public FakeAbmConfig build() {
             return new FakeAbmConfig(host, port, tls, seed, deviceCount, inventoryAsOf, clock, appleDeviceCa,
                     organization, devicesPerMinute, sessionTtl, oauthWindow, cursorTtl, fetchLimitDefault,
                     fetchLimitMax, errorBodyStyle, dataDir, sessionRotateEvery, requestsPerSecond, assignCooldown,
-                    maxDepBodyBytes);
+                    maxDepBodyBytes, apns);
         }
     }
 }

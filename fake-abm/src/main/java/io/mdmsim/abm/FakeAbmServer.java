@@ -5,14 +5,16 @@ import static java.util.Objects.requireNonNull;
 import io.mdmsim.core.http.HttpServer;
 import io.mdmsim.core.http.Router;
 import java.net.URI;
+import java.security.cert.X509Certificate;
 
 /**
- * The fake Apple side of the walking skeleton on one listener: the DEP API (PROTOCOL.md §1), the device-facing cloud
- * configuration (§2) and the ABM admin API (CONTRACT.md B "fake-abm").
+ * The fake Apple side: on one listener the DEP API (PROTOCOL.md §1), the device-facing cloud configuration (§2) and
+ * the ABM admin API (CONTRACT.md B "fake-abm"); on a second one the fake APNs (§8, CONTRACT.md C.1).
  *
  * <pre>{@code
  * try (FakeAbmServer abm = FakeAbmServer.start(FakeAbmConfig.builder().appleDeviceCa(ca).build())) {
  *     URI base = abm.baseUri();
+ *     URI push = abm.apnsUri();
  * }
  * }</pre>
  */
@@ -20,46 +22,95 @@ public final class FakeAbmServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(FakeAbmServer.class.getName());
 
+    /** Device-side requests carry token lists (10,000 tokens is about 700 KB); provider payloads stop at 4 KB. */
+    private static final int APNS_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
     private final FakeAbmConfig config;
     private final HttpServer http;
     private final AbmApp app;
+    private final Apns apns;
 
-    private FakeAbmServer(FakeAbmConfig config, HttpServer http, AbmApp app) {
+    /** The fake APNs part: its service, listener and TLS trust anchor (null for plain HTTP). */
+    private record Apns(ApnsService service, HttpServer http, X509Certificate trustAnchor) {
+    }
+
+    private FakeAbmServer(FakeAbmConfig config, HttpServer http, AbmApp app, Apns apns) {
         this.config = config;
         this.http = http;
         this.app = app;
+        this.apns = apns;
     }
 
     /**
      * Generates the inventory from the seed (or, with a data directory that holds state, restores it) and starts
-     * listening.
+     * listening, the fake APNs too.
      */
     public static FakeAbmServer start(FakeAbmConfig config) {
         requireNonNull(config, "config");
         AbmApp app = AbmApp.open(config);
+        ApnsService apnsService = new ApnsService(config.apns(), config.clock(), config.seed());
+        HttpServer server = null;
         try {
             URI[] base = new URI[1];
             Router.Builder router = Router.builder();
             app.addRoutes(router, () -> base[0]);
+            ApnsHandlers apnsHandlers = new ApnsHandlers(apnsService);
+            apnsHandlers.addAdminRoutes(router);
             HttpServer.Builder http = HttpServer.builder().name("fake-abm").host(config.host()).port(config.port())
                     .maxBodyBytes(AbmApp.MAX_BODY_BYTES).router(router.build());
             if (config.tls() != null) {
                 http.tls(config.tls());
             }
-            HttpServer server = http.start();
+            server = http.start();
             base[0] = server.baseUri();
-            LOG.log(System.Logger.Level.INFO, "fake ABM on {0}: {1} devices (seed {2}), clock {3}",
-                    server.baseUri(), app.inventorySize(), config.seed(), config.clock().describe());
-            return new FakeAbmServer(config, server, app);
+            Apns apns = startApns(config, apnsService, apnsHandlers);
+            LOG.log(System.Logger.Level.INFO, "fake ABM on {0}: {1} devices (seed {2}), clock {3}; fake APNs on {4}",
+                    server.baseUri(), app.inventorySize(), config.seed(), config.clock().describe(),
+                    apns.http().baseUri());
+            return new FakeAbmServer(config, server, app, apns);
         } catch (RuntimeException e) {
+            if (server != null) {
+                server.close();
+            }
+            apnsService.close();
             app.close();
             throw e;
+        }
+    }
+
+    private static Apns startApns(FakeAbmConfig config, ApnsService service, ApnsHandlers handlers) {
+        ApnsConfig ac = config.apns();
+        HttpServer.Builder b = HttpServer.builder().name("fake-apns").host(config.host()).port(ac.port())
+                .maxBodyBytes(APNS_MAX_BODY_BYTES).handler(handlers.handler());
+        ApnsTls tls = null;
+        if (!ac.plainHttp()) {
+            tls = ac.tls() != null ? ApnsTls.of(ac.tls())
+                    : config.tls() != null ? ApnsTls.of(config.tls()) : ApnsTls.ephemeral();
+            b.tls(tls.identity()).requestClientCertificates(true);
+        }
+        try {
+            return new Apns(service, b.start(), tls == null ? null : tls.trustAnchor());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("fake APNs: " + e.getMessage(), e);
         }
     }
 
     /** Where it listens, e.g. {@code http://127.0.0.1:53124}; DEP paths, /cloudconfig and /admin hang off it. */
     public URI baseUri() {
         return http.baseUri();
+    }
+
+    /**
+     * Where the fake APNs listens, e.g. {@code https://127.0.0.1:53125}: the provider API ({@code POST
+     * /3/device/<token>}, HTTP/2 or HTTP/1.1), the device side ({@code /apns/v1/...}) and {@code /admin/apns/...}.
+     */
+    public URI apnsUri() {
+        return apns.http().baseUri();
+    }
+
+    /** The certificate an APNs client must trust (the root of the APNs TLS identity), or null for plain HTTP. */
+    public X509Certificate apnsTrustAnchor() {
+        return apns.trustAnchor();
     }
 
     public FakeAbmConfig config() {
@@ -69,6 +120,8 @@ public final class FakeAbmServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            apns.http().close();
+            apns.service().close();
             http.close();
         } finally {
             app.close();

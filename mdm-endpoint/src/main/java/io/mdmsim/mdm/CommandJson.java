@@ -68,7 +68,7 @@ final class CommandJson {
                     f.allow("Payload");
                     byte[] payload = f.data("Payload");
                     if (payload == null) {
-                        throw f.error("Payload", "missing", "the profile as {\"$data\": base64} or its XML text");
+                        throw f.error("Payload", Fields.MISSING, "the profile as {\"$data\": base64} or its XML text");
                     }
                     yield Commands.installProfile(commandUuid, payload);
                 }
@@ -188,6 +188,13 @@ final class CommandJson {
 
     /** Typed access to the keys of one command's JSON, with errors that name the key. */
     private static final class Fields {
+        /** Shown as {@code missing} in messages. */
+        static final Object MISSING = new Object() {
+            @Override
+            public String toString() {
+                return "missing";
+            }
+        };
         final String context;
         final Map<String, Object> body;
 
@@ -217,7 +224,7 @@ final class CommandJson {
                 return null;
             }
             if (!(v instanceof String s)) {
-                throw error(key, v == null ? "missing" : v, "a string");
+                throw error(key, v == null ? MISSING : v, "a string");
             }
             return s;
         }
@@ -258,7 +265,7 @@ final class CommandJson {
                 return null;
             }
             if (!(v instanceof List<?> l) || !l.stream().allMatch(String.class::isInstance)) {
-                throw error(key, v == null ? "missing" : v, "an array of strings");
+                throw error(key, v == null ? MISSING : v, "an array of strings");
             }
             return l.stream().map(String.class::cast).toList();
         }

@@ -94,12 +94,12 @@ final class PushService implements AutoCloseable {
 
     /** Pushes the device (asynchronously) if it can be pushed; says why not otherwise. */
     Outcome push(String udid, String reason) {
-        if (apnsUrl == null) {
-            return Outcome.OFF;
-        }
         DeviceRecord d = registry.find(udid).orElse(null);
         if (d == null) {
             return Outcome.UNKNOWN_DEVICE;
+        }
+        if (apnsUrl == null) {
+            return Outcome.OFF;
         }
         d.lock();
         try {

@@ -71,11 +71,6 @@ final class ScepService {
     private final EventLog events;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
-    ScepService(CertificateAuthority ca, ChallengeStore challenges, IdentityBindings bindings, SimClock clock,
-            Duration validity) {
-        this(ca, null, 0, challenges, bindings, clock, validity, new EventLog(clock, 1));
-    }
-
     /**
      * @param ra the RA identity (issued by {@code ca}), or null to let the CA do everything
      * @param pendingRounds how often a good request is answered PENDING before it is issued (0: at once)

@@ -83,6 +83,53 @@ class BadInputTest {
         assertEquals(200, d.report(base, CommandResult.idle(d.udid)).statusCode());
     }
 
+    /** Issue 4 acceptance: each bad input gets a clear 4xx and a well-behaved device is served right after it. */
+    @Test
+    void everyBadInputIsAClear4xxAndOtherDevicesAreStillServed() throws Exception {
+        TestDevice good = t.enrolled("UDID-GOOD", false);
+        TestDevice bad = t.enrolled("UDID-BAD", false);
+        byte[] idle = CommandResult.idle(bad.udid).toXml();
+        byte[] authenticate = io.mdmsim.core.protocol.CheckinCodec.encode(Authenticate.forDevice(bad.topic(), bad.udid,
+                "S", "iPhone15,2", "18.1", "22B83", null, null));
+
+        // A device identity issued by another SCEP CA (another server's device).
+        io.mdmsim.core.pki.Identity foreign = TestPki.OTHER.scepCa().issueClientIdentity("CN=" + bad.udid,
+                t.clock.now().minus(Duration.ofHours(1)), Duration.ofDays(30));
+
+        Map<String, HttpResponse<byte[]>> answers = new java.util.LinkedHashMap<>();
+        answers.put("malformed plist", TestDevice.put(base, "/mdm/checkin", CHECKIN,
+                "<plist><dict><key>MessageType</key><string>Authenticate".getBytes(StandardCharsets.UTF_8),
+                bad.mdmIdentity));
+        answers.put("wrong content type (check-in)", TestDevice.put(base, "/mdm/checkin", "application/json",
+                authenticate, bad.mdmIdentity));
+        answers.put("wrong content type (report)", TestDevice.put(base, "/mdm/connect", "text/plain", idle,
+                bad.mdmIdentity));
+        answers.put("missing Mdm-Signature", TestDevice.put(base, "/mdm/connect", "application/x-apple-aspen-mdm",
+                idle, null));
+        answers.put("invalid Mdm-Signature", TestDevice.send(HttpRequest.newBuilder(base.resolve("/mdm/connect"))
+                .header("Mdm-Signature", Base64.getEncoder().encodeToString("not cms".getBytes(StandardCharsets.UTF_8)))
+                .PUT(BodyPublishers.ofByteArray(idle)).build()));
+        answers.put("signature from another CA", TestDevice.put(base, "/mdm/checkin", CHECKIN, authenticate, foreign));
+        answers.put("oversized body", TestDevice.put(base, "/mdm/checkin", CHECKIN, new byte[100 * 1024],
+                bad.mdmIdentity));
+
+        Map<String, Integer> expected = Map.of("malformed plist", 400, "wrong content type (check-in)", 415,
+                "wrong content type (report)", 415, "missing Mdm-Signature", 403, "invalid Mdm-Signature", 403,
+                "signature from another CA", 403, "oversized body", 413);
+        for (Map.Entry<String, HttpResponse<byte[]>> e : answers.entrySet()) {
+            HttpResponse<byte[]> r = e.getValue();
+            assertEquals(expected.get(e.getKey()), r.statusCode(), e.getKey() + ": " + text(r));
+            assertTrue(!text(r).isBlank() && !text(r).contains("Exception") && !text(r).contains("internal error"),
+                    e.getKey() + ": " + text(r));
+            // After each bad request the other device is still served.
+            assertEquals(200, good.report(base, CommandResult.idle(good.udid)).statusCode(), e.getKey());
+        }
+        assertTrue(text(answers.get("signature from another CA")).contains("not a device identity of this server"));
+        assertTrue(text(answers.get("wrong content type (check-in)")).contains("application/x-apple-aspen-mdm-checkin"));
+        // And the device that sent them still works when it behaves.
+        assertEquals(200, bad.report(base, CommandResult.idle(bad.udid)).statusCode());
+    }
+
     @Test
     void identityOfOneDeviceCannotSpeakForAnother() throws Exception {
         TestDevice a = t.enrolled("UDID-A", false);

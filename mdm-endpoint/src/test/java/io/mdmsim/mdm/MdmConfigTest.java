@@ -33,6 +33,34 @@ class MdmConfigTest {
     }
 
     @Test
+    void phaseTwoDefaultsAndChecks() {
+        MdmConfig c = MdmConfig.builder().build();
+        assertEquals(MdmConfig.APPLE_APNS_URL, c.apnsUrl());
+        assertEquals(MdmConfig.UserAuthentication.DECLINE, c.userAuthentication());
+        assertEquals(MdmConfig.ErrorBodyFormat.JSON, c.errorBodyFormat());
+        assertEquals(false, c.https());
+        assertEquals(true, c.signMessage());
+        assertEquals(0, c.scepPendingRounds());
+        assertEquals("requestClientCertificates: true without tlsIdentity (expected: an HTTPS listener, client"
+                + " certificates travel over TLS)", assertThrows(IllegalArgumentException.class,
+                        () -> MdmConfig.builder().requestClientCertificates(true).build()).getMessage());
+        assertEquals("minimumOsVersion: seventeen (expected: a version such as 17.2)",
+                assertThrows(IllegalArgumentException.class,
+                        () -> MdmConfig.builder().minimumOsVersion("seventeen").build()).getMessage());
+        assertEquals("apnsUrl: ftp://x (expected: an absolute http or https URL)",
+                assertThrows(IllegalArgumentException.class,
+                        () -> MdmConfig.builder().apnsUrl(URI.create("ftp://x")).build()).getMessage());
+        assertEquals("apnsMaxAttempts: 0 (expected: 1..20)", assertThrows(IllegalArgumentException.class,
+                () -> MdmConfig.builder().apnsMaxAttempts(0).build()).getMessage());
+        assertEquals("scepPendingRounds: -1 (expected: 0..100)", assertThrows(IllegalArgumentException.class,
+                () -> MdmConfig.builder().scepPendingRounds(-1).build()).getMessage());
+        assertEquals("httpsPort: 99999 (expected: 0..65535)", assertThrows(IllegalArgumentException.class,
+                () -> MdmConfig.builder().httpsPort(99999).build()).getMessage());
+        assertEquals(URI.create("http://127.0.0.1:9/hook"),
+                MdmConfig.builder().webhookUrl(URI.create("http://127.0.0.1:9/hook/")).build().webhookUrl());
+    }
+
+    @Test
     void trailingSlashOfThePublicBaseUrlIsDropped() {
         assertEquals(URI.create("https://mdm.example.com"),
                 MdmConfig.builder().publicBaseUrl(URI.create("https://mdm.example.com/")).build().publicBaseUrl());

@@ -113,6 +113,43 @@ class ScepModesTest {
         }
     }
 
+    @Test
+    void everyAdvertisedCipherAndDigestIsAnsweredInKindByPostAndByGet() {
+        try (TestServer t = new TestServer()) {
+            TestDevice d = t.newDevice("UDID-CIPHERS");
+            KeyPair key = KeyPairs.rsa2048();
+            Identity signer = Scep.selfSigned(key, "CN=" + d.udid, t.clock.now());
+            boolean byGet = false;
+            for (ContentCipher cipher : List.of(ContentCipher.DES_CBC, ContentCipher.DES_EDE3_CBC,
+                    ContentCipher.AES128_CBC, ContentCipher.AES256_CBC)) {
+                for (DigestAlgorithm digest : List.of(DigestAlgorithm.SHA1, DigestAlgorithm.SHA256)) {
+                    d.enroll(t.base);
+                    byte[] req = Scep.request(MessageType.PKCS_REQ, Scep.csr(key, "CN=" + d.udid, d.challenge()),
+                            signer, TestPki.PKI.scepCa().certificate(), cipher, digest,
+                            Scep.transactionId(key.getPublic()), Scep.newNonce());
+                    PkiMessage reply;
+                    if (byGet) {
+                        String message = java.net.URLEncoder.encode(java.util.Base64.getEncoder().encodeToString(req),
+                                java.nio.charset.StandardCharsets.US_ASCII);
+                        HttpResponse<byte[]> r = TestDevice.send(HttpRequest.newBuilder(t.base.resolve(
+                                "/scep?operation=PKIOperation&message=" + message)).GET().build());
+                        assertEquals(200, r.statusCode(), () -> new String(r.body()));
+                        reply = Scep.parse(r.body());
+                    } else {
+                        reply = send(t.base, req);
+                    }
+                    byGet = !byGet;
+                    String what = cipher + "/" + digest;
+                    assertEquals(PkiStatus.SUCCESS, reply.pkiStatus(), what);
+                    assertEquals(cipher, reply.cipher(), what + ": the reply is encrypted like the request");
+                    assertEquals(digest, reply.digest(), what + ": and signed with its digest");
+                    assertEquals(d.udid, Certificates.commonName(Scep.issuedCertificates(reply, signer).getFirst()),
+                            what + ": the same subject enrolls again");
+                }
+            }
+        }
+    }
+
     // ---- a small SCEP client -------------------------------------------------------------------------------
 
     private record Attempt(PkiMessage reply, Identity signer) {}

@@ -1,5 +1,6 @@
 package io.mdmsim.scenarios.cli;
 
+import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.MdmConfig;
 import io.mdmsim.mdm.MdmServer;
@@ -11,14 +12,17 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "mdm",
         mixinStandardHelpOptions = true,
         description = {
-                "Run the reference MDM server on 127.0.0.1: MachineInfo enrollment (/mdm/enroll), SCEP (/scep),",
-                "check-in (/mdm/checkin) and commands (/mdm/connect), and a JSON admin API (/admin/...) for DEP",
-                "tokens, devices and commands. It trusts the fake Apple device CA of the simulator PKI."
+                "Run the reference MDM server on 127.0.0.1: MachineInfo enrollment",
+                "(/mdm/enroll), SCEP (/scep), check-in (/mdm/checkin), commands (/mdm/connect),",
+                "APNs pushes, and a JSON admin API (/admin/...) for DEP tokens, devices,",
+                "commands, declarations, events and the clock. It trusts the fake Apple device",
+                "CA of the simulator PKI."
         })
 final class MdmCommand implements Callable<Integer> {
 
@@ -36,27 +40,167 @@ final class MdmCommand implements Callable<Integer> {
                     + " point it at a fake ABM, e.g. http://127.0.0.1:8400.")
     URI depUrl;
 
+    @Option(names = "--https", description = "Also listen on HTTPS with the simulator PKI's TLS certificate; profiles"
+            + " then carry https URLs and a trust payload with the simulator root.")
+    boolean https;
+
+    @Option(names = "--https-port", paramLabel = "PORT", defaultValue = "0",
+            description = "Port of the HTTPS listener (0 picks a free one; default ${DEFAULT-VALUE}).")
+    int httpsPort;
+
+    @Option(names = "--client-certs", description = "Ask TLS clients for a certificate: a device identity presented"
+            + " there identifies requests without Mdm-Signature (needs --https).")
+    boolean clientCerts;
+
+    @Option(names = "--public-url", paramLabel = "URL",
+            description = "Base URL written into profiles (default: the HTTPS listener with --https, else the HTTP one).")
+    URI publicUrl;
+
+    @Option(names = "--apns-url", paramLabel = "URL|off", defaultValue = "https://api.push.apple.com",
+            description = "APNs provider API to push through (default ${DEFAULT-VALUE}); the fake ABM's APNs, e.g."
+                    + " https://127.0.0.1:8443, or 'off'. Any URL but Apple's is trusted through the simulator root.")
+    String apnsUrl;
+
+    @Option(names = "--webhook", paramLabel = "URL",
+            description = "POST every event (check-ins, reports, enrollments, SCEP, pushes) there as JSON.")
+    URI webhook;
+
+    @Option(names = "--sign-profiles", description = "CMS-sign the enrollment profile with the TLS certificate.")
+    boolean signProfiles;
+
+    @Option(names = "--min-os", paramLabel = "VERSION", description = "Refuse enrollment below this OS version:"
+            + " 403 com.apple.softwareupdate.required for devices that can update, e.g. 18.2.")
+    String minOs;
+
+    @Option(names = "--min-build", paramLabel = "BUILD", description = "BuildVersion named with --min-os, e.g. 22C152.")
+    String minBuild;
+
+    @Option(names = "--error-format", paramLabel = "json|plist", defaultValue = "json",
+            description = "Body format of 403 refusals (ADM mdm/errors; default ${DEFAULT-VALUE}).")
+    String errorFormat;
+
+    @Option(names = "--scep-ra", description = "GetCACert answers RA and CA (application/x-x509-ca-ra-cert); the RA"
+            + " decrypts requests and signs replies.")
+    boolean scepRa;
+
+    @Option(names = "--scep-pending", paramLabel = "N", defaultValue = "0",
+            description = "Fault: answer a good SCEP request PENDING N times before issuing (to CertPoll; default"
+                    + " ${DEFAULT-VALUE}).")
+    int scepPending;
+
+    @Option(names = "--user-auth", paramLabel = "decline|digest", defaultValue = "decline",
+            description = "Answer to UserAuthenticate: decline (410) or the digest exchange (default ${DEFAULT-VALUE}).")
+    String userAuth;
+
+    @Option(names = "--clock", paramLabel = "wall|manual|xN", defaultValue = "wall",
+            description = "Simulated clock: wall time, manual (moved with POST /admin/clock), or xN, N times faster"
+                    + " (default ${DEFAULT-VALUE}).")
+    String clockMode;
+
+    @Option(names = "--organization", paramLabel = "NAME", defaultValue = "mdmsim",
+            description = "PayloadOrganization of the profiles (default ${DEFAULT-VALUE}).")
+    String organization;
+
     @Override
     public Integer call() throws Exception {
-        server.validate(spec.commandLine());
-        SimClock clock = SimClock.system();
-        var simPki = pki.load(clock.now());
-        MdmServer mdm = MdmServer.start(MdmConfig.builder()
+        CommandLine cl = spec.commandLine();
+        server.validate(cl);
+        if (clientCerts && !https) {
+            throw new CommandLine.ParameterException(cl, "--client-certs needs --https (client certificates travel"
+                    + " over TLS)");
+        }
+        if (minBuild != null && minOs == null) {
+            throw new CommandLine.ParameterException(cl, "--min-build needs --min-os");
+        }
+        SimClock clock = clock(cl, clockMode);
+        SimPki simPki = pki.load(clock.now());
+        URI apns = apnsUrl.equalsIgnoreCase("off") ? null : uri(cl, "--apns-url", apnsUrl);
+        MdmConfig.Builder b = MdmConfig.builder()
                 .port(server.port)
                 .seed(server.seed)
                 .clock(clock)
+                .organization(organization)
                 .scepCa(simPki.scepCa().identity())
                 .trustedDeviceCas(List.of(simPki.appleDeviceCa().certificate()))
                 .depBaseUrl(depUrl)
-                .build());
-        PrintWriter out = spec.commandLine().getOut();
-        out.printf("MDM endpoint listening on %s%n", mdm.baseUri());
-        out.printf("  enrollment  %s%n", mdm.baseUri().resolve("/mdm/enroll"));
-        out.printf("  SCEP        %s%n", mdm.baseUri().resolve("/scep"));
-        out.printf("  check-in    %s%n", mdm.baseUri().resolve("/mdm/checkin"));
-        out.printf("  commands    %s%n", mdm.baseUri().resolve("/mdm/connect"));
-        out.printf("  admin API   %s  (DEP key: GET /admin/dep/public-key)%n", mdm.baseUri().resolve("/admin/devices"));
+                .publicBaseUrl(publicUrl)
+                .apnsUrl(apns)
+                .apnsTrustAnchors(apns == null || apns.equals(MdmConfig.APPLE_APNS_URL) ? List.of()
+                        : List.of(simPki.root().certificate()))
+                .webhookUrl(webhook)
+                .minimumOsVersion(minOs)
+                .minimumBuildVersion(minBuild)
+                .errorBodyFormat(choice(cl, "--error-format", errorFormat, MdmConfig.ErrorBodyFormat.class))
+                .scepRa(scepRa)
+                .scepPendingRounds(scepPending)
+                .userAuthentication(choice(cl, "--user-auth", userAuth, MdmConfig.UserAuthentication.class));
+        if (https) {
+            b.tls(simPki.tlsServer()).httpsPort(httpsPort).requestClientCertificates(clientCerts);
+        }
+        if (signProfiles) {
+            b.profileSigner(simPki.tlsServer());
+        }
+        MdmConfig config;
+        try {
+            config = b.build();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        MdmServer mdm = MdmServer.start(config);
+        PrintWriter out = cl.getOut();
+        URI base = mdm.publicBaseUrl();
+        out.printf("MDM endpoint listening on %s%s%n", mdm.baseUri(),
+                mdm.httpsUri() == null ? "" : " and " + mdm.httpsUri());
+        out.printf("  enrollment  %s%n", base.resolve("/mdm/enroll"));
+        out.printf("  SCEP        %s%s%n", base.resolve("/scep"), scepRa ? "  (CA + RA)" : "");
+        out.printf("  check-in    %s%n", base.resolve("/mdm/checkin"));
+        out.printf("  commands    %s%n", base.resolve("/mdm/connect"));
+        out.printf("  admin API   %s  (DEP key: GET /admin/dep/public-key; events: GET /admin/events)%n",
+                mdm.baseUri().resolve("/admin/devices"));
+        out.printf("  APNs        %s%n", apns == null ? "off" : apns);
+        out.printf("  clock       %s%n", clock.describe());
         Servers.runUntilStopped(mdm, out);
         return Main.EXIT_OK;
+    }
+
+    private static SimClock clock(CommandLine cl, String mode) {
+        String m = mode.toLowerCase(Locale.ROOT);
+        if (m.equals("wall")) {
+            return SimClock.system();
+        }
+        if (m.equals("manual")) {
+            return SimClock.manual(SimClock.system().now());
+        }
+        if (m.startsWith("x")) {
+            try {
+                double factor = Double.parseDouble(m.substring(1));
+                if (factor > 0 && Double.isFinite(factor)) {
+                    return SimClock.scaled(factor);
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new CommandLine.ParameterException(cl, "--clock: " + mode + " (expected: wall, manual or xN such as x60)");
+    }
+
+    private static URI uri(CommandLine cl, String option, String value) {
+        try {
+            return URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, option + ": " + value + " (expected: a URL)");
+        }
+    }
+
+    private static <E extends Enum<E>> E choice(CommandLine cl, String option, String value, Class<E> type) {
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            StringBuilder expected = new StringBuilder();
+            for (E c : type.getEnumConstants()) {
+                expected.append(expected.isEmpty() ? "" : " or ").append(c.name().toLowerCase(Locale.ROOT));
+            }
+            throw new CommandLine.ParameterException(cl, option + ": " + value + " (expected: " + expected + ")");
+        }
     }
 }

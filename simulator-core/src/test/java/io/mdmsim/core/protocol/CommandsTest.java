@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.dd.plist.NSArray;
 import com.dd.plist.NSData;
 import com.dd.plist.NSDictionary;
-import com.dd.plist.NSObject;
 import com.dd.plist.NSString;
 import io.mdmsim.core.protocol.Commands.AppInstall;
 import io.mdmsim.core.protocol.Commands.EraseOptions;
 import io.mdmsim.core.protocol.Commands.Setting;
 import io.mdmsim.core.testing.AppleSchemas;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -144,41 +142,7 @@ class CommandsTest {
                 .getMessage().startsWith("profile: empty"));
     }
 
-    /**
-     * Schema problems of a command dictionary. {@code Settings[]} holds items of many kinds (one YAML subkey per
-     * kind, told apart by {@code Item}); each item is checked against the subkey its {@code Item} names.
-     */
     static List<String> problems(AppleSchemas.Schema schema, NSDictionary command) {
-        if (!"Settings".equals(schema.requestType())) {
-            return schema.check(command);
-        }
-        AppleSchemas.Key settings = schema.key("Settings").orElseThrow();
-        List<String> problems = new ArrayList<>(shallow(schema, settings).check(command));
-        NSObject[] items = ((NSArray) command.get("Settings")).getArray();
-        for (int i = 0; i < items.length; i++) {
-            NSDictionary item = (NSDictionary) items[i];
-            String kind = ((NSString) item.get("Item")).getContent();
-            AppleSchemas.Key itemKey = settings.subkeys().stream()
-                    .filter(k -> k.subkeys().stream().anyMatch(s -> s.name().equals("Item") && s.rangelist().contains(kind)))
-                    .findFirst().orElse(null);
-            if (itemKey == null) {
-                problems.add("Settings[" + i + "].Item: \"" + kind + "\" is not a setting of settings.yaml");
-                continue;
-            }
-            AppleSchemas.Schema itemSchema = new AppleSchemas.Schema(schema.file(), kind, null, itemKey.subkeys(),
-                    List.of());
-            for (String p : itemSchema.check(item)) {
-                problems.add("Settings[" + i + "]." + p);
-            }
-        }
-        return problems;
-    }
-
-    private static AppleSchemas.Schema shallow(AppleSchemas.Schema schema, AppleSchemas.Key array) {
-        List<AppleSchemas.Key> keys = schema.payloadKeys().stream()
-                .map(k -> k != array ? k : new AppleSchemas.Key(k.name(), k.type(), k.required(), k.supportedOS(),
-                        k.defaultValue(), k.rangelist(), List.of()))
-                .toList();
-        return new AppleSchemas.Schema(schema.file(), schema.title(), schema.requestType(), keys, List.of());
+        return CommandSchemas.problems(schema, command);
     }
 }
