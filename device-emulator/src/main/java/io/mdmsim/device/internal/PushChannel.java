@@ -229,7 +229,8 @@ public final class PushChannel implements AutoCloseable {
                     } else if (line.startsWith("event:")) {
                         event = line.substring(6).strip();
                     } else if (line.startsWith("data:")) {
-                        data.append(line.substring(5).strip());
+                        String part = line.substring(5);
+                        data.append(data.isEmpty() ? "" : "\n").append(part.startsWith(" ") ? part.substring(1) : part);
                     } // ":" comments are keepalives
                 }
             }
