@@ -58,7 +58,7 @@ final class BehaviourJson {
                 args[i] = Duration.parse(v.asText());
             } else if (c.getType() == Map.class) {
                 Map<String, Behaviour.CommandFault> faults = new LinkedHashMap<>();
-                v.fields().forEachRemaining(e -> faults.put(e.getKey(), new Behaviour.CommandFault(
+                v.properties().forEach(e -> faults.put(e.getKey(), new Behaviour.CommandFault(
                         e.getValue().path("notNow").asDouble(), e.getValue().path("error").asDouble())));
                 args[i] = faults;
             } else {

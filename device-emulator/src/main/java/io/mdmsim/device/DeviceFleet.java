@@ -38,7 +38,8 @@ public final class DeviceFleet {
      * Runs every device to its end and returns the results in device order. Blocks the caller.
      *
      * <p>If the calling thread is interrupted, the devices still running or waiting are stopped, each ends FAILED with
-     * the reason "interrupted...", the result is returned, and the caller's interrupt flag is set again.
+     * the reason "interrupted...", the result is returned, and the caller's interrupt flag is set again. A device
+     * already in its managed life ({@link FleetConfig#lifetime()}) had enrolled: it ends ENROLLED.
      */
     public static FleetResult run(FleetConfig config) {
         requireNonNull(config, "config");

@@ -140,7 +140,7 @@ public final class CommandRequirements {
         if (r == null || !Versions.atLeast(device.spec().osVersion(), r.introduced())) {
             return CommandReply.unknownCommand(requestType);
         }
-        boolean shared = ManagedState.of(device).sharedIpad(device);
+        boolean shared = device.sharedIpad();
         if (r.sharedIpad() == REQUIRED && !shared) {
             return DeviceErrors.error(DeviceErrors.NOT_ON_THIS_CHANNEL, DeviceErrors.MDM,
                     requestType + " runs only on a Shared iPad (this device is not one)");

@@ -223,7 +223,7 @@ final class SettingsHandler {
                 }
                 case "AccessibilitySettings" -> {
                     NSDictionary current = m.setting("AccessibilitySettings");
-                    NSDictionary next = current == null ? new NSDictionary() : (NSDictionary) current.clone();
+                    NSDictionary next = current == null ? new NSDictionary() : current.clone();
                     for (String k : DeviceQueries.ACCESSIBILITY_FLAGS) {
                         if (item.objectForKey(k) != null) {
                             next.put(k, CommandFields.bool(what, item, k, false));
