@@ -5,6 +5,7 @@ import io.mdmsim.core.time.SimClock;
 import io.mdmsim.device.Behaviour;
 import io.mdmsim.device.DeviceFleet;
 import io.mdmsim.device.DeviceSpec;
+import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.device.FleetConfig;
 import io.mdmsim.device.FleetResult;
 import io.mdmsim.device.Population;
@@ -33,13 +34,15 @@ import java.util.regex.Pattern;
 @Command(name = "devices",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        subcommands = DevicesReplayCommand.class,
         description = {
-                "Run virtual iPhones and iPads through Setup Assistant and automated device enrollment: each powers",
-                "on, walks the panes of its OS version, fetches its cloud configuration from the fake ABM and enrolls",
-                "into whatever MDM server that configuration names (ours or any other). The devices are the fake",
-                "ABM's inventory that is assigned to an MDM server, narrowed by the population options; the knobs",
-                "make users slow or late and the network flaky. Everything random follows --seed.",
-                "Exits 0 only if every device enrolled."
+                "Run virtual iPhones and iPads through Setup Assistant and automated device enrollment: each powers"
+                        + " on, walks the panes of its OS version, fetches its cloud configuration from the fake ABM"
+                        + " and enrolls into whatever MDM server that configuration names (ours or any other).",
+                "The devices are the fake ABM's inventory that is assigned to an MDM server, narrowed by the"
+                        + " population options; the knobs make users slow or late and the network flaky. Everything"
+                        + " random follows --seed. Exits 0 only if every device enrolled.",
+                "'mdmsim devices replay TRACE' runs one recorded device again."
         })
 final class DevicesCommand implements Callable<Integer> {
 
@@ -49,7 +52,10 @@ final class DevicesCommand implements Callable<Integer> {
     @Mixin
     PkiOption pki;
 
-    @Option(names = "--abm", paramLabel = "URL", required = true,
+    @Mixin
+    DevicesOpsOptions ops;
+
+    @Option(names = "--abm", paramLabel = "URL",
             description = "Base URL of the fake ABM (its cloud configuration and admin inventory), e.g. http://127.0.0.1:8400.")
     URI abm;
 
@@ -185,6 +191,10 @@ final class DevicesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (abm == null) {
+            throw usage("Missing required option: '--abm=URL' (the fake ABM's base URL, e.g. http://127.0.0.1:8400)");
+        }
+        ops.validate();
         if (count != null && count < 1) {
             throw usage("--count: " + count + " (expected: 1 or more)");
         }
@@ -209,7 +219,7 @@ final class DevicesCommand implements Callable<Integer> {
                     + " assign some first (POST /admin/assignments).");
             return Main.EXIT_EXPECTATION_FAILED;
         }
-        List<DeviceSpec> specs = population(inventory.size(), behaviour).selectFrom(inventory, seed);
+        List<DeviceSpec> specs = ops.shard(population(inventory.size(), behaviour).selectFrom(inventory, seed));
         if (specs.isEmpty()) {
             out.println("mdmsim devices: none of the " + inventory.size() + " assigned devices fits --models "
                     + (models == null ? "(all)" : models) + " and --os " + (os == null ? "(any)" : os) + ".");
@@ -224,9 +234,10 @@ final class DevicesCommand implements Callable<Integer> {
         Progress progress = new Progress(out, specs.size());
         FleetResult result;
         try {
-            result = DeviceFleet.run(FleetConfig.builder()
+            SimPki simPki = pki.load(clock.now());
+            result = DeviceFleet.run(ops.applyTo(FleetConfig.builder(), simPki)
                     .cloudConfigUrl(abm.resolve("/cloudconfig"))
-                    .appleDeviceCa(pki.load(clock.now()).appleDeviceCa().identity())
+                    .appleDeviceCa(simPki.appleDeviceCa().identity())
                     .devices(specs)
                     .behaviour(behaviour)
                     .seed(seed)

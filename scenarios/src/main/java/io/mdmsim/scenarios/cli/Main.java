@@ -42,6 +42,7 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setUsageHelpWidth(120); // our description lines are written for 120 columns
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             cmd.getErr().println(cmd.getColorScheme().errorText("mdmsim: " + describe(ex)));
             return EXIT_RUNTIME;

@@ -72,7 +72,7 @@ public final class Quickstart {
                 out.printf("  fake APNs      %s%n", abm.apnsUri());
                 out.flush();
                 List<DeviceSpec> specs = provision(abm.baseUri(), mdm.baseUri());
-                FleetResult result = enroll(abm.baseUri(), pki, clock, specs);
+                FleetResult result = enroll(abm.baseUri(), abm.apnsUri(), pki, clock, specs);
                 Summary summary = new Summary(result, Duration.between(started, clock.now()));
                 summary.print(out);
                 return summary.allEnrolled(options.devices());
@@ -133,10 +133,12 @@ public final class Quickstart {
         }
     }
 
-    private FleetResult enroll(URI abmUri, SimPki pki, SimClock clock, List<DeviceSpec> specs) {
+    private FleetResult enroll(URI abmUri, URI apnsUri, SimPki pki, SimClock clock, List<DeviceSpec> specs) {
         Progress progress = new Progress(out, specs.size());
         FleetConfig config = FleetConfig.builder()
                 .cloudConfigUrl(abmUri.resolve("/cloudconfig"))
+                .apnsUrl(apnsUri)
+                .trustAnchors(List.of(pki.root().certificate()))
                 .appleDeviceCa(pki.appleDeviceCa().identity())
                 .devices(specs)
                 .seed(options.seed())
