@@ -57,7 +57,23 @@ final class AdminApi {
         router.get("/admin/dep/public-key", this::publicKey)
                 .post("/admin/dep/tokens", this::uploadToken)
                 .get("/admin/dep/tokens", r -> HttpResponse.json(200, dep.list()))
-                .post("/admin/dep/tokens/{name}/sync", r -> HttpResponse.json(202, dep.syncNow(r.pathParam("name"))
+                .put("/admin/dep/tokens/{name}", r -> HttpResponse.json(200, dep.renew(r.pathParam("name"), r.body(),
+                        r.queryParam("appleId"))))
+                .delete("/admin/dep/tokens/{name}", r -> {
+                    dep.delete(r.pathParam("name"));
+                    return HttpResponse.json(200, Map.of("deleted", r.pathParam("name")));
+                })
+                .get("/admin/dep/tokens/{name}/devices", r -> HttpResponse.json(200, dep.devices(r.pathParam("name"))))
+                .delete("/admin/dep/tokens/{name}/devices/{serial}", r -> {
+                    dep.deleteDevice(r.pathParam("name"), r.pathParam("serial"));
+                    return HttpResponse.json(200, Map.of("deleted", r.pathParam("serial")));
+                })
+                .delete("/admin/dep/tokens/{name}/profiles/default", r -> {
+                    dep.deleteProfile(r.pathParam("name"));
+                    return HttpResponse.json(200, Map.of("deleted", "default"));
+                })
+                .post("/admin/dep/tokens/{name}/sync", r -> HttpResponse.json(202, dep.syncNow(r.pathParam("name"),
+                        "true".equalsIgnoreCase(r.queryParam("full")))
                         .orElseThrow(() -> HttpError.notFound("DEP token " + r.pathParam("name")
                                 + " is unknown (see GET /admin/dep/tokens)"))))
                 .get("/admin/devices", this::devices)

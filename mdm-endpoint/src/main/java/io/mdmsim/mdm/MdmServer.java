@@ -79,7 +79,7 @@ public final class MdmServer implements AutoCloseable {
         MdmIdentityVerifier identities = new MdmIdentityVerifier(scepCa.certificate(), clock);
         List<AutoCloseable> services = new ArrayList<>();
         DepTokenService dep = new DepTokenService(depKey, clock, ids, config.depBaseUrl(), base, config.organization(),
-                config.depSyncInterval());
+                config.depSyncInterval(), events);
         services.add(dep);
         PushService pushes = new PushService(config, registry, events);
         services.add(pushes);
