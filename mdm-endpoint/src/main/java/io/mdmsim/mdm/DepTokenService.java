@@ -88,6 +88,8 @@ final class DepTokenService implements AutoCloseable {
         final Map<String, Instant> removedFromAbm = new LinkedHashMap<>();
         final Map<String, Instant> removedAt = new LinkedHashMap<>();
         final List<String> warnings = new ArrayList<>();
+        /** Deleted here while ABM may still assign them: only a full sync brings them back (the seeds). */
+        final Set<String> deletedHere = new LinkedHashSet<>();
         /** Serials this server currently holds in DEP, and those the profile is assigned to. */
         final Set<String> serials = new LinkedHashSet<>();
         final Set<String> assigned = new LinkedHashSet<>();
@@ -309,6 +311,7 @@ final class DepTokenService implements AutoCloseable {
             boolean had = token.serials.remove(serial) | token.removedFromAbm.remove(serial) != null;
             token.assigned.remove(serial);
             token.removedAt.remove(serial);
+            token.deletedHere.add(serial);
             if (!had) {
                 throw HttpError.notFound("token " + name + " has no device " + serial);
             }
@@ -449,7 +452,10 @@ final class DepTokenService implements AutoCloseable {
                     }
                     if (d.opType() == OpType.DELETED) {
                         markRemoved(token, serial);
+                    } else if (!full && token.deletedHere.contains(serial)) {
+                        continue;
                     } else {
+                        token.deletedHere.remove(serial);
                         seen.add(serial);
                         token.removedFromAbm.remove(serial);
                         token.removedAt.remove(serial);

@@ -61,7 +61,7 @@ class DepSyncRulesE2eTest {
     @BeforeEach
     void start() throws Exception {
         clock = SimClock.manual(T0);
-        abm = FakeAbmServer.start(FakeAbmConfig.builder().seed(11).deviceCount(6).clock(clock)
+        abm = FakeAbmServer.start(FakeAbmConfig.builder().seed(11).deviceCount(6).clock(clock).devicesPerMinute(0)
                 .appleDeviceCa(pki.appleDeviceCa().certificate()).build());
         // the scheduled delta (every 12 h) is kept out of the way: these tests drive every sync themselves
         mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(11).scepCa(pki.scepCa().identity())
