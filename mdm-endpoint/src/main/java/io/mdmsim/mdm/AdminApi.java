@@ -68,9 +68,19 @@ final class AdminApi {
                     dep.deleteDevice(r.pathParam("name"), r.pathParam("serial"));
                     return HttpResponse.json(200, Map.of("deleted", r.pathParam("serial")));
                 })
-                .delete("/admin/dep/tokens/{name}/profiles/default", r -> {
-                    dep.deleteProfile(r.pathParam("name"));
-                    return HttpResponse.json(200, Map.of("deleted", "default"));
+                .get("/admin/dep/tokens/{name}/profiles", r -> HttpResponse.json(200, dep.profiles(r.pathParam("name"))))
+                .post("/admin/dep/tokens/{name}/profiles", r -> HttpResponse.json(201, dep.createProfile(
+                        r.pathParam("name"), Json.read(r.body(), io.mdmsim.mdm.management.EnrollmentProfile.class),
+                        "true".equalsIgnoreCase(r.queryParam("default")))))
+                .post("/admin/dep/tokens/{name}/profiles/{uuid}/devices", r -> HttpResponse.json(200,
+                        dep.assignProfile(r.pathParam("name"), r.pathParam("uuid"), serials(r))))
+                .delete("/admin/dep/tokens/{name}/profiles/{uuid}", r -> {
+                    if (r.pathParam("uuid").equals("default")) {
+                        dep.deleteProfile(r.pathParam("name"));
+                    } else {
+                        dep.deleteProfile(r.pathParam("name"), r.pathParam("uuid"));
+                    }
+                    return HttpResponse.json(200, Map.of("deleted", r.pathParam("uuid")));
                 })
                 .post("/admin/dep/tokens/{name}/sync", r -> HttpResponse.json(202, dep.syncNow(r.pathParam("name"),
                         "true".equalsIgnoreCase(r.queryParam("full")))
@@ -89,6 +99,13 @@ final class AdminApi {
                 .get("/admin/events", this::events)
                 .get("/admin/clock", r -> HttpResponse.json(200, clockJson()))
                 .post("/admin/clock", this::moveClock);
+    }
+
+    private static List<String> serials(HttpRequest r) {
+        JsonNode body = Json.read(r.body(), JsonNode.class);
+        List<String> out = new java.util.ArrayList<>();
+        body.path("serials").forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     // ---- DEP ------------------------------------------------------------------------------------------------------

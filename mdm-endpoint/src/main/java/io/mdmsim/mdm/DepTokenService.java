@@ -16,6 +16,7 @@ import io.mdmsim.core.http.HttpError;
 import io.mdmsim.core.http.Json;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.time.SimClock;
+import io.mdmsim.mdm.management.EnrollmentProfile;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,6 +49,7 @@ final class DepTokenService implements AutoCloseable {
     /** The seeds' limits and intervals (000_…: 1,000 profiles and 200,000 devices per token). */
     static final int MAX_TOKENS = 2000;
     static final int MAX_DEVICES_PER_TOKEN = 200_000;
+    static final int MAX_PROFILES_PER_TOKEN = 1000;
     static final Duration FULL_SYNC_MIN = Duration.ofDays(7);
     static final Duration MANUAL_SYNC_MIN = Duration.ofMinutes(15);
     static final Duration DELTA_SYNC_TIMEOUT = Duration.ofMinutes(15);
@@ -90,6 +92,9 @@ final class DepTokenService implements AutoCloseable {
         final List<String> warnings = new ArrayList<>();
         /** Deleted here while ABM may still assign them: only a full sync brings them back (the seeds). */
         final Set<String> deletedHere = new LinkedHashSet<>();
+        /** Enrollment profiles defined in ABM through this token, by profile UUID; and which serial has which. */
+        final Map<String, EnrollmentProfile> profiles = new LinkedHashMap<>();
+        final Map<String, String> profileOf = new LinkedHashMap<>();
         /** Serials this server currently holds in DEP, and those the profile is assigned to. */
         final Set<String> serials = new LinkedHashSet<>();
         final Set<String> assigned = new LinkedHashSet<>();
@@ -127,6 +132,8 @@ final class DepTokenService implements AutoCloseable {
                     str(lastManualSyncAt == null ? null : lastManualSyncAt.plus(MANUAL_SYNC_MIN)));
             m.put("nextSyncFull", nextFull || cursor == null);
             m.put("removedFromAbm", removedFromAbm.size());
+            m.put("profiles", profiles.size());
+            m.put("defaultProfileUuid", profileUuid);
             if (syncState == SyncState.SYNCING) {
                 Map<String, Object> p = new LinkedHashMap<>();
                 p.put("kind", syncKind);
@@ -257,9 +264,14 @@ final class DepTokenService implements AutoCloseable {
                         + " devices (unassign them from the MDM server in ABM, sync, then delete the devices here)");
             }
             if (token.profileUuid != null) {
-                throw HttpError.conflict("token " + name + " cannot be deleted: it has a default enrollment profile and"
-                        + " 1 enrollment profile (" + token.profileUuid + "); delete the profiles first"
-                        + " (DELETE /admin/dep/tokens/" + name + "/profiles/default)");
+                throw HttpError.conflict("token " + name + " cannot be deleted: it has a default enrollment profile ("
+                        + token.profileUuid + "); delete it first (DELETE /admin/dep/tokens/" + name
+                        + "/profiles/default)");
+            }
+            if (!token.profiles.isEmpty()) {
+                throw HttpError.conflict("token " + name + " cannot be deleted: it has " + token.profiles.size()
+                        + " enrollment profiles; delete them first (DELETE /admin/dep/tokens/" + name
+                        + "/profiles/{uuid})");
             }
             token.removed = true;
             tokens.remove(name);
@@ -278,8 +290,133 @@ final class DepTokenService implements AutoCloseable {
                 throw HttpError.conflict("the default profile of token " + name + " cannot be deleted while "
                         + token.serials.size() + " devices are assigned to it");
             }
+            token.profiles.remove(token.profileUuid);
             token.profileUuid = null;
         }
+    }
+
+    /**
+     * Creates an enrollment profile: validated with the seeds' constraints (all violations in one 400), defined in
+     * ABM ({@code POST /profile}), and made the token's default profile when asked (new devices get it at sync).
+     */
+    Map<String, Object> createProfile(String name, EnrollmentProfile profile, boolean makeDefault)
+            throws IOException, InterruptedException {
+        List<String> violations = profile.violations();
+        if (!violations.isEmpty()) {
+            throw new HttpError(400, "application/json", Json.write(Map.of("error",
+                    "the enrollment profile is not valid: " + String.join("; ", violations), "violations", violations)));
+        }
+        Token token;
+        synchronized (tokens) {
+            token = existing(name);
+            if (token.profiles.size() >= MAX_PROFILES_PER_TOKEN) {
+                throw HttpError.conflict("token " + name + " already has " + token.profiles.size()
+                        + " enrollment profiles (limit: " + MAX_PROFILES_PER_TOKEN + " per token)");
+            }
+        }
+        String uuid;
+        token.syncLock.lock();
+        try {
+            uuid = token.client.defineProfile(profile.toDep(publicBase.get() + "/mdm/enroll",
+                    publicBase.get() + "/mdm/enroll/web", "mdmsim-" + token.serverToken.consumerKey(), List.of()));
+        } catch (DepClient.DepCallException e) {
+            throw new HttpError(502, "defining the profile in ABM failed: " + e.getMessage());
+        } finally {
+            token.syncLock.unlock();
+        }
+        synchronized (tokens) {
+            token.profiles.put(uuid, profile);
+            if (makeDefault) {
+                token.profileUuid = uuid;
+            }
+        }
+        events.emit("dep.profile.created", null, "token", name, "profileUuid", uuid, "name", profile.name(),
+                "default", makeDefault);
+        return profileJson(token, uuid);
+    }
+
+    /** Assigns a profile to serials in ABM ({@code POST /profile/devices}); returns ABM's result per serial. */
+    Map<String, Object> assignProfile(String name, String uuid, List<String> serials)
+            throws IOException, InterruptedException {
+        Token token;
+        synchronized (tokens) {
+            token = existing(name);
+            if (!token.profiles.containsKey(uuid) && !uuid.equals(token.profileUuid)) {
+                throw HttpError.notFound("token " + name + " has no enrollment profile " + uuid);
+            }
+        }
+        if (serials == null || serials.isEmpty()) {
+            throw new BadInputException("serials: missing or empty (expected: the serial numbers to assign)");
+        }
+        Map<String, DeviceResult> results;
+        token.syncLock.lock();
+        try {
+            results = token.client.assignProfile(uuid, serials);
+        } catch (DepClient.DepCallException e) {
+            throw new HttpError(502, "assigning the profile in ABM failed: " + e.getMessage());
+        } finally {
+            token.syncLock.unlock();
+        }
+        synchronized (tokens) {
+            results.forEach((serial, r) -> {
+                if (r == DeviceResult.SUCCESS) {
+                    token.profileOf.put(serial, uuid);
+                    if (token.serials.contains(serial)) {
+                        token.assigned.add(serial);
+                    }
+                }
+            });
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        results.forEach((k, r) -> out.put(k, r.name()));
+        return Map.of("profileUuid", uuid, "devices", out);
+    }
+
+    List<Map<String, Object>> profiles(String name) {
+        synchronized (tokens) {
+            Token token = existing(name);
+            return token.profiles.keySet().stream().map(uuid -> profileJson(token, uuid)).toList();
+        }
+    }
+
+    /** The enrollment profile a serial was assigned (or the token's default), null if none is known. */
+    EnrollmentProfile profileFor(String serial) {
+        synchronized (tokens) {
+            for (Token token : tokens.values()) {
+                String uuid = token.profileOf.get(serial);
+                if (uuid == null && token.serials.contains(serial)) {
+                    uuid = token.profileUuid;
+                }
+                if (uuid != null && token.profiles.containsKey(uuid)) {
+                    return token.profiles.get(uuid);
+                }
+            }
+            return null;
+        }
+    }
+
+    void deleteProfile(String name, String uuid) {
+        synchronized (tokens) {
+            Token token = existing(name);
+            if (!token.profiles.containsKey(uuid)) {
+                throw HttpError.notFound("token " + name + " has no enrollment profile " + uuid);
+            }
+            if (uuid.equals(token.profileUuid)) {
+                throw HttpError.conflict("profile " + uuid + " is the default profile of token " + name
+                        + "; delete it with DELETE /admin/dep/tokens/" + name + "/profiles/default");
+            }
+            token.profiles.remove(uuid);
+            token.profileOf.values().removeIf(uuid::equals);
+        }
+    }
+
+    private static Map<String, Object> profileJson(Token token, String uuid) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("profileUuid", uuid);
+        m.put("default", uuid.equals(token.profileUuid));
+        m.put("assigned", token.profileOf.values().stream().filter(uuid::equals).count());
+        m.put("profile", token.profiles.get(uuid));
+        return m;
     }
 
     /** The devices of a token with their DEP status. */

@@ -203,6 +203,42 @@ class DepSyncRulesE2eTest {
         assertTrue(second.statusCode() == 409 || second.statusCode() == 429, second.statusCode() + " " + second.body());
     }
 
+    @Test
+    void invalidEnrollmentProfileIsRefusedWithEveryViolation() throws Exception {
+        HttpResponse<String> r = postJson("/admin/dep/tokens/" + token + "/profiles",
+                "{\"name\":\"Shared\",\"sharedIpad\":true,\"userAffinity\":\"WITH_USER\","
+                + "\"deviceNameTemplate\":\"" + "x".repeat(70) + "\"}");
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().contains("sharedIpad: true needs userAffinity WITHOUT_USER"), r.body());
+        assertTrue(r.body().contains("deviceNameTemplate: 70 characters (expected: at most 63)"), r.body());
+    }
+
+    @Test
+    void profileIsDefinedInAbmAssignedToSerialsAndTokenDeletionWaitsForIt() throws Exception {
+        HttpResponse<String> created = postJson("/admin/dep/tokens/" + token + "/profiles?default=true",
+                "{\"name\":\"Corporate\",\"lockedEnrollment\":true,\"department\":\"IT\","
+                + "\"hiddenPanes\":[\"Siri\"],\"deviceNameTemplate\":\"{{DEVICETYPE}}-{{SERIAL}}\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String uuid = JSON.readTree(created.body()).path("profileUuid").asText();
+        assertTrue(JSON.readTree(created.body()).path("default").asBoolean());
+        String serial = devices().get(0).path("serialNumber").asText();
+        HttpResponse<String> assigned = postJson("/admin/dep/tokens/" + token + "/profiles/" + uuid + "/devices",
+                "{\"serials\":[\"" + serial + "\"]}");
+        assertEquals(200, assigned.statusCode(), assigned.body());
+        assertEquals("SUCCESS", JSON.readTree(assigned.body()).path("devices").path(serial).asText(), assigned.body());
+        assertEquals(uuid, abmAdmin.getJson("/admin/devices/" + serial).path("profileUuid").asText());
+
+        HttpResponse<String> refused = send("DELETE", "/admin/dep/tokens/" + token);
+        assertEquals(409, refused.statusCode());
+        assertEquals(uuid, mdmAdmin.getJson("/admin/dep/tokens/" + token + "/profiles").path(0).path("profileUuid")
+                .asText());
+    }
+
+    private HttpResponse<String> postJson(String path, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(mdm.baseUri() + path)).header("Content-Type",
+                "application/json").POST(BodyPublishers.ofString(json)).build(), BodyHandlers.ofString());
+    }
+
     private List<JsonNode> devices() throws Exception {
         JsonNode all = mdmAdmin.getJson("/admin/dep/tokens/" + token + "/devices");
         return java.util.stream.StreamSupport.stream(all.spliterator(), false).toList();
