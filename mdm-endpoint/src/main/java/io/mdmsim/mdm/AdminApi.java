@@ -166,6 +166,9 @@ final class AdminApi {
         m.put("authenticatedAt", str(v.authenticatedAt()));
         m.put("enrolledAt", str(v.enrolledAt()));
         m.put("configuredAt", str(v.configuredAt()));
+        // await final configuration: how long the device was held (the seeds' "Awaiting final configuration")
+        m.put("heldSeconds", v.enrolledAt() == null || v.configuredAt() == null ? null
+                : Duration.between(v.enrolledAt(), v.configuredAt()).toSeconds());
         m.put("checkedOutAt", str(v.checkedOutAt()));
         m.put("lastSeenAt", str(v.lastSeenAt()));
         m.put("pendingCommands", v.pendingCommands());

@@ -81,6 +81,7 @@ public final class MdmServer implements AutoCloseable {
         DepTokenService dep = new DepTokenService(depKey, clock, ids, config.depBaseUrl(), base, config.organization(),
                 config.depSyncInterval(), events);
         services.add(dep);
+        reference.profileLookup(dep::profileFor);
         PushService pushes = new PushService(config, registry, events);
         services.add(pushes);
         if (config.webhookUrl() != null) {
