@@ -57,6 +57,11 @@ final class AdminApi {
         router.get("/admin/dep/public-key", this::publicKey)
                 .post("/admin/dep/tokens", this::uploadToken)
                 .get("/admin/dep/tokens", r -> HttpResponse.json(200, dep.list()))
+                .post("/admin/dep/add-flows", r -> HttpResponse.json(201, dep.startAddFlow()))
+                .delete("/admin/dep/add-flows/{id}", r -> {
+                    dep.abandonAddFlow(r.pathParam("id"));
+                    return HttpResponse.json(200, Map.of("abandoned", r.pathParam("id")));
+                })
                 .put("/admin/dep/tokens/{name}", r -> HttpResponse.json(200, dep.renew(r.pathParam("name"), r.body(),
                         r.queryParam("appleId"))))
                 .delete("/admin/dep/tokens/{name}", r -> {
@@ -130,7 +135,7 @@ final class AdminApi {
             }
         }
         Map<String, Object> created = dep.upload(request.body(), request.queryParam("appleId"), url,
-                request.queryParam("name"));
+                request.queryParam("name"), request.queryParam("flow"));
         return HttpResponse.json(202, created);
     }
 

@@ -66,6 +66,8 @@ final class DepTokenService implements AutoCloseable {
         final Instant uploadedAt;
         ServerToken serverToken;
         Instant renewedAt;
+        /** The key pair the token was encrypted to (the server's, or the add flow's). */
+        Identity key;
         /** Serialises the syncs of this token (its client is not thread-safe). */
         final ReentrantLock syncLock = new ReentrantLock();
         DepClient client;
@@ -162,6 +164,81 @@ final class DepTokenService implements AutoCloseable {
     private final HttpClient http;
     private final Map<String, Token> tokens = new LinkedHashMap<>();
     private final EventLog events;
+    /** Add flows (seeds: the admin downloads a public key, creates the server in ABM, uploads the .p7m). */
+    private final Map<String, AddFlow> flows = new LinkedHashMap<>();
+
+    private static final class AddFlow {
+        final String id;
+        final Identity key;
+        final Instant startedAt;
+        String state = "OPEN"; // OPEN, COMPLETED, ABANDONED
+
+        AddFlow(String id, Identity key, Instant startedAt) {
+            this.id = id;
+            this.key = key;
+            this.startedAt = startedAt;
+        }
+    }
+
+    /**
+     * Starts an add flow with a new key pair; an open flow started before is abandoned, and an abandoned flow's key
+     * pair can no longer decrypt a token (the seeds: leaving the add flow invalidates its key pair).
+     */
+    Map<String, Object> startAddFlow() {
+        java.security.KeyPair pair = io.mdmsim.core.pki.KeyPairs.rsa2048();
+        Instant now = clock.now();
+        Identity key = new Identity(io.mdmsim.core.pki.Certificates.selfSigned(pair, "CN=" + organization
+                + " MDM DEP token " + ids.uuid(), now.minus(Duration.ofHours(1)), Duration.ofDays(365)),
+                pair.getPrivate());
+        AddFlow flow;
+        synchronized (tokens) {
+            flows.values().stream().filter(f -> f.state.equals("OPEN")).forEach(f -> f.state = "ABANDONED");
+            flow = new AddFlow("flow-" + (flows.size() + 1), key, now);
+            flows.put(flow.id, flow);
+        }
+        events.emit("dep.addflow.started", null, "flow", flow.id);
+        return Map.of("flow", flow.id, "publicKeyPem", io.mdmsim.core.pki.Pem.encode(key.certificate()),
+                "startedAt", now.toString());
+    }
+
+    void abandonAddFlow(String id) {
+        synchronized (tokens) {
+            AddFlow flow = flows.get(id);
+            if (flow == null) {
+                throw HttpError.notFound("add flow " + id + " is unknown");
+            }
+            if (flow.state.equals("OPEN")) {
+                flow.state = "ABANDONED";
+            }
+        }
+        events.emit("dep.addflow.abandoned", null, "flow", id);
+    }
+
+    /** The key of an open add flow; the flow is completed. */
+    private Identity flowKey(String id) {
+        synchronized (tokens) {
+            AddFlow flow = flows.get(id);
+            if (flow == null) {
+                throw new BadInputException("flow: " + id + " is unknown (expected: an add flow from"
+                        + " POST /admin/dep/add-flows)");
+            }
+            if (!flow.state.equals("OPEN")) {
+                throw new BadInputException("add flow " + id + " was " + flow.state.toLowerCase(java.util.Locale.ROOT)
+                        + "; its key pair is no longer valid (start a new add flow, upload its public key to ABM and"
+                        + " download a new token)");
+            }
+            return flow.key;
+        }
+    }
+
+    private void completeFlow(String id) {
+        synchronized (tokens) {
+            AddFlow flow = flows.get(id);
+            if (flow != null) {
+                flow.state = "COMPLETED";
+            }
+        }
+    }
 
     DepTokenService(Identity keyPair, SimClock clock, Ids ids, URI defaultDepUrl, Supplier<URI> publicBase,
             String organization, Duration syncInterval, EventLog events) {
@@ -188,7 +265,12 @@ final class DepTokenService implements AutoCloseable {
      * @throws BadInputException if the body is not a server token encrypted to this server's key
      */
     Map<String, Object> upload(byte[] p7m, String appleId, URI depUrl, String requestedName) {
-        ServerToken st = decrypt(p7m);
+        return upload(p7m, appleId, depUrl, requestedName, null);
+    }
+
+    Map<String, Object> upload(byte[] p7m, String appleId, URI depUrl, String requestedName, String flowId) {
+        Identity key = flowId == null ? keyPair : flowKey(flowId);
+        ServerToken st = decrypt(p7m, key);
         URI url = depUrl != null ? depUrl : defaultDepUrl;
         Token token;
         Map<String, Object> created = new LinkedHashMap<>();
@@ -208,6 +290,7 @@ final class DepTokenService implements AutoCloseable {
                 previous.removed = true;
             }
             token = new Token(name, appleId, url, st, clock.now());
+            token.key = key;
             token.client = new DepClient(http, url, st, clock, ids);
             tokens.put(name, token);
             created.put("name", token.name);
@@ -216,6 +299,9 @@ final class DepTokenService implements AutoCloseable {
             created.put("syncState", token.syncState.name());
         }
         LOG.log(INFO, "DEP token {0} uploaded (consumer key {1}, DEP API {2})", token.name, st.consumerKey(), url);
+        if (flowId != null) {
+            completeFlow(flowId);
+        }
         events.emit("dep.token.added", null, "token", token.name, "appleId", appleId, "expiry",
                 str(st.accessTokenExpiry()));
         executor.submit(() -> syncLoop(token));
@@ -233,7 +319,11 @@ final class DepTokenService implements AutoCloseable {
      * a different Apple ID than the one the token was added with is accepted with a warning.
      */
     Map<String, Object> renew(String name, byte[] p7m, String appleId) {
-        ServerToken st = decrypt(p7m);
+        Identity key;
+        synchronized (tokens) {
+            key = existing(name).key;
+        }
+        ServerToken st = decrypt(p7m, key == null ? keyPair : key);
         Map<String, Object> out = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
         synchronized (tokens) {
@@ -464,7 +554,7 @@ final class DepTokenService implements AutoCloseable {
         return token;
     }
 
-    private ServerToken decrypt(byte[] p7m) {
+    private ServerToken decrypt(byte[] p7m, Identity keyPair) {
         if (p7m == null || p7m.length == 0) {
             throw new BadInputException("empty body (expected: the server token .p7m downloaded from ABM)");
         }

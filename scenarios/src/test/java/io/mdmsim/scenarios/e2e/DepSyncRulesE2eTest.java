@@ -235,6 +235,32 @@ class DepSyncRulesE2eTest {
     }
 
     @Test
+    void abandonedAddFlowInvalidatesItsKeyPair() throws Exception {
+        JsonNode flow = mdmAdmin.postJson("/admin/dep/add-flows", Map.of());
+        abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "second", "certificatePem",
+                flow.path("publicKeyPem").asText()));
+        byte[] p7m = abmAdmin.getBytes("/admin/mdm-servers/second/token");
+        // the admin leaves the flow; then uploads anyway
+        assertEquals(200, send("DELETE", "/admin/dep/add-flows/" + flow.path("flow").asText()).statusCode());
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(mdm.baseUri()
+                + "/admin/dep/tokens?flow=" + flow.path("flow").asText() + "&depUrl=" + enc(abm.baseUri().toString())))
+                .POST(BodyPublishers.ofByteArray(p7m)).build(), BodyHandlers.ofString());
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("was abandoned; its key pair is no longer valid"), refused.body());
+
+        // a completed flow: a new key, a new MDM server in ABM, the upload works
+        JsonNode again = mdmAdmin.postJson("/admin/dep/add-flows", Map.of());
+        abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "third", "certificatePem",
+                again.path("publicKeyPem").asText()));
+        HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(mdm.baseUri()
+                + "/admin/dep/tokens?flow=" + again.path("flow").asText() + "&appleId=" + enc("b@example.com")
+                + "&depUrl=" + enc(abm.baseUri().toString())))
+                .POST(BodyPublishers.ofByteArray(abmAdmin.getBytes("/admin/mdm-servers/third/token"))).build(),
+                BodyHandlers.ofString());
+        assertEquals(202, ok.statusCode(), ok.body());
+    }
+
+    @Test
     void cliSyncSaysWhenTheNextSyncIsAllowed() {
         String[] out = new String[2];
         int first = cli(out, "mdm", "sync", "--mdm", mdm.baseUri().toString(), token);
