@@ -202,7 +202,14 @@ final class AbmState {
     }
 
     synchronized List<OrgView> organizations() {
-        return orgs.stream().map(this::orgView).toList();
+        int[] devices = new int[orgs.size()];
+        for (int i = 0; i < inventory.size(); i++) {
+            if ((flags[i] & RELEASED) == 0) {
+                devices[inventory.organization(i)]++;
+            }
+        }
+        return orgs.stream().map(o -> new OrgView(o.info, o.termsAccepted, devices[o.index],
+                (int) servers.stream().filter(s -> s.org == o.index).count())).toList();
     }
 
     /** The organization with this id, or null. */
@@ -446,6 +453,18 @@ final class AbmState {
         }
         flush();
         return idx.length;
+    }
+
+    /** Assigns every unreleased device of the server's organization to it, moving those on other servers. */
+    synchronized int assignAll(String serverName, String assignedByWho, Instant migrationDeadline) {
+        Server target = existing(serverName);
+        List<String> serials = new ArrayList<>();
+        for (int i = 0; i < inventory.size(); i++) {
+            if (inventory.organization(i) == target.org && (flags[i] & RELEASED) == 0) {
+                serials.add(inventory.serial(i));
+            }
+        }
+        return assign(serverName, serials, assignedByWho, migrationDeadline);
     }
 
     /** Assigns every unreleased device of the server's organization that is not on another server yet. */

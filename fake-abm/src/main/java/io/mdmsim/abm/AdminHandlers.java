@@ -94,7 +94,16 @@ final class AdminHandlers {
         router.get("/admin/mdm-servers/{name}", admin(r -> HttpResponse.json(200, admin.server(r.pathParam("name")))));
         router.get("/admin/mdm-servers/{name}/token", admin(r -> {
             String name = r.pathParam("name");
-            return HttpResponse.ok(admin.downloadToken(name), P7M_CONTENT_TYPE)
+            byte[] p7m;
+            if ("true".equals(r.queryParam("current"))) {
+                p7m = admin.currentToken(name);
+                if (p7m == null) {
+                    return HttpResponse.text(404, "MDM server " + name + " has no token yet (download one without ?current=true)");
+                }
+            } else {
+                p7m = admin.downloadToken(name);
+            }
+            return HttpResponse.ok(p7m, P7M_CONTENT_TYPE)
                     .withHeader("Content-Disposition", "attachment; filename=\"" + fileName(name) + "_Token.p7m\"");
         }));
         router.put("/admin/mdm-servers/{name}/pace", admin(r -> {

@@ -49,7 +49,8 @@ final class AdminService {
     }
 
     record AdminServer(String name, String serverUuid, String organization, int devices, int profiles,
-            String consumerKey, String tokenExpiry, int devicesPerMinute, String cursorsValidFrom) {
+            String consumerKey, String tokenExpiry, int devicesPerMinute, String cursorsValidFrom,
+            String certificateSha256) {
     }
 
     record AdminOrganization(String orgId, String name, String email, String phone, String addressLine1, String city,
@@ -216,7 +217,17 @@ final class AdminService {
     private static AdminServer server(AbmState.ServerView s) {
         return new AdminServer(s.name(), s.uuid(), s.organization().orgId(), s.devices(), s.profiles(),
                 s.keys() == null ? null : s.keys().consumerKey(), s.keys() == null ? null : iso(s.keys().expiry()),
-                s.devicesPerMinute(), s.cursorsValidFrom().equals(Instant.EPOCH) ? null : iso(s.cursorsValidFrom()));
+                s.devicesPerMinute(), s.cursorsValidFrom().equals(Instant.EPOCH) ? null : iso(s.cursorsValidFrom()),
+                fingerprint(s.certificate()));
+    }
+
+    /** Lower-case hex SHA-256 of the certificate's DER, to tell which key a server's tokens are encrypted to. */
+    static String fingerprint(X509Certificate c) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot hash certificate: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -285,11 +296,11 @@ final class AdminService {
                     + (given == 0 ? "neither" : "both") + ")");
         }
         AbmState.ServerView server = existing(mdmServer);
-        List<String> which;
         if (all) {
-            which = state.devices(new AbmState.DeviceFilter(null, server.organization().orgId(), false, false), 0,
-                    Integer.MAX_VALUE).stream().map(AbmState.DeviceView::serialNumber).toList();
-        } else if (orderNumbers != null) {
+            return state.assignAll(mdmServer, server.organization().adminId(), migrationDeadline);
+        }
+        List<String> which;
+        if (orderNumbers != null) {
             Set<String> fromOrders = new LinkedHashSet<>();
             List<String> unknown = new ArrayList<>();
             for (String order : orderNumbers) {

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Locale;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  */
 final class Inventory {
 
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
     private static final Pattern PACKABLE_UDID = Pattern.compile("[0-9A-F]{8}-[0-9A-F]{16}");
     private static final Map<String, Integer> MODEL_INDEX = new HashMap<>();
 
@@ -106,9 +107,13 @@ final class Inventory {
         check(i);
         String udid = otherUdids.get(i);
         if (udid == null) {
-            udid = String.format(Locale.ROOT, "%08X-%016X", udidHigh[i], udidLow[i]);
+            udid = HEX.toHexDigits(udidHigh[i]) + "-" + HEX.toHexDigits(udidLow[i]);
         }
-        String imeiText = imei[i] < 0 ? null : String.format(Locale.ROOT, "%015d", imei[i]);
+        String imeiText = null;
+        if (imei[i] >= 0) {
+            String digits = Long.toString(imei[i]);
+            imeiText = "000000000000000".substring(Math.min(15, digits.length())) + digits;
+        }
         return new InventoryDevice(serial(i), DeviceCatalog.MODELS.get(model[i]), strings.get(color[i]), capacity[i],
                 strings.get(description[i]), strings.get(osVersion[i]), strings.get(build[i]), udid, imeiText,
                 strings.get(order[i]), LocalDate.ofEpochDay(purchased[i]), strings.get(assetTag[i]));

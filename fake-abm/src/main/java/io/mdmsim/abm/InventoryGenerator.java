@@ -3,7 +3,10 @@ package io.mdmsim.abm;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -33,6 +36,10 @@ final class InventoryGenerator {
     private final Set<String> serials = new HashSet<>();
     private final Set<String> imeis = new HashSet<>();
     private final Predicate<String> taken;
+    private final Map<DeviceCatalog.Model, List<DeviceCatalog.OsRelease>> releasesAsOf = new HashMap<>();
+    private final Map<LocalDate, List<DeviceCatalog.Model>> onSaleOn = new HashMap<>();
+
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
     private InventoryGenerator(long seed, LocalDate asOf, Predicate<String> taken) {
         this.random = new SplittableRandom(seed ^ 0x5DEECE66DL);
@@ -82,7 +89,7 @@ final class InventoryGenerator {
         do {
             serial = serial(model, color, capacity, made);
         } while (taken.test(serial) || !serials.add(serial));
-        String udid = "0000" + model.chipId() + "-" + String.format(Locale.ROOT, "%016X", random.nextLong() & 0x000F_FFFF_FFFF_FFFFL);
+        String udid = "0000" + model.chipId() + "-" + HEX.toHexDigits(random.nextLong() & 0x000F_FFFF_FFFF_FFFFL);
         String imei = model.cellular() ? imei(model) : null;
         return new InventoryDevice(serial, model, color.toUpperCase(Locale.ROOT), capacity, description(model, color, capacity),
                 os.version(), os.build(), udid, imei, orderNumber, purchased, null);
@@ -117,7 +124,7 @@ final class InventoryGenerator {
                     .findFirst().orElse("unknown");
         }
         String u = udid != null ? udid
-                : "0000" + model.chipId() + "-" + String.format(Locale.ROOT, "%016X", random.nextLong() & 0x000F_FFFF_FFFF_FFFFL);
+                : "0000" + model.chipId() + "-" + HEX.toHexDigits(random.nextLong() & 0x000F_FFFF_FFFF_FFFFL);
         String i = imei != null ? imei : model.cellular() ? imei(model) : null;
         String order = orderNumber != null ? orderNumber : "W" + (100_000_000 + random.nextInt(900_000_000));
         String d = description != null ? description : description(model, c, cap);
@@ -126,8 +133,11 @@ final class InventoryGenerator {
 
     /** A model on sale at {@code purchased}, drawn by weight. */
     private DeviceCatalog.Model model(LocalDate purchased) {
-        List<DeviceCatalog.Model> onSale = DeviceCatalog.MODELS.stream().filter(m -> !m.released().isAfter(purchased)).toList();
-        int total = onSale.stream().mapToInt(DeviceCatalog.Model::weight).sum();
+        List<DeviceCatalog.Model> onSale = onSale(purchased);
+        int total = 0;
+        for (DeviceCatalog.Model m : onSale) {
+            total += m.weight();
+        }
         int pick = random.nextInt(total);
         for (DeviceCatalog.Model m : onSale) {
             pick -= m.weight();
@@ -138,9 +148,19 @@ final class InventoryGenerator {
         throw new AssertionError("weighted pick out of range");
     }
 
+    private List<DeviceCatalog.Model> onSale(LocalDate purchased) {
+        return onSaleOn.computeIfAbsent(purchased,
+                d -> DeviceCatalog.MODELS.stream().filter(m -> !m.released().isAfter(d)).toList());
+    }
+
+    private static String sixDigits(int n) {
+        String s = Integer.toString(n);
+        return "000000".substring(s.length()) + s;
+    }
+
     /** Most fleets run the newest release the model can get; the rest lag somewhere since purchase. */
     private DeviceCatalog.OsRelease os(DeviceCatalog.Model model, LocalDate purchased) {
-        List<DeviceCatalog.OsRelease> all = DeviceCatalog.releasesFor(model, asOf);
+        List<DeviceCatalog.OsRelease> all = releasesAsOf.computeIfAbsent(model, m -> DeviceCatalog.releasesFor(m, asOf));
         if (random.nextInt(100) < 60) {
             return all.getLast();
         }
@@ -184,7 +204,7 @@ final class InventoryGenerator {
         String tac = "35" + String.format(Locale.ROOT, "%06d", Math.floorMod(model.productType().hashCode(), 1_000_000));
         String imei;
         do {
-            String body = tac + String.format(Locale.ROOT, "%06d", random.nextInt(1_000_000));
+            String body = tac + sixDigits(random.nextInt(1_000_000));
             imei = body + luhn(body);
         } while (!imeis.add(imei));
         return imei;

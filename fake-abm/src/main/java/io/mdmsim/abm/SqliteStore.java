@@ -99,6 +99,8 @@ final class SqliteStore implements AbmStore {
                 st.execute("PRAGMA journal_mode=WAL");
                 st.execute("PRAGMA synchronous=NORMAL");
                 st.execute("PRAGMA foreign_keys=ON");
+                st.execute("PRAGMA cache_size=-65536");
+                st.execute("PRAGMA temp_store=MEMORY");
                 for (String ddl : SCHEMA) {
                     st.execute(ddl);
                 }
@@ -385,7 +387,7 @@ final class SqliteStore implements AbmStore {
                             rs.getString(7), rs.getString(8), rs.getString(9), Instant.parse(rs.getString(10)));
                     servers.add(new ServerRow(rs.getInt(1), rs.getString(2), rs.getString(3),
                             Pem.certificate(rs.getString(5)), rs.getInt(4), keys, rs.getLong(11), rs.getLong(12),
-                            rs.getInt(13), Instant.parse(rs.getString(14))));
+                            rs.getInt(13), parseInstant(rs.getString(14))));
                 }
             }
             List<ProfileRow> profiles = new ArrayList<>();
@@ -410,7 +412,7 @@ final class SqliteStore implements AbmStore {
                     }
                     InventoryDevice d = new InventoryDevice(rs.getString(2), model, rs.getString(6), rs.getInt(7),
                             rs.getString(5), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                            rs.getString(12), LocalDate.parse(rs.getString(13)), rs.getString(14));
+                            rs.getString(12), parseDate(rs.getString(13)), rs.getString(14));
                     int server = rs.getObject(15) == null ? -1 : rs.getInt(15);
                     devices.add(new DeviceRow(rs.getInt(1), d, rs.getInt(3), server, rs.getLong(16),
                             instant(rs.getString(17)), rs.getString(18), rs.getString(19),
@@ -422,7 +424,7 @@ final class SqliteStore implements AbmStore {
             try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("""
                     SELECT seq, mdm_server_idx, op_date, serial_number, op_type, cancelled FROM change_log ORDER BY seq""")) {
                 while (rs.next()) {
-                    log.add(new LogRow(rs.getLong(1), rs.getInt(2), Instant.parse(rs.getString(3)), rs.getString(4),
+                    log.add(new LogRow(rs.getLong(1), rs.getInt(2), parseInstant(rs.getString(3)), rs.getString(4),
                             OpType.fromWire(rs.getString(5)), rs.getInt(6) != 0));
                 }
             }
@@ -472,7 +474,56 @@ final class SqliteStore implements AbmStore {
     }
 
     private static Instant instant(String s) {
-        return s == null ? null : Instant.parse(s);
+        return s == null ? null : parseInstant(s);
+    }
+
+    private static LocalDate parseDate(String s) {
+        if (s.length() == 10 && s.charAt(4) == '-' && s.charAt(7) == '-') {
+            try {
+                return LocalDate.of(Integer.parseInt(s, 0, 4, 10), Integer.parseInt(s, 5, 7, 10), Integer.parseInt(s, 8, 10, 10));
+            } catch (RuntimeException e) {
+                return LocalDate.parse(s);
+            }
+        }
+        return LocalDate.parse(s);
+    }
+
+    /**
+     * {@link Instant#parse} for the form {@link Instant#toString} writes ({@code 2025-06-02T09:00:00Z}, optionally
+     * with a fraction), several times faster, which matters when loading hundreds of thousands of rows; anything else
+     * goes to {@link Instant#parse}.
+     */
+    static Instant parseInstant(String s) {
+        int n = s.length();
+        if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+                || s.charAt(16) != ':' || s.charAt(n - 1) != 'Z' || s.charAt(0) == '+' || s.charAt(0) == '-') {
+            return Instant.parse(s);
+        }
+        try {
+            int year = Integer.parseInt(s, 0, 4, 10);
+            int month = Integer.parseInt(s, 5, 7, 10);
+            int day = Integer.parseInt(s, 8, 10, 10);
+            int hour = Integer.parseInt(s, 11, 13, 10);
+            int minute = Integer.parseInt(s, 14, 16, 10);
+            int second = Integer.parseInt(s, 17, 19, 10);
+            int nanos = 0;
+            if (n > 20) {
+                if (s.charAt(19) != '.' || n - 21 > 9 || n - 21 < 1) {
+                    return Instant.parse(s);
+                }
+                nanos = Integer.parseInt(s, 20, n - 1, 10);
+                for (int i = n - 21; i < 9; i++) {
+                    nanos *= 10;
+                }
+            }
+            if (hour > 23 || minute > 59 || second > 59) {
+                return Instant.parse(s);
+            }
+            long days = LocalDate.of(year, month, day).toEpochDay();
+            return Instant.ofEpochSecond(days * 86_400 + hour * 3600L + minute * 60L + second, nanos);
+        } catch (RuntimeException e) {
+            return Instant.parse(s);
+        }
     }
 
     private IllegalStateException failure(String what, SQLException e) {

@@ -54,6 +54,7 @@ public final class Quickstart {
                 .devicesPerMinute(options.devicesPerMinute())
                 .clock(clock)
                 .appleDeviceCa(pki.appleDeviceCa().certificate())
+                .apnsTls(pki.tlsServer())
                 .build();
         try (FakeAbmServer abm = FakeAbmServer.start(abmConfig)) {
             MdmConfig mdmConfig = MdmConfig.builder()
@@ -62,10 +63,13 @@ public final class Quickstart {
                     .scepCa(pki.scepCa().identity())
                     .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate()))
                     .depBaseUrl(abm.baseUri())
+                    .apnsUrl(abm.apnsUri())
+                    .apnsTrustAnchors(List.of(pki.root().certificate()))
                     .build();
             try (MdmServer mdm = MdmServer.start(mdmConfig)) {
                 out.printf("  fake ABM       %s%n", abm.baseUri());
                 out.printf("  MDM endpoint   %s%n", mdm.baseUri());
+                out.printf("  fake APNs      %s%n", abm.apnsUri());
                 out.flush();
                 List<DeviceSpec> specs = provision(abm.baseUri(), mdm.baseUri());
                 FleetResult result = enroll(abm.baseUri(), pki, clock, specs);
