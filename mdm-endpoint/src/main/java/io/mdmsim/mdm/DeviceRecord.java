@@ -51,6 +51,8 @@ final class DeviceRecord {
     /** The name the profile's template gives the device, and the UUID of the Settings command that sets it. */
     String templateName;
     String nameCommandUuid;
+    /** A template name the device refused (Error): not sent again at every check-in. */
+    String nameRefused;
     /** QueryResponses of the last acknowledged DeviceInformation. */
     final Map<String, Object> queryResponses = new LinkedHashMap<>();
     /** APNs said the token is no longer valid (410); no pushes until the next TokenUpdate. */

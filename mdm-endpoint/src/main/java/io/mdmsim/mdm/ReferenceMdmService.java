@@ -163,7 +163,7 @@ final class ReferenceMdmService implements MdmService {
         io.mdmsim.mdm.management.EnrollmentProfile p = profileOf(d);
         String type = d.productName == null ? null : d.productName.replaceAll("[0-9,]+$", "");
         String name = p == null ? null : p.deviceName(type, d.serialNumber);
-        if (name == null || name.equals(d.deviceName) || d.nameCommandUuid != null) {
+        if (name == null || name.equals(d.deviceName) || name.equals(d.nameRefused) || d.nameCommandUuid != null) {
             return;
         }
         String uuid = ids.uuid();
@@ -417,6 +417,8 @@ final class ReferenceMdmService implements MdmService {
         if (e.commandUuid().equals(d.nameCommandUuid)) {
             if (acknowledged) {
                 d.deviceName = d.templateName;
+            } else {
+                d.nameRefused = d.templateName;
             }
             d.nameCommandUuid = null;
         }
