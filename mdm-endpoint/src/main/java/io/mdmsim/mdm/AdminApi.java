@@ -57,7 +57,38 @@ final class AdminApi {
         router.get("/admin/dep/public-key", this::publicKey)
                 .post("/admin/dep/tokens", this::uploadToken)
                 .get("/admin/dep/tokens", r -> HttpResponse.json(200, dep.list()))
-                .post("/admin/dep/tokens/{name}/sync", r -> HttpResponse.json(202, dep.syncNow(r.pathParam("name"))
+                .post("/admin/dep/add-flows", r -> HttpResponse.json(201, dep.startAddFlow()))
+                .delete("/admin/dep/add-flows/{id}", r -> {
+                    dep.abandonAddFlow(r.pathParam("id"));
+                    return HttpResponse.json(200, Map.of("abandoned", r.pathParam("id")));
+                })
+                .put("/admin/dep/tokens/{name}", r -> HttpResponse.json(200, dep.renew(r.pathParam("name"), r.body(),
+                        r.queryParam("appleId"))))
+                .delete("/admin/dep/tokens/{name}", r -> {
+                    dep.delete(r.pathParam("name"));
+                    return HttpResponse.json(200, Map.of("deleted", r.pathParam("name")));
+                })
+                .get("/admin/dep/tokens/{name}/devices", r -> HttpResponse.json(200, dep.devices(r.pathParam("name"))))
+                .delete("/admin/dep/tokens/{name}/devices/{serial}", r -> {
+                    dep.deleteDevice(r.pathParam("name"), r.pathParam("serial"));
+                    return HttpResponse.json(200, Map.of("deleted", r.pathParam("serial")));
+                })
+                .get("/admin/dep/tokens/{name}/profiles", r -> HttpResponse.json(200, dep.profiles(r.pathParam("name"))))
+                .post("/admin/dep/tokens/{name}/profiles", r -> HttpResponse.json(201, dep.createProfile(
+                        r.pathParam("name"), Json.read(r.body(), io.mdmsim.mdm.management.EnrollmentProfile.class),
+                        "true".equalsIgnoreCase(r.queryParam("default")))))
+                .post("/admin/dep/tokens/{name}/profiles/{uuid}/devices", r -> HttpResponse.json(200,
+                        dep.assignProfile(r.pathParam("name"), r.pathParam("uuid"), serials(r))))
+                .delete("/admin/dep/tokens/{name}/profiles/{uuid}", r -> {
+                    if (r.pathParam("uuid").equals("default")) {
+                        dep.deleteProfile(r.pathParam("name"));
+                    } else {
+                        dep.deleteProfile(r.pathParam("name"), r.pathParam("uuid"));
+                    }
+                    return HttpResponse.json(200, Map.of("deleted", r.pathParam("uuid")));
+                })
+                .post("/admin/dep/tokens/{name}/sync", r -> HttpResponse.json(202, dep.syncNow(r.pathParam("name"),
+                        "true".equalsIgnoreCase(r.queryParam("full")))
                         .orElseThrow(() -> HttpError.notFound("DEP token " + r.pathParam("name")
                                 + " is unknown (see GET /admin/dep/tokens)"))))
                 .get("/admin/devices", this::devices)
@@ -73,6 +104,13 @@ final class AdminApi {
                 .get("/admin/events", this::events)
                 .get("/admin/clock", r -> HttpResponse.json(200, clockJson()))
                 .post("/admin/clock", this::moveClock);
+    }
+
+    private static List<String> serials(HttpRequest r) {
+        JsonNode body = Json.read(r.body(), JsonNode.class);
+        List<String> out = new java.util.ArrayList<>();
+        body.path("serials").forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     // ---- DEP ------------------------------------------------------------------------------------------------------
@@ -97,7 +135,7 @@ final class AdminApi {
             }
         }
         Map<String, Object> created = dep.upload(request.body(), request.queryParam("appleId"), url,
-                request.queryParam("name"));
+                request.queryParam("name"), request.queryParam("flow"));
         return HttpResponse.json(202, created);
     }
 
@@ -133,6 +171,9 @@ final class AdminApi {
         m.put("authenticatedAt", str(v.authenticatedAt()));
         m.put("enrolledAt", str(v.enrolledAt()));
         m.put("configuredAt", str(v.configuredAt()));
+        // await final configuration: how long the device was held (the seeds' "Awaiting final configuration")
+        m.put("heldSeconds", v.enrolledAt() == null || v.configuredAt() == null ? null
+                : Duration.between(v.enrolledAt(), v.configuredAt()).toSeconds());
         m.put("checkedOutAt", str(v.checkedOutAt()));
         m.put("lastSeenAt", str(v.lastSeenAt()));
         m.put("pendingCommands", v.pendingCommands());

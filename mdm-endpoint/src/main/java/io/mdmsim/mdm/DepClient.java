@@ -108,6 +108,17 @@ final class DepClient {
 
     /** A full fetch: every page until more_to_follow is false. */
     FetchAll fetchAllDevices(int pageSize) throws IOException, InterruptedException {
+        return fetchAllDevices(pageSize, n -> { });
+    }
+
+    /** Told the number of devices received so far after each page; may throw to abandon the fetch. */
+    @FunctionalInterface
+    interface PageListener {
+        void page(int devicesSoFar);
+    }
+
+    /** A full fetch with a listener called after each page (progress, the sync deadline). */
+    FetchAll fetchAllDevices(int pageSize, PageListener listener) throws IOException, InterruptedException {
         List<DepDevice> devices = new ArrayList<>();
         String cursor = null;
         int pages = 0;
@@ -115,6 +126,7 @@ final class DepClient {
             FetchDevicesResponse page = fetchDevices(cursor, pageSize);
             pages++;
             devices.addAll(page.devices());
+            listener.page(devices.size());
             if (!page.moreToFollow()) {
                 return new FetchAll(devices, page.cursor(), pages);
             }
@@ -136,12 +148,18 @@ final class DepClient {
 
     /** A delta sync from {@code cursor}: every page until more_to_follow is false. */
     FetchAll syncAllDevices(String cursor, int pageSize) throws IOException, InterruptedException {
+        return syncAllDevices(cursor, pageSize, n -> { });
+    }
+
+    /** A delta sync with a listener called after each page. */
+    FetchAll syncAllDevices(String cursor, int pageSize, PageListener listener) throws IOException, InterruptedException {
         List<DepDevice> devices = new ArrayList<>();
         int pages = 0;
         while (true) {
             FetchDevicesResponse page = syncDevices(cursor, pageSize);
             pages++;
             devices.addAll(page.devices());
+            listener.page(devices.size());
             if (!page.moreToFollow()) {
                 return new FetchAll(devices, page.cursor(), pages);
             }
@@ -182,6 +200,13 @@ final class DepClient {
             authenticate();
         }
         HttpResponse<byte[]> response = send(method, path, body);
+        for (int attempt = 0; attempt < MAX_THROTTLE_RETRIES && throttled(response); attempt++) {
+            // 429 with Retry-After, or Apple's THROTTLED code: wait on the SimClock, then try again
+            Duration wait = retryAfter(response);
+            throttledWaits++;
+            clock.sleep(wait);
+            response = send(method, path, body);
+        }
         if (response.statusCode() == 401 || response.statusCode() == 403) {
             authenticate();
             response = send(method, path, body);
@@ -190,6 +215,29 @@ final class DepClient {
             throw new DepCallException(method + " " + path, response.statusCode(), text(response.body()));
         }
         return parse(method + " " + path, response.body(), type);
+    }
+
+    static final int MAX_THROTTLE_RETRIES = 5;
+    private int throttledWaits;
+
+    /** How often this client waited because ABM throttled it. */
+    int throttledWaits() {
+        return throttledWaits;
+    }
+
+    private static boolean throttled(HttpResponse<byte[]> response) {
+        return response.statusCode() == 429 || (response.statusCode() == 400
+                && new String(response.body(), StandardCharsets.UTF_8).contains("THROTTLED"));
+    }
+
+    private static Duration retryAfter(HttpResponse<byte[]> response) {
+        String header = response.headers().firstValue("Retry-After").orElse("").strip();
+        try {
+            long seconds = Long.parseLong(header);
+            return Duration.ofSeconds(Math.max(1, Math.min(seconds, 3600)));
+        } catch (NumberFormatException e) {
+            return Duration.ofSeconds(60);
+        }
     }
 
     private HttpResponse<byte[]> send(String method, String path, Object body) throws IOException, InterruptedException {

@@ -12,8 +12,11 @@ import io.mdmsim.core.dep.DepProfile;
 import io.mdmsim.core.dep.DeviceResult;
 import io.mdmsim.core.dep.OpType;
 import io.mdmsim.core.dep.ServerToken;
+import io.mdmsim.core.http.HttpError;
+import io.mdmsim.core.http.Json;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.time.SimClock;
+import io.mdmsim.mdm.management.EnrollmentProfile;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,16 +46,28 @@ final class DepTokenService implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(DepTokenService.class.getName());
     static final int FETCH_PAGE = 1000;
+    /** The seeds' limits and intervals (000_…: 1,000 profiles and 200,000 devices per token). */
+    static final int MAX_TOKENS = 2000;
+    static final int MAX_DEVICES_PER_TOKEN = 200_000;
+    static final int MAX_PROFILES_PER_TOKEN = 1000;
+    static final Duration FULL_SYNC_MIN = Duration.ofDays(7);
+    static final Duration MANUAL_SYNC_MIN = Duration.ofMinutes(15);
+    static final Duration DELTA_SYNC_TIMEOUT = Duration.ofMinutes(15);
+    static final Duration PURGE_MIN = Duration.ofDays(30);
+    static final int PURGE_SPREAD_DAYS = 15;
 
     enum SyncState { PENDING, SYNCING, SYNCED, FAILED }
 
     /** One uploaded token and what its syncs found. Fields are guarded by the service's {@code tokens} monitor. */
     static final class Token {
         final String name;
-        final String appleId;
+        String appleId;
         final URI depUrl;
         final Instant uploadedAt;
-        final ServerToken serverToken;
+        ServerToken serverToken;
+        Instant renewedAt;
+        /** The key pair the token was encrypted to (the server's, or the add flow's). */
+        Identity key;
         /** Serialises the syncs of this token (its client is not thread-safe). */
         final ReentrantLock syncLock = new ReentrantLock();
         DepClient client;
@@ -65,6 +80,23 @@ final class DepTokenService implements AutoCloseable {
         String cursor;
         Instant lastSyncAt;
         int syncs;
+        /** The sync rules of the seeds (DESIGN.md "The reference MDM's rules"). */
+        Instant lastFullSyncAt;
+        Instant lastManualSyncAt;
+        Instant syncStartedAt;
+        String syncKind;
+        String lastSyncKind;
+        boolean nextFull;
+        int progressDevices;
+        /** Serials ABM released from this server: shown "Removed from ABM" until purged (30–45 days). */
+        final Map<String, Instant> removedFromAbm = new LinkedHashMap<>();
+        final Map<String, Instant> removedAt = new LinkedHashMap<>();
+        final List<String> warnings = new ArrayList<>();
+        /** Deleted here while ABM may still assign them: only a full sync brings them back (the seeds). */
+        final Set<String> deletedHere = new LinkedHashSet<>();
+        /** Enrollment profiles defined in ABM through this token, by profile UUID; and which serial has which. */
+        final Map<String, EnrollmentProfile> profiles = new LinkedHashMap<>();
+        final Map<String, String> profileOf = new LinkedHashMap<>();
         /** Serials this server currently holds in DEP, and those the profile is assigned to. */
         final Set<String> serials = new LinkedHashSet<>();
         final Set<String> assigned = new LinkedHashSet<>();
@@ -94,6 +126,29 @@ final class DepTokenService implements AutoCloseable {
             m.put("syncs", syncs);
             m.put("uploadedAt", str(uploadedAt));
             m.put("lastSyncAt", str(lastSyncAt));
+            m.put("lastSyncKind", lastSyncKind);
+            m.put("lastFullSyncAt", str(lastFullSyncAt));
+            m.put("lastManualSyncAt", str(lastManualSyncAt));
+            m.put("nextFullSyncAllowedAt", str(lastFullSyncAt == null ? null : lastFullSyncAt.plus(FULL_SYNC_MIN)));
+            m.put("nextManualSyncAllowedAt",
+                    str(lastManualSyncAt == null ? null : lastManualSyncAt.plus(MANUAL_SYNC_MIN)));
+            m.put("nextSyncFull", nextFull || cursor == null);
+            m.put("removedFromAbm", removedFromAbm.size());
+            m.put("profiles", profiles.size());
+            m.put("defaultProfileUuid", profileUuid);
+            if (syncState == SyncState.SYNCING) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("kind", syncKind);
+                p.put("startedAt", str(syncStartedAt));
+                p.put("devicesReceived", progressDevices);
+                m.put("progress", p);
+            }
+            List<String> w = new ArrayList<>(warnings);
+            if (serials.size() > MAX_DEVICES_PER_TOKEN) {
+                w.add("token holds " + serials.size() + " devices, above the limit of " + MAX_DEVICES_PER_TOKEN
+                        + " per token");
+            }
+            m.put("warnings", w);
             return m;
         }
     }
@@ -108,9 +163,86 @@ final class DepTokenService implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient http;
     private final Map<String, Token> tokens = new LinkedHashMap<>();
+    private final EventLog events;
+    /** Add flows (seeds: the admin downloads a public key, creates the server in ABM, uploads the .p7m). */
+    private final Map<String, AddFlow> flows = new LinkedHashMap<>();
+
+    private static final class AddFlow {
+        final String id;
+        final Identity key;
+        final Instant startedAt;
+        String state = "OPEN"; // OPEN, COMPLETED, ABANDONED
+
+        AddFlow(String id, Identity key, Instant startedAt) {
+            this.id = id;
+            this.key = key;
+            this.startedAt = startedAt;
+        }
+    }
+
+    /**
+     * Starts an add flow with a new key pair; an open flow started before is abandoned, and an abandoned flow's key
+     * pair can no longer decrypt a token (the seeds: leaving the add flow invalidates its key pair).
+     */
+    Map<String, Object> startAddFlow() {
+        java.security.KeyPair pair = io.mdmsim.core.pki.KeyPairs.rsa2048();
+        Instant now = clock.now();
+        Identity key = new Identity(io.mdmsim.core.pki.Certificates.selfSigned(pair, "CN=" + organization
+                + " MDM DEP token " + ids.uuid(), now.minus(Duration.ofHours(1)), Duration.ofDays(365)),
+                pair.getPrivate());
+        AddFlow flow;
+        synchronized (tokens) {
+            flows.values().stream().filter(f -> f.state.equals("OPEN")).forEach(f -> f.state = "ABANDONED");
+            flow = new AddFlow("flow-" + (flows.size() + 1), key, now);
+            flows.put(flow.id, flow);
+        }
+        events.emit("dep.addflow.started", null, "flow", flow.id);
+        return Map.of("flow", flow.id, "publicKeyPem", io.mdmsim.core.pki.Pem.encode(key.certificate()),
+                "startedAt", now.toString());
+    }
+
+    void abandonAddFlow(String id) {
+        synchronized (tokens) {
+            AddFlow flow = flows.get(id);
+            if (flow == null) {
+                throw HttpError.notFound("add flow " + id + " is unknown");
+            }
+            if (flow.state.equals("OPEN")) {
+                flow.state = "ABANDONED";
+            }
+        }
+        events.emit("dep.addflow.abandoned", null, "flow", id);
+    }
+
+    /** The key of an open add flow; the flow is completed. */
+    private Identity flowKey(String id) {
+        synchronized (tokens) {
+            AddFlow flow = flows.get(id);
+            if (flow == null) {
+                throw new BadInputException("flow: " + id + " is unknown (expected: an add flow from"
+                        + " POST /admin/dep/add-flows)");
+            }
+            if (!flow.state.equals("OPEN")) {
+                throw new BadInputException("add flow " + id + " was " + flow.state.toLowerCase(java.util.Locale.ROOT)
+                        + "; its key pair is no longer valid (start a new add flow, upload its public key to ABM and"
+                        + " download a new token)");
+            }
+            return flow.key;
+        }
+    }
+
+    private void completeFlow(String id) {
+        synchronized (tokens) {
+            AddFlow flow = flows.get(id);
+            if (flow != null) {
+                flow.state = "COMPLETED";
+            }
+        }
+    }
 
     DepTokenService(Identity keyPair, SimClock clock, Ids ids, URI defaultDepUrl, Supplier<URI> publicBase,
-            String organization, Duration syncInterval) {
+            String organization, Duration syncInterval, EventLog events) {
+        this.events = requireNonNull(events, "events");
         this.keyPair = requireNonNull(keyPair, "keyPair");
         this.clock = requireNonNull(clock, "clock");
         this.ids = requireNonNull(ids, "ids");
@@ -133,16 +265,12 @@ final class DepTokenService implements AutoCloseable {
      * @throws BadInputException if the body is not a server token encrypted to this server's key
      */
     Map<String, Object> upload(byte[] p7m, String appleId, URI depUrl, String requestedName) {
-        if (p7m == null || p7m.length == 0) {
-            throw new BadInputException("empty body (expected: the server token .p7m downloaded from ABM)");
-        }
-        ServerToken st;
-        try {
-            st = ServerToken.fromP7m(p7m, keyPair.certificate(), keyPair.privateKey());
-        } catch (CmsException | io.mdmsim.core.dep.DepException | IllegalArgumentException e) {
-            throw new BadInputException("cannot read the server token: " + e.getMessage()
-                    + " (expected: the .p7m ABM made for this server's public key, GET /admin/dep/public-key)");
-        }
+        return upload(p7m, appleId, depUrl, requestedName, null);
+    }
+
+    Map<String, Object> upload(byte[] p7m, String appleId, URI depUrl, String requestedName, String flowId) {
+        Identity key = flowId == null ? keyPair : flowKey(flowId);
+        ServerToken st = decrypt(p7m, key);
         URI url = depUrl != null ? depUrl : defaultDepUrl;
         Token token;
         Map<String, Object> created = new LinkedHashMap<>();
@@ -154,10 +282,15 @@ final class DepTokenService implements AutoCloseable {
             if (previous == null && tokens.containsKey(name)) {
                 throw new BadInputException("name: " + name + " is taken by another token (expected: a new name)");
             }
+            if (previous == null && tokens.size() >= MAX_TOKENS) {
+                throw new HttpError(409, "this account already has " + tokens.size() + " enrollment program tokens"
+                        + " (limit: " + MAX_TOKENS + "); delete one before adding another");
+            }
             if (previous != null) {
                 previous.removed = true;
             }
             token = new Token(name, appleId, url, st, clock.now());
+            token.key = key;
             token.client = new DepClient(http, url, st, clock, ids);
             tokens.put(name, token);
             created.put("name", token.name);
@@ -166,6 +299,11 @@ final class DepTokenService implements AutoCloseable {
             created.put("syncState", token.syncState.name());
         }
         LOG.log(INFO, "DEP token {0} uploaded (consumer key {1}, DEP API {2})", token.name, st.consumerKey(), url);
+        if (flowId != null) {
+            completeFlow(flowId);
+        }
+        events.emit("dep.token.added", null, "token", token.name, "appleId", appleId, "expiry",
+                str(st.accessTokenExpiry()));
         executor.submit(() -> syncLoop(token));
         return created;
     }
@@ -176,25 +314,308 @@ final class DepTokenService implements AutoCloseable {
         }
     }
 
-    /** Starts a sync round of the named token now; empty if there is no such token. */
-    Optional<Map<String, Object>> syncNow(String name) {
+    /**
+     * Renews a token with a new .p7m downloaded from ABM for the same MDM server: the devices, profiles and cursor stay;
+     * a different Apple ID than the one the token was added with is accepted with a warning.
+     */
+    Map<String, Object> renew(String name, byte[] p7m, String appleId) {
+        Identity key;
+        synchronized (tokens) {
+            key = existing(name).key;
+        }
+        ServerToken st = decrypt(p7m, key == null ? keyPair : key);
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
+        synchronized (tokens) {
+            Token token = existing(name);
+            if (appleId != null && !appleId.isBlank() && token.appleId != null && !appleId.equals(token.appleId)) {
+                warnings.add("the Apple ID changed from " + token.appleId + " to " + appleId + "; use the Apple ID"
+                        + " the token was created with, or renewals by another admin will fail to match");
+            }
+            token.serverToken = st;
+            if (appleId != null && !appleId.isBlank()) {
+                token.appleId = appleId;
+            }
+            token.renewedAt = clock.now();
+            token.client = new DepClient(http, token.depUrl, st, clock, ids);
+            out.putAll(token.json());
+        }
+        out.put("warnings", warnings);
+        events.emit("dep.token.renewed", null, "token", name, "appleId", appleId, "warnings", warnings);
+        return out;
+    }
+
+    /** Deletes a token: only when it has no devices, no default profile and no profiles (the seeds' rule). */
+    void delete(String name) {
+        synchronized (tokens) {
+            Token token = existing(name);
+            if (!token.serials.isEmpty()) {
+                throw HttpError.conflict("token " + name + " cannot be deleted: it still has " + token.serials.size()
+                        + " devices (unassign them from the MDM server in ABM, sync, then delete the devices here)");
+            }
+            if (token.profileUuid != null) {
+                throw HttpError.conflict("token " + name + " cannot be deleted: it has a default enrollment profile ("
+                        + token.profileUuid + "); delete it first (DELETE /admin/dep/tokens/" + name
+                        + "/profiles/default)");
+            }
+            if (!token.profiles.isEmpty()) {
+                throw HttpError.conflict("token " + name + " cannot be deleted: it has " + token.profiles.size()
+                        + " enrollment profiles; delete them first (DELETE /admin/dep/tokens/" + name
+                        + "/profiles/{uuid})");
+            }
+            token.removed = true;
+            tokens.remove(name);
+        }
+        events.emit("dep.token.deleted", null, "token", name);
+    }
+
+    /** Deletes the token's (default) enrollment profile here; the devices keep the profile ABM assigned. */
+    void deleteProfile(String name) {
+        synchronized (tokens) {
+            Token token = existing(name);
+            if (token.profileUuid == null) {
+                throw HttpError.notFound("token " + name + " has no enrollment profile");
+            }
+            if (!token.serials.isEmpty()) {
+                throw HttpError.conflict("the default profile of token " + name + " cannot be deleted while "
+                        + token.serials.size() + " devices are assigned to it");
+            }
+            token.profiles.remove(token.profileUuid);
+            token.profileUuid = null;
+        }
+    }
+
+    /**
+     * Creates an enrollment profile: validated with the seeds' constraints (all violations in one 400), defined in
+     * ABM ({@code POST /profile}), and made the token's default profile when asked (new devices get it at sync).
+     */
+    Map<String, Object> createProfile(String name, EnrollmentProfile profile, boolean makeDefault)
+            throws IOException, InterruptedException {
+        List<String> violations = profile.violations();
+        if (!violations.isEmpty()) {
+            throw new HttpError(400, "application/json", Json.write(Map.of("error",
+                    "the enrollment profile is not valid: " + String.join("; ", violations), "violations", violations)));
+        }
+        Token token;
+        synchronized (tokens) {
+            token = existing(name);
+            if (token.profiles.size() >= MAX_PROFILES_PER_TOKEN) {
+                throw HttpError.conflict("token " + name + " already has " + token.profiles.size()
+                        + " enrollment profiles (limit: " + MAX_PROFILES_PER_TOKEN + " per token)");
+            }
+        }
+        String uuid;
+        token.syncLock.lock();
+        try {
+            uuid = token.client.defineProfile(profile.toDep(publicBase.get() + "/mdm/enroll",
+                    publicBase.get() + "/mdm/enroll/web", "mdmsim-" + token.serverToken.consumerKey(), List.of()));
+        } catch (DepClient.DepCallException e) {
+            throw new HttpError(502, "defining the profile in ABM failed: " + e.getMessage());
+        } finally {
+            token.syncLock.unlock();
+        }
+        synchronized (tokens) {
+            token.profiles.put(uuid, profile);
+            if (makeDefault) {
+                token.profileUuid = uuid;
+            }
+        }
+        events.emit("dep.profile.created", null, "token", name, "profileUuid", uuid, "name", profile.name(),
+                "default", makeDefault);
+        return profileJson(token, uuid);
+    }
+
+    /** Assigns a profile to serials in ABM ({@code POST /profile/devices}); returns ABM's result per serial. */
+    Map<String, Object> assignProfile(String name, String uuid, List<String> serials)
+            throws IOException, InterruptedException {
+        Token token;
+        synchronized (tokens) {
+            token = existing(name);
+            if (!token.profiles.containsKey(uuid) && !uuid.equals(token.profileUuid)) {
+                throw HttpError.notFound("token " + name + " has no enrollment profile " + uuid);
+            }
+        }
+        if (serials == null || serials.isEmpty()) {
+            throw new BadInputException("serials: missing or empty (expected: the serial numbers to assign)");
+        }
+        Map<String, DeviceResult> results;
+        token.syncLock.lock();
+        try {
+            results = token.client.assignProfile(uuid, serials);
+        } catch (DepClient.DepCallException e) {
+            throw new HttpError(502, "assigning the profile in ABM failed: " + e.getMessage());
+        } finally {
+            token.syncLock.unlock();
+        }
+        synchronized (tokens) {
+            results.forEach((serial, r) -> {
+                if (r == DeviceResult.SUCCESS) {
+                    token.profileOf.put(serial, uuid);
+                    if (token.serials.contains(serial)) {
+                        token.assigned.add(serial);
+                    }
+                }
+            });
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        results.forEach((k, r) -> out.put(k, r.name()));
+        return Map.of("profileUuid", uuid, "devices", out);
+    }
+
+    List<Map<String, Object>> profiles(String name) {
+        synchronized (tokens) {
+            Token token = existing(name);
+            return token.profiles.keySet().stream().map(uuid -> profileJson(token, uuid)).toList();
+        }
+    }
+
+    /** The enrollment profile a serial was assigned (or the token's default), null if none is known. */
+    EnrollmentProfile profileFor(String serial) {
+        synchronized (tokens) {
+            for (Token token : tokens.values()) {
+                String uuid = token.profileOf.get(serial);
+                if (uuid == null && token.serials.contains(serial)) {
+                    uuid = token.profileUuid;
+                }
+                if (uuid != null && token.profiles.containsKey(uuid)) {
+                    return token.profiles.get(uuid);
+                }
+            }
+            return null;
+        }
+    }
+
+    void deleteProfile(String name, String uuid) {
+        synchronized (tokens) {
+            Token token = existing(name);
+            if (!token.profiles.containsKey(uuid)) {
+                throw HttpError.notFound("token " + name + " has no enrollment profile " + uuid);
+            }
+            if (uuid.equals(token.profileUuid)) {
+                throw HttpError.conflict("profile " + uuid + " is the default profile of token " + name
+                        + "; delete it with DELETE /admin/dep/tokens/" + name + "/profiles/default");
+            }
+            token.profiles.remove(uuid);
+            token.profileOf.values().removeIf(uuid::equals);
+        }
+    }
+
+    private static Map<String, Object> profileJson(Token token, String uuid) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("profileUuid", uuid);
+        m.put("default", uuid.equals(token.profileUuid));
+        m.put("assigned", token.profileOf.values().stream().filter(uuid::equals).count());
+        m.put("profile", token.profiles.get(uuid));
+        return m;
+    }
+
+    /** The devices of a token with their DEP status. */
+    List<Map<String, Object>> devices(String name) {
+        synchronized (tokens) {
+            Token token = existing(name);
+            purge(token);
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (String serial : token.serials) {
+                out.add(Map.of("serialNumber", serial,
+                        "status", token.assigned.contains(serial) ? "Assigned" : "Not assigned"));
+            }
+            token.removedFromAbm.forEach((serial, purgeAt) -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("serialNumber", serial);
+                m.put("status", "Removed from ABM");
+                m.put("removedAt", str(token.removedAt.get(serial)));
+                m.put("deleteAt", str(purgeAt));
+                out.add(m);
+            });
+            return out;
+        }
+    }
+
+    /** Deletes a device here; if ABM still assigns it to this server, the next full sync brings it back. */
+    void deleteDevice(String name, String serial) {
+        synchronized (tokens) {
+            Token token = existing(name);
+            boolean had = token.serials.remove(serial) | token.removedFromAbm.remove(serial) != null;
+            token.assigned.remove(serial);
+            token.removedAt.remove(serial);
+            token.deletedHere.add(serial);
+            if (!had) {
+                throw HttpError.notFound("token " + name + " has no device " + serial);
+            }
+        }
+        events.emit("dep.device.deleted", null, "token", name, "serialNumber", serial);
+    }
+
+    private Token existing(String name) {
+        Token token = tokens.get(name);
+        if (token == null) {
+            throw HttpError.notFound("DEP token " + name + " is unknown (see GET /admin/dep/tokens)");
+        }
+        return token;
+    }
+
+    private ServerToken decrypt(byte[] p7m, Identity keyPair) {
+        if (p7m == null || p7m.length == 0) {
+            throw new BadInputException("empty body (expected: the server token .p7m downloaded from ABM)");
+        }
+        try {
+            return ServerToken.fromP7m(p7m, keyPair.certificate(), keyPair.privateKey());
+        } catch (CmsException | io.mdmsim.core.dep.DepException | IllegalArgumentException e) {
+            throw new BadInputException("cannot read the server token: " + e.getMessage()
+                    + " (expected: the .p7m ABM made for this server's public key, GET /admin/dep/public-key)");
+        }
+    }
+
+    /**
+     * A manual sync (the admin's Sync button): at most once per 15 minutes, never while a sync runs; a full sync at
+     * most once per 7 days. A refusal says when the next one is allowed.
+     *
+     * @return empty if there is no such token
+     */
+    Optional<Map<String, Object>> syncNow(String name, boolean full) {
         Token token;
         synchronized (tokens) {
             token = tokens.get(name);
             if (token == null) {
                 return Optional.empty();
             }
+            Instant now = clock.now();
+            if (token.syncState == SyncState.SYNCING || token.syncState == SyncState.PENDING) {
+                throw refusal(409, "a sync of token " + name + " is running (started "
+                        + str(token.syncStartedAt) + "); the Sync button is disabled until it completes", null);
+            }
+            if (token.lastManualSyncAt != null && now.isBefore(token.lastManualSyncAt.plus(MANUAL_SYNC_MIN))) {
+                Instant next = token.lastManualSyncAt.plus(MANUAL_SYNC_MIN);
+                throw refusal(429, "a manual sync of token " + name + " is allowed at most once every 15 minutes"
+                        + " (last at " + token.lastManualSyncAt + "); next allowed at " + next, next);
+            }
+            if (full && token.lastFullSyncAt != null && now.isBefore(token.lastFullSyncAt.plus(FULL_SYNC_MIN))) {
+                Instant next = token.lastFullSyncAt.plus(FULL_SYNC_MIN);
+                throw refusal(429, "a full sync of token " + name + " runs at most once every 7 days (last at "
+                        + token.lastFullSyncAt + "); next allowed at " + next, next);
+            }
+            token.lastManualSyncAt = now;
+            token.syncState = SyncState.SYNCING;
+            token.syncStartedAt = now;
         }
-        executor.submit(() -> syncRound(token));
+        events.emit("dep.sync.requested", null, "token", name, "full", full);
+        executor.submit(() -> syncRound(token, full));
         synchronized (tokens) {
             return Optional.of(token.json());
         }
     }
 
+    private static HttpError refusal(int status, String message, Instant nextAllowed) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", message);
+        body.put("nextAllowedAt", str(nextAllowed));
+        return new HttpError(status, "application/json", Json.write(body));
+    }
+
     private void syncLoop(Token token) {
         try {
             while (!token.removed && !Thread.currentThread().isInterrupted()) {
-                syncRound(token);
+                syncRound(token, false);
                 clock.sleep(syncInterval);
             }
         } catch (InterruptedException e) {
@@ -202,42 +623,82 @@ final class DepTokenService implements AutoCloseable {
         }
     }
 
-    /** One round: a full fetch (first time, or after a failure without cursor) or a delta sync, then assignment. */
     void syncRound(Token token) {
+        syncRound(token, false);
+    }
+
+    /**
+     * One round: a full fetch (first time, on request, after a failed delta or a lost cursor) or a delta sync, then
+     * assignment. A full fetch marks devices ABM no longer lists "Removed from ABM" and brings back devices deleted
+     * here; a delta sync is given 15 minutes of simulated time.
+     */
+    void syncRound(Token token, boolean requestedFull) {
         if (token.removed) {
             return;
         }
         token.syncLock.lock();
         try {
             String cursor;
+            boolean full;
+            Instant started = clock.now();
             synchronized (tokens) {
+                full = requestedFull || token.nextFull || token.cursor == null;
                 token.syncState = SyncState.SYNCING;
-                cursor = token.cursor;
+                token.syncStartedAt = started;
+                token.syncKind = full ? "full" : "delta";
+                token.progressDevices = 0;
+                cursor = full ? null : token.cursor;
             }
             DepClient client = token.client;
-            if (cursor == null) {
+            if (full) {
                 AccountDetail account = client.account();
                 synchronized (tokens) {
                     token.orgName = account.orgName();
                     token.serverName = account.serverName();
                 }
             }
-            DepClient.FetchAll changes = cursor == null ? client.fetchAllDevices(FETCH_PAGE)
-                    : client.syncAllDevices(cursor, FETCH_PAGE);
+            Instant deadline = started.plus(DELTA_SYNC_TIMEOUT);
+            DepClient.PageListener progress = n -> {
+                synchronized (tokens) {
+                    token.progressDevices = n;
+                }
+                if (!full && clock.now().isAfter(deadline)) {
+                    throw new DepClient.DepCallException("delta sync did not finish within 15 minutes (started "
+                            + started + ", " + n + " devices received)");
+                }
+            };
+            DepClient.FetchAll changes = full ? client.fetchAllDevices(FETCH_PAGE, progress)
+                    : client.syncAllDevices(cursor, FETCH_PAGE, progress);
             List<String> toAssign = new ArrayList<>();
             synchronized (tokens) {
+                Set<String> seen = new LinkedHashSet<>();
                 for (DepDevice d : changes.devices()) {
                     String serial = d.serialNumber();
                     if (serial == null || serial.isEmpty()) {
                         continue;
                     }
                     if (d.opType() == OpType.DELETED) {
-                        token.serials.remove(serial);
-                        token.assigned.remove(serial);
-                    } else if (token.serials.add(serial) || !token.assigned.contains(serial)) {
-                        toAssign.add(serial);
+                        markRemoved(token, serial);
+                    } else if (!full && token.deletedHere.contains(serial)) {
+                        continue;
+                    } else {
+                        token.deletedHere.remove(serial);
+                        seen.add(serial);
+                        token.removedFromAbm.remove(serial);
+                        token.removedAt.remove(serial);
+                        if (token.serials.add(serial) || !token.assigned.contains(serial)) {
+                            toAssign.add(serial);
+                        }
                     }
                 }
+                if (full) {
+                    for (String serial : List.copyOf(token.serials)) {
+                        if (!seen.contains(serial)) {
+                            markRemoved(token, serial);
+                        }
+                    }
+                }
+                purge(token);
             }
             String profileUuid;
             synchronized (tokens) {
@@ -262,25 +723,27 @@ final class DepTokenService implements AutoCloseable {
                 token.syncState = SyncState.SYNCED;
                 token.lastError = null;
                 token.lastSyncAt = clock.now();
+                token.lastSyncKind = full ? "full" : "delta";
+                if (full) {
+                    token.lastFullSyncAt = started;
+                    token.nextFull = false;
+                }
                 token.syncs++;
             }
+            events.emit("dep.sync.completed", null, "token", token.name, "kind", full ? "full" : "delta",
+                    "changes", changes.devices().size(), "assigned", distinct.size());
             long refused = results.values().stream().filter(r -> r != DeviceResult.SUCCESS).count();
             if (refused > 0) {
                 LOG.log(WARNING, "DEP token {0}: {1} of {2} assignments refused: {3}", token.name, refused,
                         results.size(), summary(results));
             }
-            LOG.log(cursor == null || !distinct.isEmpty() ? INFO : DEBUG,
+            LOG.log(full || !distinct.isEmpty() ? INFO : DEBUG,
                     "DEP token {0} {1}: {2} device changes, {3} newly assigned (profile {4})", token.name,
-                    cursor == null ? "fetched" : "synced", changes.devices().size(), distinct.size(), profileUuid);
+                    full ? "fetched" : "synced", changes.devices().size(), distinct.size(), profileUuid);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failed(token, "interrupted (server closing)");
         } catch (DepClient.DepCallException e) {
-            if (e.getMessage().contains("EXPIRED_CURSOR") || e.getMessage().contains("INVALID_CURSOR")) {
-                synchronized (tokens) {
-                    token.cursor = null; // the next round starts over with a full fetch
-                }
-            }
             LOG.log(WARNING, "DEP token {0} sync failed: {1}", token.name, e.getMessage());
             failed(token, e.getMessage());
         } catch (IOException e) {
@@ -294,8 +757,33 @@ final class DepTokenService implements AutoCloseable {
         }
     }
 
+    /** Called with the tokens monitor held. */
+    private void markRemoved(Token token, String serial) {
+        token.serials.remove(serial);
+        token.assigned.remove(serial);
+        if (!token.removedFromAbm.containsKey(serial)) {
+            Instant now = clock.now();
+            int spread = Math.floorMod(serial.hashCode(), PURGE_SPREAD_DAYS + 1);
+            token.removedAt.put(serial, now);
+            token.removedFromAbm.put(serial, now.plus(PURGE_MIN).plus(Duration.ofDays(spread)));
+        }
+    }
+
+    /** Deletes devices released from ABM 30–45 days ago. Called with the tokens monitor held. */
+    private void purge(Token token) {
+        Instant now = clock.now();
+        token.removedFromAbm.entrySet().removeIf(e -> {
+            boolean due = !now.isBefore(e.getValue());
+            if (due) {
+                token.removedAt.remove(e.getKey());
+            }
+            return due;
+        });
+    }
+
     private void failed(Token token, String msg) {
         synchronized (tokens) {
+            token.nextFull = true; // the seeds: if a sync fails for any reason, the next sync is a full sync
             token.syncState = SyncState.FAILED;
             token.lastError = msg;
             token.lastSyncAt = clock.now();

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class DeviceRecord {
 
     /** Progress of the await-configuration flow (PROTOCOL.md §9): DeviceInformation, then DeviceConfigured. */
-    enum SetupFlow { NONE, INFORMATION_QUEUED, CONFIGURED_QUEUED, DONE }
+    enum SetupFlow { NONE, INFORMATION_QUEUED, CRITICAL_QUEUED, CONFIGURED_QUEUED, DONE }
 
     private final ReentrantLock lock = new ReentrantLock();
     final String id;
@@ -46,6 +46,13 @@ final class DeviceRecord {
     Instant lastSeenAt;
     SetupFlow setupFlow = SetupFlow.NONE;
     String setupCommandUuid;
+    /** Await final configuration: the critical policies and apps not yet acknowledged, by command UUID. */
+    final Map<String, String> pendingCritical = new LinkedHashMap<>();
+    /** The name the profile's template gives the device, and the UUID of the Settings command that sets it. */
+    String templateName;
+    String nameCommandUuid;
+    /** A template name the device refused (Error): not sent again at every check-in. */
+    String nameRefused;
     /** QueryResponses of the last acknowledged DeviceInformation. */
     final Map<String, Object> queryResponses = new LinkedHashMap<>();
     /** APNs said the token is no longer valid (410); no pushes until the next TokenUpdate. */

@@ -79,8 +79,9 @@ public final class MdmServer implements AutoCloseable {
         MdmIdentityVerifier identities = new MdmIdentityVerifier(scepCa.certificate(), clock);
         List<AutoCloseable> services = new ArrayList<>();
         DepTokenService dep = new DepTokenService(depKey, clock, ids, config.depBaseUrl(), base, config.organization(),
-                config.depSyncInterval());
+                config.depSyncInterval(), events);
         services.add(dep);
+        reference.profileLookup(dep::profileFor);
         PushService pushes = new PushService(config, registry, events);
         services.add(pushes);
         if (config.webhookUrl() != null) {

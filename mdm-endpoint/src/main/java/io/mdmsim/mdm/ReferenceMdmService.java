@@ -143,6 +143,35 @@ final class ReferenceMdmService implements MdmService {
         return CheckinReply.ok();
     }
 
+    private volatile java.util.function.Function<String, io.mdmsim.mdm.management.EnrollmentProfile> profiles =
+            serial -> null;
+
+    /** Where the enrollment profile of a serial comes from (the DEP tokens' profiles). */
+    void profileLookup(java.util.function.Function<String, io.mdmsim.mdm.management.EnrollmentProfile> lookup) {
+        this.profiles = java.util.Objects.requireNonNull(lookup, "lookup");
+    }
+
+    private io.mdmsim.mdm.management.EnrollmentProfile profileOf(DeviceRecord d) {
+        return d.serialNumber == null ? null : profiles.apply(d.serialNumber);
+    }
+
+    /**
+     * The device name template (seeds: applied at enrollment and at each check-in, the one setting that changes
+     * without a factory reset): queues Settings DeviceName when the device's name differs from the template's.
+     */
+    private void applyNameTemplate(DeviceRecord d, Instant now) {
+        io.mdmsim.mdm.management.EnrollmentProfile p = profileOf(d);
+        String type = d.productName == null ? null : d.productName.replaceAll("[0-9,]+$", "");
+        String name = p == null ? null : p.deviceName(type, d.serialNumber);
+        if (name == null || name.equals(d.deviceName) || name.equals(d.nameRefused) || d.nameCommandUuid != null) {
+            return;
+        }
+        String uuid = ids.uuid();
+        enqueue(d, Commands.settings(uuid, List.of(Commands.Setting.deviceName(name))), now);
+        d.templateName = name;
+        d.nameCommandUuid = uuid;
+    }
+
     private CheckinReply tokenUpdate(MdmRequest request, TokenUpdate t) {
         return withDevice(request, "TokenUpdate", d -> {
             if (t.userId() != null) {
@@ -311,7 +340,7 @@ final class ReferenceMdmService implements MdmService {
             boolean skipNotNow = false;
             CommandStatus status = result.status();
             switch (status) {
-                case IDLE -> { }
+                case IDLE -> applyNameTemplate(d, now);
                 case NOT_NOW -> {
                     skipNotNow = true;
                     ReportOutcome o = d.commands.report(result.commandUuid(), CommandState.NOT_NOW, status.wire(), null, now);
@@ -355,10 +384,43 @@ final class ReferenceMdmService implements MdmService {
                 LOG.log(WARNING, "{0} answered the setup DeviceInformation with {1}; sending DeviceConfigured anyway",
                         d.id, e.state());
             }
-            String uuid = ids.uuid();
-            enqueue(d, Commands.deviceConfigured(uuid), now);
-            d.setupFlow = SetupFlow.CONFIGURED_QUEUED;
-            d.setupCommandUuid = uuid;
+            applyNameTemplate(d, now);
+            io.mdmsim.mdm.management.EnrollmentProfile p = profileOf(d);
+            if (p != null) {
+                for (String app : p.criticalApps() == null ? List.<String>of() : p.criticalApps()) {
+                    String uuid = ids.uuid();
+                    enqueue(d, Commands.installApplication(uuid, Commands.AppInstall.bundle(app)), now);
+                    d.pendingCritical.put(uuid, "app " + app);
+                }
+                for (String policy : p.criticalPolicies() == null ? List.<String>of() : p.criticalPolicies()) {
+                    String uuid = ids.uuid();
+                    enqueue(d, Commands.installProfile(uuid, policyProfile(policy, uuid)), now);
+                    d.pendingCritical.put(uuid, "policy " + policy);
+                }
+            }
+            if (d.pendingCritical.isEmpty()) {
+                queueConfigured(d, now);
+            } else {
+                d.setupFlow = SetupFlow.CRITICAL_QUEUED;
+            }
+        } else if (d.setupFlow == SetupFlow.CRITICAL_QUEUED && d.pendingCritical.containsKey(e.commandUuid())) {
+            if (acknowledged) {
+                d.pendingCritical.remove(e.commandUuid());
+                if (d.pendingCritical.isEmpty()) {
+                    queueConfigured(d, now);
+                }
+            } else {
+                LOG.log(WARNING, "{0} answered critical {1} with {2}; it stays at Awaiting final configuration",
+                        d.id, d.pendingCritical.get(e.commandUuid()), e.state());
+            }
+        }
+        if (e.commandUuid().equals(d.nameCommandUuid)) {
+            if (acknowledged) {
+                d.deviceName = d.templateName;
+            } else {
+                d.nameRefused = d.templateName;
+            }
+            d.nameCommandUuid = null;
         }
         if (DEVICE_CONFIGURED.equals(e.requestType())) {
             if (acknowledged) {
@@ -371,6 +433,25 @@ final class ReferenceMdmService implements MdmService {
                 LOG.log(WARNING, "{0} answered DeviceConfigured with {1}; it stays awaiting configuration", d.id, e.state());
             }
         }
+    }
+
+    private void queueConfigured(DeviceRecord d, Instant now) {
+        String uuid = ids.uuid();
+        enqueue(d, Commands.deviceConfigured(uuid), now);
+        d.setupFlow = SetupFlow.CONFIGURED_QUEUED;
+        d.setupCommandUuid = uuid;
+    }
+
+    /** A minimal configuration profile standing for a critical policy of the enrollment profile. */
+    private static byte[] policyProfile(String policy, String uuid) {
+        Map<String, Object> profile = new java.util.LinkedHashMap<>();
+        profile.put("PayloadType", "Configuration");
+        profile.put("PayloadVersion", 1);
+        profile.put("PayloadIdentifier", "io.mdmsim.policy." + policy.replaceAll("[^A-Za-z0-9.-]", "-"));
+        profile.put("PayloadUUID", uuid);
+        profile.put("PayloadDisplayName", policy);
+        profile.put("PayloadContent", List.of());
+        return io.mdmsim.core.plist.Plist.toXml(io.mdmsim.core.plist.Plist.wrap(profile));
     }
 
     private static void logUnusual(DeviceRecord d, CommandResult r, ReportOutcome o) {

@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "mdm",
         mixinStandardHelpOptions = true,
+        subcommands = {MdmCommand.Tokens.class, MdmCommand.Sync.class, MdmCommand.Profile.class},
         description = {
                 "Run the reference MDM server on 127.0.0.1: MachineInfo enrollment",
                 "(/mdm/enroll), SCEP (/scep), check-in (/mdm/checkin), commands (/mdm/connect),",
@@ -201,6 +202,94 @@ final class MdmCommand implements Callable<Integer> {
                 expected.append(expected.isEmpty() ? "" : " or ").append(c.name().toLowerCase(Locale.ROOT));
             }
             throw new CommandLine.ParameterException(cl, option + ": " + value + " (expected: " + expected + ")");
+        }
+    }
+
+    /** Where a running MDM's admin API is. */
+    static final class Target {
+        @Option(names = "--mdm", paramLabel = "URL", required = true, description = "Base URL of the running MDM.")
+        URI url;
+
+        io.mdmsim.scenarios.quickstart.AdminClient client() {
+            return new io.mdmsim.scenarios.quickstart.AdminClient("MDM", url);
+        }
+    }
+
+    private static int call(CommandLine.Model.CommandSpec spec, java.util.function.Supplier<Object> action) {
+        try {
+            Object result = action.get();
+            spec.commandLine().getOut().println(result instanceof com.fasterxml.jackson.databind.JsonNode n
+                    ? n.toPrettyString() : String.valueOf(result));
+            return 0;
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return 1;
+        }
+    }
+
+    @Command(name = "tokens", mixinStandardHelpOptions = true,
+            description = "List the enrollment program (DEP) tokens of a running MDM with expiry, Apple ID,"
+                    + " organization, last sync, sync state and progress.")
+    static final class Tokens implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        Target target = new Target();
+
+        @Override
+        public Integer call() {
+            return MdmCommand.call(spec, () -> target.client().getJson("/admin/dep/tokens"));
+        }
+    }
+
+    @Command(name = "sync", mixinStandardHelpOptions = true,
+            description = {"Sync a DEP token now (at most once every 15 minutes; --full at most once every 7 days).",
+                    "A refusal says when the next sync is allowed (exit 1)."})
+    static final class Sync implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        Target target = new Target();
+        @CommandLine.Parameters(paramLabel = "TOKEN", description = "Token name (see mdm tokens).")
+        String token;
+        @Option(names = "--full", description = "A full sync instead of a delta sync.")
+        boolean full;
+
+        @Override
+        public Integer call() {
+            return MdmCommand.call(spec, () -> target.client().postBytes("/admin/dep/tokens/"
+                    + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8) + "/sync"
+                    + (full ? "?full=true" : ""), new byte[0], "application/json"));
+        }
+    }
+
+    @Command(name = "profile", mixinStandardHelpOptions = true,
+            description = {"Create an enrollment profile for a DEP token from a JSON file (settings: see README),",
+                    "validated with the seeds' rules, defined in ABM; --default makes it the token's default."})
+    static final class Profile implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        Target target = new Target();
+        @CommandLine.Parameters(index = "0", paramLabel = "TOKEN")
+        String token;
+        @CommandLine.Parameters(index = "1", paramLabel = "FILE", description = "The profile JSON.")
+        java.nio.file.Path file;
+        @Option(names = "--default", description = "Make it the token's default profile.")
+        boolean makeDefault;
+
+        @Override
+        public Integer call() {
+            return MdmCommand.call(spec, () -> {
+                try {
+                    return target.client().postBytes("/admin/dep/tokens/"
+                            + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8) + "/profiles"
+                            + (makeDefault ? "?default=true" : ""), java.nio.file.Files.readAllBytes(file),
+                            "application/json");
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+                }
+            });
         }
     }
 }
