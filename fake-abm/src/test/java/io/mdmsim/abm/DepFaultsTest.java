@@ -80,9 +80,12 @@ class DepFaultsTest {
         try (AbmFixture abm = new AbmFixture(b -> {})) {
             AbmFixture.Dep dep = abm.mdmWithAllDevices("mdm-1");
             abm.adminOk(abm.adminPost("/admin/faults", Map.of("endpoint", "/account", "latency", "PT30S")));
+            int sleepersBefore = abm.clock.sleepers();
             CompletableFuture<HttpResponse<byte[]>> slow = abm.http.sendAsync(dep.request("/account").GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, dep.post("/server/devices", "{}").statusCode(), "only /account is slow");
+            // the slow request must be asleep on the SimClock before time moves, or its 30 s start later
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> abm.clock.sleepers() > sleepersBefore);
             assertFalse(slow.isDone());
             abm.clock.advance(Duration.ofSeconds(29));
             assertFalse(slow.isDone());
