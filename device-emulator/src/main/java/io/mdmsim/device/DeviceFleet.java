@@ -63,7 +63,8 @@ public final class DeviceFleet {
             PushChannel push = config.apnsUrl() == null ? null
                     : new PushChannel(client, config.apnsUrl(), config.httpTimeout());
             FleetContext fleet = new FleetContext(config, deviceHttp, factory, CommandHandlers.defaults(), push);
-            List<Step> steps = new ArrayList<>(EnrollmentSteps.all());
+            List<Step> steps = new ArrayList<>(config.enrollmentProfile() == null ? EnrollmentSteps.all()
+                    : io.mdmsim.device.internal.OtaEnrollment.steps(config.enrollmentProfile()));
             steps.add(new ManagedLife());
             DeviceRunner runner = new DeviceRunner(fleet, steps);
             try {

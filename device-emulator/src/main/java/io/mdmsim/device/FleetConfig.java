@@ -44,18 +44,31 @@ import java.util.List;
  * @param traces           per-device traces; null: none
  * @param maxConnections   HTTP exchanges the whole fleet runs at once (and so the most connections it opens),
  *                         1..20000; devices beyond it wait their turn
+ * @param enrollmentProfile over-the-air enrollment: an http(s) URL each device GETs its enrollment profile from, or a
+ *                         file: URI read once; then no cloud configuration and no MachineInfo (cloudConfigUrl may be
+ *                         null); null: automated device enrollment through cloudConfigUrl
  */
 public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<DeviceSpec> devices, long seed,
                           SimClock clock, int concurrency, FleetListener listener, Duration httpTimeout,
                           Duration idlePollInterval, int maxIdlePolls, int maxCommands,
                           List<X509Certificate> trustAnchors, KeySource keySource, String language,
                           List<Behaviour> behaviours, URI apnsUrl, Duration lifetime, Duration checkinInterval,
-                          Duration tokenUpdateInterval, TraceOptions traces, int maxConnections) {
+                          Duration tokenUpdateInterval, TraceOptions traces, int maxConnections,
+                          URI enrollmentProfile) {
 
     public static final int MAX_CONCURRENCY = 100_000;
 
     public FleetConfig {
-        requireNonNull(cloudConfigUrl, "cloudConfigUrl");
+        if (enrollmentProfile != null) {
+            String ps = enrollmentProfile.getScheme();
+            boolean web = ("http".equalsIgnoreCase(ps) || "https".equalsIgnoreCase(ps)) && enrollmentProfile.getHost() != null;
+            if (!web && !"file".equalsIgnoreCase(ps)) {
+                throw new IllegalArgumentException("enrollmentProfile: " + enrollmentProfile
+                        + " (expected: an http(s) URL or a file: URI of a .mobileconfig)");
+            }
+        } else {
+            requireNonNull(cloudConfigUrl, "cloudConfigUrl");
+        }
         requireNonNull(appleDeviceCa, "appleDeviceCa");
         requireNonNull(devices, "devices");
         requireNonNull(clock, "clock");
@@ -65,8 +78,9 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
         requireNonNull(trustAnchors, "trustAnchors");
         requireNonNull(keySource, "keySource");
         requireNonNull(language, "language");
-        String scheme = cloudConfigUrl.getScheme();
-        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme) || cloudConfigUrl.getHost() == null) {
+        String scheme = cloudConfigUrl == null ? "http" : cloudConfigUrl.getScheme();
+        if (cloudConfigUrl != null && (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)
+                || cloudConfigUrl.getHost() == null)) {
             throw new IllegalArgumentException("cloudConfigUrl: " + cloudConfigUrl
                     + " (expected: an absolute http or https URL such as http://127.0.0.1:8080/cloudconfig)");
         }
@@ -139,7 +153,7 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
                 .idlePollInterval(idlePollInterval).maxIdlePolls(maxIdlePolls).maxCommands(maxCommands)
                 .trustAnchors(trustAnchors).keySource(keySource).language(language).apnsUrl(apnsUrl)
                 .lifetime(lifetime).checkinInterval(checkinInterval).tokenUpdateInterval(tokenUpdateInterval)
-                .traces(traces).maxConnections(maxConnections);
+                .traces(traces).maxConnections(maxConnections).enrollmentProfile(enrollmentProfile);
         for (int i = 0; i < devices.size(); i++) {
             b.addDevice(devices.get(i), behaviours.get(i));
         }
@@ -170,8 +184,18 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
         private Duration tokenUpdateInterval = Duration.ZERO;
         private TraceOptions traces;
         private int maxConnections = 256;
+        private URI enrollmentProfile;
 
         private Builder() {
+        }
+
+        /**
+         * Over-the-air enrollment from this profile (http(s) URL or file: URI) instead of automated device enrollment;
+         * null (the default): automated device enrollment.
+         */
+        public Builder enrollmentProfile(URI enrollmentProfile) {
+            this.enrollmentProfile = enrollmentProfile;
+            return this;
         }
 
         /** At most this many HTTP exchanges at once, fleet-wide (default 256). */
@@ -320,7 +344,8 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
             }
             return new FleetConfig(cloudConfigUrl, appleDeviceCa, all, seed, clock, concurrency, listener,
                     httpTimeout, idlePollInterval, maxIdlePolls, maxCommands, trustAnchors, keySource, language,
-                    knobs, apnsUrl, lifetime, checkinInterval, tokenUpdateInterval, traces, maxConnections);
+                    knobs, apnsUrl, lifetime, checkinInterval, tokenUpdateInterval, traces, maxConnections,
+                    enrollmentProfile);
         }
     }
 }

@@ -109,6 +109,10 @@ final class FakeAppleAndMdm implements AutoCloseable {
     private final Map<String, X509Certificate> issuedByUdid = new ConcurrentHashMap<>();
     /** Challenges for SCEP payloads of profiles installed later (InstallProfile), and what they got. */
     private final Set<String> extraChallenges = ConcurrentHashMap.newKeySet();
+    /** A challenge any device may use (an OTA profile's static challenge); the identity goes to the CSR's CN. */
+    volatile String staticChallenge;
+    /** Served at GET /ota/profile as application/x-apple-aspen-config; null: 404. */
+    volatile byte[] otaProfile;
     final List<X509Certificate> extraIssued = new CopyOnWriteArrayList<>();
     /** DeclarativeManagement check-in answers by Endpoint ("tokens", "declaration-items", "declaration/..."). */
     volatile Map<String, byte[]> declarative = Map.of();
@@ -128,6 +132,11 @@ final class FakeAppleAndMdm implements AutoCloseable {
                 .post("/web/login", this::webLogin)
                 .post("/web/mfa", this::webMfa)
                 .get("/web/profile", this::webProfile)
+                .get("/ota/profile", r -> {
+                    byte[] p = otaProfile;
+                    return p == null ? HttpResponse.text(404, "no OTA profile")
+                            : HttpResponse.ok(p, "application/x-apple-aspen-config");
+                })
                 .build();
         this.server = HttpServer.builder().name("fake-apple-and-mdm").router(router).build().start();
     }
@@ -291,6 +300,11 @@ final class FakeAppleAndMdm implements AutoCloseable {
             PKCS10CertificationRequest csr = Scep.requestCsr(req, ca.identity());
             String challenge = String.valueOf(Scep.challengePassword(csr));
             String udid = challenges.remove(challenge);
+            if (udid == null && challenge.equals(staticChallenge)) {
+                udid = org.bouncycastle.asn1.x500.style.IETFUtils.valueToString(csr.getSubject()
+                        .getRDNs(org.bouncycastle.asn1.x500.style.BCStyle.CN)[0].getFirst().getValue());
+                challengeMinted.put(challenge, clock.now());
+            }
             if (udid == null && extraChallenges.remove(challenge)) {
                 X509Certificate issued = ca.issue(csr, clock.now().minus(Duration.ofMinutes(5)), Duration.ofDays(365));
                 extraIssued.add(issued);

@@ -142,7 +142,12 @@ public final class DeviceRunner {
         h.put("udid", d.udid());
         h.put("index", d.ref().index());
         h.put("seed", c.seed());
-        h.put("cloudConfigUrl", c.cloudConfigUrl().toString());
+        if (c.cloudConfigUrl() != null) {
+            h.put("cloudConfigUrl", c.cloudConfigUrl().toString());
+        }
+        if (c.enrollmentProfile() != null) {
+            h.put("enrollmentProfile", c.enrollmentProfile().toString());
+        }
         if (c.apnsUrl() != null) {
             h.put("apnsUrl", c.apnsUrl().toString());
         }

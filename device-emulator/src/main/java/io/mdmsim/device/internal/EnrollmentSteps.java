@@ -352,7 +352,8 @@ public final class EnrollmentSteps {
             byte[] unlock = (mdm.accessRights() & 4) != 0 ? ctx.randomBytes(64) : null;
             d.pushCredentials(token, magic, unlock);
             // Shared iPad: await configuration does not apply to the device channel (seeds)
-            boolean awaiting = d.cloudConfiguration().awaitsConfiguration(d.spec().osMajor()) && !d.sharedIpad();
+            boolean awaiting = d.cloudConfiguration() != null
+                    && d.cloudConfiguration().awaitsConfiguration(d.spec().osMajor()) && !d.sharedIpad();
             d.awaitingConfiguration(awaiting);
             ctx.mdm().checkin(new TokenUpdate(mdm.topic(), d.udid(), null, token, magic, unlock, awaiting, null, null,
                     null, null));

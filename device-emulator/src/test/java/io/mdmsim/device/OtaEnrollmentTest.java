@@ -1,0 +1,120 @@
+package io.mdmsim.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mdmsim.core.pki.Certificates;
+import io.mdmsim.core.pki.SimPki;
+import io.mdmsim.core.protocol.TokenUpdate;
+import io.mdmsim.core.time.ManualClock;
+import io.mdmsim.core.time.SimClock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Over-the-air enrollment from a profile file or URL: no cloud configuration, no MachineInfo. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class OtaEnrollmentTest {
+
+    private static final Instant START = Instant.parse("2025-03-03T09:00:00Z");
+    private static final String CHALLENGE = "ota-static-challenge";
+    private static SimPki pki;
+    private ManualClock clock;
+    private FakeAppleAndMdm fake;
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void createPki() {
+        pki = SimPki.create(START);
+    }
+
+    @BeforeEach
+    void startFake() {
+        clock = SimClock.manual(START);
+        fake = new FakeAppleAndMdm(pki, clock);
+        fake.staticChallenge = CHALLENGE;
+    }
+
+    @AfterEach
+    void stopFake() {
+        fake.close();
+    }
+
+    private byte[] profile() throws IOException {
+        String template;
+        try (InputStream in = getClass().getResourceAsStream("/ota/enroll.mobileconfig")) {
+            assertNotNull(in, "fixture ota/enroll.mobileconfig");
+            template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        return template.replace("${PORT}", String.valueOf(fake.base().getPort()))
+                .replace("${CHALLENGE}", CHALLENGE)
+                .replace("${TOPIC}", FakeAppleAndMdm.TOPIC)
+                .replace("${SCEP_CA}", Base64.getEncoder().encodeToString(Certificates.der(pki.scepCa().certificate())))
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private FleetConfig config(URI profile) {
+        return FleetConfig.builder()
+                .enrollmentProfile(profile)
+                .appleDeviceCa(pki.appleDeviceCa().identity())
+                .population(Population.of(3))
+                .seed(5)
+                .clock(clock)
+                .concurrency(3)
+                .idlePollInterval(Duration.ZERO)
+                .keySource(TestKeys.SHARED)
+                .build();
+    }
+
+    private void assertAllEnrolled(FleetResult r) {
+        assertEquals(3, r.devices().size());
+        for (DeviceResult d : r.devices()) {
+            assertEquals(Outcome.ENROLLED, d.outcome(), d.toString());
+            assertEquals(Stage.DONE, d.stage());
+            assertTrue(!d.stageDurations().containsKey(Stage.CLOUD_CONFIG) && !d.stageDurations().containsKey(Stage.MACHINE_INFO),
+                    d.stageDurations().toString());
+        }
+        List<TokenUpdate> updates = fake.tokenUpdates();
+        assertEquals(3, updates.size());
+        updates.forEach(t -> assertTrue(!t.awaitingConfiguration(), t.toString()));
+    }
+
+    @Test
+    void aFleetEnrollsFromAProfileFile() throws Exception {
+        Path file = Files.write(dir.resolve("enroll.mobileconfig"), profile());
+        assertAllEnrolled(DeviceFleet.run(config(file.toUri())));
+    }
+
+    @Test
+    void aFleetEnrollsFromAProfileUrl() throws Exception {
+        fake.otaProfile = profile();
+        assertAllEnrolled(DeviceFleet.run(config(URI.create(fake.base() + "/ota/profile"))));
+    }
+
+    @Test
+    void aGarbageProfileFailsAsInvalidProfile() throws Exception {
+        Path file = Files.writeString(dir.resolve("garbage.mobileconfig"), "this is not a profile");
+        FleetResult r = DeviceFleet.run(config(file.toUri()));
+        for (DeviceResult d : r.devices()) {
+            assertEquals(Outcome.FAILED, d.outcome(), d.toString());
+            assertEquals(Stage.PROFILE, d.stage());
+            assertTrue(d.reason().startsWith("Invalid Profile"), d.reason());
+        }
+    }
+}
