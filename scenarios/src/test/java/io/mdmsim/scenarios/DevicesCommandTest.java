@@ -127,6 +127,14 @@ class DevicesCommandTest {
     }
 
     @Test
+    void aMissingProfileFileOrABadProfileUrlIsBadUsage() {
+        assertUsage("--profile: /no/such/enroll.mobileconfig is not a readable file", "devices", "--profile",
+                "/no/such/enroll.mobileconfig");
+        assertUsage("--profile: http:///x (expected: an http(s) URL with a host", "devices", "--profile", "http:///x");
+        assertUsage("Missing required option: '--abm=URL'", "devices", "--count", "1");
+    }
+
+    @Test
     void badKnobsAreBadUsageWithWhatWasExpected() {
         String url = "http://127.0.0.1:1";
         assertUsage("'16x' is not a duration (expected: e.g. 16m, 90s, 250ms, 1h30m or PT16M)", "devices", "--abm",

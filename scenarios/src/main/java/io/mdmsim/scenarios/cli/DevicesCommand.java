@@ -59,6 +59,11 @@ final class DevicesCommand implements Callable<Integer> {
             description = "Base URL of the fake ABM (its cloud configuration and admin inventory), e.g. http://127.0.0.1:8400.")
     URI abm;
 
+    @Option(names = "--profile", paramLabel = "URL|FILE",
+            description = "Enroll over the air from this enrollment profile (an http(s) URL each device downloads, or a"
+                    + " .mobileconfig file) instead of through the fake ABM; --abm is then not needed.")
+    String profile;
+
     // ---- population -------------------------------------------------------------------------------------------
 
     @Option(names = "--count", paramLabel = "N",
@@ -191,7 +196,8 @@ final class DevicesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (abm == null) {
+        URI profileUri = profileUri();
+        if (abm == null && profileUri == null) {
             throw usage("Missing required option: '--abm=URL' (the fake ABM's base URL, e.g. http://127.0.0.1:8400)");
         }
         ops.validate();
@@ -208,7 +214,12 @@ final class DevicesCommand implements Callable<Integer> {
         population(count != null ? count : 1, behaviour); // bad --models/--os/--ipad-share fail before any I/O
         PrintWriter out = spec.commandLine().getOut();
         List<DeviceSpec> inventory = new ArrayList<>();
-        for (JsonNode d : new AdminClient("fake ABM", abm).getJson("/admin/devices")) {
+        if (profileUri != null) {
+            // an MDM the devices have never seen: no ABM inventory, the devices come from the population options
+            inventory.addAll(population(count != null ? count : 1, behaviour).devices(seed));
+        }
+        for (JsonNode d : profileUri != null ? List.<JsonNode>of()
+                : new AdminClient("fake ABM", abm).getJson("/admin/devices")) {
             if (d.path("mdmServer").isTextual()) {
                 inventory.add(new DeviceSpec(d.path("serialNumber").asText(), d.path("productType").asText(),
                         d.path("model").asText(), d.path("osVersion").asText(), d.path("buildVersion").asText()));
@@ -225,7 +236,8 @@ final class DevicesCommand implements Callable<Integer> {
                     + (models == null ? "(all)" : models) + " and --os " + (os == null ? "(any)" : os) + ".");
             return Main.EXIT_EXPECTATION_FAILED;
         }
-        out.printf("mdmsim devices: %d devices from %s (%s)%n", specs.size(), abm, mix(specs));
+        out.printf("mdmsim devices: %d devices from %s (%s)%n", specs.size(), profileUri != null ? profileUri : abm,
+                mix(specs));
         if (count != null && specs.size() < count) {
             out.printf("  only %d of the %d asked for fit the population%n", specs.size(), count);
         }
@@ -236,7 +248,8 @@ final class DevicesCommand implements Callable<Integer> {
         try {
             SimPki simPki = pki.load(clock.now());
             result = DeviceFleet.run(ops.applyTo(FleetConfig.builder(), simPki)
-                    .cloudConfigUrl(abm.resolve("/cloudconfig"))
+                    .cloudConfigUrl(abm == null ? null : abm.resolve("/cloudconfig"))
+                    .enrollmentProfile(profileUri)
                     .appleDeviceCa(simPki.appleDeviceCa().identity())
                     .devices(specs)
                     .behaviour(behaviour)
@@ -252,6 +265,31 @@ final class DevicesCommand implements Callable<Integer> {
         Summary summary = new Summary(result, Duration.between(started, clock.now()));
         summary.print(out);
         return summary.allEnrolled(specs.size()) ? Main.EXIT_OK : Main.EXIT_EXPECTATION_FAILED;
+    }
+
+    /** --profile as a URI: an http(s) URL as given, anything else a file that must exist; null without --profile. */
+    URI profileUri() {
+        if (profile == null) {
+            return null;
+        }
+        if (profile.startsWith("http://") || profile.startsWith("https://")) {
+            try {
+                URI u = new URI(profile);
+                if (u.getHost() != null) {
+                    return u;
+                }
+            } catch (java.net.URISyntaxException e) {
+                // falls through to the usage error
+            }
+            throw usage("--profile: " + profile + " (expected: an http(s) URL with a host, or a .mobileconfig file)");
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(profile.startsWith("file:") ? URI.create(profile).getPath()
+                : profile).toAbsolutePath();
+        if (!java.nio.file.Files.isReadable(file)) {
+            throw usage("--profile: " + profile + " is not a readable file (expected: an http(s) URL or a"
+                    + " .mobileconfig file)");
+        }
+        return file.toUri();
     }
 
     /** The population the options describe, at most {@code available} devices unless --count says otherwise. */
