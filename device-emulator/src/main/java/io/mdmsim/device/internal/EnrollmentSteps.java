@@ -266,7 +266,9 @@ public final class EnrollmentSteps {
             try {
                 enroll(ctx);
             } catch (StageFailure f) {
-                if (!f.reason().startsWith(ScepClient.INVALID_RESPONSE) || !b.retriesScep()) {
+                // over the air (no cloud configuration) there is no Setup Assistant download to repeat
+                if (!f.reason().startsWith(ScepClient.INVALID_RESPONSE) || !b.retriesScep()
+                        || d.cloudConfiguration() == null) {
                     throw f;
                 }
                 java.time.Duration after = b.knobs().scepRetryAfter();
