@@ -43,13 +43,29 @@ import java.util.Map;
  * @param userPassword        the simulated users' password
  * @param mfaCode             the one-time code simulated users type when asked for a second factor
  * @param maxPasses           how many times one device may start Setup Assistant over (wipe, reboot) before it fails
+ * @param configuratorShare   share of devices not purchased through ABM but added later with Apple Configurator: with
+ *                            locked enrollment their users may still remove management for the first
+ *                            {@link #PROVISIONAL_PERIOD} after activation (seeds), then not
+ * @param removeManagementShare share of users who try to remove management (Settings &gt; VPN &amp; Device Management)
+ *                            {@code removeManagementAfter} after their device enrolled (simulated clock)
+ * @param removeManagementAfter when they try; the device lives at least that long after enrollment
+ * @param reenrollAfterRetire whether users erase a device the MDM retired (RemoveProfile of the enrollment profile) and
+ *                            run Setup Assistant again, enrolling anew (seeds: "Re-enroll a device")
+ * @param secondFactorElsewhereShare share of users with a second factor whose second factor is on another device
+ *                            (an authenticator on their phone): only they can complete a multifactor Company Portal
+ *                            sign-in on a device locked in Single App Mode (seeds); default all
  */
 public record Behaviour(double dwellScale, double scepDelayShare, Duration scepDelay, double scepRetryShare,
                         Duration scepRetryAfter, Map<String, CommandFault> commandFaults, Duration latency,
                         double dropRate, double resetRate, Duration dropTimeout, int networkRetries,
                         double rebootShare, Duration rebootDuration, double activatedShare, boolean wipeWhenNeeded,
                         double mfaShare, double companyPortalShare, Duration companyPortalDelay, String userDomain,
-                        String userPassword, String mfaCode, int maxPasses) {
+                        String userPassword, String mfaCode, int maxPasses, double configuratorShare,
+                        double removeManagementShare, Duration removeManagementAfter, boolean reenrollAfterRetire,
+                        double secondFactorElsewhereShare) {
+
+    /** Devices added to ABM with Apple Configurator may remove management for 30 days after activation (seeds). */
+    public static final Duration PROVISIONAL_PERIOD = Duration.ofDays(30);
 
     /** A SCEP challenge lives 15 minutes; a retry later than that needs a factory reset (seeds). */
     public static final Duration SCEP_RETRY_WINDOW = Duration.ofMinutes(15);
@@ -120,6 +136,10 @@ public record Behaviour(double dwellScale, double scepDelayShare, Duration scepD
         if (maxPasses < 1 || maxPasses > 100) {
             throw new IllegalArgumentException("maxPasses: " + maxPasses + " (expected: 1..100)");
         }
+        share("configuratorShare", configuratorShare);
+        share("removeManagementShare", removeManagementShare);
+        nonNegative("removeManagementAfter", removeManagementAfter);
+        share("secondFactorElsewhereShare", secondFactorElsewhereShare);
     }
 
     /** The fault of a RequestType: its own entry, else the "*" entry, else none. */
@@ -159,6 +179,11 @@ public record Behaviour(double dwellScale, double scepDelayShare, Duration scepD
         b.userPassword = userPassword;
         b.mfaCode = mfaCode;
         b.maxPasses = maxPasses;
+        b.configuratorShare = configuratorShare;
+        b.removeManagementShare = removeManagementShare;
+        b.removeManagementAfter = removeManagementAfter;
+        b.reenrollAfterRetire = reenrollAfterRetire;
+        b.secondFactorElsewhereShare = secondFactorElsewhereShare;
         return b;
     }
 
@@ -185,6 +210,11 @@ public record Behaviour(double dwellScale, double scepDelayShare, Duration scepD
         private String userPassword = "mdmsim-password";
         private String mfaCode = "123456";
         private int maxPasses = 5;
+        private double configuratorShare;
+        private double removeManagementShare;
+        private Duration removeManagementAfter = Duration.ofDays(1);
+        private boolean reenrollAfterRetire;
+        private double secondFactorElsewhereShare = 1.0;
 
         private Builder() {
         }
@@ -290,11 +320,35 @@ public record Behaviour(double dwellScale, double scepDelayShare, Duration scepD
             return this;
         }
 
+        /** Share of devices added to ABM later with Apple Configurator (the 30-day provisional window). */
+        public Builder configuratorShare(double v) {
+            this.configuratorShare = v;
+            return this;
+        }
+
+        /** {@code share} of users try to remove management {@code after} their device enrolled. */
+        public Builder removeManagement(double share, Duration after) {
+            this.removeManagementShare = share;
+            this.removeManagementAfter = after;
+            return this;
+        }
+
+        public Builder reenrollAfterRetire(boolean v) {
+            this.reenrollAfterRetire = v;
+            return this;
+        }
+
+        public Builder secondFactorElsewhereShare(double v) {
+            this.secondFactorElsewhereShare = v;
+            return this;
+        }
+
         public Behaviour build() {
             return new Behaviour(dwellScale, scepDelayShare, scepDelay, scepRetryShare, scepRetryAfter,
                     commandFaults, latency, dropRate, resetRate, dropTimeout, networkRetries, rebootShare,
                     rebootDuration, activatedShare, wipeWhenNeeded, mfaShare, companyPortalShare, companyPortalDelay,
-                    userDomain, userPassword, mfaCode, maxPasses);
+                    userDomain, userPassword, mfaCode, maxPasses, configuratorShare, removeManagementShare,
+                    removeManagementAfter, reenrollAfterRetire, secondFactorElsewhereShare);
         }
     }
 

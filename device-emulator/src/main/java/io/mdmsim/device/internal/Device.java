@@ -65,6 +65,15 @@ public final class Device {
     private boolean erasePending;
     private int erases;
     private int pass = 1;
+    // management life (devpol)
+    private java.time.Instant activatedAt;
+    private java.time.Instant enrolledAt;
+    private boolean enrolledNow;
+    private int enrollments;
+    private boolean unenrollPending;
+    private io.mdmsim.device.DeviceResult.Unenrollment unenrolled = io.mdmsim.device.DeviceResult.Unenrollment.NONE;
+    private boolean removalAttempted;
+    private boolean firstSessionDone;
 
     public Device(int index, DeviceSpec spec, HardwareProfile hardware) {
         this(index, spec, hardware, DeviceBehaviour.resolve(Behaviour.DEFAULT, 0, spec));
@@ -245,6 +254,91 @@ public final class Device {
         this.activated = activated;
     }
 
+    /** Activation on the SimClock (the start of the 30-day provisional window); null before activation. */
+    public java.time.Instant activatedAt() {
+        return activatedAt;
+    }
+
+    void activatedAt(java.time.Instant at) {
+        this.activatedAt = at;
+    }
+
+    // ---- management life (devpol) -------------------------------------------------------------------------------
+
+    /** Enrollment completed (TokenUpdate sent) at {@code at}. */
+    void enrolled(java.time.Instant at) {
+        this.enrolledAt = requireNonNull(at, "at");
+        this.enrolledNow = true;
+        this.enrollments++;
+        this.unenrolled = io.mdmsim.device.DeviceResult.Unenrollment.NONE;
+    }
+
+    /** When the current enrollment completed; null when not enrolled. */
+    public java.time.Instant enrolledAt() {
+        return enrolledNow ? enrolledAt : null;
+    }
+
+    /** Enrolled in the MDM right now. */
+    public boolean enrolledNow() {
+        return enrolledNow;
+    }
+
+    public int enrollments() {
+        return enrollments;
+    }
+
+    /** The MDM removed the enrollment profile (an acknowledged RemoveProfile): the device unenrolls after reporting. */
+    void unenrollAfterReport() {
+        this.unenrollPending = true;
+    }
+
+    public boolean unenrollPending() {
+        return unenrollPending;
+    }
+
+    /** Management is gone: the MDM profile and everything it installed. */
+    void unenrolled(io.mdmsim.device.DeviceResult.Unenrollment how) {
+        this.unenrollPending = false;
+        this.enrolledNow = false;
+        this.unenrolled = requireNonNull(how, "how");
+        forgetEnrollment();
+        managed = new ManagedState();
+    }
+
+    public io.mdmsim.device.DeviceResult.Unenrollment unenrolled() {
+        return unenrolled;
+    }
+
+    /** Whether the user already tried to remove management in this run (they try once). */
+    public boolean removalAttempted() {
+        return removalAttempted;
+    }
+
+    void removalAttempted(boolean v) {
+        this.removalAttempted = v;
+    }
+
+    /** Whether the device has connected to ServerURL since it enrolled (await configuration or a first check-in). */
+    boolean firstSessionDone() {
+        return firstSessionDone;
+    }
+
+    void firstSessionDone(boolean v) {
+        this.firstSessionDone = v;
+    }
+
+    /** The app the device is locked to in Single App Mode, null when not locked. */
+    public String singleAppMode() {
+        return managed.singleAppMode() == null ? null : managed.singleAppMode().app();
+    }
+
+    /** The management facts for the device's result. */
+    public io.mdmsim.device.DeviceResult.Management management() {
+        String app = enrolledNow ? singleAppMode() : null;
+        return new io.mdmsim.device.DeviceResult.Management(enrolledNow, supervised(), app != null, app, unenrolled,
+                enrollments);
+    }
+
     /** A Shared iPad: the record says IsMultiUser and the device is an iPad on iPadOS 13.4 or later. */
     public boolean sharedIpad() {
         return cloudConfiguration != null && cloudConfiguration.isMultiUser() && family() == DeviceCatalog.Family.IPAD
@@ -331,6 +425,10 @@ public final class Device {
         erases++;
         setUpWithoutManagement = false;
         activated = false;
+        activatedAt = null;
+        enrolledNow = false;
+        unenrollPending = false;
+        firstSessionDone = false;
         forgetEnrollment();
         cloudConfiguration = null;
         authentication = Authentication.NONE;

@@ -54,6 +54,9 @@ public final class DeviceBehaviour {
     private final boolean alreadyActivated;
     private final boolean companyPortal;
     private final SimUser user;
+    private final boolean addedByConfigurator;
+    private final boolean removesManagement;
+    private final boolean secondFactorElsewhere;
     private final SplittableRandom dwell;
     private final SplittableRandom network;
     private final SplittableRandom commands;
@@ -70,6 +73,10 @@ public final class DeviceBehaviour {
         this.companyPortal = Seeds.unit(seed, at + "company-portal") < knobs.companyPortalShare();
         this.user = new SimUser("user-" + serial.toLowerCase(Locale.ROOT) + "@" + knobs.userDomain(),
                 knobs.userPassword(), Seeds.unit(seed, at + "mfa") < knobs.mfaShare(), knobs.mfaCode());
+        this.addedByConfigurator = Seeds.unit(seed, at + "configurator") < knobs.configuratorShare();
+        this.removesManagement = Seeds.unit(seed, at + "remove-management") < knobs.removeManagementShare();
+        this.secondFactorElsewhere = Seeds.unit(seed, at + "second-factor-elsewhere")
+                < knobs.secondFactorElsewhereShare();
         this.dwell = new SplittableRandom(Seeds.mix(seed, at + "dwell"));
         this.network = new SplittableRandom(Seeds.mix(seed, at + "network"));
         this.commands = new SplittableRandom(Seeds.mix(seed, at + "commands"));
@@ -108,6 +115,21 @@ public final class DeviceBehaviour {
     /** Whether this device's user signs in to Company Portal after the home screen. */
     public boolean companyPortal() {
         return companyPortal;
+    }
+
+    /** Not purchased through ABM but added later with Apple Configurator: a provisional enrollment (seeds). */
+    public boolean addedByConfigurator() {
+        return addedByConfigurator;
+    }
+
+    /** Whether this device's user tries to remove management {@link Behaviour#removeManagementAfter()} after enrollment. */
+    public boolean removesManagement() {
+        return removesManagement;
+    }
+
+    /** Whether this user's second factor is on another device (possible on a device locked in Single App Mode). */
+    public boolean secondFactorElsewhere() {
+        return secondFactorElsewhere;
     }
 
     public SimUser user() {

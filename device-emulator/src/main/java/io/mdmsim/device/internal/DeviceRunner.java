@@ -116,7 +116,8 @@ public final class DeviceRunner {
             device.stage(Stage.DONE);
             return finish(device, Outcome.ENROLLED, Stage.DONE, null, durations, start, ctx);
         } catch (StageFailure f) {
-            return fail(device, current, f.outcome(), f.reason(), durations, start, ctx);
+            return fail(device, f.stage() != null ? f.stage() : current, f.outcome(), f.reason(), durations, start,
+                    ctx);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return fail(device, current, Outcome.FAILED, "interrupted: the fleet run was stopped", durations, start, ctx);
@@ -195,7 +196,7 @@ public final class DeviceRunner {
     private DeviceResult finish(Device device, Outcome outcome, Stage stage, String reason,
                                 Map<Stage, Duration> durations, Instant start, DeviceContext ctx) {
         DeviceResult result = new DeviceResult(device.ref(), outcome, stage, reason, durations,
-                Duration.between(start, ctx.clock().now()));
+                Duration.between(start, ctx.clock().now()), device.management());
         // an interrupted thread cannot do I/O (file channels close on interrupt): clear the flag for the goodbyes
         boolean interrupted = Thread.interrupted();
         try {

@@ -25,6 +25,10 @@ public final class EnrollmentSteps {
     private static final System.Logger LOG = System.getLogger(EnrollmentSteps.class.getName());
     static final String SIGNED_TYPE = "application/pkcs7-signature";
     static final String PROFILE_TYPE = "application/x-apple-aspen-config";
+    /** Apple's 403 code that makes the device update its OS (ADM mdm/errors/softwareupdate.required.yaml). */
+    static final String SOFTWARE_UPDATE_REQUIRED = "com.apple.softwareupdate.required";
+    /** What Setup Assistant shows for a refused or unreadable enrollment profile. */
+    static final String INVALID_PROFILE = "Invalid Profile";
 
     private EnrollmentSteps() {
     }
@@ -128,7 +132,7 @@ public final class EnrollmentSteps {
                 r = signInLegacy(ctx, url, signed, r);
             }
             if (r.status() == 403) {
-                throw StageFailure.failed("the MDM refused enrollment: " + refusal(r));
+                throw refused(d, r, Stage.MACHINE_INFO);
             }
             if (!r.ok()) {
                 throw StageFailure.failed("enrollment request refused: " + r.describe());
@@ -189,6 +193,57 @@ public final class EnrollmentSteps {
                 m.put("SOFTWARE_UPDATE_DEVICE_ID", d.spec().productType());
             }
             return m;
+        }
+
+        /**
+         * A 403 at Remote Management (CONTRACT.md D.1): Apple's com.apple.softwareupdate.required keeps its meaning;
+         * every other refusal is what Setup Assistant shows as "Invalid Profile" (seeds: a blocked platform "will show
+         * as Invalid Profile"), with the MDM's code and message. Reported at {@code stage} (MACHINE_INFO, also for
+         * the web view; PROFILE for an over-the-air download).
+         */
+        static StageFailure refused(Device d, DeviceHttp.Response r, Stage stage) {
+            if (SOFTWARE_UPDATE_REQUIRED.equals(MdmClient.errorCode(r))) {
+                return StageFailure.failed("the MDM refused enrollment: " + refusal(r));
+            }
+            return StageFailure.failed(invalidProfile(d, r)).at(stage);
+        }
+
+        /**
+         * "Invalid Profile: The configuration for your iPhone could not be downloaded from HOST: 403 CODE (MESSAGE)";
+         * without an error body, the answer's own words after "403".
+         */
+        static String invalidProfile(Device d, DeviceHttp.Response r) {
+            String host = r.uri().getHost();
+            String what = r.status() + " ";
+            String code = MdmClient.errorCode(r);
+            if (code != null) {
+                what += code;
+                String message = errorMessage(r);
+                if (message != null) {
+                    what += " (" + message + ")";
+                }
+            } else {
+                what += "from " + r.method() + " " + r.uri() + r.bodyForHumans();
+            }
+            return INVALID_PROFILE + ": The configuration for your " + d.spec().family() + " could not be downloaded"
+                    + " from " + host + ": " + what;
+        }
+
+        /** The "message" of a JSON or plist error body, null if it has none. */
+        static String errorMessage(DeviceHttp.Response r) {
+            try {
+                if (r.mediaType().contains("json")) {
+                    JsonNode m = JSON.readTree(r.body()).get("message");
+                    return m != null && m.isTextual() ? m.asText() : null;
+                }
+                if (r.mediaType().contains("xml") || r.mediaType().contains("plist")) {
+                    return Plist.parseDictionary(r.body()).objectForKey("message") instanceof NSString m
+                            ? m.getContent() : null;
+                }
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, "403 body has no readable message: {0}", e.getMessage());
+            }
+            return null;
         }
 
         /** "403 com.apple.softwareupdate.required {...details}" from an ADM mdm/errors body, else the raw answer. */
@@ -359,6 +414,8 @@ public final class EnrollmentSteps {
             d.awaitingConfiguration(awaiting);
             ctx.mdm().checkin(new TokenUpdate(mdm.topic(), d.udid(), null, token, magic, unlock, awaiting, null, null,
                     null, null));
+            d.enrolled(ctx.clock().now());
+            d.firstSessionDone(false);
             if (push != null) {
                 try {
                     push.online(token, ctx.wakeup());
@@ -392,8 +449,13 @@ public final class EnrollmentSteps {
             int emptyInARow = 0;
             while (true) {
                 CommandSession.Result session = CommandSession.run(ctx);
+                d.firstSessionDone(true);
                 if (session.end() == CommandSession.End.ERASED) {
                     return; // the runner erases the device and starts Setup Assistant over
+                }
+                if (session.end() == CommandSession.End.UNENROLLED) {
+                    d.awaitingConfiguration(false); // retired while awaiting: Setup Assistant goes on unmanaged
+                    return;
                 }
                 if (!d.awaitingConfiguration()) {
                     return;

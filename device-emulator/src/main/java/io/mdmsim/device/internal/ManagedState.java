@@ -84,6 +84,20 @@ public final class ManagedState {
         }
     }
 
+    /**
+     * Single App Mode: an installed profile with a com.apple.app.lock payload locks the device to one app until that
+     * profile is removed.
+     *
+     * @param app               App Identifier of the payload (bundle ID)
+     * @param profileIdentifier the PayloadIdentifier of the profile that holds it
+     */
+    public record SingleAppMode(String app, String profileIdentifier) {
+        public SingleAppMode {
+            requireNonNull(app, "app");
+            requireNonNull(profileIdentifier, "profileIdentifier");
+        }
+    }
+
     /** A lock the MDM set with DeviceLock. */
     public record Lock(Instant at, String message, String phoneNumber) {
     }
@@ -106,6 +120,7 @@ public final class ManagedState {
     private final List<Pending> pending = new ArrayList<>();
     private final DeclarativeState declarative = new DeclarativeState();
     private Lock lock;
+    private SingleAppMode singleAppMode;
     private int restarts;
     private int pushesAccepted;
     private int pushesIgnored;
@@ -172,6 +187,15 @@ public final class ManagedState {
 
     public void lock(Lock lock) {
         this.lock = lock;
+    }
+
+    /** The Single App Mode lock, null when the device is not locked. */
+    public SingleAppMode singleAppMode() {
+        return singleAppMode;
+    }
+
+    public void singleAppMode(SingleAppMode mode) {
+        this.singleAppMode = mode;
     }
 
     public int restarts() {

@@ -68,6 +68,9 @@ public final class OtaEnrollment {
             byte[] bytes = fileBytes;
             if (bytes == null) {
                 DeviceHttp.Response r = ctx.http().get(source, Map.of());
+                if (r.status() == 403) {
+                    throw EnrollmentSteps.MachineInfo.refused(d, r, Stage.PROFILE);
+                }
                 if (!r.ok()) {
                     throw StageFailure.failed("cannot download the enrollment profile: " + r.describe());
                 }

@@ -132,6 +132,7 @@ public final class SetupAssistant {
             if (!d.activated()) {
                 ctx.dwell(ACTIVATION);
                 d.activated(true);
+                d.activatedAt(ctx.clock().now());
             }
         }
     }

@@ -11,6 +11,7 @@ public final class StageFailure extends Exception {
 
     private final Outcome outcome;
     private final boolean wipeHelps;
+    private io.mdmsim.device.Stage stage;
 
     private StageFailure(Outcome outcome, String reason, Throwable cause) {
         this(outcome, reason, cause, false);
@@ -50,6 +51,20 @@ public final class StageFailure extends Exception {
     /** For {@link Outcome#NEEDS_WIPE}: whether erasing the device and starting over can succeed. */
     public boolean wipeHelps() {
         return wipeHelps;
+    }
+
+    /**
+     * Reports the failure at {@code stage} instead of the stage that was running (the web view of modern
+     * authentication runs in REMOTE_MANAGEMENT, but an MDM refusal there is a MACHINE_INFO failure, CONTRACT.md D.1).
+     */
+    public StageFailure at(io.mdmsim.device.Stage stage) {
+        this.stage = requireNonNull(stage, "stage");
+        return this;
+    }
+
+    /** The stage to report, null for the running one. */
+    public io.mdmsim.device.Stage stage() {
+        return stage;
     }
 
     public Outcome outcome() {

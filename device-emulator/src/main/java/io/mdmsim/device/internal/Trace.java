@@ -159,6 +159,15 @@ public final class Trace implements DeviceHttp.Recorder {
             line.put("reason", result.reason());
         }
         line.put("totalMs", result.total().toMillis());
+        DeviceResult.Management m = result.management();
+        line.put("managed", m.managed());
+        line.put("supervised", m.supervised());
+        line.put("singleAppMode", m.singleAppMode());
+        if (m.singleAppModeApp() != null) {
+            line.put("singleAppModeApp", m.singleAppModeApp());
+        }
+        line.put("unenrolled", m.unenrolled().name());
+        line.put("enrollments", m.enrollments());
         write(line);
         boolean keep = options.mode() == TraceOptions.Mode.ALL || !result.enrolled();
         try {

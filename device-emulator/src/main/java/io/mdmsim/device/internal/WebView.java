@@ -68,6 +68,9 @@ final class WebView {
                 r = ctx.http().get(r.uri().resolve(location.strip()), withCookies(new HashMap<>(), cookies));
                 continue;
             }
+            if (s == 403) {
+                throw EnrollmentSteps.MachineInfo.refused(d, r, io.mdmsim.device.Stage.MACHINE_INFO);
+            }
             if (s != 200) {
                 throw StageFailure.failed("modern authentication refused: " + r.describe());
             }
