@@ -84,6 +84,9 @@ final class AppHandlers {
             identifier = m.bundleId;
             name = m.title;
             version = m.version;
+        } else if (CompanyPortal.is(storeId, identifier)) {
+            identifier = CompanyPortal.BUNDLE_ID; // the App Store resolves ID 719171358 to it
+            name = "Company Portal";
         } else {
             if (identifier == null) {
                 identifier = "com.example.store.app" + storeId; // the App Store would resolve the bundle ID
@@ -107,6 +110,13 @@ final class AppHandlers {
                 existing != null ? existing.dynamicSize() : size / 10, true, storeId, manifestUrl, (int) flags,
                 configuration, attributes, now, now.plus(download).plus(install));
         d.managed().app(app);
+        if (identifier.equals(CompanyPortal.BUNDLE_ID)) {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("readyAt", app.readyAt().toString());
+            event.put("serviceUrl", configuration != null && configuration.objectForKey(CompanyPortal.SERVICE_URL)
+                    instanceof NSString u ? u.getContent() : null);
+            ctx.trace().event("company-portal-installed", event);
+        }
         result.put("State", new NSString("Queued"));
         return CommandReply.acknowledged(result);
     }

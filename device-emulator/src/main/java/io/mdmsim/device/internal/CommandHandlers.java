@@ -28,7 +28,7 @@ public final class CommandHandlers {
         m.put("SecurityInfo", InformationHandlers::securityInfo);
         m.put("ProfileList", (CommandHandler.WithContext) ProfileHandlers::profileList);
         m.put("InstallProfile", (CommandHandler.WithContext) ProfileHandlers::installProfile);
-        m.put("RemoveProfile", ProfileHandlers::removeProfile);
+        m.put("RemoveProfile", (CommandHandler.WithContext) ProfileHandlers::removeProfile);
         m.put("InstalledApplicationList", (CommandHandler.WithContext) AppHandlers::installedApplicationList);
         m.put("ManagedApplicationList", (CommandHandler.WithContext) AppHandlers::managedApplicationList);
         m.put("InstallApplication", (CommandHandler.WithContext) AppHandlers::installApplication);

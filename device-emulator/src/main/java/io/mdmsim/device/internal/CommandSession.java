@@ -31,7 +31,12 @@ public final class CommandSession {
          * The device acknowledged EraseDevice: it released its push token and talks no more; the runner wipes it and
          * starts Setup Assistant over.
          */
-        ERASED
+        ERASED,
+        /**
+         * The device acknowledged RemoveProfile of its enrollment profile (the MDM retired it): it sent CheckOut when
+         * asked, left APNs, and is unmanaged; the server's reply to that report was not read.
+         */
+        UNENROLLED
     }
 
     /**
@@ -63,6 +68,16 @@ public final class CommandSession {
             if (d.erasePending()) {
                 erase(ctx);
                 return new Result(answered, End.ERASED);
+            }
+            if (d.unenrollPending()) {
+                Unenroll.unenroll(ctx, io.mdmsim.device.DeviceResult.Unenrollment.RETIRED,
+                        "the MDM removed the enrollment profile (RemoveProfile): retired");
+                if (d.behaviour().knobs().reenrollAfterRetire()) {
+                    ctx.trace().event("reenroll", Map.of("reason", "the user erases the retired device and runs"
+                            + " Setup Assistant again"));
+                    d.factoryReset();
+                }
+                return new Result(answered, End.UNENROLLED);
             }
             ManagedState m = d.managed();
             if (m.hasPending() && m.takePendingOf(ManagedState.Restart.class) instanceof ManagedState.Restart restart) {

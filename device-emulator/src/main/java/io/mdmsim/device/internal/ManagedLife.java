@@ -26,7 +26,9 @@ public final class ManagedLife implements Step {
 
     @Override
     public boolean applies(DeviceContext ctx) {
-        return ctx.config().lifetime().isPositive();
+        Device d = ctx.device();
+        return d.enrolledNow() && ctx.hasMdm()
+                && (ctx.config().lifetime().isPositive() || Unenroll.removalAttemptAt(d) != null);
     }
 
     /**
@@ -45,16 +47,27 @@ public final class ManagedLife implements Step {
 
     private void live(DeviceContext ctx) throws StageFailure, InterruptedException {
         Instant end = ctx.clock().now().plus(ctx.config().lifetime());
+        // a user who tries to remove management does so even after the configured lifetime (it is their knob)
+        Instant removal = Unenroll.removalAttemptAt(ctx.device());
+        if (removal != null && removal.isAfter(end)) {
+            end = removal;
+        }
         Duration checkinEvery = ctx.config().checkinInterval();
         Duration tokenEvery = ctx.config().tokenUpdateInterval();
         Instant nextCheckin = checkinEvery.isPositive() ? ctx.clock().now().plus(checkinEvery) : Instant.MAX;
         Instant nextToken = tokenEvery.isPositive() ? ctx.clock().now().plus(tokenEvery) : Instant.MAX;
         while (true) {
             Instant now = ctx.clock().now();
+            if (removal != null && !now.isBefore(removal)) {
+                removal = null;
+                if (Unenroll.userTriesRemoval(ctx)) {
+                    return; // unmanaged: nothing more to check in for
+                }
+            }
             if (!now.isBefore(end)) {
                 return;
             }
-            Instant due = min(end, min(nextCheckin, nextToken));
+            Instant due = min(end, min(nextCheckin, min(nextToken, removal == null ? Instant.MAX : removal)));
             Wakeup.Push push = ctx.wakeup().await(ctx.clock(), Duration.between(now, due));
             if (push != null) {
                 if (accept(ctx, push) && session(ctx, "push")) {
@@ -63,8 +76,8 @@ public final class ManagedLife implements Step {
                 continue;
             }
             now = ctx.clock().now();
-            if (!now.isBefore(end)) {
-                return;
+            if (!now.isBefore(end) || removal != null && !now.isBefore(removal)) {
+                continue; // the loop's top tries the removal, then ends the life
             }
             if (!now.isBefore(nextToken)) {
                 tokenUpdate(ctx);
@@ -96,10 +109,12 @@ public final class ManagedLife implements Step {
         return ok;
     }
 
-    /** One session; true when it ended with an erase. */
-    private static boolean session(DeviceContext ctx, String why) throws InterruptedException {
+    /** One session; true when it ended with an erase or an unenrollment (the device's managed life is over). */
+    static boolean session(DeviceContext ctx, String why) throws InterruptedException {
         try {
-            return CommandSession.run(ctx).end() == CommandSession.End.ERASED;
+            CommandSession.End end = CommandSession.run(ctx).end();
+            ctx.device().firstSessionDone(true);
+            return end == CommandSession.End.ERASED || end == CommandSession.End.UNENROLLED;
         } catch (StageFailure f) {
             ctx.trace().event("checkin-failed", Map.of("trigger", why, "reason", f.reason()));
             ctx.device().managed().checkinFailed();

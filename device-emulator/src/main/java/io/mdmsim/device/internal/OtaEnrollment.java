@@ -95,6 +95,7 @@ public final class OtaEnrollment {
         @Override
         public void run(DeviceContext ctx) throws StageFailure, InterruptedException {
             CommandSession.run(ctx);
+            ctx.device().firstSessionDone(true);
         }
     }
 }

@@ -132,6 +132,7 @@ final class ProfileHandlers {
             }
             List<X509Certificate> certificates = new ArrayList<>();
             Map<String, Identity> identities = new LinkedHashMap<>();
+            String lockApp = appLock(d, parsed);
             for (NSDictionary p : parsed.payloads) {
                 String type = ((NSString) p.objectForKey("PayloadType")).getContent();
                 String uuid = ((NSString) p.objectForKey("PayloadUUID")).getContent();
@@ -151,10 +152,50 @@ final class ProfileHandlers {
                 }
             }
             d.managed().install(installed(parsed, true, false, identities, certificates, ctx.clock().now()));
+            ManagedState.SingleAppMode before = d.managed().singleAppMode();
+            if (lockApp != null) {
+                d.managed().singleAppMode(new ManagedState.SingleAppMode(lockApp, parsed.identifier));
+                ctx.trace().event("single-app-mode", Map.of("locked", true, "app", lockApp,
+                        "profile", parsed.identifier));
+            } else if (before != null && before.profileIdentifier().equals(parsed.identifier)) {
+                d.managed().singleAppMode(null); // the profile was replaced by one without the lock
+                ctx.trace().event("single-app-mode", Map.of("locked", false, "app", before.app(),
+                        "profile", parsed.identifier));
+            }
             return CommandReply.acknowledged();
         } catch (Refused r) {
             return r.reply;
         }
+    }
+
+    /**
+     * The app a com.apple.app.lock payload locks the device to (App.Identifier), null when the profile has none. Single
+     * App Mode needs a supervised device; a payload without App.Identifier is malformed; two are refused.
+     */
+    private static String appLock(Device d, Parsed parsed) throws Refused {
+        String app = null;
+        for (int i = 0; i < parsed.payloads.size(); i++) {
+            NSDictionary p = parsed.payloads.get(i);
+            if (!(p.objectForKey("PayloadType") instanceof NSString t) || !t.getContent().equals(APP_LOCK)) {
+                continue;
+            }
+            if (app != null) {
+                throw new Refused(DeviceErrors.MALFORMED_PROFILE, DeviceErrors.PROFILE, "profile " + parsed.identifier
+                        + " has more than one " + APP_LOCK + " payload (expected: one app to lock the device to)");
+            }
+            if (!(p.objectForKey("App") instanceof NSDictionary appDict)
+                    || !(appDict.objectForKey("Identifier") instanceof NSString id) || id.getContent().isBlank()) {
+                throw new Refused(DeviceErrors.MALFORMED_PROFILE, DeviceErrors.PROFILE, "profile: PayloadContent[" + i
+                        + "] (" + APP_LOCK + ") has no App dictionary with an Identifier (expected: App {Identifier"
+                        + " <bundle ID>})");
+            }
+            app = id.getContent();
+        }
+        if (app != null && !d.supervised()) {
+            throw new Refused(DeviceErrors.INSTALL_FAILED, DeviceErrors.INSTALLATION, APP_LOCK + " (Single App Mode"
+                    + " for " + app + ") needs a supervised device; this one is not supervised");
+        }
+        return app;
     }
 
     /** A SCEP payload of an installed profile: a real enrollment with its server, key size as it asks. */
@@ -174,14 +215,19 @@ final class ProfileHandlers {
         }
     }
 
+    /** PayloadType of the Single App Mode payload (ADM mdm/profiles/com.apple.app.lock.yaml). */
+    static final String APP_LOCK = "com.apple.app.lock";
+
     // mdm/commands/profile.remove.yaml
-    static CommandReply removeProfile(Device d, Command command) throws CommandHandler.CommandFormatException {
+    static CommandReply removeProfile(DeviceContext ctx, Command command) throws CommandHandler.CommandFormatException {
+        Device d = ctx.device();
         String identifier = CommandFields.requiredString(command, "Identifier");
         ManagedState.InstalledProfile enrollment = enrollmentProfile(d);
         if (enrollment != null && enrollment.identifier().equals(identifier)) {
-            return DeviceErrors.error(DeviceErrors.REMOVAL_NOT_ALLOWED, DeviceErrors.INSTALLATION, "profile "
-                    + identifier + " is the MDM enrollment profile; RemoveProfile does not remove it (an MDM"
-                    + " unenrolls a device with EraseDevice or a 403 com.apple.unrecognized.device)");
+            // the MDM may remove its own profile (retire, seeds "Re-enroll a device"): after this report the device
+            // sends CheckOut (CheckOutWhenRemoved), drops everything the MDM installed, and is unmanaged
+            d.unenrollAfterReport();
+            return CommandReply.acknowledged();
         }
         ManagedState.InstalledProfile p = d.managed().profile(identifier);
         if (p == null) {
@@ -194,6 +240,11 @@ final class ProfileHandlers {
                     + " was installed by the user, not by the MDM");
         }
         d.managed().removeProfile(identifier);
+        ManagedState.SingleAppMode sam = d.managed().singleAppMode();
+        if (sam != null && sam.profileIdentifier().equals(identifier)) {
+            d.managed().singleAppMode(null);
+            ctx.trace().event("single-app-mode", Map.of("locked", false, "app", sam.app(), "profile", identifier));
+        }
         return CommandReply.acknowledged();
     }
 

@@ -44,7 +44,7 @@ public final class SetupAssistant {
 
     /** REMAINING_PANES, HOME_SCREEN, COMPANY_PORTAL: after DeviceConfigured (or TokenUpdate). */
     public static List<Step> afterEnrollment() {
-        return List.of(new RemainingPanes(), new HomeScreen(), new CompanyPortal());
+        return List.of(new RemainingPanes(), new HomeScreen(), new CompanyPortalStep());
     }
 
     /** Decides, times and records every pane of a phase; returns the events. */
@@ -193,7 +193,11 @@ public final class SetupAssistant {
         }
     }
 
-    /** Setup Assistant ends. */
+    /**
+     * Setup Assistant ends. A device that enrolled without awaiting configuration has not talked to ServerURL yet: the
+     * MDM's push after TokenUpdate brings it there now, and it answers what is queued (Company Portal, Single App
+     * Mode ...). A refused check-in is traced; the device goes on as a device would.
+     */
     static final class HomeScreen implements Step {
         @Override
         public Stage stage() {
@@ -201,17 +205,24 @@ public final class SetupAssistant {
         }
 
         @Override
-        public void run(DeviceContext ctx) {
-            ctx.device().atHomeScreen(true);
+        public void run(DeviceContext ctx) throws InterruptedException {
+            Device d = ctx.device();
+            d.atHomeScreen(true);
+            if (d.enrolledNow() && ctx.hasMdm() && !d.firstSessionDone()) {
+                ManagedLife.session(ctx, "enrolled");
+            }
         }
     }
 
     /**
-     * The user opens Company Portal (installed during configuration) and signs in, with a second factor when they have
-     * one. Later than 24 hours after the download, enrollment fails and needs a factory reset (seeds). The sign-in is
-     * the app's business with its own service: nothing goes over the Apple protocols, so this stage is time only.
+     * The user opens Company Portal and signs in, with a second factor when they have one. Later than 24 hours after
+     * the download, enrollment fails and needs a factory reset (seeds). The stage applies to users the
+     * companyPortalShare knob picks and to every device locked in Single App Mode (the user can do nothing else).
+     * When the MDM installed Company Portal (InstallApplication, {@link CompanyPortal#BUNDLE_ID}) with a Configuration
+     * ServiceURL, the sign-in registers the device there (CONTRACT.md D.2, {@link CompanyPortal#signIn}); the App Store
+     * Company Portal calls nothing.
      */
-    static final class CompanyPortal implements Step {
+    static final class CompanyPortalStep implements Step {
         @Override
         public Stage stage() {
             return Stage.COMPANY_PORTAL;
@@ -220,13 +231,18 @@ public final class SetupAssistant {
         @Override
         public boolean applies(DeviceContext ctx) {
             Device d = ctx.device();
-            return d.behaviour().companyPortal() && !d.sharedIpad();
+            return !d.sharedIpad() && (d.behaviour().companyPortal() || d.singleAppMode() != null);
         }
 
         @Override
         public void run(DeviceContext ctx) throws StageFailure, InterruptedException {
             Device d = ctx.device();
             Behaviour knobs = d.behaviour().knobs();
+            String locked = d.singleAppMode();
+            if (locked != null && !locked.equals(CompanyPortal.BUNDLE_ID)) {
+                throw StageFailure.failed("the device is locked in Single App Mode to " + locked + ", so the user"
+                        + " cannot open Company Portal (" + CompanyPortal.BUNDLE_ID + ") to sign in");
+            }
             Duration delay = d.pass() == 1 ? knobs.companyPortalDelay() : Duration.ZERO; // a reset user is prompt
             if (!delay.isZero()) {
                 ctx.clock().sleep(delay);
@@ -236,11 +252,17 @@ public final class SetupAssistant {
                         + " Portal was downloaded: enrollment must happen within the first 24 hours, otherwise it"
                         + " fails and a factory reset is needed", true);
             }
+            CompanyPortal.waitUntilInstalled(ctx);
             ctx.dwell(TYPE_CREDENTIALS);
-            if (d.behaviour().user().mfa()) {
+            DeviceBehaviour.SimUser user = d.behaviour().user();
+            if (user.mfa()) {
+                if (locked != null && !d.behaviour().secondFactorElsewhere()) {
+                    throw StageFailure.failed(CompanyPortal.mfaLocked(user.userName()));
+                }
                 ctx.dwell(SECOND_FACTOR);
             }
-            d.signedIn(Device.Authentication.COMPANY_PORTAL, d.behaviour().user().userName());
+            CompanyPortal.signIn(ctx, user);
+            d.signedIn(Device.Authentication.COMPANY_PORTAL, user.userName());
         }
     }
 }
