@@ -383,7 +383,30 @@ class DeviceFleetTest {
         assertEquals(Outcome.ENROLLED, r.outcome());
         assertFalse(r.stageDurations().containsKey(Stage.AWAITING_CONFIGURATION));
         assertFalse(fake.tokenUpdates().getFirst().awaitingConfiguration());
-        assertTrue(fake.reports.isEmpty());
+        // at the home screen it connects once, as the MDM's push after TokenUpdate makes it, and gets nothing
+        assertEquals(1, fake.reports.size());
+        assertEquals(CommandStatus.IDLE, fake.reports.getFirst().status());
+    }
+
+    @Test
+    void machineInfoRefusedWithAPolicy403IsAnInvalidProfile() throws Exception {
+        fake.machineInfoRefusal = ("{\"code\":\"io.mdmsim.enrollment.platform-blocked\",\"message\":\"device type"
+                + " restrictions block iOS (expected: iOS allowed)\",\"details\":{\"platform\":\"iOS\"}}").getBytes();
+        DeviceResult r = runOne(config(iphone(40)).build());
+        assertEquals(Outcome.FAILED, r.outcome());
+        assertEquals(Stage.MACHINE_INFO, r.stage());
+        assertEquals("Invalid Profile: The configuration for your iPhone could not be downloaded from 127.0.0.1: 403"
+                + " io.mdmsim.enrollment.platform-blocked (device type restrictions block iOS (expected: iOS"
+                + " allowed))", r.reason());
+    }
+
+    @Test
+    void machineInfoRefusedWith403WithoutAnErrorBodyIsAnInvalidProfileWithTheAnswer() throws Exception {
+        fake.machineInfoRefusal = "no".getBytes();
+        DeviceResult r = runOne(config(iphone(41)).build());
+        assertEquals(Stage.MACHINE_INFO, r.stage());
+        assertTrue(r.reason().startsWith("Invalid Profile: The configuration for your iPhone could not be downloaded"
+                + " from 127.0.0.1: 403 from POST " + fake.base() + "/mdm/enroll"), r.reason());
     }
 
     @Test

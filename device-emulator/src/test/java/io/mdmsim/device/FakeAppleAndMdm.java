@@ -118,6 +118,15 @@ final class FakeAppleAndMdm implements AutoCloseable {
     volatile Map<String, byte[]> declarative = Map.of();
     final List<io.mdmsim.core.protocol.DeclarativeManagement> declarativeCheckins = new CopyOnWriteArrayList<>();
 
+    // enrollment policy (devpol)
+    volatile boolean isSupervised = true;          // the record's IsSupervised
+    volatile boolean isMdmUnremovable = true;      // the record's IsMDMUnremovable (locked enrollment)
+    /** Company Portal sign-in answer: status and JSON body; 200 with singleAppModeLifted queues the RemoveProfile. */
+    volatile int companyPortalStatus = 200;
+    volatile String companyPortalBody = "{\"registered\": true, \"singleAppModeLifted\": true}";
+    /** Company Portal sign-ins seen: the JSON body, after the signature and the signer's binding were checked. */
+    final List<String> companyPortalSignIns = new CopyOnWriteArrayList<>();
+
     FakeAppleAndMdm(SimPki pki, SimClock clock) {
         this.pki = pki;
         this.clock = clock;
@@ -132,6 +141,7 @@ final class FakeAppleAndMdm implements AutoCloseable {
                 .post("/web/login", this::webLogin)
                 .post("/web/mfa", this::webMfa)
                 .get("/web/profile", this::webProfile)
+                .post("/companyportal/signin", this::companyPortalSignIn)
                 .get("/ota/profile", r -> {
                     byte[] p = otaProfile;
                     return p == null ? HttpResponse.text(404, "no OTA profile")
@@ -182,9 +192,9 @@ final class FakeAppleAndMdm implements AutoCloseable {
         if (offerConfigurationWebUrl) {
             record.put("ConfigurationWebURL", server.baseUri() + "/web/enroll");
         }
-        record.put("IsSupervised", true);
+        record.put("IsSupervised", isSupervised);
         record.put("IsMandatory", true);
-        record.put("IsMDMUnremovable", true);
+        record.put("IsMDMUnremovable", isMdmUnremovable);
         record.put("AwaitDeviceConfigured", awaitDeviceConfigured);
         record.put("IsMultiUser", isMultiUser);
         record.put("SkipSetup", skipSetup);
@@ -405,6 +415,59 @@ final class FakeAppleAndMdm implements AutoCloseable {
     private final java.util.concurrent.locks.ReentrantLock connectLock = new java.util.concurrent.locks.ReentrantLock();
 
     private record Queued(String requestType, byte[] plist) {
+    }
+
+    // ---- Company Portal (CONTRACT.md D.2) ------------------------------------------------------------------------
+
+    static final String SINGLE_APP_MODE_PROFILE = "io.mdmsim.singleappmode";
+
+    private HttpResponse companyPortalSignIn(HttpRequest request) {
+        requireType(request, "application/json");
+        X509Certificate signer = verifySignature(request);
+        com.fasterxml.jackson.databind.JsonNode body;
+        try {
+            body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(request.body());
+        } catch (java.io.IOException e) {
+            throw HttpError.badRequest("not JSON");
+        }
+        String udid = body.path("UDID").asText();
+        bind(signer, udid);
+        companyPortalSignIns.add(request.bodyText());
+        if (companyPortalStatus == 200 && companyPortalBody.contains("\"singleAppModeLifted\": true")) {
+            enqueue(udid, Commands.raw(UUID.randomUUID().toString(), "RemoveProfile",
+                    Map.of("Identifier", SINGLE_APP_MODE_PROFILE)).toXml());
+        }
+        return HttpResponse.of(companyPortalStatus, companyPortalBody.getBytes(StandardCharsets.UTF_8),
+                "application/json");
+    }
+
+    /** Company Portal as the reference MDM installs it: device license, ServiceURL on this server. */
+    byte[] installCompanyPortal(boolean withServiceUrl) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("iTunesStoreID", 719171358L);
+        fields.put("ManagementFlags", 1);
+        fields.put("Options", Map.of("PurchaseMethod", 1));
+        if (withServiceUrl) {
+            fields.put("Configuration", Map.of("ServiceURL", server.baseUri() + "/companyportal/signin"));
+        }
+        return Commands.raw(UUID.randomUUID().toString(), "InstallApplication", fields).toXml();
+    }
+
+    /** The Single App Mode profile the reference MDM installs: one com.apple.app.lock payload for {@code app}. */
+    static byte[] singleAppMode(String app) {
+        Map<String, Object> top = new LinkedHashMap<>();
+        top.put("PayloadType", "Configuration");
+        top.put("PayloadVersion", 1);
+        top.put("PayloadIdentifier", SINGLE_APP_MODE_PROFILE);
+        top.put("PayloadUUID", UUID.randomUUID().toString());
+        top.put("PayloadContent", List.of(payload("com.apple.app.lock", UUID.randomUUID().toString(),
+                Map.of("App", Map.of("Identifier", app)))));
+        return Commands.raw(UUID.randomUUID().toString(), "InstallProfile",
+                Map.of("Payload", Plist.toXml(Plist.wrap(top)))).toXml();
+    }
+
+    static byte[] removeProfile(String identifier) {
+        return Commands.raw(UUID.randomUUID().toString(), "RemoveProfile", Map.of("Identifier", identifier)).toXml();
     }
 
     // ---- modern authentication: a web sign-in that ends with the enrollment profile (devsa) ------------------

@@ -295,8 +295,8 @@ class SetupAssistantTest {
                 new Object[] {io.mdmsim.core.http.HttpResponse.empty(302).withHeader("Location", "/web/enroll"),
                         "modern authentication: no enrollment profile after 20 pages from " + web + " (last: GET "
                         + web + ")"},
-                new Object[] {io.mdmsim.core.http.HttpResponse.text(403, "not for you"),
-                        "modern authentication refused: GET " + web + " answered 403: not for you"});
+                new Object[] {io.mdmsim.core.http.HttpResponse.text(401, "who are you"),
+                        "modern authentication refused: GET " + web + " answered 401: who are you"});
         int i = 0;
         for (Object[] c : cases) {
             fake.webEnrollOverride = request -> (io.mdmsim.core.http.HttpResponse) c[0];
@@ -306,6 +306,26 @@ class SetupAssistantTest {
             assertEquals(Stage.REMOTE_MANAGEMENT, r.stage());
             assertEquals(c[1], r.reason());
         }
+    }
+
+    @Test
+    void aWebViewRefusalWith403IsAnInvalidProfileAtMachineInfo() throws Exception {
+        fake.offerConfigurationWebUrl = true;
+        String web = fake.base() + "/web/enroll";
+        fake.webEnrollOverride = request -> io.mdmsim.core.http.HttpResponse.text(403, "not for you");
+        DeviceResult plain = one(config(Behaviour.DEFAULT, spec("F2LXK0PQ0360", "iPhone15,2", "17.5")).build());
+        assertEquals(Outcome.FAILED, plain.outcome());
+        assertEquals(Stage.MACHINE_INFO, plain.stage(), "CONTRACT.md D.1: a refusal at Remote Management");
+        assertEquals("Invalid Profile: The configuration for your iPhone could not be downloaded from 127.0.0.1: 403"
+                + " from GET " + web + ": not for you", plain.reason());
+
+        fake.webEnrollOverride = request -> io.mdmsim.core.http.HttpResponse.of(403, ("{\"code\":"
+                + "\"io.mdmsim.license.user-unlicensed\",\"message\":\"user has no Intune license\"}").getBytes(),
+                "application/json");
+        DeviceResult coded = one(config(Behaviour.DEFAULT, spec("F2LXK0PQ0361", "iPad13,18", "17.5")).build());
+        assertEquals(Stage.MACHINE_INFO, coded.stage());
+        assertEquals("Invalid Profile: The configuration for your iPad could not be downloaded from 127.0.0.1: 403"
+                + " io.mdmsim.license.user-unlicensed (user has no Intune license)", coded.reason());
     }
 
     @Test

@@ -222,10 +222,12 @@ class CommandRepliesTest {
         assertEquals(2, profileList(f, false).count());
 
         assertEquals(1009, error(f, cmd("RemoveProfile", Map.of("Identifier", "com.example.nope"))).errorCode());
-        ErrorChainItem enrollment = error(f, cmd("RemoveProfile", Map.of("Identifier", "com.example.enroll")));
-        assertEquals("MCInstallationErrorDomain", enrollment.errorDomain());
         ok(f, cmd("RemoveProfile", Map.of("Identifier", "com.example.restrictions")));
         assertEquals(1, profileList(f, false).count());
+        assertFalse(f.device().unenrollPending());
+        // the MDM removing its own profile is a retire: acknowledged, the device unenrolls after its report
+        ok(f, cmd("RemoveProfile", Map.of("Identifier", "com.example.enroll")));
+        assertTrue(f.device().unenrollPending());
     }
 
     @Test
