@@ -31,6 +31,45 @@ class BehaviourTest {
     }
 
     @Test
+    void badPolicyKnobsAreRefusedWithTheReason() {
+        assertEquals("configuratorShare: 1.5 (expected: a share 0..1)",
+                refusal(Behaviour.builder().configuratorShare(1.5)));
+        assertEquals("removeManagementShare: -0.1 (expected: a share 0..1)",
+                refusal(Behaviour.builder().removeManagement(-0.1, Duration.ofDays(1))));
+        assertEquals("removeManagementAfter: PT-24H (expected: >= 0)",
+                refusal(Behaviour.builder().removeManagement(0.5, Duration.ofDays(-1))));
+        assertEquals("removeManagementAfter", assertThrows(NullPointerException.class,
+                () -> Behaviour.builder().removeManagement(0.5, null).build()).getMessage());
+        assertEquals("secondFactorElsewhereShare: NaN (expected: a share 0..1)",
+                refusal(Behaviour.builder().secondFactorElsewhereShare(Double.NaN)));
+    }
+
+    @Test
+    void policyKnobsPickDevicesAtAboutTheirShareAndRoundTripThroughTraceJson() {
+        Behaviour b = Behaviour.builder().configuratorShare(0.2).removeManagement(0.5, Duration.ofDays(12))
+                .reenrollAfterRetire(true).secondFactorElsewhereShare(0.3).build();
+        List<DeviceSpec> devices = Population.of(4000).devices(11);
+        int configurator = 0;
+        int removing = 0;
+        int elsewhere = 0;
+        for (DeviceSpec d : devices) {
+            DeviceBehaviour db = DeviceBehaviour.resolve(b, 11, d);
+            configurator += db.addedByConfigurator() ? 1 : 0;
+            removing += db.removesManagement() ? 1 : 0;
+            elsewhere += db.secondFactorElsewhere() ? 1 : 0;
+        }
+        assertEquals(800, configurator, 80);
+        assertEquals(2000, removing, 100);
+        assertEquals(1200, elsewhere, 100);
+        assertEquals(b, b.toBuilder().build());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertEquals(b, BehaviourJson.fromJson(json.valueToTree(BehaviourJson.toMap(b))));
+        // a trace from before these knobs replays with their defaults
+        assertEquals(Behaviour.DEFAULT, BehaviourJson.fromJson(json.createObjectNode().put("dwellScale", 0.0)));
+        assertEquals(1.0, Behaviour.DEFAULT.secondFactorElsewhereShare(), "the perfect world: second factor elsewhere");
+    }
+
+    @Test
     void faultsFallBackToTheWildcard() {
         Behaviour b = Behaviour.builder().commandFault("InstallApplication", 0.5, 0).commandFault("*", 0, 0.1).build();
         assertEquals(new Behaviour.CommandFault(0.5, 0), b.faultFor("InstallApplication"));

@@ -142,6 +142,9 @@ final class FakeAppleAndMdm implements AutoCloseable {
                 .post("/web/mfa", this::webMfa)
                 .get("/web/profile", this::webProfile)
                 .post("/companyportal/signin", this::companyPortalSignIn)
+                .get("/ota/blocked", r -> HttpResponse.of(403, ("{\"code\":\"io.mdmsim.enrollment.personal-blocked\","
+                        + "\"message\":\"personally owned iPads are blocked\"}").getBytes(StandardCharsets.UTF_8),
+                        "application/json"))
                 .get("/ota/profile", r -> {
                     byte[] p = otaProfile;
                     return p == null ? HttpResponse.text(404, "no OTA profile")

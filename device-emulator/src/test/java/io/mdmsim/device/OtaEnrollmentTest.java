@@ -108,6 +108,23 @@ class OtaEnrollmentTest {
     }
 
     @Test
+    void aProfileDownloadRefusedWith403IsAnInvalidProfileAtProfile() throws Exception {
+        FleetResult r = DeviceFleet.run(FleetConfig.builder()
+                .enrollmentProfile(URI.create(fake.base() + "/ota/blocked"))
+                .appleDeviceCa(pki.appleDeviceCa().identity())
+                .addDevice(new DeviceSpec("DMPXK0PQ0701", "iPad13,18", "iPad Pro test", "17.5", "21F90"))
+                .seed(5)
+                .clock(clock)
+                .keySource(TestKeys.SHARED)
+                .build());
+        DeviceResult d = r.devices().getFirst();
+        assertEquals(Outcome.FAILED, d.outcome());
+        assertEquals(Stage.PROFILE, d.stage());
+        assertEquals("Invalid Profile: The configuration for your iPad could not be downloaded from 127.0.0.1: 403"
+                + " io.mdmsim.enrollment.personal-blocked (personally owned iPads are blocked)", d.reason());
+    }
+
+    @Test
     void aGarbageProfileFailsAsInvalidProfile() throws Exception {
         Path file = Files.writeString(dir.resolve("garbage.mobileconfig"), "this is not a profile");
         FleetResult r = DeviceFleet.run(config(file.toUri()));
