@@ -153,6 +153,37 @@ final class DevicesCommand implements Callable<Integer> {
             description = "When they sign in; after 24 hours enrollment fails (default ${DEFAULT-VALUE}).")
     Duration companyPortalDelay;
 
+    @Option(names = "--second-factor-elsewhere-share", paramLabel = "F", defaultValue = "1",
+            description = "Share of users with a second factor whose second factor is on another device (default"
+                    + " ${DEFAULT-VALUE}); the others cannot sign in to Company Portal on a device locked in Single"
+                    + " App Mode, where multifactor authentication isn't supported.")
+    double secondFactorElsewhereShare;
+
+    // ---- management: locked enrollment, retire ------------------------------------------------------------------
+
+    @Option(names = "--configurator-share", paramLabel = "F", defaultValue = "0",
+            description = "Share of devices not purchased through ABM but added later with Apple Configurator: under"
+                    + " locked enrollment their users may still remove management for the first 30 days after"
+                    + " activation (default ${DEFAULT-VALUE}).")
+    double configuratorShare;
+
+    @Option(names = "--remove-management-share", paramLabel = "F", defaultValue = "0",
+            description = "Share of users who try to remove management in Settings --remove-management-after their"
+                    + " device enrolled (default ${DEFAULT-VALUE}); locked enrollment refuses it, except in the"
+                    + " provisional window.")
+    double removeManagementShare;
+
+    @Option(names = "--remove-management-after", paramLabel = "DURATION", defaultValue = "1d",
+            converter = DurationConverter.class,
+            description = "When they try, after enrollment on the simulated clock; the device lives at least that long"
+                    + " (default ${DEFAULT-VALUE}).")
+    Duration removeManagementAfter;
+
+    @Option(names = "--reenroll-after-retire",
+            description = "Users erase a device the MDM retired (RemoveProfile of the enrollment profile) and enroll it"
+                    + " again through Setup Assistant.")
+    boolean reenrollAfterRetire;
+
     @Option(names = "--user-domain", paramLabel = "DOMAIN", defaultValue = "example.com",
             description = "Users are user-<serial>@DOMAIN (default ${DEFAULT-VALUE}).")
     String userDomain;
@@ -321,6 +352,10 @@ final class DevicesCommand implements Callable<Integer> {
                 .reboot(rebootShare, Duration.ofSeconds(45))
                 .mfaShare(mfaShare)
                 .companyPortal(companyPortalShare, companyPortalDelay)
+                .secondFactorElsewhereShare(secondFactorElsewhereShare)
+                .configuratorShare(configuratorShare)
+                .removeManagement(removeManagementShare, removeManagementAfter)
+                .reenrollAfterRetire(reenrollAfterRetire)
                 .userDomain(userDomain)
                 .userPassword(userPassword)
                 .latency(latency)
@@ -366,7 +401,10 @@ final class DevicesCommand implements Callable<Integer> {
                 {"companyPortalDelay", "--company-portal-delay"}, {"userDomain", "--user-domain"},
                 {"dwellScale", "--dwell-scale"}, {"dropRate + resetRate", "--drop-rate + --reset-rate"},
                 {"dropRate", "--drop-rate"}, {"resetRate", "--reset-rate"}, {"networkRetries", "--network-retries"},
-                {"latency", "--latency"}, {"notNow + error", "--not-now + --error-rate"}};
+                {"latency", "--latency"}, {"notNow + error", "--not-now + --error-rate"},
+                {"secondFactorElsewhereShare", "--second-factor-elsewhere-share"},
+                {"configuratorShare", "--configurator-share"}, {"removeManagementShare", "--remove-management-share"},
+                {"removeManagementAfter", "--remove-management-after"}};
         for (String[] n : names) {
             if (message.startsWith(n[0] + ":")) {
                 return n[1] + message.substring(n[0].length());
