@@ -61,6 +61,35 @@ public record FleetResult(List<DeviceResult> devices, Duration elapsed) {
         return Collections.unmodifiableMap(stats);
     }
 
+    /**
+     * Management at the end of the run: "managed", "unmanaged" (enrolled at some point, then not), "supervised",
+     * "singleAppMode" (still locked), and one count per {@link DeviceResult.Unenrollment} other than NONE
+     * ("RETIRED", "REMOVED_BY_USER"). Every key is present.
+     */
+    public Map<String, Integer> management() {
+        Map<String, Integer> m = new java.util.LinkedHashMap<>();
+        m.put("managed", 0);
+        m.put("unmanaged", 0);
+        m.put("supervised", 0);
+        m.put("singleAppMode", 0);
+        for (DeviceResult.Unenrollment u : DeviceResult.Unenrollment.values()) {
+            if (u != DeviceResult.Unenrollment.NONE) {
+                m.put(u.name(), 0);
+            }
+        }
+        for (DeviceResult d : devices) {
+            DeviceResult.Management dm = d.management();
+            m.merge(dm.managed() ? "managed" : "unmanaged", dm.managed() || dm.enrollments() > 0 ? 1 : 0,
+                    Integer::sum);
+            m.merge("supervised", dm.supervised() ? 1 : 0, Integer::sum);
+            m.merge("singleAppMode", dm.singleAppMode() ? 1 : 0, Integer::sum);
+            if (dm.unenrolled() != DeviceResult.Unenrollment.NONE) {
+                m.merge(dm.unenrolled().name(), 1, Integer::sum);
+            }
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
     /** A few lines for a terminal: outcome counts, then each failed device. */
     public String summary() {
         StringBuilder sb = new StringBuilder();
@@ -68,6 +97,12 @@ public record FleetResult(List<DeviceResult> devices, Duration elapsed) {
         Map<Outcome, Integer> counts = outcomes();
         sb.append(String.join(", ", counts.entrySet().stream()
                 .map(e -> e.getValue() + " " + e.getKey()).toList()));
+        Map<String, Integer> m = management();
+        if (m.get("unmanaged") > 0 || m.get("singleAppMode") > 0) {
+            sb.append("; ").append(m.get("unmanaged")).append(" unmanaged at the end (").append(m.get("RETIRED"))
+                    .append(" retired, ").append(m.get("REMOVED_BY_USER")).append(" removed by the user), ")
+                    .append(m.get("singleAppMode")).append(" still in Single App Mode");
+        }
         for (DeviceResult f : failures()) {
             sb.append('\n').append("  ").append(f);
         }

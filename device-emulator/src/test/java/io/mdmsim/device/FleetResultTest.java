@@ -62,4 +62,30 @@ class FleetResultTest {
                 () -> new DeviceResult(ref, Outcome.ENROLLED, Stage.DONE, "why", Map.of(), Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> StageStats.of(Stage.SCEP, List.of()));
     }
+
+    @Test
+    void managementCountsTheEndStateAndTheSummaryMentionsUnmanagedAndLockedDevices() {
+        DeviceRef a = new DeviceRef(0, "A", "ua");
+        DeviceRef b = new DeviceRef(1, "B", "ub");
+        DeviceRef c = new DeviceRef(2, "C", "uc");
+        DeviceRef d = new DeviceRef(3, "D", "ud");
+        FleetResult r = new FleetResult(List.of(
+                new DeviceResult(a, Outcome.ENROLLED, Stage.DONE, null, Map.of(), Duration.ZERO,
+                        new DeviceResult.Management(true, true, true, "com.microsoft.CompanyPortal",
+                                DeviceResult.Unenrollment.NONE, 1)),
+                new DeviceResult(b, Outcome.ENROLLED, Stage.DONE, null, Map.of(), Duration.ZERO,
+                        new DeviceResult.Management(false, true, false, null, DeviceResult.Unenrollment.RETIRED, 1)),
+                new DeviceResult(c, Outcome.ENROLLED, Stage.DONE, null, Map.of(), Duration.ZERO,
+                        new DeviceResult.Management(false, false, false, null,
+                                DeviceResult.Unenrollment.REMOVED_BY_USER, 1)),
+                new DeviceResult(d, Outcome.FAILED, Stage.SCEP, "no", Map.of(), Duration.ZERO)), Duration.ZERO);
+        assertEquals(Map.of("managed", 1, "unmanaged", 2, "supervised", 2, "singleAppMode", 1, "RETIRED", 1,
+                "REMOVED_BY_USER", 1), r.management());
+        assertTrue(r.summary().contains("; 2 unmanaged at the end (1 retired, 1 removed by the user), 1 still in Single"
+                + " App Mode"), r.summary());
+        assertThrows(IllegalArgumentException.class, () -> new DeviceResult.Management(true, true, true, null,
+                DeviceResult.Unenrollment.NONE, 1));
+        assertThrows(NullPointerException.class, () -> new DeviceResult(a, Outcome.ENROLLED, Stage.DONE, null,
+                Map.of(), Duration.ZERO, null));
+    }
 }
