@@ -277,6 +277,24 @@ class DevicePolicyTest {
         assertFalse(r.management().singleAppMode());
     }
 
+    @Test
+    void companyPortalDeferredWithNotNowDuringSetupAssistantIsFetchedAgainAtTheHomeScreen() throws Exception {
+        // iOS 15 answers NotNow to every install while awaiting configuration; it connects again when it can
+        companyPortalWithSingleAppMode();
+        DeviceSpec s = spec("F2LXK0PQ0614", "iPhone14,2", "15.7");
+        String udid = io.mdmsim.device.internal.HardwareProfile.derive(7, s).udid();
+        java.util.concurrent.atomic.AtomicBoolean resent = new java.util.concurrent.atomic.AtomicBoolean();
+        DeviceResult r = one(config(Behaviour.builder().dwellScale(1).build(), s).build(), () -> {
+            if (!fake.reportsWithStatus(CommandStatus.NOT_NOW).isEmpty() && !resent.getAndSet(true)) {
+                fake.enqueue(udid, fake.installCompanyPortal(true)); // the MDM sends a NotNow'd command again
+            }
+        });
+        assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());
+        assertTrue(resent.get());
+        assertEquals(1, fake.companyPortalSignIns.size(), "Company Portal arrived after Setup Assistant");
+        assertFalse(r.management().singleAppMode());
+    }
+
     // ---- supervision -------------------------------------------------------------------------------------------
 
     @Test

@@ -57,6 +57,7 @@ public final class CommandSession {
         Device d = ctx.device();
         MdmClient mdm = ctx.mdm();
         int answered = 0;
+        d.notNowAnswered(false);
         byte[] reply = mdm.report(d.udid(), null, MdmClient.idle());
         while (reply.length > 0) {
             if (d.commandCount() >= ctx.config().maxCommands()) {
@@ -118,6 +119,9 @@ public final class CommandSession {
             result = CommandReply.formatError();
         }
         d.recordCommand(new Device.HandledCommand(uuid, requestType, result.status().wire()));
+        if (result.status() == io.mdmsim.core.protocol.CommandStatus.NOT_NOW) {
+            d.notNowAnswered(true);
+        }
         if (uuid == null) {
             return new byte[0];
         }

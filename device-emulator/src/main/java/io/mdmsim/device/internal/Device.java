@@ -74,6 +74,7 @@ public final class Device {
     private io.mdmsim.device.DeviceResult.Unenrollment unenrolled = io.mdmsim.device.DeviceResult.Unenrollment.NONE;
     private boolean removalAttempted;
     private boolean firstSessionDone;
+    private boolean notNowAnswered;
 
     public Device(int index, DeviceSpec spec, HardwareProfile hardware) {
         this(index, spec, hardware, DeviceBehaviour.resolve(Behaviour.DEFAULT, 0, spec));
@@ -325,6 +326,15 @@ public final class Device {
 
     void firstSessionDone(boolean v) {
         this.firstSessionDone = v;
+    }
+
+    /** Whether the device answered NotNow in its last command session (it connects again when it can). */
+    boolean notNowAnswered() {
+        return notNowAnswered;
+    }
+
+    void notNowAnswered(boolean v) {
+        this.notNowAnswered = v;
     }
 
     /** The app the device is locked to in Single App Mode, null when not locked. */

@@ -196,7 +196,8 @@ public final class SetupAssistant {
     /**
      * Setup Assistant ends. A device that enrolled without awaiting configuration has not talked to ServerURL yet: the
      * MDM's push after TokenUpdate brings it there now, and it answers what is queued (Company Portal, Single App
-     * Mode ...). A refused check-in is traced; the device goes on as a device would.
+     * Mode ...). A device that answered NotNow in its last session (an app install during Setup Assistant) connects
+     * again now that it can, as iOS does. A refused check-in is traced; the device goes on as a device would.
      */
     static final class HomeScreen implements Step {
         @Override
@@ -208,8 +209,8 @@ public final class SetupAssistant {
         public void run(DeviceContext ctx) throws InterruptedException {
             Device d = ctx.device();
             d.atHomeScreen(true);
-            if (d.enrolledNow() && ctx.hasMdm() && !d.firstSessionDone()) {
-                ManagedLife.session(ctx, "enrolled");
+            if (d.enrolledNow() && ctx.hasMdm() && (!d.firstSessionDone() || d.notNowAnswered())) {
+                ManagedLife.session(ctx, d.firstSessionDone() ? "after-not-now" : "enrolled");
             }
         }
     }
