@@ -36,7 +36,8 @@ import java.util.Map;
  * @param mfaShare            share of users registered for a second factor (default all): they answer a sign-in
  *                            page that asks for one, and Company Portal asks them; the others fail where a second
  *                            factor is required. Legacy Setup Assistant authentication has none (seeds)
- * @param companyPortalShare  share of devices whose user signs in to Company Portal after the home screen
+ * @param companyPortalShare  share of devices whose user signs in to Company Portal after the home screen (a device
+ *                            locked in Single App Mode always does: it can use nothing else)
  * @param companyPortalDelay  how long after Company Portal was installed the user signs in; over 24 hours enrollment
  *                            fails and needs a factory reset (seeds)
  * @param userDomain          the simulated users' domain: user names are "user-&lt;serial&gt;@domain"

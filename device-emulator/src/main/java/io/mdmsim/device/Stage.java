@@ -38,7 +38,11 @@ public enum Stage {
     REMAINING_PANES,
     /** Setup Assistant ends: the home screen. */
     HOME_SCREEN,
-    /** The user signs in to Company Portal (seeds: within 24 hours of its download). */
+    /**
+     * The user signs in to Company Portal (seeds: within 24 hours of its download): users the companyPortalShare knob
+     * picks, and every device locked in Single App Mode. With the MDM's Company Portal and a ServiceURL in its
+     * configuration, the sign-in registers the device there (CONTRACT.md D.2).
+     */
     COMPANY_PORTAL,
     /**
      * Enrolled and in use, for the fleet's lifetime: holds the push channel, checks in when pushed and periodically,
