@@ -181,6 +181,17 @@ class PolicyHandlersTest {
     }
 
     @Test
+    void anEnrollmentProfileWithPayloadRemovalDisallowedLocksItToo() {
+        Device d = device(Behaviour.DEFAULT, false);
+        NSDictionary top = Plist.parseDictionary(TestDevices.enrollmentProfile());
+        top.put("PayloadRemovalDisallowed", true);
+        d.profileBytes(Plist.toXml(top));
+        d.profile(TestDevices.ade("iPhone15,2", "17.5").profile());
+        assertEquals("the enrollment profile has PayloadRemovalDisallowed: Settings does not offer to remove"
+                + " management", Unenroll.removalRefusal(d, Instant.parse("2025-03-04T00:00:00Z")));
+    }
+
+    @Test
     void theRemovalAttemptIsAtEnrollmentPlusTheKnobAndOnlyOnce() {
         Device d = device(Behaviour.builder().removeManagement(1, Duration.ofDays(3)).build(), true);
         assertNull(Unenroll.removalAttemptAt(d), "not enrolled");
