@@ -295,6 +295,12 @@ final class DevicesCommand implements Callable<Integer> {
         }
         Summary summary = new Summary(result, Duration.between(started, clock.now()));
         summary.print(out);
+        Map<String, Integer> m = result.management();
+        if (m.get("unmanaged") > 0 || m.get("singleAppMode") > 0) {
+            out.printf("  management at the end: %d managed, %d unmanaged (%d retired, %d removed by the user),"
+                    + " %d still in Single App Mode%n", m.get("managed"), m.get("unmanaged"), m.get("RETIRED"),
+                    m.get("REMOVED_BY_USER"), m.get("singleAppMode"));
+        }
         return summary.allEnrolled(specs.size()) ? Main.EXIT_OK : Main.EXIT_EXPECTATION_FAILED;
     }
 
