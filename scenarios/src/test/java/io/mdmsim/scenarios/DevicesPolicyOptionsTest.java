@@ -3,13 +3,36 @@ package io.mdmsim.scenarios;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mdmsim.abm.FakeAbmConfig;
+import io.mdmsim.abm.FakeAbmServer;
+import io.mdmsim.core.pki.SimPki;
+import io.mdmsim.core.time.SimClock;
+import io.mdmsim.mdm.MdmConfig;
+import io.mdmsim.mdm.MdmServer;
 import io.mdmsim.scenarios.cli.Main;
+import io.mdmsim.scenarios.quickstart.AdminClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code mdmsim devices}' enrollment-policy knobs (issue 6): help text and bad usage, before any I/O. */
+/**
+ * {@code mdmsim devices}' enrollment-policy knobs (issue 6): help text and bad usage before any I/O, and a run where
+ * users remove management in their provisional window against the fake ABM and the reference MDM.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DevicesPolicyOptionsTest {
 
     private static final String URL = "http://127.0.0.1:1";
@@ -59,5 +82,36 @@ class DevicesPolicyOptionsTest {
                 "--second-factor-elsewhere-share", "2");
         assertUsage("Invalid value for option '--configurator-share'", "devices", "--abm", URL,
                 "--configurator-share", "many");
+    }
+
+    @Test
+    void usersOfConfiguratorDevicesRemoveManagementInTheirProvisionalWindow(@TempDir Path pkiDir) {
+        SimClock clock = SimClock.system();
+        SimPki pki = SimPki.loadOrCreate(pkiDir, clock.now());
+        try (FakeAbmServer abm = FakeAbmServer.start(FakeAbmConfig.builder().seed(9).deviceCount(3).clock(clock)
+                .appleDeviceCa(pki.appleDeviceCa().certificate()).build());
+             MdmServer mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(9).scepCa(pki.scepCa().identity())
+                     .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri()).build())) {
+            AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri());
+            AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri());
+            abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "pol", "certificatePem",
+                    mdmAdmin.getText("/admin/dep/public-key")));
+            abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "pol", "all", true));
+            byte[] token = abmAdmin.getBytes("/admin/mdm-servers/pol/token");
+            mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + URLEncoder.encode("a@example.com",
+                    StandardCharsets.UTF_8) + "&depUrl=" + URLEncoder.encode(abm.baseUri().toString(),
+                    StandardCharsets.UTF_8), token, "application/pkcs7-mime");
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                JsonNode t = mdmAdmin.getJson("/admin/dep/tokens").path(0);
+                return t.path("syncState").asText().equals("SYNCED") && t.path("assigned").asInt() >= 3;
+            });
+            Run r = run("devices", "--abm", abm.baseUri().toString(), "--pki-dir", pkiDir.toString(), "--count", "2",
+                    "--models", "iPhone", "--configurator-share", "1", "--remove-management-share", "1",
+                    "--remove-management-after", "0s");
+            assertEquals(Main.EXIT_OK, r.exit(), r.out() + r.err());
+            assertTrue(r.out().contains("2 of 2 enrolled"), r.out());
+            assertTrue(r.out().contains("management at the end: 0 managed, 2 unmanaged (0 retired, 2 removed by the"
+                    + " user), 0 still in Single App Mode"), r.out());
+        }
     }
 }
