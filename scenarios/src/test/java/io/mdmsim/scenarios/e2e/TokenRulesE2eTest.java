@@ -232,4 +232,27 @@ class TokenRulesE2eTest {
                 refused.body());
         assertEquals(1000, world.token(token).path("profiles").asInt());
     }
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void aTokenAbove200000DevicesWarns() throws Exception {
+        world = new E2eWorld(200_001);
+        world.abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "big", "certificatePem",
+                world.mdmAdmin.getText("/admin/dep/public-key")));
+        world.abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "big", "all", true));
+        JsonNode added = world.mdmAdmin.postBytes("/admin/dep/tokens?depUrl=" + enc(world.abm.baseUri().toString()),
+                world.abmAdmin.getBytes("/admin/mdm-servers/big/token"), "application/pkcs7-mime");
+        String token = added.path("name").asText();
+        JsonNode[] t = new JsonNode[1];
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    t[0] = world.token(token);
+                    return t[0].path("syncState").asText().equals("SYNCED");
+                });
+        assertEquals(200_001, t[0].path("devices").asInt());
+        assertTrue(t[0].path("warnings").toString().contains("token holds 200001 devices, above the limit of 200000"
+                + " per token"), t[0].toString());
+        // the warning is not a refusal: the devices are all there and assigned
+        assertEquals(200_001, t[0].path("assigned").asInt());
+    }
 }
