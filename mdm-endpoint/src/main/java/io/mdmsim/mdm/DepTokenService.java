@@ -407,8 +407,9 @@ final class DepTokenService implements AutoCloseable {
         String uuid;
         token.syncLock.lock();
         try {
+            // the web view's start page is GET /mdm/enroll with x-apple-aspen-deviceinfo (MdmHttp.enrollGet)
             uuid = token.client.defineProfile(profile.toDep(publicBase.get() + "/mdm/enroll",
-                    publicBase.get() + "/mdm/enroll/web", "mdmsim-" + token.serverToken.consumerKey(), List.of()));
+                    publicBase.get() + "/mdm/enroll", "mdmsim-" + token.serverToken.consumerKey(), List.of()));
         } catch (DepClient.DepCallException e) {
             throw new HttpError(502, "defining the profile in ABM failed: " + e.getMessage());
         } finally {
