@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -63,7 +62,6 @@ class DepSyncScheduleE2eTest {
     }
 
     @Test
-    @Disabled("finding E2E-1: MdmConfig's default depSyncInterval is 15 seconds, not the seeds' 12 hours")
     void theDefaultDeltaIntervalIs12Hours() {
         assertEquals(Duration.ofHours(12), MdmConfig.builder().build().depSyncInterval());
     }
