@@ -401,6 +401,26 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
         return out;
     }
 
+    /**
+     * Gives back what a device holds (its device licence and the Company Portal licences of every VPP token), e.g.
+     * when it is wiped, retired or deleted; {@code key} is its serial number (or UDID when it had none). Returns
+     * whether it held anything.
+     */
+    public boolean releaseDevice(String key) {
+        boolean released;
+        synchronized (this) {
+            released = deviceLicenses.holders.remove(key);
+            for (VppToken t : vppTokens.values()) {
+                released |= t.holders.remove(key);
+            }
+        }
+        if (released) {
+            events.emit("policy.license", null, data("license", "released", "holder", key));
+            evaluateAlerts();
+        }
+        return released;
+    }
+
     // ---- profiles ---------------------------------------------------------------------------------------------
 
     /** The policy's rules for an enrollment profile: a vppToken must be a token the policy knows. */

@@ -215,6 +215,22 @@ class PolicyServiceTest {
         assertEquals(0, policy.deviceLicenses.holders.size(), "nothing is taken by a refused enrollment");
     }
 
+    @Test
+    void aReleasedDeviceGivesItsLicencesBack() throws Exception {
+        put("{\"deviceLicenses\":{\"total\":1}}");
+        vpp("{\"name\":\"Apps\",\"expiry\":\"2027-03-01\",\"companyPortalLicenses\":1}");
+        String kiosk = "{\"name\":\"Kiosk\",\"userAffinity\":\"WITHOUT_USER\",\"installCompanyPortal\":true,"
+                + "\"vppToken\":\"Apps\"}";
+        profiles.put("K1", profile(kiosk));
+        profiles.put("K2", profile(kiosk));
+        assertEquals("allowed", code(policy.checkEnrollment(ade("K1", "iPad13,18"))));
+        assertEquals(PolicyService.DEVICE_UNAVAILABLE, code(policy.checkEnrollment(ade("K2", "iPad13,18"))));
+        assertTrue(policy.releaseDevice("K1"));
+        assertTrue(!policy.releaseDevice("K1"), "nothing left to give back");
+        assertEquals("allowed", code(policy.checkEnrollment(ade("K2", "iPad13,18"))));
+        assertEquals(List.of("K2"), admin.vppTokenJson("Apps").get("holders"));
+    }
+
     // ---- user licences (D.4) ----------------------------------------------------------------------------------
 
     @Test
