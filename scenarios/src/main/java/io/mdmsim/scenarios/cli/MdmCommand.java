@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -99,6 +100,12 @@ final class MdmCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}).")
     String clockMode;
 
+    @Option(names = "--dep-sync-interval", paramLabel = "DURATION", defaultValue = "12h",
+            converter = DevicesCommand.DurationConverter.class,
+            description = "Simulated time between delta syncs of each DEP token (default ${DEFAULT-VALUE}, the seeds');"
+                    + " a manual sync (mdm sync) is allowed every 15 minutes.")
+    Duration depSyncInterval;
+
     @Option(names = "--organization", paramLabel = "NAME", defaultValue = "mdmsim",
             description = "PayloadOrganization of the profiles (default ${DEFAULT-VALUE}).")
     String organization;
@@ -122,6 +129,7 @@ final class MdmCommand implements Callable<Integer> {
                 .seed(server.seed)
                 .clock(clock)
                 .organization(organization)
+                .depSyncInterval(depSyncInterval)
                 .scepCa(simPki.scepCa().identity())
                 .trustedDeviceCas(List.of(simPki.appleDeviceCa().certificate()))
                 .depBaseUrl(depUrl)
