@@ -71,7 +71,10 @@ public final class MdmServer implements AutoCloseable {
         ReferenceMdmService reference = new ReferenceMdmService(registry, clock, ids, config.userAuthentication(),
                 new DeclarationStore(clock));
         // Decorators, outermost first: every request is an event; identities are bound to enrollments.
-        MdmService service = new EventingMdmService(new CertAuthMdmService(reference, bindings), events, registry);
+        io.mdmsim.mdm.policy.PolicyService policy = new io.mdmsim.mdm.policy.PolicyService(clock, events::emit,
+                Duration.ofSeconds(1));
+        MdmService service = new EventingMdmService(new CertAuthMdmService(new PolicyMdmService(reference, policy,
+                config.errorBodyFormat()), bindings), events, registry);
         EnrollmentService enrollment = new EnrollmentService(config, scepCa.certificate(), tlsRoot(config.tlsIdentity()),
                 challenges, ids, base, events);
         ScepService scep = new ScepService(scepCa, scepRa, config.scepPendingRounds(), challenges, bindings, clock,
@@ -82,6 +85,11 @@ public final class MdmServer implements AutoCloseable {
                 config.depSyncInterval(), events);
         services.add(dep);
         reference.profileLookup(dep::profileFor);
+        services.add(policy);
+        policy.profileLookup(dep::profileFor);
+        policy.allProfiles(dep::allProfiles);
+        dep.profileRules(policy::profileViolations);
+        enrollment.policy(policy);
         PushService pushes = new PushService(config, registry, events);
         services.add(pushes);
         if (config.webhookUrl() != null) {
@@ -91,6 +99,7 @@ public final class MdmServer implements AutoCloseable {
         Router.Builder routes = Router.builder();
         new MdmHttp(enrollment, scep, service, identities, config.errorBodyFormat(), events).addRoutes(routes);
         new AdminApi(dep, reference, registry, clock, pushes, events).addRoutes(routes);
+        new io.mdmsim.mdm.policy.PolicyAdminApi(policy).addRoutes(routes);
         Router router = routes.build();
         ErrorMapper errors = ErrorMapper.defaults().toBuilder()
                 .badRequest(BadInputException.class)

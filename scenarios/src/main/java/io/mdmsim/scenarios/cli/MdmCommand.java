@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "mdm",
         mixinStandardHelpOptions = true,
-        subcommands = {MdmCommand.Tokens.class, MdmCommand.Sync.class, MdmCommand.Profile.class},
+        subcommands = {MdmCommand.Tokens.class, MdmCommand.Sync.class, MdmCommand.Profile.class,
+                MdmPolicyCommands.Policy.class, MdmPolicyCommands.Vpp.class, MdmPolicyCommands.Alerts.class},
         description = {
                 "Run the reference MDM server on 127.0.0.1: MachineInfo enrollment",
                 "(/mdm/enroll), SCEP (/scep), check-in (/mdm/checkin), commands (/mdm/connect),",
