@@ -152,6 +152,7 @@ final class AdminApi {
         d.lock();
         try {
             json.put("declarativeStatus", d.declarativeStatus);
+            json.put("lifecycle", DeviceLifecycle.json(d));
         } finally {
             d.unlock();
         }

@@ -84,6 +84,11 @@ public final class MdmServer implements AutoCloseable {
         reference.profileLookup(dep::profileFor);
         PushService pushes = new PushService(config, registry, events);
         services.add(pushes);
+        // lifecycle: profile snapshots, wipe, retire, enrollment settings
+        reference.profileRefLookup(dep::profileRefFor);
+        reference.lifecycleEvents(events);
+        DeviceLifecycle lifecycle = new DeviceLifecycle(registry, reference, pushes, events, clock)
+                .profiles(dep::profileRefFor);
         if (config.webhookUrl() != null) {
             services.add(new Webhook(config.webhookUrl(), events));
         }
@@ -91,6 +96,7 @@ public final class MdmServer implements AutoCloseable {
         Router.Builder routes = Router.builder();
         new MdmHttp(enrollment, scep, service, identities, config.errorBodyFormat(), events).addRoutes(routes);
         new AdminApi(dep, reference, registry, clock, pushes, events).addRoutes(routes);
+        new LifecycleApi(dep, lifecycle).addRoutes(routes);
         Router router = routes.build();
         ErrorMapper errors = ErrorMapper.defaults().toBuilder()
                 .badRequest(BadInputException.class)
