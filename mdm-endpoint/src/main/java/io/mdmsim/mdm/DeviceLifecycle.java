@@ -90,6 +90,10 @@ final class DeviceLifecycle {
      */
     static void authenticated(DeviceRecord d, DepTokenService.ProfileRef profile, Instant now) {
         State s = d.life;
+        // a new enrollment: what the last one had pending was canceled (ReferenceMdmService cancels the queue)
+        d.nameCommandUuid = null;
+        d.nameRefused = null;
+        d.pendingCritical.clear();
         s.enrollments++;
         s.snapshot = profile;
         s.snapshotAt = now;

@@ -78,6 +78,21 @@ class ProfileLifecycleTest {
     }
 
     @Test
+    void aProfileReadBackCanBePutUnchanged() throws Exception {
+        try (FakeDep dep = new FakeDep(TOKEN, 1)) {
+            String name = uploadAndSync(dep);
+            String uuid = createDefault(name, "{\"name\":\"Shared\",\"userAffinity\":\"WITHOUT_USER\","
+                    + "\"sharedIpad\":true,\"awaitFinalConfiguration\":false,\"maxCachedUsers\":4}");
+            String path = "/admin/dep/tokens/" + name + "/profiles/" + uuid;
+            JsonNode profile = t.get(path).path("profile");
+            assertFalse(profile.has("shared"), "only settings in the profile JSON: " + profile);
+            HttpResponse<byte[]> put = t.send("PUT", path, profile.toString());
+            assertEquals(200, put.statusCode(), new String(put.body()));
+            assertEquals(List.of(), strings(TestServer.json(put).path("changed")));
+        }
+    }
+
+    @Test
     void editIsValidatedLikeCreateAndEachBadInputIsAClear4xx() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 1)) {
             String name = uploadAndSync(dep);
@@ -239,6 +254,33 @@ class ProfileLifecycleTest {
         assertEquals("authenticated", last.path("event").asText());
         assertEquals("wipe", last.path("after").asText(), life.toString());
         assertTrue(eventTypes().contains("device.wipe.requested"));
+    }
+
+    @Test
+    void aNameTemplateSettingsCanceledByTheReEnrollmentIsSentAgain() throws Exception {
+        try (FakeDep dep = new FakeDep(TOKEN, 1)) {
+            String name = uploadAndSync(dep);
+            createDefault(name, "{\"name\":\"Corp\",\"awaitFinalConfiguration\":false,"
+                    + "\"deviceNameTemplate\":\"N-{{SERIAL}}\"}");
+            String serial = FakeDep.serial(0);
+            TestDevice d = new TestDevice("UDID-NAME", serial, TestPki.PKI.appleDeviceCa(), t.clock.now());
+            d.enroll(t.base);
+            d.mdmIdentity = d.scep(t.base, d.challenge(), t.clock.now()).identity();
+            authenticate(d, serial, "iPhone15,2", "18.1", null);
+            TestServer.expect200(d.checkin(t.base, TokenUpdate.forDevice(d.topic(), d.udid, new byte[32], "m", null,
+                    false)));
+            assertEquals(202, t.send("POST", "/admin/devices/" + d.udid + "/wipe", null).statusCode());
+            Command erase = Command.parse(d.report(t.base, CommandResult.idle(d.udid)).body());
+            assertEquals("EraseDevice", erase.requestType(), "queued before the Idle queued the name");
+            d.report(t.base, CommandResult.acknowledged(d.udid, erase.commandUuid(), Map.of()));
+            // erased with the name Settings still queued; it enrolls again
+            authenticate(d, serial, "iPhone15,2", "18.1", null);
+            TestServer.expect200(d.checkin(t.base, TokenUpdate.forDevice(d.topic(), d.udid, new byte[32], "m2", null,
+                    false)));
+            Command rename = Command.parse(d.report(t.base, CommandResult.idle(d.udid)).body());
+            assertEquals("Settings", rename.requestType());
+            assertEquals("N-" + serial.toUpperCase(), deviceNameOf(rename));
+        }
     }
 
     @Test
