@@ -270,6 +270,19 @@ final class DeviceLifecycle {
         return m;
     }
 
+    /** Adds {@code management} and {@code enrollments} to a device of {@code GET /admin/devices}. */
+    static void summary(DeviceRegistry registry, Map<String, Object> device) {
+        registry.find((String) device.get("udid")).ifPresent(d -> {
+            d.lock();
+            try {
+                device.put("management", management(d));
+                device.put("enrollments", d.life.enrollments);
+            } finally {
+                d.unlock();
+            }
+        });
+    }
+
     /** MANAGED, WIPE_PENDING, WIPING, RETIRE_PENDING, RETIRED, CHECKED_OUT or ENROLLING. */
     static String management(DeviceRecord d) {
         State s = d.life;

@@ -301,6 +301,9 @@ class ProfileLifecycleTest {
         assertEquals("CHECKED_OUT", v.path("enrollmentState").asText());
         assertEquals("RETIRED", v.path("lifecycle").path("management").asText(), v.toString());
         assertEquals(1, v.path("lifecycle").path("retires").asInt());
+        JsonNode listed = t.get("/admin/devices").path(0);
+        assertEquals("RETIRED", listed.path("management").asText(), listed.toString());
+        assertEquals(1, listed.path("enrollments").asInt());
 
         HttpResponse<byte[]> wipe = t.send("POST", "/admin/devices/" + d.udid + "/wipe", null);
         assertEquals(409, wipe.statusCode());

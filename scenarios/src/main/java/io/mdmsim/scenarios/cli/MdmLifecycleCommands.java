@@ -185,8 +185,8 @@ final class MdmLifecycleCommands {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List the devices: UDID, serial number, enrollment state, OS version and name (--json: all"
-                    + " fields).")
+            description = "List the devices: UDID, serial number, enrollment state, management (MANAGED, RETIRED, …),"
+                    + " enrollments, OS version and name (--json: all fields).")
     static final class DevicesList implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -209,10 +209,12 @@ final class MdmLifecycleCommands {
                 out.println(all.toPrettyString());
                 return Main.EXIT_OK;
             }
-            out.printf("%-40s %-14s %-12s %-8s %s%n", "UDID", "SERIAL", "STATE", "OS", "NAME");
+            String row = "%-40s %-14s %-12s %-14s %-11s %-8s %s%n";
+            out.printf(row, "UDID", "SERIAL", "STATE", "MANAGEMENT", "ENROLLMENTS", "OS", "NAME");
             for (JsonNode d : all) {
-                out.printf("%-40s %-14s %-12s %-8s %s%n", d.path("udid").asText(), d.path("serialNumber").asText(""),
-                        d.path("enrollmentState").asText(), d.path("osVersion").asText(""),
+                out.printf(row, d.path("udid").asText(), d.path("serialNumber").asText(""),
+                        d.path("enrollmentState").asText(), d.path("management").asText(""),
+                        d.path("enrollments").asText(""), d.path("osVersion").asText(""),
                         d.path("deviceName").asText(""));
             }
             out.printf("%d devices%n", all.size());

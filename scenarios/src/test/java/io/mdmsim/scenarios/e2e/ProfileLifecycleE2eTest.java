@@ -183,6 +183,10 @@ class ProfileLifecycleE2eTest {
         int exit = cli(out, "mdm", "devices", "retire", "--mdm", mdm.baseUri().toString(), stays);
         assertEquals(1, exit, out[0]);
         assertTrue(out[1].contains("409") && out[1].contains("is not enrolled: it checked out at"), out[1]);
+        exit = cli(out, "mdm", "devices", "list", "--mdm", mdm.baseUri().toString());
+        assertEquals(0, exit, out[1]);
+        assertTrue(out[0].lines().anyMatch(l -> l.contains("LCRETI000001") && l.contains("CHECKED_OUT")
+                && l.contains("RETIRED")), out[0]);
         exit = cli(out, "mdm", "devices", "wipe", "--mdm", mdm.baseUri().toString(), "NO-SUCH-UDID");
         assertEquals(1, exit);
         assertTrue(out[1].contains("404") && out[1].contains("device NO-SUCH-UDID is unknown"), out[1]);
