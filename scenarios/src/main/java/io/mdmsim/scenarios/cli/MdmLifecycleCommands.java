@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
  */
 final class MdmLifecycleCommands {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** The settings of an enrollment profile (its JSON keys). */
     static final List<String> SETTINGS = Arrays.stream(EnrollmentProfile.class.getRecordComponents())
@@ -130,7 +131,7 @@ final class MdmLifecycleCommands {
         }
 
         /** A JSON value when the text is one (true, 300, ["Siri"], "quoted"), else the text as a string. */
-        private static JsonNode value(String text) {
+        static JsonNode value(String text) {
             try {
                 JsonNode n = JSON.readTree(text);
                 if (n != null && !n.isMissingNode()) {

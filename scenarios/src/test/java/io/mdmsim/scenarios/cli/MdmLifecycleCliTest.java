@@ -73,6 +73,19 @@ class MdmLifecycleCliTest {
     }
 
     @Test
+    void setValuesAreJsonWhenTheyAreJsonElseStrings() {
+        assertEquals("true", MdmLifecycleCommands.ProfileEdit.value("true").toString());
+        assertEquals("300", MdmLifecycleCommands.ProfileEdit.value("300").toString());
+        assertEquals("[\"Siri\",\"Location\"]", MdmLifecycleCommands.ProfileEdit.value("[\"Siri\",\"Location\"]")
+                .toString());
+        assertEquals("\"{{SERIAL}}\"", MdmLifecycleCommands.ProfileEdit.value("{{SERIAL}}").toString());
+        assertEquals("\"555 0100\"", MdmLifecycleCommands.ProfileEdit.value("555 0100").toString());
+        assertEquals("\"+1 555 0100\"", MdmLifecycleCommands.ProfileEdit.value("+1 555 0100").toString());
+        assertEquals("\"https://esim.example.com/p\"", MdmLifecycleCommands.ProfileEdit.value(
+                "https://esim.example.com/p").toString());
+    }
+
+    @Test
     void unreadableFileIsBadUsage() {
         Run r = run("mdm", "profile", "edit", "--mdm", "http://127.0.0.1:1", "T", "U", "--file", "/nonexistent.json");
         assertEquals(Main.EXIT_USAGE, r.exit);
