@@ -1,14 +1,13 @@
 package io.mdmsim.device.internal;
 
 import io.mdmsim.core.protocol.Command;
-import java.net.URI;
-import java.net.URISyntaxException;
 
 /**
  * RefreshCellularPlans (ADM mdm/commands/device.esim.yaml, iOS 13+): the device asks the carrier's eSIM server for
  * active plans. The emulator does not call the carrier; it records {@code eSIMServerURL} (managed setting
  * {@code eSIMServerURL}, and the count of refreshes) and acknowledges. A device without a cellular modem answers
- * Error; a missing or non-URL eSIMServerURL is a CommandFormatError.
+ * Error; a missing or blank eSIMServerURL (a string, device.esim.yaml) is a
+ * CommandFormatError.
  */
 final class CellularPlans {
 
@@ -17,15 +16,9 @@ final class CellularPlans {
 
     static CommandReply refresh(Device d, Command c) throws CommandHandler.CommandFormatException {
         String url = CommandFields.requiredString(c, "eSIMServerURL");
-        try {
-            URI u = new URI(url);
-            if (!u.isAbsolute() || u.getHost() == null) {
-                throw new CommandHandler.CommandFormatException("RefreshCellularPlans eSIMServerURL " + url
-                        + " is not an absolute URL");
-            }
-        } catch (URISyntaxException e) {
-            throw new CommandHandler.CommandFormatException("RefreshCellularPlans eSIMServerURL " + url
-                    + " is not a URL: " + e.getReason());
+        if (url.isBlank()) {
+            throw new CommandHandler.CommandFormatException("RefreshCellularPlans eSIMServerURL is blank (expected:"
+                    + " the carrier's eSIM server URL)");
         }
         if (Cellular.of(d) == null) {
             return DeviceErrors.error(DeviceErrors.MALFORMED_REQUEST, DeviceErrors.MDM,

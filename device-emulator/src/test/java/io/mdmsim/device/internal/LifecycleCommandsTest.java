@@ -42,7 +42,7 @@ class LifecycleCommandsTest {
         assertThrows(CommandHandler.CommandFormatException.class, () -> CommandHandlers.defaults().dispatch(phone,
                 Commands.raw("U3", "RefreshCellularPlans", Map.of())));
         assertThrows(CommandHandler.CommandFormatException.class, () -> CommandHandlers.defaults().dispatch(phone,
-                Commands.raw("U4", "RefreshCellularPlans", Map.of("eSIMServerURL", "not a url"))));
+                Commands.raw("U4", "RefreshCellularPlans", Map.of("eSIMServerURL", " "))));
         Device old = TestDevices.ade("iPhone10,1", "12.5.7");
         assertEquals(CommandStatus.ERROR, CommandHandlers.defaults().dispatch(old, Commands.raw("U5",
                 "RefreshCellularPlans", Map.of("eSIMServerURL", "https://esim.example.com/plans"))).status());
