@@ -88,7 +88,7 @@ final class DeviceLifecycle {
      * Authenticate: a new enrollment. Takes the snapshot of the profile the device enrolls with and records the
      * enrollment (after a wipe or a retire, the history says so).
      */
-    static void authenticated(DeviceRecord d, DepTokenService.ProfileRef profile, Instant now) {
+    static void authenticated(DeviceRecord d, DepTokenService.ProfileRef profile, Instant now, EventLog events) {
         State s = d.life;
         // a new enrollment: what the last one had pending was canceled (ReferenceMdmService cancels the queue)
         d.nameCommandUuid = null;
@@ -116,10 +116,14 @@ final class DeviceLifecycle {
         s.pendingSince = null;
         s.lastAction = null;
         s.retiredAt = null;
+        if (events != null && s.enrollments > 1) {
+            events.emit("device.reenrolled", d.id, "enrollment", s.enrollments, "after", e.get("after"),
+                    "profileUuid", e.get("profileUuid"), "profileRevision", e.get("profileRevision"));
+        }
     }
 
     /** CheckOut: after a retire the device is RETIRED. */
-    static void checkedOut(DeviceRecord d, Instant now) {
+    static void checkedOut(DeviceRecord d, Instant now, EventLog events) {
         State s = d.life;
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("enrollment", s.enrollments);
@@ -133,6 +137,9 @@ final class DeviceLifecycle {
             s.pendingCommandUuid = null;
             s.pendingSince = null;
             e.put("retired", true);
+            if (events != null) {
+                events.emit("device.retired", d.id, "enrollment", s.enrollments);
+            }
         }
         s.record(e);
     }

@@ -137,7 +137,8 @@ final class ReferenceMdmService implements MdmService {
             d.declarativeStatus = null;
             d.declarativeStatusAt = null;
             // lifecycle: the profile the device enrolls with, kept for this enrollment (edits need a factory reset)
-            DeviceLifecycle.authenticated(d, d.serialNumber == null ? null : profileRefs.apply(d.serialNumber), now);
+            DeviceLifecycle.authenticated(d, d.serialNumber == null ? null : profileRefs.apply(d.serialNumber), now,
+                    lifecycleEvents);
         } finally {
             d.unlock();
         }
@@ -263,7 +264,7 @@ final class ReferenceMdmService implements MdmService {
             d.lastSeenAt = now;
             d.awaitingConfiguration = false;
             d.commands.cancelPending("device checked out", now);
-            DeviceLifecycle.checkedOut(d, now); // lifecycle: retired when a retire was asked for
+            DeviceLifecycle.checkedOut(d, now, lifecycleEvents); // lifecycle: retired when a retire was asked for
         } finally {
             d.unlock();
         }

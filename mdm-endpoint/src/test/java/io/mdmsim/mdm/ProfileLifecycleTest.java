@@ -253,7 +253,8 @@ class ProfileLifecycleTest {
         JsonNode last = life.path("history").get(life.path("history").size() - 1);
         assertEquals("authenticated", last.path("event").asText());
         assertEquals("wipe", last.path("after").asText(), life.toString());
-        assertTrue(eventTypes().contains("device.wipe.requested"));
+        assertTrue(eventTypes().containsAll(List.of("device.wipe.requested", "device.reenrolled")), eventTypes()
+                .toString());
     }
 
     @Test
@@ -315,6 +316,8 @@ class ProfileLifecycleTest {
         JsonNode life = life(d);
         assertEquals(2, life.path("enrollments").asInt());
         assertEquals("retire", life.path("history").get(life.path("history").size() - 1).path("after").asText());
+        assertTrue(eventTypes().containsAll(List.of("device.retire.requested", "device.retired",
+                "device.reenrolled")), eventTypes().toString());
     }
 
     @Test
