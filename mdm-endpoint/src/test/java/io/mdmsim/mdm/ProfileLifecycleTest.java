@@ -78,6 +78,33 @@ class ProfileLifecycleTest {
     }
 
     @Test
+    void editAssignsAgainOnlyTheSerialsThatHaveTheProfile() throws Exception {
+        try (FakeDep dep = new FakeDep(TOKEN, 3)) {
+            String name = uploadAndSync(dep);
+            String defaultUuid = createDefault(name, "{\"name\":\"Default\"}");
+            HttpResponse<byte[]> other = t.send("POST", "/admin/dep/tokens/" + name + "/profiles",
+                    "{\"name\":\"Other\"}");
+            assertEquals(201, other.statusCode());
+            String otherUuid = TestServer.json(other).path("profileUuid").asText();
+            assertEquals(200, t.send("POST", "/admin/dep/tokens/" + name + "/profiles/" + otherUuid + "/devices",
+                    "{\"serials\":[\"" + FakeDep.serial(0) + "\"]}").statusCode());
+
+            JsonNode editedOther = TestServer.json(t.send("PUT", "/admin/dep/tokens/" + name + "/profiles/" + otherUuid,
+                    "{\"name\":\"Other\",\"department\":\"Ops\"}"));
+            assertEquals(1, editedOther.path("reassigned").path("SUCCESS").asInt(), editedOther.toString());
+            assertEquals(List.of(FakeDep.serial(0)), strings(lastAssigned(dep)));
+
+            JsonNode editedDefault = TestServer.json(t.send("PUT", "/admin/dep/tokens/" + name + "/profiles/"
+                    + defaultUuid, "{\"name\":\"Default\",\"department\":\"All\"}"));
+            assertEquals(2, editedDefault.path("reassigned").path("SUCCESS").asInt(),
+                    "the default profile's serials without a profile of their own: " + editedDefault);
+            // the edited default profile is what later syncs assign to new serials
+            assertEquals(editedDefault.path("abmProfileUuid").asText(), t.get("/admin/dep/tokens/" + name
+                    + "/profiles/" + defaultUuid).path("abmProfileUuid").asText());
+        }
+    }
+
+    @Test
     void aProfileReadBackCanBePutUnchanged() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 1)) {
             String name = uploadAndSync(dep);
@@ -491,6 +518,11 @@ class ProfileLifecycleTest {
             }
         }
         return types;
+    }
+
+    /** The serials of the last profile assignment FakeDep received. */
+    private static JsonNode lastAssigned(FakeDep dep) {
+        return dep.lastAssignment.get().path("devices");
     }
 
     private static List<String> strings(JsonNode array) {
