@@ -142,7 +142,8 @@ final class AdminApi {
     // ---- devices --------------------------------------------------------------------------------------------------
 
     private HttpResponse devices(HttpRequest request) {
-        List<Map<String, Object>> out = registry.views().stream().map(v -> deviceJson(v, false)).toList();
+        List<Map<String, Object>> out = registry.views().stream().map(v -> deviceJson(v, false))
+                .peek(m -> DeviceLifecycle.summary(registry, m)).toList(); // lifecycle: management, enrollments
         return HttpResponse.json(200, out);
     }
 
@@ -152,6 +153,7 @@ final class AdminApi {
         d.lock();
         try {
             json.put("declarativeStatus", d.declarativeStatus);
+            json.put("lifecycle", DeviceLifecycle.json(d));
         } finally {
             d.unlock();
         }

@@ -97,6 +97,13 @@ final class DepTokenService implements AutoCloseable {
         /** Enrollment profiles defined in ABM through this token, by profile UUID; and which serial has which. */
         final Map<String, EnrollmentProfile> profiles = new LinkedHashMap<>();
         final Map<String, String> profileOf = new LinkedHashMap<>();
+        /**
+         * Profile edits (lifecycle): a profile keeps the UUID it was created with here; each edit defines it again in
+         * ABM, which gives a new profile_uuid (kept here, by profile UUID), and bumps its revision.
+         */
+        final Map<String, String> abmUuidOf = new LinkedHashMap<>();
+        final Map<String, Integer> revisionOf = new LinkedHashMap<>();
+        final Map<String, Instant> editedAt = new LinkedHashMap<>();
         /** Serials this server currently holds in DEP, and those the profile is assigned to. */
         final Set<String> serials = new LinkedHashSet<>();
         final Set<String> assigned = new LinkedHashSet<>();
@@ -400,11 +407,7 @@ final class DepTokenService implements AutoCloseable {
      */
     Map<String, Object> createProfile(String name, EnrollmentProfile profile, boolean makeDefault)
             throws IOException, InterruptedException {
-        List<String> violations = validate(profile);
-        if (!violations.isEmpty()) {
-            throw new HttpError(400, "application/json", Json.write(Map.of("error",
-                    "the enrollment profile is not valid: " + String.join("; ", violations), "violations", violations)));
-        }
+        requireValid(profile);
         Token token;
         synchronized (tokens) {
             token = existing(name);
@@ -416,9 +419,7 @@ final class DepTokenService implements AutoCloseable {
         String uuid;
         token.syncLock.lock();
         try {
-            // the web view's start page is GET /mdm/enroll with x-apple-aspen-deviceinfo (MdmHttp.enrollGet)
-            uuid = token.client.defineProfile(profile.toDep(publicBase.get() + "/mdm/enroll",
-                    publicBase.get() + "/mdm/enroll", "mdmsim-" + token.serverToken.consumerKey(), List.of()));
+            uuid = token.client.defineProfile(depProfile(token, profile));
         } catch (DepClient.DepCallException e) {
             throw new HttpError(502, "defining the profile in ABM failed: " + e.getMessage());
         } finally {
@@ -472,9 +473,13 @@ final class DepTokenService implements AutoCloseable {
             throw new BadInputException("serials: missing or empty (expected: the serial numbers to assign)");
         }
         Map<String, DeviceResult> results;
+        String abmUuid;
+        synchronized (tokens) {
+            abmUuid = token.abmUuidOf.getOrDefault(uuid, uuid);
+        }
         token.syncLock.lock();
         try {
-            results = token.client.assignProfile(uuid, serials);
+            results = token.client.assignProfile(abmUuid, serials);
         } catch (DepClient.DepCallException e) {
             throw new HttpError(502, "assigning the profile in ABM failed: " + e.getMessage());
         } finally {
@@ -518,6 +523,138 @@ final class DepTokenService implements AutoCloseable {
         }
     }
 
+    /** Where a serial's enrollment profile comes from: token, profile UUID, revision and the profile itself. */
+    record ProfileRef(String token, String profileUuid, int revision, EnrollmentProfile profile) {}
+
+    /** Like {@link #profileFor} with the token, profile UUID and revision; null if none is known. */
+    ProfileRef profileRefFor(String serial) {
+        synchronized (tokens) {
+            for (Token token : tokens.values()) {
+                String uuid = token.profileOf.get(serial);
+                if (uuid == null && token.serials.contains(serial)) {
+                    uuid = token.profileUuid;
+                }
+                if (uuid != null && token.profiles.containsKey(uuid)) {
+                    return new ProfileRef(token.name, uuid, token.revisionOf.getOrDefault(uuid, 1),
+                            token.profiles.get(uuid));
+                }
+            }
+            return null;
+        }
+    }
+
+    /** One profile of a token, as listed by {@link #profiles}. */
+    Map<String, Object> profile(String name, String uuid) {
+        synchronized (tokens) {
+            Token token = existing(name);
+            if (!token.profiles.containsKey(uuid)) {
+                throw HttpError.notFound("token " + name + " has no enrollment profile " + uuid
+                        + " (see GET /admin/dep/tokens/" + name + "/profiles)");
+            }
+            return profileJson(token, uuid);
+        }
+    }
+
+    /**
+     * Edits a profile (issue 6; seeds: "If you make changes to an existing enrollment profile, the new settings won't
+     * take effect on assigned devices until devices are reset back to factory settings"): validated like a new one,
+     * defined again in ABM ({@code POST /profile}, a new profile_uuid) and assigned again to its serials ({@code POST
+     * /profile/devices}): the serials assigned to it, and for the default profile every serial of the token without a
+     * profile of its own. Enrolled devices keep the settings they enrolled with (their snapshot); the device name
+     * template is read live at each check-in.
+     */
+    Map<String, Object> editProfile(String name, String uuid, EnrollmentProfile profile)
+            throws IOException, InterruptedException {
+        if (profile == null) {
+            throw new BadInputException("body: null (expected: the enrollment profile JSON)");
+        }
+        requireValid(profile);
+        Token token;
+        EnrollmentProfile old;
+        List<String> serials;
+        synchronized (tokens) {
+            token = existing(name);
+            old = token.profiles.get(uuid);
+            if (old == null) {
+                throw HttpError.notFound("token " + name + " has no enrollment profile " + uuid
+                        + " (see GET /admin/dep/tokens/" + name + "/profiles)");
+            }
+            boolean isDefault = uuid.equals(token.profileUuid);
+            List<String> s = new ArrayList<>();
+            token.profileOf.forEach((serial, p) -> {
+                if (p.equals(uuid)) {
+                    s.add(serial);
+                }
+            });
+            if (isDefault) {
+                for (String serial : token.serials) {
+                    if (!token.profileOf.containsKey(serial)) {
+                        s.add(serial);
+                    }
+                }
+            }
+            serials = s.stream().distinct().toList();
+        }
+        String abmUuid;
+        Map<String, DeviceResult> results;
+        token.syncLock.lock();
+        try {
+            abmUuid = token.client.defineProfile(depProfile(token, profile));
+            results = serials.isEmpty() ? Map.of() : token.client.assignProfile(abmUuid, serials);
+        } catch (DepClient.DepCallException e) {
+            throw new HttpError(502, "defining the edited profile in ABM failed: " + e.getMessage());
+        } finally {
+            token.syncLock.unlock();
+        }
+        List<String> changed = changedSettings(old, profile);
+        Map<String, Object> out;
+        int revision;
+        synchronized (tokens) {
+            token.profiles.put(uuid, profile);
+            token.abmUuidOf.put(uuid, abmUuid);
+            revision = token.revisionOf.getOrDefault(uuid, 1) + 1;
+            token.revisionOf.put(uuid, revision);
+            token.editedAt.put(uuid, clock.now());
+            out = profileJson(token, uuid);
+        }
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        results.values().forEach(r -> counts.merge(r.name(), 1, Integer::sum));
+        out.put("changed", changed);
+        out.put("reassigned", counts);
+        events.emit("dep.profile.edited", null, "token", name, "profileUuid", uuid, "abmProfileUuid", abmUuid,
+                "revision", revision, "changed", changed, "reassigned", serials.size());
+        LOG.log(INFO, "DEP token {0}: profile {1} edited (revision {2}, ABM {3}, {4} serials assigned again): {5}",
+                name, uuid, revision, abmUuid, serials.size(), changed);
+        return out;
+    }
+
+    /** The settings (JSON keys) that differ between two versions of a profile. */
+    private static List<String> changedSettings(EnrollmentProfile a, EnrollmentProfile b) {
+        Map<String, Object> x = Json.MAPPER.convertValue(a, new com.fasterxml.jackson.core.type.TypeReference<
+                LinkedHashMap<String, Object>>() {});
+        Map<String, Object> y = Json.MAPPER.convertValue(b, new com.fasterxml.jackson.core.type.TypeReference<
+                LinkedHashMap<String, Object>>() {});
+        Set<String> keys = new LinkedHashSet<>(x.keySet());
+        keys.addAll(y.keySet());
+        return keys.stream().filter(k -> !java.util.Objects.equals(x.get(k), y.get(k))).toList();
+    }
+
+    /** Every violation of the seeds' constraints and the server's other rules, in one 400. */
+    private void requireValid(EnrollmentProfile profile) {
+        List<String> violations = validate(profile);
+        if (!violations.isEmpty()) {
+            throw new HttpError(400, "application/json", Json.write(Map.of("error",
+                    "the enrollment profile is not valid: " + String.join("; ", violations), "violations", violations)));
+        }
+    }
+
+    /** The DEP profile ABM gets for an enrollment profile of this token. */
+    private io.mdmsim.core.dep.DepProfile depProfile(Token token, EnrollmentProfile profile) {
+        // the web view's start page is GET /mdm/enroll with x-apple-aspen-deviceinfo (MdmHttp.enrollGet)
+        return profile.toDep(publicBase.get() + "/mdm/enroll", publicBase.get() + "/mdm/enroll",
+                "mdmsim-" + token.serverToken.consumerKey(), List.of());
+    }
+
     void deleteProfile(String name, String uuid) {
         synchronized (tokens) {
             Token token = existing(name);
@@ -529,6 +666,9 @@ final class DepTokenService implements AutoCloseable {
                         + "; delete it with DELETE /admin/dep/tokens/" + name + "/profiles/default");
             }
             token.profiles.remove(uuid);
+            token.abmUuidOf.remove(uuid);
+            token.revisionOf.remove(uuid);
+            token.editedAt.remove(uuid);
             token.profileOf.values().removeIf(uuid::equals);
         }
     }
@@ -538,6 +678,9 @@ final class DepTokenService implements AutoCloseable {
         m.put("profileUuid", uuid);
         m.put("default", uuid.equals(token.profileUuid));
         m.put("assigned", token.profileOf.values().stream().filter(uuid::equals).count());
+        m.put("abmProfileUuid", token.abmUuidOf.getOrDefault(uuid, uuid));
+        m.put("revision", token.revisionOf.getOrDefault(uuid, 1));
+        m.put("editedAt", str(token.editedAt.get(uuid)));
         m.put("profile", token.profiles.get(uuid));
         return m;
     }
@@ -744,8 +887,12 @@ final class DepTokenService implements AutoCloseable {
                 }
             }
             List<String> distinct = toAssign.stream().distinct().toList();
+            String abmUuid;
+            synchronized (tokens) {
+                abmUuid = token.abmUuidOf.getOrDefault(profileUuid, profileUuid);
+            }
             Map<String, DeviceResult> results = distinct.isEmpty() ? Map.of()
-                    : client.assignProfile(profileUuid, distinct);
+                    : client.assignProfile(abmUuid, distinct);
             synchronized (tokens) {
                 results.forEach((serial, result) -> {
                     if (result == DeviceResult.SUCCESS && token.serials.contains(serial)) {

@@ -90,8 +90,14 @@ public final class MdmServer implements AutoCloseable {
         policy.allProfiles(dep::allProfiles);
         dep.profileRules(policy::profileViolations);
         enrollment.policy(policy);
+        reference.onCheckedOut(policy::releaseDevice); // a retired device's licences are free again
         PushService pushes = new PushService(config, registry, events);
         services.add(pushes);
+        // lifecycle: profile snapshots, wipe, retire, enrollment settings
+        reference.profileRefLookup(dep::profileRefFor);
+        reference.lifecycleEvents(events);
+        DeviceLifecycle lifecycle = new DeviceLifecycle(registry, reference, pushes, events, clock)
+                .profiles(dep::profileRefFor);
         if (config.webhookUrl() != null) {
             services.add(new Webhook(config.webhookUrl(), events));
         }
@@ -100,6 +106,7 @@ public final class MdmServer implements AutoCloseable {
         new MdmHttp(enrollment, scep, service, identities, config.errorBodyFormat(), events).addRoutes(routes);
         new AdminApi(dep, reference, registry, clock, pushes, events).addRoutes(routes);
         new io.mdmsim.mdm.policy.PolicyAdminApi(policy).addRoutes(routes);
+        new LifecycleApi(dep, lifecycle).addRoutes(routes);
         Router router = routes.build();
         ErrorMapper errors = ErrorMapper.defaults().toBuilder()
                 .badRequest(BadInputException.class)

@@ -136,6 +136,9 @@ final class ReferenceMdmService implements MdmService {
             d.digestNonces.clear();
             d.declarativeStatus = null;
             d.declarativeStatusAt = null;
+            // lifecycle: the profile the device enrolls with, kept for this enrollment (edits need a factory reset)
+            DeviceLifecycle.authenticated(d, d.serialNumber == null ? null : profileRefs.apply(d.serialNumber), now,
+                    lifecycleEvents);
         } finally {
             d.unlock();
         }
@@ -151,16 +154,60 @@ final class ReferenceMdmService implements MdmService {
         this.profiles = java.util.Objects.requireNonNull(lookup, "lookup");
     }
 
+    // ---- lifecycle: profile snapshot (begin) ----
+    private volatile java.util.function.Function<String, DepTokenService.ProfileRef> profileRefs = serial -> {
+        io.mdmsim.mdm.management.EnrollmentProfile p = profiles.apply(serial);
+        return p == null ? null : new DepTokenService.ProfileRef(null, null, 1, p);
+    };
+    private volatile EventLog lifecycleEvents;
+    private volatile java.util.function.Consumer<String> onCheckedOut = serial -> { };
+
+    /** Called with the serial number of each device that checks out (retired, or management removed). */
+    void onCheckedOut(java.util.function.Consumer<String> hook) {
+        this.onCheckedOut = requireNonNull(hook, "hook");
+    }
+
+
+    /** Where the enrollment profile of a serial comes from, with its token, UUID and revision (the snapshot). */
+    void profileRefLookup(java.util.function.Function<String, DepTokenService.ProfileRef> lookup) {
+        this.profileRefs = java.util.Objects.requireNonNull(lookup, "lookup");
+    }
+
+    void lifecycleEvents(EventLog events) {
+        this.lifecycleEvents = events;
+    }
+
+    /** The profile the device enrolled with (its snapshot at Authenticate), not the live one: edits need a wipe. */
     private io.mdmsim.mdm.management.EnrollmentProfile profileOf(DeviceRecord d) {
+        return DeviceLifecycle.snapshot(d);
+    }
+
+    /** The live profile of the device's serial: only the device name template is read live (the seeds). */
+    private io.mdmsim.mdm.management.EnrollmentProfile liveProfileOf(DeviceRecord d) {
         return d.serialNumber == null ? null : profiles.apply(d.serialNumber);
     }
+
+    /** F6: Shared iPad settings and the cellular data plan of the enrolled-with profile, once enrolled. */
+    private void queueEnrollmentSettings(DeviceRecord d, Instant now) {
+        EnrollmentSettings.Plan plan = EnrollmentSettings.plan(profileOf(d), d.productName, d.osVersion,
+                d.imei != null || d.meid != null, ids::uuid);
+        for (Command c : plan.commands()) {
+            enqueue(d, c, now);
+        }
+        EventLog events = lifecycleEvents;
+        if (events != null && (!plan.commands().isEmpty() || !plan.skipped().isEmpty())) {
+            events.emit("device.enrollment-settings", d.id, "queued", plan.commands().stream()
+                    .map(c -> c.requestType() + " " + c.commandUuid()).toList(), "skipped", plan.skipped());
+        }
+    }
+    // ---- lifecycle: profile snapshot (end) ----
 
     /**
      * The device name template (seeds: applied at enrollment and at each check-in, the one setting that changes
      * without a factory reset): queues Settings DeviceName when the device's name differs from the template's.
      */
     private void applyNameTemplate(DeviceRecord d, Instant now) {
-        io.mdmsim.mdm.management.EnrollmentProfile p = profileOf(d);
+        io.mdmsim.mdm.management.EnrollmentProfile p = liveProfileOf(d);
         String type = d.productName == null ? null : d.productName.replaceAll("[0-9,]+$", "");
         String name = p == null ? null : p.deviceName(type, d.serialNumber);
         if (name == null || name.equals(d.deviceName) || name.equals(d.nameRefused) || d.nameCommandUuid != null) {
@@ -189,7 +236,8 @@ final class ReferenceMdmService implements MdmService {
             if (t.unlockToken() != null) {
                 d.unlockToken = t.unlockToken().clone();
             }
-            if (d.state == EnrollmentState.ENROLLING) {
+            boolean justEnrolled = d.state == EnrollmentState.ENROLLING;
+            if (justEnrolled) {
                 d.state = EnrollmentState.ENROLLED;
                 d.enrolledAt = now;
                 LOG.log(DEBUG, "{0} enrolled (AwaitingConfiguration={1})", d.id, t.awaitingConfiguration());
@@ -200,6 +248,9 @@ final class ReferenceMdmService implements MdmService {
                 enqueue(d, Commands.deviceInformation(uuid, SETUP_QUERIES), now);
                 d.setupFlow = SetupFlow.INFORMATION_QUEUED;
                 d.setupCommandUuid = uuid;
+            }
+            if (justEnrolled) {
+                queueEnrollmentSettings(d, now); // lifecycle (F6)
             }
             return CheckinReply.ok();
         });
@@ -220,8 +271,12 @@ final class ReferenceMdmService implements MdmService {
             d.lastSeenAt = now;
             d.awaitingConfiguration = false;
             d.commands.cancelPending("device checked out", now);
+            DeviceLifecycle.checkedOut(d, now, lifecycleEvents); // lifecycle: retired when a retire was asked for
         } finally {
             d.unlock();
+        }
+        if (d.serialNumber != null) {
+            onCheckedOut.accept(d.serialNumber); // the enrollment policy gives its licences back
         }
         return CheckinReply.ok();
     }

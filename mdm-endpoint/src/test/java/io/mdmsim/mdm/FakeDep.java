@@ -39,6 +39,8 @@ final class FakeDep implements AutoCloseable {
     final List<JsonNode> profiles = new CopyOnWriteArrayList<>();
     final List<Integer> assignBatches = new CopyOnWriteArrayList<>();
     final Set<String> assigned = Collections.newSetFromMap(new ConcurrentHashMap<>());
+    /** The body of the last POST /profile/devices. */
+    final java.util.concurrent.atomic.AtomicReference<JsonNode> lastAssignment = new java.util.concurrent.atomic.AtomicReference<>();
     private final Set<String> liveSessions = Collections.newSetFromMap(new ConcurrentHashMap<>());
     private final AtomicBoolean expireFirstSession = new AtomicBoolean(true);
 
@@ -150,6 +152,7 @@ final class FakeDep implements AutoCloseable {
 
     private HttpResponse assign(HttpRequest r) throws Exception {
         JsonNode req = Json.MAPPER.readTree(r.body());
+        lastAssignment.set(req);
         Map<String, String> results = new LinkedHashMap<>();
         req.path("devices").forEach(d -> {
             results.put(d.asText(), "SUCCESS");

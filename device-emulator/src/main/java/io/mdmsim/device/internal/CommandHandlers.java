@@ -40,6 +40,7 @@ public final class CommandHandlers {
         m.put("DeviceLock", (CommandHandler.WithContext) LifecycleHandlers::deviceLock);
         m.put("RestartDevice", LifecycleHandlers::restartDevice);
         m.put("EraseDevice", LifecycleHandlers::eraseDevice);
+        m.put("RefreshCellularPlans", CellularPlans::refresh);
         m.put("DeclarativeManagement", LifecycleHandlers::declarativeManagement);
         return new CommandHandlers(m);
     }

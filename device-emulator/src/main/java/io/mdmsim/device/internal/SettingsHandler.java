@@ -199,6 +199,23 @@ final class SettingsHandler {
                     if (item.objectForKey("ManagedAppleIDDefaultDomains") instanceof NSArray domains) {
                         m.setting("ManagedAppleIDDefaultDomains", domains);
                     }
+                    // settings.yaml SharedDeviceConfiguration.PasscodePolicy (iOS 17+)
+                    NSDictionary policy = CommandFields.optionalDictionary(what, item, "PasscodePolicy");
+                    if (policy != null) {
+                        Long grace = CommandFields.optionalInteger(what + " PasscodePolicy", policy,
+                                "PasscodeLockGracePeriod");
+                        if (grace != null) {
+                            if (!GRACE_PERIODS.contains(grace)) {
+                                return invalid(what + " PasscodePolicy PasscodeLockGracePeriod is " + grace
+                                        + " (expected one of " + GRACE_PERIODS + ")");
+                            }
+                            m.setting("PasscodeLockGracePeriod", grace);
+                        }
+                        Long autoLock = CommandFields.optionalInteger(what + " PasscodePolicy", policy, "AutoLockTime");
+                        if (autoLock != null) {
+                            m.setting("AutoLockTime", autoLock);
+                        }
+                    }
                 }
                 case "PasscodeLockGracePeriod" -> {
                     long v = required(what, item, name);

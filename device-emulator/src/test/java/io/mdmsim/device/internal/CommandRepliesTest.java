@@ -475,7 +475,7 @@ class CommandRepliesTest {
             }
             checked.add(requestType + "=" + r.status().wire());
         }
-        assertEquals(17, checked.size(), checked.toString());
+        assertEquals(18, checked.size(), checked.toString());
     }
 
     @Test

@@ -65,6 +65,7 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
         return userAffinity == null ? UserAffinity.WITH_USER : userAffinity;
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore // derived, not a setting (a GET then PUT round-trips)
     public boolean isShared() {
         return Boolean.TRUE.equals(sharedIpad);
     }

@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 @Command(name = "mdm",
         mixinStandardHelpOptions = true,
         subcommands = {MdmCommand.Tokens.class, MdmCommand.Sync.class, MdmCommand.Profile.class,
-                MdmPolicyCommands.Policy.class, MdmPolicyCommands.Vpp.class, MdmPolicyCommands.Alerts.class},
+                MdmPolicyCommands.Policy.class, MdmPolicyCommands.Vpp.class, MdmPolicyCommands.Alerts.class,
+                MdmLifecycleCommands.Devices.class},
         description = {
                 "Run the reference MDM server on 127.0.0.1: MachineInfo enrollment",
                 "(/mdm/enroll), SCEP (/scep), check-in (/mdm/checkin), commands (/mdm/connect),",
@@ -273,22 +274,34 @@ final class MdmCommand implements Callable<Integer> {
     }
 
     @Command(name = "profile", mixinStandardHelpOptions = true,
+            subcommands = MdmLifecycleCommands.ProfileEdit.class,
             description = {"Create an enrollment profile for a DEP token from a JSON file (settings: see README),",
-                    "validated with the seeds' rules, defined in ABM; --default makes it the token's default."})
+                    "validated with the seeds' rules, defined in ABM; --default makes it the token's default.",
+                    "mdm profile edit TOKEN UUID changes one (see mdm profile edit --help)."})
     static final class Profile implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
-        @Mixin
+        // not a required mixin: `mdm profile edit --mdm URL ...` gives it to the subcommand
+        @Option(names = "--mdm", paramLabel = "URL", description = "Base URL of the running MDM.")
+        URI mdmUrl;
         Target target = new Target();
-        @CommandLine.Parameters(index = "0", paramLabel = "TOKEN")
+        @CommandLine.Parameters(index = "0", paramLabel = "TOKEN", arity = "0..1")
         String token;
-        @CommandLine.Parameters(index = "1", paramLabel = "FILE", description = "The profile JSON.")
+        @CommandLine.Parameters(index = "1", paramLabel = "FILE", arity = "0..1", description = "The profile JSON.")
         java.nio.file.Path file;
         @Option(names = "--default", description = "Make it the token's default profile.")
         boolean makeDefault;
 
         @Override
         public Integer call() {
+            if (mdmUrl == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--mdm=URL'");
+            }
+            target.url = mdmUrl;
+            if (token == null || file == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameters: TOKEN FILE"
+                        + " (expected: mdm profile --mdm URL TOKEN FILE, or mdm profile edit --mdm URL TOKEN UUID ...)");
+            }
             return MdmCommand.call(spec, () -> {
                 try {
                     return target.client().postBytes("/admin/dep/tokens/"

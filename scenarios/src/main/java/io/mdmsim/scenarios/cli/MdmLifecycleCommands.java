@@ -1,0 +1,296 @@
+package io.mdmsim.scenarios.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mdmsim.mdm.management.EnrollmentProfile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The device lifecycle commands of {@code mdmsim mdm} (issue 6 points 3 and 6): {@code mdm profile edit} and
+ * {@code mdm devices list|show|wipe|retire}, against a running MDM's admin API.
+ */
+final class MdmLifecycleCommands {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** The settings of an enrollment profile (its JSON keys). */
+    static final List<String> SETTINGS = Arrays.stream(EnrollmentProfile.class.getRecordComponents())
+            .map(java.lang.reflect.RecordComponent::getName).toList();
+
+    private MdmLifecycleCommands() {
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Command(name = "edit", mixinStandardHelpOptions = true,
+            description = {"Edit an enrollment profile: validated like a new one, defined again in ABM (a new",
+                    "profile_uuid there) and assigned again to its devices. Enrolled devices keep the settings",
+                    "they enrolled with until they are wiped and enroll again; only the device name template",
+                    "reaches them, at their next check-in.",
+                    "Either --set key=value (repeatable; the current profile with these changes; a JSON value",
+                    "such as true, 300 or [\"Siri\"], else a string; key= removes the setting) or --file."},
+            footer = {"", "Settings: name, description, userAffinity, authentication, installCompanyPortal, vppToken,",
+                    "singleAppModeUntilAuth, supervised, lockedEnrollment, sharedIpad, maxCachedUsers,",
+                    "lockGraceSeconds, inactivityLogoutSeconds, temporarySessionOnly, syncWithComputers,",
+                    "supervisingHostCertificates, awaitFinalConfiguration, deviceNameTemplate, cellularDataPlanUrl,",
+                    "department, supportPhoneNumber, hiddenPanes, criticalApps, criticalPolicies.",
+                    "Exit: 0 edited, 1 the MDM refused it (the reason is printed), 2 bad usage."})
+    static final class ProfileEdit implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        MdmCommand.Target target = new MdmCommand.Target();
+        @Parameters(index = "0", paramLabel = "TOKEN", description = "Token name (see mdm tokens).")
+        String token;
+        @Parameters(index = "1", paramLabel = "UUID", description = "The profile's UUID (profileUuid).")
+        String uuid;
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Change one setting (repeatable).")
+        List<String> sets;
+        @Option(names = "--file", paramLabel = "FILE", description = "The whole edited profile as JSON.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            CommandLine cl = spec.commandLine();
+            boolean hasSets = sets != null && !sets.isEmpty();
+            if (hasSets == (file != null)) {
+                throw new CommandLine.ParameterException(cl, "give either --set KEY=VALUE (one or more) or --file"
+                        + " FILE (expected: exactly one of them)");
+            }
+            byte[] body;
+            if (file != null) {
+                try {
+                    body = Files.readAllBytes(file);
+                } catch (IOException e) {
+                    throw new CommandLine.ParameterException(cl, "--file: cannot read " + file + ": " + e);
+                }
+            } else {
+                List<String[]> changes = sets.stream().map(s -> parseSet(cl, s)).toList();
+                String path = profilePath();
+                JsonNode current;
+                try {
+                    current = target.client().getJson(path).path("profile");
+                } catch (RuntimeException e) {
+                    cl.getErr().println(message(e));
+                    return Main.EXIT_EXPECTATION_FAILED;
+                }
+                ObjectNode edited = current.isObject() ? ((ObjectNode) current).deepCopy() : JSON.createObjectNode();
+                for (String[] c : changes) {
+                    if (c[1].isEmpty()) {
+                        edited.remove(c[0]);
+                    } else {
+                        edited.set(c[0], value(c[1]));
+                    }
+                }
+                try {
+                    body = JSON.writeValueAsBytes(edited);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return put(cl, target, profilePath(), body);
+        }
+
+        private String profilePath() {
+            return "/admin/dep/tokens/" + enc(token) + "/profiles/" + enc(uuid);
+        }
+
+        private static String[] parseSet(CommandLine cl, String s) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new CommandLine.ParameterException(cl, "--set: " + s + " (expected: KEY=VALUE, e.g."
+                        + " deviceNameTemplate={{SERIAL}})");
+            }
+            String key = s.substring(0, eq);
+            if (!SETTINGS.contains(key)) {
+                throw new CommandLine.ParameterException(cl, "--set: unknown setting " + key + " (expected one of: "
+                        + String.join(", ", SETTINGS) + ")");
+            }
+            return new String[] {key, s.substring(eq + 1)};
+        }
+
+        /** A JSON value when the text is one (true, 300, ["Siri"], "quoted"), else the text as a string. */
+        static JsonNode value(String text) {
+            try {
+                JsonNode n = JSON.readTree(text);
+                if (n != null && !n.isMissingNode()) {
+                    return n;
+                }
+            } catch (IOException e) {
+                // a plain string
+            }
+            return JSON.getNodeFactory().textNode(text);
+        }
+    }
+
+    /** PUT a JSON body and print the answer: 0, or the refusal on stderr and 1. */
+    static int put(CommandLine cl, MdmCommand.Target target, String path, byte[] body) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(target.url.resolve(path))
+                    .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2) {
+                cl.getErr().println("MDM " + path + " answered " + r.statusCode() + ": " + r.body().strip());
+                return Main.EXIT_EXPECTATION_FAILED;
+            }
+            cl.getOut().println(JSON.readTree(r.body()).toPrettyString());
+            return Main.EXIT_OK;
+        } catch (IOException e) {
+            cl.getErr().println("MDM " + path + " failed: " + (e.getMessage() == null ? e : e.getMessage()));
+            return Main.EXIT_EXPECTATION_FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cl.getErr().println("MDM " + path + " interrupted");
+            return Main.EXIT_EXPECTATION_FAILED;
+        } finally {
+            http.close();
+        }
+    }
+
+    @Command(name = "devices", mixinStandardHelpOptions = true,
+            subcommands = {DevicesList.class, DevicesShow.class, DevicesWipe.class, DevicesRetire.class},
+            description = {"The devices of a running MDM: list them, show one with its lifecycle (enrollments,",
+                    "the profile it enrolled with, wipe and retire history), wipe or retire one."},
+            footer = {"", "Exit: 0 done, 1 the MDM refused (404 unknown device, 409 not enrolled), 2 bad usage."})
+    static final class Devices implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing a subcommand (expected: list,"
+                    + " show, wipe or retire)");
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the devices: UDID, serial number, enrollment state, management (MANAGED, RETIRED, …),"
+                    + " enrollments, OS version and name (--json: all fields).")
+    static final class DevicesList implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        MdmCommand.Target target = new MdmCommand.Target();
+        @Option(names = "--json", description = "Print the JSON of GET /admin/devices.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            JsonNode all;
+            try {
+                all = target.client().getJson("/admin/devices");
+            } catch (RuntimeException e) {
+                spec.commandLine().getErr().println(message(e));
+                return Main.EXIT_EXPECTATION_FAILED;
+            }
+            if (json) {
+                out.println(all.toPrettyString());
+                return Main.EXIT_OK;
+            }
+            String row = "%-40s %-14s %-12s %-14s %-11s %-8s %s%n";
+            out.printf(row, "UDID", "SERIAL", "STATE", "MANAGEMENT", "ENROLLMENTS", "OS", "NAME");
+            for (JsonNode d : all) {
+                out.printf(row, d.path("udid").asText(), d.path("serialNumber").asText(""),
+                        d.path("enrollmentState").asText(), d.path("management").asText(""),
+                        d.path("enrollments").asText(""), d.path("osVersion").asText(""),
+                        d.path("deviceName").asText(""));
+            }
+            out.printf("%d devices%n", all.size());
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show one device as JSON, with its lifecycle (management state, enrollments, history).")
+    static final class DevicesShow implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        MdmCommand.Target target = new MdmCommand.Target();
+        @Parameters(paramLabel = "UDID")
+        String udid;
+
+        @Override
+        public Integer call() {
+            return print(spec, () -> target.client().getJson("/admin/devices/" + enc(udid)));
+        }
+    }
+
+    @Command(name = "wipe", mixinStandardHelpOptions = true,
+            description = {"Wipe a device: EraseDevice is queued and the device pushed; it erases itself, runs Setup",
+                    "Assistant again and enrolls again with the current enrollment profile."})
+    static final class DevicesWipe implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        MdmCommand.Target target = new MdmCommand.Target();
+        @Parameters(paramLabel = "UDID")
+        String udid;
+
+        @Override
+        public Integer call() {
+            return print(spec, () -> target.client().postBytes("/admin/devices/" + enc(udid) + "/wipe", new byte[0],
+                    "application/json"));
+        }
+    }
+
+    @Command(name = "retire", mixinStandardHelpOptions = true,
+            description = {"Retire a device: RemoveProfile of its enrollment profile is queued and the device pushed;",
+                    "it sends CheckOut and is unmanaged (RETIRED) until its user erases it and it enrolls again."})
+    static final class DevicesRetire implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Mixin
+        MdmCommand.Target target = new MdmCommand.Target();
+        @Parameters(paramLabel = "UDID")
+        String udid;
+
+        @Override
+        public Integer call() {
+            return print(spec, () -> target.client().postBytes("/admin/devices/" + enc(udid) + "/retire",
+                    new byte[0], "application/json"));
+        }
+    }
+
+    private static int print(CommandLine.Model.CommandSpec spec, java.util.function.Supplier<JsonNode> action) {
+        try {
+            spec.commandLine().getOut().println(action.get().toPrettyString());
+            return Main.EXIT_OK;
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println(message(e));
+            return Main.EXIT_EXPECTATION_FAILED;
+        }
+    }
+
+    /** The error's message; a connection failure without a message names its cause. */
+    static String message(RuntimeException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.endsWith("null") && e.getCause() != null) {
+            return m.substring(0, m.length() - 4) + e.getCause();
+        }
+        return m;
+    }
+}
