@@ -10,6 +10,7 @@ import io.mdmsim.abm.FakeAbmConfig;
 import io.mdmsim.abm.FakeAbmServer;
 import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.time.SimClock;
+import io.mdmsim.device.Behaviour;
 import io.mdmsim.device.DeviceFleet;
 import io.mdmsim.device.DeviceResult;
 import io.mdmsim.device.DeviceSpec;
@@ -191,6 +192,26 @@ class EnrollmentPolicyE2eTest {
         JsonNode p = mdmAdmin.getJson("/admin/policy");
         assertEquals(1, p.path("deviceLicenses").path("used").asInt(), p.toString());
         assertEquals(0, p.path("deviceLicenses").path("available").asInt(), p.toString());
+    }
+
+    @Test
+    void aDeviceThatChecksOutGivesItsDeviceLicenseBack() throws Exception {
+        assertEquals(200, send("PUT", "/admin/policy", "{\"deviceLicenses\":{\"total\":1}}").statusCode());
+        List<DeviceSpec> kiosk = specs.subList(0, 1);
+        profile("{\"name\":\"Kiosk\",\"userAffinity\":\"WITHOUT_USER\"}", kiosk);
+        // its user removes management a second after enrolling (not locked): the device sends CheckOut
+        FleetResult r = DeviceFleet.run(FleetConfig.builder()
+                .cloudConfigUrl(abm.baseUri().resolve("/cloudconfig"))
+                .appleDeviceCa(pki.appleDeviceCa().identity())
+                .devices(kiosk).seed(17).clock(clock).keySource(KeySource.reusing(1))
+                .idlePollInterval(Duration.ofSeconds(1))
+                .behaviour(Behaviour.builder().removeManagement(1.0, Duration.ofSeconds(1)).build())
+                .build());
+        assertEquals(1, r.count(Outcome.ENROLLED), r.summary());
+        assertEquals(1, r.management().get("REMOVED_BY_USER"), r.summary());
+        JsonNode p = mdmAdmin.getJson("/admin/policy");
+        assertEquals(0, p.path("deviceLicenses").path("used").asInt(), p.toString());
+        assertEquals(1, p.path("deviceLicenses").path("available").asInt(), p.toString());
     }
 
     @Test
