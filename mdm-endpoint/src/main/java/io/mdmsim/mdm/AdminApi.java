@@ -152,6 +152,7 @@ final class AdminApi {
         d.lock();
         try {
             json.put("declarativeStatus", d.declarativeStatus);
+            json.putAll(CompanyPortalService.view(d)); // portal: supervised, Company Portal, Single App Mode
         } finally {
             d.unlock();
         }

@@ -13,12 +13,12 @@ import java.util.Map;
  * {@code message} (for its user), and {@code details} where the code has them. Written as JSON or as an XML plist,
  * with the Content-Type that says which (the YAMLs require it).
  */
-record DeviceError(String code, String description, String message, Map<String, Object> details) {
+public record DeviceError(String code, String description, String message, Map<String, Object> details) {
 
     static final String UNRECOGNIZED_DEVICE = "com.apple.unrecognized.device";
     static final String SOFTWARE_UPDATE_REQUIRED = "com.apple.softwareupdate.required";
 
-    DeviceError {
+    public DeviceError {
         requireNonNull(code, "code");
         details = details == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }

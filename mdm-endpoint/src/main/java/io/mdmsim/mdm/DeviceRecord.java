@@ -67,6 +67,8 @@ final class DeviceRecord {
     /** The last declarative management status report (JSON), and when it came. */
     Object declarativeStatus;
     Instant declarativeStatusAt;
+    /** Company Portal, Single App Mode, supervision (CompanyPortalService); new at each Authenticate. */
+    PortalState portal = new PortalState();
 
     /** A user channel of a macOS device (ADM tokenupdate.yaml user keys, userauthenticate.yaml). */
     record UserChannel(String userId, String shortName, String longName, boolean authenticated, boolean hasToken) {}

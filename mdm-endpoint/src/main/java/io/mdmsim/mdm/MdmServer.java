@@ -10,6 +10,7 @@ import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.pki.KeyPairs;
 import io.mdmsim.core.time.SimClock;
+import io.mdmsim.mdm.policy.LicenseGate;
 import java.net.URI;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -84,6 +85,9 @@ public final class MdmServer implements AutoCloseable {
         reference.profileLookup(dep::profileFor);
         PushService pushes = new PushService(config, registry, events);
         services.add(pushes);
+        CompanyPortalService portal = new CompanyPortalService(base, events, ids);
+        reference.companyPortal(portal);
+        LicenseGate licenses = LicenseGate.ALWAYS; // CONTRACT.md D.4: the policy's licences
         if (config.webhookUrl() != null) {
             services.add(new Webhook(config.webhookUrl(), events));
         }
@@ -91,6 +95,8 @@ public final class MdmServer implements AutoCloseable {
         Router.Builder routes = Router.builder();
         new MdmHttp(enrollment, scep, service, identities, config.errorBodyFormat(), events).addRoutes(routes);
         new AdminApi(dep, reference, registry, clock, pushes, events).addRoutes(routes);
+        new CompanyPortalSignIn(registry, identities, bindings, portal, pushes, licenses, config.errorBodyFormat(),
+                events, clock).addRoutes(routes);
         Router router = routes.build();
         ErrorMapper errors = ErrorMapper.defaults().toBuilder()
                 .badRequest(BadInputException.class)
