@@ -110,9 +110,13 @@ final class CompanyPortalSignIn {
             return refuse(request, null, 400, BAD_REQUEST, "the body is not JSON: " + e.getMessage()
                     + " (expected: {\"UDID\": ..., \"UserName\": ...})");
         }
-        if (json == null || !json.isObject()) {
-            return refuse(request, null, 400, BAD_REQUEST, "the body is " + (json == null ? "empty" : "a JSON "
-                    + json.getNodeType().name().toLowerCase(Locale.ROOT)) + " (expected: a JSON object {\"UDID\":"
+        if (json == null || json.isMissingNode()) {
+            return refuse(request, null, 400, BAD_REQUEST, "the body is empty (expected: a JSON object {\"UDID\":"
+                    + " ..., \"UserName\": ...})");
+        }
+        if (!json.isObject()) {
+            return refuse(request, null, 400, BAD_REQUEST, "the body is a JSON "
+                    + json.getNodeType().name().toLowerCase(Locale.ROOT) + " (expected: a JSON object {\"UDID\":"
                     + " ..., \"UserName\": ...})");
         }
         String problem = field(json, "UDID", "the device's UDID");
