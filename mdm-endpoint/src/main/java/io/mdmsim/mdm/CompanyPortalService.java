@@ -89,6 +89,18 @@ final class CompanyPortalService {
             enqueue(d, installCompanyPortal(uuid, serviceUrl(), hasVpp(p)), now);
             s.companyPortalCommandUuid = uuid;
             s.companyPortal = PortalState.AppState.QUEUED;
+            if (p.criticalApps() != null && p.criticalApps().contains(BUNDLE_ID)
+                    && d.setupFlow == DeviceRecord.SetupFlow.INFORMATION_QUEUED) {
+                // a critical Company Portal holds DeviceConfigured, if the device can install it while it waits
+                if (hasVpp(p) && appsHoldConfigured(d)) {
+                    d.pendingCritical.put(uuid, "app " + BUNDLE_ID);
+                } else {
+                    s.companyPortalNote = "critical, but not holding DeviceConfigured: " + (!hasVpp(p)
+                            ? "without a VPP token it is not a device-licensed app, which iOS answers NotNow while"
+                            + " it awaits configuration" : "iOS " + d.osVersion + " installs no app before"
+                            + " DeviceConfigured");
+                }
+            }
             events.emit("company-portal", d.id, "action", "install-queued", "commandUuid", uuid, "serviceUrl",
                     serviceUrl(), "deviceLicense", hasVpp(p), "authentication",
                     p.authentication() == null ? null : p.authentication().name());
@@ -180,8 +192,25 @@ final class CompanyPortalService {
         return d.osVersion == null || atLeast(d.osVersion, VPP_DURING_SETUP_MIN_OS);
     }
 
+    /**
+     * The critical apps that hold DeviceConfigured as device-licensed VPP installs. Company Portal is left out when
+     * the profile installs it anyway (its own InstallApplication then holds DeviceConfigured, {@link
+     * #setupAdditions}); on iOS before 16 none hold: they are queued after DeviceConfigured ({@link #configured}).
+     */
+    List<String> criticalAppsToHold(DeviceRecord d, EnrollmentProfile p, List<String> apps) {
+        List<String> out = new java.util.ArrayList<>(apps);
+        if (wantsCompanyPortal(p)) {
+            out.remove(BUNDLE_ID);
+        }
+        if (appsHoldConfigured(d)) {
+            return out;
+        }
+        deferCriticalApps(d, out);
+        return List.of();
+    }
+
     /** Critical apps of an iOS &lt; 16 device: queued after DeviceConfigured ({@link #configured}). */
-    void deferCriticalApps(DeviceRecord d, List<String> apps) {
+    private void deferCriticalApps(DeviceRecord d, List<String> apps) {
         if (apps.isEmpty()) {
             return;
         }

@@ -405,10 +405,8 @@ final class ReferenceMdmService implements MdmService {
             io.mdmsim.mdm.management.EnrollmentProfile p = profileOf(d);
             if (p != null) {
                 List<String> apps = p.criticalApps() == null ? List.of() : p.criticalApps();
-                // portal (F3): device-licensed VPP apps; iOS < 16 installs no app before DeviceConfigured
-                if (portal != null && !CompanyPortalService.appsHoldConfigured(d)) {
-                    portal.deferCriticalApps(d, apps);
-                    apps = List.of();
+                if (portal != null) { // portal (F3): iOS < 16 installs no app before DeviceConfigured
+                    apps = portal.criticalAppsToHold(d, p, apps);
                 }
                 for (String app : apps) {
                     String uuid = ids.uuid();

@@ -183,6 +183,24 @@ class CompanyPortalTest {
     }
 
     @Test
+    void aCriticalCompanyPortalIsInstalledOnceAndHoldsDeviceConfigured() throws Exception {
+        profile("{\"name\":\"Critical portal\",\"authentication\":\"COMPANY_PORTAL\",\"vppToken\":\"vpp-1\","
+                + "\"criticalApps\":[\"com.microsoft.CompanyPortal\",\"com.example.vpn\"]}");
+        TestDevice d = enroll(4, "17.5", true);
+        Command vpn = ack(d, idle(d), answers(d, "17.5", true));
+        assertEquals("InstallApplication", vpn.requestType());
+        assertEquals("com.example.vpn", ((NSString) vpn.get("Identifier")).getContent());
+        Command cp = ack(d, vpn, Map.of());
+        assertEquals("InstallApplication", cp.requestType());
+        assertEquals(719171358L, ((NSNumber) cp.get("iTunesStoreID")).longValue(), "Company Portal once, by store ID");
+        assertNull(parse(d.report(t.base, CommandResult.notNow(d.udid, cp.commandUuid()))),
+                "DeviceConfigured waits for the critical Company Portal");
+        Command again = idle(d);
+        assertEquals(cp.commandUuid(), again.commandUuid());
+        assertEquals("DeviceConfigured", ack(d, again, Map.of()).requestType());
+    }
+
+    @Test
     void installCompanyPortalWithLegacySetupAssistantAuthentication() throws Exception {
         profile("{\"name\":\"Legacy\",\"authentication\":\"SETUP_ASSISTANT_LEGACY\",\"installCompanyPortal\":true,"
                 + "\"vppToken\":\"vpp-2\"}");
