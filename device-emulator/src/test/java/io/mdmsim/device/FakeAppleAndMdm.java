@@ -113,6 +113,8 @@ final class FakeAppleAndMdm implements AutoCloseable {
     volatile String staticChallenge;
     /** Served at GET /ota/profile as application/x-apple-aspen-config; null: 404. */
     volatile byte[] otaProfile;
+    /** The User-Agent of every GET /ota/profile. */
+    final List<String> otaUserAgents = new CopyOnWriteArrayList<>();
     final List<X509Certificate> extraIssued = new CopyOnWriteArrayList<>();
     /** DeclarativeManagement check-in answers by Endpoint ("tokens", "declaration-items", "declaration/..."). */
     volatile Map<String, byte[]> declarative = Map.of();
@@ -146,6 +148,7 @@ final class FakeAppleAndMdm implements AutoCloseable {
                         + "\"message\":\"personally owned iPads are blocked\"}").getBytes(StandardCharsets.UTF_8),
                         "application/json"))
                 .get("/ota/profile", r -> {
+                    otaUserAgents.add(String.valueOf(r.header("User-Agent")));
                     byte[] p = otaProfile;
                     return p == null ? HttpResponse.text(404, "no OTA profile")
                             : HttpResponse.ok(p, "application/x-apple-aspen-config");

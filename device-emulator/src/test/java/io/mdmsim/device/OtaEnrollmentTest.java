@@ -108,6 +108,28 @@ class OtaEnrollmentTest {
     }
 
     @Test
+    void theProfileDownloadCarriesAnIosUserAgentWithFamilyAndOsVersion() throws Exception {
+        fake.otaProfile = profile();
+        FleetResult r = DeviceFleet.run(FleetConfig.builder()
+                .enrollmentProfile(URI.create(fake.base() + "/ota/profile"))
+                .appleDeviceCa(pki.appleDeviceCa().identity())
+                .addDevice(new DeviceSpec("DMPXK0PQ0701", "iPad13,18", "iPad Pro test", "17.5", "21F90"))
+                .addDevice(new DeviceSpec("F2LXK0PQ0702", "iPhone15,2", "iPhone 14 Pro test", "16.4.1", "20E252"))
+                .seed(5)
+                .clock(clock)
+                .idlePollInterval(Duration.ZERO)
+                .keySource(TestKeys.SHARED)
+                .build());
+        r.devices().forEach(d -> assertEquals(Outcome.ENROLLED, d.outcome(), d.toString()));
+        List<String> agents = fake.otaUserAgents;
+        assertTrue(agents.stream().anyMatch(a -> a.startsWith("Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X)")),
+                agents.toString());
+        assertTrue(agents.stream().anyMatch(a -> a.startsWith("Mozilla/5.0 (iPhone; CPU iPhone OS 16_4_1 like Mac OS X)")),
+                agents.toString());
+        assertTrue(agents.stream().noneMatch(a -> a.contains("Java")), agents.toString());
+    }
+
+    @Test
     void aProfileDownloadRefusedWith403IsAnInvalidProfileAtProfile() throws Exception {
         FleetResult r = DeviceFleet.run(FleetConfig.builder()
                 .enrollmentProfile(URI.create(fake.base() + "/ota/blocked"))

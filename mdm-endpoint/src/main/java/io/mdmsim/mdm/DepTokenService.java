@@ -391,7 +391,7 @@ final class DepTokenService implements AutoCloseable {
      */
     Map<String, Object> createProfile(String name, EnrollmentProfile profile, boolean makeDefault)
             throws IOException, InterruptedException {
-        List<String> violations = profile.violations();
+        List<String> violations = validate(profile);
         if (!violations.isEmpty()) {
             throw new HttpError(400, "application/json", Json.write(Map.of("error",
                     "the enrollment profile is not valid: " + String.join("; ", violations), "violations", violations)));
@@ -407,8 +407,9 @@ final class DepTokenService implements AutoCloseable {
         String uuid;
         token.syncLock.lock();
         try {
+            // the web view's start page is GET /mdm/enroll with x-apple-aspen-deviceinfo (MdmHttp.enrollGet)
             uuid = token.client.defineProfile(profile.toDep(publicBase.get() + "/mdm/enroll",
-                    publicBase.get() + "/mdm/enroll/web", "mdmsim-" + token.serverToken.consumerKey(), List.of()));
+                    publicBase.get() + "/mdm/enroll", "mdmsim-" + token.serverToken.consumerKey(), List.of()));
         } catch (DepClient.DepCallException e) {
             throw new HttpError(502, "defining the profile in ABM failed: " + e.getMessage());
         } finally {
@@ -423,6 +424,29 @@ final class DepTokenService implements AutoCloseable {
         events.emit("dep.profile.created", null, "token", name, "profileUuid", uuid, "name", profile.name(),
                 "default", makeDefault);
         return profileJson(token, uuid);
+    }
+
+    private volatile java.util.function.Function<EnrollmentProfile, List<String>> profileRules = p -> List.of();
+
+    /** More rules for enrollment profiles than their own (the enrollment policy: a vppToken must be known). */
+    void profileRules(java.util.function.Function<EnrollmentProfile, List<String>> rules) {
+        this.profileRules = java.util.Objects.requireNonNull(rules, "rules");
+    }
+
+    /** Every violation of a profile: the seeds' constraints, then the server's other rules. */
+    List<String> validate(EnrollmentProfile profile) {
+        List<String> v = new ArrayList<>(profile.violations());
+        v.addAll(profileRules.apply(profile));
+        return v;
+    }
+
+    /** Every enrollment profile of every token. */
+    List<EnrollmentProfile> allProfiles() {
+        synchronized (tokens) {
+            List<EnrollmentProfile> out = new ArrayList<>();
+            tokens.values().forEach(t -> out.addAll(t.profiles.values()));
+            return out;
+        }
     }
 
     /** Assigns a profile to serials in ABM ({@code POST /profile/devices}); returns ABM's result per serial. */

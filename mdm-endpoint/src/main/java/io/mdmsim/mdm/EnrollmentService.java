@@ -158,6 +158,39 @@ final class EnrollmentService {
                 + " (MachineInfo MDM_CAN_REQUEST_SOFTWARE_UPDATE is not true)");
     }
 
+    private volatile io.mdmsim.mdm.policy.PolicyService policy;
+
+    /** The enrollment policy (device type restrictions, corporate identifiers, licences, VPP); null: none. */
+    void policy(io.mdmsim.mdm.policy.PolicyService policy) {
+        this.policy = policy;
+    }
+
+    /**
+     * The enrollment policy's rules for a verified MachineInfo (POST: {@code webView} false; the web view's GET:
+     * true), after the minimum OS.
+     */
+    void checkPolicy(MachineInfo info, boolean webView, String userAgent) {
+        checkPolicy(info);
+        check(new io.mdmsim.mdm.policy.PolicyService.EnrollmentRequest(webView
+                ? io.mdmsim.mdm.policy.PolicyService.Channel.WEB_VIEW : io.mdmsim.mdm.policy.PolicyService.Channel.ADE,
+                info.udid(), info.serial(), info.imei(), info.product(), userAgent));
+    }
+
+    /** The enrollment policy's rules for an over-the-air profile download (optional ?serial= and ?imei=). */
+    void checkOta(String userAgent, String serial, String imei) {
+        check(new io.mdmsim.mdm.policy.PolicyService.EnrollmentRequest(
+                io.mdmsim.mdm.policy.PolicyService.Channel.OTA, null, serial, imei, null, userAgent));
+    }
+
+    private void check(io.mdmsim.mdm.policy.PolicyService.EnrollmentRequest request) {
+        io.mdmsim.mdm.policy.PolicyService p = policy;
+        if (p != null) {
+            p.checkEnrollment(request).ifPresent(e -> {
+                throw new EnrollmentRefusedException(e);
+            });
+        }
+    }
+
     /** Numeric comparison of dotted versions; a supplemental suffix such as " (a)" is ignored. */
     static int compareVersions(String a, String b) {
         int[] x = versionParts(a);

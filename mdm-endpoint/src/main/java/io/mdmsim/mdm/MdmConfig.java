@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  * @param organization PayloadOrganization and DEP profile department
  * @param challengeTtl how long a SCEP challenge stays valid (15 minutes, DESIGN.md "Time")
  * @param identityValidity validity of certificates issued over SCEP
- * @param depSyncInterval simulated time between delta syncs of each DEP token after its first full fetch
+ * @param depSyncInterval simulated time between delta syncs of each DEP token after its first full fetch (default
+ *     12 hours, the seeds')
  * @param tlsIdentity the certificate of a second, HTTPS listener (null: HTTP only); the enrollment profile then
  *     carries https URLs and a trust payload with the root this certificate chains to
  * @param httpsPort the HTTPS listener's port (0 picks a free one)
@@ -69,6 +70,8 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
     public static final URI APPLE_DEP_URL = URI.create("https://mdmenrollment.apple.com");
     public static final URI APPLE_APNS_URL = URI.create("https://api.push.apple.com");
     public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+    /** The seeds: a delta sync every 12 hours. */
+    public static final Duration DEFAULT_DEP_SYNC_INTERVAL = Duration.ofHours(12);
     private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+){0,3}");
 
     /** The Content-Type of the 403 bodies of ADM mdm/errors: Apple allows JSON or an XML plist. */
@@ -176,7 +179,7 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         private String organization = "mdmsim";
         private Duration challengeTtl = Duration.ofMinutes(15);
         private Duration identityValidity = Duration.ofDays(365);
-        private Duration depSyncInterval = Duration.ofSeconds(15);
+        private Duration depSyncInterval = DEFAULT_DEP_SYNC_INTERVAL;
         private Identity tlsIdentity;
         private int httpsPort;
         private boolean requestClientCertificates;

@@ -74,23 +74,32 @@ final class MdmHttp {
 
     HttpResponse enroll(HttpRequest request) {
         requireType(request, MACHINE_INFO_TYPES, true, "a CMS-signed MachineInfo (PROTOCOL.md §3.1)");
-        return enrollVerified(() -> enrollment.verifyMachineInfo(request.body()));
+        return enrollVerified(() -> enrollment.verifyMachineInfo(request.body()), false, request.header("User-Agent"));
     }
 
     /** OTA enrollment, or the web-view flow when the request carries {@code x-apple-aspen-deviceinfo}. */
     HttpResponse enrollGet(HttpRequest request) {
         String deviceInfo = request.header(DEVICE_INFO_HEADER);
         if (deviceInfo != null) {
-            return enrollVerified(() -> enrollment.verifyDeviceInfoHeader(deviceInfo));
+            return enrollVerified(() -> enrollment.verifyDeviceInfoHeader(deviceInfo), true,
+                    request.header("User-Agent"));
+        }
+        try {
+            enrollment.checkOta(request.header("User-Agent"), request.queryParam("serial"), request.queryParam("imei"));
+        } catch (EnrollmentRefusedException e) {
+            LOG.log(INFO, "over-the-air enrollment refused: {0}", e.getMessage());
+            enrollment.refused(null, e);
+            return e.error().toResponse(errorFormat);
         }
         return HttpResponse.ok(enrollment.otaProfile(), ASPEN_CONFIG);
     }
 
-    private HttpResponse enrollVerified(java.util.function.Supplier<MachineInfo> verify) {
+    private HttpResponse enrollVerified(java.util.function.Supplier<MachineInfo> verify, boolean webView,
+            String userAgent) {
         MachineInfo info = null;
         try {
             info = verify.get();
-            enrollment.checkPolicy(info);
+            enrollment.checkPolicy(info, webView, userAgent);
             return HttpResponse.ok(enrollment.profileFor(info), ASPEN_CONFIG);
         } catch (EnrollmentRefusedException e) {
             LOG.log(INFO, "enrollment refused: {0}", e.getMessage());

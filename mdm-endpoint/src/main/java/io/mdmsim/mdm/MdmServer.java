@@ -72,7 +72,10 @@ public final class MdmServer implements AutoCloseable {
         ReferenceMdmService reference = new ReferenceMdmService(registry, clock, ids, config.userAuthentication(),
                 new DeclarationStore(clock));
         // Decorators, outermost first: every request is an event; identities are bound to enrollments.
-        MdmService service = new EventingMdmService(new CertAuthMdmService(reference, bindings), events, registry);
+        io.mdmsim.mdm.policy.PolicyService policy = new io.mdmsim.mdm.policy.PolicyService(clock, events::emit,
+                Duration.ofSeconds(1));
+        MdmService service = new EventingMdmService(new CertAuthMdmService(new PolicyMdmService(reference, policy,
+                config.errorBodyFormat()), bindings), events, registry);
         EnrollmentService enrollment = new EnrollmentService(config, scepCa.certificate(), tlsRoot(config.tlsIdentity()),
                 challenges, ids, base, events);
         ScepService scep = new ScepService(scepCa, scepRa, config.scepPendingRounds(), challenges, bindings, clock,
@@ -83,11 +86,16 @@ public final class MdmServer implements AutoCloseable {
                 config.depSyncInterval(), events);
         services.add(dep);
         reference.profileLookup(dep::profileFor);
+        services.add(policy);
+        policy.profileLookup(dep::profileFor);
+        policy.allProfiles(dep::allProfiles);
+        dep.profileRules(policy::profileViolations);
+        enrollment.policy(policy);
         PushService pushes = new PushService(config, registry, events);
         services.add(pushes);
         CompanyPortalService portal = new CompanyPortalService(base, events, ids);
         reference.companyPortal(portal);
-        LicenseGate licenses = LicenseGate.ALWAYS; // CONTRACT.md D.4: the policy's licences
+        LicenseGate licenses = policy; // CONTRACT.md D.4: the policy's user licences (LicenseGate.ALWAYS: none)
         if (config.webhookUrl() != null) {
             services.add(new Webhook(config.webhookUrl(), events));
         }
@@ -95,6 +103,7 @@ public final class MdmServer implements AutoCloseable {
         Router.Builder routes = Router.builder();
         new MdmHttp(enrollment, scep, service, identities, config.errorBodyFormat(), events).addRoutes(routes);
         new AdminApi(dep, reference, registry, clock, pushes, events).addRoutes(routes);
+        new io.mdmsim.mdm.policy.PolicyAdminApi(policy).addRoutes(routes);
         new CompanyPortalSignIn(registry, identities, bindings, portal, pushes, licenses, config.errorBodyFormat(),
                 events, clock).addRoutes(routes);
         Router router = routes.build();

@@ -58,7 +58,7 @@ class DevicesCommandTest {
         abm = FakeAbmServer.start(FakeAbmConfig.builder().seed(5).deviceCount(30).clock(clock)
                 .appleDeviceCa(pki.appleDeviceCa().certificate()).build());
         mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(5).scepCa(pki.scepCa().identity())
-                .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri()).build());
+                .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri()).depSyncInterval(Duration.ofSeconds(2)).build());
         AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri());
         AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri());
         abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "cli", "certificatePem",

@@ -91,7 +91,7 @@ class DevicesPolicyOptionsTest {
         try (FakeAbmServer abm = FakeAbmServer.start(FakeAbmConfig.builder().seed(9).deviceCount(3).clock(clock)
                 .appleDeviceCa(pki.appleDeviceCa().certificate()).build());
              MdmServer mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(9).scepCa(pki.scepCa().identity())
-                     .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri()).build())) {
+                     .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri()).depSyncInterval(Duration.ofSeconds(2)).build())) {
             AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri());
             AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri());
             abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "pol", "certificatePem",

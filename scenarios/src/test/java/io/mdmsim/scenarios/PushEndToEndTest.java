@@ -49,7 +49,7 @@ class PushEndToEndTest {
                 .devicesPerMinute(0).appleDeviceCa(pki.appleDeviceCa().certificate()).apnsTls(pki.tlsServer())
                 .build());
              MdmServer mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(21).scepCa(pki.scepCa().identity())
-                     .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri())
+                     .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri()).depSyncInterval(Duration.ofSeconds(2))
                      .apnsUrl(abm.apnsUri()).apnsTrustAnchors(List.of(pki.root().certificate())).build())) {
             AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri());
             AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri());

@@ -66,7 +66,7 @@ public final class EnrollmentSteps {
             facts.put("OSVersion", d.spec().osVersion());
             facts.put("BuildVersion", d.spec().buildVersion());
             byte[] signed = Cms.signAttached(Plist.toXml(Plist.wrap(facts)), d.factoryIdentity());
-            DeviceHttp.Response r = ctx.http().post(ctx.config().cloudConfigUrl(), SIGNED_TYPE, signed, Map.of());
+            DeviceHttp.Response r = ctx.http().post(ctx.config().cloudConfigUrl(), SIGNED_TYPE, signed, UserAgent.with(d, Map.of()));
             if (r.status() == 404) {
                 throw StageFailure.notAssigned("Apple has no enrollment profile for serial " + d.serialNumber()
                         + " (" + r.describe() + ")");
@@ -127,7 +127,7 @@ public final class EnrollmentSteps {
             byte[] signed = Cms.signAttached(Plist.toXml(Plist.wrap(machineInfo(d, ctx.config().language()))),
                     d.factoryIdentity());
             URI url = d.cloudConfiguration().configurationUrl();
-            DeviceHttp.Response r = ctx.http().post(url, SIGNED_TYPE, signed, Map.of());
+            DeviceHttp.Response r = ctx.http().post(url, SIGNED_TYPE, signed, UserAgent.with(d, Map.of()));
             if (r.status() == 401) {
                 r = signInLegacy(ctx, url, signed, r);
             }
@@ -161,7 +161,8 @@ public final class EnrollmentSteps {
             ctx.dwell(SetupAssistant.TYPE_CREDENTIALS);
             String basic = java.util.Base64.getEncoder().encodeToString((user.userName() + ":" + user.password())
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            DeviceHttp.Response r = ctx.http().post(url, SIGNED_TYPE, signed, Map.of("Authorization", "Basic " + basic));
+            DeviceHttp.Response r = ctx.http().post(url, SIGNED_TYPE, signed,
+                    UserAgent.with(ctx.device(), Map.of("Authorization", "Basic " + basic)));
             if (r.status() == 401) {
                 throw StageFailure.failed("the MDM refused the user name and password of " + user.userName()
                         + " (Setup Assistant legacy authentication): " + r.describe());

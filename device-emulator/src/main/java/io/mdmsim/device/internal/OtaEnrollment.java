@@ -67,7 +67,7 @@ public final class OtaEnrollment {
             Device d = ctx.device();
             byte[] bytes = fileBytes;
             if (bytes == null) {
-                DeviceHttp.Response r = ctx.http().get(source, Map.of());
+                DeviceHttp.Response r = ctx.http().get(source, UserAgent.with(d, Map.of()));
                 if (r.status() == 403) {
                     throw EnrollmentSteps.MachineInfo.refused(d, r, Stage.PROFILE);
                 }

@@ -51,7 +51,7 @@ final class WebView {
         Map<String, String> cookies = new LinkedHashMap<>();
         Map<String, String> first = new HashMap<>();
         first.put(DEVICE_INFO_HEADER, Base64.getEncoder().encodeToString(signed));
-        DeviceHttp.Response r = ctx.http().get(start, withCookies(first, cookies));
+        DeviceHttp.Response r = ctx.http().get(start, withCookies(d, first, cookies));
         for (int page = 1; ; page++) {
             keepCookies(r, cookies);
             if (page > MAX_PAGES) {
@@ -65,7 +65,7 @@ final class WebView {
                     throw StageFailure.failed("modern authentication: " + r.method() + " " + r.uri() + " answered "
                             + s + " without a Location header");
                 }
-                r = ctx.http().get(r.uri().resolve(location.strip()), withCookies(new HashMap<>(), cookies));
+                r = ctx.http().get(r.uri().resolve(location.strip()), withCookies(d, new HashMap<>(), cookies));
                 continue;
             }
             if (s == 403) {
@@ -117,7 +117,7 @@ final class WebView {
                     : credentials ? SetupAssistant.TYPE_CREDENTIALS : java.time.Duration.ofSeconds(3));
             URI action = form.action().isEmpty() ? r.uri() : r.uri().resolve(form.action());
             String encoded = urlEncode(fields);
-            Map<String, String> headers = withCookies(new HashMap<>(), cookies);
+            Map<String, String> headers = withCookies(d, new HashMap<>(), cookies);
             if (form.method().equals("get")) {
                 String sep = action.getRawQuery() == null ? "?" : "&";
                 r = ctx.http().get(URI.create(action + (encoded.isEmpty() ? "" : sep + encoded)), headers);
@@ -146,9 +146,9 @@ final class WebView {
         return labels.length <= 2 ? host : labels[labels.length - 2] + "." + labels[labels.length - 1];
     }
 
-    private static Map<String, String> withCookies(Map<String, String> headers, Map<String, String> cookies) {
-        headers.put("User-Agent", "Mozilla/5.0 (iPhone; CPU iPhone OS like Mac OS X) AppleWebKit (mdmsim Setup"
-                + " Assistant)");
+    private static Map<String, String> withCookies(Device d, Map<String, String> headers,
+            Map<String, String> cookies) {
+        headers.put("User-Agent", UserAgent.of(d));
         if (!cookies.isEmpty()) {
             List<String> pairs = new ArrayList<>();
             cookies.forEach((k, v) -> pairs.add(k + "=" + v));

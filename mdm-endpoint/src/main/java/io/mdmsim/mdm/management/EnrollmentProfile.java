@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
  *
  * @param userAffinity            WITH_USER, WITHOUT_USER or SHARED_DEVICE_MODE (default WITH_USER)
  * @param authentication          COMPANY_PORTAL, SETUP_ASSISTANT_LEGACY or SETUP_ASSISTANT_MODERN; only with user affinity
- * @param installCompanyPortal    install Company Portal (InstallApplication) — needs a VPP token
- * @param vppToken                the VPP (apps and books) token the Company Portal license comes from
+ * @param installCompanyPortal    install Company Portal (InstallApplication): from the App Store (the user gives an
+ *                                Apple ID), or with a VPP license when vppToken is set (seeds)
+ * @param vppToken                the VPP (apps and books) token the Company Portal license comes from (no Apple ID
+ *                                prompt); the enrollment policy must know it
  * @param singleAppModeUntilAuth  run Company Portal in Single App Mode until the user signs in (iOS 11.3.1+)
  * @param supervised              ignored on iOS 13+ (always supervised); default true
  * @param lockedEnrollment        the user cannot remove the management profile (is_mdm_removable false)
@@ -80,9 +82,6 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
         boolean withUser = affinity() == UserAffinity.WITH_USER;
         if (authentication != null && !withUser) {
             v.add("authentication: " + authentication + " needs userAffinity WITH_USER (was " + affinity() + ")");
-        }
-        if (Boolean.TRUE.equals(installCompanyPortal) && (vppToken == null || vppToken.isBlank())) {
-            v.add("installCompanyPortal: true needs a vppToken (Company Portal is installed with a VPP license)");
         }
         if (Boolean.TRUE.equals(singleAppModeUntilAuth)) {
             if (vppToken == null || vppToken.isBlank()) {

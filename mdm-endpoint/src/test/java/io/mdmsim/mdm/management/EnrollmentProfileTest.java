@@ -39,7 +39,6 @@ class EnrollmentProfileTest {
                 "awaitFinalConfiguration: true is not supported with userAffinity WITHOUT_USER and sharedIpad");
         violates("{\"name\":\"x\",\"singleAppModeUntilAuth\":true,\"authentication\":\"COMPANY_PORTAL\"}",
                 "singleAppModeUntilAuth: true needs a vppToken");
-        violates("{\"name\":\"x\",\"installCompanyPortal\":true}", "installCompanyPortal: true needs a vppToken");
         violates("{\"name\":\"x\",\"deviceNameTemplate\":\"" + "a".repeat(64) + "\"}",
                 "deviceNameTemplate: 64 characters (expected: at most 63)");
         violates("{\"name\":\"x\",\"deviceNameTemplate\":\"{{USER}}-1\"}", "unknown placeholder {{USER}}");
@@ -54,6 +53,15 @@ class EnrollmentProfileTest {
                 "needs at least one supervisingHostCertificates");
         violates("{\"name\":\"x\",\"cellularDataPlanUrl\":\"http://carrier.example\"}", "expected: an absolute https URL");
         violates("{\"name\":\"x\",\"hiddenPanes\":[\"Location\",\"Nope\"]}", "hiddenPanes: unknown pane Nope");
+    }
+
+    @Test
+    void companyPortalWithoutVppComesFromTheAppStore() throws Exception {
+        // seeds: a VPP token only spares the user the Apple ID prompt; Company Portal itself does not need one
+        assertEquals(List.of(), parse("{\"name\":\"x\",\"installCompanyPortal\":true}").violations());
+        assertEquals(List.of(), parse("{\"name\":\"x\",\"authentication\":\"COMPANY_PORTAL\"}").violations());
+        assertEquals(List.of(), parse("{\"name\":\"x\",\"installCompanyPortal\":true,\"vppToken\":\"t\"}")
+                .violations());
     }
 
     @Test

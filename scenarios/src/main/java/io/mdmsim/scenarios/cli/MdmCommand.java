@@ -11,13 +11,15 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "mdm",
         mixinStandardHelpOptions = true,
-        subcommands = {MdmCommand.Tokens.class, MdmCommand.Sync.class, MdmCommand.Profile.class},
+        subcommands = {MdmCommand.Tokens.class, MdmCommand.Sync.class, MdmCommand.Profile.class,
+                MdmPolicyCommands.Policy.class, MdmPolicyCommands.Vpp.class, MdmPolicyCommands.Alerts.class},
         description = {
                 "Run the reference MDM server on 127.0.0.1: MachineInfo enrollment",
                 "(/mdm/enroll), SCEP (/scep), check-in (/mdm/checkin), commands (/mdm/connect),",
@@ -98,6 +100,12 @@ final class MdmCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}).")
     String clockMode;
 
+    @Option(names = "--dep-sync-interval", paramLabel = "DURATION", defaultValue = "12h",
+            converter = DevicesCommand.DurationConverter.class,
+            description = "Simulated time between delta syncs of each DEP token (default ${DEFAULT-VALUE}, the seeds');"
+                    + " a manual sync (mdm sync) is allowed every 15 minutes.")
+    Duration depSyncInterval;
+
     @Option(names = "--organization", paramLabel = "NAME", defaultValue = "mdmsim",
             description = "PayloadOrganization of the profiles (default ${DEFAULT-VALUE}).")
     String organization;
@@ -121,6 +129,7 @@ final class MdmCommand implements Callable<Integer> {
                 .seed(server.seed)
                 .clock(clock)
                 .organization(organization)
+                .depSyncInterval(depSyncInterval)
                 .scepCa(simPki.scepCa().identity())
                 .trustedDeviceCas(List.of(simPki.appleDeviceCa().certificate()))
                 .depBaseUrl(depUrl)

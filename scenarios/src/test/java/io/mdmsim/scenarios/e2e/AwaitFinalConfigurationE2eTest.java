@@ -1,200 +1,131 @@
 package io.mdmsim.scenarios.e2e;
 
+import static io.mdmsim.scenarios.e2e.DeviceRun.plistBool;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mdmsim.abm.FakeAbmConfig;
-import io.mdmsim.abm.FakeAbmServer;
-import io.mdmsim.core.pki.SimPki;
-import io.mdmsim.core.time.SimClock;
-import io.mdmsim.device.Behaviour;
-import io.mdmsim.device.DeviceFleet;
-import io.mdmsim.device.DeviceResult;
-import io.mdmsim.device.DeviceSpec;
-import io.mdmsim.device.FleetConfig;
-import io.mdmsim.device.FleetResult;
-import io.mdmsim.device.KeySource;
+import io.mdmsim.device.DeviceRef;
+import io.mdmsim.device.FleetListener;
+import io.mdmsim.device.Outcome;
 import io.mdmsim.device.Stage;
-import io.mdmsim.mdm.MdmConfig;
-import io.mdmsim.mdm.MdmServer;
-import io.mdmsim.scenarios.quickstart.AdminClient;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Await final configuration end to end (seeds: the device sits at "Awaiting final configuration" until the critical
- * policies and apps are installed, then the MDM sends DeviceConfigured): the fake ABM, the reference MDM and virtual
- * iPhones on iOS 15 and iOS 17 over HTTP. The critical policies' profiles carry a real payload the devices accept;
- * critical apps are device-licensed VPP apps, which iOS 17 installs while it waits, and which follow DeviceConfigured
- * on iOS 15 (it answers NotNow to every app install during Setup Assistant). Every device ends configured, with the
- * time it was held on the admin API.
+ * DESIGN.md "The reference MDM's rules", await final configuration (basic rule, no critical apps or policies): new
+ * profiles await by default; the device sits at "Awaiting final configuration" until the MDM sends DeviceConfigured.
  */
-@Timeout(value = 240, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AwaitFinalConfigurationE2eTest {
 
-    private static final List<String> APPS = List.of("com.example.vpn", "com.example.mail");
-    private static final List<String> POLICIES = List.of("Wi-Fi", "Compliance");
-    private static SimPki pki;
-
-    private SimClock clock;
-    private FakeAbmServer abm;
-    private MdmServer mdm;
-    private AdminClient abmAdmin;
-    private AdminClient mdmAdmin;
+    private static final String SERIAL = "F2LXW0000001";
+    private E2eWorld world;
     private String token;
-
-    @BeforeAll
-    static void pki() {
-        pki = SimPki.create(Instant.now().minus(Duration.ofDays(1)));
-    }
+    @TempDir
+    Path traces;
 
     @BeforeEach
-    void start() {
-        clock = SimClock.scaled(100);
-        abm = FakeAbmServer.start(FakeAbmConfig.builder().seed(41).deviceCount(12).clock(clock).devicesPerMinute(0)
-                .appleDeviceCa(pki.appleDeviceCa().certificate()).build());
-        mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(41).scepCa(pki.scepCa().identity())
-                .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri()).build());
-        abmAdmin = new AdminClient("fake ABM", abm.baseUri());
-        mdmAdmin = new AdminClient("MDM", mdm.baseUri());
-        abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "afc", "certificatePem",
-                mdmAdmin.getText("/admin/dep/public-key")));
-        abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "afc", "all", true));
-        token = mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + enc("admin@example.com") + "&depUrl="
-                + enc(abm.baseUri().toString()), abmAdmin.getBytes("/admin/mdm-servers/afc/token"),
-                "application/pkcs7-mime").path("name").asText();
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            JsonNode t = mdmAdmin.getJson("/admin/dep/tokens").path(0);
-            return t.path("syncState").asText().equals("SYNCED") && t.path("assigned").asInt() >= 12;
-        });
+    void start() throws Exception {
+        world = new E2eWorld(0);
+        world.importDevices(SERIAL + ",iPhone15,3,17.5,21F90");
+        token = world.addToken("await", true);
     }
 
     @AfterEach
     void stop() {
-        if (mdm != null) {
-            mdm.close();
-        }
-        if (abm != null) {
-            abm.close();
-        }
+        world.close();
     }
 
     @Test
-    void iosFifteenAndSeventeenDevicesEndConfiguredWithCriticalPoliciesAndApps() {
-        List<DeviceSpec> devices = iphones(List.of("15.8", "15.8", "17.5", "17.5"));
-        String uuid = mdmAdmin.postJson("/admin/dep/tokens/" + token + "/profiles?default=true", Map.of("name",
-                "Critical", "awaitFinalConfiguration", true, "criticalApps", APPS, "criticalPolicies", POLICIES))
-                .path("profileUuid").asText();
-        mdmAdmin.postJson("/admin/dep/tokens/" + token + "/profiles/" + uuid + "/devices",
-                Map.of("serials", devices.stream().map(DeviceSpec::serialNumber).toList()));
+    void theDeviceSitsAtAwaitingFinalConfigurationUntilDeviceConfigured() throws Exception {
+        String uuid = world.createProfile(token, "{\"name\":\"Default await\"}", false); // awaitFinalConfiguration unset
+        world.assignProfile(token, uuid, List.of(SERIAL));
 
-        FleetResult r = DeviceFleet.run(FleetConfig.builder()
-                .cloudConfigUrl(abm.baseUri().resolve("/cloudconfig"))
-                .appleDeviceCa(pki.appleDeviceCa().identity())
-                .devices(devices)
-                .behaviour(Behaviour.DEFAULT)
-                .seed(41)
-                .clock(clock)
-                .keySource(KeySource.reusing(1))
-                .trustAnchors(List.of(pki.root().certificate()))
-                .build());
-
-        assertTrue(r.allEnrolled(), r.summary() + " " + r.failures());
-        for (DeviceResult d : r.devices()) {
-            String os = devices.get(d.device().index()).osVersion();
-            assertTrue(d.stageDurations().containsKey(Stage.AWAITING_CONFIGURATION), d + " awaited configuration");
-            JsonNode v = mdmAdmin.getJson("/admin/devices/" + d.device().udid());
-            assertEquals("CONFIGURED", v.path("enrollmentState").asText(), v.toString());
-            assertFalse(v.path("awaitingConfiguration").asBoolean(), v.toString());
-            assertTrue(v.path("heldSeconds").isIntegralNumber() && v.path("heldSeconds").asLong() >= 0,
-                    "held time recorded: " + v);
-            assertFalse(Instant.parse(v.path("configuredAt").asText())
-                    .isBefore(Instant.parse(v.path("enrolledAt").asText())), v.toString());
-
-            List<JsonNode> commands = commands(d.device().udid());
-            int configured = indexOf(commands, "DeviceConfigured");
-            assertTrue(configured >= 0, commands.toString());
-            List<Integer> apps = indicesOf(commands, "InstallApplication");
-            List<Integer> policies = indicesOf(commands, "InstallProfile");
-            assertEquals(APPS.size(), apps.size(), commands.toString());
-            assertEquals(POLICIES.size(), policies.size(), commands.toString());
-            for (int i : policies) {
-                assertEquals("ACKNOWLEDGED", commands.get(i).path("state").asText(),
-                        "the device accepts the critical policy's profile: " + commands.get(i));
-                assertTrue(i < configured, "policies hold DeviceConfigured");
+        CountDownLatch atAwaiting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        FleetListener hold = new FleetListener() {
+            @Override
+            public void stageEntered(DeviceRef device, Stage stage) {
+                if (stage == Stage.AWAITING_CONFIGURATION) {
+                    atAwaiting.countDown();
+                    try {
+                        release.await(60, TimeUnit.SECONDS); // the user looks at the screen while the test checks
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
             }
-            for (int i : apps) {
-                JsonNode app = commands.get(i);
-                assertEquals("ACKNOWLEDGED", app.path("state").asText(), app.toString());
-                assertEquals(1, app.path("timesSent").asInt(), "no NotNow round: " + app);
+        };
+        CompletableFuture<List<DeviceRun>> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return DeviceRun.run(world, traces, b -> b.listener(hold), SERIAL);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
-            if (os.startsWith("17")) {
-                assertTrue(apps.stream().allMatch(i -> i < configured),
-                        "iOS 17 installs the device-licensed critical apps before DeviceConfigured: " + commands);
-                assertEquals(0, v.path("criticalAppsAfterConfigured").size(), v.toString());
-            } else {
-                assertTrue(apps.stream().allMatch(i -> i > configured),
-                        "iOS 15 gets the critical apps after DeviceConfigured: " + commands);
-                assertEquals(APPS.size(), v.path("criticalAppsAfterConfigured").size(), v.toString());
+        });
+        assertTrue(atAwaiting.await(60, TimeUnit.SECONDS), "the device reached Awaiting final configuration");
+        JsonNode held = world.mdmDevice(SERIAL);
+        assertNotNull(held);
+        assertEquals("ENROLLED", held.path("enrollmentState").asText(), held.toString());
+        assertTrue(held.path("awaitingConfiguration").asBoolean(), held.toString());
+        assertTrue(held.path("configuredAt").isNull(), held.toString());
+        String udid = held.path("udid").asText();
+        assertFalse(world.mdmAdmin.getJson("/admin/devices/" + udid + "/commands").toString()
+                .contains("\"DeviceConfigured\""), "no DeviceConfigured yet");
+
+        release.countDown();
+        DeviceRun d = run.get(60, TimeUnit.SECONDS).getFirst();
+        assertEquals(Outcome.ENROLLED, d.result().outcome(), d.result().toString());
+        assertTrue(plistBool(d.cloudConfiguration(), "AwaitDeviceConfigured", true), "default Yes for new profiles");
+        assertTrue(d.result().stageDurations().containsKey(Stage.AWAITING_CONFIGURATION));
+        assertTrue(d.result().stageDurations().containsKey(Stage.REMAINING_PANES), "Setup Assistant went on after it");
+        await().atMost(Duration.ofSeconds(10)).until(() -> world.mdmDevice(SERIAL).path("enrollmentState").asText()
+                .equals("CONFIGURED"));
+        JsonNode configured = world.mdmDevice(SERIAL);
+        assertFalse(configured.path("awaitingConfiguration").asBoolean(), configured.toString());
+        assertFalse(configured.path("configuredAt").isNull(), configured.toString());
+        List<JsonNode> history = E2eWorld.list(world.mdmAdmin.getJson("/admin/devices/" + udid + "/commands"));
+        JsonNode dc = history.stream().filter(c -> c.path("requestType").asText().equals("DeviceConfigured"))
+                .findFirst().orElseThrow(() -> new AssertionError("no DeviceConfigured: " + history));
+        assertEquals("ACKNOWLEDGED", dc.path("state").asText(), dc.toString());
+        // DeviceConfigured comes after the setup DeviceInformation
+        int info = indexOf(history, "DeviceInformation");
+        assertTrue(info >= 0 && info < history.indexOf(dc), history.toString());
+    }
+
+    @Test
+    void withoutAwaitTheDeviceGoesOnAndNoDeviceConfiguredIsSent() throws Exception {
+        String uuid = world.createProfile(token, "{\"name\":\"No await\",\"awaitFinalConfiguration\":false}", false);
+        world.assignProfile(token, uuid, List.of(SERIAL));
+        DeviceRun d = DeviceRun.run(world, traces, b -> { }, SERIAL).getFirst();
+        assertEquals(Outcome.ENROLLED, d.result().outcome(), d.result().toString());
+        assertTrue(plistBool(d.cloudConfiguration(), "AwaitDeviceConfigured", false));
+        assertFalse(d.result().stageDurations().containsKey(Stage.AWAITING_CONFIGURATION));
+        JsonNode device = world.mdmDevice(SERIAL);
+        assertFalse(device.path("awaitingConfiguration").asBoolean(), device.toString());
+        assertFalse(world.mdmAdmin.getJson("/admin/devices/" + device.path("udid").asText() + "/commands").toString()
+                .contains("\"DeviceConfigured\""), "nothing to release");
+    }
+
+    private static int indexOf(List<JsonNode> history, String type) {
+        for (int i = 0; i < history.size(); i++) {
+            if (history.get(i).path("requestType").asText().equals(type)) {
+                return i;
             }
         }
-    }
-
-    // ---- helpers ---------------------------------------------------------------------------------------------
-
-    private List<DeviceSpec> iphones(List<String> versions) {
-        List<DeviceSpec> out = new ArrayList<>();
-        for (JsonNode d : abmAdmin.getJson("/admin/devices")) {
-            if (out.size() == versions.size()) {
-                break;
-            }
-            if (!d.path("productType").asText().startsWith("iPhone")) {
-                continue;
-            }
-            String os = versions.get(out.size());
-            out.add(new DeviceSpec(d.path("serialNumber").asText(), d.path("productType").asText(),
-                    d.path("model").asText(), os, os.startsWith("15") ? "19H386" : "21F79"));
-        }
-        assertEquals(versions.size(), out.size(), "iPhones in the ABM inventory");
-        return out;
-    }
-
-    private List<JsonNode> commands(String udid) {
-        List<JsonNode> out = new ArrayList<>();
-        mdmAdmin.getJson("/admin/devices/" + udid + "/commands").forEach(out::add);
-        return out;
-    }
-
-    private static int indexOf(List<JsonNode> commands, String requestType) {
-        List<Integer> all = indicesOf(commands, requestType);
-        return all.isEmpty() ? -1 : all.getFirst();
-    }
-
-    private static List<Integer> indicesOf(List<JsonNode> commands, String requestType) {
-        List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < commands.size(); i++) {
-            if (commands.get(i).path("requestType").asText().equals(requestType)) {
-                out.add(i);
-            }
-        }
-        return out;
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+        return -1;
     }
 }

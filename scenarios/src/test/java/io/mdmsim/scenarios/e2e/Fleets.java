@@ -1,0 +1,77 @@
+package io.mdmsim.scenarios.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mdmsim.device.DeviceFleet;
+import io.mdmsim.device.DeviceSpec;
+import io.mdmsim.device.FleetConfig;
+import io.mdmsim.device.FleetResult;
+import io.mdmsim.device.KeySource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** Virtual devices (DeviceFleet) of the fake ABM's inventory, enrolling against the world's servers. */
+final class Fleets {
+
+    private Fleets() {
+    }
+
+    static DeviceSpec spec(JsonNode abmDevice) {
+        return new DeviceSpec(abmDevice.path("serialNumber").asText(), abmDevice.path("productType").asText(),
+                abmDevice.path("model").asText(), abmDevice.path("osVersion").asText(),
+                abmDevice.path("buildVersion").asText());
+    }
+
+    static FleetConfig.Builder config(E2eWorld world, List<DeviceSpec> specs) {
+        return FleetConfig.builder()
+                .cloudConfigUrl(world.abm.baseUri().resolve("/cloudconfig"))
+                .appleDeviceCa(world.pki.appleDeviceCa().identity())
+                .devices(specs)
+                .seed(11)
+                .clock(world.clock)
+                .concurrency(Math.max(1, specs.size()))
+                .idlePollInterval(Duration.ZERO)
+                .keySource(KeySource.reusing(1));
+    }
+
+    /** Enrolls these ABM devices (default behaviour, no push) and returns the result; the clock does not move. */
+    static FleetResult enroll(E2eWorld world, List<JsonNode> abmDevices, Consumer<FleetConfig.Builder> tweak) {
+        FleetConfig.Builder b = config(world, abmDevices.stream().map(Fleets::spec).toList());
+        tweak.accept(b);
+        return DeviceFleet.run(b.build());
+    }
+
+    /**
+     * Runs a fleet while moving the world's ManualClock to the next sleeper's deadline whenever one is at most
+     * {@code horizon} away (a user who waits, a retry): simulated minutes pass in real milliseconds.
+     */
+    static FleetResult runDriving(E2eWorld world, FleetConfig config, Duration horizon) throws Exception {
+        CompletableFuture<FleetResult> run = new CompletableFuture<>();
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                run.complete(DeviceFleet.run(config));
+            } catch (Throwable e) {
+                run.completeExceptionally(e);
+            }
+        });
+        long realDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!run.isDone()) {
+            if (System.nanoTime() > realDeadline) {
+                t.interrupt();
+                throw new AssertionError("the fleet did not finish within 90 s (clock " + world.clock.now() + ")");
+            }
+            Thread.sleep(15);
+            Optional<Instant> next = world.clock.nextDeadline();
+            Instant now = world.clock.now();
+            if (next.isPresent() && next.get().isAfter(now)
+                    && !next.get().isAfter(now.plus(horizon))) {
+                world.clock.set(next.get());
+            }
+        }
+        return run.get();
+    }
+}
