@@ -66,6 +66,11 @@ class CompanyPortalTest {
                 .header("Content-Type", "application/pkcs7-mime").POST(BodyPublishers.ofByteArray(p7m)).build());
         assertEquals(202, r.statusCode());
         token = TestServer.json(r).path("name").asText();
+        for (String vpp : List.of("vpp-1", "vpp-2")) { // the policy knows the profiles' VPP tokens
+            HttpResponse<byte[]> added = t.send("POST", "/admin/vpp-tokens", "{\"name\":\"" + vpp + "\","
+                    + "\"organization\":\"Example\",\"expiry\":\"2027-01-01T00:00:00Z\",\"companyPortalLicenses\":100}");
+            assertEquals(201, added.statusCode(), new String(added.body()));
+        }
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             for (JsonNode n : t.get("/admin/dep/tokens")) {
                 if (n.path("name").asText().equals(token)) {

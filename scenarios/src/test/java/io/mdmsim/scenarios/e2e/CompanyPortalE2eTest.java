@@ -83,6 +83,9 @@ class CompanyPortalE2eTest {
             JsonNode t = mdmAdmin.getJson("/admin/dep/tokens").path(0);
             return t.path("syncState").asText().equals("SYNCED") && t.path("assigned").asInt() >= 12;
         });
+        // the VPP token Company Portal's device licences come from (the policy checks it at enrollment)
+        mdmAdmin.postJson("/admin/vpp-tokens", Map.of("name", "vpp-portal", "organization", "Example",
+                "expiry", clock.now().plus(Duration.ofDays(365)).toString(), "companyPortalLicenses", 100));
     }
 
     @AfterEach
