@@ -352,6 +352,30 @@ class CompanyPortalTest {
                 .statusCode());
     }
 
+    @Test
+    void aUserWithoutALicenceFromThePolicyIsRefusedAndTheDeviceStaysLocked() throws Exception {
+        profile(CP_SAM);
+        assertEquals(200, t.send("PUT", "/admin/policy", "{\"userLicenses\":{\"total\":1}}").statusCode());
+        TestDevice first = enroll(0, "17.5", false);
+        TestDevice second = enroll(1, "17.5", false);
+        for (TestDevice d : List.of(first, second)) {
+            ack(d, ack(d, idle(d), Map.of()), Map.of()); // Company Portal, lock
+        }
+        assertTrue(TestServer.json(signIn(first, "{\"UDID\":\"" + first.udid + "\",\"UserName\":\"ada@example.com\"}"))
+                .path("singleAppModeLifted").asBoolean());
+        HttpResponse<byte[]> refused = signIn(second, "{\"UDID\":\"" + second.udid
+                + "\",\"UserName\":\"bob@example.com\"}");
+        assertEquals(403, refused.statusCode(), new String(refused.body()));
+        assertEquals("io.mdmsim.license.user-unlicensed", TestServer.json(refused).path("code").asText());
+        JsonNode v = t.get("/admin/devices/" + second.udid);
+        assertEquals("LOCKED", v.path("singleAppModeState").asText(), v.toString());
+        assertTrue(v.path("companyPortalUser").isNull(), v.toString());
+        assertNull(idle(second), "nothing queued for the refused device");
+        // the licensed user signs in again on the second device: same licence, accepted
+        assertTrue(TestServer.json(signIn(second, "{\"UDID\":\"" + second.udid
+                + "\",\"UserName\":\"ada@example.com\"}")).path("singleAppModeLifted").asBoolean());
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------------
 
     private static void assertRefused(HttpResponse<byte[]> r, int status, String code, String messagePart) {

@@ -172,6 +172,33 @@ class CompanyPortalE2eTest {
         assertTrue(v.path("singleAppModeState").isNull(), v.toString());
     }
 
+    @Test
+    void aUserWithoutALicenceCannotSignInAndTheDeviceStaysLocked() throws Exception {
+        List<DeviceSpec> devices = iphones(List.of("17.5", "17.5"));
+        assignProfile(PORTAL_PROFILE, devices);
+        java.net.http.HttpResponse<String> policy = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(mdm.baseUri().resolve("/admin/policy"))
+                        .header("Content-Type", "application/json")
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"userLicenses\":{\"total\":1}}"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, policy.statusCode(), policy.body());
+
+        FleetResult r = DeviceFleet.run(fleet(devices, Behaviour.DEFAULT));
+
+        assertEquals(1, r.count(Outcome.ENROLLED), r.summary() + " " + r.failures());
+        DeviceResult refused = r.failures().getFirst();
+        assertEquals(Stage.COMPANY_PORTAL, refused.stage(), refused.toString());
+        assertTrue(refused.reason().contains("403 io.mdmsim.license.user-unlicensed"), refused.reason());
+        assertTrue(refused.management().singleAppMode(), refused.management().toString());
+        JsonNode v = mdmAdmin.getJson("/admin/devices/" + refused.device().udid());
+        assertEquals("LOCKED", v.path("singleAppModeState").asText(), v.toString());
+        assertTrue(v.path("companyPortalUser").isNull(), v.toString());
+        DeviceResult licensed = r.devices().stream().filter(DeviceResult::enrolled).findFirst().orElseThrow();
+        assertFalse(licensed.management().singleAppMode());
+        assertEquals("LIFTED", mdmAdmin.getJson("/admin/devices/" + licensed.device().udid())
+                .path("singleAppModeState").asText());
+    }
+
     // ---- helpers ---------------------------------------------------------------------------------------------
 
     /** iPhones of the ABM inventory, one per OS version given (the same models, set to those versions). */
