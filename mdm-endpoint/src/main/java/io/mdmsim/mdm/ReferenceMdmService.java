@@ -199,8 +199,8 @@ final class ReferenceMdmService implements MdmService {
             if (t.unlockToken() != null) {
                 d.unlockToken = t.unlockToken().clone();
             }
-            boolean enrolledNow = d.state == EnrollmentState.ENROLLING;
-            if (enrolledNow) {
+            boolean justEnrolled = d.state == EnrollmentState.ENROLLING;
+            if (justEnrolled) {
                 d.state = EnrollmentState.ENROLLED;
                 d.enrolledAt = now;
                 LOG.log(DEBUG, "{0} enrolled (AwaitingConfiguration={1})", d.id, t.awaitingConfiguration());
@@ -212,7 +212,7 @@ final class ReferenceMdmService implements MdmService {
                 d.setupFlow = SetupFlow.INFORMATION_QUEUED;
                 d.setupCommandUuid = uuid;
             }
-            if (enrolledNow && portal != null) { // portal: without await configuration, Company Portal comes now
+            if (justEnrolled && portal != null) { // portal: without await configuration, Company Portal comes now
                 portal.enrolled(d, profileOf(d), t.awaitingConfiguration(), now);
             }
             return CheckinReply.ok();
