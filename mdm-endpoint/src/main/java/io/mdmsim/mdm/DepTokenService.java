@@ -345,13 +345,22 @@ final class DepTokenService implements AutoCloseable {
         return out;
     }
 
-    /** Deletes a token: only when it has no devices, no default profile and no profiles (the seeds' rule). */
+    /**
+     * Deletes a token: only when it has no devices (assigned or still listed "Removed from ABM"), no default profile and
+     * no profiles (the seeds' rule).
+     */
     void delete(String name) {
         synchronized (tokens) {
             Token token = existing(name);
             if (!token.serials.isEmpty()) {
                 throw HttpError.conflict("token " + name + " cannot be deleted: it still has " + token.serials.size()
                         + " devices (unassign them from the MDM server in ABM, sync, then delete the devices here)");
+            }
+            if (!token.removedFromAbm.isEmpty()) {
+                throw HttpError.conflict("token " + name + " cannot be deleted: it still lists "
+                        + token.removedFromAbm.size() + " devices Removed from ABM (they are deleted 30-45 days after"
+                        + " ABM released them; delete them now with DELETE /admin/dep/tokens/" + name
+                        + "/devices/{serial})");
             }
             if (token.profileUuid != null) {
                 throw HttpError.conflict("token " + name + " cannot be deleted: it has a default enrollment profile ("

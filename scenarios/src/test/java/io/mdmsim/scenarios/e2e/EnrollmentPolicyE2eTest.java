@@ -17,6 +17,7 @@ import io.mdmsim.device.FleetConfig;
 import io.mdmsim.device.FleetResult;
 import io.mdmsim.device.KeySource;
 import io.mdmsim.device.Outcome;
+import io.mdmsim.device.Stage;
 import io.mdmsim.mdm.MdmConfig;
 import io.mdmsim.mdm.MdmServer;
 import io.mdmsim.scenarios.quickstart.AdminClient;
@@ -213,6 +214,27 @@ class EnrollmentPolicyE2eTest {
         // and the ADE devices are corporate without being listed
         FleetResult ade = DeviceFleet.run(ade(specs.subList(0, 2)));
         assertTrue(ade.allEnrolled(), ade.summary());
+    }
+
+    @Test
+    void iPadOsBlockedRefusesOverTheAirIpadsByTheirUserAgent() throws Exception {
+        // the OTA profile download carries no MachineInfo: the MDM tells an iPad from an iPhone by its User-Agent
+        DeviceSpec phone = specs.stream().filter(s -> s.productType().startsWith("iPhone")).findFirst().orElseThrow();
+        DeviceSpec pad = specs.stream().filter(s -> s.productType().startsWith("iPad")).findFirst().orElseThrow();
+        assertEquals(200, send("PUT", "/admin/policy", "{\"deviceTypeRestrictions\":{\"ipados\":\"blocked\"}}")
+                .statusCode());
+        FleetResult r = DeviceFleet.run(FleetConfig.builder()
+                .enrollmentProfile(mdm.baseUri().resolve("/mdm/enroll"))
+                .appleDeviceCa(pki.appleDeviceCa().identity())
+                .devices(List.of(withSerial(phone, "OTAPHONE001"), withSerial(pad, "OTAIPAD0002")))
+                .seed(17).clock(clock).keySource(KeySource.reusing(1))
+                .idlePollInterval(Duration.ofSeconds(1)).build());
+        assertEquals(Outcome.ENROLLED, result(r, "OTAPHONE001").outcome(), r.summary());
+        DeviceResult refused = result(r, "OTAIPAD0002");
+        assertEquals(Outcome.FAILED, refused.outcome(), refused.toString());
+        assertEquals(Stage.PROFILE, refused.stage(), refused.toString());
+        assertTrue(refused.reason().startsWith("Invalid Profile: The configuration for your iPad could not be"
+                + " downloaded from 127.0.0.1: 403 io.mdmsim.enrollment.platform-blocked"), refused.reason());
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------

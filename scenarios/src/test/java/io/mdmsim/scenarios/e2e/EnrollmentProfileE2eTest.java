@@ -236,7 +236,8 @@ class EnrollmentProfileE2eTest {
         cases.put("{}", "name: missing (expected: a profile name)");
         cases.put("{\"name\":\"x\",\"userAffinity\":\"WITHOUT_USER\",\"authentication\":\"COMPANY_PORTAL\"}",
                 "authentication: COMPANY_PORTAL needs userAffinity WITH_USER (was WITHOUT_USER)");
-        cases.put("{\"name\":\"x\",\"installCompanyPortal\":true}", "installCompanyPortal: true needs a vppToken");
+        cases.put("{\"name\":\"x\",\"installCompanyPortal\":true,\"vppToken\":\"nope\"}",
+                "vppToken: nope is not a VPP token of this MDM");
         cases.put("{\"name\":\"x\",\"sharedIpad\":true,\"userAffinity\":\"WITHOUT_USER\",\"supervised\":false,"
                 + "\"awaitFinalConfiguration\":false}", "sharedIpad: true needs supervised: true");
         cases.put("{\"name\":\"x\",\"sharedIpad\":true,\"userAffinity\":\"WITHOUT_USER\"}",

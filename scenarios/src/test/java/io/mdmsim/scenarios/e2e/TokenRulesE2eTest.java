@@ -172,6 +172,12 @@ class TokenRulesE2eTest {
         assertEquals(0, world.token(token).path("devices").asInt());
         assertEquals(3, world.depDevices(token).size(), "listed as Removed from ABM");
         world.depDevices(token).forEach(d -> assertEquals("Removed from ABM", d.path("status").asText()));
+        r = world.mdm("DELETE", "/admin/dep/tokens/" + token);
+        assertEquals(409, r.statusCode(), r.body());
+        assertTrue(r.body().contains("it still lists 3 devices Removed from ABM"), r.body());
+        for (String serial : serials) {
+            assertEquals(200, world.mdm("DELETE", "/admin/dep/tokens/" + token + "/devices/" + serial).statusCode());
+        }
 
         r = world.mdm("DELETE", "/admin/dep/tokens/" + token);
         assertEquals(409, r.statusCode(), r.body());
