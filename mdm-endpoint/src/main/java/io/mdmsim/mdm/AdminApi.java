@@ -154,6 +154,7 @@ final class AdminApi {
         try {
             json.put("declarativeStatus", d.declarativeStatus);
             json.put("lifecycle", DeviceLifecycle.json(d));
+            json.putAll(CompanyPortalService.view(d)); // portal: supervised, Company Portal, Single App Mode
         } finally {
             d.unlock();
         }

@@ -69,6 +69,8 @@ final class DeviceRecord {
     Instant declarativeStatusAt;
     /** Lifecycle: profile snapshot, enrollments, wipe and retire (DeviceLifecycle). */
     final DeviceLifecycle.State life = new DeviceLifecycle.State();
+    /** Company Portal, Single App Mode, supervision (CompanyPortalService); new at each Authenticate. */
+    PortalState portal = new PortalState();
 
     /** A user channel of a macOS device (ADM tokenupdate.yaml user keys, userauthenticate.yaml). */
     record UserChannel(String userId, String shortName, String longName, boolean authenticated, boolean hasToken) {}

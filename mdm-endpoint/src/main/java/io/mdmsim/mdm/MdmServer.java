@@ -10,6 +10,7 @@ import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.pki.KeyPairs;
 import io.mdmsim.core.time.SimClock;
+import io.mdmsim.mdm.policy.LicenseGate;
 import java.net.URI;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -98,6 +99,9 @@ public final class MdmServer implements AutoCloseable {
         reference.lifecycleEvents(events);
         DeviceLifecycle lifecycle = new DeviceLifecycle(registry, reference, pushes, events, clock)
                 .profiles(dep::profileRefFor);
+        CompanyPortalService portal = new CompanyPortalService(base, events, ids);
+        reference.companyPortal(portal);
+        LicenseGate licenses = policy; // CONTRACT.md D.4: the policy's user licences (LicenseGate.ALWAYS: none)
         if (config.webhookUrl() != null) {
             services.add(new Webhook(config.webhookUrl(), events));
         }
@@ -107,6 +111,8 @@ public final class MdmServer implements AutoCloseable {
         new AdminApi(dep, reference, registry, clock, pushes, events).addRoutes(routes);
         new io.mdmsim.mdm.policy.PolicyAdminApi(policy).addRoutes(routes);
         new LifecycleApi(dep, lifecycle).addRoutes(routes);
+        new CompanyPortalSignIn(registry, identities, bindings, portal, pushes, licenses, config.errorBodyFormat(),
+                events, clock).addRoutes(routes);
         Router router = routes.build();
         ErrorMapper errors = ErrorMapper.defaults().toBuilder()
                 .badRequest(BadInputException.class)

@@ -44,7 +44,7 @@ final class ReferenceMdmService implements MdmService {
 
     /** The queries of the setup DeviceInformation (CONTRACT.md B). */
     static final List<String> SETUP_QUERIES = List.of("DeviceName", "OSVersion", "BuildVersion", "ModelName", "Model",
-            "ProductName", "SerialNumber", "UDID", "IMEI");
+            "ProductName", "SerialNumber", "UDID", "IMEI", "IsSupervised");
 
     private static final String DEVICE_INFORMATION = "DeviceInformation";
     private static final String DEVICE_CONFIGURED = "DeviceConfigured";
@@ -139,6 +139,7 @@ final class ReferenceMdmService implements MdmService {
             // lifecycle: the profile the device enrolls with, kept for this enrollment (edits need a factory reset)
             DeviceLifecycle.authenticated(d, d.serialNumber == null ? null : profileRefs.apply(d.serialNumber), now,
                     lifecycleEvents);
+            d.portal = new PortalState(); // portal: Company Portal and Single App Mode start over
         } finally {
             d.unlock();
         }
@@ -153,6 +154,15 @@ final class ReferenceMdmService implements MdmService {
     void profileLookup(java.util.function.Function<String, io.mdmsim.mdm.management.EnrollmentProfile> lookup) {
         this.profiles = java.util.Objects.requireNonNull(lookup, "lookup");
     }
+
+    // ---- portal (CONTRACT.md D.2): Company Portal, Single App Mode, critical apps; see CompanyPortalService ----
+    private volatile CompanyPortalService portal;
+
+    /** Company Portal, Single App Mode and critical apps as device-licensed VPP apps (none without). */
+    void companyPortal(CompanyPortalService service) {
+        this.portal = service;
+    }
+    // ---- end portal ----
 
     // ---- lifecycle: profile snapshot (begin) ----
     private volatile java.util.function.Function<String, DepTokenService.ProfileRef> profileRefs = serial -> {
@@ -251,6 +261,9 @@ final class ReferenceMdmService implements MdmService {
             }
             if (justEnrolled) {
                 queueEnrollmentSettings(d, now); // lifecycle (F6)
+            }
+            if (justEnrolled && portal != null) { // portal: without await configuration, Company Portal comes now
+                portal.enrolled(d, profileOf(d), t.awaitingConfiguration(), now);
             }
             return CheckinReply.ok();
         });
@@ -421,6 +434,9 @@ final class ReferenceMdmService implements MdmService {
 
     private void completed(DeviceRecord d, CommandQueue.Entry e, CommandResult result, Instant now) {
         boolean acknowledged = e.state() == CommandState.ACKNOWLEDGED;
+        if (portal != null) {
+            portal.completed(d, e, result, now); // portal: Company Portal, Single App Mode
+        }
         if (DEVICE_INFORMATION.equals(e.requestType()) && acknowledged) {
             NSObject qr = result.body() == null ? null : result.body().get("QueryResponses");
             if (qr instanceof NSDictionary answers) {
@@ -442,16 +458,23 @@ final class ReferenceMdmService implements MdmService {
             applyNameTemplate(d, now);
             io.mdmsim.mdm.management.EnrollmentProfile p = profileOf(d);
             if (p != null) {
-                for (String app : p.criticalApps() == null ? List.<String>of() : p.criticalApps()) {
+                List<String> apps = p.criticalApps() == null ? List.of() : p.criticalApps();
+                if (portal != null) { // portal (F3): iOS < 16 installs no app before DeviceConfigured
+                    apps = portal.criticalAppsToHold(d, p, apps);
+                }
+                for (String app : apps) {
                     String uuid = ids.uuid();
-                    enqueue(d, Commands.installApplication(uuid, Commands.AppInstall.bundle(app)), now);
+                    enqueue(d, CompanyPortalService.criticalApp(uuid, app), now);
                     d.pendingCritical.put(uuid, "app " + app);
                 }
                 for (String policy : p.criticalPolicies() == null ? List.<String>of() : p.criticalPolicies()) {
                     String uuid = ids.uuid();
-                    enqueue(d, Commands.installProfile(uuid, policyProfile(policy, uuid)), now);
+                    enqueue(d, Commands.installProfile(uuid, policyProfile(policy, uuid, ids.uuid())), now);
                     d.pendingCritical.put(uuid, "policy " + policy);
                 }
+            }
+            if (portal != null) {
+                portal.setupAdditions(d, p, now); // portal: Company Portal, Single App Mode
             }
             if (d.pendingCritical.isEmpty()) {
                 queueConfigured(d, now);
@@ -484,6 +507,9 @@ final class ReferenceMdmService implements MdmService {
                 d.awaitingConfiguration = false;
                 d.setupFlow = SetupFlow.DONE;
                 LOG.log(DEBUG, "{0} configured", d.id);
+                if (portal != null) {
+                    portal.configured(d, now); // portal (F3): critical apps of iOS < 16 follow DeviceConfigured
+                }
             } else {
                 LOG.log(WARNING, "{0} answered DeviceConfigured with {1}; it stays awaiting configuration", d.id, e.state());
             }
@@ -497,15 +523,27 @@ final class ReferenceMdmService implements MdmService {
         d.setupCommandUuid = uuid;
     }
 
-    /** A minimal configuration profile standing for a critical policy of the enrollment profile. */
-    private static byte[] policyProfile(String policy, String uuid) {
+    /**
+     * A configuration profile standing for a critical policy of the enrollment profile. Devices refuse a profile
+     * without payloads (MCProfileErrorDomain 1005), so it holds one harmless restriction (ADM
+     * com.apple.applicationaccess.yaml: forceEncryptedBackup, iOS 4+, no supervision needed).
+     */
+    static byte[] policyProfile(String policy, String uuid, String payloadUuid) {
+        String identifier = "io.mdmsim.policy." + policy.replaceAll("[^A-Za-z0-9.-]", "-");
+        Map<String, Object> restriction = new java.util.LinkedHashMap<>();
+        restriction.put("PayloadType", "com.apple.applicationaccess");
+        restriction.put("PayloadVersion", 1);
+        restriction.put("PayloadIdentifier", identifier + ".restrictions");
+        restriction.put("PayloadUUID", payloadUuid);
+        restriction.put("PayloadDisplayName", policy + " (restrictions)");
+        restriction.put("forceEncryptedBackup", true);
         Map<String, Object> profile = new java.util.LinkedHashMap<>();
         profile.put("PayloadType", "Configuration");
         profile.put("PayloadVersion", 1);
-        profile.put("PayloadIdentifier", "io.mdmsim.policy." + policy.replaceAll("[^A-Za-z0-9.-]", "-"));
+        profile.put("PayloadIdentifier", identifier);
         profile.put("PayloadUUID", uuid);
         profile.put("PayloadDisplayName", policy);
-        profile.put("PayloadContent", List.of());
+        profile.put("PayloadContent", List.of(restriction));
         return io.mdmsim.core.plist.Plist.toXml(io.mdmsim.core.plist.Plist.wrap(profile));
     }
 
