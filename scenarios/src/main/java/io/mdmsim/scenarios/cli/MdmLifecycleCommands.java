@@ -174,12 +174,21 @@ final class MdmLifecycleCommands {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true,
-            description = "Show one device as JSON, with its lifecycle (management state, enrollments, history).")
-    static final class DevicesShow extends MdmClientCommand {
+    /** A command on one device of the MDM, named by its UDID. */
+    abstract static class DeviceCommand extends MdmClientCommand {
         @Parameters(paramLabel = "UDID")
         String udid;
 
+        /** POSTs to {@code /admin/devices/UDID/action} and prints the answer. */
+        final int post(String action) {
+            return print(() -> target.client().postBytes("/admin/devices/" + enc(udid) + "/" + action, new byte[0],
+                    "application/json"), MdmClientCommand::message);
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show one device as JSON, with its lifecycle (management state, enrollments, history).")
+    static final class DevicesShow extends DeviceCommand {
         @Override
         public Integer call() {
             return print(() -> target.client().getJson("/admin/devices/" + enc(udid)), MdmClientCommand::message);
@@ -189,28 +198,20 @@ final class MdmLifecycleCommands {
     @Command(name = "wipe", mixinStandardHelpOptions = true,
             description = {"Wipe a device: EraseDevice is queued and the device pushed; it erases itself, runs Setup",
                     "Assistant again and enrolls again with the current enrollment profile."})
-    static final class DevicesWipe extends MdmClientCommand {
-        @Parameters(paramLabel = "UDID")
-        String udid;
-
+    static final class DevicesWipe extends DeviceCommand {
         @Override
         public Integer call() {
-            return print(() -> target.client().postBytes("/admin/devices/" + enc(udid) + "/wipe", new byte[0],
-                    "application/json"), MdmClientCommand::message);
+            return post("wipe");
         }
     }
 
     @Command(name = "retire", mixinStandardHelpOptions = true,
             description = {"Retire a device: RemoveProfile of its enrollment profile is queued and the device pushed;",
                     "it sends CheckOut and is unmanaged (RETIRED) until its user erases it and it enrolls again."})
-    static final class DevicesRetire extends MdmClientCommand {
-        @Parameters(paramLabel = "UDID")
-        String udid;
-
+    static final class DevicesRetire extends DeviceCommand {
         @Override
         public Integer call() {
-            return print(() -> target.client().postBytes("/admin/devices/" + enc(udid) + "/retire",
-                    new byte[0], "application/json"), MdmClientCommand::message);
+            return post("retire");
         }
     }
 }

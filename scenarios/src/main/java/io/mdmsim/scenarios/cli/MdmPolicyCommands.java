@@ -36,10 +36,27 @@ final class MdmPolicyCommands {
         }
     }
 
-    static CommandLine.ParameterException missingSubcommand(CommandLine.Model.CommandSpec spec) {
-        return new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (expected: one of "
-                + String.join(", ", spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList())
-                + ")");
+    /** A command that only groups subcommands: called alone, it is bad usage naming them. */
+    abstract static class Group implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (expected: one of "
+                    + String.join(", ", spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList())
+                    + ")");
+        }
+    }
+
+    /** --expiry and --licenses of a VPP token, when given. */
+    static void checkToken(CommandLine.Model.CommandSpec spec, String expiry, Integer licenses) {
+        check(spec, "--expiry", expiry, EXPIRY, "a date such as 2027-06-30 or an instant such as"
+                + " 2027-06-30T12:00:00Z");
+        if (licenses != null && licenses < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--licenses: " + licenses
+                    + " (expected: a whole number >= 0)");
+        }
     }
 
     // ---- policy -----------------------------------------------------------------------------------------------
@@ -50,19 +67,10 @@ final class MdmPolicyCommands {
                     "(iOS, iPadOS, personally owned), corporate device identifiers (serials, IMEIs), user and",
                     "device licences. A refused enrollment gets 403 with io.mdmsim.enrollment.platform-blocked,",
                     "io.mdmsim.enrollment.personal-blocked or io.mdmsim.license.device-unavailable."})
-    static final class Policy implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            throw missingSubcommand(spec);
-        }
-
+    static final class Policy extends Group {
         @Command(name = "show", mixinStandardHelpOptions = true,
                 description = "Print the policy with licence usage (who holds which licence) and alert thresholds.")
         static final class Show extends MdmClientCommand {
-
             @Override
             public Integer call() {
                 return print(() -> admin("GET", "/admin/policy", null));
@@ -74,7 +82,6 @@ final class MdmPolicyCommands {
                         "every value is valid. Example: mdmsim mdm policy set --mdm http://127.0.0.1:8500",
                         "  --ios blocked --personally-owned blocked --add-serial C02XK1ZZJG5J --device-licenses 50"})
         static final class Set extends MdmClientCommand {
-
             @Option(names = "--ios", paramLabel = "allowed|blocked", description = "iOS (iPhone) enrollment.")
             String ios;
             @Option(names = "--ipados", paramLabel = "allowed|blocked", description = "iPadOS (iPad) enrollment.")
@@ -182,20 +189,11 @@ final class MdmPolicyCommands {
                     "Portal licences. An enrollment profile that installs Company Portal with a vppToken takes one",
                     "licence per device; an expired token or none left refuses enrollment (io.mdmsim.vpp.token-expired,",
                     "io.mdmsim.vpp.licenses-exhausted)."})
-    static final class Vpp implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            throw missingSubcommand(spec);
-        }
-
+    static final class Vpp extends Group {
         @Command(name = "list", mixinStandardHelpOptions = true,
                 description = "List the VPP tokens with expiry, licences used and available, holders and the"
                         + " enrollment profiles using each.")
         static final class ListTokens extends MdmClientCommand {
-
             @Override
             public Integer call() {
                 return print(() -> admin("GET", "/admin/vpp-tokens", null));
@@ -218,12 +216,7 @@ final class MdmPolicyCommands {
 
             @Override
             public Integer call() {
-                check(spec, "--expiry", expiry, EXPIRY, "a date such as 2027-06-30 or an instant such as"
-                        + " 2027-06-30T12:00:00Z");
-                if (licenses < 0) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--licenses: " + licenses
-                            + " (expected: a whole number >= 0)");
-                }
+                checkToken(spec, expiry, licenses);
                 ObjectNode body = JSON.createObjectNode();
                 body.put("name", name);
                 if (organization != null) {
@@ -249,12 +242,7 @@ final class MdmPolicyCommands {
 
             @Override
             public Integer call() {
-                check(spec, "--expiry", expiry, EXPIRY, "a date such as 2027-06-30 or an instant such as"
-                        + " 2027-06-30T12:00:00Z");
-                if (licenses != null && licenses < 0) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--licenses: " + licenses
-                            + " (expected: a whole number >= 0)");
-                }
+                checkToken(spec, expiry, licenses);
                 ObjectNode body = JSON.createObjectNode();
                 if (expiry != null) {
                     body.put("expiry", expiry);
