@@ -82,7 +82,7 @@ final class CompanyPortalSignIn {
             return refuse(request, null, 413, TOO_LARGE, "the sign-in body is " + body.length + " bytes (expected: at"
                     + " most " + MAX_BODY + " bytes of JSON {\"UDID\": ..., \"UserName\": ...})");
         }
-        String type = mediaType(request);
+        String type = MdmHttp.mediaType(request);
         if (type != null && !type.equals("application/json")) {
             return refuse(request, null, 415, MEDIA_TYPE, "Content-Type: " + type
                     + " (expected: application/json with {\"UDID\": ..., \"UserName\": ...})");
@@ -206,14 +206,5 @@ final class CompanyPortalSignIn {
         body.put("code", code);
         body.put("message", message);
         return HttpResponse.json(status, body);
-    }
-
-    private static String mediaType(HttpRequest request) {
-        String type = request.header("Content-Type");
-        if (type == null || type.isBlank()) {
-            return null;
-        }
-        int semi = type.indexOf(';');
-        return (semi < 0 ? type : type.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
     }
 }

@@ -509,18 +509,8 @@ final class DepTokenService implements AutoCloseable {
 
     /** The enrollment profile a serial was assigned (or the token's default), null if none is known. */
     EnrollmentProfile profileFor(String serial) {
-        synchronized (tokens) {
-            for (Token token : tokens.values()) {
-                String uuid = token.profileOf.get(serial);
-                if (uuid == null && token.serials.contains(serial)) {
-                    uuid = token.profileUuid;
-                }
-                if (uuid != null && token.profiles.containsKey(uuid)) {
-                    return token.profiles.get(uuid);
-                }
-            }
-            return null;
-        }
+        ProfileRef ref = profileRefFor(serial);
+        return ref == null ? null : ref.profile();
     }
 
     /** Where a serial's enrollment profile comes from: token, profile UUID, revision and the profile itself. */

@@ -216,7 +216,7 @@ final class MdmHttp {
     }
 
     /** The media type without parameters, lower case; null when the request has none. */
-    private static String mediaType(HttpRequest request) {
+    static String mediaType(HttpRequest request) {
         String type = request.header("Content-Type");
         if (type == null || type.isBlank()) {
             return null;

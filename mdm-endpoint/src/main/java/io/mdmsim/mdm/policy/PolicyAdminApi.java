@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -159,50 +160,29 @@ public final class PolicyAdminApi {
     }
 
     private void restrictions(JsonNode value, List<String> v, List<Runnable> changes) {
-        if (!value.isObject()) {
-            v.add("deviceTypeRestrictions: " + value + " (expected: an object with " + String.join(", ", RESTRICTION_KEYS)
-                    + ", each \"allowed\" or \"blocked\")");
-            return;
-        }
-        for (Iterator<String> it = value.fieldNames(); it.hasNext();) {
-            String key = it.next();
-            String path = "deviceTypeRestrictions." + key;
-            if (!RESTRICTION_KEYS.contains(key)) {
-                v.add("unknown key " + path + " (expected: one of " + String.join(", ", RESTRICTION_KEYS) + ")");
-                continue;
-            }
-            JsonNode n = value.get(key);
-            String word = n.isTextual() ? n.asText() : null;
-            if (!"allowed".equals(word) && !"blocked".equals(word)) {
-                v.add(path + ": " + n + " (expected: \"allowed\" or \"blocked\")");
-                continue;
-            }
-            boolean allowed = word.equals("allowed");
-            changes.add(switch (key) {
-                case "ios" -> () -> policy.iosAllowed = allowed;
-                case "ipados" -> () -> policy.ipadosAllowed = allowed;
-                default -> () -> policy.personalAllowed = allowed;
-            });
-        }
+        eachKey("deviceTypeRestrictions", value, RESTRICTION_KEYS, ", each \"allowed\" or \"blocked\"", v,
+                (key, path) -> {
+                    JsonNode n = value.get(key);
+                    String word = n.isTextual() ? n.asText() : null;
+                    if (!"allowed".equals(word) && !"blocked".equals(word)) {
+                        v.add(path + ": " + n + " (expected: \"allowed\" or \"blocked\")");
+                        return;
+                    }
+                    boolean allowed = word.equals("allowed");
+                    changes.add(switch (key) {
+                        case "ios" -> () -> policy.iosAllowed = allowed;
+                        case "ipados" -> () -> policy.ipadosAllowed = allowed;
+                        default -> () -> policy.personalAllowed = allowed;
+                    });
+                });
     }
 
     private void identifiers(JsonNode value, List<String> v, List<Runnable> changes) {
-        if (!value.isObject()) {
-            v.add("corporateIdentifiers: " + value + " (expected: an object with " + String.join(", ", IDENTIFIER_KEYS)
-                    + ")");
-            return;
-        }
-        for (Iterator<String> it = value.fieldNames(); it.hasNext();) {
-            String key = it.next();
-            String path = "corporateIdentifiers." + key;
-            if (!IDENTIFIER_KEYS.contains(key)) {
-                v.add("unknown key " + path + " (expected: one of " + String.join(", ", IDENTIFIER_KEYS) + ")");
-                continue;
-            }
+        eachKey("corporateIdentifiers", value, IDENTIFIER_KEYS, "", v, (key, path) -> {
             boolean serials = key.toLowerCase(java.util.Locale.ROOT).contains("serial");
             List<String> items = identifierList(path, value.get(key), serials, v);
             if (items == null) {
-                continue;
+                return;
             }
             Set<String> target = serials ? policy.corporateSerials : policy.corporateImeis;
             changes.add(switch (key) {
@@ -213,6 +193,28 @@ public final class PolicyAdminApi {
                 case "addSerials", "addImeis" -> () -> target.addAll(items);
                 default -> () -> items.forEach(target::remove);
             });
+        });
+    }
+
+    /**
+     * Visits each key of {@code value}, the JSON object {@code name}, with its path ({@code name.key}); a value that is
+     * not an object ({@code keys} and then {@code each} say what it should hold) or a key not in {@code keys} is a
+     * violation instead.
+     */
+    private static void eachKey(String name, JsonNode value, List<String> keys, String each, List<String> v,
+            BiConsumer<String, String> visit) {
+        if (!value.isObject()) {
+            v.add(name + ": " + value + " (expected: an object with " + String.join(", ", keys) + each + ")");
+            return;
+        }
+        for (Iterator<String> it = value.fieldNames(); it.hasNext();) {
+            String key = it.next();
+            String path = name + "." + key;
+            if (keys.contains(key)) {
+                visit.accept(key, path);
+            } else {
+                v.add("unknown key " + path + " (expected: one of " + String.join(", ", keys) + ")");
+            }
         }
     }
 

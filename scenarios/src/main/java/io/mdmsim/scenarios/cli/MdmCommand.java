@@ -225,41 +225,20 @@ final class MdmCommand implements Callable<Integer> {
         }
     }
 
-    private static int call(CommandLine.Model.CommandSpec spec, java.util.function.Supplier<Object> action) {
-        try {
-            Object result = action.get();
-            spec.commandLine().getOut().println(result instanceof com.fasterxml.jackson.databind.JsonNode n
-                    ? n.toPrettyString() : String.valueOf(result));
-            return 0;
-        } catch (RuntimeException e) {
-            spec.commandLine().getErr().println(e.getMessage());
-            return 1;
-        }
-    }
-
     @Command(name = "tokens", mixinStandardHelpOptions = true,
             description = "List the enrollment program (DEP) tokens of a running MDM with expiry, Apple ID,"
                     + " organization, last sync, sync state and progress.")
-    static final class Tokens implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @Mixin
-        Target target = new Target();
-
+    static final class Tokens extends MdmClientCommand {
         @Override
         public Integer call() {
-            return MdmCommand.call(spec, () -> target.client().getJson("/admin/dep/tokens"));
+            return print(() -> target.client().getJson("/admin/dep/tokens"));
         }
     }
 
     @Command(name = "sync", mixinStandardHelpOptions = true,
             description = {"Sync a DEP token now (at most once every 15 minutes; --full at most once every 7 days).",
                     "A refusal says when the next sync is allowed (exit 1)."})
-    static final class Sync implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @Mixin
-        Target target = new Target();
+    static final class Sync extends MdmClientCommand {
         @CommandLine.Parameters(paramLabel = "TOKEN", description = "Token name (see mdm tokens).")
         String token;
         @Option(names = "--full", description = "A full sync instead of a delta sync.")
@@ -267,7 +246,7 @@ final class MdmCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return MdmCommand.call(spec, () -> target.client().postBytes("/admin/dep/tokens/"
+            return print(() -> target.client().postBytes("/admin/dep/tokens/"
                     + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8) + "/sync"
                     + (full ? "?full=true" : ""), new byte[0], "application/json"));
         }
@@ -302,7 +281,7 @@ final class MdmCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameters: TOKEN FILE"
                         + " (expected: mdm profile --mdm URL TOKEN FILE, or mdm profile edit --mdm URL TOKEN UUID ...)");
             }
-            return MdmCommand.call(spec, () -> {
+            return MdmClientCommand.print(spec, () -> {
                 try {
                     return target.client().postBytes("/admin/dep/tokens/"
                             + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8) + "/profiles"
@@ -311,7 +290,7 @@ final class MdmCommand implements Callable<Integer> {
                 } catch (java.io.IOException e) {
                     throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
                 }
-            });
+            }, RuntimeException::getMessage);
         }
     }
 }

@@ -6,20 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mdmsim.mdm.management.EnrollmentProfile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,10 +32,6 @@ final class MdmLifecycleCommands {
     private MdmLifecycleCommands() {
     }
 
-    static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
     @Command(name = "edit", mixinStandardHelpOptions = true,
             description = {"Edit an enrollment profile: validated like a new one, defined again in ABM (a new",
                     "profile_uuid there) and assigned again to its devices. Enrolled devices keep the settings",
@@ -56,11 +45,7 @@ final class MdmLifecycleCommands {
                     "supervisingHostCertificates, awaitFinalConfiguration, deviceNameTemplate, cellularDataPlanUrl,",
                     "department, supportPhoneNumber, hiddenPanes, criticalApps, criticalPolicies.",
                     "Exit: 0 edited, 1 the MDM refused it (the reason is printed), 2 bad usage."})
-    static final class ProfileEdit implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @Mixin
-        MdmCommand.Target target = new MdmCommand.Target();
+    static final class ProfileEdit extends MdmClientCommand {
         @Parameters(index = "0", paramLabel = "TOKEN", description = "Token name (see mdm tokens).")
         String token;
         @Parameters(index = "1", paramLabel = "UUID", description = "The profile's UUID (profileUuid).")
@@ -88,13 +73,11 @@ final class MdmLifecycleCommands {
             } else {
                 List<String[]> changes = sets.stream().map(s -> parseSet(cl, s)).toList();
                 String path = profilePath();
-                JsonNode current;
-                try {
-                    current = target.client().getJson(path).path("profile");
-                } catch (RuntimeException e) {
-                    cl.getErr().println(message(e));
+                JsonNode answer = fetch(() -> target.client().getJson(path), MdmClientCommand::message);
+                if (answer == null) {
                     return Main.EXIT_EXPECTATION_FAILED;
                 }
+                JsonNode current = answer.path("profile");
                 ObjectNode edited = current.isObject() ? ((ObjectNode) current).deepCopy() : JSON.createObjectNode();
                 for (String[] c : changes) {
                     if (c[1].isEmpty()) {
@@ -109,7 +92,8 @@ final class MdmLifecycleCommands {
                     throw new IllegalStateException(e);
                 }
             }
-            return put(cl, target, profilePath(), body);
+            String path = profilePath();
+            return print(() -> request(target.url, "MDM " + path, "PUT", path, body), MdmClientCommand::message);
         }
 
         private String profilePath() {
@@ -144,31 +128,6 @@ final class MdmLifecycleCommands {
         }
     }
 
-    /** PUT a JSON body and print the answer: 0, or the refusal on stderr and 1. */
-    static int put(CommandLine cl, MdmCommand.Target target, String path, byte[] body) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(target.url.resolve(path))
-                    .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() / 100 != 2) {
-                cl.getErr().println("MDM " + path + " answered " + r.statusCode() + ": " + r.body().strip());
-                return Main.EXIT_EXPECTATION_FAILED;
-            }
-            cl.getOut().println(JSON.readTree(r.body()).toPrettyString());
-            return Main.EXIT_OK;
-        } catch (IOException e) {
-            cl.getErr().println("MDM " + path + " failed: " + (e.getMessage() == null ? e : e.getMessage()));
-            return Main.EXIT_EXPECTATION_FAILED;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            cl.getErr().println("MDM " + path + " interrupted");
-            return Main.EXIT_EXPECTATION_FAILED;
-        } finally {
-            http.close();
-        }
-    }
-
     @Command(name = "devices", mixinStandardHelpOptions = true,
             subcommands = {DevicesList.class, DevicesShow.class, DevicesWipe.class, DevicesRetire.class},
             description = {"The devices of a running MDM: list them, show one with its lifecycle (enrollments,",
@@ -188,27 +147,19 @@ final class MdmLifecycleCommands {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List the devices: UDID, serial number, enrollment state, management (MANAGED, RETIRED, …),"
                     + " enrollments, OS version and name (--json: all fields).")
-    static final class DevicesList implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @Mixin
-        MdmCommand.Target target = new MdmCommand.Target();
+    static final class DevicesList extends MdmClientCommand {
         @Option(names = "--json", description = "Print the JSON of GET /admin/devices.")
         boolean json;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            JsonNode all;
-            try {
-                all = target.client().getJson("/admin/devices");
-            } catch (RuntimeException e) {
-                spec.commandLine().getErr().println(message(e));
-                return Main.EXIT_EXPECTATION_FAILED;
-            }
             if (json) {
-                out.println(all.toPrettyString());
-                return Main.EXIT_OK;
+                return print(() -> target.client().getJson("/admin/devices"), MdmClientCommand::message);
+            }
+            JsonNode all = fetch(() -> target.client().getJson("/admin/devices"), MdmClientCommand::message);
+            if (all == null) {
+                return Main.EXIT_EXPECTATION_FAILED;
             }
             String row = "%-40s %-14s %-12s %-14s %-11s %-8s %s%n";
             out.printf(row, "UDID", "SERIAL", "STATE", "MANAGEMENT", "ENROLLMENTS", "OS", "NAME");
@@ -223,74 +174,44 @@ final class MdmLifecycleCommands {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true,
-            description = "Show one device as JSON, with its lifecycle (management state, enrollments, history).")
-    static final class DevicesShow implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @Mixin
-        MdmCommand.Target target = new MdmCommand.Target();
+    /** A command on one device of the MDM, named by its UDID. */
+    abstract static class DeviceCommand extends MdmClientCommand {
         @Parameters(paramLabel = "UDID")
         String udid;
 
+        /** POSTs to {@code /admin/devices/UDID/action} and prints the answer. */
+        final int post(String action) {
+            return print(() -> target.client().postBytes("/admin/devices/" + enc(udid) + "/" + action, new byte[0],
+                    "application/json"), MdmClientCommand::message);
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show one device as JSON, with its lifecycle (management state, enrollments, history).")
+    static final class DevicesShow extends DeviceCommand {
         @Override
         public Integer call() {
-            return print(spec, () -> target.client().getJson("/admin/devices/" + enc(udid)));
+            return print(() -> target.client().getJson("/admin/devices/" + enc(udid)), MdmClientCommand::message);
         }
     }
 
     @Command(name = "wipe", mixinStandardHelpOptions = true,
             description = {"Wipe a device: EraseDevice is queued and the device pushed; it erases itself, runs Setup",
                     "Assistant again and enrolls again with the current enrollment profile."})
-    static final class DevicesWipe implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @Mixin
-        MdmCommand.Target target = new MdmCommand.Target();
-        @Parameters(paramLabel = "UDID")
-        String udid;
-
+    static final class DevicesWipe extends DeviceCommand {
         @Override
         public Integer call() {
-            return print(spec, () -> target.client().postBytes("/admin/devices/" + enc(udid) + "/wipe", new byte[0],
-                    "application/json"));
+            return post("wipe");
         }
     }
 
     @Command(name = "retire", mixinStandardHelpOptions = true,
             description = {"Retire a device: RemoveProfile of its enrollment profile is queued and the device pushed;",
                     "it sends CheckOut and is unmanaged (RETIRED) until its user erases it and it enrolls again."})
-    static final class DevicesRetire implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @Mixin
-        MdmCommand.Target target = new MdmCommand.Target();
-        @Parameters(paramLabel = "UDID")
-        String udid;
-
+    static final class DevicesRetire extends DeviceCommand {
         @Override
         public Integer call() {
-            return print(spec, () -> target.client().postBytes("/admin/devices/" + enc(udid) + "/retire",
-                    new byte[0], "application/json"));
+            return post("retire");
         }
-    }
-
-    private static int print(CommandLine.Model.CommandSpec spec, java.util.function.Supplier<JsonNode> action) {
-        try {
-            spec.commandLine().getOut().println(action.get().toPrettyString());
-            return Main.EXIT_OK;
-        } catch (RuntimeException e) {
-            spec.commandLine().getErr().println(message(e));
-            return Main.EXIT_EXPECTATION_FAILED;
-        }
-    }
-
-    /** The error's message; a connection failure without a message names its cause. */
-    static String message(RuntimeException e) {
-        String m = String.valueOf(e.getMessage());
-        if (m.endsWith("null") && e.getCause() != null) {
-            return m.substring(0, m.length() - 4) + e.getCause();
-        }
-        return m;
     }
 }

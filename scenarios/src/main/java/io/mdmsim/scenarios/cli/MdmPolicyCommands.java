@@ -4,21 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,45 +28,6 @@ final class MdmPolicyCommands {
     private MdmPolicyCommands() {
     }
 
-    /** One admin request; a non-2xx answer is an error with the server's words. */
-    static JsonNode request(URI base, String method, String path, JsonNode body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
-        if (body == null) {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            b.header("Content-Type", "application/json").method(method,
-                    HttpRequest.BodyPublishers.ofString(body.toString()));
-        }
-        try {
-            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
-                    .send(b.build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() / 100 != 2) {
-                throw new IllegalStateException("MDM " + method + " " + path + " answered " + r.statusCode() + ": "
-                        + r.body().strip());
-            }
-            return JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new IllegalStateException("MDM " + method + " " + path + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("MDM " + method + " " + path + " interrupted", e);
-        }
-    }
-
-    static int print(CommandLine.Model.CommandSpec spec, java.util.function.Supplier<JsonNode> action) {
-        try {
-            spec.commandLine().getOut().println(action.get().toPrettyString());
-            return 0;
-        } catch (RuntimeException e) {
-            spec.commandLine().getErr().println(e.getMessage());
-            return 1;
-        }
-    }
-
-    static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
     static void check(CommandLine.Model.CommandSpec spec, String option, String value, Pattern allowed,
             String expected) {
         if (value != null && !allowed.matcher(value).matches()) {
@@ -84,10 +36,27 @@ final class MdmPolicyCommands {
         }
     }
 
-    static CommandLine.ParameterException missingSubcommand(CommandLine.Model.CommandSpec spec) {
-        return new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (expected: one of "
-                + String.join(", ", spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList())
-                + ")");
+    /** A command that only groups subcommands: called alone, it is bad usage naming them. */
+    abstract static class Group implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (expected: one of "
+                    + String.join(", ", spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList())
+                    + ")");
+        }
+    }
+
+    /** --expiry and --licenses of a VPP token, when given. */
+    static void checkToken(CommandLine.Model.CommandSpec spec, String expiry, Integer licenses) {
+        check(spec, "--expiry", expiry, EXPIRY, "a date such as 2027-06-30 or an instant such as"
+                + " 2027-06-30T12:00:00Z");
+        if (licenses != null && licenses < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--licenses: " + licenses
+                    + " (expected: a whole number >= 0)");
+        }
     }
 
     // ---- policy -----------------------------------------------------------------------------------------------
@@ -98,26 +67,13 @@ final class MdmPolicyCommands {
                     "(iOS, iPadOS, personally owned), corporate device identifiers (serials, IMEIs), user and",
                     "device licences. A refused enrollment gets 403 with io.mdmsim.enrollment.platform-blocked,",
                     "io.mdmsim.enrollment.personal-blocked or io.mdmsim.license.device-unavailable."})
-    static final class Policy implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            throw missingSubcommand(spec);
-        }
-
+    static final class Policy extends Group {
         @Command(name = "show", mixinStandardHelpOptions = true,
                 description = "Print the policy with licence usage (who holds which licence) and alert thresholds.")
-        static final class Show implements Callable<Integer> {
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-            @Mixin
-            MdmCommand.Target target = new MdmCommand.Target();
-
+        static final class Show extends MdmClientCommand {
             @Override
             public Integer call() {
-                return print(spec, () -> request(target.url, "GET", "/admin/policy", null));
+                return print(() -> admin("GET", "/admin/policy", null));
             }
         }
 
@@ -125,12 +81,7 @@ final class MdmPolicyCommands {
                 description = {"Change parts of the policy; what is not named stays as it is. Nothing changes unless",
                         "every value is valid. Example: mdmsim mdm policy set --mdm http://127.0.0.1:8500",
                         "  --ios blocked --personally-owned blocked --add-serial C02XK1ZZJG5J --device-licenses 50"})
-        static final class Set implements Callable<Integer> {
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-            @Mixin
-            MdmCommand.Target target = new MdmCommand.Target();
-
+        static final class Set extends MdmClientCommand {
             @Option(names = "--ios", paramLabel = "allowed|blocked", description = "iOS (iPhone) enrollment.")
             String ios;
             @Option(names = "--ipados", paramLabel = "allowed|blocked", description = "iPadOS (iPad) enrollment.")
@@ -197,7 +148,7 @@ final class MdmPolicyCommands {
                             + " --remove-serial, --corporate-imeis, --add-imei, --remove-imei, --user-licenses,"
                             + " --device-licenses, --release-user, --release-device)");
                 }
-                return print(spec, () -> request(target.url, "PUT", "/admin/policy", body));
+                return print(() -> admin("PUT", "/admin/policy", body));
             }
 
             private static void putText(ObjectNode o, String key, String value) {
@@ -238,37 +189,20 @@ final class MdmPolicyCommands {
                     "Portal licences. An enrollment profile that installs Company Portal with a vppToken takes one",
                     "licence per device; an expired token or none left refuses enrollment (io.mdmsim.vpp.token-expired,",
                     "io.mdmsim.vpp.licenses-exhausted)."})
-    static final class Vpp implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            throw missingSubcommand(spec);
-        }
-
+    static final class Vpp extends Group {
         @Command(name = "list", mixinStandardHelpOptions = true,
                 description = "List the VPP tokens with expiry, licences used and available, holders and the"
                         + " enrollment profiles using each.")
-        static final class ListTokens implements Callable<Integer> {
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-            @Mixin
-            MdmCommand.Target target = new MdmCommand.Target();
-
+        static final class ListTokens extends MdmClientCommand {
             @Override
             public Integer call() {
-                return print(spec, () -> request(target.url, "GET", "/admin/vpp-tokens", null));
+                return print(() -> admin("GET", "/admin/vpp-tokens", null));
             }
         }
 
         @Command(name = "add", mixinStandardHelpOptions = true, description = {"Add a VPP token. Example:",
                 "  mdmsim mdm vpp add --mdm http://127.0.0.1:8500 Apps --expiry 2027-06-30 --licenses 500"})
-        static final class Add implements Callable<Integer> {
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-            @Mixin
-            MdmCommand.Target target = new MdmCommand.Target();
+        static final class Add extends MdmClientCommand {
             @Parameters(paramLabel = "NAME", description = "Token name (enrollment profiles name it as vppToken).")
             String name;
             @Option(names = "--expiry", required = true, paramLabel = "DATE",
@@ -282,12 +216,7 @@ final class MdmPolicyCommands {
 
             @Override
             public Integer call() {
-                check(spec, "--expiry", expiry, EXPIRY, "a date such as 2027-06-30 or an instant such as"
-                        + " 2027-06-30T12:00:00Z");
-                if (licenses < 0) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--licenses: " + licenses
-                            + " (expected: a whole number >= 0)");
-                }
+                checkToken(spec, expiry, licenses);
                 ObjectNode body = JSON.createObjectNode();
                 body.put("name", name);
                 if (organization != null) {
@@ -295,17 +224,13 @@ final class MdmPolicyCommands {
                 }
                 body.put("expiry", expiry);
                 body.put("companyPortalLicenses", licenses);
-                return print(spec, () -> request(target.url, "POST", "/admin/vpp-tokens", body));
+                return print(() -> admin("POST", "/admin/vpp-tokens", body));
             }
         }
 
         @Command(name = "set", mixinStandardHelpOptions = true,
                 description = "Change a VPP token (renew it with a new --expiry, buy more --licenses).")
-        static final class Update implements Callable<Integer> {
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-            @Mixin
-            MdmCommand.Target target = new MdmCommand.Target();
+        static final class Update extends MdmClientCommand {
             @Parameters(paramLabel = "NAME")
             String name;
             @Option(names = "--expiry", paramLabel = "DATE", description = "New expiry (date or instant).")
@@ -317,12 +242,7 @@ final class MdmPolicyCommands {
 
             @Override
             public Integer call() {
-                check(spec, "--expiry", expiry, EXPIRY, "a date such as 2027-06-30 or an instant such as"
-                        + " 2027-06-30T12:00:00Z");
-                if (licenses != null && licenses < 0) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--licenses: " + licenses
-                            + " (expected: a whole number >= 0)");
-                }
+                checkToken(spec, expiry, licenses);
                 ObjectNode body = JSON.createObjectNode();
                 if (expiry != null) {
                     body.put("expiry", expiry);
@@ -337,23 +257,19 @@ final class MdmPolicyCommands {
                     throw new CommandLine.ParameterException(spec.commandLine(), "nothing to change (expected: at"
                             + " least one of --expiry, --licenses, --organization)");
                 }
-                return print(spec, () -> request(target.url, "PUT", "/admin/vpp-tokens/" + enc(name), body));
+                return print(() -> admin("PUT", "/admin/vpp-tokens/" + enc(name), body));
             }
         }
 
         @Command(name = "delete", mixinStandardHelpOptions = true,
                 description = "Delete a VPP token; refused (exit 1) while an enrollment profile uses it.")
-        static final class Delete implements Callable<Integer> {
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-            @Mixin
-            MdmCommand.Target target = new MdmCommand.Target();
+        static final class Delete extends MdmClientCommand {
             @Parameters(paramLabel = "NAME")
             String name;
 
             @Override
             public Integer call() {
-                return print(spec, () -> request(target.url, "DELETE", "/admin/vpp-tokens/" + enc(name), null));
+                return print(() -> admin("DELETE", "/admin/vpp-tokens/" + enc(name), null));
             }
         }
     }
@@ -363,26 +279,18 @@ final class MdmPolicyCommands {
     @Command(name = "alerts", mixinStandardHelpOptions = true,
             description = {"The MDM's active alerts, one a line: a VPP token expiring within 30 days or expired,",
                     "Company Portal licences running low (fewer than 10 left or under 10 %%) or exhausted."})
-    static final class Alerts implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-        @Mixin
-        MdmCommand.Target target = new MdmCommand.Target();
+    static final class Alerts extends MdmClientCommand {
         @Option(names = "--json", description = "Print the JSON of GET /admin/alerts instead.")
         boolean json;
 
         @Override
         public Integer call() {
-            JsonNode r;
-            try {
-                r = request(target.url, "GET", "/admin/alerts", null);
-            } catch (RuntimeException e) {
-                spec.commandLine().getErr().println(e.getMessage());
-                return 1;
-            }
             if (json) {
-                spec.commandLine().getOut().println(r.toPrettyString());
-                return 0;
+                return print(() -> admin("GET", "/admin/alerts", null));
+            }
+            JsonNode r = fetch(() -> admin("GET", "/admin/alerts", null), RuntimeException::getMessage);
+            if (r == null) {
+                return Main.EXIT_EXPECTATION_FAILED;
             }
             List<String> lines = new ArrayList<>();
             for (JsonNode a : r.path("alerts")) {
@@ -391,7 +299,7 @@ final class MdmPolicyCommands {
             }
             spec.commandLine().getOut().println(lines.isEmpty() ? "no alerts (at " + r.path("evaluatedAt").asText()
                     + ")" : String.join(System.lineSeparator(), lines));
-            return 0;
+            return Main.EXIT_OK;
         }
     }
 }
