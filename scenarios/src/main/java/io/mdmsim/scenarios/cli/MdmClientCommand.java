@@ -77,20 +77,31 @@ abstract class MdmClientCommand implements Callable<Integer> {
      * starts with {@code what} and carries the server's words.
      */
     static JsonNode request(URI base, String what, String method, String path, byte[] body) {
+        String answer = exchange(base, what, method, path, body, "application/json");
+        try {
+            return JSON.readTree(answer);
+        } catch (IOException e) {
+            throw new IllegalStateException(what + " answered with invalid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** One admin request with an optional body of {@code contentType}; the answer's text. Errors as {@link #request}. */
+    static String exchange(URI base, String what, String method, String path, byte[] body, String contentType) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+            b.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         }
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() / 100 != 2) {
                 throw new IllegalStateException(what + " answered " + r.statusCode() + ": " + r.body().strip());
             }
-            return JSON.readTree(r.body());
+            return r.body();
         } catch (IOException e) {
-            throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException(what + " failed: "
+                    + io.mdmsim.scenarios.quickstart.AdminClient.failure(e, base), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(what + " interrupted", e);

@@ -226,12 +226,28 @@ final class MdmCommand implements Callable<Integer> {
     }
 
     @Command(name = "tokens", mixinStandardHelpOptions = true,
-            description = "List the enrollment program (DEP) tokens of a running MDM with expiry, Apple ID,"
-                    + " organization, last sync, sync state and progress.")
-    static final class Tokens extends MdmClientCommand {
+            subcommands = {MdmTokenCommands.PublicKey.class, MdmTokenCommands.Add.class, MdmTokenCommands.Renew.class,
+                    MdmTokenCommands.Delete.class, MdmTokenCommands.Devices.class, MdmTokenCommands.DeleteDevice.class},
+            description = {"List the enrollment program (DEP) tokens of a running MDM with expiry, Apple ID,"
+                    + " organization, last sync, sync state and progress.",
+                    "The seeds' add flow: mdm tokens public-key --out mdm.pem → create an MDM server with it in ABM",
+                    "and download its .p7m → mdm tokens add --p7m token.p7m --apple-id ID [--dep-url ABM]."})
+    static final class Tokens implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        // not a required mixin: `mdm tokens add --mdm URL ...` gives it to the subcommand
+        @Option(names = "--mdm", paramLabel = "URL", description = "Base URL of the running MDM.")
+        URI mdmUrl;
+
         @Override
         public Integer call() {
-            return print(() -> target.client().getJson("/admin/dep/tokens"));
+            if (mdmUrl == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--mdm=URL'");
+            }
+            Target target = new Target();
+            target.url = mdmUrl;
+            return MdmClientCommand.print(spec, () -> target.client().getJson("/admin/dep/tokens"),
+                    MdmClientCommand::message);
         }
     }
 
@@ -247,16 +263,18 @@ final class MdmCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return print(() -> target.client().postBytes("/admin/dep/tokens/"
-                    + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8) + "/sync"
+                    + MdmClientCommand.enc(token) + "/sync"
                     + (full ? "?full=true" : ""), new byte[0], "application/json"));
         }
     }
 
     @Command(name = "profile", mixinStandardHelpOptions = true,
-            subcommands = MdmLifecycleCommands.ProfileEdit.class,
+            subcommands = {MdmLifecycleCommands.ProfileEdit.class, MdmTokenCommands.ProfileList.class,
+                    MdmTokenCommands.ProfileAssign.class, MdmTokenCommands.ProfileDelete.class},
             description = {"Create an enrollment profile for a DEP token from a JSON file (settings: see README),",
                     "validated with the seeds' rules, defined in ABM; --default makes it the token's default.",
-                    "mdm profile edit TOKEN UUID changes one (see mdm profile edit --help)."})
+                    "mdm profile edit TOKEN UUID changes one (see mdm profile edit --help); list, assign and",
+                    "delete do what they say."})
     static final class Profile implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -284,7 +302,7 @@ final class MdmCommand implements Callable<Integer> {
             return MdmClientCommand.print(spec, () -> {
                 try {
                     return target.client().postBytes("/admin/dep/tokens/"
-                            + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8) + "/profiles"
+                            + MdmClientCommand.enc(token) + "/profiles"
                             + (makeDefault ? "?default=true" : ""), java.nio.file.Files.readAllBytes(file),
                             "application/json");
                 } catch (java.io.IOException e) {

@@ -78,11 +78,22 @@ public final class AdminClient {
             }
             return rsp.body();
         } catch (IOException e) {
-            throw new AdminException(name + " " + path + " failed: " + e.getMessage(), e);
+            throw new AdminException(name + " " + path + " failed: " + failure(e, base), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AdminException(name + " " + path + " interrupted", e);
         }
+    }
+
+    /** Why an exchange with {@code base} failed, in words: a refused connection names the address. */
+    public static String failure(IOException e, URI base) {
+        if (e instanceof java.net.ConnectException) {
+            return "cannot connect to " + base.getHost() + ":" + base.getPort() + " (is the server running there?)";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer from " + base + " in time (" + e.getMessage() + ")";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     public static final class AdminException extends RuntimeException {
