@@ -1,5 +1,6 @@
 package io.mdmsim.scenarios.e2e;
 
+import io.mdmsim.scenarios.CliRun;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -263,26 +264,14 @@ class DepSyncRulesE2eTest {
     @Test
     void cliSyncSaysWhenTheNextSyncIsAllowed() {
         String[] out = new String[2];
-        int first = cli(out, "mdm", "sync", "--mdm", mdm.baseUri().toString(), token);
+        int first = CliRun.runInto(out, "mdm", "sync", "--mdm", mdm.baseUri().toString(), token);
         assertEquals(0, first, out[1]);
         awaitToken(n -> n.path("syncState").asText().equals("SYNCED") && n.path("syncs").asInt() == 2);
-        int second = cli(out, "mdm", "sync", "--mdm", mdm.baseUri().toString(), token);
+        int second = CliRun.runInto(out, "mdm", "sync", "--mdm", mdm.baseUri().toString(), token);
         assertEquals(1, second, out[0]);
         assertTrue(out[1].contains("next allowed at " + T0.plus(Duration.ofMinutes(15))), out[1]);
-        assertEquals(0, cli(out, "mdm", "tokens", "--mdm", mdm.baseUri().toString()), out[1]);
+        assertEquals(0, CliRun.runInto(out, "mdm", "tokens", "--mdm", mdm.baseUri().toString()), out[1]);
         assertTrue(out[0].contains("\"nextManualSyncAllowedAt\""), out[0]);
-    }
-
-    private static int cli(String[] out, String... args) {
-        picocli.CommandLine cl = io.mdmsim.scenarios.cli.Main.commandLine();
-        java.io.StringWriter o = new java.io.StringWriter();
-        java.io.StringWriter e = new java.io.StringWriter();
-        cl.setOut(new java.io.PrintWriter(o, true));
-        cl.setErr(new java.io.PrintWriter(e, true));
-        int exit = cl.execute(args);
-        out[0] = o.toString();
-        out[1] = e.toString();
-        return exit;
     }
 
     private HttpResponse<String> postJson(String path, String json) throws Exception {

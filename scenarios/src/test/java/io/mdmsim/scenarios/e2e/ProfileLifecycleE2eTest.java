@@ -1,5 +1,6 @@
 package io.mdmsim.scenarios.e2e;
 
+import io.mdmsim.scenarios.CliRun;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -108,7 +109,7 @@ class ProfileLifecycleE2eTest {
 
         // the admin edits the profile with the CLI: a new template, a cellular data plan, another department
         String[] out = new String[2];
-        int exit = cli(out, "mdm", "profile", "edit", "--mdm", mdm.baseUri().toString(), token, uuid,
+        int exit = CliRun.runInto(out, "mdm", "profile", "edit", "--mdm", mdm.baseUri().toString(), token, uuid,
                 "--set", "deviceNameTemplate=B-{{SERIAL}}", "--set", "cellularDataPlanUrl=https://esim.example.com/p",
                 "--set", "department=Sales");
         assertEquals(0, exit, out[1]);
@@ -133,7 +134,7 @@ class ProfileLifecycleE2eTest {
 
         // the wiped device: Setup Assistant again, enrolled with the edited profile
         String wipeUdid = wipe.path("udid").asText();
-        exit = cli(out, "mdm", "devices", "wipe", "--mdm", mdm.baseUri().toString(), wipeUdid);
+        exit = CliRun.runInto(out, "mdm", "devices", "wipe", "--mdm", mdm.baseUri().toString(), wipeUdid);
         assertEquals(0, exit, out[1]);
         assertEquals("EraseDevice", JSON.readTree(out[0]).path("requestType").asText());
         JsonNode again = awaitDevice("LCWIPE000001", d -> d.path("lifecycle").path("enrollments").asInt() == 2
@@ -149,10 +150,10 @@ class ProfileLifecycleE2eTest {
         await().atMost(WAIT).until(() -> stateOf(wipeUdid, "RefreshCellularPlans").equals("ACKNOWLEDGED"));
         assertEquals("ACKNOWLEDGED", stateOf(wipeUdid, "EraseDevice"));
 
-        exit = cli(out, "mdm", "devices", "show", "--mdm", mdm.baseUri().toString(), wipeUdid);
+        exit = CliRun.runInto(out, "mdm", "devices", "show", "--mdm", mdm.baseUri().toString(), wipeUdid);
         assertEquals(0, exit, out[1]);
         assertEquals(2, JSON.readTree(out[0]).path("lifecycle").path("enrollments").asInt());
-        exit = cli(out, "mdm", "devices", "list", "--mdm", mdm.baseUri().toString());
+        exit = CliRun.runInto(out, "mdm", "devices", "list", "--mdm", mdm.baseUri().toString());
         assertEquals(0, exit, out[1]);
         assertTrue(out[0].contains("LCKEEP000001") && out[0].contains("LCWIPE000001") && out[0].contains("2 devices"),
                 out[0]);
@@ -180,18 +181,18 @@ class ProfileLifecycleE2eTest {
 
         // a retired device cannot be retired or wiped again: 409 with the reason, exit 1
         String[] out = new String[2];
-        int exit = cli(out, "mdm", "devices", "retire", "--mdm", mdm.baseUri().toString(), stays);
+        int exit = CliRun.runInto(out, "mdm", "devices", "retire", "--mdm", mdm.baseUri().toString(), stays);
         assertEquals(1, exit, out[0]);
         assertTrue(out[1].contains("409") && out[1].contains("is not enrolled: it checked out at"), out[1]);
-        exit = cli(out, "mdm", "devices", "list", "--mdm", mdm.baseUri().toString());
+        exit = CliRun.runInto(out, "mdm", "devices", "list", "--mdm", mdm.baseUri().toString());
         assertEquals(0, exit, out[1]);
         assertTrue(out[0].lines().anyMatch(l -> l.contains("LCRETI000001") && l.contains("CHECKED_OUT")
                 && l.contains("RETIRED")), out[0]);
-        exit = cli(out, "mdm", "devices", "wipe", "--mdm", mdm.baseUri().toString(), "NO-SUCH-UDID");
+        exit = CliRun.runInto(out, "mdm", "devices", "wipe", "--mdm", mdm.baseUri().toString(), "NO-SUCH-UDID");
         assertEquals(1, exit);
         assertTrue(out[1].contains("404") && out[1].contains("device NO-SUCH-UDID is unknown"), out[1]);
 
-        exit = cli(out, "mdm", "devices", "retire", "--mdm", mdm.baseUri().toString(), comesBack);
+        exit = CliRun.runInto(out, "mdm", "devices", "retire", "--mdm", mdm.baseUri().toString(), comesBack);
         assertEquals(0, exit, out[1]);
         JsonNode back = awaitDevice("LCRETI000002", d -> d.path("lifecycle").path("enrollments").asInt() == 2
                 && d.path("enrollmentState").asText().equals("CONFIGURED"));
@@ -344,18 +345,6 @@ class ProfileLifecycleE2eTest {
             }
         }
         return state;
-    }
-
-    private static int cli(String[] out, String... args) {
-        picocli.CommandLine cl = io.mdmsim.scenarios.cli.Main.commandLine();
-        java.io.StringWriter o = new java.io.StringWriter();
-        java.io.StringWriter e = new java.io.StringWriter();
-        cl.setOut(new java.io.PrintWriter(o, true));
-        cl.setErr(new java.io.PrintWriter(e, true));
-        int exit = cl.execute(args);
-        out[0] = o.toString();
-        out[1] = e.toString();
-        return exit;
     }
 
     private static String enc(String s) {
