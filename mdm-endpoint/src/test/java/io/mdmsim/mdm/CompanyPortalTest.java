@@ -1,9 +1,7 @@
 package io.mdmsim.mdm;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,14 +13,12 @@ import com.dd.plist.NSString;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.core.cms.Cms;
 import io.mdmsim.core.dep.ServerToken;
-import io.mdmsim.core.pki.Pem;
 import io.mdmsim.core.plist.Plist;
 import io.mdmsim.core.protocol.Authenticate;
 import io.mdmsim.core.protocol.CheckOut;
 import io.mdmsim.core.protocol.Command;
 import io.mdmsim.core.protocol.CommandResult;
 import io.mdmsim.core.protocol.TokenUpdate;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -57,28 +53,13 @@ class CompanyPortalTest {
     @BeforeEach
     void sync() throws Exception {
         dep = new FakeDep(TOKEN, 6);
-        HttpResponse<byte[]> key = TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/public-key"))
-                .GET().build());
-        byte[] p7m = TOKEN.toP7m(Pem.certificate(new String(key.body(), StandardCharsets.US_ASCII)));
-        String q = "appleId=" + URLEncoder.encode("admin@example.com", StandardCharsets.UTF_8) + "&depUrl="
-                + URLEncoder.encode(dep.baseUri().toString(), StandardCharsets.UTF_8);
-        HttpResponse<byte[]> r = TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/tokens?" + q))
-                .header("Content-Type", "application/pkcs7-mime").POST(BodyPublishers.ofByteArray(p7m)).build());
-        assertEquals(202, r.statusCode());
-        token = TestServer.json(r).path("name").asText();
+        token = t.uploadDepToken(TOKEN, dep.baseUri());
         for (String vpp : List.of("vpp-1", "vpp-2")) { // the policy knows the profiles' VPP tokens
             HttpResponse<byte[]> added = t.send("POST", "/admin/vpp-tokens", "{\"name\":\"" + vpp + "\","
                     + "\"organization\":\"Example\",\"expiry\":\"2027-01-01T00:00:00Z\",\"companyPortalLicenses\":100}");
             assertEquals(201, added.statusCode(), new String(added.body()));
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            for (JsonNode n : t.get("/admin/dep/tokens")) {
-                if (n.path("name").asText().equals(token)) {
-                    return n.path("syncState").asText().equals("SYNCED");
-                }
-            }
-            return false;
-        });
+        t.awaitDepToken(token, TestServer::synced);
     }
 
     @AfterEach
@@ -393,15 +374,7 @@ class CompanyPortalTest {
 
     /** An ADE device of the synced token (serial i) through MachineInfo, SCEP, Authenticate and TokenUpdate. */
     private TestDevice enroll(int i, String os, boolean awaiting) {
-        String serial = FakeDep.serial(i);
-        TestDevice d = new TestDevice("UDID-CP-" + i + "-" + os, serial, TestPki.PKI.appleDeviceCa(), t.clock.now());
-        d.enroll(t.base);
-        d.mdmIdentity = d.scep(t.base, d.challenge(), t.clock.now()).identity();
-        TestServer.expect200(d.checkin(t.base, Authenticate.forDevice(d.topic(), d.udid, serial, "iPhone15,2", os,
-                "21F79", null, null)));
-        TestServer.expect200(d.checkin(t.base, TokenUpdate.forDevice(d.topic(), d.udid, new byte[32], "m", null,
-                awaiting)));
-        return d;
+        return t.enrolledDep("UDID-CP-" + i + "-" + os, FakeDep.serial(i), os, "21F79", awaiting);
     }
 
     private static Map<String, Object> answers(TestDevice d, String os, boolean supervised) {

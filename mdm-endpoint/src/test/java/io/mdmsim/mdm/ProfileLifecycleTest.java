@@ -1,6 +1,5 @@
 package io.mdmsim.mdm;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -12,18 +11,14 @@ import com.dd.plist.NSNumber;
 import com.dd.plist.NSString;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.core.dep.ServerToken;
-import io.mdmsim.core.pki.Pem;
 import io.mdmsim.core.protocol.Authenticate;
 import io.mdmsim.core.protocol.CheckOut;
 import io.mdmsim.core.protocol.Command;
 import io.mdmsim.core.protocol.CommandResult;
 import io.mdmsim.core.protocol.TokenUpdate;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +47,7 @@ class ProfileLifecycleTest {
     @Test
     void editRedefinesTheProfileInAbmAndAssignsItsSerialsAgain() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 3)) {
-            String name = uploadAndSync(dep);
+            String name = syncedWithDevices(dep);
             String uuid = createDefault(name, "{\"name\":\"Corp\",\"department\":\"IT\"}");
             int definedBefore = dep.profiles.size();
             int batchesBefore = dep.assignBatches.size();
@@ -80,7 +75,7 @@ class ProfileLifecycleTest {
     @Test
     void editAssignsAgainOnlyTheSerialsThatHaveTheProfile() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 3)) {
-            String name = uploadAndSync(dep);
+            String name = syncedWithDevices(dep);
             String defaultUuid = createDefault(name, "{\"name\":\"Default\"}");
             HttpResponse<byte[]> other = t.send("POST", "/admin/dep/tokens/" + name + "/profiles",
                     "{\"name\":\"Other\"}");
@@ -107,7 +102,7 @@ class ProfileLifecycleTest {
     @Test
     void aProfileReadBackCanBePutUnchanged() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 1)) {
-            String name = uploadAndSync(dep);
+            String name = syncedWithDevices(dep);
             String uuid = createDefault(name, "{\"name\":\"Shared\",\"userAffinity\":\"WITHOUT_USER\","
                     + "\"sharedIpad\":true,\"awaitFinalConfiguration\":false,\"maxCachedUsers\":4}");
             String path = "/admin/dep/tokens/" + name + "/profiles/" + uuid;
@@ -122,7 +117,7 @@ class ProfileLifecycleTest {
     @Test
     void editIsValidatedLikeCreateAndEachBadInputIsAClear4xx() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 1)) {
-            String name = uploadAndSync(dep);
+            String name = syncedWithDevices(dep);
             String uuid = createDefault(name, "{\"name\":\"Corp\"}");
             String path = "/admin/dep/tokens/" + name + "/profiles/" + uuid;
             int defined = dep.profiles.size();
@@ -168,16 +163,11 @@ class ProfileLifecycleTest {
     @Test
     void enrolledDeviceKeepsItsSnapshotWhileTheNameTemplateIsReadLiveAndReEnrollmentGetsTheEdit() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 1)) {
-            String name = uploadAndSync(dep);
+            String name = syncedWithDevices(dep);
             String uuid = createDefault(name, "{\"name\":\"Corp\",\"criticalApps\":[\"com.example.vpn\"],"
                     + "\"deviceNameTemplate\":\"A-{{SERIAL}}\"}");
             String serial = FakeDep.serial(0);
-            TestDevice d = new TestDevice("UDID-SNAP", serial, TestPki.PKI.appleDeviceCa(), t.clock.now());
-            d.enroll(t.base);
-            d.mdmIdentity = d.scep(t.base, d.challenge(), t.clock.now()).identity();
-            authenticate(d, serial, "iPhone15,2", "18.1", null);
-            TestServer.expect200(d.checkin(t.base, TokenUpdate.forDevice(d.topic(), d.udid, new byte[32], "m", null,
-                    true)));
+            TestDevice d = t.enrolledDep("UDID-SNAP", serial, "18.1", "X1", true);
             // edit before the setup DeviceInformation completes: the device still gets the snapshot's critical app
             HttpResponse<byte[]> edited = t.send("PUT", "/admin/dep/tokens/" + name + "/profiles/" + uuid,
                     "{\"name\":\"Corp\",\"criticalApps\":[\"com.example.other\"],"
@@ -287,16 +277,11 @@ class ProfileLifecycleTest {
     @Test
     void aNameTemplateSettingsCanceledByTheReEnrollmentIsSentAgain() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 1)) {
-            String name = uploadAndSync(dep);
+            String name = syncedWithDevices(dep);
             createDefault(name, "{\"name\":\"Corp\",\"awaitFinalConfiguration\":false,"
                     + "\"deviceNameTemplate\":\"N-{{SERIAL}}\"}");
             String serial = FakeDep.serial(0);
-            TestDevice d = new TestDevice("UDID-NAME", serial, TestPki.PKI.appleDeviceCa(), t.clock.now());
-            d.enroll(t.base);
-            d.mdmIdentity = d.scep(t.base, d.challenge(), t.clock.now()).identity();
-            authenticate(d, serial, "iPhone15,2", "18.1", null);
-            TestServer.expect200(d.checkin(t.base, TokenUpdate.forDevice(d.topic(), d.udid, new byte[32], "m", null,
-                    false)));
+            TestDevice d = t.enrolledDep("UDID-NAME", serial, "18.1", "X1", false);
             assertEquals(202, t.send("POST", "/admin/devices/" + d.udid + "/wipe", null).statusCode());
             Command erase = Command.parse(d.report(t.base, CommandResult.idle(d.udid)).body());
             assertEquals("EraseDevice", erase.requestType(), "queued before the Idle queued the name");
@@ -379,7 +364,7 @@ class ProfileLifecycleTest {
     @Test
     void sharedIpadGetsItsSettingsAfterEnrollment() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 1)) {
-            String name = uploadAndSync(dep);
+            String name = syncedWithDevices(dep);
             createDefault(name, "{\"name\":\"Shared\",\"userAffinity\":\"WITHOUT_USER\",\"sharedIpad\":true,"
                     + "\"awaitFinalConfiguration\":false,\"maxCachedUsers\":8,\"lockGraceSeconds\":300,"
                     + "\"inactivityLogoutSeconds\":600}");
@@ -435,7 +420,7 @@ class ProfileLifecycleTest {
     @Test
     void cellularDataPlanUrlSendsRefreshCellularPlansToCellularDevicesOnIos13() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 2)) {
-            String name = uploadAndSync(dep);
+            String name = syncedWithDevices(dep);
             createDefault(name, "{\"name\":\"Cell\",\"awaitFinalConfiguration\":false,"
                     + "\"cellularDataPlanUrl\":\"https://esim.example.com/plans\"}");
             TestDevice phone = new TestDevice("UDID-CELL", FakeDep.serial(0), TestPki.PKI.appleDeviceCa(),
@@ -531,30 +516,15 @@ class ProfileLifecycleTest {
         return out;
     }
 
+    private String syncedWithDevices(FakeDep dep) {
+        String name = t.uploadDepToken(TOKEN, dep.baseUri());
+        t.awaitDepToken(name, n -> TestServer.synced(n) && n.path("devices").asInt() > 0);
+        return name;
+    }
+
     private String createDefault(String token, String json) {
         HttpResponse<byte[]> created = t.send("POST", "/admin/dep/tokens/" + token + "/profiles?default=true", json);
         assertEquals(201, created.statusCode(), new String(created.body()));
         return TestServer.json(created).path("profileUuid").asText();
-    }
-
-    private String uploadAndSync(FakeDep dep) throws Exception {
-        HttpResponse<byte[]> key = TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/public-key"))
-                .GET().build());
-        byte[] p7m = TOKEN.toP7m(Pem.certificate(new String(key.body(), StandardCharsets.US_ASCII)));
-        String q = "appleId=" + URLEncoder.encode("admin@example.com", StandardCharsets.UTF_8) + "&depUrl="
-                + URLEncoder.encode(dep.baseUri().toString(), StandardCharsets.UTF_8);
-        HttpResponse<byte[]> r = TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/tokens?" + q))
-                .header("Content-Type", "application/pkcs7-mime").POST(BodyPublishers.ofByteArray(p7m)).build());
-        assertEquals(202, r.statusCode());
-        String name = TestServer.json(r).path("name").asText();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            for (JsonNode n : t.get("/admin/dep/tokens")) {
-                if (n.path("name").asText().equals(name)) {
-                    return n.path("syncState").asText().equals("SYNCED") && n.path("devices").asInt() > 0;
-                }
-            }
-            return false;
-        });
-        return name;
     }
 }
