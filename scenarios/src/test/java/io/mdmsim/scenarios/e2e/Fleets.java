@@ -26,16 +26,40 @@ final class Fleets {
                 abmDevice.path("buildVersion").asText());
     }
 
-    static FleetConfig.Builder config(E2eWorld world, List<DeviceSpec> specs) {
+    /** These devices against the world's fake ABM, on its clock and seed, with one reused device key. */
+    static FleetConfig.Builder base(E2eWorld world, List<DeviceSpec> specs) {
+        return common(world, specs).cloudConfigUrl(world.abm.baseUri().resolve("/cloudconfig"));
+    }
+
+    /** These devices enrolling over the air from the MDM's profile URL (devices Apple does not know). */
+    static FleetConfig.Builder ota(E2eWorld world, List<DeviceSpec> specs) {
+        return common(world, specs).enrollmentProfile(world.mdm.baseUri().resolve("/mdm/enroll"));
+    }
+
+    private static FleetConfig.Builder common(E2eWorld world, List<DeviceSpec> specs) {
         return FleetConfig.builder()
-                .cloudConfigUrl(world.abm.baseUri().resolve("/cloudconfig"))
                 .appleDeviceCa(world.pki.appleDeviceCa().identity())
                 .devices(specs)
-                .seed(11)
-                .clock(world.clock)
-                .concurrency(Math.max(1, specs.size()))
-                .idlePollInterval(Duration.ZERO)
+                .seed(world.seed)
+                .clock(world.time)
                 .keySource(KeySource.reusing(1));
+    }
+
+    /** {@link #base}, trusting the world's root CA (the MDM's TLS). */
+    static FleetConfig.Builder trusting(E2eWorld world, List<DeviceSpec> specs) {
+        return base(world, specs).trustAnchors(List.of(world.pki.root().certificate()));
+    }
+
+    /** {@link #base}, every device at once and no pause between Idle polls. */
+    static FleetConfig.Builder config(E2eWorld world, List<DeviceSpec> specs) {
+        return base(world, specs)
+                .concurrency(Math.max(1, specs.size()))
+                .idlePollInterval(Duration.ZERO);
+    }
+
+    /** The world's ABM devices as device specs. */
+    static List<DeviceSpec> specs(E2eWorld world) {
+        return world.abmDevices().stream().map(Fleets::spec).toList();
     }
 
     /** Enrolls these ABM devices (default behaviour, no push) and returns the result; the clock does not move. */
