@@ -8,14 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.core.dep.ServerToken;
 import io.mdmsim.core.protocol.Command;
 import io.mdmsim.core.protocol.CommandResult;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,15 +22,10 @@ import org.junit.jupiter.api.Test;
  */
 class AwaitFinalConfigurationTest {
 
-    private static final ServerToken TOKEN = new ServerToken("CK_afc", "CS_secret", "AT_afc", "AS_secret",
-            Instant.parse("2027-06-01T08:00:00Z"));
+    private static final ServerToken TOKEN = FakeDep.token("afc");
 
+    @AutoClose
     private final TestServer t = new TestServer();
-
-    @AfterEach
-    void stop() {
-        t.close();
-    }
 
     @Test
     void deviceIsHeldUntilEveryCriticalAppAndPolicyIsAcknowledged() throws Exception {

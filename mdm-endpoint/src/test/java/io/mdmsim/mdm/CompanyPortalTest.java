@@ -24,7 +24,6 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -41,8 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 class CompanyPortalTest {
 
-    private static final ServerToken TOKEN = new ServerToken("CK_cp", "CS_secret", "AT_cp", "AS_secret",
-            Instant.parse("2027-06-01T08:00:00Z"));
+    private static final ServerToken TOKEN = FakeDep.token("cp");
     private static final String CP_SAM = "{\"name\":\"Portal\",\"authentication\":\"COMPANY_PORTAL\","
             + "\"vppToken\":\"vpp-1\",\"singleAppModeUntilAuth\":true}";
 

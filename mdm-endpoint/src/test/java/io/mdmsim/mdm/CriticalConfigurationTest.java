@@ -18,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,8 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class CriticalConfigurationTest {
 
-    private static final ServerToken TOKEN = new ServerToken("CK_crit", "CS_secret", "AT_crit", "AS_secret",
-            Instant.parse("2027-06-01T08:00:00Z"));
+    private static final ServerToken TOKEN = FakeDep.token("crit");
 
     private final TestServer t = new TestServer();
     private FakeDep dep;

@@ -19,11 +19,10 @@ import io.mdmsim.core.protocol.TokenUpdate;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,15 +31,10 @@ import org.junit.jupiter.api.Test;
  */
 class ProfileLifecycleTest {
 
-    private static final ServerToken TOKEN = new ServerToken("CK_life", "CS_secret", "AT_life", "AS_secret",
-            Instant.parse("2027-06-01T08:00:00Z"));
+    private static final ServerToken TOKEN = FakeDep.token("life");
 
+    @AutoClose
     private final TestServer t = new TestServer();
-
-    @AfterEach
-    void stop() {
-        t.close();
-    }
 
     // ---- profile edits --------------------------------------------------------------------------------------------
 
@@ -369,12 +363,7 @@ class ProfileLifecycleTest {
                     + "\"awaitFinalConfiguration\":false,\"maxCachedUsers\":8,\"lockGraceSeconds\":300,"
                     + "\"inactivityLogoutSeconds\":600}");
             String serial = FakeDep.serial(0);
-            TestDevice d = new TestDevice("UDID-SHARED", serial, TestPki.PKI.appleDeviceCa(), t.clock.now());
-            d.enroll(t.base);
-            d.mdmIdentity = d.scep(t.base, d.challenge(), t.clock.now()).identity();
-            authenticate(d, serial, "iPad13,18", "17.5", null);
-            TestServer.expect200(d.checkin(t.base, TokenUpdate.forDevice(d.topic(), d.udid, new byte[32], "m", null,
-                    false)));
+            TestDevice d = t.enrolledDep("UDID-SHARED", serial, "iPad13,18", "17.5", "X1", null, false);
             Command settings = Command.parse(d.report(t.base, CommandResult.idle(d.udid)).body());
             assertEquals("Settings", settings.requestType());
             NSDictionary shared = item(settings, "SharedDeviceConfiguration");
@@ -423,25 +412,15 @@ class ProfileLifecycleTest {
             String name = syncedWithDevices(dep);
             createDefault(name, "{\"name\":\"Cell\",\"awaitFinalConfiguration\":false,"
                     + "\"cellularDataPlanUrl\":\"https://esim.example.com/plans\"}");
-            TestDevice phone = new TestDevice("UDID-CELL", FakeDep.serial(0), TestPki.PKI.appleDeviceCa(),
-                    t.clock.now());
-            phone.enroll(t.base);
-            phone.mdmIdentity = phone.scep(t.base, phone.challenge(), t.clock.now()).identity();
-            authenticate(phone, FakeDep.serial(0), "iPhone15,2", "17.5", "35 123456 789012 3");
-            TestServer.expect200(phone.checkin(t.base, TokenUpdate.forDevice(phone.topic(), phone.udid, new byte[32],
-                    "m", null, false)));
+            TestDevice phone = t.enrolledDep("UDID-CELL", FakeDep.serial(0), "iPhone15,2", "17.5", "X1",
+                    "35 123456 789012 3", false);
             Command refresh = Command.parse(phone.report(t.base, CommandResult.idle(phone.udid)).body());
             assertEquals("RefreshCellularPlans", refresh.requestType());
             assertEquals("https://esim.example.com/plans", refresh.command().get("eSIMServerURL").toJavaObject());
             AppleYaml.assertCommand("RefreshCellularPlans", refresh.command());
 
-            TestDevice old = new TestDevice("UDID-OLD", FakeDep.serial(1), TestPki.PKI.appleDeviceCa(),
-                    t.clock.now());
-            old.enroll(t.base);
-            old.mdmIdentity = old.scep(t.base, old.challenge(), t.clock.now()).identity();
-            authenticate(old, FakeDep.serial(1), "iPhone10,1", "12.5.7", "35 123456 789012 4");
-            TestServer.expect200(old.checkin(t.base, TokenUpdate.forDevice(old.topic(), old.udid, new byte[32],
-                    "m", null, false)));
+            TestDevice old = t.enrolledDep("UDID-OLD", FakeDep.serial(1), "iPhone10,1", "12.5.7", "X1",
+                    "35 123456 789012 4", false);
             assertEquals(0, old.report(t.base, CommandResult.idle(old.udid)).body().length, "iOS 12: no command");
         }
     }

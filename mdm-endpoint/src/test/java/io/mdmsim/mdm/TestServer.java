@@ -48,7 +48,7 @@ final class TestServer implements AutoCloseable {
 
     /** MachineInfo, SCEP, Authenticate and TokenUpdate: the device is ENROLLED. */
     TestDevice enrolled(String udid, boolean awaitingConfiguration) {
-        return enrolled(newDevice(udid), "18.1", "22B83", "magic-" + udid, awaitingConfiguration);
+        return enrolled(newDevice(udid), "iPhone15,2", "18.1", "22B83", null, "magic-" + udid, awaitingConfiguration);
     }
 
     /**
@@ -56,15 +56,22 @@ final class TestServer implements AutoCloseable {
      * iPhone15,2 on this OS and build) and TokenUpdate: the device is ENROLLED.
      */
     TestDevice enrolledDep(String udid, String serial, String os, String build, boolean awaitingConfiguration) {
-        TestDevice d = new TestDevice(udid, serial, TestPki.PKI.appleDeviceCa(), clock.now());
-        return enrolled(d, os, build, "m", awaitingConfiguration);
+        return enrolledDep(udid, serial, "iPhone15,2", os, build, null, awaitingConfiguration);
     }
 
-    private TestDevice enrolled(TestDevice d, String os, String build, String pushMagic, boolean awaitingConfiguration) {
+    /** {@link #enrolledDep(String, String, String, String, boolean)} for this model (product type) and IMEI. */
+    TestDevice enrolledDep(String udid, String serial, String product, String os, String build, String imei,
+            boolean awaitingConfiguration) {
+        TestDevice d = new TestDevice(udid, serial, TestPki.PKI.appleDeviceCa(), clock.now());
+        return enrolled(d, product, os, build, imei, "m", awaitingConfiguration);
+    }
+
+    private TestDevice enrolled(TestDevice d, String product, String os, String build, String imei, String pushMagic,
+            boolean awaitingConfiguration) {
         d.enroll(base);
         d.mdmIdentity = d.scep(base, d.challenge(), clock.now()).identity();
-        expect200(d.checkin(base, Authenticate.forDevice(d.topic(), d.udid, d.serial, "iPhone15,2", os, build,
-                null, null)));
+        expect200(d.checkin(base, Authenticate.forDevice(d.topic(), d.udid, d.serial, product, os, build,
+                imei, null)));
         expect200(d.checkin(base, TokenUpdate.forDevice(d.topic(), d.udid, new byte[32], pushMagic, null,
                 awaitingConfiguration)));
         return d;
