@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,14 +30,12 @@ import org.junit.jupiter.api.Timeout;
  * time it was held on the admin API.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class AwaitFinalConfigurationCriticalE2eTest {
+class AwaitFinalConfigurationCriticalE2eTest extends E2eWorldTest {
 
     private static final List<String> APPS = List.of("com.example.vpn", "com.example.mail");
     private static final List<String> POLICIES = List.of("Wi-Fi", "Compliance");
 
     private String token;
-
-    private E2eWorld world;
 
     @BeforeEach
     void start() {
@@ -47,16 +44,9 @@ class AwaitFinalConfigurationCriticalE2eTest {
                 && t.path("assigned").asInt() >= 12);
     }
 
-    @AfterEach
-    void stop() {
-        if (world != null) {
-            world.close();
-        }
-    }
-
     @Test
     void iosFifteenAndSeventeenDevicesEndConfiguredWithCriticalPoliciesAndApps() {
-        List<DeviceSpec> devices = iphones(List.of("15.8", "15.8", "17.5", "17.5"));
+        List<DeviceSpec> devices = Fleets.iphones(world, List.of("15.8", "15.8", "17.5", "17.5"));
         String uuid = world.mdmAdmin.postJson("/admin/dep/tokens/" + token + "/profiles?default=true", Map.of("name",
                 "Critical", "awaitFinalConfiguration", true, "criticalApps", APPS, "criticalPolicies", POLICIES))
                 .path("profileUuid").asText();
@@ -107,23 +97,6 @@ class AwaitFinalConfigurationCriticalE2eTest {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
-
-    private List<DeviceSpec> iphones(List<String> versions) {
-        List<DeviceSpec> out = new ArrayList<>();
-        for (JsonNode d : world.abmAdmin.getJson("/admin/devices")) {
-            if (out.size() == versions.size()) {
-                break;
-            }
-            if (!d.path("productType").asText().startsWith("iPhone")) {
-                continue;
-            }
-            String os = versions.get(out.size());
-            out.add(new DeviceSpec(d.path("serialNumber").asText(), d.path("productType").asText(),
-                    d.path("model").asText(), os, os.startsWith("15") ? "19H386" : "21F79"));
-        }
-        assertEquals(versions.size(), out.size(), "iPhones in the ABM inventory");
-        return out;
-    }
 
     private List<JsonNode> commands(String udid) {
         List<JsonNode> out = new ArrayList<>();

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,14 +34,12 @@ import org.junit.jupiter.api.Timeout;
  * user whose second factor is on the locked device itself cannot sign in (the seeds' limitation) and stays locked.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class CompanyPortalE2eTest {
+class CompanyPortalE2eTest extends E2eWorldTest {
 
     private static final String PORTAL_PROFILE = "{\"name\":\"Portal\",\"authentication\":\"COMPANY_PORTAL\","
             + "\"vppToken\":\"vpp-portal\",\"singleAppModeUntilAuth\":true}";
 
     private String token;
-
-    private E2eWorld world;
 
     @BeforeEach
     void start() {
@@ -54,16 +51,9 @@ class CompanyPortalE2eTest {
                 "expiry", world.time.now().plus(Duration.ofDays(365)).toString(), "companyPortalLicenses", 100));
     }
 
-    @AfterEach
-    void stop() {
-        if (world != null) {
-            world.close();
-        }
-    }
-
     @Test
     void devicesEndManagedWithCompanyPortalInstalledAndSingleAppModeLiftedAfterSignIn() {
-        List<DeviceSpec> devices = iphones(List.of("17.5", "17.5", "15.8"));
+        List<DeviceSpec> devices = Fleets.iphones(world, List.of("17.5", "17.5", "15.8"));
         assignProfile(PORTAL_PROFILE, devices);
 
         FleetResult r = DeviceFleet.run(fleet(devices, Behaviour.DEFAULT));
@@ -92,7 +82,7 @@ class CompanyPortalE2eTest {
 
     @Test
     void anMfaUserWhoseSecondFactorIsNotElsewhereStaysLockedInSingleAppMode() {
-        List<DeviceSpec> devices = iphones(List.of("17.5", "16.6"));
+        List<DeviceSpec> devices = Fleets.iphones(world, List.of("17.5", "16.6"));
         assignProfile(PORTAL_PROFILE, devices);
 
         FleetResult r = DeviceFleet.run(fleet(devices, Behaviour.builder().secondFactorElsewhereShare(0).build()));
@@ -118,7 +108,7 @@ class CompanyPortalE2eTest {
 
     @Test
     void withoutSingleAppModeTheSignInRegistersTheUserOnly() {
-        List<DeviceSpec> devices = iphones(List.of("17.5"));
+        List<DeviceSpec> devices = Fleets.iphones(world, List.of("17.5"));
         assignProfile("{\"name\":\"Legacy\",\"authentication\":\"SETUP_ASSISTANT_LEGACY\","
                 + "\"installCompanyPortal\":true,\"vppToken\":\"vpp-portal\"}", devices);
 
@@ -137,7 +127,7 @@ class CompanyPortalE2eTest {
 
     @Test
     void aUserWithoutALicenceCannotSignInAndTheDeviceStaysLocked() throws Exception {
-        List<DeviceSpec> devices = iphones(List.of("17.5", "17.5"));
+        List<DeviceSpec> devices = Fleets.iphones(world, List.of("17.5", "17.5"));
         assignProfile(PORTAL_PROFILE, devices);
         java.net.http.HttpResponse<String> policy = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(world.mdm.baseUri().resolve("/admin/policy"))
@@ -163,25 +153,6 @@ class CompanyPortalE2eTest {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
-
-    /** iPhones of the ABM inventory, one per OS version given (the same models, set to those versions). */
-    private List<DeviceSpec> iphones(List<String> versions) {
-        List<DeviceSpec> out = new ArrayList<>();
-        for (JsonNode d : world.abmAdmin.getJson("/admin/devices")) {
-            if (out.size() == versions.size()) {
-                break;
-            }
-            if (!d.path("productType").asText().startsWith("iPhone")) {
-                continue;
-            }
-            String os = versions.get(out.size());
-            out.add(new DeviceSpec(d.path("serialNumber").asText(), d.path("productType").asText(),
-                    d.path("model").asText(), os, os.startsWith("15") ? "19H386" : os.startsWith("16") ? "20G75"
-                    : "21F79"));
-        }
-        assertEquals(versions.size(), out.size(), "iPhones in the ABM inventory");
-        return out;
-    }
 
     private void assignProfile(String json, List<DeviceSpec> devices) {
         String uuid = world.mdmAdmin.postJson("/admin/dep/tokens/" + token + "/profiles?default=true",

@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,13 +26,11 @@ import org.junit.jupiter.api.Timeout;
  * fake ABM and the reference MDM on 127.0.0.1 over HTTP, on one ManualClock.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class DepSyncRulesE2eTest {
+class DepSyncRulesE2eTest extends E2eWorldTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private String token;
-
-    private E2eWorld world;
 
     @BeforeEach
     void start() throws Exception {
@@ -42,13 +39,6 @@ class DepSyncRulesE2eTest {
         JsonNode t = world.token(token);
         assertEquals(6, t.path("assigned").asInt(), t.toString());
         assertEquals("full", t.path("lastSyncKind").asText());
-    }
-
-    @AfterEach
-    void stop() {
-        if (world != null) {
-            world.close();
-        }
     }
 
     @Test
@@ -238,7 +228,6 @@ class DepSyncRulesE2eTest {
         assertEquals(0, CliRun.runInto(out, "mdm", "tokens", "--mdm", world.mdm.baseUri().toString()), out[1]);
         assertTrue(out[0].contains("\"nextManualSyncAllowedAt\""), out[0]);
     }
-
 
 
 }

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,15 +30,13 @@ import org.junit.jupiter.api.Timeout;
  * Setup Assistant shows: "Invalid Profile: ... 403 CODE (MESSAGE)".
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class EnrollmentPolicyE2eTest {
+class EnrollmentPolicyE2eTest extends E2eWorldTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DEVICES = 8;
 
     private String token;
     private List<DeviceSpec> specs;
-
-    private E2eWorld world;
 
     @BeforeEach
     void start() throws Exception {
@@ -48,13 +45,6 @@ class EnrollmentPolicyE2eTest {
                 && t.path("assigned").asInt() == DEVICES);
         specs = Fleets.specs(world);
         assertEquals(DEVICES, specs.size());
-    }
-
-    @AfterEach
-    void stop() {
-        if (world != null) {
-            world.close();
-        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.mdmsim.scenarios.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.device.DeviceFleet;
 import io.mdmsim.device.DeviceSpec;
@@ -8,6 +10,7 @@ import io.mdmsim.device.FleetResult;
 import io.mdmsim.device.KeySource;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -55,6 +58,28 @@ final class Fleets {
         return base(world, specs)
                 .concurrency(Math.max(1, specs.size()))
                 .idlePollInterval(Duration.ZERO);
+    }
+
+    /**
+     * iPhones of the world's ABM inventory, one per OS version given (the same models, set to those versions and a
+     * build of them).
+     */
+    static List<DeviceSpec> iphones(E2eWorld world, List<String> versions) {
+        List<DeviceSpec> out = new ArrayList<>();
+        for (JsonNode d : world.abmDevices()) {
+            if (out.size() == versions.size()) {
+                break;
+            }
+            if (!d.path("productType").asText().startsWith("iPhone")) {
+                continue;
+            }
+            String os = versions.get(out.size());
+            out.add(new DeviceSpec(d.path("serialNumber").asText(), d.path("productType").asText(),
+                    d.path("model").asText(), os, os.startsWith("15") ? "19H386" : os.startsWith("16") ? "20G75"
+                    : "21F79"));
+        }
+        assertEquals(versions.size(), out.size(), "iPhones in the ABM inventory");
+        return out;
     }
 
     /** The world's ABM devices as device specs. */
