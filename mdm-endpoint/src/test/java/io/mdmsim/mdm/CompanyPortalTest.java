@@ -149,7 +149,7 @@ class CompanyPortalTest {
     void withoutVppTokenCompanyPortalHasNoDeviceLicenseAndNeverHoldsDeviceConfigured() throws Exception {
         profile("{\"name\":\"Portal\",\"authentication\":\"COMPANY_PORTAL\"}");
         TestDevice d = enroll(1, "17.5", true);
-        Command cp = ack(d, idle(d), answers(d, "17.5", true));
+        Command cp = afterSetupInformation(d, "17.5", true);
         assertEquals("InstallApplication", cp.requestType());
         assertNull(cp.get("Options"), "no VPP token: no PurchaseMethod");
         assertEquals(t.base + "/companyportal/signin",
@@ -171,7 +171,7 @@ class CompanyPortalTest {
         profile("{\"name\":\"Critical portal\",\"authentication\":\"COMPANY_PORTAL\",\"vppToken\":\"vpp-1\","
                 + "\"criticalApps\":[\"com.microsoft.CompanyPortal\",\"com.example.vpn\"]}");
         TestDevice d = enroll(4, "17.5", true);
-        Command vpn = ack(d, idle(d), answers(d, "17.5", true));
+        Command vpn = afterSetupInformation(d, "17.5", true);
         assertEquals("InstallApplication", vpn.requestType());
         assertEquals("com.example.vpn", ((NSString) vpn.get("Identifier")).getContent());
         Command cp = ack(d, vpn, Map.of());
@@ -189,7 +189,7 @@ class CompanyPortalTest {
         profile("{\"name\":\"Legacy\",\"authentication\":\"SETUP_ASSISTANT_LEGACY\",\"installCompanyPortal\":true,"
                 + "\"vppToken\":\"vpp-2\"}");
         TestDevice d = enroll(2, "16.4", true);
-        Command cp = ack(d, idle(d), answers(d, "16.4", true));
+        Command cp = afterSetupInformation(d, "16.4", true);
         assertEquals("InstallApplication", cp.requestType());
         assertEquals(719171358L, ((NSNumber) cp.get("iTunesStoreID")).longValue());
         assertEquals("DeviceConfigured", ack(d, cp, Map.of()).requestType(), "no Single App Mode asked for");
@@ -199,7 +199,7 @@ class CompanyPortalTest {
     void noCompanyPortalForOtherProfiles() throws Exception {
         profile("{\"name\":\"Modern\",\"authentication\":\"SETUP_ASSISTANT_MODERN\"}");
         TestDevice d = enroll(3, "17.5", true);
-        assertEquals("DeviceConfigured", ack(d, idle(d), answers(d, "17.5", true)).requestType());
+        assertEquals("DeviceConfigured", afterSetupInformation(d, "17.5", true).requestType());
         JsonNode v = t.get("/admin/devices/" + d.udid);
         assertTrue(v.path("companyPortal").isNull(), v.toString());
         assertTrue(v.path("supervised").asBoolean(), "iOS 13+ ADE devices are always supervised");
@@ -209,7 +209,7 @@ class CompanyPortalTest {
     void singleAppModeNeedsIos11_3_1() throws Exception {
         profile(CP_SAM);
         TestDevice d = enroll(4, "11.2", true);
-        Command cp = ack(d, idle(d), answers(d, "11.2", true));
+        Command cp = afterSetupInformation(d, "11.2", true);
         assertEquals("InstallApplication", cp.requestType());
         assertEquals("DeviceConfigured", ack(d, cp, Map.of()).requestType(), "no lock profile on iOS 11.2");
         JsonNode v = t.get("/admin/devices/" + d.udid);
@@ -225,7 +225,7 @@ class CompanyPortalTest {
         TestDevice d = enroll(5, "12.4", true);
         assertFalse(t.get("/admin/devices/" + d.udid).path("supervised").asBoolean(),
                 "the profile says unsupervised and iOS 12 honours it");
-        Command cp = ack(d, idle(d), answers(d, "12.4", false));
+        Command cp = afterSetupInformation(d, "12.4", false);
         assertEquals("InstallApplication", cp.requestType());
         assertEquals("DeviceConfigured", ack(d, cp, Map.of()).requestType());
         JsonNode v = t.get("/admin/devices/" + d.udid);
@@ -382,6 +382,11 @@ class CompanyPortalTest {
         q.put("ProductName", "iPhone15,2");
         q.put("IsSupervised", supervised);
         return Map.of("QueryResponses", q);
+    }
+
+    /** Answers the setup DeviceInformation (the first command) for this OS and supervision; returns the next command. */
+    private Command afterSetupInformation(TestDevice d, String os, boolean supervised) {
+        return ack(d, idle(d), answers(d, os, supervised));
     }
 
     private Command idle(TestDevice d) {
