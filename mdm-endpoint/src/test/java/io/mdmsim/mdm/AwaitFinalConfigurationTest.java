@@ -1,28 +1,19 @@
 package io.mdmsim.mdm;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.core.dep.ServerToken;
-import io.mdmsim.core.pki.Pem;
-import io.mdmsim.core.protocol.Authenticate;
 import io.mdmsim.core.protocol.Command;
 import io.mdmsim.core.protocol.CommandResult;
-import io.mdmsim.core.protocol.TokenUpdate;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,33 +22,22 @@ import org.junit.jupiter.api.Test;
  */
 class AwaitFinalConfigurationTest {
 
-    private static final ServerToken TOKEN = new ServerToken("CK_afc", "CS_secret", "AT_afc", "AS_secret",
-            Instant.parse("2027-06-01T08:00:00Z"));
+    private static final ServerToken TOKEN = FakeDep.token("afc");
 
+    @AutoClose
     private final TestServer t = new TestServer();
-
-    @AfterEach
-    void stop() {
-        t.close();
-    }
 
     @Test
     void deviceIsHeldUntilEveryCriticalAppAndPolicyIsAcknowledged() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 2)) {
-            String name = uploadAndSync(dep);
+            String name = t.uploadAndSync(TOKEN, dep);
             HttpResponse<byte[]> created = t.send("POST", "/admin/dep/tokens/" + name + "/profiles?default=true",
                     "{\"name\":\"Corp\",\"criticalApps\":[\"com.example.vpn\"],\"criticalPolicies\":[\"Wi-Fi\"],"
                     + "\"deviceNameTemplate\":\"{{DEVICETYPE}}-{{SERIAL}}\"}");
             assertEquals(201, created.statusCode(), new String(created.body()));
 
             String serial = FakeDep.serial(0);
-            TestDevice d = new TestDevice("UDID-AFC", serial, TestPki.PKI.appleDeviceCa(), t.clock.now());
-            d.enroll(t.base);
-            d.mdmIdentity = d.scep(t.base, d.challenge(), t.clock.now()).identity();
-            TestServer.expect200(d.checkin(t.base, Authenticate.forDevice(d.topic(), d.udid, serial, "iPhone15,2",
-                    "18.1", "22B83", null, null)));
-            TestServer.expect200(d.checkin(t.base, TokenUpdate.forDevice(d.topic(), d.udid, new byte[32], "m", null,
-                    true)));
+            TestDevice d = t.enrolledDep("UDID-AFC", serial, "18.1", "22B83", true);
 
             Command info = Command.parse(d.report(t.base, CommandResult.idle(d.udid)).body());
             assertEquals("DeviceInformation", info.requestType());
@@ -86,17 +66,11 @@ class AwaitFinalConfigurationTest {
     @Test
     void aFailedCriticalAppKeepsTheDeviceWaiting() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 1)) {
-            String name = uploadAndSync(dep);
+            String name = t.uploadAndSync(TOKEN, dep);
             assertEquals(201, t.send("POST", "/admin/dep/tokens/" + name + "/profiles?default=true",
                     "{\"name\":\"Corp\",\"criticalApps\":[\"com.example.vpn\"]}").statusCode());
             String serial = FakeDep.serial(0);
-            TestDevice d = new TestDevice("UDID-AFC2", serial, TestPki.PKI.appleDeviceCa(), t.clock.now());
-            d.enroll(t.base);
-            d.mdmIdentity = d.scep(t.base, d.challenge(), t.clock.now()).identity();
-            TestServer.expect200(d.checkin(t.base, Authenticate.forDevice(d.topic(), d.udid, serial, "iPhone15,2",
-                    "18.1", "22B83", null, null)));
-            TestServer.expect200(d.checkin(t.base, TokenUpdate.forDevice(d.topic(), d.udid, new byte[32], "m", null,
-                    true)));
+            TestDevice d = t.enrolledDep("UDID-AFC2", serial, "18.1", "22B83", true);
             Command info = Command.parse(d.report(t.base, CommandResult.idle(d.udid)).body());
             Command app = Command.parse(d.report(t.base, CommandResult.acknowledged(d.udid, info.commandUuid(),
                     Map.of())).body());
@@ -111,26 +85,5 @@ class AwaitFinalConfigurationTest {
 
     private JsonNode device(String udid) {
         return t.get("/admin/devices/" + udid);
-    }
-
-    private String uploadAndSync(FakeDep dep) throws Exception {
-        HttpResponse<byte[]> key = TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/public-key"))
-                .GET().build());
-        byte[] p7m = TOKEN.toP7m(Pem.certificate(new String(key.body(), StandardCharsets.US_ASCII)));
-        String q = "appleId=" + URLEncoder.encode("admin@example.com", StandardCharsets.UTF_8) + "&depUrl="
-                + URLEncoder.encode(dep.baseUri().toString(), StandardCharsets.UTF_8);
-        HttpResponse<byte[]> r = TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/tokens?" + q))
-                .header("Content-Type", "application/pkcs7-mime").POST(BodyPublishers.ofByteArray(p7m)).build());
-        assertEquals(202, r.statusCode());
-        String name = TestServer.json(r).path("name").asText();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            for (JsonNode n : t.get("/admin/dep/tokens")) {
-                if (n.path("name").asText().equals(name)) {
-                    return n.path("syncState").asText().equals("SYNCED");
-                }
-            }
-            return false;
-        });
-        return name;
     }
 }

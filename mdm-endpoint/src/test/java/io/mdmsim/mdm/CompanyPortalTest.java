@@ -1,9 +1,7 @@
 package io.mdmsim.mdm;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,20 +13,17 @@ import com.dd.plist.NSString;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.core.cms.Cms;
 import io.mdmsim.core.dep.ServerToken;
-import io.mdmsim.core.pki.Pem;
 import io.mdmsim.core.plist.Plist;
 import io.mdmsim.core.protocol.Authenticate;
 import io.mdmsim.core.protocol.CheckOut;
 import io.mdmsim.core.protocol.Command;
 import io.mdmsim.core.protocol.CommandResult;
 import io.mdmsim.core.protocol.TokenUpdate;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -45,8 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 class CompanyPortalTest {
 
-    private static final ServerToken TOKEN = new ServerToken("CK_cp", "CS_secret", "AT_cp", "AS_secret",
-            Instant.parse("2027-06-01T08:00:00Z"));
+    private static final ServerToken TOKEN = FakeDep.token("cp");
     private static final String CP_SAM = "{\"name\":\"Portal\",\"authentication\":\"COMPANY_PORTAL\","
             + "\"vppToken\":\"vpp-1\",\"singleAppModeUntilAuth\":true}";
 
@@ -57,28 +51,13 @@ class CompanyPortalTest {
     @BeforeEach
     void sync() throws Exception {
         dep = new FakeDep(TOKEN, 6);
-        HttpResponse<byte[]> key = TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/public-key"))
-                .GET().build());
-        byte[] p7m = TOKEN.toP7m(Pem.certificate(new String(key.body(), StandardCharsets.US_ASCII)));
-        String q = "appleId=" + URLEncoder.encode("admin@example.com", StandardCharsets.UTF_8) + "&depUrl="
-                + URLEncoder.encode(dep.baseUri().toString(), StandardCharsets.UTF_8);
-        HttpResponse<byte[]> r = TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/tokens?" + q))
-                .header("Content-Type", "application/pkcs7-mime").POST(BodyPublishers.ofByteArray(p7m)).build());
-        assertEquals(202, r.statusCode());
-        token = TestServer.json(r).path("name").asText();
+        token = t.uploadDepToken(TOKEN, dep.baseUri());
         for (String vpp : List.of("vpp-1", "vpp-2")) { // the policy knows the profiles' VPP tokens
             HttpResponse<byte[]> added = t.send("POST", "/admin/vpp-tokens", "{\"name\":\"" + vpp + "\","
                     + "\"organization\":\"Example\",\"expiry\":\"2027-01-01T00:00:00Z\",\"companyPortalLicenses\":100}");
             assertEquals(201, added.statusCode(), new String(added.body()));
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            for (JsonNode n : t.get("/admin/dep/tokens")) {
-                if (n.path("name").asText().equals(token)) {
-                    return n.path("syncState").asText().equals("SYNCED");
-                }
-            }
-            return false;
-        });
+        t.awaitDepToken(token, TestServer::synced);
     }
 
     @AfterEach
@@ -170,7 +149,7 @@ class CompanyPortalTest {
     void withoutVppTokenCompanyPortalHasNoDeviceLicenseAndNeverHoldsDeviceConfigured() throws Exception {
         profile("{\"name\":\"Portal\",\"authentication\":\"COMPANY_PORTAL\"}");
         TestDevice d = enroll(1, "17.5", true);
-        Command cp = ack(d, idle(d), answers(d, "17.5", true));
+        Command cp = afterSetupInformation(d, "17.5", true);
         assertEquals("InstallApplication", cp.requestType());
         assertNull(cp.get("Options"), "no VPP token: no PurchaseMethod");
         assertEquals(t.base + "/companyportal/signin",
@@ -192,7 +171,7 @@ class CompanyPortalTest {
         profile("{\"name\":\"Critical portal\",\"authentication\":\"COMPANY_PORTAL\",\"vppToken\":\"vpp-1\","
                 + "\"criticalApps\":[\"com.microsoft.CompanyPortal\",\"com.example.vpn\"]}");
         TestDevice d = enroll(4, "17.5", true);
-        Command vpn = ack(d, idle(d), answers(d, "17.5", true));
+        Command vpn = afterSetupInformation(d, "17.5", true);
         assertEquals("InstallApplication", vpn.requestType());
         assertEquals("com.example.vpn", ((NSString) vpn.get("Identifier")).getContent());
         Command cp = ack(d, vpn, Map.of());
@@ -210,7 +189,7 @@ class CompanyPortalTest {
         profile("{\"name\":\"Legacy\",\"authentication\":\"SETUP_ASSISTANT_LEGACY\",\"installCompanyPortal\":true,"
                 + "\"vppToken\":\"vpp-2\"}");
         TestDevice d = enroll(2, "16.4", true);
-        Command cp = ack(d, idle(d), answers(d, "16.4", true));
+        Command cp = afterSetupInformation(d, "16.4", true);
         assertEquals("InstallApplication", cp.requestType());
         assertEquals(719171358L, ((NSNumber) cp.get("iTunesStoreID")).longValue());
         assertEquals("DeviceConfigured", ack(d, cp, Map.of()).requestType(), "no Single App Mode asked for");
@@ -220,7 +199,7 @@ class CompanyPortalTest {
     void noCompanyPortalForOtherProfiles() throws Exception {
         profile("{\"name\":\"Modern\",\"authentication\":\"SETUP_ASSISTANT_MODERN\"}");
         TestDevice d = enroll(3, "17.5", true);
-        assertEquals("DeviceConfigured", ack(d, idle(d), answers(d, "17.5", true)).requestType());
+        assertEquals("DeviceConfigured", afterSetupInformation(d, "17.5", true).requestType());
         JsonNode v = t.get("/admin/devices/" + d.udid);
         assertTrue(v.path("companyPortal").isNull(), v.toString());
         assertTrue(v.path("supervised").asBoolean(), "iOS 13+ ADE devices are always supervised");
@@ -230,7 +209,7 @@ class CompanyPortalTest {
     void singleAppModeNeedsIos11_3_1() throws Exception {
         profile(CP_SAM);
         TestDevice d = enroll(4, "11.2", true);
-        Command cp = ack(d, idle(d), answers(d, "11.2", true));
+        Command cp = afterSetupInformation(d, "11.2", true);
         assertEquals("InstallApplication", cp.requestType());
         assertEquals("DeviceConfigured", ack(d, cp, Map.of()).requestType(), "no lock profile on iOS 11.2");
         JsonNode v = t.get("/admin/devices/" + d.udid);
@@ -246,7 +225,7 @@ class CompanyPortalTest {
         TestDevice d = enroll(5, "12.4", true);
         assertFalse(t.get("/admin/devices/" + d.udid).path("supervised").asBoolean(),
                 "the profile says unsupervised and iOS 12 honours it");
-        Command cp = ack(d, idle(d), answers(d, "12.4", false));
+        Command cp = afterSetupInformation(d, "12.4", false);
         assertEquals("InstallApplication", cp.requestType());
         assertEquals("DeviceConfigured", ack(d, cp, Map.of()).requestType());
         JsonNode v = t.get("/admin/devices/" + d.udid);
@@ -393,15 +372,7 @@ class CompanyPortalTest {
 
     /** An ADE device of the synced token (serial i) through MachineInfo, SCEP, Authenticate and TokenUpdate. */
     private TestDevice enroll(int i, String os, boolean awaiting) {
-        String serial = FakeDep.serial(i);
-        TestDevice d = new TestDevice("UDID-CP-" + i + "-" + os, serial, TestPki.PKI.appleDeviceCa(), t.clock.now());
-        d.enroll(t.base);
-        d.mdmIdentity = d.scep(t.base, d.challenge(), t.clock.now()).identity();
-        TestServer.expect200(d.checkin(t.base, Authenticate.forDevice(d.topic(), d.udid, serial, "iPhone15,2", os,
-                "21F79", null, null)));
-        TestServer.expect200(d.checkin(t.base, TokenUpdate.forDevice(d.topic(), d.udid, new byte[32], "m", null,
-                awaiting)));
-        return d;
+        return t.enrolledDep("UDID-CP-" + i + "-" + os, FakeDep.serial(i), os, "21F79", awaiting);
     }
 
     private static Map<String, Object> answers(TestDevice d, String os, boolean supervised) {
@@ -411,6 +382,11 @@ class CompanyPortalTest {
         q.put("ProductName", "iPhone15,2");
         q.put("IsSupervised", supervised);
         return Map.of("QueryResponses", q);
+    }
+
+    /** Answers the setup DeviceInformation (the first command) for this OS and supervision; returns the next command. */
+    private Command afterSetupInformation(TestDevice d, String os, boolean supervised) {
+        return ack(d, idle(d), answers(d, os, supervised));
     }
 
     private Command idle(TestDevice d) {

@@ -1,6 +1,5 @@
 package io.mdmsim.mdm;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,19 +11,13 @@ import com.dd.plist.NSNumber;
 import com.dd.plist.NSString;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.core.dep.ServerToken;
-import io.mdmsim.core.pki.Pem;
 import io.mdmsim.core.plist.Plist;
-import io.mdmsim.core.protocol.Authenticate;
 import io.mdmsim.core.protocol.Command;
 import io.mdmsim.core.protocol.CommandResult;
-import io.mdmsim.core.protocol.TokenUpdate;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,8 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class CriticalConfigurationTest {
 
-    private static final ServerToken TOKEN = new ServerToken("CK_crit", "CS_secret", "AT_crit", "AS_secret",
-            Instant.parse("2027-06-01T08:00:00Z"));
+    private static final ServerToken TOKEN = FakeDep.token("crit");
 
     private final TestServer t = new TestServer();
     private FakeDep dep;
@@ -46,17 +38,7 @@ class CriticalConfigurationTest {
     @BeforeEach
     void sync() throws Exception {
         dep = new FakeDep(TOKEN, 2);
-        HttpResponse<byte[]> key = TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/public-key"))
-                .GET().build());
-        byte[] p7m = TOKEN.toP7m(Pem.certificate(new String(key.body(), StandardCharsets.US_ASCII)));
-        String q = "appleId=" + URLEncoder.encode("admin@example.com", StandardCharsets.UTF_8) + "&depUrl="
-                + URLEncoder.encode(dep.baseUri().toString(), StandardCharsets.UTF_8);
-        HttpResponse<byte[]> r = TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/tokens?" + q))
-                .header("Content-Type", "application/pkcs7-mime").POST(BodyPublishers.ofByteArray(p7m)).build());
-        assertEquals(202, r.statusCode());
-        String token = TestServer.json(r).path("name").asText();
-        await().atMost(Duration.ofSeconds(30)).until(() -> t.get("/admin/dep/tokens").path(0).path("syncState")
-                .asText().equals("SYNCED"));
+        String token = t.uploadAndSync(TOKEN, dep);
         HttpResponse<byte[]> created = t.send("POST", "/admin/dep/tokens/" + token + "/profiles?default=true",
                 "{\"name\":\"Critical\",\"authentication\":\"SETUP_ASSISTANT_MODERN\","
                 + "\"criticalApps\":[\"com.example.vpn\"],\"criticalPolicies\":[\"Wi-Fi\"]}");
@@ -135,15 +117,7 @@ class CriticalConfigurationTest {
     }
 
     private TestDevice enroll(int i, String os) {
-        String serial = FakeDep.serial(i);
-        TestDevice d = new TestDevice("UDID-CRIT-" + i, serial, TestPki.PKI.appleDeviceCa(), t.clock.now());
-        d.enroll(t.base);
-        d.mdmIdentity = d.scep(t.base, d.challenge(), t.clock.now()).identity();
-        TestServer.expect200(d.checkin(t.base, Authenticate.forDevice(d.topic(), d.udid, serial, "iPhone15,2", os,
-                "X", null, null)));
-        TestServer.expect200(d.checkin(t.base, TokenUpdate.forDevice(d.topic(), d.udid, new byte[32], "m", null,
-                true)));
-        return d;
+        return t.enrolledDep("UDID-CRIT-" + i, FakeDep.serial(i), os, "X", true);
     }
 
     private Command idle(TestDevice d) {

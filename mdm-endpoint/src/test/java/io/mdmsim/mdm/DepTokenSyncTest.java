@@ -19,7 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Uploading a DEP server token makes the MDM sync from a DEP API: session, account, fetch, define, assign. */
@@ -29,12 +29,8 @@ class DepTokenSyncTest {
     private static final ServerToken TOKEN = new ServerToken("CK_3a9f", "CS_secret", "AT_4b2e", "AS_secret",
             Instant.parse("2026-06-01T08:00:00Z"));
 
+    @AutoClose
     private final TestServer t = new TestServer();
-
-    @AfterEach
-    void stop() {
-        t.close();
-    }
 
     @Test
     void uploadedTokenSyncsAndAssignsEveryDevice() throws Exception {

@@ -64,6 +64,12 @@ final class FakeDep implements AutoCloseable {
         return server.baseUri();
     }
 
+    /** A DEP server token named {@code id} (consumer key CK_id, access token AT_id) valid until June 2027. */
+    static ServerToken token(String id) {
+        return new ServerToken("CK_" + id, "CS_secret", "AT_" + id, "AS_secret", java.time.Instant.parse(
+                "2027-06-01T08:00:00Z"));
+    }
+
     static String serial(int i) {
         return String.format("F%011d", i);
     }

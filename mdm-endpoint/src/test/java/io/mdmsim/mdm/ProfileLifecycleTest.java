@@ -1,6 +1,5 @@
 package io.mdmsim.mdm;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -12,23 +11,18 @@ import com.dd.plist.NSNumber;
 import com.dd.plist.NSString;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.core.dep.ServerToken;
-import io.mdmsim.core.pki.Pem;
 import io.mdmsim.core.protocol.Authenticate;
 import io.mdmsim.core.protocol.CheckOut;
 import io.mdmsim.core.protocol.Command;
 import io.mdmsim.core.protocol.CommandResult;
 import io.mdmsim.core.protocol.TokenUpdate;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,22 +31,17 @@ import org.junit.jupiter.api.Test;
  */
 class ProfileLifecycleTest {
 
-    private static final ServerToken TOKEN = new ServerToken("CK_life", "CS_secret", "AT_life", "AS_secret",
-            Instant.parse("2027-06-01T08:00:00Z"));
+    private static final ServerToken TOKEN = FakeDep.token("life");
 
+    @AutoClose
     private final TestServer t = new TestServer();
-
-    @AfterEach
-    void stop() {
-        t.close();
-    }
 
     // ---- profile edits --------------------------------------------------------------------------------------------
 
     @Test
     void editRedefinesTheProfileInAbmAndAssignsItsSerialsAgain() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 3)) {
-            String name = uploadAndSync(dep);
+            String name = syncedWithDevices(dep);
             String uuid = createDefault(name, "{\"name\":\"Corp\",\"department\":\"IT\"}");
             int definedBefore = dep.profiles.size();
             int batchesBefore = dep.assignBatches.size();
@@ -80,7 +69,7 @@ class ProfileLifecycleTest {
     @Test
     void editAssignsAgainOnlyTheSerialsThatHaveTheProfile() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 3)) {
-            String name = uploadAndSync(dep);
+            String name = syncedWithDevices(dep);
             String defaultUuid = createDefault(name, "{\"name\":\"Default\"}");
             HttpResponse<byte[]> other = t.send("POST", "/admin/dep/tokens/" + name + "/profiles",
                     "{\"name\":\"Other\"}");
@@ -107,7 +96,7 @@ class ProfileLifecycleTest {
     @Test
     void aProfileReadBackCanBePutUnchanged() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 1)) {
-            String name = uploadAndSync(dep);
+            String name = syncedWithDevices(dep);
             String uuid = createDefault(name, "{\"name\":\"Shared\",\"userAffinity\":\"WITHOUT_USER\","
                     + "\"sharedIpad\":true,\"awaitFinalConfiguration\":false,\"maxCachedUsers\":4}");
             String path = "/admin/dep/tokens/" + name + "/profiles/" + uuid;
@@ -122,7 +111,7 @@ class ProfileLifecycleTest {
     @Test
     void editIsValidatedLikeCreateAndEachBadInputIsAClear4xx() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 1)) {
-            String name = uploadAndSync(dep);
+            String name = syncedWithDevices(dep);
             String uuid = createDefault(name, "{\"name\":\"Corp\"}");
             String path = "/admin/dep/tokens/" + name + "/profiles/" + uuid;
             int defined = dep.profiles.size();
@@ -168,16 +157,11 @@ class ProfileLifecycleTest {
     @Test
     void enrolledDeviceKeepsItsSnapshotWhileTheNameTemplateIsReadLiveAndReEnrollmentGetsTheEdit() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 1)) {
-            String name = uploadAndSync(dep);
+            String name = syncedWithDevices(dep);
             String uuid = createDefault(name, "{\"name\":\"Corp\",\"criticalApps\":[\"com.example.vpn\"],"
                     + "\"deviceNameTemplate\":\"A-{{SERIAL}}\"}");
             String serial = FakeDep.serial(0);
-            TestDevice d = new TestDevice("UDID-SNAP", serial, TestPki.PKI.appleDeviceCa(), t.clock.now());
-            d.enroll(t.base);
-            d.mdmIdentity = d.scep(t.base, d.challenge(), t.clock.now()).identity();
-            authenticate(d, serial, "iPhone15,2", "18.1", null);
-            TestServer.expect200(d.checkin(t.base, TokenUpdate.forDevice(d.topic(), d.udid, new byte[32], "m", null,
-                    true)));
+            TestDevice d = t.enrolledDep("UDID-SNAP", serial, "18.1", "X1", true);
             // edit before the setup DeviceInformation completes: the device still gets the snapshot's critical app
             HttpResponse<byte[]> edited = t.send("PUT", "/admin/dep/tokens/" + name + "/profiles/" + uuid,
                     "{\"name\":\"Corp\",\"criticalApps\":[\"com.example.other\"],"
@@ -287,16 +271,11 @@ class ProfileLifecycleTest {
     @Test
     void aNameTemplateSettingsCanceledByTheReEnrollmentIsSentAgain() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 1)) {
-            String name = uploadAndSync(dep);
+            String name = syncedWithDevices(dep);
             createDefault(name, "{\"name\":\"Corp\",\"awaitFinalConfiguration\":false,"
                     + "\"deviceNameTemplate\":\"N-{{SERIAL}}\"}");
             String serial = FakeDep.serial(0);
-            TestDevice d = new TestDevice("UDID-NAME", serial, TestPki.PKI.appleDeviceCa(), t.clock.now());
-            d.enroll(t.base);
-            d.mdmIdentity = d.scep(t.base, d.challenge(), t.clock.now()).identity();
-            authenticate(d, serial, "iPhone15,2", "18.1", null);
-            TestServer.expect200(d.checkin(t.base, TokenUpdate.forDevice(d.topic(), d.udid, new byte[32], "m", null,
-                    false)));
+            TestDevice d = t.enrolledDep("UDID-NAME", serial, "18.1", "X1", false);
             assertEquals(202, t.send("POST", "/admin/devices/" + d.udid + "/wipe", null).statusCode());
             Command erase = Command.parse(d.report(t.base, CommandResult.idle(d.udid)).body());
             assertEquals("EraseDevice", erase.requestType(), "queued before the Idle queued the name");
@@ -379,17 +358,12 @@ class ProfileLifecycleTest {
     @Test
     void sharedIpadGetsItsSettingsAfterEnrollment() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 1)) {
-            String name = uploadAndSync(dep);
+            String name = syncedWithDevices(dep);
             createDefault(name, "{\"name\":\"Shared\",\"userAffinity\":\"WITHOUT_USER\",\"sharedIpad\":true,"
                     + "\"awaitFinalConfiguration\":false,\"maxCachedUsers\":8,\"lockGraceSeconds\":300,"
                     + "\"inactivityLogoutSeconds\":600}");
             String serial = FakeDep.serial(0);
-            TestDevice d = new TestDevice("UDID-SHARED", serial, TestPki.PKI.appleDeviceCa(), t.clock.now());
-            d.enroll(t.base);
-            d.mdmIdentity = d.scep(t.base, d.challenge(), t.clock.now()).identity();
-            authenticate(d, serial, "iPad13,18", "17.5", null);
-            TestServer.expect200(d.checkin(t.base, TokenUpdate.forDevice(d.topic(), d.udid, new byte[32], "m", null,
-                    false)));
+            TestDevice d = t.enrolledDep("UDID-SHARED", serial, "iPad13,18", "17.5", "X1", null, false);
             Command settings = Command.parse(d.report(t.base, CommandResult.idle(d.udid)).body());
             assertEquals("Settings", settings.requestType());
             NSDictionary shared = item(settings, "SharedDeviceConfiguration");
@@ -435,28 +409,18 @@ class ProfileLifecycleTest {
     @Test
     void cellularDataPlanUrlSendsRefreshCellularPlansToCellularDevicesOnIos13() throws Exception {
         try (FakeDep dep = new FakeDep(TOKEN, 2)) {
-            String name = uploadAndSync(dep);
+            String name = syncedWithDevices(dep);
             createDefault(name, "{\"name\":\"Cell\",\"awaitFinalConfiguration\":false,"
                     + "\"cellularDataPlanUrl\":\"https://esim.example.com/plans\"}");
-            TestDevice phone = new TestDevice("UDID-CELL", FakeDep.serial(0), TestPki.PKI.appleDeviceCa(),
-                    t.clock.now());
-            phone.enroll(t.base);
-            phone.mdmIdentity = phone.scep(t.base, phone.challenge(), t.clock.now()).identity();
-            authenticate(phone, FakeDep.serial(0), "iPhone15,2", "17.5", "35 123456 789012 3");
-            TestServer.expect200(phone.checkin(t.base, TokenUpdate.forDevice(phone.topic(), phone.udid, new byte[32],
-                    "m", null, false)));
+            TestDevice phone = t.enrolledDep("UDID-CELL", FakeDep.serial(0), "iPhone15,2", "17.5", "X1",
+                    "35 123456 789012 3", false);
             Command refresh = Command.parse(phone.report(t.base, CommandResult.idle(phone.udid)).body());
             assertEquals("RefreshCellularPlans", refresh.requestType());
             assertEquals("https://esim.example.com/plans", refresh.command().get("eSIMServerURL").toJavaObject());
             AppleYaml.assertCommand("RefreshCellularPlans", refresh.command());
 
-            TestDevice old = new TestDevice("UDID-OLD", FakeDep.serial(1), TestPki.PKI.appleDeviceCa(),
-                    t.clock.now());
-            old.enroll(t.base);
-            old.mdmIdentity = old.scep(t.base, old.challenge(), t.clock.now()).identity();
-            authenticate(old, FakeDep.serial(1), "iPhone10,1", "12.5.7", "35 123456 789012 4");
-            TestServer.expect200(old.checkin(t.base, TokenUpdate.forDevice(old.topic(), old.udid, new byte[32],
-                    "m", null, false)));
+            TestDevice old = t.enrolledDep("UDID-OLD", FakeDep.serial(1), "iPhone10,1", "12.5.7", "X1",
+                    "35 123456 789012 4", false);
             assertEquals(0, old.report(t.base, CommandResult.idle(old.udid)).body().length, "iOS 12: no command");
         }
     }
@@ -531,30 +495,15 @@ class ProfileLifecycleTest {
         return out;
     }
 
+    private String syncedWithDevices(FakeDep dep) {
+        String name = t.uploadDepToken(TOKEN, dep.baseUri());
+        t.awaitDepToken(name, n -> TestServer.synced(n) && n.path("devices").asInt() > 0);
+        return name;
+    }
+
     private String createDefault(String token, String json) {
         HttpResponse<byte[]> created = t.send("POST", "/admin/dep/tokens/" + token + "/profiles?default=true", json);
         assertEquals(201, created.statusCode(), new String(created.body()));
         return TestServer.json(created).path("profileUuid").asText();
-    }
-
-    private String uploadAndSync(FakeDep dep) throws Exception {
-        HttpResponse<byte[]> key = TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/public-key"))
-                .GET().build());
-        byte[] p7m = TOKEN.toP7m(Pem.certificate(new String(key.body(), StandardCharsets.US_ASCII)));
-        String q = "appleId=" + URLEncoder.encode("admin@example.com", StandardCharsets.UTF_8) + "&depUrl="
-                + URLEncoder.encode(dep.baseUri().toString(), StandardCharsets.UTF_8);
-        HttpResponse<byte[]> r = TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/tokens?" + q))
-                .header("Content-Type", "application/pkcs7-mime").POST(BodyPublishers.ofByteArray(p7m)).build());
-        assertEquals(202, r.statusCode());
-        String name = TestServer.json(r).path("name").asText();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            for (JsonNode n : t.get("/admin/dep/tokens")) {
-                if (n.path("name").asText().equals(name)) {
-                    return n.path("syncState").asText().equals("SYNCED") && n.path("devices").asInt() > 0;
-                }
-            }
-            return false;
-        });
-        return name;
     }
 }

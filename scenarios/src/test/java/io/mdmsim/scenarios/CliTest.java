@@ -1,13 +1,11 @@
 package io.mdmsim.scenarios;
 
 import io.mdmsim.scenarios.cli.Main;
+import static io.mdmsim.scenarios.CliRun.run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,79 +13,67 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The command line as a user meets it: help everywhere, and bad usage answered with exit 2 and what was expected. */
 class CliTest {
 
-    private record Run(int exit, String out, String err) { }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     @Test
     void topLevelHelpListsEveryCommandWithWhatItDoes() {
-        Run r = run("--help");
-        assertEquals(0, r.exit);
+        CliRun r = run("--help");
+        assertEquals(0, r.exit());
         for (String cmd : new String[] {"quickstart", "abm", "mdm", "devices", "version"}) {
-            assertTrue(r.out.contains(cmd), "help lists " + cmd + ":\n" + r.out);
+            assertTrue(r.out().contains(cmd), "help lists " + cmd + ":\n" + r.out());
         }
-        assertTrue(r.out.contains("Exit codes"), r.out);
+        assertTrue(r.out().contains("Exit codes"), r.out());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"quickstart", "abm", "mdm", "devices", "version"})
     void everyCommandHasHelpSayingWhatItDoes(String command) {
-        Run r = run(command, "--help");
-        assertEquals(0, r.exit, r.err);
-        assertTrue(r.out.startsWith("Usage: mdmsim " + command), r.out);
-        String[] lines = r.out.split("\n");
+        CliRun r = run(command, "--help");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("Usage: mdmsim " + command), r.out());
+        String[] lines = r.out().split("\n");
         assertTrue(lines.length > 2 && lines[1].strip().length() > 20,
-                "the line after Usage describes the command:\n" + r.out);
+                "the line after Usage describes the command:\n" + r.out());
     }
 
     @Test
     void noCommandIsBadUsage() {
-        Run r = run();
-        assertEquals(Main.EXIT_USAGE, r.exit);
-        assertTrue(r.err.contains("Missing a command"), r.err);
+        CliRun r = run();
+        assertEquals(Main.EXIT_USAGE, r.exit());
+        assertTrue(r.err().contains("Missing a command"), r.err());
     }
 
     @Test
     void unknownOptionIsBadUsage() {
-        Run r = run("quickstart", "--devcies", "3");
-        assertEquals(Main.EXIT_USAGE, r.exit);
-        assertTrue(r.err.contains("'--devcies'") && r.err.contains("Possible solutions: --devices"), r.err);
+        CliRun r = run("quickstart", "--devcies", "3");
+        assertEquals(Main.EXIT_USAGE, r.exit());
+        assertTrue(r.err().contains("'--devcies'") && r.err().contains("Possible solutions: --devices"), r.err());
     }
 
     @Test
     void outOfRangeDeviceCountSaysWhatWasExpected() {
-        Run r = run("quickstart", "--devices", "0");
-        assertEquals(Main.EXIT_USAGE, r.exit);
-        assertTrue(r.err.contains("--devices: 0 (expected: 1..10000)"), r.err);
+        CliRun r = run("quickstart", "--devices", "0");
+        assertEquals(Main.EXIT_USAGE, r.exit());
+        assertTrue(r.err().contains("--devices: 0 (expected: 1..10000)"), r.err());
     }
 
     @Test
     void notANumberIsBadUsage() {
-        Run r = run("quickstart", "--devices", "ten");
-        assertEquals(Main.EXIT_USAGE, r.exit);
-        assertTrue(r.err.contains("'ten' is not an int"), r.err);
+        CliRun r = run("quickstart", "--devices", "ten");
+        assertEquals(Main.EXIT_USAGE, r.exit());
+        assertTrue(r.err().contains("'ten' is not an int"), r.err());
     }
 
     @Test
     void devicesNeedsTheAbmUrl() {
-        Run r = run("devices");
-        assertEquals(Main.EXIT_USAGE, r.exit);
-        assertTrue(r.err.contains("Missing required option: '--abm=URL'"), r.err);
+        CliRun r = run("devices");
+        assertEquals(Main.EXIT_USAGE, r.exit());
+        assertTrue(r.err().contains("Missing required option: '--abm=URL'"), r.err());
     }
 
     @Test
     void versionNamesTheJavaRuntime() {
-        Run r = run("version");
-        assertEquals(0, r.exit);
-        assertTrue(r.out.startsWith("mdmsim "), r.out);
-        assertTrue(r.out.contains("Java " + Runtime.version().feature()), r.out);
+        CliRun r = run("version");
+        assertEquals(0, r.exit());
+        assertTrue(r.out().startsWith("mdmsim "), r.out());
+        assertTrue(r.out().contains("Java " + Runtime.version().feature()), r.out());
     }
 }

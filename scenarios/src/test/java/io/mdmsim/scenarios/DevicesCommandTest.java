@@ -1,6 +1,7 @@
 package io.mdmsim.scenarios;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import static io.mdmsim.scenarios.CliRun.run;
 import io.mdmsim.abm.FakeAbmConfig;
 import io.mdmsim.abm.FakeAbmServer;
 import io.mdmsim.core.pki.SimPki;
@@ -14,10 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -38,18 +36,6 @@ class DevicesCommandTest {
     static Path pkiDir;
     private static FakeAbmServer abm;
     private static MdmServer mdm;
-
-    private record Run(int exit, String out, String err) { }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @BeforeAll
     static void startServersAndAssignEveryDevice() {
@@ -86,7 +72,7 @@ class DevicesCommandTest {
 
     @Test
     void aPopulationOfTheInventoryEnrollsWithItsKnobs() {
-        Run r = run("devices", "--abm", abm.baseUri().toString(), "--pki-dir", pkiDir.toString(), "--count", "4",
+        CliRun r = run("devices", "--abm", abm.baseUri().toString(), "--pki-dir", pkiDir.toString(), "--count", "4",
                 "--models", "iPhone", "--os", "18.1", "--seed", "3", "--latency", "5ms", "--not-now",
                 "DeviceInformation=0.5", "--reset-rate", "0.1", "--network-retries", "10");
         assertEquals(Main.EXIT_OK, r.exit(), r.out() + r.err());
@@ -101,7 +87,7 @@ class DevicesCommandTest {
 
     @Test
     void devicesThatWereSetUpBeforeNeedAWipeAndExitOne() {
-        Run r = run("devices", "--abm", abm.baseUri().toString(), "--pki-dir", pkiDir.toString(), "--count", "2",
+        CliRun r = run("devices", "--abm", abm.baseUri().toString(), "--pki-dir", pkiDir.toString(), "--count", "2",
                 "--activated-share", "1");
         assertEquals(Main.EXIT_EXPECTATION_FAILED, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("NEEDS_WIPE"), r.out());
@@ -110,7 +96,7 @@ class DevicesCommandTest {
 
     @Test
     void aPopulationNoAssignedDeviceFitsSaysSo() {
-        Run r = run("devices", "--abm", abm.baseUri().toString(), "--pki-dir", pkiDir.toString(), "--os", "11");
+        CliRun r = run("devices", "--abm", abm.baseUri().toString(), "--pki-dir", pkiDir.toString(), "--os", "11");
         assertEquals(Main.EXIT_EXPECTATION_FAILED, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("none of the 30 assigned devices fits --models (all) and --os 11"), r.out());
     }
@@ -157,7 +143,7 @@ class DevicesCommandTest {
 
     @Test
     void helpListsThePopulationAndKnobOptions() {
-        Run r = run("devices", "--help");
+        CliRun r = run("devices", "--help");
         assertEquals(0, r.exit());
         for (String option : new String[] {"--count", "--models", "--os", "--ipad-share", "--scep-delay-share",
                 "--scep-delay", "--latency", "--drop-rate", "--seed", "--not-now", "--dwell-scale", "--reboot-share"}) {
@@ -166,7 +152,7 @@ class DevicesCommandTest {
     }
 
     private static void assertUsage(String expected, String... args) {
-        Run r = run(args);
+        CliRun r = run(args);
         assertEquals(Main.EXIT_USAGE, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains(expected), "expected '" + expected + "' in:\n" + r.err());
     }

@@ -1,6 +1,7 @@
 package io.mdmsim.scenarios;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static io.mdmsim.scenarios.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import static org.awaitility.Awaitility.await;
@@ -14,8 +15,6 @@ import io.mdmsim.mdm.MdmConfig;
 import io.mdmsim.mdm.MdmServer;
 import io.mdmsim.scenarios.cli.Main;
 import io.mdmsim.scenarios.quickstart.AdminClient;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code mdmsim devices}' enrollment-policy knobs (issue 6): help text and bad usage before any I/O, and a run where
@@ -37,27 +35,15 @@ class DevicesPolicyOptionsTest {
 
     private static final String URL = "http://127.0.0.1:1";
 
-    private record Run(int exit, String out, String err) { }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     private static void assertUsage(String expected, String... args) {
-        Run r = run(args);
+        CliRun r = run(args);
         assertEquals(Main.EXIT_USAGE, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains(expected), "expected '" + expected + "' in:\n" + r.err());
     }
 
     @Test
     void helpExplainsThePolicyKnobs() {
-        Run r = run("devices", "--help");
+        CliRun r = run("devices", "--help");
         assertEquals(0, r.exit());
         for (String option : new String[] {"--configurator-share", "--remove-management-share",
                 "--remove-management-after", "--reenroll-after-retire", "--second-factor-elsewhere-share"}) {
@@ -105,7 +91,7 @@ class DevicesPolicyOptionsTest {
                 JsonNode t = mdmAdmin.getJson("/admin/dep/tokens").path(0);
                 return t.path("syncState").asText().equals("SYNCED") && t.path("assigned").asInt() >= 3;
             });
-            Run r = run("devices", "--abm", abm.baseUri().toString(), "--pki-dir", pkiDir.toString(), "--count", "2",
+            CliRun r = run("devices", "--abm", abm.baseUri().toString(), "--pki-dir", pkiDir.toString(), "--count", "2",
                     "--models", "iPhone", "--configurator-share", "1", "--remove-management-share", "1",
                     "--remove-management-after", "0s");
             assertEquals(Main.EXIT_OK, r.exit(), r.out() + r.err());

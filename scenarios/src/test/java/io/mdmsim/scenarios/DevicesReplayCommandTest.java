@@ -25,8 +25,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,20 +54,13 @@ class DevicesReplayCommandTest {
     private static MdmServer mdm;
     private static List<DeviceSpec> inventory;
 
-    private record Run(int exit, String out, String err) { }
-
-    private static Run run(Object command, String... args) {
+    private static CliRun run(Object command, String... args) {
         CommandLine cl = new CommandLine(command);
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             c.getErr().println("mdmsim: " + ex.getMessage());
             return Main.EXIT_RUNTIME;
         });
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+        return CliRun.run(cl, args);
     }
 
     @BeforeAll
@@ -126,7 +117,7 @@ class DevicesReplayCommandTest {
     @Test
     void aDeviceReplayedAgainstTheSameServersWalksTheSamePath(@TempDir Path dir) throws Exception {
         Path trace = record(dir, inventory.get(0));
-        Run r = run(new DevicesReplayCommand(), trace.toString(), "--server", abm.baseUri().toString(), "--pki-dir",
+        CliRun r = run(new DevicesReplayCommand(), trace.toString(), "--server", abm.baseUri().toString(), "--pki-dir",
                 pkiDir.toString());
         assertEquals(Main.EXIT_OK, r.exit(), r.out() + r.err());
         String serial = inventory.get(0).serialNumber();
@@ -145,7 +136,7 @@ class DevicesReplayCommandTest {
     void aReplayAgainstAServerThatIsDownSaysWhereItDiffersAndExitsOne(@TempDir Path dir) throws Exception {
         Path trace = record(dir, inventory.get(1));
         Path out = dir.resolve("again.jsonl");
-        Run r = run(new DevicesReplayCommand(), trace.toString(), "--server", "http://127.0.0.1:1",
+        CliRun r = run(new DevicesReplayCommand(), trace.toString(), "--server", "http://127.0.0.1:1",
                 "--pki-dir", pkiDir.toString(), "--out", out.toString());
         assertEquals(Main.EXIT_EXPECTATION_FAILED, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("replayed       FAILED at "), r.out());
@@ -156,15 +147,15 @@ class DevicesReplayCommandTest {
 
     @Test
     void aMissingOrBrokenTraceIsBadUsage(@TempDir Path dir) throws Exception {
-        Run missing = run(new DevicesReplayCommand(), dir.resolve("nope.jsonl").toString());
+        CliRun missing = run(new DevicesReplayCommand(), dir.resolve("nope.jsonl").toString());
         assertEquals(Main.EXIT_USAGE, missing.exit());
         assertTrue(missing.err().contains("is not a file (expected: a device trace written by --trace-dir)"),
                 missing.err());
         Path broken = Files.writeString(dir.resolve("x.jsonl"), "hello\n");
-        Run bad = run(new DevicesReplayCommand(), broken.toString());
+        CliRun bad = run(new DevicesReplayCommand(), broken.toString());
         assertEquals(Main.EXIT_USAGE, bad.exit());
         assertTrue(bad.err().contains(broken + ":1: not JSON"), bad.err());
-        Run url = run(new DevicesReplayCommand(), broken.toString(), "--server", "nope");
+        CliRun url = run(new DevicesReplayCommand(), broken.toString(), "--server", "nope");
         assertEquals(Main.EXIT_USAGE, url.exit());
     }
 
@@ -192,7 +183,7 @@ class DevicesReplayCommandTest {
         List<String> all = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             OpsOnly c = new OpsOnly();
-            Run r = run(c, "--shard", i + "/3", "--lifetime", "8h", "--checkin-interval", "4h", "--trace-dir",
+            CliRun r = run(c, "--shard", i + "/3", "--lifetime", "8h", "--checkin-interval", "4h", "--trace-dir",
                     "traces", "--trace-all", "--max-connections", "32", "--apns", "http://127.0.0.1:9999");
             assertEquals(0, r.exit(), r.err());
             assertEquals(2, c.selected.size());
@@ -218,7 +209,7 @@ class DevicesReplayCommandTest {
     }
 
     private static void assertUsage(String message, String... args) {
-        Run r = run(new OpsOnly(), args);
+        CliRun r = run(new OpsOnly(), args);
         assertEquals(Main.EXIT_USAGE, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains(message), "expected \"" + message + "\" in:\n" + r.err());
     }

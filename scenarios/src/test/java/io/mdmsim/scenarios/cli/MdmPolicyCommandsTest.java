@@ -1,6 +1,8 @@
 package io.mdmsim.scenarios.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.mdmsim.scenarios.CliRun;
+import static io.mdmsim.scenarios.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,8 +12,6 @@ import io.mdmsim.core.time.ManualClock;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.MdmConfig;
 import io.mdmsim.mdm.MdmServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,25 +26,12 @@ class MdmPolicyCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NOWHERE = "http://127.0.0.1:9";
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        picocli.CommandLine cl = Main.commandLine();
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        cl.setOut(new PrintWriter(o, true));
-        cl.setErr(new PrintWriter(e, true));
-        int exit = cl.execute(args);
-        return new Run(exit, o.toString(), e.toString());
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"policy", "policy show", "policy set", "vpp", "vpp list", "vpp add", "vpp set",
             "vpp delete", "alerts"})
     void everySubcommandHasHelp(String command) {
         String[] words = ("mdm " + command + " --help").split(" ");
-        Run r = run(words);
+        CliRun r = run(words);
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("Usage: mdmsim mdm " + command), r.out());
     }
@@ -81,7 +68,7 @@ class MdmPolicyCommandsTest {
             "mdm alerts --mdm " + NOWHERE + " extra|Unmatched argument at index 4: 'extra'",
     })
     void usageErrorsExit2WithWhatWasWrong(String args, String expected) {
-        Run r = run(args.split(" "));
+        CliRun r = run(args.split(" "));
         assertEquals(2, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains(expected), r.err());
     }
@@ -94,7 +81,7 @@ class MdmPolicyCommandsTest {
         try (MdmServer mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(3).scepCa(pki.scepCa().identity())
                 .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).apnsUrl(null).build())) {
             String url = mdm.baseUri().toString();
-            Run set = run("mdm", "policy", "set", "--mdm", url, "--ios", "blocked", "--personally-owned", "blocked",
+            CliRun set = run("mdm", "policy", "set", "--mdm", url, "--ios", "blocked", "--personally-owned", "blocked",
                     "--corporate-serials", "C02XK1ZZJG5J,F9FXK2", "--add-imei", "351234567890123",
                     "--user-licenses", "10", "--device-licenses", "unlimited");
             assertEquals(0, set.exit(), set.err());
@@ -104,22 +91,22 @@ class MdmPolicyCommandsTest {
             assertEquals("[\"C02XK1ZZJG5J\",\"F9FXK2\"]", p.path("corporateIdentifiers").path("serials").toString());
             assertEquals(10, p.path("userLicenses").path("total").asInt());
 
-            Run bad = run("mdm", "policy", "set", "--mdm", url, "--add-serial", "not a serial");
+            CliRun bad = run("mdm", "policy", "set", "--mdm", url, "--add-serial", "not a serial");
             assertEquals(1, bad.exit(), "the server's 400 is a runtime refusal");
             assertTrue(bad.err().contains("answered 400") && bad.err().contains("corporateIdentifiers.addSerials[0]"),
                     bad.err());
 
-            Run add = run("mdm", "vpp", "add", "--mdm", url, "Apps", "--expiry", "2026-03-20", "--licenses", "5",
+            CliRun add = run("mdm", "vpp", "add", "--mdm", url, "Apps", "--expiry", "2026-03-20", "--licenses", "5",
                     "--organization", "Example");
             assertEquals(0, add.exit(), add.err());
             assertEquals(5, JSON.readTree(add.out()).path("companyPortalLicenses").path("available").asInt());
             assertEquals("Apps", JSON.readTree(run("mdm", "vpp", "list", "--mdm", url).out()).path(0).path("name")
                     .asText());
-            Run again = run("mdm", "vpp", "add", "--mdm", url, "Apps", "--expiry", "2026-03-20", "--licenses", "5");
+            CliRun again = run("mdm", "vpp", "add", "--mdm", url, "Apps", "--expiry", "2026-03-20", "--licenses", "5");
             assertEquals(1, again.exit());
             assertTrue(again.err().contains("409") && again.err().contains("already exists"), again.err());
 
-            Run alerts = run("mdm", "alerts", "--mdm", url);
+            CliRun alerts = run("mdm", "alerts", "--mdm", url);
             assertEquals(0, alerts.exit(), alerts.err());
             assertTrue(alerts.out().contains("vpp.token-expiring") && alerts.out().contains("vpp.licenses-low"),
                     alerts.out());
@@ -127,9 +114,9 @@ class MdmPolicyCommandsTest {
                     "500").exit());
             assertTrue(run("mdm", "alerts", "--mdm", url).out().startsWith("no alerts (at 2026-03-02T09:00:00Z)"));
 
-            Run deleted = run("mdm", "vpp", "delete", "--mdm", url, "Apps");
+            CliRun deleted = run("mdm", "vpp", "delete", "--mdm", url, "Apps");
             assertEquals(0, deleted.exit(), deleted.err());
-            Run missing = run("mdm", "vpp", "delete", "--mdm", url, "Apps");
+            CliRun missing = run("mdm", "vpp", "delete", "--mdm", url, "Apps");
             assertEquals(1, missing.exit());
             assertTrue(missing.err().contains("answered 404") && missing.err().contains("VPP token Apps is unknown"),
                     missing.err());

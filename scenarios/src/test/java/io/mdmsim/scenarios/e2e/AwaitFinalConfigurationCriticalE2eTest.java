@@ -1,36 +1,22 @@
 package io.mdmsim.scenarios.e2e;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mdmsim.abm.FakeAbmConfig;
-import io.mdmsim.abm.FakeAbmServer;
-import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.device.Behaviour;
 import io.mdmsim.device.DeviceFleet;
 import io.mdmsim.device.DeviceResult;
 import io.mdmsim.device.DeviceSpec;
-import io.mdmsim.device.FleetConfig;
 import io.mdmsim.device.FleetResult;
-import io.mdmsim.device.KeySource;
 import io.mdmsim.device.Stage;
-import io.mdmsim.mdm.MdmConfig;
-import io.mdmsim.mdm.MdmServer;
-import io.mdmsim.scenarios.quickstart.AdminClient;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,80 +30,36 @@ import org.junit.jupiter.api.Timeout;
  * time it was held on the admin API.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class AwaitFinalConfigurationCriticalE2eTest {
+class AwaitFinalConfigurationCriticalE2eTest extends E2eWorldTest {
 
     private static final List<String> APPS = List.of("com.example.vpn", "com.example.mail");
     private static final List<String> POLICIES = List.of("Wi-Fi", "Compliance");
-    private static SimPki pki;
 
-    private SimClock clock;
-    private FakeAbmServer abm;
-    private MdmServer mdm;
-    private AdminClient abmAdmin;
-    private AdminClient mdmAdmin;
     private String token;
-
-    @BeforeAll
-    static void pki() {
-        pki = SimPki.create(Instant.now().minus(Duration.ofDays(1)));
-    }
 
     @BeforeEach
     void start() {
-        clock = SimClock.scaled(100);
-        abm = FakeAbmServer.start(FakeAbmConfig.builder().seed(41).deviceCount(12).clock(clock).devicesPerMinute(0)
-                .appleDeviceCa(pki.appleDeviceCa().certificate()).build());
-        mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(41).scepCa(pki.scepCa().identity())
-                .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri()).build());
-        abmAdmin = new AdminClient("fake ABM", abm.baseUri());
-        mdmAdmin = new AdminClient("MDM", mdm.baseUri());
-        abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "afc", "certificatePem",
-                mdmAdmin.getText("/admin/dep/public-key")));
-        abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "afc", "all", true));
-        token = mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + enc("admin@example.com") + "&depUrl="
-                + enc(abm.baseUri().toString()), abmAdmin.getBytes("/admin/mdm-servers/afc/token"),
-                "application/pkcs7-mime").path("name").asText();
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            JsonNode t = mdmAdmin.getJson("/admin/dep/tokens").path(0);
-            return t.path("syncState").asText().equals("SYNCED") && t.path("assigned").asInt() >= 12;
-        });
-    }
-
-    @AfterEach
-    void stop() {
-        if (mdm != null) {
-            mdm.close();
-        }
-        if (abm != null) {
-            abm.close();
-        }
+        world = new E2eWorld(SimClock.scaled(100), 41, 12, b -> { });
+        token = world.addToken("afc", true, t -> t.path("syncState").asText().equals("SYNCED")
+                && t.path("assigned").asInt() >= 12);
     }
 
     @Test
     void iosFifteenAndSeventeenDevicesEndConfiguredWithCriticalPoliciesAndApps() {
-        List<DeviceSpec> devices = iphones(List.of("15.8", "15.8", "17.5", "17.5"));
-        String uuid = mdmAdmin.postJson("/admin/dep/tokens/" + token + "/profiles?default=true", Map.of("name",
+        List<DeviceSpec> devices = Fleets.iphones(world, List.of("15.8", "15.8", "17.5", "17.5"));
+        String uuid = world.mdmAdmin.postJson("/admin/dep/tokens/" + token + "/profiles?default=true", Map.of("name",
                 "Critical", "awaitFinalConfiguration", true, "criticalApps", APPS, "criticalPolicies", POLICIES))
                 .path("profileUuid").asText();
-        mdmAdmin.postJson("/admin/dep/tokens/" + token + "/profiles/" + uuid + "/devices",
+        world.mdmAdmin.postJson("/admin/dep/tokens/" + token + "/profiles/" + uuid + "/devices",
                 Map.of("serials", devices.stream().map(DeviceSpec::serialNumber).toList()));
 
-        FleetResult r = DeviceFleet.run(FleetConfig.builder()
-                .cloudConfigUrl(abm.baseUri().resolve("/cloudconfig"))
-                .appleDeviceCa(pki.appleDeviceCa().identity())
-                .devices(devices)
-                .behaviour(Behaviour.DEFAULT)
-                .seed(41)
-                .clock(clock)
-                .keySource(KeySource.reusing(1))
-                .trustAnchors(List.of(pki.root().certificate()))
-                .build());
+        FleetResult r = DeviceFleet.run(Fleets.trusting(world, devices).behaviour(Behaviour.DEFAULT).build());
 
         assertTrue(r.allEnrolled(), r.summary() + " " + r.failures());
         for (DeviceResult d : r.devices()) {
             String os = devices.get(d.device().index()).osVersion();
             assertTrue(d.stageDurations().containsKey(Stage.AWAITING_CONFIGURATION), d + " awaited configuration");
-            JsonNode v = mdmAdmin.getJson("/admin/devices/" + d.device().udid());
+            JsonNode v = world.mdmAdmin.getJson("/admin/devices/" + d.device().udid());
             assertEquals("CONFIGURED", v.path("enrollmentState").asText(), v.toString());
             assertFalse(v.path("awaitingConfiguration").asBoolean(), v.toString());
             assertTrue(v.path("heldSeconds").isIntegralNumber() && v.path("heldSeconds").asLong() >= 0,
@@ -156,26 +98,9 @@ class AwaitFinalConfigurationCriticalE2eTest {
 
     // ---- helpers ---------------------------------------------------------------------------------------------
 
-    private List<DeviceSpec> iphones(List<String> versions) {
-        List<DeviceSpec> out = new ArrayList<>();
-        for (JsonNode d : abmAdmin.getJson("/admin/devices")) {
-            if (out.size() == versions.size()) {
-                break;
-            }
-            if (!d.path("productType").asText().startsWith("iPhone")) {
-                continue;
-            }
-            String os = versions.get(out.size());
-            out.add(new DeviceSpec(d.path("serialNumber").asText(), d.path("productType").asText(),
-                    d.path("model").asText(), os, os.startsWith("15") ? "19H386" : "21F79"));
-        }
-        assertEquals(versions.size(), out.size(), "iPhones in the ABM inventory");
-        return out;
-    }
-
     private List<JsonNode> commands(String udid) {
         List<JsonNode> out = new ArrayList<>();
-        mdmAdmin.getJson("/admin/devices/" + udid + "/commands").forEach(out::add);
+        world.mdmAdmin.getJson("/admin/devices/" + udid + "/commands").forEach(out::add);
         return out;
     }
 
@@ -192,9 +117,5 @@ class AwaitFinalConfigurationCriticalE2eTest {
             }
         }
         return out;
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

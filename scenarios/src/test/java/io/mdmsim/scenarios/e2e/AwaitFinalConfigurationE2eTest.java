@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,10 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * profiles await by default; the device sits at "Awaiting final configuration" until the MDM sends DeviceConfigured.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class AwaitFinalConfigurationE2eTest {
+class AwaitFinalConfigurationE2eTest extends E2eWorldTest {
 
     private static final String SERIAL = "F2LXW0000001";
-    private E2eWorld world;
     private String token;
     @TempDir
     Path traces;
@@ -42,11 +40,6 @@ class AwaitFinalConfigurationE2eTest {
         world = new E2eWorld(0);
         world.importDevices(SERIAL + ",iPhone15,3,17.5,21F90");
         token = world.addToken("await", true);
-    }
-
-    @AfterEach
-    void stop() {
-        world.close();
     }
 
     @Test

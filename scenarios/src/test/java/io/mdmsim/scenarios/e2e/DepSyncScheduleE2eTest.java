@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,16 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * Fake ABM (with its fault injection) and the reference MDM over HTTP on a ManualClock.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class DepSyncScheduleE2eTest {
-
-    private E2eWorld world;
-
-    @AfterEach
-    void stop() {
-        if (world != null) {
-            world.close();
-        }
-    }
+class DepSyncScheduleE2eTest extends E2eWorldTest {
 
     @Test
     void aDeltaSyncRunsEvery12HoursOnItsOwn() throws Exception {

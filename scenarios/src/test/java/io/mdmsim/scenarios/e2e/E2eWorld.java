@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.StreamSupport;
@@ -39,7 +40,11 @@ final class E2eWorld implements AutoCloseable {
     private static SimPki sharedPki;
 
     final SimPki pki;
+    /** The world's clock, of any kind. */
+    final SimClock time;
+    /** The world's clock when it is a ManualClock (tests drive it), else null. */
     final ManualClock clock;
+    final long seed;
     final FakeAbmServer abm;
     final MdmServer mdm;
     final AdminClient abmAdmin;
@@ -53,19 +58,25 @@ final class E2eWorld implements AutoCloseable {
         return sharedPki;
     }
 
-    E2eWorld(int devices, Consumer<FakeAbmConfig.Builder> abmTweak, Consumer<MdmConfig.Builder> mdmTweak) {
+    /**
+     * A world on this clock (manual, scaled or system) and seed with {@code devices} ABM devices; the tweaks change
+     * the fake ABM's and the MDM's configuration ({@code mdmTweak} also sees the started fake ABM).
+     */
+    E2eWorld(SimClock time, long seed, int devices, Consumer<FakeAbmConfig.Builder> abmTweak,
+            BiConsumer<FakeAbmServer, MdmConfig.Builder> mdmTweak) {
         this.pki = pki();
-        this.clock = SimClock.manual(T0);
-        FakeAbmConfig.Builder ab = FakeAbmConfig.builder().seed(11).deviceCount(devices).clock(clock)
+        this.time = time;
+        this.clock = time instanceof ManualClock m ? m : null;
+        this.seed = seed;
+        FakeAbmConfig.Builder ab = FakeAbmConfig.builder().seed(seed).deviceCount(devices).clock(time)
                 .devicesPerMinute(0).appleDeviceCa(pki.appleDeviceCa().certificate());
         abmTweak.accept(ab);
         this.abm = FakeAbmServer.start(ab.build());
-        MdmConfig.Builder mb = MdmConfig.builder().clock(clock).seed(11).scepCa(pki.scepCa().identity())
-                .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri())
-                .depSyncInterval(Duration.ofDays(3650));
-        mdmTweak.accept(mb);
+        MdmConfig.Builder mb = MdmConfig.builder().clock(time).seed(seed).scepCa(pki.scepCa().identity())
+                .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri());
         MdmServer started;
         try {
+            mdmTweak.accept(abm, mb);
             started = MdmServer.start(mb.build());
         } catch (RuntimeException e) {
             abm.close();
@@ -76,12 +87,33 @@ final class E2eWorld implements AutoCloseable {
         this.mdmAdmin = new AdminClient("MDM", mdm.baseUri());
     }
 
+    /** A world on this clock and seed; only the MDM's configuration is tweaked. */
+    E2eWorld(SimClock time, long seed, int devices, Consumer<MdmConfig.Builder> mdmTweak) {
+        this(time, seed, devices, b -> { }, (abm, b) -> mdmTweak.accept(b));
+    }
+
+    /**
+     * A world on a ManualClock at {@link #T0}, seed 11; the MDM's scheduled DEP sync is kept out of the way (tests
+     * drive every sync themselves).
+     */
+    E2eWorld(int devices, Consumer<FakeAbmConfig.Builder> abmTweak, Consumer<MdmConfig.Builder> mdmTweak) {
+        this(SimClock.manual(T0), 11, devices, abmTweak, (abm, b) -> {
+            b.depSyncInterval(Duration.ofDays(3650));
+            mdmTweak.accept(b);
+        });
+    }
+
     E2eWorld(int devices) {
         this(devices, b -> { }, b -> { });
     }
 
     /** The seeds' add flow done by an admin: MDM server in ABM with the MDM's key, all devices, token uploaded. */
     String addToken(String server, boolean assignAll) {
+        return addToken(server, assignAll, n -> n.path("syncState").asText().equals("SYNCED"));
+    }
+
+    /** {@link #addToken(String, boolean)}, then waits until the MDM's view of the token satisfies {@code until}. */
+    String addToken(String server, boolean assignAll, Predicate<JsonNode> until) {
         abmAdmin.postJson("/admin/mdm-servers", Map.of("name", server, "certificatePem",
                 mdmAdmin.getText("/admin/dep/public-key")));
         if (assignAll) {
@@ -91,7 +123,7 @@ final class E2eWorld implements AutoCloseable {
                 + enc(abm.baseUri().toString()), abmAdmin.getBytes("/admin/mdm-servers/" + enc(server) + "/token"),
                 "application/pkcs7-mime");
         String token = added.path("name").asText();
-        awaitToken(token, n -> n.path("syncState").asText().equals("SYNCED"));
+        awaitToken(token, until);
         return token;
     }
 
@@ -129,6 +161,13 @@ final class E2eWorld implements AutoCloseable {
     HttpResponse<String> mdmJson(String method, String path, String json) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(mdm.baseUri() + path)).header("Content-Type",
                 "application/json").method(method, BodyPublishers.ofString(json)).build(), BodyHandlers.ofString());
+    }
+
+    /** An admin request to the MDM with a JSON body, or none when {@code json} is null. */
+    HttpResponse<String> send(String method, String path, String json) throws Exception {
+        return json == null ? http.send(HttpRequest.newBuilder(URI.create(mdm.baseUri() + path)).header("Content-Type",
+                "application/json").method(method, BodyPublishers.noBody()).build(), BodyHandlers.ofString())
+                : mdmJson(method, path, json);
     }
 
     HttpResponse<String> mdmBytes(String method, String path, byte[] body) throws Exception {

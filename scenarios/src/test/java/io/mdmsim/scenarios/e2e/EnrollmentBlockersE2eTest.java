@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,22 +26,15 @@ import org.junit.jupiter.api.Timeout;
  * virtual devices over HTTP; the ManualClock jumps to the next sleeper so the 16 minutes pass in milliseconds.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class EnrollmentBlockersE2eTest {
+class EnrollmentBlockersE2eTest extends E2eWorldTest {
 
     private static final String SERIAL = "F2LXB0000001";
-    private E2eWorld world;
-
     @BeforeEach
     void start() throws Exception {
         world = new E2eWorld(0);
         world.importDevices(SERIAL + ",iPhone15,2,17.5,21F90");
         String token = world.addToken("blockers", true);
         assertEquals(1, world.depDevices(token).size());
-    }
-
-    @AfterEach
-    void stop() {
-        world.close();
     }
 
     private DeviceResult run(Behaviour behaviour) throws Exception {

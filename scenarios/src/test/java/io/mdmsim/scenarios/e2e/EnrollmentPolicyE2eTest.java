@@ -1,14 +1,10 @@
 package io.mdmsim.scenarios.e2e;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mdmsim.abm.FakeAbmConfig;
-import io.mdmsim.abm.FakeAbmServer;
-import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.device.Behaviour;
 import io.mdmsim.device.DeviceFleet;
@@ -16,27 +12,14 @@ import io.mdmsim.device.DeviceResult;
 import io.mdmsim.device.DeviceSpec;
 import io.mdmsim.device.FleetConfig;
 import io.mdmsim.device.FleetResult;
-import io.mdmsim.device.KeySource;
 import io.mdmsim.device.Outcome;
 import io.mdmsim.device.Stage;
-import io.mdmsim.mdm.MdmConfig;
-import io.mdmsim.mdm.MdmServer;
-import io.mdmsim.scenarios.quickstart.AdminClient;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,67 +30,26 @@ import org.junit.jupiter.api.Timeout;
  * Setup Assistant shows: "Invalid Profile: ... 403 CODE (MESSAGE)".
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class EnrollmentPolicyE2eTest {
+class EnrollmentPolicyE2eTest extends E2eWorldTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DEVICES = 8;
-    private static SimPki pki;
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final SimClock clock = SimClock.system();
-    private FakeAbmServer abm;
-    private MdmServer mdm;
-    private AdminClient abmAdmin;
-    private AdminClient mdmAdmin;
     private String token;
     private List<DeviceSpec> specs;
 
-    @BeforeAll
-    static void pki() {
-        pki = SimPki.create(SimClock.system().now().minus(Duration.ofDays(1)));
-    }
-
     @BeforeEach
     void start() throws Exception {
-        abm = FakeAbmServer.start(FakeAbmConfig.builder().seed(17).deviceCount(DEVICES).clock(clock).devicesPerMinute(0)
-                .appleDeviceCa(pki.appleDeviceCa().certificate()).build());
-        mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(17).scepCa(pki.scepCa().identity())
-                .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri())
-                .apnsUrl(null).build());
-        abmAdmin = new AdminClient("fake ABM", abm.baseUri());
-        mdmAdmin = new AdminClient("MDM", mdm.baseUri());
-        abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "policy", "certificatePem",
-                mdmAdmin.getText("/admin/dep/public-key")));
-        abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "policy", "all", true));
-        JsonNode added = mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + enc("admin@example.com") + "&depUrl="
-                + enc(abm.baseUri().toString()), abmAdmin.getBytes("/admin/mdm-servers/policy/token"),
-                "application/pkcs7-mime");
-        token = added.path("name").asText();
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            JsonNode t = mdmAdmin.getJson("/admin/dep/tokens").path(0);
-            return t.path("syncState").asText().equals("SYNCED") && t.path("assigned").asInt() == DEVICES;
-        });
-        specs = new ArrayList<>();
-        for (JsonNode d : abmAdmin.getJson("/admin/devices")) {
-            specs.add(new DeviceSpec(d.path("serialNumber").asText(), d.path("productType").asText(),
-                    d.path("model").asText(), d.path("osVersion").asText(), d.path("buildVersion").asText()));
-        }
+        world = new E2eWorld(SimClock.system(), 17, DEVICES, b -> b.apnsUrl(null));
+        token = world.addToken("policy", true, t -> t.path("syncState").asText().equals("SYNCED")
+                && t.path("assigned").asInt() == DEVICES);
+        specs = Fleets.specs(world);
         assertEquals(DEVICES, specs.size());
-    }
-
-    @AfterEach
-    void stop() {
-        if (mdm != null) {
-            mdm.close();
-        }
-        if (abm != null) {
-            abm.close();
-        }
     }
 
     @Test
     void iosBlockedIphonesEndWithInvalidProfileWhileIpadsEnroll() throws Exception {
-        assertEquals(200, send("PUT", "/admin/policy", "{\"deviceTypeRestrictions\":{\"ios\":\"blocked\"}}")
+        assertEquals(200, world.send("PUT", "/admin/policy", "{\"deviceTypeRestrictions\":{\"ios\":\"blocked\"}}")
                 .statusCode());
         long phones = specs.stream().filter(s -> s.productType().startsWith("iPhone")).count();
         assertTrue(phones > 0 && phones < DEVICES, "the inventory has iPhones and iPads: " + specs);
@@ -129,7 +71,7 @@ class EnrollmentPolicyE2eTest {
 
     @Test
     void anExpiredVppTokenRefusesDevicesWhoseProfileInstallsCompanyPortalWithIt() throws Exception {
-        vppToken("Apps", clock.now().minus(Duration.ofDays(1)).toString(), 100);
+        vppToken("Apps", world.time.now().minus(Duration.ofDays(1)).toString(), 100);
         List<DeviceSpec> cp = specs.subList(0, 3);
         profile("{\"name\":\"Company Portal VPP\",\"installCompanyPortal\":true,\"vppToken\":\"Apps\"}", cp);
         FleetResult r = DeviceFleet.run(ade(specs));
@@ -143,13 +85,13 @@ class EnrollmentPolicyE2eTest {
                 assertEquals(Outcome.ENROLLED, d.outcome(), "the other devices' profile needs no VPP: " + d);
             }
         }
-        JsonNode alerts = mdmAdmin.getJson("/admin/alerts");
+        JsonNode alerts = world.mdmAdmin.getJson("/admin/alerts");
         assertEquals("vpp.token-expired", alerts.path("alerts").path(0).path("kind").asText(), alerts.toString());
     }
 
     @Test
     void companyPortalLicensesRunOutAfterNDevices() throws Exception {
-        vppToken("Apps", clock.now().plus(Duration.ofDays(365)).toString(), 3);
+        vppToken("Apps", world.time.now().plus(Duration.ofDays(365)).toString(), 3);
         List<DeviceSpec> cp = specs.subList(0, 5);
         profile("{\"name\":\"Company Portal VPP\",\"installCompanyPortal\":true,\"vppToken\":\"Apps\"}", cp);
         FleetResult r = DeviceFleet.run(ade(cp));
@@ -159,26 +101,26 @@ class EnrollmentPolicyE2eTest {
             assertTrue(d.reason().contains(": 403 io.mdmsim.vpp.licenses-exhausted (The VPP token Apps has no Company"
                     + " Portal license left.)"), d.reason());
         }
-        JsonNode t = mdmAdmin.getJson("/admin/vpp-tokens/Apps");
+        JsonNode t = world.mdmAdmin.getJson("/admin/vpp-tokens/Apps");
         assertEquals(3, t.path("companyPortalLicenses").path("used").asInt(), t.toString());
         assertEquals(0, t.path("companyPortalLicenses").path("available").asInt(), t.toString());
         assertEquals(3, t.path("holders").size());
-        assertTrue(mdmAdmin.getJson("/admin/alerts").toString().contains("vpp.licenses-exhausted"));
+        assertTrue(world.mdmAdmin.getJson("/admin/alerts").toString().contains("vpp.licenses-exhausted"));
 
         // the admin buys more: the refused devices enroll (a licence per device, the enrolled keep theirs)
-        assertEquals(200, send("PUT", "/admin/vpp-tokens/Apps", "{\"companyPortalLicenses\":5}").statusCode());
+        assertEquals(200, world.send("PUT", "/admin/vpp-tokens/Apps", "{\"companyPortalLicenses\":5}").statusCode());
         FleetResult again = DeviceFleet.run(ade(cp).toBuilder().seed(18).build());
         assertTrue(again.allEnrolled(), again.summary());
-        assertEquals(5, mdmAdmin.getJson("/admin/vpp-tokens/Apps").path("companyPortalLicenses").path("used").asInt());
+        assertEquals(5, world.mdmAdmin.getJson("/admin/vpp-tokens/Apps").path("companyPortalLicenses").path("used").asInt());
         // the token cannot be deleted while the profile uses it
-        HttpResponse<String> delete = send("DELETE", "/admin/vpp-tokens/Apps", null);
+        HttpResponse<String> delete = world.send("DELETE", "/admin/vpp-tokens/Apps", null);
         assertEquals(409, delete.statusCode());
         assertTrue(delete.body().contains("used by enrollment profile Company Portal VPP"), delete.body());
     }
 
     @Test
     void aUserlessProfileNeedsADeviceLicense() throws Exception {
-        assertEquals(200, send("PUT", "/admin/policy", "{\"deviceLicenses\":{\"total\":1}}").statusCode());
+        assertEquals(200, world.send("PUT", "/admin/policy", "{\"deviceLicenses\":{\"total\":1}}").statusCode());
         List<DeviceSpec> kiosks = specs.subList(0, 3);
         profile("{\"name\":\"Kiosk\",\"userAffinity\":\"WITHOUT_USER\"}", kiosks);
         FleetResult r = DeviceFleet.run(ade(specs));
@@ -189,27 +131,24 @@ class EnrollmentPolicyE2eTest {
             assertTrue(d.reason().contains(": 403 io.mdmsim.license.device-unavailable (No device license is"
                     + " available for this device.)"), d.reason());
         }
-        JsonNode p = mdmAdmin.getJson("/admin/policy");
+        JsonNode p = world.mdmAdmin.getJson("/admin/policy");
         assertEquals(1, p.path("deviceLicenses").path("used").asInt(), p.toString());
         assertEquals(0, p.path("deviceLicenses").path("available").asInt(), p.toString());
     }
 
     @Test
     void aDeviceThatChecksOutGivesItsDeviceLicenseBack() throws Exception {
-        assertEquals(200, send("PUT", "/admin/policy", "{\"deviceLicenses\":{\"total\":1}}").statusCode());
+        assertEquals(200, world.send("PUT", "/admin/policy", "{\"deviceLicenses\":{\"total\":1}}").statusCode());
         List<DeviceSpec> kiosk = specs.subList(0, 1);
         profile("{\"name\":\"Kiosk\",\"userAffinity\":\"WITHOUT_USER\"}", kiosk);
         // its user removes management a second after enrolling (not locked): the device sends CheckOut
-        FleetResult r = DeviceFleet.run(FleetConfig.builder()
-                .cloudConfigUrl(abm.baseUri().resolve("/cloudconfig"))
-                .appleDeviceCa(pki.appleDeviceCa().identity())
-                .devices(kiosk).seed(17).clock(clock).keySource(KeySource.reusing(1))
+        FleetResult r = DeviceFleet.run(Fleets.base(world, kiosk)
                 .idlePollInterval(Duration.ofSeconds(1))
                 .behaviour(Behaviour.builder().removeManagement(1.0, Duration.ofSeconds(1)).build())
                 .build());
         assertEquals(1, r.count(Outcome.ENROLLED), r.summary());
         assertEquals(1, r.management().get("REMOVED_BY_USER"), r.summary());
-        JsonNode p = mdmAdmin.getJson("/admin/policy");
+        JsonNode p = world.mdmAdmin.getJson("/admin/policy");
         assertEquals(0, p.path("deviceLicenses").path("used").asInt(), p.toString());
         assertEquals(1, p.path("deviceLicenses").path("available").asInt(), p.toString());
     }
@@ -219,12 +158,10 @@ class EnrollmentPolicyE2eTest {
         // devices Apple does not know (bought in a shop), enrolling from the MDM's profile URL
         DeviceSpec listed = withSerial(specs.get(0), "CORPOTA0001");
         DeviceSpec personal = withSerial(specs.get(1), "PERSOTA0002");
-        assertEquals(200, send("PUT", "/admin/policy", "{\"deviceTypeRestrictions\":{\"personallyOwned\":\"blocked\"},"
+        assertEquals(200, world.send("PUT", "/admin/policy",
+                "{\"deviceTypeRestrictions\":{\"personallyOwned\":\"blocked\"},"
                 + "\"corporateIdentifiers\":{\"serials\":[\"CORPOTA0001\"]}}").statusCode());
-        FleetResult r = DeviceFleet.run(FleetConfig.builder()
-                .enrollmentProfile(mdm.baseUri().resolve("/mdm/enroll"))
-                .appleDeviceCa(pki.appleDeviceCa().identity())
-                .devices(List.of(listed, personal)).seed(17).clock(clock).keySource(KeySource.reusing(1))
+        FleetResult r = DeviceFleet.run(Fleets.ota(world, List.of(listed, personal))
                 .idlePollInterval(Duration.ofSeconds(1)).build());
         DeviceResult ok = result(r, "CORPOTA0001");
         DeviceResult refused = result(r, "PERSOTA0002");
@@ -242,13 +179,10 @@ class EnrollmentPolicyE2eTest {
         // the OTA profile download carries no MachineInfo: the MDM tells an iPad from an iPhone by its User-Agent
         DeviceSpec phone = specs.stream().filter(s -> s.productType().startsWith("iPhone")).findFirst().orElseThrow();
         DeviceSpec pad = specs.stream().filter(s -> s.productType().startsWith("iPad")).findFirst().orElseThrow();
-        assertEquals(200, send("PUT", "/admin/policy", "{\"deviceTypeRestrictions\":{\"ipados\":\"blocked\"}}")
+        assertEquals(200, world.send("PUT", "/admin/policy", "{\"deviceTypeRestrictions\":{\"ipados\":\"blocked\"}}")
                 .statusCode());
-        FleetResult r = DeviceFleet.run(FleetConfig.builder()
-                .enrollmentProfile(mdm.baseUri().resolve("/mdm/enroll"))
-                .appleDeviceCa(pki.appleDeviceCa().identity())
-                .devices(List.of(withSerial(phone, "OTAPHONE001"), withSerial(pad, "OTAIPAD0002")))
-                .seed(17).clock(clock).keySource(KeySource.reusing(1))
+        FleetResult r = DeviceFleet.run(Fleets.ota(world, List.of(withSerial(phone, "OTAPHONE001"), withSerial(pad,
+                "OTAIPAD0002")))
                 .idlePollInterval(Duration.ofSeconds(1)).build());
         assertEquals(Outcome.ENROLLED, result(r, "OTAPHONE001").outcome(), r.summary());
         DeviceResult refused = result(r, "OTAIPAD0002");
@@ -261,10 +195,7 @@ class EnrollmentPolicyE2eTest {
     // ---- helpers --------------------------------------------------------------------------------------------------
 
     private FleetConfig ade(List<DeviceSpec> devices) {
-        return FleetConfig.builder()
-                .cloudConfigUrl(abm.baseUri().resolve("/cloudconfig"))
-                .appleDeviceCa(pki.appleDeviceCa().identity())
-                .devices(devices).seed(17).clock(clock).keySource(KeySource.reusing(1))
+        return Fleets.base(world, devices)
                 .idlePollInterval(Duration.ofSeconds(1))
                 .build();
     }
@@ -282,18 +213,19 @@ class EnrollmentPolicyE2eTest {
     }
 
     private void vppToken(String name, String expiry, int licenses) throws Exception {
-        HttpResponse<String> r = send("POST", "/admin/vpp-tokens", "{\"name\":\"" + name + "\",\"organization\":"
+        HttpResponse<String> r = world.send("POST", "/admin/vpp-tokens", "{\"name\":\"" + name + "\",\"organization\":"
                 + "\"Example\",\"expiry\":\"" + expiry + "\",\"companyPortalLicenses\":" + licenses + "}");
         assertEquals(201, r.statusCode(), r.body());
     }
 
     /** Creates an enrollment profile through the MDM (defined in ABM) and assigns it to these devices. */
     private void profile(String json, List<DeviceSpec> devices) throws Exception {
-        HttpResponse<String> created = send("POST", "/admin/dep/tokens/" + token + "/profiles", json);
+        HttpResponse<String> created = world.send("POST", "/admin/dep/tokens/" + token + "/profiles", json);
         assertEquals(201, created.statusCode(), created.body());
         String uuid = JSON.readTree(created.body()).path("profileUuid").asText();
         List<String> serials = devices.stream().map(DeviceSpec::serialNumber).toList();
-        HttpResponse<String> assigned = send("POST", "/admin/dep/tokens/" + token + "/profiles/" + uuid + "/devices",
+        HttpResponse<String> assigned = world.send("POST",
+                "/admin/dep/tokens/" + token + "/profiles/" + uuid + "/devices",
                 JSON.writeValueAsString(Map.of("serials", serials)));
         assertEquals(200, assigned.statusCode(), assigned.body());
         for (String s : serials) {
@@ -301,13 +233,4 @@ class EnrollmentPolicyE2eTest {
         }
     }
 
-    private HttpResponse<String> send(String method, String path, String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(mdm.baseUri() + path)).header("Content-Type",
-                "application/json").method(method, json == null ? BodyPublishers.noBody()
-                : BodyPublishers.ofString(json)).build(), BodyHandlers.ofString());
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
 }

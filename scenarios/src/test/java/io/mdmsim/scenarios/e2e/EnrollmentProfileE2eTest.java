@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the virtual device; plus the validation of bad profiles (each violation a clear 400).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class EnrollmentProfileE2eTest {
+class EnrollmentProfileE2eTest extends E2eWorldTest {
 
     static final String IPHONE = "F2LXP0000001";      // iPhone 14 Pro, iOS 17.5
     static final String IPAD = "DMPXP0000002";        // iPad Air (5th gen), iPadOS 17.5
@@ -43,7 +42,6 @@ class EnrollmentProfileE2eTest {
             OLD_IPAD, new DeviceSpec(OLD_IPAD, "iPad7,5", "iPad (6th generation)", "13.1", "17A844"),
             OLD_IPHONE, new DeviceSpec(OLD_IPHONE, "iPhone10,5", "iPhone 8 Plus", "12.4", "16G77"));
 
-    private E2eWorld world;
     private String token;
     @TempDir
     Path traces;
@@ -55,11 +53,6 @@ class EnrollmentProfileE2eTest {
                 OLD_IPAD + ",iPad12,1,17.5,21F90", OLD_IPHONE + ",iPhone14,6,17.5,21F90");
         token = world.addToken("profiles", true);
         assertEquals(4, world.token(token).path("assigned").asInt());
-    }
-
-    @AfterEach
-    void stop() {
-        world.close();
     }
 
     private String profile(String json, String... serials) throws Exception {

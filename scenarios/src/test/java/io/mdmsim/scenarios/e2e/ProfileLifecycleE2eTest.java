@@ -1,5 +1,6 @@
 package io.mdmsim.scenarios.e2e;
 
+import io.mdmsim.scenarios.CliRun;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,28 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mdmsim.abm.FakeAbmConfig;
-import io.mdmsim.abm.FakeAbmServer;
 import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.device.Behaviour;
 import io.mdmsim.device.DeviceFleet;
 import io.mdmsim.device.DeviceRef;
 import io.mdmsim.device.DeviceResult;
-import io.mdmsim.device.DeviceSpec;
 import io.mdmsim.device.FleetConfig;
 import io.mdmsim.device.FleetListener;
 import io.mdmsim.device.FleetResult;
-import io.mdmsim.device.KeySource;
 import io.mdmsim.device.Stage;
-import io.mdmsim.mdm.MdmConfig;
-import io.mdmsim.mdm.MdmServer;
-import io.mdmsim.scenarios.quickstart.AdminClient;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -49,16 +41,10 @@ import org.junit.jupiter.api.Timeout;
  * ends unmanaged, or is erased by its user and enrolls again; a Shared iPad gets its Shared iPad settings.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class ProfileLifecycleE2eTest {
+class ProfileLifecycleE2eTest extends E2eWorldTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
 
-    private final SimClock clock = SimClock.system();
-    private final SimPki pki = SimPki.create(clock.now());
-    private FakeAbmServer abm;
-    private MdmServer mdm;
-    private AdminClient abmAdmin;
-    private AdminClient mdmAdmin;
     private String token;
     private Thread fleet;
     private final CompletableFuture<FleetResult> run = new CompletableFuture<>();
@@ -68,14 +54,10 @@ class ProfileLifecycleE2eTest {
 
     @BeforeEach
     void start() {
-        abm = FakeAbmServer.start(FakeAbmConfig.builder().seed(31).deviceCount(0).clock(clock).devicesPerMinute(0)
-                .appleDeviceCa(pki.appleDeviceCa().certificate()).apnsTls(pki.tlsServer()).build());
-        mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(31).scepCa(pki.scepCa().identity())
-                .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri())
+        SimPki pki = E2eWorld.pki();
+        world = new E2eWorld(SimClock.system(), 31, 0, b -> b.apnsTls(pki.tlsServer()), (abm, b) -> b
                 .apnsUrl(abm.apnsUri()).apnsTrustAnchors(List.of(pki.root().certificate()))
-                .depSyncInterval(Duration.ofDays(3650)).build());
-        abmAdmin = new AdminClient("fake ABM", abm.baseUri());
-        mdmAdmin = new AdminClient("MDM", mdm.baseUri());
+                .depSyncInterval(Duration.ofDays(3650)));
     }
 
     @AfterEach
@@ -83,12 +65,6 @@ class ProfileLifecycleE2eTest {
         if (fleet != null) {
             fleet.interrupt();
             run.get(60, TimeUnit.SECONDS);
-        }
-        if (mdm != null) {
-            mdm.close();
-        }
-        if (abm != null) {
-            abm.close();
         }
     }
 
@@ -104,11 +80,11 @@ class ProfileLifecycleE2eTest {
                 && d.path("deviceName").asText().equals("A-LCKEEP000001"));
         JsonNode wipe = awaitDevice("LCWIPE000001", d -> d.path("enrollmentState").asText().equals("CONFIGURED")
                 && d.path("deviceName").asText().equals("A-LCWIPE000001"));
-        String abmBefore = abmAdmin.getJson("/admin/devices/LCKEEP000001").path("profileUuid").asText();
+        String abmBefore = world.abmAdmin.getJson("/admin/devices/LCKEEP000001").path("profileUuid").asText();
 
         // the admin edits the profile with the CLI: a new template, a cellular data plan, another department
         String[] out = new String[2];
-        int exit = cli(out, "mdm", "profile", "edit", "--mdm", mdm.baseUri().toString(), token, uuid,
+        int exit = CliRun.runInto(out, "mdm", "profile", "edit", "--mdm", world.mdm.baseUri().toString(), token, uuid,
                 "--set", "deviceNameTemplate=B-{{SERIAL}}", "--set", "cellularDataPlanUrl=https://esim.example.com/p",
                 "--set", "department=Sales");
         assertEquals(0, exit, out[1]);
@@ -118,22 +94,22 @@ class ProfileLifecycleE2eTest {
         String abmAfter = edited.path("abmProfileUuid").asText();
         assertNotEquals(abmBefore, abmAfter);
         for (String serial : List.of("LCKEEP000001", "LCWIPE000001")) {
-            assertEquals(abmAfter, abmAdmin.getJson("/admin/devices/" + serial).path("profileUuid").asText(),
+            assertEquals(abmAfter, world.abmAdmin.getJson("/admin/devices/" + serial).path("profileUuid").asText(),
                     "ABM assigns the redefined profile to " + serial);
         }
 
         // the enrolled device: only the name template reaches it, at its next check-in (a push here)
         String keepUdid = keep.path("udid").asText();
-        mdmAdmin.postBytes("/admin/devices/" + keepUdid + "/push", new byte[0], "application/json");
+        world.mdmAdmin.postBytes("/admin/devices/" + keepUdid + "/push", new byte[0], "application/json");
         awaitDevice("LCKEEP000001", d -> d.path("deviceName").asText().equals("B-LCKEEP000001"));
-        JsonNode kept = mdmAdmin.getJson("/admin/devices/" + keepUdid).path("lifecycle");
+        JsonNode kept = world.mdmAdmin.getJson("/admin/devices/" + keepUdid).path("lifecycle");
         assertEquals(1, kept.path("enrollmentProfile").path("revision").asInt(), kept.toString());
         assertEquals("IT", kept.path("enrollmentProfile").path("profile").path("department").asText());
         assertFalse(requestTypes(keepUdid).contains("RefreshCellularPlans"), "enrolled before the edit: no plan");
 
         // the wiped device: Setup Assistant again, enrolled with the edited profile
         String wipeUdid = wipe.path("udid").asText();
-        exit = cli(out, "mdm", "devices", "wipe", "--mdm", mdm.baseUri().toString(), wipeUdid);
+        exit = CliRun.runInto(out, "mdm", "devices", "wipe", "--mdm", world.mdm.baseUri().toString(), wipeUdid);
         assertEquals(0, exit, out[1]);
         assertEquals("EraseDevice", JSON.readTree(out[0]).path("requestType").asText());
         JsonNode again = awaitDevice("LCWIPE000001", d -> d.path("lifecycle").path("enrollments").asInt() == 2
@@ -149,10 +125,10 @@ class ProfileLifecycleE2eTest {
         await().atMost(WAIT).until(() -> stateOf(wipeUdid, "RefreshCellularPlans").equals("ACKNOWLEDGED"));
         assertEquals("ACKNOWLEDGED", stateOf(wipeUdid, "EraseDevice"));
 
-        exit = cli(out, "mdm", "devices", "show", "--mdm", mdm.baseUri().toString(), wipeUdid);
+        exit = CliRun.runInto(out, "mdm", "devices", "show", "--mdm", world.mdm.baseUri().toString(), wipeUdid);
         assertEquals(0, exit, out[1]);
         assertEquals(2, JSON.readTree(out[0]).path("lifecycle").path("enrollments").asInt());
-        exit = cli(out, "mdm", "devices", "list", "--mdm", mdm.baseUri().toString());
+        exit = CliRun.runInto(out, "mdm", "devices", "list", "--mdm", world.mdm.baseUri().toString());
         assertEquals(0, exit, out[1]);
         assertTrue(out[0].contains("LCKEEP000001") && out[0].contains("LCWIPE000001") && out[0].contains("2 devices"),
                 out[0]);
@@ -168,7 +144,8 @@ class ProfileLifecycleE2eTest {
         String comesBack = awaitDevice("LCRETI000002", d -> d.path("enrollmentState").asText().equals("CONFIGURED"))
                 .path("udid").asText();
 
-        JsonNode retire = mdmAdmin.postBytes("/admin/devices/" + stays + "/retire", new byte[0], "application/json");
+        JsonNode retire = world.mdmAdmin.postBytes("/admin/devices/" + stays + "/retire", new byte[0],
+                "application/json");
         assertEquals("RemoveProfile", retire.path("requestType").asText());
         assertEquals("queued", retire.path("push").asText(), retire.toString());
         JsonNode retired = awaitDevice("LCRETI000001", d -> d.path("lifecycle").path("management").asText()
@@ -180,18 +157,18 @@ class ProfileLifecycleE2eTest {
 
         // a retired device cannot be retired or wiped again: 409 with the reason, exit 1
         String[] out = new String[2];
-        int exit = cli(out, "mdm", "devices", "retire", "--mdm", mdm.baseUri().toString(), stays);
+        int exit = CliRun.runInto(out, "mdm", "devices", "retire", "--mdm", world.mdm.baseUri().toString(), stays);
         assertEquals(1, exit, out[0]);
         assertTrue(out[1].contains("409") && out[1].contains("is not enrolled: it checked out at"), out[1]);
-        exit = cli(out, "mdm", "devices", "list", "--mdm", mdm.baseUri().toString());
+        exit = CliRun.runInto(out, "mdm", "devices", "list", "--mdm", world.mdm.baseUri().toString());
         assertEquals(0, exit, out[1]);
         assertTrue(out[0].lines().anyMatch(l -> l.contains("LCRETI000001") && l.contains("CHECKED_OUT")
                 && l.contains("RETIRED")), out[0]);
-        exit = cli(out, "mdm", "devices", "wipe", "--mdm", mdm.baseUri().toString(), "NO-SUCH-UDID");
+        exit = CliRun.runInto(out, "mdm", "devices", "wipe", "--mdm", world.mdm.baseUri().toString(), "NO-SUCH-UDID");
         assertEquals(1, exit);
         assertTrue(out[1].contains("404") && out[1].contains("device NO-SUCH-UDID is unknown"), out[1]);
 
-        exit = cli(out, "mdm", "devices", "retire", "--mdm", mdm.baseUri().toString(), comesBack);
+        exit = CliRun.runInto(out, "mdm", "devices", "retire", "--mdm", world.mdm.baseUri().toString(), comesBack);
         assertEquals(0, exit, out[1]);
         JsonNode back = awaitDevice("LCRETI000002", d -> d.path("lifecycle").path("enrollments").asInt() == 2
                 && d.path("enrollmentState").asText().equals("CONFIGURED"));
@@ -220,12 +197,12 @@ class ProfileLifecycleE2eTest {
                 .path("udid").asText();
         await().atMost(WAIT).until(() -> stateOf(udid, "Settings").equals("ACKNOWLEDGED"));
 
-        String query = mdmAdmin.postJson("/admin/devices/" + udid + "/commands", Map.of("requestType",
+        String query = world.mdmAdmin.postJson("/admin/devices/" + udid + "/commands", Map.of("requestType",
                 "DeviceInformation", "Queries", List.of("IsMultiUser", "ResidentUsers", "UserSessionTimeout")))
                 .path("commandUuid").asText();
         JsonNode[] answer = new JsonNode[1];
         await().atMost(WAIT).until(() -> {
-            answer[0] = mdmAdmin.getJson("/admin/devices/" + udid + "/commands/" + query);
+            answer[0] = world.mdmAdmin.getJson("/admin/devices/" + udid + "/commands/" + query);
             return answer[0].path("state").asText().equals("ACKNOWLEDGED");
         });
         JsonNode q = answer[0].path("result").path("QueryResponses");
@@ -241,27 +218,18 @@ class ProfileLifecycleE2eTest {
 
     /** Imports the devices into the fake ABM, assigns them to the MDM's server, uploads the token and syncs. */
     private void inventory(String csv) {
-        abmAdmin.postBytes("/admin/devices/import", csv.getBytes(StandardCharsets.UTF_8), "text/csv");
+        world.abmAdmin.postBytes("/admin/devices/import", csv.getBytes(StandardCharsets.UTF_8), "text/csv");
         int n = (int) csv.lines().count() - 1;
-        abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "life", "certificatePem",
-                mdmAdmin.getText("/admin/dep/public-key")));
-        abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "life", "all", true));
-        JsonNode added = mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + enc("admin@example.com") + "&depUrl="
-                + enc(abm.baseUri().toString()), abmAdmin.getBytes("/admin/mdm-servers/life/token"),
-                "application/pkcs7-mime");
-        token = added.path("name").asText();
-        await().atMost(WAIT).until(() -> {
-            JsonNode t = mdmAdmin.getJson("/admin/dep/tokens").path(0);
-            return t.path("syncState").asText().equals("SYNCED") && t.path("assigned").asInt() == n;
-        });
+        token = world.addToken("life", true, t -> t.path("syncState").asText().equals("SYNCED")
+                && t.path("assigned").asInt() == n);
     }
 
     /** Creates an enrollment profile (the default) and assigns it to the serials in ABM. */
     private String profile(String json, String... serials) throws Exception {
-        JsonNode created = mdmAdmin.postBytes("/admin/dep/tokens/" + token + "/profiles?default=true",
+        JsonNode created = world.mdmAdmin.postBytes("/admin/dep/tokens/" + token + "/profiles?default=true",
                 json.getBytes(StandardCharsets.UTF_8), "application/json");
         String uuid = created.path("profileUuid").asText();
-        JsonNode assigned = mdmAdmin.postJson("/admin/dep/tokens/" + token + "/profiles/" + uuid + "/devices",
+        JsonNode assigned = world.mdmAdmin.postJson("/admin/dep/tokens/" + token + "/profiles/" + uuid + "/devices",
                 Map.of("serials", List.of(serials)));
         for (String s : serials) {
             assertEquals("SUCCESS", assigned.path("devices").path(s).asText(), assigned.toString());
@@ -270,14 +238,8 @@ class ProfileLifecycleE2eTest {
     }
 
     private void startDevices(Map<String, Behaviour> behaviours) {
-        FleetConfig.Builder b = FleetConfig.builder()
-                .cloudConfigUrl(abm.baseUri().resolve("/cloudconfig"))
-                .appleDeviceCa(pki.appleDeviceCa().identity())
-                .seed(31)
-                .clock(clock)
-                .keySource(KeySource.reusing(1))
-                .trustAnchors(List.of(pki.root().certificate()))
-                .apnsUrl(abm.apnsUri())
+        FleetConfig.Builder b = Fleets.trusting(world, List.of())
+                .apnsUrl(world.abm.apnsUri())
                 .lifetime(Duration.ofHours(1))
                 .listener(new FleetListener() {
                     @Override
@@ -287,10 +249,9 @@ class ProfileLifecycleE2eTest {
                         }
                     }
                 });
-        for (JsonNode d : abmAdmin.getJson("/admin/devices")) {
+        for (JsonNode d : world.abmAdmin.getJson("/admin/devices")) {
             String serial = d.path("serialNumber").asText();
-            b.addDevice(new DeviceSpec(serial, d.path("productType").asText(), d.path("model").asText(),
-                    d.path("osVersion").asText(), d.path("buildVersion").asText()), behaviours.get(serial));
+            b.addDevice(Fleets.spec(d), behaviours.get(serial));
         }
         FleetConfig config = b.build();
         fleet = Thread.ofVirtual().start(() -> run.complete(DeviceFleet.run(config)));
@@ -312,16 +273,16 @@ class ProfileLifecycleE2eTest {
         JsonNode[] last = new JsonNode[1];
         try {
             await().atMost(WAIT).until(() -> {
-                for (JsonNode d : mdmAdmin.getJson("/admin/devices")) {
+                for (JsonNode d : world.mdmAdmin.getJson("/admin/devices")) {
                     if (d.path("serialNumber").asText().equals(serial)) {
-                        last[0] = mdmAdmin.getJson("/admin/devices/" + d.path("udid").asText());
+                        last[0] = world.mdmAdmin.getJson("/admin/devices/" + d.path("udid").asText());
                         return condition.test(last[0]);
                     }
                 }
                 return false;
             });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            String commands = last[0] == null ? "" : mdmAdmin.getJson("/admin/devices/"
+            String commands = last[0] == null ? "" : world.mdmAdmin.getJson("/admin/devices/"
                     + last[0].path("udid").asText() + "/commands").toString();
             throw new AssertionError("device " + serial + " did not reach the expected state; last seen: " + last[0]
                     + "\ncommands: " + commands, e);
@@ -331,34 +292,19 @@ class ProfileLifecycleE2eTest {
 
     private List<String> requestTypes(String udid) {
         List<String> out = new ArrayList<>();
-        mdmAdmin.getJson("/admin/devices/" + udid + "/commands").forEach(c -> out.add(c.path("requestType").asText()));
+        world.mdmAdmin.getJson("/admin/devices/" + udid
+                + "/commands").forEach(c -> out.add(c.path("requestType").asText()));
         return out;
     }
 
     /** The state of the last command of this RequestType, "" if none. */
     private String stateOf(String udid, String requestType) {
         String state = "";
-        for (JsonNode c : mdmAdmin.getJson("/admin/devices/" + udid + "/commands")) {
+        for (JsonNode c : world.mdmAdmin.getJson("/admin/devices/" + udid + "/commands")) {
             if (c.path("requestType").asText().equals(requestType)) {
                 state = c.path("state").asText();
             }
         }
         return state;
-    }
-
-    private static int cli(String[] out, String... args) {
-        picocli.CommandLine cl = io.mdmsim.scenarios.cli.Main.commandLine();
-        java.io.StringWriter o = new java.io.StringWriter();
-        java.io.StringWriter e = new java.io.StringWriter();
-        cl.setOut(new java.io.PrintWriter(o, true));
-        cl.setErr(new java.io.PrintWriter(e, true));
-        int exit = cl.execute(args);
-        out[0] = o.toString();
-        out[1] = e.toString();
-        return exit;
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

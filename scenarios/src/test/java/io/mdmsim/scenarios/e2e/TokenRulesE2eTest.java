@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,16 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * the fake ABM and the reference MDM over HTTP on a ManualClock.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class TokenRulesE2eTest {
-
-    private E2eWorld world;
-
-    @AfterEach
-    void stop() {
-        if (world != null) {
-            world.close();
-        }
-    }
+class TokenRulesE2eTest extends E2eWorldTest {
 
     @Test
     void addFlowGivesATokenRecordWithExpiryAppleIdOrganizationLastSyncAndState() throws Exception {
