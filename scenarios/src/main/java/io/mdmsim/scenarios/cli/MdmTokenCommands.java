@@ -49,6 +49,16 @@ final class MdmTokenCommands {
         return "/admin/dep/tokens/" + MdmClientCommand.enc(token);
     }
 
+    /** A subcommand about one token: its first parameter. */
+    abstract static class TokenCommand extends MdmClientCommand {
+        @Parameters(index = "0", paramLabel = "TOKEN", description = "Token name (see mdm tokens).")
+        String token;
+
+        final String tokenPath() {
+            return MdmTokenCommands.tokenPath(token);
+        }
+    }
+
     @Command(name = "public-key", mixinStandardHelpOptions = true,
             description = {"The MDM's public key certificate (.pem) to create an MDM server with in ABM.",
                     "--new-flow starts an add flow with a key pair of its own (give its id to tokens add --flow);",
@@ -122,9 +132,7 @@ final class MdmTokenCommands {
     @Command(name = "renew", mixinStandardHelpOptions = true,
             description = {"Renew a token with a new .p7m from ABM (a new download invalidates the old one); devices,",
                     "profiles and the sync cursor stay. Another Apple ID is accepted with a warning."})
-    static final class Renew extends MdmClientCommand {
-        @Parameters(paramLabel = "TOKEN", description = "Token name (see mdm tokens).")
-        String token;
+    static final class Renew extends TokenCommand {
         @Option(names = "--p7m", paramLabel = "FILE", required = true, description = "The new server token.")
         Path p7m;
         @Option(names = "--apple-id", paramLabel = "ID", required = true, description = "The Apple ID.")
@@ -133,7 +141,7 @@ final class MdmTokenCommands {
         @Override
         public Integer call() {
             byte[] body = read(spec.commandLine(), "--p7m", p7m);
-            return print(() -> uploadTo(this, "PUT", tokenPath(token) + query("appleId", appleId), body));
+            return print(() -> uploadTo(this, "PUT", tokenPath() + query("appleId", appleId), body));
         }
     }
 
@@ -151,61 +159,50 @@ final class MdmTokenCommands {
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = {"Delete a token: refused (exit 1, with what to do) while it has devices, a default",
                     "profile or profiles."})
-    static final class Delete extends MdmClientCommand {
-        @Parameters(paramLabel = "TOKEN", description = "Token name (see mdm tokens).")
-        String token;
+    static final class Delete extends TokenCommand {
 
         @Override
         public Integer call() {
-            return print(() -> admin("DELETE", tokenPath(token), null));
+            return print(() -> admin("DELETE", tokenPath(), null));
         }
     }
 
     @Command(name = "devices", mixinStandardHelpOptions = true,
             description = "A token's devices: serial number and status (Assigned, Not assigned, Removed from ABM).")
-    static final class Devices extends MdmClientCommand {
-        @Parameters(paramLabel = "TOKEN", description = "Token name (see mdm tokens).")
-        String token;
+    static final class Devices extends TokenCommand {
 
         @Override
         public Integer call() {
-            return print(() -> admin("GET", tokenPath(token) + "/devices", null));
+            return print(() -> admin("GET", tokenPath() + "/devices", null));
         }
     }
 
     @Command(name = "delete-device", mixinStandardHelpOptions = true,
             description = {"Delete a device from a token here; if ABM still assigns it to this MDM server it comes",
                     "back on the next full sync."})
-    static final class DeleteDevice extends MdmClientCommand {
-        @Parameters(index = "0", paramLabel = "TOKEN", description = "Token name (see mdm tokens).")
-        String token;
+    static final class DeleteDevice extends TokenCommand {
         @Parameters(index = "1", paramLabel = "SERIAL", description = "The device's serial number.")
         String serial;
 
         @Override
         public Integer call() {
-            return print(() -> admin("DELETE", tokenPath(token) + "/devices/" + MdmClientCommand.enc(serial), null));
+            return print(() -> admin("DELETE", tokenPath() + "/devices/" + MdmClientCommand.enc(serial), null));
         }
     }
 
     // ---- profiles -------------------------------------------------------------------------------------------------
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "A token's enrollment profiles.")
-    static final class ProfileList extends MdmClientCommand {
-        @Parameters(paramLabel = "TOKEN", description = "Token name (see mdm tokens).")
-        String token;
-
+    static final class ProfileList extends TokenCommand {
         @Override
         public Integer call() {
-            return print(() -> admin("GET", tokenPath(token) + "/profiles", null));
+            return print(() -> admin("GET", tokenPath() + "/profiles", null));
         }
     }
 
     @Command(name = "assign", mixinStandardHelpOptions = true,
             description = "Assign a profile to devices by serial number (in ABM too); the answer gives each result.")
-    static final class ProfileAssign extends MdmClientCommand {
-        @Parameters(index = "0", paramLabel = "TOKEN", description = "Token name (see mdm tokens).")
-        String token;
+    static final class ProfileAssign extends TokenCommand {
         @Parameters(index = "1", paramLabel = "UUID", description = "The profile's UUID (profileUuid).")
         String uuid;
         @Parameters(index = "2..*", arity = "1..*", paramLabel = "SERIAL", description = "Serial numbers.")
@@ -215,22 +212,20 @@ final class MdmTokenCommands {
         public Integer call() {
             ObjectNode body = JSON.createObjectNode();
             serials.forEach(body.putArray("serials")::add);
-            return print(() -> admin("POST", tokenPath(token) + "/profiles/" + MdmClientCommand.enc(uuid)
+            return print(() -> admin("POST", tokenPath() + "/profiles/" + MdmClientCommand.enc(uuid)
                     + "/devices", body));
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Delete a profile (UUID), or with UUID 'default' unset the token's default profile.")
-    static final class ProfileDelete extends MdmClientCommand {
-        @Parameters(index = "0", paramLabel = "TOKEN", description = "Token name (see mdm tokens).")
-        String token;
+    static final class ProfileDelete extends TokenCommand {
         @Parameters(index = "1", paramLabel = "UUID", description = "The profile's UUID, or default.")
         String uuid;
 
         @Override
         public Integer call() {
-            return print(() -> admin("DELETE", tokenPath(token) + "/profiles/" + MdmClientCommand.enc(uuid), null));
+            return print(() -> admin("DELETE", tokenPath() + "/profiles/" + MdmClientCommand.enc(uuid), null));
         }
     }
 }
