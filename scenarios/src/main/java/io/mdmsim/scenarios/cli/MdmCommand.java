@@ -271,7 +271,7 @@ final class MdmCommand implements Callable<Integer> {
     @Command(name = "profile", mixinStandardHelpOptions = true,
             subcommands = {MdmLifecycleCommands.ProfileEdit.class, MdmTokenCommands.ProfileList.class,
                     MdmTokenCommands.ProfileAssign.class, MdmTokenCommands.ProfileDelete.class},
-            description = {"Create an enrollment profile for a DEP token from a JSON file (settings: see README),",
+            description = {"Create an enrollment profile for a DEP token from a JSON file (settings: mdm profile edit --help),",
                     "validated with the seeds' rules, defined in ABM; --default makes it the token's default.",
                     "mdm profile edit TOKEN UUID changes one (see mdm profile edit --help); list, assign and",
                     "delete do what they say."})
@@ -282,7 +282,8 @@ final class MdmCommand implements Callable<Integer> {
         @Option(names = "--mdm", paramLabel = "URL", description = "Base URL of the running MDM.")
         URI mdmUrl;
         Target target = new Target();
-        @CommandLine.Parameters(index = "0", paramLabel = "TOKEN", arity = "0..1")
+        @CommandLine.Parameters(index = "0", paramLabel = "TOKEN", arity = "0..1",
+                description = "Token name (see mdm tokens).")
         String token;
         @CommandLine.Parameters(index = "1", paramLabel = "FILE", arity = "0..1", description = "The profile JSON.")
         java.nio.file.Path file;
