@@ -40,7 +40,7 @@ class AbmInventoryPopulationTest {
             }
         }
         assertEquals(2000, inventory.size());
-        long launchedByIos12 = inventory.stream().map(DeviceAbmModel::of)
+        long launchedByIos12 = inventory.stream().map(AbmInventoryPopulationTest::model)
                 .filter(m -> DeviceCatalog.compareVersions(m.launchOs(), "13") < 0).count();
         assertTrue(launchedByIos12 > 0, "no model in the inventory launched with iOS 12 or earlier");
         assertTrue(launchedByIos12 < inventory.size() / 10, "old models are rare: " + launchedByIos12);
@@ -52,7 +52,7 @@ class AbmInventoryPopulationTest {
                 assertTrue(d.osVersion().startsWith(os + "."), d.toString());
                 DeviceCatalog.OsRelease r = DeviceCatalog.release(d.osVersion()).orElseThrow();
                 assertEquals(r.build(), d.buildVersion(), d.toString());
-                assertTrue(DeviceAbmModel.of(d).runs(r), d.productType() + " cannot run " + d.osVersion());
+                assertTrue(model(d).runs(r), d.productType() + " cannot run " + d.osVersion());
             }
             assertEquals(picked, Population.builder().count(10).osVersions(os).build().selectFrom(inventory, 7),
                     "the same seed picks the same devices");
@@ -60,9 +60,7 @@ class AbmInventoryPopulationTest {
     }
 
     /** The catalog model of an inventory device (every generated device's product type is in the catalog). */
-    private static final class DeviceAbmModel {
-        static Model of(DeviceSpec d) {
-            return DeviceCatalog.model(d.productType()).orElseThrow(() -> new AssertionError(d.productType()));
-        }
+    private static Model model(DeviceSpec d) {
+        return DeviceCatalog.model(d.productType()).orElseThrow(() -> new AssertionError(d.productType()));
     }
 }
