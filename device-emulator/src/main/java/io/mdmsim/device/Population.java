@@ -1,10 +1,12 @@
 package io.mdmsim.device;
 
+import io.mdmsim.core.catalog.DeviceCatalog;
+
 import static java.util.Objects.requireNonNull;
 
-import io.mdmsim.device.DeviceCatalog.Family;
-import io.mdmsim.device.DeviceCatalog.Model;
-import io.mdmsim.device.DeviceCatalog.OsRelease;
+import io.mdmsim.core.catalog.DeviceCatalog.Family;
+import io.mdmsim.core.catalog.DeviceCatalog.Model;
+import io.mdmsim.core.catalog.DeviceCatalog.OsRelease;
 import io.mdmsim.device.internal.Seeds;
 import java.time.LocalDate;
 import java.util.ArrayList;

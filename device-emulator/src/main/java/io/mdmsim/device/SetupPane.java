@@ -1,9 +1,11 @@
 package io.mdmsim.device;
 
+import io.mdmsim.core.catalog.DeviceCatalog;
+
 import static java.util.Objects.requireNonNull;
 
-import io.mdmsim.device.DeviceCatalog.Family;
-import io.mdmsim.device.DeviceCatalog.Feature;
+import io.mdmsim.core.catalog.DeviceCatalog.Family;
+import io.mdmsim.core.catalog.DeviceCatalog.Feature;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

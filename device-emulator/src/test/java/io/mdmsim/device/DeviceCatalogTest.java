@@ -1,14 +1,16 @@
 package io.mdmsim.device;
 
+import io.mdmsim.core.catalog.DeviceCatalog;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mdmsim.device.DeviceCatalog.Family;
-import io.mdmsim.device.DeviceCatalog.Feature;
-import io.mdmsim.device.DeviceCatalog.Model;
-import io.mdmsim.device.DeviceCatalog.OsRelease;
+import io.mdmsim.core.catalog.DeviceCatalog.Family;
+import io.mdmsim.core.catalog.DeviceCatalog.Feature;
+import io.mdmsim.core.catalog.DeviceCatalog.Model;
+import io.mdmsim.core.catalog.DeviceCatalog.OsRelease;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

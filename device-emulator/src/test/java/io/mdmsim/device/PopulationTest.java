@@ -1,11 +1,13 @@
 package io.mdmsim.device;
 
+import io.mdmsim.core.catalog.DeviceCatalog;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mdmsim.device.DeviceCatalog.Family;
+import io.mdmsim.core.catalog.DeviceCatalog.Family;
 import io.mdmsim.device.Population.Share;
 import java.util.ArrayList;
 import java.util.HashMap;

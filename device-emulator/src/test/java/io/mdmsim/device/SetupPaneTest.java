@@ -1,5 +1,7 @@
 package io.mdmsim.device;
 
+import io.mdmsim.core.catalog.DeviceCatalog;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,5 +1,7 @@
 package io.mdmsim.abm;
 
+import io.mdmsim.core.catalog.DeviceCatalog;
+
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -144,17 +146,17 @@ final class CsvImport {
             if (m == null) {
                 throw new IllegalArgumentException("line " + row.line() + ": product_type '" + productType
                         + "' is not in the device catalog (known: " + String.join(", ",
-                        DeviceCatalog.MODELS.stream().map(DeviceCatalog.Model::productType).toList()) + ")");
+                        DeviceCatalog.models().stream().map(DeviceCatalog.Model::productType).toList()) + ")");
             }
             return m;
         }
         if (modelName == null) {
             throw new IllegalArgumentException("line " + row.line() + ": product_type or model is required");
         }
-        return DeviceCatalog.MODELS.stream().filter(m -> m.name().equalsIgnoreCase(modelName)).findFirst()
+        return DeviceCatalog.models().stream().filter(m -> m.name().equalsIgnoreCase(modelName)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("line " + row.line() + ": model '" + modelName
                         + "' is not in the device catalog (known: " + String.join(", ",
-                        DeviceCatalog.MODELS.stream().map(DeviceCatalog.Model::name).distinct().toList()) + ")"));
+                        DeviceCatalog.models().stream().map(DeviceCatalog.Model::name).distinct().toList()) + ")"));
     }
 
     private static String normalize(String header) {

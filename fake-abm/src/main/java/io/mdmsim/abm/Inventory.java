@@ -1,5 +1,7 @@
 package io.mdmsim.abm;
 
+import io.mdmsim.core.catalog.DeviceCatalog;
+
 import static java.util.Objects.requireNonNull;
 
 import java.time.LocalDate;
@@ -22,8 +24,8 @@ final class Inventory {
     private static final Map<String, Integer> MODEL_INDEX = new HashMap<>();
 
     static {
-        for (int i = 0; i < DeviceCatalog.MODELS.size(); i++) {
-            MODEL_INDEX.put(DeviceCatalog.MODELS.get(i).productType(), i);
+        for (int i = 0; i < DeviceCatalog.models().size(); i++) {
+            MODEL_INDEX.put(DeviceCatalog.models().get(i).productType(), i);
         }
     }
 
@@ -50,7 +52,7 @@ final class Inventory {
     /** The catalog model of a product type, or null. */
     static DeviceCatalog.Model model(String productType) {
         Integer i = MODEL_INDEX.get(productType);
-        return i == null ? null : DeviceCatalog.MODELS.get(i);
+        return i == null ? null : DeviceCatalog.models().get(i);
     }
 
     int size() {
@@ -69,7 +71,7 @@ final class Inventory {
             throw new IllegalArgumentException("serial " + d.serialNumber() + " is already in the inventory");
         }
         Integer m = MODEL_INDEX.get(d.productType());
-        if (m == null || DeviceCatalog.MODELS.get(m) != d.model()) {
+        if (m == null || DeviceCatalog.models().get(m) != d.model()) {
             throw new IllegalArgumentException("model " + d.productType() + " is not in the device catalog");
         }
         int i = size;
@@ -114,7 +116,7 @@ final class Inventory {
             String digits = Long.toString(imei[i]);
             imeiText = "000000000000000".substring(Math.min(15, digits.length())) + digits;
         }
-        return new InventoryDevice(serial(i), DeviceCatalog.MODELS.get(model[i]), strings.get(color[i]), capacity[i],
+        return new InventoryDevice(serial(i), DeviceCatalog.models().get(model[i]), strings.get(color[i]), capacity[i],
                 strings.get(description[i]), strings.get(osVersion[i]), strings.get(build[i]), udid, imeiText,
                 strings.get(order[i]), LocalDate.ofEpochDay(purchased[i]), strings.get(assetTag[i]));
     }

@@ -1,5 +1,7 @@
 package io.mdmsim.abm;
 
+import io.mdmsim.core.catalog.DeviceCatalog;
+
 import static java.util.Objects.requireNonNull;
 
 import java.time.LocalDate;

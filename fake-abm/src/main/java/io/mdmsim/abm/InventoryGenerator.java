@@ -1,5 +1,7 @@
 package io.mdmsim.abm;
 
+import io.mdmsim.core.catalog.DeviceCatalog;
+
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -89,7 +91,7 @@ final class InventoryGenerator {
         do {
             serial = serial(model, color, capacity, made);
         } while (taken.test(serial) || !serials.add(serial));
-        String udid = "0000" + model.chipId() + "-" + HEX.toHexDigits(random.nextLong() & 0x000F_FFFF_FFFF_FFFFL);
+        String udid = udid(model);
         String imei = model.cellular() ? imei(model) : null;
         return new InventoryDevice(serial, model, color.toUpperCase(Locale.ROOT), capacity, description(model, color, capacity),
                 os.version(), os.build(), udid, imei, orderNumber, purchased, null);
@@ -115,20 +117,30 @@ final class InventoryGenerator {
         String build = buildVersion;
         if (version == null) {
             List<DeviceCatalog.OsRelease> releases = DeviceCatalog.releasesFor(model, when.isBefore(model.released()) ? asOf : when);
-            DeviceCatalog.OsRelease r = releases.isEmpty() ? DeviceCatalog.RELEASES.getLast() : releases.getLast();
+            DeviceCatalog.OsRelease r = releases.isEmpty() ? DeviceCatalog.releases().getLast() : releases.getLast();
             version = r.version();
             build = build != null ? build : r.build();
         } else if (build == null) {
             String v = version;
-            build = DeviceCatalog.RELEASES.stream().filter(r -> r.version().equals(v)).map(DeviceCatalog.OsRelease::build)
+            build = DeviceCatalog.releases().stream().filter(r -> r.version().equals(v)).map(DeviceCatalog.OsRelease::build)
                     .findFirst().orElse("unknown");
         }
         String u = udid != null ? udid
-                : "0000" + model.chipId() + "-" + HEX.toHexDigits(random.nextLong() & 0x000F_FFFF_FFFF_FFFFL);
+                : udid(model);
         String i = imei != null ? imei : model.cellular() ? imei(model) : null;
         String order = orderNumber != null ? orderNumber : "W" + (100_000_000 + random.nextInt(900_000_000));
         String d = description != null ? description : description(model, c, cap);
         return new InventoryDevice(serial, model, c, cap, d, version, build, u, i, order, when, assetTag);
+    }
+
+    /** 40 lowercase hex digits before the A12 chip, else "0000" + chip id + "-" + a 16-hex-digit ECID. */
+    private String udid(DeviceCatalog.Model model) {
+        if (model.legacyUdid()) {
+            byte[] b = new byte[20];
+            random.nextBytes(b);
+            return HexFormat.of().formatHex(b);
+        }
+        return "0000" + model.chipId() + "-" + HEX.toHexDigits(random.nextLong() & 0x000F_FFFF_FFFF_FFFFL);
     }
 
     /** A model on sale at {@code purchased}, drawn by weight. */
@@ -136,11 +148,11 @@ final class InventoryGenerator {
         List<DeviceCatalog.Model> onSale = onSale(purchased);
         int total = 0;
         for (DeviceCatalog.Model m : onSale) {
-            total += m.weight();
+            total += m.inventoryWeight();
         }
         int pick = random.nextInt(total);
         for (DeviceCatalog.Model m : onSale) {
-            pick -= m.weight();
+            pick -= m.inventoryWeight();
             if (pick < 0) {
                 return m;
             }
@@ -150,7 +162,7 @@ final class InventoryGenerator {
 
     private List<DeviceCatalog.Model> onSale(LocalDate purchased) {
         return onSaleOn.computeIfAbsent(purchased,
-                d -> DeviceCatalog.MODELS.stream().filter(m -> !m.released().isAfter(d)).toList());
+                d -> DeviceCatalog.models().stream().filter(m -> !m.released().isAfter(d)).toList());
     }
 
     private static String sixDigits(int n) {

@@ -1,5 +1,7 @@
 package io.mdmsim.abm;
 
+import io.mdmsim.core.catalog.DeviceCatalog;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -48,7 +50,7 @@ class InventoryGeneratorTest {
 
     @Test
     void osVersionAndBuildArePublishedPairsTheModelCanRun() {
-        Map<String, String> builds = DeviceCatalog.RELEASES.stream()
+        Map<String, String> builds = DeviceCatalog.releases().stream()
                 .collect(Collectors.toMap(DeviceCatalog.OsRelease::version, DeviceCatalog.OsRelease::build));
         for (InventoryDevice d : InventoryGenerator.generate(11, 2000, AS_OF)) {
             assertEquals(builds.get(d.osVersion()), d.buildVersion(), d.toString());
@@ -65,7 +67,8 @@ class InventoryGeneratorTest {
         assertTrue(devices.stream().anyMatch(d -> d.family() == DeviceCatalog.Family.IPHONE));
         assertTrue(devices.stream().anyMatch(d -> d.family() == DeviceCatalog.Family.IPAD));
         for (InventoryDevice d : devices) {
-            assertTrue(d.udid().matches("0000" + d.model().chipId() + "-[0-9A-F]{16}"), d.udid());
+            String udid = d.model().legacyUdid() ? "[0-9a-f]{40}" : "0000" + d.model().chipId() + "-[0-9A-F]{16}";
+            assertTrue(d.udid().matches(udid), d.productType() + " " + d.udid());
             if (d.model().cellular()) {
                 assertTrue(d.imei().matches("\\d{15}"), d.imei());
                 assertEquals(d.imei().charAt(14) - '0', InventoryGenerator.luhn(d.imei().substring(0, 14)), d.imei());
@@ -77,8 +80,27 @@ class InventoryGeneratorTest {
     }
 
     @Test
+    void olderModelsAreInTheInventoryButRarerThanCurrentOnes() {
+        List<InventoryDevice> devices = InventoryGenerator.generate(1, 2000, AS_OF);
+        long beforeFirstPurchase = devices.stream().filter(d -> d.model().released().getYear() < 2021).count();
+        long runIos12 = devices.stream().filter(d -> runsMajor(d.model(), 12)).count();
+        long runIos14 = devices.stream().filter(d -> runsMajor(d.model(), 14)).count();
+        assertTrue(runIos12 >= 10, "devices that can run iOS 12: " + runIos12);
+        assertTrue(runIos14 > runIos12, "iOS 14: " + runIos14 + ", iOS 12: " + runIos12);
+        assertTrue(beforeFirstPurchase < devices.size() / 5, "pre-2021 models: " + beforeFirstPurchase);
+        assertTrue(devices.stream().anyMatch(d -> d.model().family() == DeviceCatalog.Family.IPAD && runsMajor(d.model(), 12)));
+        // a model from 2015 is rarer than the most common current one
+        Map<String, Long> perModel = devices.stream().collect(Collectors.groupingBy(InventoryDevice::productType, Collectors.counting()));
+        assertTrue(perModel.getOrDefault("iPhone8,1", 0L) < perModel.get("iPhone15,4"), perModel.toString());
+    }
+
+    private static boolean runsMajor(DeviceCatalog.Model m, int major) {
+        return DeviceCatalog.releases().stream().anyMatch(r -> r.major() == major && m.runs(r));
+    }
+
+    @Test
     void descriptionReadsLikeAnAppleOrderLine() {
-        DeviceCatalog.Model pro = DeviceCatalog.MODELS.stream().filter(m -> m.productType().equals("iPhone14,2")).findFirst().orElseThrow();
+        DeviceCatalog.Model pro = DeviceCatalog.models().stream().filter(m -> m.productType().equals("iPhone14,2")).findFirst().orElseThrow();
         assertEquals("IPHONE 13 PRO SIERRA BLUE 128GB-USA", InventoryGenerator.description(pro, "Sierra Blue", 128));
         assertEquals("IPHONE 13 PRO GOLD 1TB-USA", InventoryGenerator.description(pro, "Gold", 1024));
     }

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.device.Behaviour;
-import io.mdmsim.device.DeviceCatalog;
+import io.mdmsim.core.catalog.DeviceCatalog;
 import io.mdmsim.device.DeviceRef;
 import io.mdmsim.device.DeviceSpec;
 import io.mdmsim.device.PaneEvent;

@@ -2,7 +2,7 @@ package io.mdmsim.device.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import io.mdmsim.device.DeviceCatalog;
+import io.mdmsim.core.catalog.DeviceCatalog;
 import io.mdmsim.device.DeviceSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -91,8 +91,15 @@ public record HardwareProfile(String udid, String imei, String meid, String mode
         return String.format(Locale.ROOT, "%08X-%016X", chip, ecid);
     }
 
-    /** The chip id of the new UDID form (A12 and later), 0 for devices that use the 40-hex form. */
+    /**
+     * The chip id of the new UDID form (A12 and later), 0 for devices that use the 40-hex form: the catalog's for a
+     * catalog model, else guessed from the product type's major number.
+     */
     static int chipId(DeviceSpec spec) {
+        DeviceCatalog.Model m = DeviceCatalog.model(spec.productType()).orElse(null);
+        if (m != null) {
+            return m.legacyUdid() ? 0 : Integer.parseInt(m.chipId(), 16);
+        }
         int major = spec.productMajor();
         return switch (spec.family()) {
             case "iPhone" -> switch (major) {

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mdmsim.device.DeviceSpec;
 import io.mdmsim.device.Outcome;
 import io.mdmsim.device.SetupPane;
 import io.mdmsim.device.Stage;
@@ -37,10 +36,6 @@ class EnrollmentProfileE2eTest extends E2eWorldTest {
     static final String IPAD = "DMPXP0000002";        // iPad Air (5th gen), iPadOS 17.5
     static final String OLD_IPAD = "DMPXP0000003";    // iPad (6th gen), iPadOS 13.1
     static final String OLD_IPHONE = "F2LXP0000004";  // iPhone 8 Plus, iOS 12.4
-    /** The fake ABM's catalog starts in 2021: the old devices are listed as newer models and run as what they are. */
-    static final Map<String, DeviceSpec> OLD = Map.of(
-            OLD_IPAD, new DeviceSpec(OLD_IPAD, "iPad7,5", "iPad (6th generation)", "13.1", "17A844"),
-            OLD_IPHONE, new DeviceSpec(OLD_IPHONE, "iPhone10,5", "iPhone 8 Plus", "12.4", "16G77"));
 
     private String token;
     @TempDir
@@ -50,7 +45,7 @@ class EnrollmentProfileE2eTest extends E2eWorldTest {
     void start() throws Exception {
         world = new E2eWorld(0);
         world.importDevices(IPHONE + ",iPhone15,2,17.5,21F90", IPAD + ",iPad13,16,17.5,21F90",
-                OLD_IPAD + ",iPad12,1,17.5,21F90", OLD_IPHONE + ",iPhone14,6,17.5,21F90");
+                OLD_IPAD + ",iPad7,5,13.1,17A844", OLD_IPHONE + ",iPhone10,2,12.4,16G77");
         token = world.addToken("profiles", true);
         assertEquals(4, world.token(token).path("assigned").asInt());
     }
@@ -65,7 +60,7 @@ class EnrollmentProfileE2eTest extends E2eWorldTest {
     }
 
     private DeviceRun one(String serial) throws Exception {
-        return DeviceRun.run(world, traces, b -> { }, OLD, serial).getFirst();
+        return DeviceRun.run(world, traces, b -> { }, serial).getFirst();
     }
 
     @Test
@@ -146,7 +141,7 @@ class EnrollmentProfileE2eTest extends E2eWorldTest {
     @Test
     void modernAuthenticationOnIos13AndLaterLegacyOnOlderDevices() throws Exception {
         profile("{\"name\":\"Modern\",\"authentication\":\"SETUP_ASSISTANT_MODERN\"}", IPHONE, OLD_IPHONE);
-        List<DeviceRun> runs = DeviceRun.run(world, traces, b -> { }, OLD, IPHONE, OLD_IPHONE);
+        List<DeviceRun> runs = DeviceRun.run(world, traces, b -> { }, IPHONE, OLD_IPHONE);
         DeviceRun modern = runs.get(0);
         String cc = modern.cloudConfiguration();
         assertTrue(cc.contains("<key>ConfigurationWebURL</key>"), cc);
@@ -169,7 +164,7 @@ class EnrollmentProfileE2eTest extends E2eWorldTest {
     @Test
     void supervisedIsIgnoredOnIos13AndLater() throws Exception {
         profile("{\"name\":\"Unsupervised\",\"supervised\":false}", IPHONE, OLD_IPHONE);
-        List<DeviceRun> runs = DeviceRun.run(world, traces, b -> { }, OLD, IPHONE, OLD_IPHONE);
+        List<DeviceRun> runs = DeviceRun.run(world, traces, b -> { }, IPHONE, OLD_IPHONE);
         assertTrue(plistBool(runs.get(0).cloudConfiguration(), "IsSupervised", false));
         assertEquals(Outcome.ENROLLED, runs.get(0).result().outcome());
         assertTrue(runs.get(0).result().management().supervised(), "iOS 17 is always supervised");
