@@ -24,6 +24,10 @@ final class Inventory {
     private static final Map<String, Integer> MODEL_INDEX = new HashMap<>();
 
     static {
+        if (DeviceCatalog.models().size() > 256) {
+            throw new IllegalStateException("the device catalog has " + DeviceCatalog.models().size()
+                    + " models; the inventory stores a model as one byte (expected: at most 256)");
+        }
         for (int i = 0; i < DeviceCatalog.models().size(); i++) {
             MODEL_INDEX.put(DeviceCatalog.models().get(i).productType(), i);
         }
@@ -116,7 +120,7 @@ final class Inventory {
             String digits = Long.toString(imei[i]);
             imeiText = "000000000000000".substring(Math.min(15, digits.length())) + digits;
         }
-        return new InventoryDevice(serial(i), DeviceCatalog.models().get(model[i]), strings.get(color[i]), capacity[i],
+        return new InventoryDevice(serial(i), DeviceCatalog.models().get(Byte.toUnsignedInt(model[i])), strings.get(color[i]), capacity[i],
                 strings.get(description[i]), strings.get(osVersion[i]), strings.get(build[i]), udid, imeiText,
                 strings.get(order[i]), LocalDate.ofEpochDay(purchased[i]), strings.get(assetTag[i]));
     }
