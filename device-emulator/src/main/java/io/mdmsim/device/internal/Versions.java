@@ -11,16 +11,8 @@ public final class Versions {
         return compare(actual, required) >= 0;
     }
 
+    /** Numerically, as {@link io.mdmsim.core.catalog.DeviceCatalog#compareVersions}. */
     public static int compare(String a, String b) {
-        String[] x = a.split("\\.");
-        String[] y = b.split("\\.");
-        for (int i = 0; i < Math.max(x.length, y.length); i++) {
-            int xi = i < x.length ? Integer.parseInt(x[i]) : 0;
-            int yi = i < y.length ? Integer.parseInt(y[i]) : 0;
-            if (xi != yi) {
-                return Integer.compare(xi, yi);
-            }
-        }
-        return 0;
+        return io.mdmsim.core.catalog.DeviceCatalog.compareVersions(a, b);
     }
 }
