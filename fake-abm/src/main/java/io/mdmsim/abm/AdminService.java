@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mdmsim.core.dep.ServerToken;
 import io.mdmsim.core.pki.Pem;
+import io.mdmsim.core.security.Secrets;
 import io.mdmsim.core.time.ManualClock;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -237,8 +238,8 @@ final class AdminService {
     byte[] downloadToken(String name) {
         AbmState.ServerView server = existing(name);
         Instant expiry = state.now().atOffset(ZoneOffset.UTC).plusYears(1).toInstant().truncatedTo(ChronoUnit.SECONDS);
-        AbmState.OAuthKeys keys = new AbmState.OAuthKeys("CK_" + random.hex(64), "CS_" + random.hex(64),
-                "AT_" + random.hex(64), "AS_" + random.hex(64), expiry);
+        AbmState.OAuthKeys keys = new AbmState.OAuthKeys("CK_" + Secrets.hex(64), "CS_" + Secrets.hex(64),
+                "AT_" + Secrets.hex(64), "AS_" + Secrets.hex(64), expiry);
         byte[] p7m = token(keys).toP7m(server.certificate());
         state.replaceToken(name, keys);
         LOG.log(System.Logger.Level.INFO, "new server token for MDM server {0}, expires {1}", name, expiry);

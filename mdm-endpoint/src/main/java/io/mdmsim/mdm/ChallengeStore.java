@@ -36,6 +36,11 @@ final class ChallengeStore {
     private final Map<String, Instant> spent = new ConcurrentHashMap<>();
     private final AtomicReference<Instant> nextSweep = new AtomicReference<>(Instant.MIN);
 
+    ChallengeStore(Supplier<Instant> now, Duration ttl) {
+        this(now, io.mdmsim.core.security.Secrets.random(), ttl);
+    }
+
+    /** With another source of randomness: for tests only; a server always uses {@link java.security.SecureRandom}. */
     ChallengeStore(Supplier<Instant> now, RandomGenerator random, Duration ttl) {
         this.now = requireNonNull(now, "now");
         this.random = requireNonNull(random, "random");

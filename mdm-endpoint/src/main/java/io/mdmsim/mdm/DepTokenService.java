@@ -298,7 +298,7 @@ final class DepTokenService implements AutoCloseable {
             }
             token = new Token(name, appleId, url, st, clock.now());
             token.key = key;
-            token.client = new DepClient(http, url, st, clock, ids);
+            token.client = new DepClient(http, url, st, clock);
             tokens.put(name, token);
             created.put("name", token.name);
             created.put("consumerKey", st.consumerKey());
@@ -344,7 +344,7 @@ final class DepTokenService implements AutoCloseable {
                 token.appleId = appleId;
             }
             token.renewedAt = clock.now();
-            token.client = new DepClient(http, token.depUrl, st, clock, ids);
+            token.client = new DepClient(http, token.depUrl, st, clock);
             out.putAll(token.json());
         }
         out.put("warnings", warnings);

@@ -66,7 +66,7 @@ public final class MdmServer implements AutoCloseable {
 
         BaseUrl base = new BaseUrl(config.publicBaseUrl());
         EventLog events = new EventLog(clock, config.eventBufferSize());
-        ChallengeStore challenges = new ChallengeStore(clock::now, ids.fork(), config.challengeTtl());
+        ChallengeStore challenges = new ChallengeStore(clock::now, config.challengeTtl());
         IdentityBindings bindings = new IdentityBindings();
         DeviceRegistry registry = new DeviceRegistry();
         ReferenceMdmService reference = new ReferenceMdmService(registry, clock, ids, config.userAuthentication(),
