@@ -240,9 +240,10 @@ final class AbmFixture implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ devices
 
-    /** A device identity as the fake Apple factory issues it. */
-    static Identity deviceIdentity(String udid) {
-        return pki().appleDeviceCa().issueClientIdentity("CN=" + udid, T0.minus(Duration.ofDays(1)), Duration.ofDays(3650));
+    /** A device identity as the fake Apple factory issues it: CN = its UDID, serialNumber = its serial. */
+    static Identity deviceIdentity(String udid, String serial) {
+        return pki().appleDeviceCa().issueClientIdentity("CN=" + udid + ",SERIALNUMBER=" + serial,
+                T0.minus(Duration.ofDays(1)), Duration.ofDays(3650));
     }
 
     static byte[] cloudConfigRequest(Identity device, String serial, String udid) {

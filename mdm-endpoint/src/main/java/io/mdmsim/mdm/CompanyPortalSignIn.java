@@ -140,7 +140,7 @@ final class CompanyPortalSignIn {
         boolean checkedOut;
         d.lock();
         try {
-            ours = fingerprint.equals(d.identityFingerprint) || bound.map(udid::equals).orElse(false);
+            ours = fingerprint.equals(d.identityFingerprint);
             checkedOut = d.state == EnrollmentState.CHECKED_OUT;
         } finally {
             d.unlock();

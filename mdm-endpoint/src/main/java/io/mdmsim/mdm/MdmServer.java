@@ -75,7 +75,7 @@ public final class MdmServer implements AutoCloseable {
         io.mdmsim.mdm.policy.PolicyService policy = new io.mdmsim.mdm.policy.PolicyService(clock, events::emit,
                 Duration.ofSeconds(1));
         MdmService service = new EventingMdmService(new CertAuthMdmService(new PolicyMdmService(reference, policy,
-                config.errorBodyFormat()), bindings), events, registry);
+                config.errorBodyFormat()), bindings, registry), events, registry);
         EnrollmentService enrollment = new EnrollmentService(config, scepCa.certificate(), tlsRoot(config.tlsIdentity()),
                 challenges, ids, base, events);
         ScepService scep = new ScepService(scepCa, scepRa, config.scepPendingRounds(), challenges, bindings, clock,

@@ -187,7 +187,10 @@ final class ScepService {
         if (!signatureValid(csr)) {
             return fail(request, FailInfo.BAD_MESSAGE_CHECK, "CSR signature does not verify");
         }
-        return issue(request, csr, bindings.boundTo(old).orElse(null));
+        List<X509Certificate> certs = issueCertificates(csr, null);
+        bindings.renewed(old, certs.getFirst());
+        event(request, "SUCCESS", null, csr, null);
+        return Scep.certRepSuccess(request, certs, replier());
     }
 
     /** The CSR, decrypted by the RA when the requester encrypted to it, else by the CA. */

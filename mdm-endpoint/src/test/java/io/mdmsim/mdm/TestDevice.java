@@ -58,7 +58,7 @@ final class TestDevice {
     TestDevice(String udid, String serial, CertificateAuthority deviceCa, Instant now) {
         this.udid = udid;
         this.serial = serial;
-        this.factory = deviceCa.issueClientIdentity("CN=" + udid + ",OU=Device", now.minus(Duration.ofDays(1)),
+        this.factory = deviceCa.issueClientIdentity("CN=" + udid + ",SERIALNUMBER=" + serial + ",OU=Device", now.minus(Duration.ofDays(1)),
                 Duration.ofDays(3650));
     }
 
