@@ -61,28 +61,37 @@ public final class Prerequisites {
     }
 
     private static Path appleRepository(String folder, String source) {
-        Path found = locate(folder);
+        String property = System.getProperty("mdmsim.shared.dir");
+        Path cwd = Path.of("").toAbsolutePath();
+        Path found = locate(folder, property, cwd);
         if (found == null) {
-            String property = System.getProperty("mdmsim.shared.dir");
-            String where = property == null ? "mdmsim.shared.dir is not set"
-                    : Path.of(property).toAbsolutePath().normalize() + " (mdmsim.shared.dir)";
-            throw missing("Apple's schemas are missing: no " + folder + "/ in " + where
-                    + " nor in a shared/ folder above " + Path.of("").toAbsolutePath()
-                    + "; put a copy of " + source + " there to run this cross-check");
+            throw missing(missingMessage(folder, source, property, cwd));
         }
         return found;
     }
 
     private static Path locate(String folder) {
-        String property = System.getProperty("mdmsim.shared.dir");
+        return locate(folder, System.getProperty("mdmsim.shared.dir"), Path.of("").toAbsolutePath());
+    }
+
+    /** {@code folder} in {@code property}'s folder, else in a {@code shared/} of {@code cwd} or an ancestor; or null. */
+    static Path locate(String folder, String property, Path cwd) {
         if (property != null && Files.isDirectory(Path.of(property, folder))) {
             return Path.of(property, folder).toAbsolutePath().normalize();
         }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+        for (Path p = cwd; p != null; p = p.getParent()) {
             if (Files.isDirectory(p.resolve("shared").resolve(folder))) {
                 return p.resolve("shared").resolve(folder);
             }
         }
         return null;
+    }
+
+    /** The one line of a skipped cross-check: the missing folder, where it was looked for, where to get it. */
+    static String missingMessage(String folder, String source, String property, Path cwd) {
+        String where = property == null ? "mdmsim.shared.dir (not set)"
+                : Path.of(property).toAbsolutePath().normalize() + " (mdmsim.shared.dir)";
+        return "Apple's schemas are missing: no " + folder + "/ in " + where + " nor in a shared/ folder above " + cwd
+                + "; put a copy of " + source + " there to run this cross-check";
     }
 }
