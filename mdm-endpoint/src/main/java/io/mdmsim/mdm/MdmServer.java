@@ -10,7 +10,32 @@ import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.pki.KeyPairs;
 import io.mdmsim.core.time.SimClock;
+import io.mdmsim.mdm.declarative.DeclarationStore;
+import io.mdmsim.mdm.dep.DepTokenService;
+import io.mdmsim.mdm.device.DeviceRegistry;
+import io.mdmsim.mdm.enroll.ChallengeStore;
+import io.mdmsim.mdm.enroll.EnrollmentService;
+import io.mdmsim.mdm.enroll.IdentityBindings;
+import io.mdmsim.mdm.enroll.ScepService;
+import io.mdmsim.mdm.events.EventLog;
+import io.mdmsim.mdm.events.Webhook;
+import io.mdmsim.mdm.http.AdminApi;
+import io.mdmsim.mdm.http.CompanyPortalSignIn;
+import io.mdmsim.mdm.http.LifecycleApi;
+import io.mdmsim.mdm.http.MdmHttp;
+import io.mdmsim.mdm.http.MdmIdentityVerifier;
+import io.mdmsim.mdm.model.BadInputException;
+import io.mdmsim.mdm.model.Ids;
 import io.mdmsim.mdm.policy.LicenseGate;
+import io.mdmsim.mdm.push.PushService;
+import io.mdmsim.mdm.reference.CompanyPortalService;
+import io.mdmsim.mdm.reference.DeviceLifecycle;
+import io.mdmsim.mdm.reference.ReferenceMdmService;
+import io.mdmsim.mdm.service.CertAuthMdmService;
+import io.mdmsim.mdm.service.EventingMdmService;
+import io.mdmsim.mdm.service.MdmService;
+import io.mdmsim.mdm.service.PolicyMdmService;
+import io.mdmsim.mdm.service.UnrecognizedDeviceException;
 import java.net.URI;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -75,7 +100,7 @@ public final class MdmServer implements AutoCloseable {
         io.mdmsim.mdm.policy.PolicyService policy = new io.mdmsim.mdm.policy.PolicyService(clock, events::emit,
                 Duration.ofSeconds(1));
         MdmService service = new EventingMdmService(new CertAuthMdmService(new PolicyMdmService(reference, policy,
-                config.errorBodyFormat()), bindings, registry), events, registry);
+                config.errorBodyFormat()), bindings, udid -> DeviceLifecycle.management(registry, udid)), events, registry);
         EnrollmentService enrollment = new EnrollmentService(config, scepCa.certificate(), tlsRoot(config.tlsIdentity()),
                 challenges, ids, base, events);
         ScepService scep = new ScepService(scepCa, scepRa, config.scepPendingRounds(), challenges, bindings, clock,
@@ -109,7 +134,7 @@ public final class MdmServer implements AutoCloseable {
         Router.Builder routes = Router.builder();
         new MdmHttp(enrollment, scep, service, identities, config.errorBodyFormat(), events).addRoutes(routes);
         new AdminApi(dep, reference, registry, clock, pushes, events).addRoutes(routes);
-        new io.mdmsim.mdm.policy.PolicyAdminApi(policy).addRoutes(routes);
+        new io.mdmsim.mdm.http.PolicyAdminApi(policy).addRoutes(routes);
         new LifecycleApi(dep, lifecycle).addRoutes(routes);
         new CompanyPortalSignIn(registry, identities, bindings, portal, pushes, licenses, config.errorBodyFormat(),
                 events, clock).addRoutes(routes);
