@@ -2,6 +2,22 @@ package io.mdmsim.abm;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.abm.admin.AdminService;
+import io.mdmsim.abm.cloudconfig.CloudConfigService;
+import io.mdmsim.abm.dep.CursorCodec;
+import io.mdmsim.abm.dep.DepAuth;
+import io.mdmsim.abm.dep.DepService;
+import io.mdmsim.abm.dep.RateLimiter;
+import io.mdmsim.abm.http.AdminHandlers;
+import io.mdmsim.abm.http.DepHandlers;
+import io.mdmsim.abm.inventory.InventoryDevice;
+import io.mdmsim.abm.inventory.InventoryGenerator;
+import io.mdmsim.abm.settings.AbmSettings;
+import io.mdmsim.abm.settings.Faults;
+import io.mdmsim.abm.state.AbmState;
+import io.mdmsim.abm.state.SeededRandom;
+import io.mdmsim.abm.store.AbmStore;
+import io.mdmsim.abm.store.SqliteStore;
 import io.mdmsim.core.http.Router;
 import java.net.URI;
 import java.util.HexFormat;
