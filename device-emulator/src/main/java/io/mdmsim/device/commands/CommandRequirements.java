@@ -64,7 +64,8 @@ public final class CommandRequirements {
     private static final Map<String, Requirement> TABLE = new LinkedHashMap<>();
 
     static {
-        // generated from shared/apple-device-management/mdm/commands/*.yaml (iOS entries only)
+        // facts from Apple's device-management schemas, mdm/commands/*.yaml (iOS entries only); CommandRequirementsTest
+        // cross-checks them against those schemas when they are beside the checkout
         add("InstallApplication", "5.0", APP_MANAGEMENT, false, false, ALLOWED, true, false);
         add("InstalledApplicationList", "5.0", QUERY_APPLICATIONS, false, false, ALLOWED, true, false);
         add("InviteToProgram", "7.0", APP_MANAGEMENT, false, false, ALLOWED, false, true);
