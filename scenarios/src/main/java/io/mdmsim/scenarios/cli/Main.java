@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 MdmCommand.class,
                 DevicesCommand.class,
                 io.mdmsim.scenarios.bench.BenchCommand.class,
+                ReportCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class
         },
