@@ -2,7 +2,9 @@ package io.mdmsim.mdm;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.core.http.AdminAccess;
 import io.mdmsim.core.http.ErrorMapper;
+import io.mdmsim.core.http.Handler;
 import io.mdmsim.core.http.HttpServer;
 import io.mdmsim.core.http.Router;
 import io.mdmsim.core.pki.CertificateAuthority;
@@ -59,15 +61,17 @@ public final class MdmServer implements AutoCloseable {
     private final List<AutoCloseable> services;
     private final X509Certificate scepCaCertificate;
     private final URI publicBaseUrl;
+    private final String adminToken;
 
     private MdmServer(MdmConfig config, HttpServer http, HttpServer https, List<AutoCloseable> services,
-            X509Certificate scepCaCertificate, URI publicBaseUrl) {
+            X509Certificate scepCaCertificate, URI publicBaseUrl, String adminToken) {
         this.config = config;
         this.http = http;
         this.https = https;
         this.services = services;
         this.scepCaCertificate = scepCaCertificate;
         this.publicBaseUrl = publicBaseUrl;
+        this.adminToken = adminToken;
     }
 
     public static MdmServer start(MdmConfig config) {
@@ -100,7 +104,8 @@ public final class MdmServer implements AutoCloseable {
         io.mdmsim.mdm.policy.PolicyService policy = new io.mdmsim.mdm.policy.PolicyService(clock, events::emit,
                 Duration.ofSeconds(1));
         MdmService service = new EventingMdmService(new CertAuthMdmService(new PolicyMdmService(reference, policy,
-                config.errorBodyFormat()), bindings, udid -> DeviceLifecycle.management(registry, udid)), events, registry);
+                config.errorBodyFormat()), bindings, udid -> DeviceLifecycle.management(registry, udid)), events, registry,
+                config.eventsIncludeSecrets());
         EnrollmentService enrollment = new EnrollmentService(config, scepCa.certificate(), tlsRoot(config.tlsIdentity()),
                 challenges, ids, base, events);
         ScepService scep = new ScepService(scepCa, scepRa, config.scepPendingRounds(), challenges, bindings, clock,
@@ -133,12 +138,15 @@ public final class MdmServer implements AutoCloseable {
 
         Router.Builder routes = Router.builder();
         new MdmHttp(enrollment, scep, service, identities, config.errorBodyFormat(), events).addRoutes(routes);
-        new AdminApi(dep, reference, registry, clock, pushes, events).addRoutes(routes);
+        List<String> depHosts = new ArrayList<>(config.allowedDepHosts());
+        depHosts.add(config.depBaseUrl().getHost());
+        new AdminApi(dep, reference, registry, clock, pushes, events).allowDepHosts(depHosts).addRoutes(routes);
         new io.mdmsim.mdm.http.PolicyAdminApi(policy).addRoutes(routes);
         new LifecycleApi(dep, lifecycle).addRoutes(routes);
         new CompanyPortalSignIn(registry, identities, bindings, portal, pushes, licenses, config.errorBodyFormat(),
                 events, clock).addRoutes(routes);
-        Router router = routes.build();
+        AdminAccess access = config.admin().access();
+        Handler router = access.protect(routes.build());
         ErrorMapper errors = ErrorMapper.defaults().toBuilder()
                 .badRequest(BadInputException.class)
                 .map(UnrecognizedDeviceException.class,
@@ -149,13 +157,17 @@ public final class MdmServer implements AutoCloseable {
         HttpServer https = null;
         try {
             http = HttpServer.builder().name("mdm").host(config.host()).port(config.port())
-                    .maxBodyBytes(config.maxBodyBytes()).errorMapper(errors).router(router).build().start();
+                    .maxBodyBytes(config.maxBodyBytes()).errorMapper(errors).handler(router).build().start();
             if (config.https()) {
                 https = HttpServer.builder().name("mdm-tls").host(config.host()).port(config.httpsPort())
                         .tls(config.tlsIdentity()).requestClientCertificates(config.requestClientCertificates())
-                        .maxBodyBytes(config.maxBodyBytes()).errorMapper(errors).router(router).build().start();
+                        .maxBodyBytes(config.maxBodyBytes()).errorMapper(errors).handler(router).build().start();
             }
+            access.writeTokenFile(config.admin());
         } catch (RuntimeException e) {
+            if (https != null) {
+                https.close();
+            }
             if (http != null) {
                 http.close();
             }
@@ -170,7 +182,7 @@ public final class MdmServer implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "MDM server on {0}{1} (public {2}, topic {3}, clock {4}, APNs {5})",
                 http.baseUri(), https == null ? "" : " and " + https.baseUri(), publicBase, config.topic(),
                 clock.describe(), config.apnsUrl() == null ? "off" : config.apnsUrl());
-        return new MdmServer(config, http, https, services, scepCa.certificate(), publicBase);
+        return new MdmServer(config, http, https, services, scepCa.certificate(), publicBase, access.token());
     }
 
     /** The root an HTTPS certificate chains to: the last of its chain, or itself when self-signed. */
@@ -180,6 +192,14 @@ public final class MdmServer implements AutoCloseable {
         }
         List<X509Certificate> all = tls.certificateAndChain();
         return all.getLast();
+    }
+
+    /**
+     * The bearer token of the admin API ({@code Authorization: Bearer <token>} on every {@code /admin} request):
+     * {@link MdmConfig#admin()}'s, or the one generated at start.
+     */
+    public String adminToken() {
+        return adminToken;
     }
 
     /** The HTTP listener, e.g. {@code http://127.0.0.1:54321}. */

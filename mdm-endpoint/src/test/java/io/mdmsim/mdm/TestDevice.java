@@ -196,7 +196,7 @@ final class TestDevice {
 
     static HttpResponse<byte[]> send(HttpClient client, HttpRequest request) {
         try {
-            return client.send(request, BodyHandlers.ofByteArray());
+            return client.send(io.mdmsim.core.testing.AdminTokens.authorize(request), BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -59,6 +59,12 @@ final class DevicesCommand implements Callable<Integer> {
             description = "Base URL of the fake ABM (its cloud configuration and admin inventory), e.g. http://127.0.0.1:8400.")
     URI abm;
 
+    @Option(names = "--admin-token", paramLabel = "TOKEN",
+            description = "The fake ABM's admin token, to read its inventory. Default: $"
+                    + io.mdmsim.core.http.AdminAccess.ENV + ", else the token file the fake ABM wrote"
+                    + " (~/.mdmsim/admin-tokens/PORT).")
+    String adminToken;
+
     @Option(names = "--profile", paramLabel = "URL|FILE",
             description = "Enroll over the air from this enrollment profile (an http(s) URL each device downloads, or a"
                     + " .mobileconfig file) instead of through the fake ABM; --abm is then not needed.")
@@ -250,7 +256,8 @@ final class DevicesCommand implements Callable<Integer> {
             inventory.addAll(population(count != null ? count : 1, behaviour).devices(seed));
         }
         for (JsonNode d : profileUri != null ? List.<JsonNode>of()
-                : new AdminClient("fake ABM", abm).getJson("/admin/devices")) {
+                : new AdminClient("fake ABM", abm, io.mdmsim.core.http.AdminAccess.find(abm, adminToken).orElse(null))
+                        .getJson("/admin/devices")) {
             if (d.path("mdmServer").isTextual()) {
                 inventory.add(new DeviceSpec(d.path("serialNumber").asText(), d.path("productType").asText(),
                         d.path("model").asText(), d.path("osVersion").asText(), d.path("buildVersion").asText()));

@@ -2,7 +2,7 @@ package io.mdmsim.scenarios.quickstart;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.mdmsim.core.http.AdminAccess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,11 +20,23 @@ public final class AdminClient {
     private final String name;
     private final URI base;
     private final HttpClient http;
+    private final String token;
 
-    public AdminClient(String name, URI base) {
+    /**
+     * A client of the server at {@code base} that sends the admin token {@code token} (a server started in this JVM
+     * hands it out: {@code MdmServer.adminToken()}, {@code FakeAbmServer.adminToken()}); null sends
+     * $MDMSIM_ADMIN_TOKEN or the server's token file, when there is one ({@link AdminAccess#find}).
+     */
+    public AdminClient(String name, URI base, String token) {
         this.name = requireNonNull(name, "name");
         this.base = requireNonNull(base, "base");
+        this.token = token != null ? token : AdminAccess.find(base, null).orElse(null);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** A client that finds the token itself: $MDMSIM_ADMIN_TOKEN or the server's token file. */
+    public AdminClient(String name, URI base) {
+        this(name, base, null);
     }
 
     public JsonNode getJson(String path) {
@@ -37,6 +49,11 @@ public final class AdminClient {
 
     public byte[] getBytes(String path) {
         return send(HttpRequest.newBuilder(resolve(path)).GET(), path);
+    }
+
+    /** A POST without a body whose answer is bytes (e.g. a new server token, which only a POST issues). */
+    public byte[] postForBytes(String path) {
+        return send(HttpRequest.newBuilder(resolve(path)).POST(HttpRequest.BodyPublishers.noBody()), path);
     }
 
     public JsonNode postJson(String path, Object body) {
@@ -70,6 +87,9 @@ public final class AdminClient {
 
     private byte[] send(HttpRequest.Builder builder, String path) {
         try {
+            if (token != null) {
+                builder.header(AdminAccess.HEADER, AdminAccess.authorization(token));
+            }
             HttpResponse<byte[]> rsp = http.send(builder.timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (rsp.statusCode() / 100 != 2) {

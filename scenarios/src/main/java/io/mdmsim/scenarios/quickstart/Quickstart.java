@@ -75,7 +75,8 @@ public final class Quickstart {
                 out.printf("  MDM endpoint   %s%n", mdm.baseUri());
                 out.printf("  fake APNs      %s%n", abm.apnsUri());
                 out.flush();
-                List<DeviceSpec> specs = provision(abm.baseUri(), mdm.baseUri());
+                List<DeviceSpec> specs = provision(new AdminClient("fake ABM", abm.baseUri(), abm.adminToken()),
+                        new AdminClient("MDM", mdm.baseUri(), mdm.adminToken()), abm.baseUri());
                 FleetResult result = enroll(abm.baseUri(), abm.apnsUri(), pki, clock, specs);
                 Summary summary = new Summary(result, Duration.between(started, clock.now()));
                 summary.print(out);
@@ -85,15 +86,12 @@ public final class Quickstart {
     }
 
     /** ABM admin work, over HTTP: MDM server with the MDM's key, assignment, token to the MDM, DEP sync. */
-    private List<DeviceSpec> provision(URI abmUri, URI mdmUri) {
-        AdminClient abm = new AdminClient("fake ABM", abmUri);
-        AdminClient mdm = new AdminClient("MDM", mdmUri);
-
+    private List<DeviceSpec> provision(AdminClient abm, AdminClient mdm, URI abmUri) {
         String mdmCertificate = mdm.getText("/admin/dep/public-key");
         String serverName = "mdmsim MDM";
         abm.postJson("/admin/mdm-servers", Map.of("name", serverName, "certificatePem", mdmCertificate));
         JsonNode assigned = abm.postJson("/admin/assignments", Map.of("mdmServer", serverName, "all", true));
-        byte[] token = abm.getBytes("/admin/mdm-servers/" + encode(serverName) + "/token");
+        byte[] token = abm.postForBytes("/admin/mdm-servers/" + encode(serverName) + "/token");
         stage("ABM", "MDM server created, %d devices assigned, server token downloaded (%d bytes)",
                 assigned.path("assigned").asInt(), token.length);
 

@@ -34,12 +34,14 @@ class DepFiguresTest {
              MdmServer mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(3)
                      .scepCa(pki.scepCa().identity()).trustedDeviceCas(List.of(pki.appleDeviceCa().certificate()))
                      .depBaseUrl(abm.baseUri()).depSyncInterval(Duration.ofHours(1)).build())) {
-            AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri());
-            AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri());
+            io.mdmsim.core.testing.AdminTokens.register(abm.baseUri(), abm.adminToken());
+            AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri(), abm.adminToken());
+            io.mdmsim.core.testing.AdminTokens.register(mdm.baseUri(), mdm.adminToken());
+            AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri(), mdm.adminToken());
             abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "MDM east", "certificatePem",
                     mdmAdmin.getText("/admin/dep/public-key")));
             abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "MDM east", "all", true));
-            byte[] token = abmAdmin.getBytes("/admin/mdm-servers/MDM%20east/token");
+            byte[] token = abmAdmin.postForBytes("/admin/mdm-servers/MDM%20east/token");
             mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + URLEncoder.encode("a@example.com",
                     StandardCharsets.UTF_8) + "&depUrl=" + URLEncoder.encode(abm.baseUri().toString(),
                     StandardCharsets.UTF_8), token, "application/pkcs7-mime");
@@ -47,7 +49,7 @@ class DepFiguresTest {
                 JsonNode t = mdmAdmin.getJson("/admin/dep/tokens").path(0);
                 return t.path("syncState").asText().equals("SYNCED") && t.path("assigned").asInt() >= 12;
             });
-            DepFigures.fetchAndRecord(abm.baseUri(), null, recorder);
+            DepFigures.fetchAndRecord(abm.baseUri(), abm.adminToken(), recorder);
         }
         RunReport report = recorder.snapshot();
         RunReport.DepTotals east = report.dep("MDM east").orElseThrow();

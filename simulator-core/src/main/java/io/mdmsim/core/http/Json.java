@@ -4,20 +4,26 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.util.List;
 
 /**
  * The one shared Jackson mapper: {@code java.time} as ISO-8601 strings, unknown properties ignored (the other side
- * may be newer). Reading a body that is not what was expected is answered with 400 naming where and what.
+ * may be newer), a key that appears twice in one object refused (never "the last one wins"), and no number or
+ * boolean taken for a string. Reading a body that is not what was expected is answered with 400 naming where and
+ * what.
  */
 public final class Json {
 
@@ -26,6 +32,10 @@ public final class Json {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .build();
 
     private Json() {
@@ -47,6 +57,36 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + typeName(value) + " as JSON: " + describe(e), e);
         }
+    }
+
+    /**
+     * Reads the JSON body of a request; a body labelled with another media type is 415, so that a web form
+     * ({@code text/plain}) can never pass for JSON. No label at all is accepted (command-line clients).
+     */
+    public static <T> T readRequest(HttpRequest request, Class<T> type) {
+        requireJson(request);
+        return read(request.body(), type);
+    }
+
+    /** {@link #readRequest(HttpRequest, Class)} for a generic type. */
+    public static <T> T readRequest(HttpRequest request, TypeReference<T> type) {
+        requireJson(request);
+        return read(request.body(), type);
+    }
+
+    /** 415 unless the request's Content-Type is JSON ({@code application/json} or {@code application/*+json}). */
+    public static void requireJson(HttpRequest request) {
+        String type = request.header("Content-Type");
+        if (type == null || type.isBlank()) {
+            return;
+        }
+        int semi = type.indexOf(';');
+        String media = (semi < 0 ? type : type.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+        if (media.equals("application/json") || media.startsWith("application/") && media.endsWith("+json")) {
+            return;
+        }
+        throw new HttpError(415, HttpResponse.TEXT_PLAIN, ("Content-Type: " + media + " (expected: application/json)")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Reads a request body; {@link HttpError} 400 names the location and the problem. */
