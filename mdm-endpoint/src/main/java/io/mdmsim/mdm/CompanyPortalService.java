@@ -122,8 +122,7 @@ final class CompanyPortalService {
     }
 
     static boolean wantsCompanyPortal(EnrollmentProfile p) {
-        return p != null && (p.authentication() == EnrollmentProfile.Authentication.COMPANY_PORTAL
-                || Boolean.TRUE.equals(p.installCompanyPortal()));
+        return p != null && p.installsCompanyPortal();
     }
 
     private static boolean hasVpp(EnrollmentProfile p) {
