@@ -1,10 +1,8 @@
 package io.mdmsim.scenarios.report;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.abm.FakeAbmConfig;
 import io.mdmsim.abm.FakeAbmServer;
 import io.mdmsim.core.pki.SimPki;
@@ -14,11 +12,9 @@ import io.mdmsim.device.Stage;
 import io.mdmsim.mdm.MdmConfig;
 import io.mdmsim.mdm.MdmServer;
 import io.mdmsim.scenarios.CliRun;
-import io.mdmsim.scenarios.quickstart.AdminClient;
+import io.mdmsim.scenarios.LoopbackWorld;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,19 +50,7 @@ class ShardMergeTest {
             MdmServer mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(SEED)
                     .scepCa(pki.scepCa().identity()).trustedDeviceCas(List.of(pki.appleDeviceCa().certificate()))
                     .depBaseUrl(abm.baseUri()).depSyncInterval(Duration.ofSeconds(2)).build());
-            AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri());
-            AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri());
-            abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "shards", "certificatePem",
-                    mdmAdmin.getText("/admin/dep/public-key")));
-            abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "shards", "all", true));
-            byte[] token = abmAdmin.getBytes("/admin/mdm-servers/shards/token");
-            mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + URLEncoder.encode("a@example.com",
-                    StandardCharsets.UTF_8) + "&depUrl=" + URLEncoder.encode(abm.baseUri().toString(),
-                    StandardCharsets.UTF_8), token, "application/pkcs7-mime");
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                JsonNode t = mdmAdmin.getJson("/admin/dep/tokens").path(0);
-                return t.path("syncState").asText().equals("SYNCED") && t.path("assigned").asInt() >= DEVICES;
-            });
+            LoopbackWorld.assignAllAndSync(abm.baseUri(), mdm.baseUri(), "shards", DEVICES);
             return new World(abm, mdm);
         }
 
