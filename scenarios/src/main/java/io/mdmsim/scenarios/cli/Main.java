@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         },
         subcommands = {
                 QuickstartCommand.class,
+                ValidateCommand.class,
                 AbmCommand.class,
                 MdmCommand.class,
                 DevicesCommand.class,
