@@ -94,6 +94,12 @@ final class ScenarioMapper {
                 JsonNode d = p.get("device");
                 device = new PopulationSpec.NamedDevice(d.path("serial").asText(),
                         d.has("model") ? d.get("model").asText() : null, d.has("os") ? d.get("os").asText() : null);
+                try {
+                    device.spec();
+                } catch (IllegalArgumentException e) {
+                    String key = e.getMessage().startsWith("os") ? "/os" : "/model";
+                    problem(at + "/device" + key, "populations[" + i + "].device." + e.getMessage());
+                }
                 for (String other : List.of("models", "os", "ipadShare")) {
                     if (p.has(other)) {
                         problem(at + "/" + other, "populations[" + i + "]." + other
@@ -119,8 +125,8 @@ final class ScenarioMapper {
                         + " (expected: enrollment: ota)");
             }
             URI profileUrl = p.has("profileUrl") ? URI.create(p.get("profileUrl").asText()) : null;
-            out.add(new PopulationSpec(name, count, models, os, ipadShare, device, ota, profileUrl,
-                    p.path("language").asText("en"), behaviour, t.at(at)));
+            out.add(new PopulationSpec(name, count, models, os, ipadShare, device, ota, profileUrl, behaviour,
+                    t.at(at)));
         }
         return out;
     }
@@ -255,6 +261,10 @@ final class ScenarioMapper {
             problem("/world/mdm/process", "world.mdm.process: not with a url (expected: either the url of a system"
                     + " under test, or process: true to start the reference MDM as its own process)");
         }
+        if ((url != null || process) && clock.manual()) {
+            problem("/clock", "clock: manual with an MDM in another process (expected: wall or xN; a manual clock"
+                    + " can only be shared by the parts in this process)");
+        }
         if (url != null) {
             for (String ours : List.of("tokens", "policy", "vppTokens", "depSyncInterval", "https")) {
                 if (m.has(ours)) {
@@ -348,7 +358,8 @@ final class ScenarioMapper {
                 f.has("checkinInterval") ? duration("/fleet/checkinInterval") : null,
                 f.has("tokenUpdateInterval") ? duration("/fleet/tokenUpdateInterval") : null,
                 f.has("idlePollInterval") ? duration("/fleet/idlePollInterval") : null,
-                f.has("push") ? f.get("push").asBoolean() : null, f.path("traces").asText(null));
+                f.has("push") ? f.get("push").asBoolean() : null, f.path("traces").asText(null),
+                f.path("language").asText(null));
     }
 
     private static Integer intOrNull(JsonNode n, String key) {

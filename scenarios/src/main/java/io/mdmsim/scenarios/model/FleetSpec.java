@@ -14,11 +14,12 @@ import java.time.Duration;
  * @param idlePollInterval    wait between polls of a device awaiting configuration
  * @param push                hold the fake APNs push channel
  * @param traces              which traces to keep: failed, all or none
+ * @param language            the language users choose in Setup Assistant
  */
 public record FleetSpec(Integer concurrency, Integer maxConnections, Integer keyPool, Duration lifetime,
                         Duration checkinInterval, Duration tokenUpdateInterval, Duration idlePollInterval,
-                        Boolean push, String traces) {
+                        Boolean push, String traces, String language) {
 
     /** Everything at its default. */
-    public static final FleetSpec DEFAULT = new FleetSpec(null, null, null, null, null, null, null, null, null);
+    public static final FleetSpec DEFAULT = new FleetSpec(null, null, null, null, null, null, null, null, null, null);
 }
