@@ -1,16 +1,21 @@
 /**
- * The reference MDM server (CONTRACT.md B, C; issue 4). Start it with {@link io.mdmsim.mdm.MdmServer#start}.
+ * The reference MDM server: {@link io.mdmsim.mdm.MdmServer#start} with an {@link io.mdmsim.mdm.MdmConfig} wires
+ * the packages below and starts the listeners. Only these two classes are the part's public API; everything
+ * else is reached over HTTP.
  *
- * <p>Shape (after nanomdm): thin HTTP adapters ({@code MdmHttp} for devices, {@code AdminApi} with
- * {@code CommandJson} for the admin API) over services that know nothing of HTTP — {@code EnrollmentService}
- * (MachineInfo, policy, enrollment profile), {@code ScepService} (CA or RA, PENDING fault mode), the
- * {@code MdmService} interface for check-in and command reports ({@code ReferenceMdmService}, wrapped by the
- * {@code CertAuthMdmService} decorator that binds identity certificates to enrollments and the
- * {@code EventingMdmService} decorator that records every request), {@code PushService} (APNs provider client),
- * {@code DeclarationStore} (declarative management) and {@code DepTokenService} with its {@code DepClient} for
- * Apple's DEP API. What happens is an {@code EventLog} of events, read by {@code GET /admin/events} and the
- * {@code Webhook}. State lives in memory: {@code DeviceRegistry} (one {@code DeviceRecord} and {@code CommandQueue}
- * per enrollment), {@code ChallengeStore}, {@code IdentityBindings}. Every time rule reads the configured
- * {@code SimClock}.
+ * <p>Layout (after nanomdm: protocol, service, storage and HTTP adapters apart):
+ * <ul>
+ * <li>{@code http}: thin adapters, device endpoints and the admin API;</li>
+ * <li>{@code service}: the {@code MdmService} interface and its decorators (certificate auth, eventing, policy);</li>
+ * <li>{@code reference}: the reference MDM behaviour (setup flow, Company Portal, lifecycle);</li>
+ * <li>{@code enroll}: MachineInfo and over-the-air enrollment, SCEP, challenges, identity bindings;</li>
+ * <li>{@code device} and {@code queue}: enrollments and their command queues;</li>
+ * <li>{@code dep}: Apple's DEP API client and the token service; {@code push}: APNs provider client;</li>
+ * <li>{@code policy}: enrollment policy, licences, VPP; {@code management}: the seeds' enrollment profile;</li>
+ * <li>{@code declarative}: declarations; {@code events}: the event log and webhook;</li>
+ * <li>{@code model}: small value types shared by all of them;</li>
+ * <li>{@code store} (reserved): the storage layer behind {@code --data-dir}.</li>
+ * </ul>
+ * Every time rule reads the configured {@code SimClock}. This package may use every package of the part.
  */
 package io.mdmsim.mdm;

@@ -14,6 +14,7 @@ import io.mdmsim.core.dep.ServerToken;
 import io.mdmsim.core.plist.Plist;
 import io.mdmsim.core.protocol.Command;
 import io.mdmsim.core.protocol.CommandResult;
+import io.mdmsim.mdm.reference.ReferenceMdmService;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -21,6 +21,7 @@ import io.mdmsim.core.protocol.TokenUpdate;
 import io.mdmsim.core.scep.PkiStatus;
 import io.mdmsim.core.time.ManualClock;
 import io.mdmsim.core.time.SimClock;
+import io.mdmsim.mdm.reference.ReferenceMdmService;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -16,6 +16,8 @@ import io.mdmsim.core.protocol.CheckOut;
 import io.mdmsim.core.protocol.Command;
 import io.mdmsim.core.protocol.CommandResult;
 import io.mdmsim.core.protocol.TokenUpdate;
+import io.mdmsim.mdm.reference.DeviceLifecycle;
+import io.mdmsim.mdm.reference.EnrollmentSettings;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,8 @@ package io.mdmsim.mdm.policy;
 import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.time.SimClock;
-import io.mdmsim.mdm.DeviceError;
 import io.mdmsim.mdm.management.EnrollmentProfile;
+import io.mdmsim.mdm.model.DeviceError;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -113,12 +113,12 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     /** Where events go (the server's EventLog). */
     @FunctionalInterface
     public interface EventSink {
-        void emit(String type, String udid, Map<String, ?> data);
+        public void emit(String type, String udid, Map<String, ?> data);
     }
 
     /** An active alert. */
     public record Alert(String id, String kind, String severity, String vppToken, String message, Instant since) {
-        Map<String, Object> json() {
+        public Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", id);
             m.put("kind", kind);
@@ -131,11 +131,11 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     }
 
     /** A licence pool: {@code total} null is unlimited. */
-    static final class Licenses {
-        Integer total;
-        final Set<String> holders = new LinkedHashSet<>();
+    public static final class Licenses {
+        public Integer total;
+        public final Set<String> holders = new LinkedHashSet<>();
 
-        Integer available() {
+        public Integer available() {
             return total == null ? null : Math.max(0, total - holders.size());
         }
 
@@ -143,7 +143,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
             return total != null && holders.size() >= total;
         }
 
-        Map<String, Object> json() {
+        public Map<String, Object> json() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("total", total == null ? "unlimited" : total);
             m.put("used", holders.size());
@@ -154,26 +154,26 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     }
 
     /** A VPP (apps and books) location token with its Company Portal licences. */
-    static final class VppToken {
-        final String name;
-        String organization;
-        Instant expiry;
-        int companyPortalLicenses;
+    public static final class VppToken {
+        public final String name;
+        public String organization;
+        public Instant expiry;
+        public int companyPortalLicenses;
         /** The devices (serial, else UDID) holding a Company Portal licence of this token. */
-        final Set<String> holders = new LinkedHashSet<>();
+        public final Set<String> holders = new LinkedHashSet<>();
 
-        VppToken(String name, String organization, Instant expiry, int companyPortalLicenses) {
+        public VppToken(String name, String organization, Instant expiry, int companyPortalLicenses) {
             this.name = name;
             this.organization = organization;
             this.expiry = expiry;
             this.companyPortalLicenses = companyPortalLicenses;
         }
 
-        int available() {
+        public int available() {
             return Math.max(0, companyPortalLicenses - holders.size());
         }
 
-        boolean expired(Instant now) {
+        public boolean expired(Instant now) {
             return !now.isBefore(expiry);
         }
     }
@@ -184,14 +184,14 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     private volatile Supplier<List<EnrollmentProfile>> allProfiles = List::of;
 
     // guarded by this
-    boolean iosAllowed = true;
-    boolean ipadosAllowed = true;
-    boolean personalAllowed = true;
-    final Set<String> corporateSerials = new LinkedHashSet<>();
-    final Set<String> corporateImeis = new LinkedHashSet<>();
-    final Licenses userLicenses = new Licenses();
-    final Licenses deviceLicenses = new Licenses();
-    final Map<String, VppToken> vppTokens = new LinkedHashMap<>();
+    public boolean iosAllowed = true;
+    public boolean ipadosAllowed = true;
+    public boolean personalAllowed = true;
+    public final Set<String> corporateSerials = new LinkedHashSet<>();
+    public final Set<String> corporateImeis = new LinkedHashSet<>();
+    public final Licenses userLicenses = new Licenses();
+    public final Licenses deviceLicenses = new Licenses();
+    public final Map<String, VppToken> vppTokens = new LinkedHashMap<>();
     /** Devices whose MachineInfo was checked: their Authenticate needs no second check. */
     private final Set<String> checkedUdids = new LinkedHashSet<>();
     private final Map<String, Alert> alerts = new LinkedHashMap<>();
@@ -232,7 +232,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
         this.allProfiles = requireNonNull(profiles, "profiles");
     }
 
-    SimClock clock() {
+    public SimClock clock() {
         return clock;
     }
 
@@ -345,11 +345,11 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
                 || imei != null && corporateImeis.contains(normalizeImei(imei));
     }
 
-    static String normalizeSerial(String serial) {
+    public static String normalizeSerial(String serial) {
         return serial.trim().toUpperCase(Locale.ROOT);
     }
 
-    static String normalizeImei(String imei) {
+    public static String normalizeImei(String imei) {
         return imei.replaceAll("[\\s-]", "");
     }
 
@@ -439,7 +439,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     }
 
     /** The names of the enrollment profiles that use a VPP token. */
-    List<String> profilesUsing(String vppToken) {
+    public List<String> profilesUsing(String vppToken) {
         List<String> out = new ArrayList<>();
         for (EnrollmentProfile p : allProfiles.get()) {
             if (vppToken.equals(p.vppToken())) {
@@ -519,7 +519,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
         next.put(id, new Alert(id, kind, severity, t.name, message, old == null ? now : old.since()));
     }
 
-    static Map<String, Object> data(Object... kv) {
+    public static Map<String, Object> data(Object... kv) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             if (kv[i + 1] != null) {
@@ -529,7 +529,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
         return m;
     }
 
-    void emit(String type, Map<String, ?> data) {
+    public void emit(String type, Map<String, ?> data) {
         events.emit(type, null, data);
     }
 

@@ -1,0 +1,7 @@
+/**
+ * Declarative device management: {@code DeclarationStore} holds the declarations offered to every device, their
+ * tokens and manifest.
+ *
+ * <p>May use {@code model} and simulator-core.
+ */
+package io.mdmsim.mdm.declarative;

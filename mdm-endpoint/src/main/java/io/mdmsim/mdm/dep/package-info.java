@@ -1,0 +1,8 @@
+/**
+ * Apple's Device Assignment (DEP) API from the MDM's side: {@code DepClient} (session, OAuth, the calls) and {@code
+ * DepTokenService} (the token key pair, token upload, the background sync of each token, the enrollment profiles
+ * defined in ABM and their assignment).
+ *
+ * <p>May use {@code management}, {@code events}, {@code model} and simulator-core.
+ */
+package io.mdmsim.mdm.dep;

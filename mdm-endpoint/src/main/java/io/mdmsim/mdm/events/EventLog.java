@@ -1,0 +1,152 @@
+package io.mdmsim.mdm.events;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mdmsim.core.time.SimClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What happened on the server, in order: every check-in, command report, enrollment, SCEP exchange, queued command
+ * and push is one {@link Event} with a sequence number. Keeps the last {@code capacity} events for
+ * {@code GET /admin/events} (long-poll with {@code ?after=<seq>}); the webhook reads it the same way, so it sees the
+ * events in order.
+ */
+public final class EventLog {
+
+    /**
+     * One event.
+     *
+     * @param seq 1, 2, 3 ... in the order the server recorded them
+     * @param time simulated time
+     * @param type "checkin", "report", "enroll", "scep", "command", "push"
+     * @param udid the device, when known
+     * @param data the type's fields (JSON values)
+     */
+    public record Event(long seq, Instant time, String type, String udid, Map<String, Object> data) {
+        public Event {
+            requireNonNull(time, "time");
+            requireNonNull(type, "type");
+            data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
+        }
+
+        /** The JSON object of this event: seq, time, type, udid, then the data fields. */
+        public Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seq", seq);
+            m.put("time", time.toString());
+            m.put("type", type);
+            m.put("udid", udid);
+            m.putAll(data);
+            return m;
+        }
+    }
+
+    private final SimClock clock;
+    private final int capacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition appended = lock.newCondition();
+    private final ArrayDeque<Event> recent = new ArrayDeque<>();
+    private long lastSeq;
+
+    public EventLog(SimClock clock, int capacity) {
+        this.clock = requireNonNull(clock, "clock");
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity: " + capacity + " (expected: >= 1)");
+        }
+        this.capacity = capacity;
+    }
+
+    /** Records an event now; {@code data} values must be JSON-friendly (null values are left out). */
+    public Event emit(String type, String udid, Map<String, ?> data) {
+        Map<String, Object> clean = new LinkedHashMap<>();
+        data.forEach((k, v) -> {
+            if (v != null) {
+                clean.put(k, v);
+            }
+        });
+        Event e;
+        lock.lock();
+        try {
+            e = new Event(++lastSeq, clock.now(), type, udid, clean);
+            recent.addLast(e);
+            if (recent.size() > capacity) {
+                recent.removeFirst();
+            }
+            appended.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return e;
+    }
+
+    /** Shorthand for {@link #emit(String, String, Map)} with alternating keys and values. */
+    public Event emit(String type, String udid, Object... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("keysAndValues: " + keysAndValues.length + " items (expected: pairs)");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return emit(type, udid, m);
+    }
+
+    /**
+     * Events with {@code seq > after}, oldest first, at most {@code limit}; if there are none yet, waits up to
+     * {@code wait} (real time: this is transport, not protocol time) for the next one.
+     */
+    public List<Event> after(long after, int limit, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        lock.lock();
+        try {
+            while (lastSeq <= after) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return List.of();
+                }
+                appended.await(left, TimeUnit.NANOSECONDS);
+            }
+            List<Event> out = new ArrayList<>();
+            for (Event e : recent) {
+                if (e.seq() > after) {
+                    out.add(e);
+                    if (out.size() == limit) {
+                        break;
+                    }
+                }
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The oldest event still kept, or 0 when there is none. */
+    long firstSeq() {
+        lock.lock();
+        try {
+            return recent.isEmpty() ? 0 : recent.peekFirst().seq();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long lastSeq() {
+        lock.lock();
+        try {
+            return lastSeq;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,459 @@
+package io.mdmsim.mdm.http;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mdmsim.core.http.HttpError;
+import io.mdmsim.core.http.HttpRequest;
+import io.mdmsim.core.http.HttpResponse;
+import io.mdmsim.core.http.Json;
+import io.mdmsim.core.http.ResponseSink;
+import io.mdmsim.core.http.Router;
+import io.mdmsim.core.pki.Pem;
+import io.mdmsim.core.protocol.Command;
+import io.mdmsim.core.time.ManualClock;
+import io.mdmsim.core.time.SimClock;
+import io.mdmsim.mdm.dep.DepTokenService;
+import io.mdmsim.mdm.device.DeviceRecord;
+import io.mdmsim.mdm.device.DeviceRegistry;
+import io.mdmsim.mdm.device.DeviceView;
+import io.mdmsim.mdm.events.EventLog;
+import io.mdmsim.mdm.model.BadInputException;
+import io.mdmsim.mdm.push.PushService;
+import io.mdmsim.mdm.queue.CommandView;
+import io.mdmsim.mdm.reference.CompanyPortalService;
+import io.mdmsim.mdm.reference.DeviceLifecycle;
+import io.mdmsim.mdm.reference.ReferenceMdmService;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The JSON admin API under {@code /admin} (CONTRACT.md B and C): DEP tokens, devices, commands (typed JSON or raw
+ * plist), push, declarations, the event stream and the clock.
+ */
+public final class AdminApi {
+
+    static final String NDJSON = "application/x-ndjson";
+    private static final Duration MAX_WAIT = Duration.ofSeconds(60);
+    private static final Duration FOLLOW_HEARTBEAT = Duration.ofSeconds(15);
+
+    private final DepTokenService dep;
+    private final ReferenceMdmService mdm;
+    private final DeviceRegistry registry;
+    private final SimClock clock;
+    private final PushService pushes;
+    private final EventLog events;
+
+    public AdminApi(DepTokenService dep, ReferenceMdmService mdm, DeviceRegistry registry, SimClock clock,
+            PushService pushes, EventLog events) {
+        this.dep = requireNonNull(dep, "dep");
+        this.mdm = requireNonNull(mdm, "mdm");
+        this.registry = requireNonNull(registry, "registry");
+        this.clock = requireNonNull(clock, "clock");
+        this.pushes = requireNonNull(pushes, "pushes");
+        this.events = requireNonNull(events, "events");
+    }
+
+    public void addRoutes(Router.Builder router) {
+        router.get("/admin/dep/public-key", this::publicKey)
+                .post("/admin/dep/tokens", this::uploadToken)
+                .get("/admin/dep/tokens", r -> HttpResponse.json(200, dep.list()))
+                .post("/admin/dep/add-flows", r -> HttpResponse.json(201, dep.startAddFlow()))
+                .delete("/admin/dep/add-flows/{id}", r -> {
+                    dep.abandonAddFlow(r.pathParam("id"));
+                    return HttpResponse.json(200, Map.of("abandoned", r.pathParam("id")));
+                })
+                .put("/admin/dep/tokens/{name}", r -> HttpResponse.json(200, dep.renew(r.pathParam("name"), r.body(),
+                        r.queryParam("appleId"))))
+                .delete("/admin/dep/tokens/{name}", r -> {
+                    dep.delete(r.pathParam("name"));
+                    return HttpResponse.json(200, Map.of("deleted", r.pathParam("name")));
+                })
+                .get("/admin/dep/tokens/{name}/devices", r -> HttpResponse.json(200, dep.devices(r.pathParam("name"))))
+                .delete("/admin/dep/tokens/{name}/devices/{serial}", r -> {
+                    dep.deleteDevice(r.pathParam("name"), r.pathParam("serial"));
+                    return HttpResponse.json(200, Map.of("deleted", r.pathParam("serial")));
+                })
+                .get("/admin/dep/tokens/{name}/profiles", r -> HttpResponse.json(200, dep.profiles(r.pathParam("name"))))
+                .post("/admin/dep/tokens/{name}/profiles", r -> HttpResponse.json(201, dep.createProfile(
+                        r.pathParam("name"), Json.read(r.body(), io.mdmsim.mdm.management.EnrollmentProfile.class),
+                        "true".equalsIgnoreCase(r.queryParam("default")))))
+                .post("/admin/dep/tokens/{name}/profiles/{uuid}/devices", r -> HttpResponse.json(200,
+                        dep.assignProfile(r.pathParam("name"), r.pathParam("uuid"), serials(r))))
+                .delete("/admin/dep/tokens/{name}/profiles/{uuid}", r -> {
+                    if (r.pathParam("uuid").equals("default")) {
+                        dep.deleteProfile(r.pathParam("name"));
+                    } else {
+                        dep.deleteProfile(r.pathParam("name"), r.pathParam("uuid"));
+                    }
+                    return HttpResponse.json(200, Map.of("deleted", r.pathParam("uuid")));
+                })
+                .post("/admin/dep/tokens/{name}/sync", r -> HttpResponse.json(202, dep.syncNow(r.pathParam("name"),
+                        "true".equalsIgnoreCase(r.queryParam("full")))
+                        .orElseThrow(() -> HttpError.notFound("DEP token " + r.pathParam("name")
+                                + " is unknown (see GET /admin/dep/tokens)"))))
+                .get("/admin/devices", this::devices)
+                .get("/admin/devices/{udid}", this::device)
+                .post("/admin/devices/{udid}/commands", this::enqueue)
+                .get("/admin/devices/{udid}/commands", this::history)
+                .get("/admin/devices/{udid}/commands/{uuid}", this::command)
+                .post("/admin/devices/{udid}/push", this::push)
+                .get("/admin/declarations", r -> HttpResponse.json(200, declarationsJson()))
+                .post("/admin/declarations", this::putDeclarations)
+                .put("/admin/declarations", this::putDeclarations)
+                .delete("/admin/declarations/{identifier}", this::deleteDeclaration)
+                .get("/admin/events", this::events)
+                .get("/admin/clock", r -> HttpResponse.json(200, clockJson()))
+                .post("/admin/clock", this::moveClock);
+    }
+
+    private static List<String> serials(HttpRequest r) {
+        JsonNode body = Json.read(r.body(), JsonNode.class);
+        List<String> out = new java.util.ArrayList<>();
+        body.path("serials").forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    // ---- DEP ------------------------------------------------------------------------------------------------------
+
+    private HttpResponse publicKey(HttpRequest request) {
+        return HttpResponse.ok(Pem.encode(dep.keyPair().certificate()).getBytes(StandardCharsets.US_ASCII),
+                HttpResponse.TEXT_PLAIN);
+    }
+
+    private HttpResponse uploadToken(HttpRequest request) {
+        String depUrl = request.queryParam("depUrl");
+        URI url = null;
+        if (depUrl != null && !depUrl.isEmpty()) {
+            try {
+                url = new URI(depUrl);
+            } catch (URISyntaxException e) {
+                throw HttpError.badRequest("depUrl: " + depUrl + " (expected: an absolute http(s) URL: " + e.getReason() + ")");
+            }
+            if (url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https"))
+                    || url.getHost() == null) {
+                throw HttpError.badRequest("depUrl: " + depUrl + " (expected: an absolute http(s) URL)");
+            }
+        }
+        Map<String, Object> created = dep.upload(request.body(), request.queryParam("appleId"), url,
+                request.queryParam("name"), request.queryParam("flow"));
+        return HttpResponse.json(202, created);
+    }
+
+    // ---- devices --------------------------------------------------------------------------------------------------
+
+    private HttpResponse devices(HttpRequest request) {
+        List<Map<String, Object>> out = registry.views().stream().map(v -> deviceJson(v, false))
+                .peek(m -> DeviceLifecycle.summary(registry, m)).toList(); // lifecycle: management, enrollments
+        return HttpResponse.json(200, out);
+    }
+
+    private HttpResponse device(HttpRequest request) {
+        DeviceRecord d = known(request.pathParam("udid"));
+        Map<String, Object> json = deviceJson(d.view(), true);
+        d.lock();
+        try {
+            json.put("declarativeStatus", d.declarativeStatus);
+            json.put("lifecycle", DeviceLifecycle.json(d));
+            json.putAll(CompanyPortalService.view(d)); // portal: supervised, Company Portal, Single App Mode
+        } finally {
+            d.unlock();
+        }
+        return HttpResponse.json(200, json);
+    }
+
+    private static Map<String, Object> deviceJson(DeviceView v, boolean detail) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("udid", v.udid());
+        m.put("serialNumber", v.serialNumber());
+        m.put("productName", v.productName());
+        m.put("osVersion", v.osVersion());
+        m.put("buildVersion", v.buildVersion());
+        m.put("deviceName", v.deviceName());
+        m.put("enrollmentState", v.enrollmentState().name());
+        m.put("awaitingConfiguration", v.awaitingConfiguration());
+        m.put("authenticatedAt", str(v.authenticatedAt()));
+        m.put("enrolledAt", str(v.enrolledAt()));
+        m.put("configuredAt", str(v.configuredAt()));
+        // await final configuration: how long the device was held (the seeds' "Awaiting final configuration")
+        m.put("heldSeconds", v.enrolledAt() == null || v.configuredAt() == null ? null
+                : Duration.between(v.enrolledAt(), v.configuredAt()).toSeconds());
+        m.put("checkedOutAt", str(v.checkedOutAt()));
+        m.put("lastSeenAt", str(v.lastSeenAt()));
+        m.put("pendingCommands", v.pendingCommands());
+        m.put("pushable", v.hasPushToken() && v.pushUnregisteredAt() == null);
+        m.put("pushUnregisteredAt", str(v.pushUnregisteredAt()));
+        m.put("lastPushAt", str(v.lastPushAt()));
+        m.put("lastPushResult", v.lastPushResult());
+        if (detail) {
+            m.put("hasBootstrapToken", v.hasBootstrapToken());
+            m.put("users", v.users());
+            m.put("declarativeStatusAt", str(v.declarativeStatusAt()));
+            m.put("queryResponses", v.queryResponses());
+        }
+        return m;
+    }
+
+    // ---- commands -------------------------------------------------------------------------------------------------
+
+    /**
+     * Queues a command: typed JSON ({@link CommandJson}) or, with an XML/plist Content-Type, a raw command plist.
+     * Pushes the device unless {@code ?push=false}.
+     */
+    private HttpResponse enqueue(HttpRequest request) {
+        String udid = request.pathParam("udid");
+        known(udid);
+        String type = request.header("Content-Type");
+        String media = type == null ? "" : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        Command command;
+        try {
+            if (media.equals("application/xml") || media.equals("text/xml") || media.equals("application/x-plist")) {
+                command = CommandJson.bindPlist(mdm.newCommandUuid(), request.body());
+            } else if (media.isEmpty() || media.equals("application/json")) {
+                Map<String, Object> body = Json.read(request.body(),
+                        new TypeReference<LinkedHashMap<String, Object>>() {});
+                if (body == null) {
+                    throw HttpError.badRequest("body: null (expected: a JSON object {\"requestType\": \"...\", ...})");
+                }
+                command = CommandJson.bind(mdm.newCommandUuid(), body,
+                        () -> Json.write(mdm.declarations().tokens().get("SyncTokens")));
+            } else {
+                throw new HttpError(415, HttpResponse.TEXT_PLAIN, ("Content-Type: " + type + " (expected:"
+                        + " application/json for a typed command, or application/xml for a raw command plist)")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (BadInputException e) {
+            throw HttpError.badRequest(e.getMessage());
+        }
+        try {
+            mdm.enqueue(udid, command).orElseThrow(() -> unknown(udid));
+        } catch (IllegalArgumentException e) {
+            throw HttpError.conflict(e.getMessage());
+        }
+        events.emit("command", udid, "event", "queued", "commandUuid", command.commandUuid(),
+                "requestType", command.requestType());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("commandUuid", command.commandUuid());
+        out.put("requestType", command.requestType());
+        if (!"false".equals(request.queryParam("push"))) {
+            out.put("push", pushWord(pushes.push(udid, "command " + command.requestType() + " queued")));
+        }
+        return HttpResponse.json(201, out);
+    }
+
+    private HttpResponse history(HttpRequest request) {
+        String udid = request.pathParam("udid");
+        List<CommandView> views = mdm.history(udid).orElseThrow(() -> unknown(udid));
+        return HttpResponse.json(200, views.stream().map(AdminApi::commandJson).toList());
+    }
+
+    private HttpResponse command(HttpRequest request) {
+        String udid = request.pathParam("udid");
+        String uuid = request.pathParam("uuid");
+        List<CommandView> views = mdm.history(udid).orElseThrow(() -> unknown(udid));
+        return views.stream().filter(v -> v.commandUuid().equals(uuid)).findFirst()
+                .map(v -> HttpResponse.json(200, commandJson(v)))
+                .orElseThrow(() -> HttpError.notFound("command " + uuid + " was never queued for " + udid
+                        + " (see GET /admin/devices/" + udid + "/commands)"));
+    }
+
+    private static Map<String, Object> commandJson(CommandView v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("commandUuid", v.commandUuid());
+        m.put("requestType", v.requestType());
+        m.put("state", v.state().name());
+        m.put("status", v.status());
+        m.put("result", v.result());
+        m.put("queuedAt", str(v.queuedAt()));
+        m.put("sentAt", str(v.sentAt()));
+        m.put("completedAt", str(v.completedAt()));
+        m.put("timesSent", v.timesSent());
+        if (v.note() != null) {
+            m.put("note", v.note());
+        }
+        return m;
+    }
+
+    private HttpResponse push(HttpRequest request) {
+        String udid = request.pathParam("udid");
+        PushService.Outcome o = pushes.push(udid, "asked for by the admin API");
+        return switch (o) {
+            case QUEUED -> HttpResponse.json(202, Map.of("udid", udid, "push", pushWord(o)));
+            case UNKNOWN_DEVICE -> throw unknown(udid);
+            case OFF -> throw HttpError.conflict("pushes are off: no APNs URL is configured (mdmsim mdm --apns-url)");
+            case NO_TOKEN -> throw HttpError.conflict("device " + udid + " has no push token (expected: a TokenUpdate"
+                    + " check-in first; a checked-out device has none)");
+            case UNREGISTERED -> throw HttpError.conflict("APNs said the push token of " + udid + " is unregistered"
+                    + " (410); pushes resume after its next TokenUpdate");
+        };
+    }
+
+    private static String pushWord(PushService.Outcome o) {
+        return o.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    // ---- declarations ---------------------------------------------------------------------------------------------
+
+    private List<Object> declarationsJson() {
+        return mdm.declarations().all().stream().map(d -> (Object) d.json()).toList();
+    }
+
+    /** One declaration object, or an array of them; answers with the declaration set and its new token. */
+    private HttpResponse putDeclarations(HttpRequest request) {
+        JsonNode body = Json.read(request.body(), JsonNode.class);
+        if (body == null) {
+            throw HttpError.badRequest("body: null (expected: a declaration {\"Type\", \"Identifier\", \"Payload\"}"
+                    + " or an array of them)");
+        }
+        try {
+            if (body.isArray()) {
+                body.forEach(mdm.declarations()::put);
+            } else {
+                mdm.declarations().put(body);
+            }
+        } catch (BadInputException e) {
+            throw HttpError.badRequest(e.getMessage());
+        }
+        return HttpResponse.json(200, Map.of("declarations", declarationsJson(),
+                "syncTokens", mdm.declarations().tokens().get("SyncTokens")));
+    }
+
+    private HttpResponse deleteDeclaration(HttpRequest request) {
+        String id = request.pathParam("identifier");
+        if (!mdm.declarations().remove(id)) {
+            throw HttpError.notFound("declaration " + id + " is unknown (see GET /admin/declarations)");
+        }
+        return HttpResponse.empty(204);
+    }
+
+    // ---- events ---------------------------------------------------------------------------------------------------
+
+    /**
+     * {@code GET /admin/events?after=<seq>&limit=<n>&wait=<seconds>}: the events after {@code seq} as JSON lines;
+     * with {@code wait}, blocks until there is one or the wait is over (long-poll). Header {@code X-Mdmsim-Last-Seq}
+     * is the seq to pass as {@code after} next time. With {@code follow=true} the response does not end: every
+     * event is written as it happens (a streamed body) until the client hangs up.
+     */
+    private HttpResponse events(HttpRequest request) throws InterruptedException {
+        long after = longParam(request, "after", 0, 0, Long.MAX_VALUE);
+        if ("true".equals(request.queryParam("follow"))) {
+            return HttpResponse.streaming(200, NDJSON, sink -> follow(sink, after));
+        }
+        int limit = (int) longParam(request, "limit", 1000, 1, 10_000);
+        long waitSeconds = longParam(request, "wait", 0, 0, MAX_WAIT.toSeconds());
+        List<EventLog.Event> list = events.after(after, limit, Duration.ofSeconds(waitSeconds));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (EventLog.Event e : list) {
+            out.writeBytes(Json.write(e.toJson()));
+            out.write('\n');
+        }
+        long last = list.isEmpty() ? Math.max(after, 0) : list.getLast().seq();
+        return HttpResponse.of(200, out.toByteArray(), NDJSON).withHeader("X-Mdmsim-Last-Seq", Long.toString(last));
+    }
+
+    /** Writes the events after {@code after}, then each new one, from a virtual thread until the sink closes. */
+    private void follow(ResponseSink sink, long after) {
+        Thread writer = Thread.ofVirtual().name("mdm-events-follow").start(() -> {
+            long last = after;
+            try {
+                while (sink.isOpen()) {
+                    List<EventLog.Event> batch = events.after(last, 1000, FOLLOW_HEARTBEAT);
+                    if (batch.isEmpty()) {
+                        // An empty line now and then: proxies keep the connection, and a gone client is noticed.
+                        sink.write("\n");
+                        continue;
+                    }
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    for (EventLog.Event e : batch) {
+                        out.writeBytes(Json.write(e.toJson()));
+                        out.write('\n');
+                        last = e.seq();
+                    }
+                    if (!sink.write(out.toByteArray())) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                sink.close();
+            }
+        });
+        sink.whenClosed().thenRun(writer::interrupt);
+    }
+
+    private static long longParam(HttpRequest request, String name, long dflt, long min, long max) {
+        String v = request.queryParam(name);
+        if (v == null || v.isEmpty()) {
+            return dflt;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw HttpError.badRequest(name + ": " + v + " (expected: an integer " + min + ".." + max + ")");
+    }
+
+    // ---- clock ----------------------------------------------------------------------------------------------------
+
+    private Map<String, Object> clockJson() {
+        return Map.of("now", clock.now().toString(), "mode", clock.describe());
+    }
+
+    /** Moves a manual clock: {@code {"advance": "PT16M"}} or {@code {"set": "2025-06-01T12:00:00Z"}}. */
+    private HttpResponse moveClock(HttpRequest request) {
+        if (!(clock instanceof ManualClock manual)) {
+            throw HttpError.conflict("the clock is " + clock.describe() + "; only a manual clock can be moved"
+                    + " (mdmsim mdm --clock manual)");
+        }
+        JsonNode body = Json.read(request.body(), JsonNode.class);
+        String advance = body == null ? null : body.path("advance").asText(null);
+        String set = body == null ? null : body.path("set").asText(null);
+        if ((advance == null) == (set == null)) {
+            throw HttpError.badRequest("give either \"advance\": \"PT10M\" or \"set\": \"2025-06-01T12:00:00Z\"");
+        }
+        try {
+            if (advance != null) {
+                Duration d = Duration.parse(advance);
+                if (d.isNegative()) {
+                    throw HttpError.badRequest("advance: " + advance + " (expected: a positive duration)");
+                }
+                manual.advance(d);
+            } else {
+                manual.set(Instant.parse(set));
+            }
+        } catch (DateTimeParseException e) {
+            throw HttpError.badRequest("cannot parse " + e.getParsedString()
+                    + " (expected: ISO-8601, e.g. PT10M or 2025-06-01T12:00:00Z)");
+        }
+        return HttpResponse.json(200, clockJson());
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------------
+
+    private DeviceRecord known(String udid) {
+        return registry.find(udid).orElseThrow(() -> unknown(udid));
+    }
+
+    private static HttpError unknown(String udid) {
+        return HttpError.notFound("device " + udid + " is unknown (see GET /admin/devices)");
+    }
+
+    private static String str(Instant t) {
+        return t == null ? null : t.toString();
+    }
+}

@@ -1,0 +1,63 @@
+package io.mdmsim.mdm.http;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mdmsim.core.cms.Cms;
+import io.mdmsim.core.cms.CmsException;
+import io.mdmsim.core.cms.SignedContent;
+import io.mdmsim.core.pki.CertificateChains;
+import io.mdmsim.core.time.SimClock;
+import io.mdmsim.mdm.service.UnrecognizedDeviceException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Finds and checks the device identity of a check-in or command request: the signer of the {@code Mdm-Signature}
+ * header (PROTOCOL.md §6.2; nanomdm {@code cryptoutil.VerifyMdmSignature}), or the TLS client certificate, which must
+ * chain to the SCEP CA. Any failure means the device is not recognised.
+ */
+public final class MdmIdentityVerifier {
+
+    static final String HEADER = "Mdm-Signature";
+
+    private final List<X509Certificate> anchors;
+    private final SimClock clock;
+
+    public MdmIdentityVerifier(X509Certificate scepCa, SimClock clock) {
+        this.anchors = List.of(requireNonNull(scepCa, "scepCa"));
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    X509Certificate verify(String mdmSignature, byte[] body, List<X509Certificate> tlsPeer) {
+        if (mdmSignature == null || mdmSignature.isBlank()) {
+            if (tlsPeer != null && !tlsPeer.isEmpty()) {
+                return chained(tlsPeer.getFirst(), tlsPeer.subList(1, tlsPeer.size()), "TLS client certificate");
+            }
+            throw new UnrecognizedDeviceException("no " + HEADER + " header and no TLS client certificate (expected: "
+                    + HEADER + " = base64 detached CMS signature over the body by the device identity, SignMessage=true)");
+        }
+        byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(mdmSignature.trim());
+        } catch (IllegalArgumentException e) {
+            throw new UnrecognizedDeviceException(HEADER + " is not base64: " + e.getMessage());
+        }
+        SignedContent signed;
+        try {
+            signed = Cms.verifyDetached(der, body == null ? new byte[0] : body, HEADER);
+        } catch (CmsException e) {
+            throw new UnrecognizedDeviceException(e.getMessage());
+        }
+        return chained(signed.signer(), signed.intermediates(), HEADER + " signer");
+    }
+
+    private X509Certificate chained(X509Certificate leaf, List<X509Certificate> intermediates, String what) {
+        try {
+            CertificateChains.verify(leaf, intermediates, anchors, clock.now());
+        } catch (CmsException e) {
+            throw new UnrecognizedDeviceException(what + " is not a device identity of this server: " + e.getMessage());
+        }
+        return leaf;
+    }
+}

@@ -1,0 +1,387 @@
+package io.mdmsim.mdm.reference;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.util.Objects.requireNonNull;
+
+import io.mdmsim.core.plist.Plist;
+import io.mdmsim.core.protocol.Command;
+import io.mdmsim.core.protocol.CommandResult;
+import io.mdmsim.core.protocol.Commands;
+import io.mdmsim.core.protocol.ErrorChainItem;
+import io.mdmsim.mdm.device.DeviceRecord;
+import io.mdmsim.mdm.device.PortalState;
+import io.mdmsim.mdm.enroll.EnrollmentService;
+import io.mdmsim.mdm.events.EventLog;
+import io.mdmsim.mdm.management.EnrollmentProfile;
+import io.mdmsim.mdm.model.Ids;
+import io.mdmsim.mdm.queue.CommandQueue;
+import io.mdmsim.mdm.queue.CommandState;
+import java.net.URI;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The reference MDM's additions to the setup flow (CONTRACT.md D.2, seeds "Install Company Portal", "Run Company Portal
+ * in Single App Mode until authentication", "Supervised", "Await final configuration"):
+ * <ul>
+ * <li>a profile with authentication COMPANY_PORTAL or installCompanyPortal gets InstallApplication of Company Portal
+ * (App Store ID 719171358, ManagementFlags 1, Configuration ServiceURL = {@code <base>/companyportal/signin}, Options
+ * PurchaseMethod 1 only with a VPP token); it never holds DeviceConfigured;</li>
+ * <li>singleAppModeUntilAuth on a supervised device with iOS 11.3.1 or later gets InstallProfile
+ * {@value #SINGLE_APP_MODE_PROFILE} with one com.apple.app.lock payload for Company Portal, removed again when the user
+ * signs in ({@link #signedIn});</li>
+ * <li>critical apps are sent as device-licensed VPP apps (PurchaseMethod 1), which iOS 16 and later install while
+ * awaiting configuration; iOS before 16 answers NotNow to every app then, so they are queued after DeviceConfigured
+ * instead of holding it (ADM application.install.yaml, PROTOCOL.md section 9).</li>
+ * </ul>
+ * Every method runs under the lock of the device's record (its callers hold it).
+ */
+public final class CompanyPortalService {
+
+    private static final System.Logger LOG = System.getLogger(CompanyPortalService.class.getName());
+
+    static final long STORE_ID = 719171358L;
+    static final String BUNDLE_ID = "com.microsoft.CompanyPortal";
+    public static final String SIGN_IN_PATH = "/companyportal/signin";
+    static final String SINGLE_APP_MODE_PROFILE = "io.mdmsim.singleappmode";
+    static final String APP_LOCK = "com.apple.app.lock";
+    /** Single App Mode until authentication needs iOS 11.3.1 (seeds). */
+    static final String SINGLE_APP_MODE_MIN_OS = "11.3.1";
+    /** From iOS 16, devices awaiting configuration install device-licensed VPP apps (application.install.yaml). */
+    static final String VPP_DURING_SETUP_MIN_OS = "16.0";
+    /** ADE devices on iOS 13 and later are always supervised (seeds). */
+    static final String ALWAYS_SUPERVISED_OS = "13.0";
+
+    private final Supplier<URI> publicBase;
+    private final EventLog events;
+    private final Ids ids;
+
+    public CompanyPortalService(Supplier<URI> publicBase, EventLog events, Ids ids) {
+        this.publicBase = requireNonNull(publicBase, "publicBase");
+        this.events = requireNonNull(events, "events");
+        this.ids = requireNonNull(ids, "ids");
+    }
+
+    /** The ServiceURL Company Portal registers sign-ins at. */
+    String serviceUrl() {
+        return publicBase.get() + SIGN_IN_PATH;
+    }
+
+    // ---- setup flow ----------------------------------------------------------------------------------------------
+
+    /** First TokenUpdate: records supervision; a device that does not await configuration gets the additions now. */
+    void enrolled(DeviceRecord d, EnrollmentProfile p, boolean awaitingConfiguration, Instant now) {
+        recordProfileSupervision(d, p);
+        if (!awaitingConfiguration) {
+            setupAdditions(d, p, now);
+        }
+    }
+
+    /**
+     * After the setup DeviceInformation (or at the first TokenUpdate of a device that does not await configuration):
+     * Company Portal and Single App Mode as the profile asks. Runs once per enrollment.
+     */
+    void setupAdditions(DeviceRecord d, EnrollmentProfile p, Instant now) {
+        PortalState s = d.portal;
+        recordProfileSupervision(d, p);
+        if (s.additionsQueued || p == null) {
+            return;
+        }
+        s.additionsQueued = true;
+        if (wantsCompanyPortal(p)) {
+            String uuid = ids.uuid();
+            enqueue(d, installCompanyPortal(uuid, serviceUrl(), hasVpp(p)), now);
+            s.companyPortalCommandUuid = uuid;
+            s.companyPortal = PortalState.AppState.QUEUED;
+            if (p.criticalApps() != null && p.criticalApps().contains(BUNDLE_ID)
+                    && d.setupFlow == DeviceRecord.SetupFlow.INFORMATION_QUEUED) {
+                // a critical Company Portal holds DeviceConfigured, if the device can install it while it waits
+                if (hasVpp(p) && appsHoldConfigured(d)) {
+                    d.pendingCritical.put(uuid, "app " + BUNDLE_ID);
+                } else {
+                    s.companyPortalNote = "critical, but not holding DeviceConfigured: " + (!hasVpp(p)
+                            ? "without a VPP token it is not a device-licensed app, which iOS answers NotNow while"
+                            + " it awaits configuration" : "iOS " + d.osVersion + " installs no app before"
+                            + " DeviceConfigured");
+                }
+            }
+            events.emit("company-portal", d.id, "action", "install-queued", "commandUuid", uuid, "serviceUrl",
+                    serviceUrl(), "deviceLicense", hasVpp(p), "authentication",
+                    p.authentication() == null ? null : p.authentication().name());
+        }
+        if (Boolean.TRUE.equals(p.singleAppModeUntilAuth())) {
+            String refusal = singleAppModeRefusal(d);
+            if (refusal != null) {
+                s.singleAppModeNote = refusal;
+                events.emit("single-app-mode", d.id, "action", "skipped", "reason", refusal);
+                LOG.log(INFO, "{0}: no Single App Mode: {1}", d.id, refusal);
+            } else {
+                String uuid = ids.uuid();
+                enqueue(d, Commands.installProfile(uuid, singleAppModeProfile(ids.uuid(), ids.uuid())), now);
+                s.lockCommandUuid = uuid;
+                s.singleAppMode = PortalState.SingleAppMode.LOCKING;
+                events.emit("single-app-mode", d.id, "action", "lock-queued", "commandUuid", uuid, "app", BUNDLE_ID);
+            }
+        }
+    }
+
+    static boolean wantsCompanyPortal(EnrollmentProfile p) {
+        return p != null && (p.authentication() == EnrollmentProfile.Authentication.COMPANY_PORTAL
+                || Boolean.TRUE.equals(p.installCompanyPortal()));
+    }
+
+    private static boolean hasVpp(EnrollmentProfile p) {
+        return p.vppToken() != null && !p.vppToken().isBlank();
+    }
+
+    /** Why Single App Mode cannot be set on this device, null when it can. */
+    private static String singleAppModeRefusal(DeviceRecord d) {
+        if (d.osVersion == null) {
+            return "the device's OS version is unknown (Single App Mode until authentication needs iOS "
+                    + SINGLE_APP_MODE_MIN_OS + " or later)";
+        }
+        if (!atLeast(d.osVersion, SINGLE_APP_MODE_MIN_OS)) {
+            return "OS " + d.osVersion + " is older than " + SINGLE_APP_MODE_MIN_OS
+                    + " (Single App Mode until authentication needs iOS " + SINGLE_APP_MODE_MIN_OS + " or later)";
+        }
+        if (!Boolean.TRUE.equals(supervised(d))) {
+            return "the device is not supervised (" + supervisedWhy(d) + "); com.apple.app.lock needs a supervised"
+                    + " device";
+        }
+        return null;
+    }
+
+    /** InstallApplication of Company Portal as CONTRACT.md D.2 gives it. */
+    static Command installCompanyPortal(String uuid, String serviceUrl, boolean deviceLicense) {
+        Commands.AppInstall app = Commands.AppInstall.storeApp(STORE_ID).withManagementFlags(1)
+                .withConfiguration(Map.of("ServiceURL", serviceUrl));
+        if (deviceLicense) {
+            app = app.withPurchaseMethod(1);
+        }
+        return Commands.installApplication(uuid, app);
+    }
+
+    /** The Single App Mode profile: one com.apple.app.lock payload locking the device to Company Portal. */
+    static byte[] singleAppModeProfile(String profileUuid, String payloadUuid) {
+        Map<String, Object> lock = new LinkedHashMap<>();
+        lock.put("PayloadType", APP_LOCK);
+        lock.put("PayloadVersion", 1);
+        lock.put("PayloadIdentifier", SINGLE_APP_MODE_PROFILE + ".applock");
+        lock.put("PayloadUUID", payloadUuid);
+        lock.put("PayloadDisplayName", "Company Portal until sign-in");
+        lock.put("App", Map.of("Identifier", BUNDLE_ID));
+        Map<String, Object> profile = new LinkedHashMap<>();
+        profile.put("PayloadType", "Configuration");
+        profile.put("PayloadVersion", 1);
+        profile.put("PayloadIdentifier", SINGLE_APP_MODE_PROFILE);
+        profile.put("PayloadUUID", profileUuid);
+        profile.put("PayloadDisplayName", "Single App Mode until Company Portal sign-in");
+        profile.put("PayloadContent", List.of(lock));
+        return Plist.toXml(Plist.wrap(profile));
+    }
+
+    // ---- critical apps (await final configuration) ---------------------------------------------------------------
+
+    /** A critical app: a device-licensed VPP app (Options PurchaseMethod 1), which iOS 16+ installs during setup. */
+    static Command criticalApp(String uuid, String bundleId) {
+        return Commands.installApplication(uuid, Commands.AppInstall.bundle(bundleId).withPurchaseMethod(1));
+    }
+
+    /**
+     * Whether critical apps may hold DeviceConfigured on this device: iOS 16 and later install device-licensed VPP
+     * apps while awaiting configuration; earlier versions answer NotNow to every app until Setup Assistant ends. An
+     * unknown OS version holds (as before).
+     */
+    static boolean appsHoldConfigured(DeviceRecord d) {
+        return d.osVersion == null || atLeast(d.osVersion, VPP_DURING_SETUP_MIN_OS);
+    }
+
+    /**
+     * The critical apps that hold DeviceConfigured as device-licensed VPP installs. Company Portal is left out when
+     * the profile installs it anyway (its own InstallApplication then holds DeviceConfigured, {@link
+     * #setupAdditions}); on iOS before 16 none hold: they are queued after DeviceConfigured ({@link #configured}).
+     */
+    List<String> criticalAppsToHold(DeviceRecord d, EnrollmentProfile p, List<String> apps) {
+        List<String> out = new java.util.ArrayList<>(apps);
+        if (wantsCompanyPortal(p)) {
+            out.remove(BUNDLE_ID);
+        }
+        if (appsHoldConfigured(d)) {
+            return out;
+        }
+        deferCriticalApps(d, out);
+        return List.of();
+    }
+
+    /** Critical apps of an iOS &lt; 16 device: queued after DeviceConfigured ({@link #configured}). */
+    private void deferCriticalApps(DeviceRecord d, List<String> apps) {
+        if (apps.isEmpty()) {
+            return;
+        }
+        d.portal.appsAfterConfigured.addAll(apps);
+        String why = "iOS " + d.osVersion + " answers NotNow to every app install while it awaits configuration"
+                + " (only iOS " + VPP_DURING_SETUP_MIN_OS + " and later install device-licensed VPP apps then):"
+                + " the critical apps follow DeviceConfigured instead of holding it";
+        events.emit("await-configuration", d.id, "action", "apps-after-configured", "apps", List.copyOf(apps),
+                "reason", why);
+        LOG.log(INFO, "{0}: {1} {2}", d.id, apps, why);
+    }
+
+    /** DeviceConfigured was acknowledged: the deferred critical apps are queued now. */
+    void configured(DeviceRecord d, Instant now) {
+        PortalState s = d.portal;
+        if (s.appsAfterConfiguredQueued || s.appsAfterConfigured.isEmpty()) {
+            return;
+        }
+        s.appsAfterConfiguredQueued = true;
+        for (String app : s.appsAfterConfigured) {
+            enqueue(d, criticalApp(ids.uuid(), app), now);
+        }
+        events.emit("await-configuration", d.id, "action", "apps-queued-after-configured", "apps",
+                List.copyOf(s.appsAfterConfigured));
+    }
+
+    // ---- command results -----------------------------------------------------------------------------------------
+
+    /** A command reached its terminal state: Company Portal, the lock and its removal move on. */
+    void completed(DeviceRecord d, CommandQueue.Entry e, CommandResult result, Instant now) {
+        PortalState s = d.portal;
+        boolean ok = e.state() == CommandState.ACKNOWLEDGED;
+        String uuid = e.commandUuid();
+        if (uuid.equals(s.companyPortalCommandUuid)) {
+            s.companyPortal = ok ? PortalState.AppState.INSTALLED : PortalState.AppState.FAILED;
+            s.companyPortalNote = ok ? null : e.state() + describe(result);
+            events.emit("company-portal", d.id, "action", ok ? "installed" : "install-failed", "commandUuid", uuid,
+                    "status", e.state().name(), "reason", s.companyPortalNote);
+        } else if (uuid.equals(s.lockCommandUuid)) {
+            if (!ok) {
+                s.singleAppMode = PortalState.SingleAppMode.REFUSED;
+                s.singleAppModeNote = "the device answered the Single App Mode profile with " + e.state()
+                        + describe(result);
+            } else if (s.singleAppMode == PortalState.SingleAppMode.LOCKING) {
+                s.singleAppMode = PortalState.SingleAppMode.LOCKED;
+                s.lockedAt = now;
+            }
+            events.emit("single-app-mode", d.id, "action", ok ? "locked" : "lock-refused", "commandUuid", uuid,
+                    "reason", ok ? null : s.singleAppModeNote);
+        } else if (uuid.equals(s.liftCommandUuid)) {
+            if (ok) {
+                s.singleAppMode = PortalState.SingleAppMode.LIFTED;
+                s.liftedAt = now;
+            } else {
+                s.singleAppMode = PortalState.SingleAppMode.LOCKED;
+                s.singleAppModeNote = "RemoveProfile " + SINGLE_APP_MODE_PROFILE + " answered " + e.state()
+                        + describe(result) + "; the next sign-in tries again";
+                s.liftCommandUuid = null;
+            }
+            events.emit("single-app-mode", d.id, "action", ok ? "lifted" : "lift-failed", "commandUuid", uuid,
+                    "reason", ok ? null : s.singleAppModeNote);
+        }
+    }
+
+    private static String describe(CommandResult r) {
+        List<ErrorChainItem> chain = r == null ? null : r.errorChain();
+        if (chain == null || chain.isEmpty()) {
+            return "";
+        }
+        ErrorChainItem first = chain.getFirst();
+        return " (" + first.errorDomain() + " " + first.errorCode()
+                + (first.usEnglishDescription() != null ? ": " + first.usEnglishDescription()
+                : first.localizedDescription() != null ? ": " + first.localizedDescription() : "") + ")";
+    }
+
+    // ---- sign-in -------------------------------------------------------------------------------------------------
+
+    /**
+     * The user signed in to Company Portal (the licence was granted): records the user; a device in Single App Mode
+     * gets RemoveProfile {@value #SINGLE_APP_MODE_PROFILE}. Returns whether Single App Mode is being lifted (true too
+     * for a repeated sign-in while the removal is on its way).
+     */
+    public boolean signedIn(DeviceRecord d, String userName, Instant now) {
+        PortalState s = d.portal;
+        s.companyPortalUser = userName;
+        s.signedInAt = now;
+        boolean lifted = false;
+        if (s.singleAppMode == PortalState.SingleAppMode.LOCKING || s.singleAppMode == PortalState.SingleAppMode.LOCKED) {
+            String uuid = ids.uuid();
+            enqueue(d, Commands.removeProfile(uuid, SINGLE_APP_MODE_PROFILE), now);
+            s.liftCommandUuid = uuid;
+            s.singleAppMode = PortalState.SingleAppMode.LIFTING;
+            lifted = true;
+        } else if (s.singleAppMode == PortalState.SingleAppMode.LIFTING) {
+            lifted = true;
+        }
+        events.emit("company-portal-signin", d.id, "user", userName, "singleAppModeLifted", lifted,
+                "liftCommandUuid", lifted ? s.liftCommandUuid : null);
+        return lifted;
+    }
+
+    // ---- supervision and the admin view --------------------------------------------------------------------------
+
+    private static void recordProfileSupervision(DeviceRecord d, EnrollmentProfile p) {
+        PortalState s = d.portal;
+        if (p == null) {
+            s.profileSupervised = false;
+            s.profileSupervisedWhy = "no automated device enrollment profile for this device";
+        } else if (d.osVersion != null && atLeast(d.osVersion, ALWAYS_SUPERVISED_OS)) {
+            s.profileSupervised = true;
+            s.profileSupervisedWhy = "iOS " + d.osVersion + ": ADE devices on iOS 13 and later are always supervised";
+        } else {
+            s.profileSupervised = !Boolean.FALSE.equals(p.supervised()) || p.isShared();
+            s.profileSupervisedWhy = "the enrollment profile says supervised " + s.profileSupervised;
+        }
+    }
+
+    /** Supervision: the device's own IsSupervised answer, else what the enrollment profile implies; null unknown. */
+    static Boolean supervised(DeviceRecord d) {
+        if (d.queryResponses.get("IsSupervised") instanceof Boolean b) {
+            return b;
+        }
+        return d.portal.profileSupervised;
+    }
+
+    private static String supervisedWhy(DeviceRecord d) {
+        if (d.queryResponses.get("IsSupervised") instanceof Boolean b) {
+            return "the device answered IsSupervised " + b;
+        }
+        return d.portal.profileSupervisedWhy == null ? "not known yet" : d.portal.profileSupervisedWhy;
+    }
+
+    /** The fields GET /admin/devices/{udid} shows. */
+    public static Map<String, Object> view(DeviceRecord d) {
+        PortalState s = d.portal;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("supervised", supervised(d));
+        m.put("supervisedBecause", supervisedWhy(d));
+        m.put("companyPortal", s.companyPortal == null ? null : s.companyPortal.name());
+        m.put("companyPortalNote", s.companyPortalNote);
+        m.put("companyPortalUser", s.companyPortalUser);
+        m.put("companyPortalSignedInAt", s.signedInAt == null ? null : s.signedInAt.toString());
+        m.put("singleAppMode", s.singleAppMode == PortalState.SingleAppMode.LOCKING
+                || s.singleAppMode == PortalState.SingleAppMode.LOCKED
+                || s.singleAppMode == PortalState.SingleAppMode.LIFTING);
+        m.put("singleAppModeState", s.singleAppMode == null ? null : s.singleAppMode.name());
+        m.put("singleAppModeNote", s.singleAppModeNote);
+        m.put("singleAppModeLockedAt", s.lockedAt == null ? null : s.lockedAt.toString());
+        m.put("singleAppModeLiftedAt", s.liftedAt == null ? null : s.liftedAt.toString());
+        m.put("criticalAppsAfterConfigured", List.copyOf(s.appsAfterConfigured));
+        return m;
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------------
+
+    private static void enqueue(DeviceRecord d, Command c, Instant now) {
+        d.commands.enqueue(c.commandUuid(), c.requestType(), c.toXml(), now);
+    }
+
+    static boolean atLeast(String version, String required) {
+        try {
+            return EnrollmentService.compareVersions(version, required) >= 0;
+        } catch (RuntimeException e) {
+            return false; // not a dotted version: treated as too old
+        }
+    }
+}

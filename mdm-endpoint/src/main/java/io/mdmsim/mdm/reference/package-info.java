@@ -1,0 +1,11 @@
+/**
+ * The reference MDM's own behaviour, the innermost {@code MdmService}: {@code ReferenceMdmService} (enrollment state
+ * from check-ins, one command queue per device, the await-configuration setup flow, device names), {@code
+ * CompanyPortalService} (Company Portal, Single App Mode, supervision, deferred critical apps), {@code
+ * EnrollmentSettings} (the commands an enrollment profile sends once enrolled) and {@code DeviceLifecycle}
+ * (profile snapshot per enrollment, wipe, retire, re-enrollment).
+ *
+ * <p>May use {@code service}, {@code device}, {@code queue}, {@code dep}, {@code push}, {@code enroll}, {@code
+ * declarative}, {@code management}, {@code events}, {@code model} and simulator-core; never the HTTP adapters.
+ */
+package io.mdmsim.mdm.reference;

@@ -1,0 +1,96 @@
+package io.mdmsim.mdm.service;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mdmsim.core.protocol.CheckinMessage;
+import io.mdmsim.core.protocol.Command;
+import io.mdmsim.core.protocol.CommandResult;
+import io.mdmsim.core.protocol.CommandStatus;
+import io.mdmsim.mdm.device.DeviceRegistry;
+import io.mdmsim.mdm.events.EventLog;
+import io.mdmsim.mdm.model.BadInputException;
+import io.mdmsim.mdm.queue.CommandQueue;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decorator that records every check-in and every command report as an event (nanomdm's webhook decorator): what
+ * came (MessageType or Status, the raw plist as base64), and what the server answered (HTTP status, next command,
+ * or the refusal).
+ */
+public final class EventingMdmService implements MdmService {
+
+    private final MdmService next;
+    private final EventLog events;
+    private final DeviceRegistry registry;
+
+    public EventingMdmService(MdmService next, EventLog events, DeviceRegistry registry) {
+        this.next = requireNonNull(next, "next");
+        this.events = requireNonNull(events, "events");
+        this.registry = requireNonNull(registry, "registry");
+    }
+
+    @Override
+    public CheckinReply checkin(MdmRequest request, CheckinMessage message) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("messageType", message.messageType());
+        try {
+            CheckinReply reply = next.checkin(request, message);
+            data.put("httpStatus", reply.status());
+            if (reply.status() >= 400) {
+                data.put("reason", new String(reply.body(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return reply;
+        } catch (UnrecognizedDeviceException e) {
+            data.put("httpStatus", 403);
+            data.put("reason", e.getMessage());
+            throw e;
+        } catch (BadInputException e) {
+            data.put("httpStatus", 400);
+            data.put("reason", e.getMessage());
+            throw e;
+        } finally {
+            data.put("rawPayload", base64(message.raw()));
+            events.emit("checkin", request.enrollmentId(), data);
+        }
+    }
+
+    @Override
+    public Optional<Command> report(MdmRequest request, CommandResult result) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("status", result.status().wire());
+        data.put("commandUuid", result.commandUuid());
+        if (result.commandUuid() != null && result.status() != CommandStatus.IDLE) {
+            registry.find(request.enrollmentId()).flatMap(d -> {
+                d.lock();
+                try {
+                    return d.commands.get(result.commandUuid()).map(CommandQueue.Entry::requestType);
+                } finally {
+                    d.unlock();
+                }
+            }).ifPresent(rt -> data.put("requestType", rt));
+        }
+        try {
+            Optional<Command> nextCommand = next.report(request, result);
+            data.put("httpStatus", 200);
+            nextCommand.ifPresent(c -> {
+                data.put("nextCommandUuid", c.commandUuid());
+                data.put("nextRequestType", c.requestType());
+            });
+            return nextCommand;
+        } catch (UnrecognizedDeviceException e) {
+            data.put("httpStatus", 403);
+            data.put("reason", e.getMessage());
+            throw e;
+        } finally {
+            data.put("rawPayload", base64(result.raw()));
+            events.emit("report", request.enrollmentId(), data);
+        }
+    }
+
+    private static String base64(byte[] raw) {
+        return raw == null ? null : Base64.getEncoder().encodeToString(raw);
+    }
+}
