@@ -60,8 +60,11 @@ public final class LocatedTree {
             return new LocatedTree(file, root, positions);
         } catch (JsonProcessingException e) {
             String msg = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+            // SnakeYAML's message has the problem lines unindented, its excerpts and marks indented
+            String said = String.join("; ", msg.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                    .map(String::strip).toList());
             throw new ScenarioException(new Problem(where(file, e.getLocation()),
-                    msg.lines().findFirst().orElse(msg).strip() + " (expected: valid " + (yaml ? "YAML" : "JSON") + ")"));
+                    (said.isEmpty() ? msg.strip() : said) + " (expected: valid " + (yaml ? "YAML" : "JSON") + ")"));
         } catch (IOException e) {
             throw new ScenarioException(new Problem(Where.file(file), "cannot read: " + e.getMessage()));
         }

@@ -68,11 +68,22 @@ public final class ScenarioFiles {
             throw new ScenarioException(new Problem(tree.at(""), "a " + (tree.root().isArray() ? "list" : "single value")
                     + " (expected: a scenario: a map with keys such as populations, load and expect)"));
         }
-        List<Problem> problems = ScenarioSchema.get().check(tree);
-        if (!problems.isEmpty()) {
-            throw new ScenarioException(problems.stream().sorted().toList());
+        List<Problem> problems = new java.util.ArrayList<>();
+        problems.addAll(ScenarioSchema.get().check(tree));
+        if (problems.isEmpty()) {
+            return new ScenarioMapper(tree, file).map(defaultName(shown));
         }
-        return new ScenarioMapper(tree, file).map(defaultName(shown));
+        // the rules between parts too, where they can be checked on a tree the schema refused: every problem at once
+        try {
+            new ScenarioMapper(tree, file).map(defaultName(shown));
+        } catch (ScenarioException more) {
+            java.util.Set<String> places = new java.util.HashSet<>();
+            problems.forEach(p -> places.add(p.where().toString()));
+            more.problems().stream().filter(p -> !places.contains(p.where().toString())).forEach(problems::add);
+        } catch (RuntimeException unreadable) {
+            // a part the schema refused cannot be read further; its schema problem says what to fix
+        }
+        throw new ScenarioException(problems.stream().sorted().toList());
     }
 
     /** The file name without its extension: the scenario's name when it has none. */

@@ -57,8 +57,6 @@ final class ScenarioMapper {
         ClockSpec clock = ClockSpec.parse(root.path("clock").asText("wall"));
         Duration deadline = root.has("deadline") ? duration("/deadline") : DEFAULT_DEADLINE;
         Map<String, Duration> stageTimeouts = new LinkedHashMap<>();
-        root.path("stageTimeouts").fieldNames().forEachRemaining(k ->
-                stageTimeouts.put(k, duration("/stageTimeouts/" + LocatedTree.escape(k))));
 
         List<PopulationSpec> populations = populations(root.path("populations"));
         Set<String> populationNames = new HashSet<>();
@@ -578,16 +576,13 @@ final class ScenarioMapper {
         if (th.overValues() && !valuesOk) {
             problem(at + "/threshold", "expect[" + i + "].threshold: " + th.aggregateLabel() + " on " + key(subject)
                     + " (expected: count or rate)");
-        }
-        if (th.aggregate().equals("rate") && valuesOk) {
+        } else if (th.aggregate().equals("rate") && valuesOk) {
             problem(at + "/threshold", "expect[" + i + "].threshold: rate on " + key(subject)
                     + " (expected: p(N), avg, min, med, max or count)");
-        }
-        if (th.timed() && subject != ExpectationSpec.Subject.STAGE) {
+        } else if (th.timed() && subject != ExpectationSpec.Subject.STAGE) {
             problem(at + "/threshold", "expect[" + i + "].threshold: a time (" + th.text() + ") on " + key(subject)
                     + " (expected: a number)");
-        }
-        if (th.aggregate().equals("rate") && th.unit().isEmpty() && (th.value() < 0 || th.value() > 1)) {
+        } else if (th.aggregate().equals("rate") && th.unit().isEmpty() && (th.value() < 0 || th.value() > 1)) {
             problem(at + "/threshold", "expect[" + i + "].threshold: rate " + th.op().symbol() + " "
                     + th.value() + " (expected: a rate 0..1 or a percentage such as 99%)");
         }

@@ -24,7 +24,7 @@ public record ExpectationSpec(String name, Subject subject, String value, String
         OUTCOME,
         /** Time spent in a stage by the devices that completed it: p(N), avg, min, med, max; count. */
         STAGE,
-        /** Devices whose failure reason contains a text: count and rate. */
+        /** Devices that showed an error containing a text (and failed with it, or got past it): count and rate. */
         ERROR,
         /** Devices by their management state at the end: count and rate. */
         MANAGEMENT,
@@ -59,7 +59,7 @@ public record ExpectationSpec(String name, Subject subject, String value, String
                 default -> "devices" + scope + " failed";
             };
             case STAGE -> "time in stage " + value + (population == null ? "" : " (" + population + ")");
-            case ERROR -> "devices" + scope + " failing with \"" + value + "\"";
+            case ERROR -> "devices" + scope + " that showed \"" + value + "\"";
             case MANAGEMENT -> "devices" + scope + " " + switch (value) {
                 case "single-app-mode" -> "still in Single App Mode";
                 case "removed-by-user" -> "whose users removed management";

@@ -98,7 +98,7 @@ public sealed interface LoadSpec {
                 double a = from / unit;                              // arrivals per nano at the stage start
                 double b = len == 0 ? 0 : (s.target() - from) / unit / len; // its change per nano
                 double inStage = a * len + b * len * len / 2;
-                while (out.size() < devices && out.size() < arrived + inStage + 1e-9) {
+                while (out.size() < devices && out.size() < arrived + inStage - 1e-9) {
                     double k = out.size() - arrived; // arrivals needed within this stage
                     double t = solve(a, b, k, len);
                     out.add(Duration.ofNanos(Math.round(stageStart + t)));

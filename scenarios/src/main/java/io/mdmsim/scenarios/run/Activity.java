@@ -62,4 +62,9 @@ final class Activity implements FleetListener {
     public void paneSeen(DeviceRef device, PaneEvent pane) {
         events.incrementAndGet();
     }
+
+    @Override
+    public void errorShown(DeviceRef device, Stage stage, String error) {
+        events.incrementAndGet();
+    }
 }

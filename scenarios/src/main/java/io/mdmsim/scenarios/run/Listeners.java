@@ -44,4 +44,9 @@ record Listeners(List<FleetListener> all) implements FleetListener {
     public void paneSeen(DeviceRef device, PaneEvent pane) {
         all.forEach(l -> l.paneSeen(device, pane));
     }
+
+    @Override
+    public void errorShown(DeviceRef device, Stage stage, String error) {
+        all.forEach(l -> l.errorShown(device, stage, error));
+    }
 }

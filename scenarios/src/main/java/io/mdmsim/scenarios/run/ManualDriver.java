@@ -2,9 +2,9 @@ package io.mdmsim.scenarios.run;
 
 import io.mdmsim.core.time.ManualClock;
 import java.time.Instant;
-import java.util.Optional;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /**
  * Moves a manual clock for a scenario: when every running device is asleep on the clock and nothing has happened for
@@ -22,9 +22,19 @@ final class ManualDriver {
     private final Activity activity;
     private final ActionRunner actions;
     private final Instant deadline;
+    private final Instant start;
+    private final List<Duration> arrivals;
+    private final int concurrency;
 
+    /**
+     * @param arrivals    when each device powers on, from {@code start}, in ascending order
+     * @param concurrency how many devices may run at once
+     */
     ManualDriver(ManualClock clock, CountingClock devicesClock, Activity activity, ActionRunner actions,
-                 Instant deadline) {
+                 Instant deadline, Instant start, List<Duration> arrivals, int concurrency) {
+        this.start = start;
+        this.arrivals = arrivals;
+        this.concurrency = concurrency;
         this.clock = clock;
         this.devicesClock = devicesClock;
         this.activity = activity;
@@ -33,16 +43,17 @@ final class ManualDriver {
     }
 
     /**
-     * Drives the clock until {@code done} says the devices are done and every action ran, or the deadline is reached;
-     * returns true when the deadline was reached first.
+     * Drives the clock until every device finished and every action ran, or the deadline is reached; returns true
+     * when the deadline was reached first.
      */
-    boolean drive(BooleanSupplier done) {
+    boolean drive() {
         while (true) {
             if (actions.runDue() > 0) {
                 continue;
             }
             Instant nextAction = actions.nextDue();
-            if (done.getAsBoolean() && nextAction == null) {
+            boolean devicesDone = activity.finished() >= arrivals.size();
+            if (devicesDone && nextAction == null) {
                 return false;
             }
             if (!clock.now().isBefore(deadline)) {
@@ -52,11 +63,17 @@ final class ManualDriver {
                 continue;
             }
             Instant target = nextAction;
-            Optional<Instant> sleeper = clock.nextDeadline();
-            if (sleeper.isPresent() && (target == null || sleeper.get().isBefore(target))) {
-                target = sleeper.get();
+            if (activity.running() > 0) {
+                // every running device waits for time: the next anybody waits for (a device, a server's timer)
+                target = earlier(target, clock.nextDeadline().orElse(null));
             }
-            if (target == null || target.isAfter(deadline)) {
+            if (activity.started() < arrivals.size() && activity.started() < activity.finished() + concurrency) {
+                target = earlier(target, start.plus(arrivals.get(activity.started())));
+            }
+            if (target == null) {
+                continue; // nothing waits for time: the devices are ending
+            }
+            if (target.isAfter(deadline)) {
                 target = deadline;
             }
             if (target.isAfter(clock.now())) {
@@ -65,17 +82,31 @@ final class ManualDriver {
         }
     }
 
+    private static Instant earlier(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isBefore(b) ? a : b;
+    }
+
+    /** Devices that should have powered on by now: arrived, and room for them under the concurrency. */
+    private int due() {
+        Duration elapsed = Duration.between(start, clock.now());
+        int arrived = 0;
+        while (arrived < arrivals.size() && arrivals.get(arrived).compareTo(elapsed) <= 0) {
+            arrived++;
+        }
+        return Math.min(arrived, activity.finished() + concurrency);
+    }
+
     /** Every running device asleep on the clock, and nothing changed for a moment. */
     private boolean settled() {
         long events = activity.events();
         long sleeps = devicesClock.sleeps();
         int sleepers = clock.sleepers();
-        if (devicesClock.asleep() < activity.running()) {
+        if (devicesClock.asleep() < activity.running() || activity.started() < due()) {
             LockSupport.parkNanos(SETTLE_NANOS / 5);
             return false;
         }
         LockSupport.parkNanos(SETTLE_NANOS);
         return events == activity.events() && sleeps == devicesClock.sleeps() && sleepers == clock.sleepers()
-                && devicesClock.asleep() >= activity.running();
+                && devicesClock.asleep() >= activity.running() && activity.started() >= due();
     }
 }
