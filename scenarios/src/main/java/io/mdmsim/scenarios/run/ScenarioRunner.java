@@ -22,6 +22,7 @@ import io.mdmsim.scenarios.model.LoadSpec;
 import io.mdmsim.scenarios.model.Scenario;
 import io.mdmsim.scenarios.model.Threshold;
 import io.mdmsim.scenarios.model.Where;
+import io.mdmsim.scenarios.report.DepFigures;
 import io.mdmsim.scenarios.report.ReportFolder;
 import io.mdmsim.scenarios.report.RunRecorder;
 import io.mdmsim.scenarios.report.RunReport;
@@ -225,6 +226,8 @@ public final class ScenarioRunner {
                 results.values().stream().filter(r -> r.reason() != null && r.reason().startsWith("interrupted"))
                         .forEach(r -> timedOut.add(r.device().serialNumber()));
             }
+            // the DEP side, per MDM server and interval, as the fake ABM counted it
+            DepFigures.record(world.abmAdmin().getJson(DepFigures.query(recorder)), recorder);
             RunReport snapshot = recorder.snapshot();
             List<ExpectationSpec> specs = expectations(running);
             List<Verdicts.Verdict> verdicts = Verdicts.evaluate(specs, new Verdicts.Facts(running, results,
