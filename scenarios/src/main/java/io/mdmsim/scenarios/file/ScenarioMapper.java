@@ -514,7 +514,7 @@ final class ScenarioMapper {
             ExpectationSpec.Subject subject = null;
             String value = null;
             for (ExpectationSpec.Subject s : ExpectationSpec.Subject.values()) {
-                String key = s.name().toLowerCase(Locale.ROOT);
+                String key = s.key();
                 if (e.has(key)) {
                     subject = s;
                     value = e.get(key).asText();
@@ -535,9 +535,9 @@ final class ScenarioMapper {
                 checkPopulationRef(populationNames, at + "/population", population);
                 if (!List.of(ExpectationSpec.Subject.OUTCOME, ExpectationSpec.Subject.STAGE,
                         ExpectationSpec.Subject.ERROR, ExpectationSpec.Subject.MANAGEMENT,
-                        ExpectationSpec.Subject.DEVICES).contains(subject)) {
+                        ExpectationSpec.Subject.DEVICES, ExpectationSpec.Subject.MDM_DEVICE).contains(subject)) {
                     problem(at + "/population", "expect[" + i + "].population: not for " + key(subject)
-                            + " (expected: only with outcome, stage, error, management or devices)");
+                            + " (expected: only with outcome, stage, error, management, devices or mdmDevice)");
                 }
             }
             String server = e.has("mdmServer") ? e.get("mdmServer").asText() : null;
@@ -549,7 +549,20 @@ final class ScenarioMapper {
                 }
             }
             String result = e.has("result") ? e.get("result").asText() : null;
-            if (result != null && subject != ExpectationSpec.Subject.ACTION) {
+            if (e.has("matches")) {
+                if (subject != ExpectationSpec.Subject.MDM_DEVICE) {
+                    problem(at + "/matches", "expect[" + i + "].matches: only for mdmDevice (expected: no matches"
+                            + " here)");
+                }
+                try {
+                    java.util.regex.Pattern.compile(e.get("matches").asText());
+                } catch (java.util.regex.PatternSyntaxException bad) {
+                    problem(at + "/matches", "expect[" + i + "].matches: '" + e.get("matches").asText() + "' ("
+                            + bad.getDescription() + "; expected: a regular expression)");
+                }
+                result = e.get("matches").asText();
+            }
+            if (e.has("result") && subject != ExpectationSpec.Subject.ACTION) {
                 problem(at + "/result", "expect[" + i + "].result: only for action (expected: no result here)");
             }
             if (subject == ExpectationSpec.Subject.ACTION && !actionNames.contains(value)) {
@@ -557,8 +570,8 @@ final class ScenarioMapper {
                         + " (expected: one of " + String.join(", ", actions.stream().map(ActionSpec::name).toList())
                         + ")");
             }
-            if ((subject == ExpectationSpec.Subject.COMMANDS || subject == ExpectationSpec.Subject.MANAGEMENT
-                    && value.equals("reenrolled")) && !world.mdm().ours()) {
+            if ((subject == ExpectationSpec.Subject.COMMANDS || subject == ExpectationSpec.Subject.MDM_DEVICE)
+                    && !world.mdm().ours()) {
                 problem(at, "expect[" + i + "]: " + key(subject) + " is read from the reference MDM's admin API"
                         + " (expected: no world.mdm.url)");
             }
@@ -589,7 +602,7 @@ final class ScenarioMapper {
     }
 
     private static String key(ExpectationSpec.Subject s) {
-        return s.name().toLowerCase(Locale.ROOT);
+        return s.key();
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import static java.util.Objects.requireNonNull;
  *                   terminal, an action's name, started|finished
  * @param population only the devices of this population, or null
  * @param mdmServer  DEP figures of this MDM server only, or null for all
- * @param result     for an action: accepted, refused or failed (null: accepted)
+ * @param result     for an action: accepted, refused or failed (null: accepted); for mdmDevice the pattern
  * @param threshold  the threshold
  * @param where      where it is written
  */
@@ -35,7 +35,14 @@ public record ExpectationSpec(String name, Subject subject, String value, String
         /** Runs of a named action with a result: count and rate. */
         ACTION,
         /** Devices started or finished: count and rate. */
-        DEVICES
+        DEVICES,
+        /** Devices whose record in the reference MDM has a field matching a pattern: count and rate. */
+        MDM_DEVICE;
+
+        /** The subject's key in a scenario file: outcome, stage, ..., mdmDevice. */
+        public String key() {
+            return this == MDM_DEVICE ? "mdmDevice" : name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     public ExpectationSpec {
@@ -71,6 +78,7 @@ public record ExpectationSpec(String name, Subject subject, String value, String
             case COMMANDS -> "commands ending in exactly one terminal state";
             case ACTION -> "action \"" + value + "\" " + (result == null ? "accepted" : result);
             case DEVICES -> "devices" + scope + " " + value;
+            case MDM_DEVICE -> "devices" + scope + " whose " + value + " in the MDM matches " + result;
         };
     }
 }

@@ -79,6 +79,7 @@ final class Verdicts {
                 yield counted(e, hits, runs, said);
             }
             case COMMANDS -> commands(e, f);
+            case MDM_DEVICE -> mdmDevice(e, scope, f);
         };
     }
 
@@ -214,6 +215,39 @@ final class Verdicts {
             }
         }
         return counted(e, terminal, total, open.isEmpty() ? null : "not terminal: " + open);
+    }
+
+    /** Devices in scope whose record in the MDM has the field matching the pattern, of those the MDM knows. */
+    private static Verdict mdmDevice(ExpectationSpec e, List<DeviceResult> scope, Facts f) {
+        if (f.mdmAdmin() == null) {
+            return new Verdict(e, Double.NaN, "no admin API of the MDM to read devices from", false);
+        }
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(e.result());
+        Map<String, String> udids = new TreeMap<>();
+        for (JsonNode d : f.mdmAdmin().getJson("/admin/devices")) {
+            udids.put(d.path("serialNumber").asText(), d.path("udid").asText());
+        }
+        long known = 0;
+        long matching = 0;
+        String example = null;
+        for (DeviceResult r : scope) {
+            String udid = udids.get(r.device().serialNumber());
+            if (udid == null) {
+                continue;
+            }
+            known++;
+            JsonNode v = f.mdmAdmin().getJson("/admin/devices/" + udid);
+            for (String part : e.value().split("\\.")) {
+                v = v.path(part);
+            }
+            String text = v.isValueNode() ? v.asText() : v.toString();
+            if (pattern.matcher(text).find()) {
+                matching++;
+            } else if (example == null) {
+                example = r.device().serialNumber() + ": " + (v.isMissingNode() ? "(no " + e.value() + ")" : text);
+            }
+        }
+        return counted(e, matching, known, example == null ? null : "e.g. " + example);
     }
 
     static String rate(double r) {
