@@ -11,22 +11,15 @@ import io.mdmsim.abm.FakeAbmServer;
 import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.device.DeviceFleet;
-import io.mdmsim.device.DeviceRef;
-import io.mdmsim.device.DeviceSpec;
 import io.mdmsim.device.FleetConfig;
-import io.mdmsim.device.FleetListener;
 import io.mdmsim.device.FleetResult;
-import io.mdmsim.device.KeySource;
-import io.mdmsim.device.Stage;
 import io.mdmsim.scenarios.quickstart.AdminClient;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -86,17 +79,9 @@ class MdmRestartE2eTest {
             Map<String, String> queuedBeforeKill = new LinkedHashMap<>();
             try {
                 depKey = mdmAdmin.getText("/admin/dep/public-key");
-                abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "restart", "certificatePem", depKey));
-                abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "restart", "all", true));
-                byte[] token = abmAdmin.getBytes("/admin/mdm-servers/restart/token");
-                tokenName = mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + enc("admin@example.com") + "&depUrl="
-                        + enc(abm.baseUri().toString()), token, "application/pkcs7-mime").path("name").asText();
-                await().atMost(Duration.ofSeconds(60)).until(() -> {
-                    JsonNode t = mdmAdmin.getJson("/admin/dep/tokens").path(0);
-                    return t.path("syncState").asText().equals("SYNCED") && t.path("assigned").asInt() == DEVICES;
-                });
+                tokenName = ManagedFleet.provision(abm, abmAdmin, mdmAdmin, "restart", DEVICES);
 
-                FleetConfig config = fleet(abm, abmAdmin, pki, clock, managed);
+                FleetConfig config = ManagedFleet.config(abm, abmAdmin, pki, clock, 31, managed);
                 fleet = Thread.ofVirtual().start(() -> run.complete(DeviceFleet.run(config)));
                 await().atMost(Duration.ofSeconds(90)).until(() -> managed.size() == DEVICES);
                 await().atMost(Duration.ofSeconds(30)).until(() -> states(mdmAdmin).values().stream()
@@ -164,34 +149,6 @@ class MdmRestartE2eTest {
         }
     }
 
-    private static FleetConfig fleet(FakeAbmServer abm, AdminClient abmAdmin, SimPki pki, SimClock clock,
-            Set<String> managed) {
-        List<DeviceSpec> specs = new ArrayList<>();
-        for (JsonNode d : abmAdmin.getJson("/admin/devices")) {
-            specs.add(new DeviceSpec(d.path("serialNumber").asText(), d.path("productType").asText(),
-                    d.path("model").asText(), d.path("osVersion").asText(), d.path("buildVersion").asText()));
-        }
-        return FleetConfig.builder()
-                .cloudConfigUrl(abm.baseUri().resolve("/cloudconfig"))
-                .appleDeviceCa(pki.appleDeviceCa().identity())
-                .devices(specs)
-                .seed(31)
-                .clock(clock)
-                .keySource(KeySource.reusing(1))
-                .trustAnchors(List.of(pki.root().certificate()))
-                .apnsUrl(abm.apnsUri())
-                .lifetime(Duration.ofDays(1))
-                .listener(new FleetListener() {
-                    @Override
-                    public void stageEntered(DeviceRef device, Stage stage) {
-                        if (stage == Stage.MANAGED) {
-                            managed.add(device.udid());
-                        }
-                    }
-                })
-                .build();
-    }
-
     private static Map<String, String> states(AdminClient mdm) {
         Map<String, String> out = new LinkedHashMap<>();
         mdm.getJson("/admin/devices").forEach(d -> out.put(d.path("udid").asText(),
@@ -223,10 +180,6 @@ class MdmRestartE2eTest {
 
     private static String mode(Path p) throws IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private static int freePort() throws IOException {
