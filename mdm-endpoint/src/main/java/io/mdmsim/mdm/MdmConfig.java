@@ -6,6 +6,7 @@ import io.mdmsim.core.http.AdminSettings;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.time.SimClock;
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -62,6 +63,8 @@ import java.util.regex.Pattern;
  * @param eventsIncludeSecrets keep PushMagic, push tokens and UnlockTokens in the events' raw payloads (default:
  *     they are left out, so that whoever reads the events cannot push to or unlock the devices)
  * @param allowedDepHosts hosts an uploaded token's DEP URL may name besides loopback ones and depBaseUrl's host
+ * @param dataDir where the server keeps its state across restarts (SQLite {@code mdm.db}, a private directory); null
+ *     keeps it in memory only
  */
 public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, List<X509Certificate> trustedDeviceCas,
         URI publicBaseUrl, URI depBaseUrl, String topic, long seed, int maxBodyBytes, String organization,
@@ -70,8 +73,8 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         String minimumOsVersion, String minimumBuildVersion, ErrorBodyFormat errorBodyFormat, boolean scepRa,
         int scepPendingRounds, UserAuthentication userAuthentication, URI apnsUrl,
         List<X509Certificate> apnsTrustAnchors, Identity apnsClientIdentity, int apnsMaxAttempts,
-        Duration apnsRetryDelay, URI webhookUrl, int eventBufferSize, AdminSettings admin, boolean eventsIncludeSecrets,
-        List<String> allowedDepHosts) {
+        Duration apnsRetryDelay, URI webhookUrl, int eventBufferSize, Path dataDir, AdminSettings admin,
+        boolean eventsIncludeSecrets, List<String> allowedDepHosts) {
 
     public static final URI APPLE_DEP_URL = URI.create("https://mdmenrollment.apple.com");
     public static final URI APPLE_APNS_URL = URI.create("https://api.push.apple.com");
@@ -206,6 +209,7 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         private Duration apnsRetryDelay = Duration.ofSeconds(1);
         private URI webhookUrl;
         private int eventBufferSize = 10_000;
+        private Path dataDir;
         private AdminSettings admin = AdminSettings.DEFAULT;
         private boolean eventsIncludeSecrets;
         private List<String> allowedDepHosts = List.of();
@@ -247,6 +251,8 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         public Builder apnsRetryDelay(Duration delay) { this.apnsRetryDelay = delay; return this; }
         public Builder webhookUrl(URI url) { this.webhookUrl = url; return this; }
         public Builder eventBufferSize(int size) { this.eventBufferSize = size; return this; }
+        /** Keeps the server's state in this directory (SQLite) across restarts; null: memory only. */
+        public Builder dataDir(Path dir) { this.dataDir = dir; return this; }
         /** The admin API's bearer token (at least 16 characters); by default a new random one at each start. */
         public Builder adminToken(String token) { this.admin = admin.withToken(token); return this; }
         /** Host names the admin API accepts besides the loopback ones (default: none). */
@@ -268,7 +274,7 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
                     maxBodyBytes, organization, challengeTtl, identityValidity, depSyncInterval, tlsIdentity, httpsPort,
                     requestClientCertificates, signMessage, profileSigner, minimumOsVersion, minimumBuildVersion,
                     errorBodyFormat, scepRa, scepPendingRounds, userAuthentication, apnsUrl, apnsTrustAnchors,
-                    apnsClientIdentity, apnsMaxAttempts, apnsRetryDelay, webhookUrl, eventBufferSize, admin,
+                    apnsClientIdentity, apnsMaxAttempts, apnsRetryDelay, webhookUrl, eventBufferSize, dataDir, admin,
                     eventsIncludeSecrets, allowedDepHosts);
         }
     }

@@ -1,31 +1,50 @@
 package io.mdmsim.mdm.enroll;
 
+import static java.util.Objects.requireNonNull;
+
 import io.mdmsim.core.pki.Certificates;
+import io.mdmsim.mdm.store.MdmStore;
+import io.mdmsim.mdm.store.StoredBindings;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
- * Which device identity certificates belong to which enrollment, by SHA-256 fingerprint, both ways:
- * <ul>
- *   <li>a certificate is <em>bound</em> to a UDID when SCEP issues it for a challenge minted for that UDID (a verified
- *       MachineInfo), or, for an over-the-air certificate, when the enrollment it authenticated for was accepted;</li>
- *   <li>an enrollment has one <em>current</em> identity: the one its last accepted Authenticate came with. Every
- *       later message of that enrollment must come with exactly that certificate.</li>
- * </ul>
+ * Which enrollment each device identity certificate belongs to (by SHA-256 fingerprint). A certificate is bound when
+ * SCEP issues it for a challenge minted for a UDID (a verified MachineInfo), when SCEP renews a bound one, or else
+ * when an enrollment authenticated with it was accepted (over the air). Each binding is written to the store before
+ * the answer that made it, and read back at start, so a restarted server knows every identity it knew. Which of an
+ * enrollment's identities is its current one is the device record's ({@code DeviceRecord.identityFingerprint}).
  */
 public final class IdentityBindings {
 
     private final Map<String, String> byFingerprint = new ConcurrentHashMap<>();
-    private final Map<String, String> currentByEnrollment = new ConcurrentHashMap<>();
+    /** A renewed identity by enrollment, until its first use makes it the current one. */
     private final Map<String, String> successorByEnrollment = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final StoredBindings store;
+    private final Supplier<Instant> now;
 
-    /** SCEP issued {@code certificate} for a challenge minted for {@code enrollmentId} (null: over the air). */
+    /** Bindings of their own, in memory (tests). */
+    public IdentityBindings() {
+        this(MdmStore.inMemory().bindings(), Instant::now);
+    }
+
+    /** The bindings {@code store} holds; new ones are written to it. */
+    public IdentityBindings(StoredBindings store, Supplier<Instant> now) {
+        this.store = requireNonNull(store, "store");
+        this.now = requireNonNull(now, "now");
+        store.loadAll().forEach(b -> byFingerprint.put(b.fingerprint(), b.enrollmentId()));
+    }
+
     void recordIssued(X509Certificate certificate, String enrollmentId) {
         if (enrollmentId != null) {
-            byFingerprint.put(Certificates.sha256Fingerprint(certificate), enrollmentId);
+            String fingerprint = Certificates.sha256Fingerprint(certificate);
+            store.put(new StoredBindings.Binding(fingerprint, enrollmentId, now.get()));
+            byFingerprint.put(fingerprint, enrollmentId);
         }
     }
 
@@ -33,44 +52,42 @@ public final class IdentityBindings {
         return Optional.ofNullable(byFingerprint.get(Certificates.sha256Fingerprint(certificate)));
     }
 
-    /** The fingerprint of the identity {@code enrollmentId} last authenticated with. */
-    public Optional<String> current(String enrollmentId) {
-        return enrollmentId == null ? Optional.empty() : Optional.ofNullable(currentByEnrollment.get(enrollmentId));
-    }
-
-    /** An Authenticate of {@code enrollmentId} with {@code certificate} was accepted: it is the current identity. */
-    public void authenticated(String enrollmentId, X509Certificate certificate) {
+    /**
+     * Binds an unbound certificate to {@code enrollmentId}; returns the enrollment it is bound to afterwards
+     * (a different one means the certificate belongs to another device).
+     */
+    public String bindIfUnbound(X509Certificate certificate, String enrollmentId) {
         String fingerprint = Certificates.sha256Fingerprint(certificate);
-        byFingerprint.putIfAbsent(fingerprint, enrollmentId);
-        currentByEnrollment.put(enrollmentId, fingerprint);
-        successorByEnrollment.remove(enrollmentId);
+        String bound = byFingerprint.putIfAbsent(fingerprint, enrollmentId);
+        if (bound != null) {
+            return bound;
+        }
+        try {
+            store.put(new StoredBindings.Binding(fingerprint, enrollmentId, now.get()));
+        } catch (RuntimeException e) {
+            byFingerprint.remove(fingerprint, enrollmentId); // not kept, so not bound
+            throw e;
+        }
+        return enrollmentId;
     }
 
     /**
-     * SCEP renewed {@code old} as {@code issued} (a RenewalReq signed by {@code old}): when {@code old} is its
-     * enrollment's current identity, {@code issued} takes over at its first use ({@link #promoteRenewed}), so a device
-     * that lost the reply keeps its old identity.
+     * SCEP renewed {@code old} as {@code issued} (a RenewalReq signed by {@code old}): {@code issued} belongs to the
+     * same enrollment, and becomes its current identity at its first use ({@link #isSuccessor}), so that a device that
+     * lost the reply keeps working with its old one.
      */
     void renewed(X509Certificate old, X509Certificate issued) {
-        String oldFingerprint = Certificates.sha256Fingerprint(old);
-        String id = byFingerprint.get(oldFingerprint);
+        String id = byFingerprint.get(Certificates.sha256Fingerprint(old));
         if (id == null) {
             return;
         }
-        byFingerprint.put(Certificates.sha256Fingerprint(issued), id);
-        if (oldFingerprint.equals(currentByEnrollment.get(id))) {
-            successorByEnrollment.put(id, Certificates.sha256Fingerprint(issued));
-        }
+        recordIssued(issued, id);
+        successorByEnrollment.put(id, Certificates.sha256Fingerprint(issued));
     }
 
-    /** True when {@code certificate} is the renewal of {@code enrollmentId}'s current identity; it is now current. */
-    public boolean promoteRenewed(String enrollmentId, X509Certificate certificate) {
-        String fingerprint = Certificates.sha256Fingerprint(certificate);
-        if (!successorByEnrollment.remove(enrollmentId, fingerprint)) {
-            return false;
-        }
-        currentByEnrollment.put(enrollmentId, fingerprint);
-        return true;
+    /** Whether {@code certificate} is the renewal waiting to replace {@code enrollmentId}'s identity; clears it. */
+    public boolean isSuccessor(String enrollmentId, X509Certificate certificate) {
+        return successorByEnrollment.remove(enrollmentId, Certificates.sha256Fingerprint(certificate));
     }
 
     /** One lock per enrollment, so that two Authenticates for one UDID are judged one after the other. */

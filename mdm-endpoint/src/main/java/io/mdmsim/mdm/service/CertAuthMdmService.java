@@ -7,6 +7,8 @@ import io.mdmsim.core.protocol.Authenticate;
 import io.mdmsim.core.protocol.CheckinMessage;
 import io.mdmsim.core.protocol.Command;
 import io.mdmsim.core.protocol.CommandResult;
+import io.mdmsim.mdm.device.DeviceRecord;
+import io.mdmsim.mdm.device.DeviceRegistry;
 import io.mdmsim.mdm.enroll.IdentityBindings;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
@@ -15,14 +17,16 @@ import java.util.function.Function;
 
 /**
  * Decorator that ties identities to enrollments both ways (nanomdm {@code service/certauth}, stricter): a UDID that
- * enrolled accepts only the identity it enrolled with.
+ * enrolled accepts only the identity it enrolled with, the one its device record names
+ * ({@link DeviceRecord#identityFingerprint}, kept across restarts with the record).
  * <ul>
  *   <li>Authenticate with a certificate SCEP issued for a challenge minted for this UDID (a verified MachineInfo) is
  *       the explicit way to enroll again: it replaces the enrollment's identity.</li>
  *   <li>Authenticate with an over-the-air certificate (bound to no device) is accepted only for a UDID this server
  *       does not manage: new, checked out, retired or being wiped. It cannot take over an enrolled device.</li>
- *   <li>Every other message must come with the certificate of the enrollment's last accepted Authenticate. A
- *       certificate's subject (its CN) proves nothing: anyone can ask SCEP for any subject.</li>
+ *   <li>Every other message must come with the enrollment's identity, or with the renewal SCEP issued for it (which
+ *       then becomes the identity). A certificate's subject (its CN) proves nothing: anyone can ask SCEP for any
+ *       subject.</li>
  * </ul>
  */
 public final class CertAuthMdmService implements MdmService {
@@ -34,15 +38,17 @@ public final class CertAuthMdmService implements MdmService {
 
     private final MdmService next;
     private final IdentityBindings bindings;
+    private final DeviceRegistry registry;
     private final Function<String, Optional<String>> management;
 
     /**
      * @param management where the device of a UDID stands (MANAGED, CHECKED_OUT, WIPING, ...; empty: unknown)
      */
-    public CertAuthMdmService(MdmService next, IdentityBindings bindings,
+    public CertAuthMdmService(MdmService next, IdentityBindings bindings, DeviceRegistry registry,
             Function<String, Optional<String>> management) {
         this.next = requireNonNull(next, "next");
         this.bindings = requireNonNull(bindings, "bindings");
+        this.registry = requireNonNull(registry, "registry");
         this.management = requireNonNull(management, "management");
     }
 
@@ -62,8 +68,8 @@ public final class CertAuthMdmService implements MdmService {
                 requireOpenToNewIdentity(request);
             }
             CheckinReply reply = next.checkin(request, message);
-            if (reply.status() / 100 == 2) {
-                bindings.authenticated(id, request.identity());
+            if (reply.status() / 100 == 2 && bound.isEmpty()) {
+                bindings.bindIfUnbound(request.identity(), id); // the over-the-air identity is this enrollment's now
             }
             return reply;
         }
@@ -75,11 +81,23 @@ public final class CertAuthMdmService implements MdmService {
         return next.report(request, result);
     }
 
+    /** The fingerprint of the identity the enrollment last authenticated with; empty when it never did. */
+    private Optional<String> current(String enrollmentId) {
+        return registry.find(enrollmentId).map(d -> {
+            d.lock();
+            try {
+                return d.identityFingerprint;
+            } finally {
+                d.unlock();
+            }
+        });
+    }
+
     /** An over-the-air identity may enroll a UDID only when no enrollment of it is managed with another identity. */
     private void requireOpenToNewIdentity(MdmRequest request) {
         String id = request.enrollmentId();
         String fingerprint = Certificates.sha256Fingerprint(request.identity());
-        Optional<String> current = bindings.current(id);
+        Optional<String> current = current(id);
         if (current.isEmpty() || current.get().equals(fingerprint)) {
             return;
         }
@@ -94,7 +112,7 @@ public final class CertAuthMdmService implements MdmService {
     private void requireCurrent(MdmRequest request) {
         String id = request.enrollmentId();
         String fingerprint = Certificates.sha256Fingerprint(request.identity());
-        Optional<String> current = bindings.current(id);
+        Optional<String> current = current(id);
         if (current.isPresent() && current.get().equals(fingerprint)) {
             return;
         }
@@ -102,7 +120,15 @@ public final class CertAuthMdmService implements MdmService {
         if (bound.isPresent() && !bound.get().equals(id)) {
             throw refuse(request, "belongs to enrollment " + bound.get() + ", not to " + id);
         }
-        if (current.isPresent() && bindings.promoteRenewed(id, request.identity())) {
+        if (current.isPresent() && bindings.isSuccessor(id, request.identity())) {
+            registry.find(id).ifPresent(d -> {
+                d.lock();
+                try {
+                    d.identityFingerprint = fingerprint; // the renewed identity takes over at its first use
+                } finally {
+                    d.unlock();
+                }
+            });
             return;
         }
         if (current.isPresent() && bound.isPresent()) {

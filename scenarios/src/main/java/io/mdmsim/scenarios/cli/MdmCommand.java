@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -107,6 +108,14 @@ final class MdmCommand implements Callable<Integer> {
                     + " a manual sync (mdm sync) is allowed every 15 minutes.")
     Duration depSyncInterval;
 
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Keep the server's state in DIR/mdm.db (SQLite, made private: 0700/0600) across restarts:"
+                    + " devices and enrollments, command queues and history, identity bindings, SCEP challenges,"
+                    + " declarations, the DEP key pair, DEP tokens (sync state, cursors, profiles) and the enrollment"
+                    + " policy with its VPP tokens. Every change is on disk before it is answered. Default: in memory"
+                    + " only. One server per directory.")
+    Path dataDir;
+
     @Option(names = "--organization", paramLabel = "NAME", defaultValue = "mdmsim",
             description = "PayloadOrganization of the profiles (default ${DEFAULT-VALUE}).")
     String organization;
@@ -155,6 +164,7 @@ final class MdmCommand implements Callable<Integer> {
                 .scepRa(scepRa)
                 .scepPendingRounds(scepPending)
                 .userAuthentication(choice(cl, "--user-auth", userAuth, MdmConfig.UserAuthentication.class))
+                .dataDir(dataDir)
                 .adminToken(server.token())
                 .adminAllowedHosts(server.adminAllowedHosts)
                 .eventsIncludeSecrets(eventsIncludeSecrets)
@@ -185,6 +195,8 @@ final class MdmCommand implements Callable<Integer> {
         server.announce(out, mdm.baseUri(), mdm.adminToken());
         out.printf("  APNs        %s%n", apns == null ? "off" : apns);
         out.printf("  clock       %s%n", clock.describe());
+        out.printf("  state       %s%n", mdm.stateLocation().equals("memory") ? "in memory (--data-dir keeps it)"
+                : mdm.stateLocation());
         Servers.runUntilStopped(mdm, out);
         return Main.EXIT_OK;
     }

@@ -1,24 +1,20 @@
 package io.mdmsim.scenarios.report;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mdmsim.abm.FakeAbmConfig;
 import io.mdmsim.abm.FakeAbmServer;
 import io.mdmsim.core.pki.SimPki;
+import io.mdmsim.core.testing.AdminTokens;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.MdmConfig;
 import io.mdmsim.mdm.MdmServer;
-import io.mdmsim.scenarios.quickstart.AdminClient;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import io.mdmsim.scenarios.LoopbackWorld;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The DEP side of a run, from the fake ABM's metrics, with our MDM syncing from it on loopback. */
@@ -34,21 +30,9 @@ class DepFiguresTest {
              MdmServer mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(3)
                      .scepCa(pki.scepCa().identity()).trustedDeviceCas(List.of(pki.appleDeviceCa().certificate()))
                      .depBaseUrl(abm.baseUri()).depSyncInterval(Duration.ofHours(1)).build())) {
-            io.mdmsim.core.testing.AdminTokens.register(abm.baseUri(), abm.adminToken());
-            AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri(), abm.adminToken());
-            io.mdmsim.core.testing.AdminTokens.register(mdm.baseUri(), mdm.adminToken());
-            AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri(), mdm.adminToken());
-            abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "MDM east", "certificatePem",
-                    mdmAdmin.getText("/admin/dep/public-key")));
-            abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "MDM east", "all", true));
-            byte[] token = abmAdmin.postForBytes("/admin/mdm-servers/MDM%20east/token");
-            mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + URLEncoder.encode("a@example.com",
-                    StandardCharsets.UTF_8) + "&depUrl=" + URLEncoder.encode(abm.baseUri().toString(),
-                    StandardCharsets.UTF_8), token, "application/pkcs7-mime");
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                JsonNode t = mdmAdmin.getJson("/admin/dep/tokens").path(0);
-                return t.path("syncState").asText().equals("SYNCED") && t.path("assigned").asInt() >= 12;
-            });
+            AdminTokens.register(abm.baseUri(), abm.adminToken());
+            AdminTokens.register(mdm.baseUri(), mdm.adminToken());
+            LoopbackWorld.assignAllAndSync(abm.baseUri(), mdm.baseUri(), "MDM east", 12);
             DepFigures.fetchAndRecord(abm.baseUri(), abm.adminToken(), recorder);
         }
         RunReport report = recorder.snapshot();
