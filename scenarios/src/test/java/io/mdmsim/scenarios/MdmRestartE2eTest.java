@@ -167,7 +167,8 @@ class MdmRestartE2eTest {
     /** How many Acknowledged reports of these commands the restarted server's event log holds. */
     private static long acknowledgedReports(URI mdm, Set<String> uuids) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(mdm.resolve(
-                "/admin/events?after=0&limit=10000")).GET().build(), HttpResponse.BodyHandlers.ofString());
+                "/admin/events?after=0&limit=10000")).header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
         long n = 0;
         for (String line : r.body().split("\n")) {
             if (line.isBlank()) {
