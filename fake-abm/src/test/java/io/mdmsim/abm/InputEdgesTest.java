@@ -46,27 +46,24 @@ class InputEdgesTest {
         assertEquals(400, dup.statusCode(), text(dup));
         assertTrue(text(dup).toLowerCase().contains("duplicate") && text(dup).contains("count"), text(dup));
         AbmFixture.Dep dep = abm.mdmWithAllDevices("mdm-1");
-        HttpResponse<byte[]> r = dep.post("/server/devices", "{\"limit\":5,\"limit\":500}");
-        assertEquals(400, r.statusCode(), text(r));
-        assertTrue(text(r).toLowerCase().contains("duplicate"), text(r));
+        DepBadInputTest.assertRefused(dep.post("/server/devices", "{\"limit\":5,\"limit\":500}"), 400,
+                "MALFORMED_REQUEST_BODY", "Duplicate");
     }
 
     @Test
     void aDepLimitBelowOneIsRefused() {
         AbmFixture.Dep dep = abm.mdmWithAllDevices("mdm-1");
         for (String limit : new String[] {"0", "-1"}) {
-            HttpResponse<byte[]> r = dep.post("/server/devices", "{\"limit\":" + limit + "}");
-            assertEquals(400, r.statusCode(), text(r));
-            assertTrue(text(r).contains("limit: " + limit) && text(r).contains("expected: 1.."), text(r));
+            DepBadInputTest.assertRefused(dep.post("/server/devices", "{\"limit\":" + limit + "}"), 400,
+                    "MALFORMED_REQUEST_BODY", "limit: " + limit + " (expected: 1..");
         }
     }
 
     @Test
     void aDepProfileNameMustBeAString() {
         AbmFixture.Dep dep = abm.mdmWithAllDevices("mdm-1");
-        HttpResponse<byte[]> r = dep.post("/profile", "{\"profile_name\":123,\"url\":\"https://mdm.example.com/e\"}");
-        assertEquals(400, r.statusCode(), text(r));
-        assertTrue(text(r).contains("profile_name"), text(r));
+        DepBadInputTest.assertRefused(dep.post("/profile", "{\"profile_name\":123,\"url\":\"https://mdm.example.com/e\"}"),
+                400, "MALFORMED_REQUEST_BODY", "profile_name");
     }
 
     @Test
