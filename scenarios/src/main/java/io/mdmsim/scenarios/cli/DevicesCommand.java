@@ -315,7 +315,7 @@ final class DevicesCommand implements Callable<Integer> {
         }
         // the fake ABM's DEP figures share the run's time line only on the wall clock; of shards, the first records them
         report.write(recorder, result, specs.size(), out,
-                clockScale == 1 && ops.parsedShard().index() == 1 ? abm : null);
+                clockScale == 1 && ops.parsedShard().index() == 1 ? abm : null, adminToken);
         return summary.allEnrolled(specs.size()) ? Main.EXIT_OK : Main.EXIT_EXPECTATION_FAILED;
     }
 

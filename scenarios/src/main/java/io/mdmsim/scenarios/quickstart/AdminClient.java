@@ -115,7 +115,7 @@ public final class AdminClient {
                 b.header("Content-Type", "application/json")
                         .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(jsonBody)));
             }
-            HttpResponse<String> rsp = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> rsp = http.send(authorized(b).build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(rsp.statusCode(), rsp.body());
         } catch (IOException e) {
             throw new AdminException(name + " " + method + " " + path + " failed: " + failure(e, base), e);
@@ -128,9 +128,10 @@ public final class AdminClient {
     /** {@link #exchange} with raw bytes of a content type. */
     public Answer exchangeBytes(String method, String path, byte[] body, String contentType) {
         try {
-            HttpResponse<String> rsp = http.send(HttpRequest.newBuilder(resolve(path)).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> rsp = http.send(authorized(HttpRequest.newBuilder(resolve(path))
+                    .timeout(Duration.ofSeconds(60)).header("Content-Type", contentType)
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(body))).build(),
+                    HttpResponse.BodyHandlers.ofString());
             return new Answer(rsp.statusCode(), rsp.body());
         } catch (IOException e) {
             throw new AdminException(name + " " + method + " " + path + " failed: " + failure(e, base), e);
@@ -152,13 +153,15 @@ public final class AdminClient {
         return base.resolve(path);
     }
 
+    /** {@code builder} with the admin token: the one given, else $MDMSIM_ADMIN_TOKEN or the server's token file. */
+    private HttpRequest.Builder authorized(HttpRequest.Builder builder) {
+        String t = token != null ? token : AdminAccess.find(base, null).orElse(null);
+        return t == null ? builder : builder.header(AdminAccess.HEADER, AdminAccess.authorization(t));
+    }
+
     private byte[] send(HttpRequest.Builder builder, String path) {
         try {
-            String t = token != null ? token : AdminAccess.find(base, null).orElse(null);
-            if (t != null) {
-                builder.header(AdminAccess.HEADER, AdminAccess.authorization(t));
-            }
-            HttpResponse<byte[]> rsp = http.send(builder.timeout(Duration.ofSeconds(60)).build(),
+            HttpResponse<byte[]> rsp = http.send(authorized(builder).timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (rsp.statusCode() / 100 != 2) {
                 throw new AdminException(name + " " + path + " answered " + rsp.statusCode() + ": "

@@ -68,7 +68,8 @@ class ShardMergeTest {
 
     /** Starts {@code mdmsim devices} in its own JVM. */
     private Process devices(URI abm, Path pkiDir, String shard, Path report) throws IOException {
-        return mdmsim(shard, "devices", "--abm", abm.toString(), "--pki-dir", pkiDir.toString(),
+        return mdmsim(shard, "devices", "--abm", abm.toString(), "--admin-token", AdminTokens.of(abm),
+                "--pki-dir", pkiDir.toString(),
                 "--seed", Long.toString(SEED), "--shard", shard, "--concurrency", "4", "--report", report.toString(),
                 "--report-interval", "5s");
     }
