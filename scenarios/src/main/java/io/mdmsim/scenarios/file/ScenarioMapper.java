@@ -351,7 +351,12 @@ final class ScenarioMapper {
     // ---- fleet and load -------------------------------------------------------------------------------------------
 
     private FleetSpec fleet(JsonNode f) {
+        if (f.has("keyPoolFile") && !f.has("keyPool")) {
+            problem("/fleet/keyPoolFile", "fleet.keyPoolFile: needs fleet.keyPool (expected: how many keys the pool"
+                    + " holds)");
+        }
         return new FleetSpec(intOrNull(f, "concurrency"), intOrNull(f, "maxConnections"), intOrNull(f, "keyPool"),
+                path(f.path("keyPoolFile")),
                 f.has("lifetime") ? duration("/fleet/lifetime") : null,
                 f.has("checkinInterval") ? duration("/fleet/checkinInterval") : null,
                 f.has("tokenUpdateInterval") ? duration("/fleet/tokenUpdateInterval") : null,

@@ -159,6 +159,7 @@ final class ActionRunner {
         String verb = a.kind() == ActionSpec.Kind.WIPE ? "wipe" : "retire";
         int accepted = 0;
         List<String> refused = new ArrayList<>();
+        java.util.Set<String> pushes = new java.util.TreeSet<>();
         for (String serial : serials) {
             String udid = udids.get(serial);
             if (udid == null) {
@@ -168,11 +169,15 @@ final class ActionRunner {
             Answer r = mdm().exchange("POST", "/admin/devices/" + udid + "/" + verb, null);
             if (r.ok()) {
                 accepted++;
+                if (r.json().path("push").isTextual()) {
+                    pushes.add(r.json().path("push").asText());
+                }
             } else {
                 refused.add(serial + ": " + r.status() + " " + r.message());
             }
         }
-        String msg = accepted + " of " + serials.size() + " devices" + (refused.isEmpty() ? ""
+        String msg = accepted + " of " + serials.size() + " devices" + (pushes.isEmpty() ? ""
+                : ", push " + String.join(", ", pushes)) + (refused.isEmpty() ? ""
                 : "; " + String.join("; ", refused.subList(0, Math.min(3, refused.size())))
                 + (refused.size() > 3 ? "; ..." : ""));
         return new Result(a.name(), a.kind(), a.at(), refused.isEmpty() ? "accepted" : "refused", msg);
