@@ -7,6 +7,7 @@ import io.mdmsim.abm.FakeAbmConfig;
 import io.mdmsim.abm.FakeAbmServer;
 import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.time.SimClock;
+import io.mdmsim.device.DeviceTrace;
 import io.mdmsim.device.Outcome;
 import io.mdmsim.device.Stage;
 import io.mdmsim.mdm.MdmConfig;
@@ -169,6 +170,13 @@ class ShardMergeTest {
         assertEquals(5, whole.errorCountContaining("Invalid Profile"));
         assertSameCounts(whole, sum, shardDirs);
         assertEquals(unexpected(whole), unexpected(sum), "the same devices, by serial (their index is per shard)");
+        Path merged = shardDirs.getFirst().resolveSibling(shardDirs.getFirst().getFileName() + "-merged");
+        for (RunReport.UnexpectedDevice u : sum.unexpected()) {
+            // every shard's traces are in the merged folder, each a trace 'mdmsim devices replay' reads
+            DeviceTrace trace = DeviceTrace.read(merged.resolve(u.trace()));
+            assertEquals(u.serialNumber(), trace.spec().serialNumber());
+            assertTrue(trace.outcome().startsWith("FAILED at MACHINE_INFO: Invalid Profile"), trace.outcome());
+        }
         assertEquals(3, sum.expectations().size(), "each shard's expectation, named with its shard");
         assertTrue(sum.passed());
     }
