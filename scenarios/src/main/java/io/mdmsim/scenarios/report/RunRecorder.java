@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -76,7 +77,8 @@ public final class RunRecorder implements FleetListener {
 
     private static final class MutableError {
         final Stage stage;
-        final String example;
+        /** The device it happened to that sorts first: the same one whatever order devices reported it in. */
+        String example;
         long count;
 
         MutableError(Stage stage, String example) {
@@ -258,7 +260,8 @@ public final class RunRecorder implements FleetListener {
                 outcomes, stageLatency, steps, Figures.sortedErrors(errors.entrySet().stream()
                         .map(e -> new ErrorCount(e.getKey(), e.getValue().count, e.getValue().stage,
                                 e.getValue().example)).toList()),
-                Figures.depTotals(series, intervalMillis()), counters, series, List.of(), unexpected,
+                Figures.depTotals(series, intervalMillis()), counters, series, List.of(), unexpected.stream()
+                        .sorted(Comparator.comparing(UnexpectedDevice::serialNumber)).toList(),
                 new RunReport.WallClock(wallStart.toString(), now.toString(), wallElapsed,
                         simulatedStart.toString()));
     }
@@ -310,6 +313,9 @@ public final class RunRecorder implements FleetListener {
                 e = new MutableError(stage, device);
                 errors.put(key, e);
             }
+        }
+        if (device != null && (e.example == null || device.compareTo(e.example) < 0)) {
+            e.example = device;
         }
         e.count++;
         cell(at).errors++;
