@@ -314,11 +314,26 @@ public final class RunRecorder implements FleetListener {
                 errors.put(key, e);
             }
         }
-        if (device != null && (e.example == null || device.compareTo(e.example) < 0)) {
-            e.example = device;
-        }
+        e.example = earlierExample(e.example, device);
         e.count++;
         cell(at).errors++;
+    }
+
+    /**
+     * Of two example devices ("device #3 SERIAL (UDID)"), the one with the lower serial number (then the lower text):
+     * the example of an error does not depend on which device reported it first, in one run or across merged shards.
+     */
+    static String earlierExample(String a, String b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        int bySerial = serialOf(a).compareTo(serialOf(b));
+        return bySerial < 0 || bySerial == 0 && a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String serialOf(String device) {
+        String[] words = device.split(" ");
+        return words.length >= 3 && words[0].equals("device") && words[1].startsWith("#") ? words[2] : device;
     }
 
     /** The device's trace relative to the report folder, when the fleet kept one. */
