@@ -20,14 +20,24 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * The one shared Jackson mapper: {@code java.time} as ISO-8601 strings, unknown properties ignored (the other side
- * may be newer), a key that appears twice in one object refused (never "the last one wins"), and no number or
- * boolean taken for a string. Reading a body that is not what was expected is answered with 400 naming where and
- * what.
+ * The shared Jackson mappers: {@code java.time} as ISO-8601 strings, unknown properties ignored (the other side may be
+ * newer); request bodies are read strictly ({@link #STRICT}). Reading a body that is not what was expected is answered
+ * with 400 naming where and what.
  */
 public final class Json {
 
     public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    /**
+     * For what clients send a server ({@link #read}, {@link #readRequest}): as {@link #MAPPER}, and a key that
+     * appears twice in one object is refused (never "the last one wins"), no number or boolean is taken for a string.
+     */
+    public static final ObjectMapper STRICT = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
@@ -110,7 +120,7 @@ public final class Json {
         }
         T value;
         try {
-            value = MAPPER.readValue(body, type);
+            value = STRICT.readValue(body, type);
         } catch (JsonProcessingException e) {
             throw new HttpError(400, "invalid JSON for " + what + " " + describe(e), e);
         } catch (IOException e) {
