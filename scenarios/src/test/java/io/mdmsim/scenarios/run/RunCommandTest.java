@@ -128,6 +128,25 @@ class RunCommandTest {
     }
 
     @Test
+    void theClosedAndTheRampingLoadModelsRunEveryDevice() throws IOException {
+        for (String load : new String[] {"{model: constant-devices, devices: 2}",
+                "{model: ramping-arrival-rate, stages: [{target: 60, duration: 1m}, {target: 60, duration: 1m}]}"}) {
+            Path f = write("load.yaml", """
+                    seed: 12
+                    clock: manual
+                    populations: [{name: phones, count: 4, models: iPhone, os: "17"}]
+                    fleet: {keyPool: 2}
+                    load: %s
+                    expect:
+                      - {devices: started, threshold: count == 4}
+                      - {outcome: enrolled, threshold: rate == 1}
+                    """.formatted(load));
+            CliRun r = CliRun.run("run", f.toString(), "--out", dir.resolve("load").toString(), "--quiet");
+            assertEquals(0, r.exit(), load + "\n" + r.out() + r.err());
+        }
+    }
+
+    @Test
     void anInvalidFileExits2WithFileLineColumn() throws IOException {
         Path f = write("invalid.yaml", "populations:\n  - count: two\n");
         CliRun r = CliRun.run("run", f.toString());
