@@ -5,6 +5,10 @@ import static java.util.Objects.requireNonNull;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.management.EnrollmentProfile;
 import io.mdmsim.mdm.model.DeviceError;
+import io.mdmsim.mdm.store.MdmStore;
+import io.mdmsim.mdm.store.StoredPolicy;
+import io.mdmsim.mdm.store.TrackedMap;
+import io.mdmsim.mdm.store.TrackedSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +29,9 @@ import java.util.function.Supplier;
  * (allowed; licences it needs are then consumed) or the refusal the device is given. {@link #alerts()} are the
  * seeds' "Intune alerts you when a token is about to expire or licenses are running low", on the {@link SimClock}.
  *
- * <p>Thread-safe: every rule and every change runs under this object's monitor.
+ * <p>Thread-safe: every rule and every change runs under this object's monitor. Every change is written to the store
+ * by {@link #persist()} (its callers: the enrollment checks here, the admin API after each change) before it is
+ * answered, and read back at start; alerts are not kept, they are evaluated again.
  */
 public final class PolicyService implements LicenseGate, AutoCloseable {
 
@@ -133,7 +139,11 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     /** A licence pool: {@code total} null is unlimited. */
     public static final class Licenses {
         public Integer total;
-        public final Set<String> holders = new LinkedHashSet<>();
+        public final Set<String> holders;
+
+        Licenses(java.util.function.Consumer<String> changed) {
+            this.holders = new TrackedSet<>(changed);
+        }
 
         public Integer available() {
             return total == null ? null : Math.max(0, total - holders.size());
@@ -160,13 +170,16 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
         public Instant expiry;
         public int companyPortalLicenses;
         /** The devices (serial, else UDID) holding a Company Portal licence of this token. */
-        public final Set<String> holders = new LinkedHashSet<>();
+        public final Set<String> holders;
+        /** Holders added or removed since the policy was last stored. */
+        final Set<String> changedHolders = new LinkedHashSet<>();
 
         public VppToken(String name, String organization, Instant expiry, int companyPortalLicenses) {
             this.name = name;
             this.organization = organization;
             this.expiry = expiry;
             this.companyPortalLicenses = companyPortalLicenses;
+            this.holders = new TrackedSet<>(changedHolders::add);
         }
 
         public int available() {
@@ -187,13 +200,15 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     public boolean iosAllowed = true;
     public boolean ipadosAllowed = true;
     public boolean personalAllowed = true;
-    public final Set<String> corporateSerials = new LinkedHashSet<>();
-    public final Set<String> corporateImeis = new LinkedHashSet<>();
-    public final Licenses userLicenses = new Licenses();
-    public final Licenses deviceLicenses = new Licenses();
-    public final Map<String, VppToken> vppTokens = new LinkedHashMap<>();
+    public final Set<String> corporateSerials = new TrackedSet<>(v -> changed(PolicyStorage.CORPORATE_SERIAL, v));
+    public final Set<String> corporateImeis = new TrackedSet<>(v -> changed(PolicyStorage.CORPORATE_IMEI, v));
+    public final Licenses userLicenses = new Licenses(v -> changed(PolicyStorage.USER_LICENSE, v));
+    public final Licenses deviceLicenses = new Licenses(v -> changed(PolicyStorage.DEVICE_LICENSE, v));
+    public final Map<String, VppToken> vppTokens = new TrackedMap<>(name -> vppTokenChanged(name));
     /** Devices whose MachineInfo was checked: their Authenticate needs no second check. */
-    private final Set<String> checkedUdids = new LinkedHashSet<>();
+    final Set<String> checkedUdids = new TrackedSet<>(v -> changed(PolicyStorage.CHECKED_UDID, v));
+
+    private final PolicyStorage storage;
     private final Map<String, Alert> alerts = new LinkedHashMap<>();
 
     private final Thread alertTicker;
@@ -203,8 +218,15 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
      *                      change and every read); null or zero: no background thread
      */
     public PolicyService(SimClock clock, EventSink events, Duration alertInterval) {
+        this(clock, events, alertInterval, MdmStore.inMemory().policy());
+    }
+
+    /** The policy {@code store} holds; changes are written to it by {@link #persist()}. */
+    public PolicyService(SimClock clock, EventSink events, Duration alertInterval, StoredPolicy store) {
         this.clock = requireNonNull(clock, "clock");
         this.events = requireNonNull(events, "events");
+        this.storage = new PolicyStorage(requireNonNull(store, "store"));
+        load();
         if (alertInterval != null && !alertInterval.isZero() && !alertInterval.isNegative()) {
             // real time, not the SimClock: a sleeper on a manual clock would be seen by tests that count them
             this.alertTicker = Thread.ofVirtual().name("mdm-policy-alerts").start(() -> {
@@ -232,6 +254,29 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
         this.allProfiles = requireNonNull(profiles, "profiles");
     }
 
+    /** Called by the tracked sets, with the monitor held. */
+    private void changed(String set, String value) {
+        storage.changed(set, value);
+    }
+
+    private void vppTokenChanged(String name) {
+        storage.vppTokenChanged(name);
+    }
+
+    private synchronized void load() {
+        storage.load(this);
+    }
+
+    /**
+     * Writes what changed since the last call ({@link PolicyStorage}): handed to the store under the monitor, waited
+     * for after it, so enrollments never wait for each other's writes under the policy's lock.
+     *
+     * @throws io.mdmsim.mdm.store.StoreException if the store failed; what changed is written with the next call
+     */
+    public void persist() {
+        storage.persist(this);
+    }
+
     public SimClock clock() {
         return clock;
     }
@@ -249,6 +294,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
         synchronized (this) {
             out = decide(r);
         }
+        persist(); // licences taken, the device checked: kept before the device is answered
         out.ifPresent(e -> events.emit("policy.refused", r.udid(), data("code", e.code(), "channel", r.channel().name(),
                 "serialNumber", r.serial(), "reason", e.description())));
         evaluateAlerts();
@@ -390,6 +436,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
                         "used", userLicenses.holders.size(), "total", userLicenses.total));
             }
         }
+        persist();
         out.ifPresent(e -> events.emit("policy.refused", udid, data("code", e.code(), "userName", userName,
                 "reason", e.description())));
         return out;
@@ -408,6 +455,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
                 released |= t.holders.remove(key);
             }
         }
+        persist();
         if (released) {
             events.emit("policy.license", null, data("license", "released", "holder", key));
             evaluateAlerts();
