@@ -73,6 +73,27 @@ class ClientExchangeTest {
     }
 
     @Test
+    void anInterruptedCallerIsInterruptedNotTimedOut() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = silent.getLocalPort();
+            java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread caller = Thread.ofVirtual().start(() -> {
+                try {
+                    ClientExchange.send(client, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/x"))
+                            .build(), HttpResponse.BodyHandlers.ofString(), Duration.ofMinutes(5));
+                } catch (Exception e) {
+                    thrown.set(e);
+                }
+            });
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> caller.getState() == Thread.State.WAITING || caller.getState() == Thread.State.TIMED_WAITING);
+            caller.interrupt();
+            caller.join();
+            assertTrue(thrown.get() instanceof InterruptedException, String.valueOf(thrown.get()));
+        }
+    }
+
+    @Test
     void aRefusedConnectionIsAnIoException() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
