@@ -168,7 +168,8 @@ class CompanyPortalTest {
 
     @Test
     void aCriticalCompanyPortalIsInstalledOnceAndHoldsDeviceConfigured() throws Exception {
-        profile("{\"name\":\"Critical portal\",\"authentication\":\"COMPANY_PORTAL\",\"vppToken\":\"vpp-1\","
+        profile("{\"name\":\"Critical portal\",\"authentication\":\"SETUP_ASSISTANT_MODERN\","
+                + "\"installCompanyPortal\":true,\"vppToken\":\"vpp-1\","
                 + "\"criticalApps\":[\"com.microsoft.CompanyPortal\",\"com.example.vpn\"]}");
         TestDevice d = enroll(4, "17.5", true);
         Command vpn = afterSetupInformation(d, "17.5", true);
@@ -182,6 +183,27 @@ class CompanyPortalTest {
         Command again = idle(d);
         assertEquals(cp.commandUuid(), again.commandUuid());
         assertEquals("DeviceConfigured", ack(d, again, Map.of()).requestType());
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("Await final configuration is supported with modern authentication, without user"
+            + " affinity or in shared mode only: a device with Company Portal authentication that awaits is not held")
+    void companyPortalAuthenticationDoesNotHoldTheDevice() throws Exception {
+        profile("{\"name\":\"Portal\",\"authentication\":\"COMPANY_PORTAL\",\"vppToken\":\"vpp-1\","
+                + "\"criticalApps\":[\"com.example.vpn\"],\"criticalPolicies\":[\"wifi\"]}");
+        TestDevice d = enroll(4, "17.5", true);
+        Command cp = afterSetupInformation(d, "17.5", true);
+        assertEquals(719171358L, ((NSNumber) cp.get("iTunesStoreID")).longValue());
+        Command configured = ack(d, cp, Map.of());
+        assertEquals("DeviceConfigured", configured.requestType(), "released before the critical app and policy");
+        Command vpn = ack(d, configured, Map.of());
+        assertEquals("InstallApplication", vpn.requestType(), "the critical app follows DeviceConfigured");
+        assertEquals("com.example.vpn", ((NSString) vpn.get("Identifier")).getContent());
+        assertEquals("InstallProfile", ack(d, vpn, Map.of()).requestType(), "then the critical policy");
+        JsonNode v = t.get("/admin/devices/" + d.udid);
+        assertTrue(v.path("awaitFinalConfigurationNote").asText().startsWith("authentication COMPANY_PORTAL: the"
+                + " locked Awaiting final configuration experience is supported with Setup Assistant with modern"
+                + " authentication, without user affinity and in shared device mode only"), v.toString());
     }
 
     @Test

@@ -46,4 +46,7 @@ public final class PortalState {
     /** Await final configuration on iOS before 16: critical apps queued after DeviceConfigured, not before. */
     public final List<String> appsAfterConfigured = new ArrayList<>();
     public boolean appsAfterConfiguredQueued;
+
+    /** Why a device that awaits configuration was not held (outside the seeds' supported cases); null when held. */
+    public String awaitNote;
 }

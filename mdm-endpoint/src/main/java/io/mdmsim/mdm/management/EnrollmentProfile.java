@@ -101,6 +101,18 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
         return settingsVersion == null || settingsVersion >= AWAIT_SETTING_SINCE;
     }
 
+    /**
+     * Whether this profile's authentication allows the locked Awaiting final configuration experience: the seeds
+     * support it with Setup Assistant with modern authentication, without user affinity and in Microsoft Entra ID
+     * shared mode, so not with Company Portal or Setup Assistant (legacy) authentication. A profile with user affinity
+     * that names no authentication method enrolls without a user sign-in in Setup Assistant and is treated like one
+     * without user affinity (the project's choice).
+     */
+    public boolean lockedExperienceSupported() {
+        return affinity() != UserAffinity.WITH_USER || (authentication != Authentication.COMPANY_PORTAL
+                && authentication != Authentication.SETUP_ASSISTANT_LEGACY);
+    }
+
     /** "The await configuration setting is unavailable in profiles with" no user affinity and Shared iPad (seeds). */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean awaitUnavailable() {
@@ -269,7 +281,7 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
                 .isSupervised(!Boolean.FALSE.equals(supervised) || isShared())
                 .isMandatory(true)
                 .isMdmRemovable(!locked())
-                .awaitDeviceConfigured(awaits())
+                .awaitDeviceConfigured(awaits() && lockedExperienceSupported())
                 .isMultiUser(isShared())
                 .orgMagic(orgMagic)
                 .allowPairing(syncWithComputers != SyncWithComputers.DENY_ALL);

@@ -76,6 +76,7 @@ public final class CompanyPortalService {
     void enrolled(DeviceRecord d, EnrollmentProfile p, boolean awaitingConfiguration, Instant now) {
         recordProfileSupervision(d, p);
         if (!awaitingConfiguration) {
+            notHeld(d, AwaitSupport.unsupported(p, d.osVersion)); // e.g. Company Portal authentication
             setupAdditions(d, p, now);
         }
     }
@@ -99,10 +100,12 @@ public final class CompanyPortalService {
             if (p.criticalApps() != null && p.criticalApps().contains(BUNDLE_ID)
                     && d.setupFlow == DeviceRecord.SetupFlow.INFORMATION_QUEUED) {
                 // a critical Company Portal holds DeviceConfigured, if the device can install it while it waits
-                if (hasVpp(p) && appsHoldConfigured(d)) {
+                if (hasVpp(p) && appsHoldConfigured(d) && AwaitSupport.unsupported(p, d.osVersion) == null) {
                     d.pendingCritical.put(uuid, "app " + BUNDLE_ID);
                 } else {
-                    s.companyPortalNote = "critical, but not holding DeviceConfigured: " + (!hasVpp(p)
+                    String unsupported = AwaitSupport.unsupported(p, d.osVersion);
+                    s.companyPortalNote = "critical, but not holding DeviceConfigured: " + (unsupported != null
+                            ? unsupported : !hasVpp(p)
                             ? "without a VPP token it is not a device-licensed app, which iOS answers NotNow while"
                             + " it awaits configuration" : "iOS " + d.osVersion + " installs no app before"
                             + " DeviceConfigured");
@@ -126,6 +129,18 @@ public final class CompanyPortalService {
                 events.emit("single-app-mode", d.id, "action", "lock-queued", "commandUuid", uuid, "app", BUNDLE_ID);
             }
         }
+    }
+
+    /**
+     * The device awaits configuration but is not held (outside the seeds' supported cases, {@link AwaitSupport}):
+     * recorded for the admin view and as an event.
+     */
+    void notHeld(DeviceRecord d, String reason) {
+        if (reason == null) {
+            return;
+        }
+        d.portal.awaitNote = reason;
+        events.emit("await-configuration", d.id, "action", "not-held", "reason", reason);
     }
 
     static boolean wantsCompanyPortal(EnrollmentProfile p) {
@@ -367,6 +382,7 @@ public final class CompanyPortalService {
         m.put("singleAppModeLockedAt", s.lockedAt == null ? null : s.lockedAt.toString());
         m.put("singleAppModeLiftedAt", s.liftedAt == null ? null : s.liftedAt.toString());
         m.put("criticalAppsAfterConfigured", List.copyOf(s.appsAfterConfigured));
+        m.put("awaitFinalConfigurationNote", s.awaitNote);
         return m;
     }
 
