@@ -132,8 +132,11 @@ public final class MdmServer implements AutoCloseable {
         }
 
         Router.Builder routes = Router.builder();
-        new MdmHttp(enrollment, scep, service, identities, config.errorBodyFormat(), events).addRoutes(routes);
-        new AdminApi(dep, reference, registry, clock, pushes, events).addRoutes(routes);
+        io.mdmsim.mdm.signin.SetupAssistantSignIn signIn = new io.mdmsim.mdm.signin.SetupAssistantSignIn(
+                dep::profileFor, licenses, clock, config.organization());
+        new MdmHttp(enrollment, scep, service, identities, config.errorBodyFormat(), events).signIn(signIn)
+                .addRoutes(routes);
+        new AdminApi(dep, reference, registry, clock, pushes, events).signIn(signIn).addRoutes(routes);
         new io.mdmsim.mdm.http.PolicyAdminApi(policy).addRoutes(routes);
         new LifecycleApi(dep, lifecycle).addRoutes(routes);
         new CompanyPortalSignIn(registry, identities, bindings, portal, pushes, licenses, config.errorBodyFormat(),

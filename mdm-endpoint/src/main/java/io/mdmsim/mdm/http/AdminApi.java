@@ -64,6 +64,14 @@ public final class AdminApi {
         this.events = requireNonNull(events, "events");
     }
 
+    private volatile io.mdmsim.mdm.signin.SetupAssistantSignIn signIn;
+
+    /** Who signed in in Setup Assistant, shown on the device view as {@code enrollmentUser}. */
+    public AdminApi signIn(io.mdmsim.mdm.signin.SetupAssistantSignIn signIn) {
+        this.signIn = signIn;
+        return this;
+    }
+
     public void addRoutes(Router.Builder router) {
         router.get("/admin/dep/public-key", this::publicKey)
                 .post("/admin/dep/tokens", this::uploadToken)
@@ -166,6 +174,9 @@ public final class AdminApi {
             json.put("declarativeStatus", d.declarativeStatus);
             json.put("lifecycle", DeviceLifecycle.json(d));
             json.putAll(CompanyPortalService.view(d)); // portal: supervised, Company Portal, Single App Mode
+            io.mdmsim.mdm.signin.SetupAssistantSignIn users = signIn;
+            json.put("enrollmentUser", users == null ? null
+                    : users.signedIn(d.id).map(io.mdmsim.mdm.signin.SetupAssistantSignIn.SignedIn::json).orElse(null));
         } finally {
             d.unlock();
         }
