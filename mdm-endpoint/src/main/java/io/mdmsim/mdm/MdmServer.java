@@ -140,7 +140,7 @@ public final class MdmServer implements AutoCloseable {
         new io.mdmsim.mdm.http.PolicyAdminApi(policy).addRoutes(routes);
         new LifecycleApi(dep, lifecycle).addRoutes(routes);
         new CompanyPortalSignIn(registry, identities, bindings, portal, pushes, licenses, config.errorBodyFormat(),
-                events, clock).addRoutes(routes);
+                events, clock).lifecycle(lifecycle).addRoutes(routes);
         Router router = routes.build();
         ErrorMapper errors = ErrorMapper.defaults().toBuilder()
                 .badRequest(BadInputException.class)

@@ -35,6 +35,10 @@ import java.util.regex.Pattern;
  *                                temporarySessionOnly true
  * @param awaitFinalConfiguration default true for new profiles, false for profiles from before the setting
  *                                ({@code settingsVersion} 1); unavailable (false) with user-less + Shared iPad
+ * @param companyPortalPrimaryUser without user affinity: Company Portal gets the IntuneUDAUserlessDevice key in its
+ *                                app configuration, and the first user who signs in to it becomes the device's primary
+ *                                user (seeds); without it Company Portal does not work on a device without user
+ *                                affinity (2020 page)
  * @param settingsVersion         the version of these settings the profile was written with: null or
  *                                {@value #SETTINGS_VERSION} for a new profile, 1 for one from before await final
  *                                configuration existed (an existing profile, imported)
@@ -51,7 +55,7 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
         Integer temporarySessionLogoutSeconds, SyncWithComputers syncWithComputers, List<String> supervisingHostCertificates,
         Boolean awaitFinalConfiguration, String deviceNameTemplate, String cellularDataPlanUrl, String department,
         String supportPhoneNumber, List<String> hiddenPanes, List<String> criticalApps, List<String> criticalPolicies,
-        Integer settingsVersion) {
+        Boolean companyPortalPrimaryUser, Integer settingsVersion) {
 
     public enum UserAffinity { WITH_USER, WITHOUT_USER, SHARED_DEVICE_MODE }
 
@@ -137,22 +141,18 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
     public EnrollmentProfile stamped(Integer inheritedVersion) {
         Integer version = settingsVersion != null ? settingsVersion
                 : inheritedVersion != null ? inheritedVersion : SETTINGS_VERSION;
-        EnrollmentProfile v = withVersion(version);
+        EnrollmentProfile v = copy(awaitFinalConfiguration, version);
         Boolean await = awaitFinalConfiguration == null && !v.awaitUnavailable() ? Boolean.valueOf(v.awaits())
                 : awaitFinalConfiguration;
+        return copy(await, version);
+    }
+
+    private EnrollmentProfile copy(Boolean await, Integer version) {
         return new EnrollmentProfile(name, description, userAffinity, authentication, installCompanyPortal, vppToken,
                 singleAppModeUntilAuth, supervised, lockedEnrollment, sharedIpad, maxCachedUsers, lockGraceSeconds,
                 inactivityLogoutSeconds, temporarySessionOnly, temporarySessionLogoutSeconds, syncWithComputers,
                 supervisingHostCertificates, await, deviceNameTemplate, cellularDataPlanUrl, department,
-                supportPhoneNumber, hiddenPanes, criticalApps, criticalPolicies, version);
-    }
-
-    private EnrollmentProfile withVersion(Integer version) {
-        return new EnrollmentProfile(name, description, userAffinity, authentication, installCompanyPortal, vppToken,
-                singleAppModeUntilAuth, supervised, lockedEnrollment, sharedIpad, maxCachedUsers, lockGraceSeconds,
-                inactivityLogoutSeconds, temporarySessionOnly, temporarySessionLogoutSeconds, syncWithComputers,
-                supervisingHostCertificates, awaitFinalConfiguration, deviceNameTemplate, cellularDataPlanUrl,
-                department, supportPhoneNumber, hiddenPanes, criticalApps, criticalPolicies, version);
+                supportPhoneNumber, hiddenPanes, criticalApps, criticalPolicies, companyPortalPrimaryUser, version);
     }
 
     /** Every violation of the seeds' constraints, each a message saying what was wrong and what is expected. */
@@ -182,6 +182,11 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
         if (affinity() == UserAffinity.SHARED_DEVICE_MODE && Boolean.FALSE.equals(lockedEnrollment)) {
             v.add("lockedEnrollment: false with userAffinity SHARED_DEVICE_MODE (expected: true, or leave it out;"
                     + " devices in Microsoft Entra ID shared mode use locked enrollment)");
+        }
+        if (Boolean.TRUE.equals(companyPortalPrimaryUser)
+                && (affinity() != UserAffinity.WITHOUT_USER || !installsCompanyPortal())) {
+            v.add("companyPortalPrimaryUser: true needs userAffinity WITHOUT_USER and installCompanyPortal: true (it"
+                    + " sends IntuneUDAUserlessDevice to the Company Portal of a device without user affinity)");
         }
         if (settingsVersion != null && (settingsVersion < 1 || settingsVersion > SETTINGS_VERSION)) {
             v.add("settingsVersion: " + settingsVersion + " (expected: 1.." + SETTINGS_VERSION + "; leave it out for a"

@@ -54,6 +54,8 @@ public final class CompanyPortalService {
     static final String VPP_DURING_SETUP_MIN_OS = "16.0";
     /** ADE devices on iOS 13 and later are always supervised (seeds). */
     static final String ALWAYS_SUPERVISED_OS = "13.0";
+    /** The app configuration key that lets Company Portal establish a primary user on a device without user affinity. */
+    public static final String USERLESS_KEY = "IntuneUDAUserlessDevice";
 
     private final Supplier<URI> publicBase;
     private final EventLog events;
@@ -94,7 +96,8 @@ public final class CompanyPortalService {
         s.additionsQueued = true;
         if (wantsCompanyPortal(p)) {
             String uuid = ids.uuid();
-            enqueue(d, installCompanyPortal(uuid, serviceUrl(), hasVpp(p)), now);
+            enqueue(d, installCompanyPortal(uuid, serviceUrl(), hasVpp(p),
+                    Boolean.TRUE.equals(p.companyPortalPrimaryUser())), now);
             s.companyPortalCommandUuid = uuid;
             s.companyPortal = PortalState.AppState.QUEUED;
             if (p.criticalApps() != null && p.criticalApps().contains(BUNDLE_ID)
@@ -143,6 +146,32 @@ public final class CompanyPortalService {
         events.emit("await-configuration", d.id, "action", "not-held", "reason", reason);
     }
 
+    /** Whether the device enrolled without user affinity (its enrollment profile's snapshot). */
+    public static boolean userless(DeviceRecord d) {
+        EnrollmentProfile p = DeviceLifecycle.snapshot(d);
+        return p != null && p.affinity() == EnrollmentProfile.UserAffinity.WITHOUT_USER;
+    }
+
+    /**
+     * Why Company Portal cannot sign a user in on this device, null when it can: on a device without user affinity it
+     * works only with {@value #USERLESS_KEY} in its configuration (2020 page: "Apps like the Company Portal app don't
+     * work"; the 2023 page adds the key).
+     */
+    public static String userlessRefusal(DeviceRecord d) {
+        EnrollmentProfile p = DeviceLifecycle.snapshot(d);
+        if (!userless(d) || Boolean.TRUE.equals(p.companyPortalPrimaryUser())) {
+            return null;
+        }
+        return "device " + d.id + " enrolled without user affinity: Company Portal does not work on it (expected: an"
+                + " enrollment profile with companyPortalPrimaryUser: true, which sends " + USERLESS_KEY
+                + " to Company Portal so that its first user becomes the primary user)";
+    }
+
+    /** Whether the device enrolled through automated device enrollment (it has an ADE enrollment profile). */
+    public static boolean automatedEnrollment(DeviceRecord d) {
+        return DeviceLifecycle.snapshot(d) != null;
+    }
+
     static boolean wantsCompanyPortal(EnrollmentProfile p) {
         return p != null && p.installsCompanyPortal();
     }
@@ -168,10 +197,20 @@ public final class CompanyPortalService {
         return null;
     }
 
-    /** InstallApplication of Company Portal as CONTRACT.md D.2 gives it. */
-    static Command installCompanyPortal(String uuid, String serviceUrl, boolean deviceLicense) {
+    /**
+     * InstallApplication of Company Portal as CONTRACT.md D.2 gives it; {@code userlessPrimaryUser} adds
+     * {@value #USERLESS_KEY} to its configuration (seeds: "send the IntuneUDAUserlessDevice key to the Company Portal
+     * app in an app configuration policy").
+     */
+    static Command installCompanyPortal(String uuid, String serviceUrl, boolean deviceLicense,
+            boolean userlessPrimaryUser) {
+        Map<String, Object> configuration = new LinkedHashMap<>();
+        configuration.put("ServiceURL", serviceUrl);
+        if (userlessPrimaryUser) {
+            configuration.put(USERLESS_KEY, true);
+        }
         Commands.AppInstall app = Commands.AppInstall.storeApp(STORE_ID).withManagementFlags(1)
-                .withConfiguration(Map.of("ServiceURL", serviceUrl));
+                .withConfiguration(configuration);
         if (deviceLicense) {
             app = app.withPurchaseMethod(1);
         }
@@ -318,6 +357,12 @@ public final class CompanyPortalService {
         PortalState s = d.portal;
         s.companyPortalUser = userName;
         s.signedInAt = now;
+        if (userless(d) && s.primaryUser == null) {
+            // seeds: "The first user that signs in to the Company Portal app is established as the primary user. If
+            // the first user signs out and a second user signs in, the first user remains the primary user"
+            s.primaryUser = userName;
+            events.emit("company-portal-primary-user", d.id, "user", userName);
+        }
         boolean lifted = false;
         if (s.singleAppMode == PortalState.SingleAppMode.LOCKING || s.singleAppMode == PortalState.SingleAppMode.LOCKED) {
             String uuid = ids.uuid();
@@ -373,6 +418,7 @@ public final class CompanyPortalService {
         m.put("companyPortal", s.companyPortal == null ? null : s.companyPortal.name());
         m.put("companyPortalNote", s.companyPortalNote);
         m.put("companyPortalUser", s.companyPortalUser);
+        m.put("primaryUser", s.primaryUser);
         m.put("companyPortalSignedInAt", s.signedInAt == null ? null : s.signedInAt.toString());
         m.put("singleAppMode", s.singleAppMode == PortalState.SingleAppMode.LOCKING
                 || s.singleAppMode == PortalState.SingleAppMode.LOCKED
