@@ -3,15 +3,15 @@ package io.mdmsim.device;
 import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.pki.CertificateAuthority;
-import io.mdmsim.device.internal.CommandHandlers;
-import io.mdmsim.device.internal.DeviceHttp;
-import io.mdmsim.device.internal.DeviceRunner;
-import io.mdmsim.device.internal.EnrollmentSteps;
-import io.mdmsim.device.internal.FleetContext;
-import io.mdmsim.device.internal.ManagedLife;
-import io.mdmsim.device.internal.PushChannel;
-import io.mdmsim.device.internal.Step;
-import io.mdmsim.device.internal.Tls;
+import io.mdmsim.device.commands.CommandHandlers;
+import io.mdmsim.device.enroll.EnrollmentSteps;
+import io.mdmsim.device.managed.ManagedLife;
+import io.mdmsim.device.net.DeviceHttp;
+import io.mdmsim.device.net.PushChannel;
+import io.mdmsim.device.net.Tls;
+import io.mdmsim.device.runtime.DeviceRunner;
+import io.mdmsim.device.runtime.FleetContext;
+import io.mdmsim.device.runtime.Step;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +46,8 @@ public final class DeviceFleet {
         CertificateAuthority factory = CertificateAuthority.of(config.appleDeviceCa());
         // The client's own async work runs on virtual threads, so thousands of blocked device exchanges do not each hold
         // a platform thread of its default cached pool.
-        ExecutorService clientExecutor = Executors.newVirtualThreadPerTaskExecutor();
+        ExecutorService clientExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("device-http-", 0)
+                .factory());
         HttpClient.Builder http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -58,13 +59,15 @@ public final class DeviceFleet {
         Instant start = config.clock().now();
         try (clientExecutor;
              HttpClient client = http.build();
-             ExecutorService devices = Executors.newVirtualThreadPerTaskExecutor()) {
+             // named, so a profile or a thread dump tells the devices' threads from the servers' in one JVM
+             ExecutorService devices = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("device-", 0)
+                     .factory())) {
             DeviceHttp deviceHttp = new DeviceHttp(client, config.httpTimeout(), config.maxConnections());
             PushChannel push = config.apnsUrl() == null ? null
                     : new PushChannel(client, config.apnsUrl(), config.httpTimeout());
             FleetContext fleet = new FleetContext(config, deviceHttp, factory, CommandHandlers.defaults(), push);
             List<Step> steps = new ArrayList<>(config.enrollmentProfile() == null ? EnrollmentSteps.all()
-                    : io.mdmsim.device.internal.OtaEnrollment.steps(config.enrollmentProfile()));
+                    : io.mdmsim.device.enroll.OtaEnrollment.steps(config.enrollmentProfile()));
             steps.add(new ManagedLife());
             DeviceRunner runner = new DeviceRunner(fleet, steps);
             try {

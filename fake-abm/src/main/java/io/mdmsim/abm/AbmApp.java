@@ -2,6 +2,23 @@ package io.mdmsim.abm;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.abm.admin.AdminService;
+import io.mdmsim.abm.cloudconfig.CloudConfigService;
+import io.mdmsim.abm.dep.CursorCodec;
+import io.mdmsim.abm.dep.DepAuth;
+import io.mdmsim.abm.dep.DepMetrics;
+import io.mdmsim.abm.dep.DepService;
+import io.mdmsim.abm.dep.RateLimiter;
+import io.mdmsim.abm.http.AdminHandlers;
+import io.mdmsim.abm.http.DepHandlers;
+import io.mdmsim.abm.inventory.InventoryDevice;
+import io.mdmsim.abm.inventory.InventoryGenerator;
+import io.mdmsim.abm.settings.AbmSettings;
+import io.mdmsim.abm.settings.Faults;
+import io.mdmsim.abm.state.AbmState;
+import io.mdmsim.abm.state.SeededRandom;
+import io.mdmsim.abm.store.AbmStore;
+import io.mdmsim.abm.store.SqliteStore;
 import io.mdmsim.core.http.Router;
 import java.net.URI;
 import java.util.HexFormat;
@@ -24,6 +41,7 @@ final class AbmApp implements AutoCloseable {
     private final AbmStore store;
     private final AbmState state;
     private final DepService dep;
+    private final DepMetrics metrics;
     private final DepAuth auth;
     private final AdminService admin;
     private final CloudConfigService cloudConfig;
@@ -68,7 +86,8 @@ final class AbmApp implements AutoCloseable {
         this.settings = new AbmSettings(config);
         this.faults = new Faults(seed);
         this.auth = new DepAuth(state, random, config.oauthWindow(), settings::get);
-        this.dep = new DepService(config, state, auth, new CursorCodec(secret), random, settings::get);
+        this.metrics = new DepMetrics(state);
+        this.dep = new DepService(config, state, auth, new CursorCodec(secret), random, settings::get, metrics);
         this.admin = new AdminService(config, state, random);
         this.cloudConfig = new CloudConfigService(config, state);
     }
@@ -86,7 +105,7 @@ final class AbmApp implements AutoCloseable {
 
     void addRoutes(Router.Builder router, Supplier<URI> baseUri) {
         new DepHandlers(dep, auth, settings::get, faults, limiter, config.clock(), baseUri).addRoutes(router);
-        new AdminHandlers(admin, cloudConfig, settings, faults, auth).addRoutes(router);
+        new AdminHandlers(admin, cloudConfig, settings, faults, auth, metrics).addRoutes(router);
     }
 
     int inventorySize() {

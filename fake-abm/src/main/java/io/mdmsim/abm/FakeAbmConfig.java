@@ -2,6 +2,8 @@ package io.mdmsim.abm;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.abm.inventory.InventoryGenerator;
+import io.mdmsim.abm.settings.AbmSettings;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.time.SimClock;
 import java.nio.file.Path;

@@ -2,6 +2,9 @@ package io.mdmsim.abm;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.abm.apns.ApnsService;
+import io.mdmsim.abm.apns.ApnsTls;
+import io.mdmsim.abm.http.ApnsHandlers;
 import io.mdmsim.core.http.HttpServer;
 import io.mdmsim.core.http.Router;
 import java.net.URI;

@@ -4,6 +4,7 @@ import static io.mdmsim.abm.AbmFixture.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mdmsim.abm.http.DepHandlers;
 import io.mdmsim.core.dep.ServerToken;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

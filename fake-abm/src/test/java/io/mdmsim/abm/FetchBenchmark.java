@@ -1,6 +1,9 @@
 package io.mdmsim.abm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mdmsim.abm.inventory.InventoryGenerator;
+import io.mdmsim.abm.state.AbmState;
+import io.mdmsim.abm.state.EventKey;
 import io.mdmsim.core.dep.OAuth1;
 import io.mdmsim.core.dep.ServerToken;
 import io.mdmsim.core.http.Json;

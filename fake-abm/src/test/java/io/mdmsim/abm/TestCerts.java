@@ -13,12 +13,12 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A throw-away self-signed certificate for tests that only need some certificate. */
-final class TestCerts {
+public final class TestCerts {
 
     private TestCerts() {
     }
 
-    static X509Certificate selfSigned(String cn) {
+    public static X509Certificate selfSigned(String cn) {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
             g.initialize(2048);

@@ -86,9 +86,10 @@ class AdminApiTest {
         Command c = Command.parse(d.report(t.base, CommandResult.idle(d.udid)).body());
         assertEquals(uuid, c.commandUuid());
         assertEquals(requestType, c.requestType());
-        assertEquals(List.of(), CommandSchemas.problems(c.command()));
         TestServer.expect200(d.report(t.base, CommandResult.acknowledged(d.udid, uuid, Map.of())));
         assertEquals("ACKNOWLEDGED", t.get("/admin/devices/" + d.udid + "/commands/" + uuid).path("state").asText());
+        // last: without Apple's schemas the cross-check skips the test, and the device must not keep the command
+        assertEquals(List.of(), CommandSchemas.problems(c.command()));
     }
 
     @Test

@@ -76,6 +76,7 @@ class AppleSchemasTest {
 
     @Test
     void unknownRequestTypeNamesTheKnownOnes() {
+        AppleSchemas.appleDir();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> AppleSchemas.checkin("ReturnToService"));
         assertTrue(e.getMessage().startsWith("check-in MessageType: \"ReturnToService\" (expected one of ["),

@@ -29,13 +29,11 @@ import java.util.stream.Stream;
 
 /**
  * Apple's device-management schemas (the YAML files of apple/device-management, vendored in
- * {@code shared/apple-device-management}; their format is {@code docs/schema.md}) for tests: load a check-in message or
+ * {@code apple-device-management} beside the checkout; their format is {@code docs/schema.md}) for tests: load a check-in message or
  * an MDM command, list its keys with type and presence, build a sample message from them, check a dictionary against
  * them.
  *
- * <p>The shared folder comes from the system property {@code mdmsim.shared.dir} (set by surefire in the parent pom);
- * if that folder does not exist, the nearest ancestor of the working directory holding
- * {@code shared/apple-device-management} is used.
+ * <p>The schemas are found, or the calling test skipped, by {@link Prerequisites#appleDeviceManagement()}.
  */
 public final class AppleSchemas {
     /** Fixed so samples are the same on every run. */
@@ -46,25 +44,9 @@ public final class AppleSchemas {
 
     private AppleSchemas() {}
 
-    /** The shared reference folder (holding DESIGN.md, PROTOCOL.md, apple-device-management/, ...). */
-    public static Path sharedDir() {
-        String property = System.getProperty("mdmsim.shared.dir");
-        if (property != null && Files.isDirectory(Path.of(property, "apple-device-management"))) {
-            return Path.of(property).toAbsolutePath().normalize();
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("shared").resolve("apple-device-management"))) {
-                return p.resolve("shared");
-            }
-        }
-        throw new IllegalStateException("mdmsim.shared.dir: " + (property == null ? "not set" : "\"" + property + "\"")
-                + " has no apple-device-management/ folder, and no ancestor of " + Path.of("").toAbsolutePath()
-                + " has shared/apple-device-management (expected: -Dmdmsim.shared.dir=<the shared folder>)");
-    }
-
-    /** {@code shared/apple-device-management}. */
+    /** {@code apple-device-management}, or skip the calling test ({@link Prerequisites}). */
     public static Path appleDir() {
-        return sharedDir().resolve("apple-device-management");
+        return Prerequisites.appleDeviceManagement();
     }
 
     /** {@code mdm/checkin}: one YAML per check-in MessageType. */

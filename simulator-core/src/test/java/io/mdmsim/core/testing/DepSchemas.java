@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,7 @@ import java.util.stream.Stream;
 
 /**
  * Validates JSON against the DEP JSON schemas of micromdm/apple-device-services vendored in
- * {@code shared/apple-device-services/dep/schemas/} (draft 2020-12, networknt json-schema-validator 3.x).
+ * {@code apple-device-services/dep/schemas/} beside the checkout ({@link Prerequisites}) (draft 2020-12, networknt json-schema-validator 3.x).
  *
  * <p>Two modes: {@link #errors} checks the schemas as published; {@link #strictErrors} additionally rejects
  * properties a schema does not declare (the published schemas allow any), which catches misspelt or camelCase keys.
@@ -39,6 +38,12 @@ public final class DepSchemas {
 
     private static final class Holder {
         static final DepSchemas INSTANCE = new DepSchemas(schemaDir());
+    }
+
+    /** The loaded schemas; the gate runs first so that a missing folder skips the test (not an initializer error). */
+    private static DepSchemas instance() {
+        schemaDir();
+        return Holder.INSTANCE;
     }
 
     private final Path dir;
@@ -68,26 +73,14 @@ public final class DepSchemas {
                 b -> b.schemas(strictTexts));
     }
 
-    /** The schema folder: {@code <mdmsim.shared.dir>/apple-device-services/dep/schemas}, or found above the cwd. */
+    /** {@code apple-device-services/dep/schemas}, or skip the calling test ({@link Prerequisites}). */
     public static Path schemaDir() {
-        Path relative = Paths.get("apple-device-services", "dep", "schemas");
-        String property = System.getProperty("mdmsim.shared.dir");
-        if (property != null && Files.isDirectory(Paths.get(property).resolve(relative))) {
-            return Paths.get(property).resolve(relative).toAbsolutePath().normalize();
-        }
-        for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared").resolve(relative);
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("DEP schemas not found: neither mdmsim.shared.dir (" + property
-                + ") nor any shared/ above " + Paths.get("").toAbsolutePath() + " holds " + relative);
+        return Prerequisites.appleDeviceServices().resolve("dep").resolve("schemas");
     }
 
     /** The schema files present, e.g. "Device.json". */
     public static List<String> schemaFiles() {
-        try (Stream<Path> files = Files.list(Holder.INSTANCE.dir)) {
+        try (Stream<Path> files = Files.list(instance().dir)) {
             return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".json")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -96,12 +89,12 @@ public final class DepSchemas {
 
     /** Problems of {@code json} against the published schema {@code schemaFile} ("Device.json"); empty if valid. */
     public static List<String> errors(String schemaFile, String json) {
-        return Holder.INSTANCE.validate(false, schemaFile, json);
+        return instance().validate(false, schemaFile, json);
     }
 
     /** As {@link #errors}, but properties the schema does not declare are problems too. */
     public static List<String> strictErrors(String schemaFile, String json) {
-        return Holder.INSTANCE.validate(true, schemaFile, json);
+        return instance().validate(true, schemaFile, json);
     }
 
     /** Fails with every problem listed unless {@code json} is strictly valid against {@code schemaFile}. */

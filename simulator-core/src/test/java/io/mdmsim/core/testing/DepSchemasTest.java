@@ -42,6 +42,7 @@ class DepSchemasTest {
 
     @Test
     void unknownSchemaFileIsAClearError() {
+        DepSchemas.schemaDir();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DepSchemas.errors("Devices.json", "{}"));
         assertTrue(e.getMessage().startsWith("schemaFile: Devices.json (expected one of: [AccountDetail.json"),

@@ -10,12 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Tools nobody on this project wrote, used as cross-checks (plistutil, python3, openssl, scepclient ...).
  * Where one is missing its tests are skipped with a message naming the Debian package, unless
- * {@code MDMSIM_REQUIRE_TOOLS=1} (set by .ci/run), where a missing tool fails the test instead.
+ * {@code MDMSIM_REQUIRE_TOOLS=1} (set by .ci/run), where a missing tool fails the test instead ({@link Prerequisites}).
  */
 public final class ExternalTools {
 
@@ -33,12 +32,8 @@ public final class ExternalTools {
     public static Path require(String tool, String debianPackage) {
         Path found = find(tool);
         if (found == null) {
-            String msg = tool + " is not installed (Debian package " + debianPackage + "): apt-get install -y "
-                    + debianPackage;
-            if ("1".equals(System.getenv("MDMSIM_REQUIRE_TOOLS"))) {
-                throw new AssertionError(msg + " — MDMSIM_REQUIRE_TOOLS=1 makes this a failure");
-            }
-            Assumptions.abort(msg);
+            throw Prerequisites.missing(tool + " is not installed (Debian package " + debianPackage
+                    + "): apt-get install -y " + debianPackage);
         }
         return found;
     }
