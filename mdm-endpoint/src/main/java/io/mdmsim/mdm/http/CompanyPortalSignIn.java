@@ -162,15 +162,8 @@ public final class CompanyPortalSignIn {
         DeviceRecord d = found.get();
         String fingerprint = Certificates.sha256Fingerprint(signer);
         Optional<String> bound = bindings.boundTo(signer);
-        boolean ours;
-        boolean checkedOut;
-        d.lock();
-        try {
-            ours = fingerprint.equals(d.identityFingerprint) || bound.map(udid::equals).orElse(false);
-            checkedOut = d.state == EnrollmentState.CHECKED_OUT;
-        } finally {
-            d.unlock();
-        }
+        boolean ours = d.read(r -> fingerprint.equals(r.identityFingerprint)) || bound.map(udid::equals).orElse(false);
+        boolean checkedOut = d.read(r -> r.state == EnrollmentState.CHECKED_OUT);
         if (!ours) {
             return refusal(request, udid, 403, NOT_THE_DEVICE, "the body is signed by '"
                     + signer.getSubjectX500Principal().getName() + "'" + bound.map(b -> ", the identity of " + b)
@@ -195,15 +188,8 @@ public final class CompanyPortalSignIn {
         DeviceRecord d = v.device();
         String udid = d.id;
         String user = v.json().path("UserName").asText();
-        String userless;
-        String key;
-        d.lock();
-        try {
-            userless = CompanyPortalService.userlessRefusal(d);
-            key = d.serialNumber != null ? d.serialNumber : udid;
-        } finally {
-            d.unlock();
-        }
+        String userless = d.read(CompanyPortalService::userlessRefusal);
+        String key = d.read(r -> r.serialNumber != null ? r.serialNumber : udid);
         if (userless != null) {
             return refuse(request, udid, 409, USERLESS, userless);
         }
@@ -272,13 +258,7 @@ public final class CompanyPortalSignIn {
             return refuse(request, d.id, 400, BAD_REQUEST, "Action: " + action
                     + " (expected: RemoveDevice or FactoryReset)");
         }
-        boolean ade;
-        d.lock();
-        try {
-            ade = CompanyPortalService.automatedEnrollment(d);
-        } finally {
-            d.unlock();
-        }
+        boolean ade = d.read(CompanyPortalService::automatedEnrollment);
         if (ade) {
             return refuse(request, d.id, 403, ACTION_UNAVAILABLE, action + " refused for device " + d.id + ": "
                     + ADE_ACTIONS);
