@@ -92,6 +92,8 @@ public final class DepTokenService implements AutoCloseable {
         String lastSyncKind;
         boolean nextFull;
         int progressDevices;
+        /** Its scope tags, inherited by its profiles and devices (2020 page). */
+        List<String> scopeTags = List.of();
         /** Counts sync rounds; a round that ran out of time no longer changes the token when it returns. */
         long round;
         /** Serials ABM released from this server: shown "Removed from ABM" until purged (30–45 days). */
@@ -147,6 +149,7 @@ public final class DepTokenService implements AutoCloseable {
                     str(lastManualSyncAt == null ? null : lastManualSyncAt.plus(MANUAL_SYNC_MIN)));
             m.put("nextSyncFull", nextFull || cursor == null);
             m.put("removedFromAbm", removedFromAbm.size());
+            m.put("scopeTags", scopeTags);
             m.put("profiles", profiles.size());
             m.put("defaultProfileUuid", profileUuid);
             if (syncState == SyncState.SYNCING) {
@@ -706,6 +709,7 @@ public final class DepTokenService implements AutoCloseable {
         m.put("revision", token.revisionOf.getOrDefault(uuid, 1));
         m.put("editedAt", str(token.editedAt.get(uuid)));
         m.put("profile", token.profiles.get(uuid));
+        m.put("scopeTags", token.scopeTags); // inherited from the token
         return m;
     }
 
@@ -716,8 +720,14 @@ public final class DepTokenService implements AutoCloseable {
             purge(token);
             List<Map<String, Object>> out = new ArrayList<>();
             for (String serial : token.serials) {
-                out.add(Map.of("serialNumber", serial,
-                        "status", token.assigned.contains(serial) ? "Assigned" : "Not assigned"));
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("serialNumber", serial);
+                m.put("status", token.assigned.contains(serial) ? "Assigned" : "Not assigned");
+                String uuid = token.profileOf.getOrDefault(serial, token.profileUuid);
+                EnrollmentProfile p = uuid == null ? null : token.profiles.get(uuid);
+                m.put("enrollmentProfileName", p == null ? null : p.name()); // dynamic groups (seeds)
+                m.put("scopeTags", token.scopeTags);
+                out.add(m);
             }
             token.removedFromAbm.forEach((serial, purgeAt) -> {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -728,6 +738,24 @@ public final class DepTokenService implements AutoCloseable {
                 out.add(m);
             });
             return out;
+        }
+    }
+
+    /** Sets a token's scope tags (at upload or renewal); its profiles and devices inherit them. */
+    public Map<String, Object> scopeTags(String name, List<String> tags) {
+        synchronized (tokens) {
+            Token token = existing(name);
+            token.scopeTags = List.copyOf(tags);
+            events.emit("dep.token.scope-tags", null, "token", name, "scopeTags", tags);
+            return token.json();
+        }
+    }
+
+    /** A token's scope tags; empty for an unknown token. */
+    public List<String> scopeTagsOf(String name) {
+        synchronized (tokens) {
+            Token token = name == null ? null : tokens.get(name);
+            return token == null ? List.of() : token.scopeTags;
         }
     }
 
