@@ -216,6 +216,10 @@ public final class SetupAssistant {
         public void run(DeviceContext ctx) throws InterruptedException {
             Device d = ctx.device();
             d.atHomeScreen(true);
+            String banner = d.settingsBanner();
+            if (banner != null) {
+                ctx.trace().event("settings", java.util.Map.of("banner", banner));
+            }
             if (d.enrolledNow() && ctx.hasMdm() && (!d.firstSessionDone() || d.notNowAnswered())) {
                 ManagedLife.session(ctx, d.firstSessionDone() ? "after-not-now" : "enrolled");
             }

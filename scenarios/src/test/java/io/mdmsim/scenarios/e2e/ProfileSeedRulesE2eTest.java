@@ -28,6 +28,7 @@ class ProfileSeedRulesE2eTest extends E2eWorldTest {
 
     static final String IPHONE = "F2LXR0000001";      // iPhone 14 Pro, iOS 17.5
     static final String IPAD = "DMPXR0000002";        // iPad Air (5th gen), iPadOS 17.5
+    static final String OLD_IPHONE = "F2LXR0000003";  // iPhone 8 Plus, iOS 12.4
 
     private String token;
     @TempDir
@@ -36,7 +37,8 @@ class ProfileSeedRulesE2eTest extends E2eWorldTest {
     @BeforeEach
     void start() throws Exception {
         world = new E2eWorld(0);
-        world.importDevices(IPHONE + ",iPhone15,2,17.5,21F90", IPAD + ",iPad13,16,17.5,21F90");
+        world.importDevices(IPHONE + ",iPhone15,2,17.5,21F90", IPAD + ",iPad13,16,17.5,21F90",
+                OLD_IPHONE + ",iPhone10,2,12.4,16G77");
         token = world.addToken("rules", true);
     }
 
@@ -140,5 +142,26 @@ class ProfileSeedRulesE2eTest extends E2eWorldTest {
                 + " 30)");
         refused("{\"name\":\"x\",\"userAffinity\":\"WITHOUT_USER\",\"sharedIpad\":true,\"maxCachedUsers\":0}",
                 "maxCachedUsers: 0 (expected: at least 1");
+    }
+    @Test
+    @DisplayName("\"Users are notified that their devices are supervised in the Settings app ... This iPhone is supervised"
+            + " and managed by <your organization>\" (iPad alike); an unsupervised device shows nothing")
+    void settingsTellsTheUserTheDeviceIsSupervisedAndByWhom() throws Exception {
+        profile("{\"name\":\"Corp\"}", IPHONE, IPAD);
+        profile("{\"name\":\"Unsupervised\",\"supervised\":false}", OLD_IPHONE);
+        List<DeviceRun> runs = DeviceRun.run(world, traces, b -> { }, IPHONE, IPAD, OLD_IPHONE);
+        String org = world.abmAdmin.getJson("/admin/organizations").get(0).path("name").asText();
+        for (DeviceRun d : runs) {
+            assertEquals(Outcome.ENROLLED, d.result().outcome(), d.result().toString());
+        }
+        assertEquals(List.of("This iPhone is supervised and managed by " + org + "."), banners(runs.get(0)));
+        assertEquals(List.of("This iPad is supervised and managed by " + org + "."), banners(runs.get(1)));
+        assertFalse(runs.get(2).result().management().supervised());
+        assertEquals(List.of(), banners(runs.get(2)), "iOS 12 without supervision: no message");
+    }
+
+    private static List<String> banners(DeviceRun d) {
+        return d.trace().stream().filter(l -> l.path("event").asText().equals("settings"))
+                .map(l -> l.path("banner").asText()).toList();
     }
 }
