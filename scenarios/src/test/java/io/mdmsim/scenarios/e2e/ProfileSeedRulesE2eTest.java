@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.device.Outcome;
+import io.mdmsim.device.SetupPane;
 import io.mdmsim.device.Stage;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -163,5 +164,25 @@ class ProfileSeedRulesE2eTest extends E2eWorldTest {
     private static List<String> banners(DeviceRun d) {
         return d.trace().stream().filter(l -> l.path("event").asText().equals("settings"))
                 .map(l -> l.path("banner").asText()).toList();
+    }
+    @Test
+    @DisplayName("Restore Completed and Software Update Completed are shown only after a restore or an update during"
+            + " Setup Assistant, and hidden by the profile like any pane")
+    void restoreAndUpdateCompletedFollowARestoreAndAnUpdate() throws Exception {
+        profile("{\"name\":\"Corp\"}", IPHONE);
+        profile("{\"name\":\"Quiet\",\"hiddenPanes\":[\"RestoreCompleted\",\"UpdateCompleted\"]}", IPAD);
+        DeviceRun plain = one(IPHONE);
+        assertEquals("shown only after a restore from backup (this user did not restore)",
+                plain.panes().get(SetupPane.RESTORE_COMPLETED).reason());
+        assertFalse(plain.panes().get(SetupPane.UPDATE_COMPLETED).shown());
+
+        List<DeviceRun> runs = DeviceRun.run(world, traces, b -> b.behaviour(io.mdmsim.device.Behaviour.builder()
+                .restoreShare(1).softwareUpdateShare(1).build()), IPHONE, IPAD);
+        DeviceRun shown = runs.get(0);
+        assertTrue(shown.panes().get(SetupPane.RESTORE_COMPLETED).shown(), shown.panes().toString());
+        assertTrue(shown.panes().get(SetupPane.UPDATE_COMPLETED).shown(), shown.panes().toString());
+        assertFalse(runs.get(1).panes().get(SetupPane.RESTORE_COMPLETED).shown());
+        assertFalse(runs.get(1).panes().get(SetupPane.UPDATE_COMPLETED).shown());
+
     }
 }
