@@ -120,7 +120,7 @@ public final class MdmServer implements AutoCloseable {
                 new DeclarationStore(clock, store.declarations()));
         // Decorators, outermost first: every request is an event; identities are bound to enrollments.
         io.mdmsim.mdm.policy.PolicyService policy = new io.mdmsim.mdm.policy.PolicyService(clock, events::emit,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), store.policy());
         MdmService service = new EventingMdmService(new CertAuthMdmService(new PolicyMdmService(reference, policy,
                 config.errorBodyFormat()), bindings), events, registry);
         EnrollmentService enrollment = new EnrollmentService(config, scepCa.certificate(), tlsRoot(config.tlsIdentity()),
@@ -131,7 +131,7 @@ public final class MdmServer implements AutoCloseable {
         List<AutoCloseable> services = new ArrayList<>();
         services.add(store); // closed last: the services' last writes reach it
         DepTokenService dep = new DepTokenService(depKey, clock, ids, config.depBaseUrl(), base, config.organization(),
-                config.depSyncInterval(), events);
+                config.depSyncInterval(), events, store.dep());
         services.add(dep);
         reference.profileLookup(dep::profileFor);
         services.add(policy);
@@ -189,6 +189,7 @@ public final class MdmServer implements AutoCloseable {
             throw e;
         }
         URI publicBase = base.bind(https != null ? https.baseUri() : http.baseUri());
+        dep.resumeSyncs(); // tokens from the store sync again, now that profiles can carry the public URL
         if (config.trustedDeviceCas().isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "no trusted device CA configured: every ADE enrollment (POST /mdm/enroll)"
                     + " will be refused");

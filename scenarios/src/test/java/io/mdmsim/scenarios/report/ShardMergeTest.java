@@ -128,6 +128,9 @@ class ShardMergeTest {
         long samples = sum.timeseries().stream().mapToLong(i -> i.stages().containsKey(Stage.SCEP)
                 ? i.stages().get(Stage.SCEP).count() : 0).sum();
         assertEquals(sum.stage(Stage.SCEP).orElseThrow().count(), samples, "interval histograms add up to the run's");
+        assertTrue(whole.dep().containsKey("shards"), "the run asked the fake ABM for its DEP figures: " + whole.dep());
+        assertTrue(ReportJson.read(shardDirs.get(1)).dep().isEmpty(), "of shards, only the first asks");
+        assertEquals(ReportJson.read(shardDirs.get(0)).dep(), sum.dep());
         assertTrue(Files.exists(merged.resolve("report.html")));
         assertTrue(Files.exists(merged.resolve("junit.xml")));
     }
