@@ -61,6 +61,8 @@ public final class DepTokenService implements AutoCloseable {
     /** The seeds' limits and intervals (000_…: 1,000 profiles and 200,000 devices per token). */
     static final int MAX_TOKENS = 2000;
     static final int MAX_DEVICES_PER_TOKEN = 200_000;
+    /** 000_… "Maximum Automated Device Enrollment devices per profile: 200,000" (the 2020 page had no limit). */
+    static final int MAX_DEVICES_PER_PROFILE = 200_000;
     static final int MAX_PROFILES_PER_TOKEN = 1000;
     static final Duration FULL_SYNC_MIN = Duration.ofDays(7);
     static final Duration MANUAL_SYNC_MIN = Duration.ofMinutes(15);
@@ -665,6 +667,19 @@ public final class DepTokenService implements AutoCloseable {
         }
         if (serials == null || serials.isEmpty()) {
             throw new BadInputException("serials: missing or empty (expected: the serial numbers to assign)");
+        }
+        synchronized (tokens) {
+            Set<String> after = new java.util.HashSet<>(serials);
+            token.profileOf.forEach((serial, p) -> {
+                if (p.equals(uuid)) {
+                    after.add(serial);
+                }
+            });
+            if (after.size() > MAX_DEVICES_PER_PROFILE) {
+                throw HttpError.conflict("profile " + uuid + " of token " + name + " would have " + after.size()
+                        + " devices (limit: " + MAX_DEVICES_PER_PROFILE + " per profile); nothing was assigned"
+                        + " (expected: split the devices over more profiles)");
+            }
         }
         Map<String, DeviceResult> results;
         String abmUuid;

@@ -185,4 +185,26 @@ class ProfileSeedRulesE2eTest extends E2eWorldTest {
         assertFalse(runs.get(1).panes().get(SetupPane.UPDATE_COMPLETED).shown());
 
     }
+    @Test
+    @DisplayName("\"Maximum Automated Device Enrollment devices per profile: 200,000\" (the 2023 page over the 2020"
+            + " page's \"no limit\")")
+    void aProfileTakesAtMost200000Devices() throws Exception {
+        String uuid = world.createProfile(token, "{\"name\":\"Big\"}", false);
+        world.assignProfile(token, uuid, List.of(IPHONE));
+        StringBuilder body = new StringBuilder("{\"serials\":[");
+        for (int i = 0; i < 200_000; i++) { // with the one already assigned: 200,001
+            body.append(i == 0 ? "" : ",").append('"').append(String.format("BIG%09d", i)).append('"');
+        }
+        body.append("]}");
+        HttpResponse<String> refused = world.mdmJson("POST", "/admin/dep/tokens/" + token + "/profiles/" + uuid
+                + "/devices", body.toString());
+        assertEquals(409, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("would have 200001 devices (limit: 200000 per profile); nothing was"
+                + " assigned"), refused.body());
+        assertEquals(1, world.mdmAdmin.getJson("/admin/dep/tokens/" + token + "/profiles/" + uuid).path("assigned")
+                .asInt());
+        world.assignProfile(token, uuid, List.of(IPAD)); // within the limit: assigned
+        assertEquals(2, world.mdmAdmin.getJson("/admin/dep/tokens/" + token + "/profiles/" + uuid).path("assigned")
+                .asInt());
+    }
 }
