@@ -137,7 +137,13 @@ public final class MdmServer implements AutoCloseable {
         services.add(policy);
         policy.profileLookup(dep::profileFor);
         policy.allProfiles(dep::allProfiles);
-        dep.profileRules(policy::profileViolations);
+        io.mdmsim.mdm.policy.JitRegistrationPolicy jit = new io.mdmsim.mdm.policy.JitRegistrationPolicy(clock);
+        jit.allProfiles(dep::allProfiles);
+        dep.profileRules(p -> {
+            List<String> v = new ArrayList<>(policy.profileViolations(p));
+            v.addAll(jit.profileViolations(p));
+            return v;
+        });
         enrollment.policy(policy);
         reference.onCheckedOut(policy::releaseDevice); // a retired device's licences are free again
         PushService pushes = new PushService(config, registry, events);
@@ -162,6 +168,7 @@ public final class MdmServer implements AutoCloseable {
         new AdminApi(dep, reference, registry, clock, pushes, events).signIn(signIn).addRoutes(routes);
         new io.mdmsim.mdm.http.PolicyAdminApi(policy).addRoutes(routes);
         new LifecycleApi(dep, lifecycle).addRoutes(routes);
+        new io.mdmsim.mdm.http.JitRegistrationApi(jit).addRoutes(routes);
         new CompanyPortalSignIn(registry, identities, bindings, portal, pushes, licenses, config.errorBodyFormat(),
                 events, clock).lifecycle(lifecycle).addRoutes(routes);
         Router router = routes.build();

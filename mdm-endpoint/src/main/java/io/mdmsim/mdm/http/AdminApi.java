@@ -206,8 +206,12 @@ public final class AdminApi {
             json.put("scopeTags", dep.scopeTagsOf(DeviceLifecycle.enrollmentToken(d)));
             json.putAll(CompanyPortalService.view(d)); // portal: supervised, Company Portal, Single App Mode
             io.mdmsim.mdm.signin.SetupAssistantSignIn users = signIn;
-            json.put("enrollmentUser", users == null ? null
-                    : users.signedIn(d.id).map(io.mdmsim.mdm.signin.SetupAssistantSignIn.SignedIn::json).orElse(null));
+            var setup = users == null ? java.util.Optional.<io.mdmsim.mdm.signin.SetupAssistantSignIn.SignedIn>empty()
+                    : users.signedIn(d.id);
+            json.put("enrollmentUser", setup.map(io.mdmsim.mdm.signin.SetupAssistantSignIn.SignedIn::json)
+                    .orElse(null));
+            json.put("registration", CompanyPortalService.registration(d, setup.map(s -> s.user()).orElse(null),
+                    setup.map(s -> s.via()).orElse(null)));
         } finally {
             d.unlock();
         }

@@ -39,6 +39,9 @@ import java.util.regex.Pattern;
  *                                app configuration, and the first user who signs in to it becomes the device's primary
  *                                user (seeds); without it Company Portal does not work on a device without user
  *                                affinity (2020 page)
+ * @param justInTimeRegistration  Just in Time Registration with Setup Assistant with modern authentication: the
+ *                                device is registered at the Setup Assistant sign-in, without Company Portal; needs
+ *                                the JIT device configuration policy first (seeds)
  * @param settingsVersion         the version of these settings the profile was written with: null or
  *                                {@value #SETTINGS_VERSION} for a new profile, 1 for one from before await final
  *                                configuration existed (an existing profile, imported)
@@ -55,7 +58,7 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
         Integer temporarySessionLogoutSeconds, SyncWithComputers syncWithComputers, List<String> supervisingHostCertificates,
         Boolean awaitFinalConfiguration, String deviceNameTemplate, String cellularDataPlanUrl, String department,
         String supportPhoneNumber, List<String> hiddenPanes, List<String> criticalApps, List<String> criticalPolicies,
-        Boolean companyPortalPrimaryUser, Integer settingsVersion) {
+        Boolean companyPortalPrimaryUser, Boolean justInTimeRegistration, Integer settingsVersion) {
 
     public enum UserAffinity { WITH_USER, WITHOUT_USER, SHARED_DEVICE_MODE }
 
@@ -152,7 +155,8 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
                 singleAppModeUntilAuth, supervised, lockedEnrollment, sharedIpad, maxCachedUsers, lockGraceSeconds,
                 inactivityLogoutSeconds, temporarySessionOnly, temporarySessionLogoutSeconds, syncWithComputers,
                 supervisingHostCertificates, await, deviceNameTemplate, cellularDataPlanUrl, department,
-                supportPhoneNumber, hiddenPanes, criticalApps, criticalPolicies, companyPortalPrimaryUser, version);
+                supportPhoneNumber, hiddenPanes, criticalApps, criticalPolicies, companyPortalPrimaryUser,
+                justInTimeRegistration, version);
     }
 
     /** Every violation of the seeds' constraints, each a message saying what was wrong and what is expected. */
@@ -187,6 +191,11 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
                 && (affinity() != UserAffinity.WITHOUT_USER || !installsCompanyPortal())) {
             v.add("companyPortalPrimaryUser: true needs userAffinity WITHOUT_USER and installCompanyPortal: true (it"
                     + " sends IntuneUDAUserlessDevice to the Company Portal of a device without user affinity)");
+        }
+        if (Boolean.TRUE.equals(justInTimeRegistration)
+                && (!withUser || authentication != Authentication.SETUP_ASSISTANT_MODERN)) {
+            v.add("justInTimeRegistration: true needs userAffinity WITH_USER and authentication SETUP_ASSISTANT_MODERN"
+                    + " (Just in Time Registration is for Setup Assistant with modern authentication)");
         }
         if (settingsVersion != null && (settingsVersion < 1 || settingsVersion > SETTINGS_VERSION)) {
             v.add("settingsVersion: " + settingsVersion + " (expected: 1.." + SETTINGS_VERSION + "; leave it out for a"

@@ -167,6 +167,34 @@ public final class CompanyPortalService {
                 + " to Company Portal so that its first user becomes the primary user)";
     }
 
+    /**
+     * Whether the device is registered (Microsoft Entra registration) and how: at the Setup Assistant sign-in with
+     * Just in Time Registration ("eliminates the need for the Company Portal app for Microsoft Entra registration and
+     * compliance"), else by its user's Company Portal sign-in.
+     *
+     * @param setupUser the user who signed in in Setup Assistant and how ("legacy"/"modern"), null if none
+     */
+    public static Map<String, Object> registration(DeviceRecord d, String setupUser, String setupVia) {
+        EnrollmentProfile p = DeviceLifecycle.snapshot(d);
+        boolean jit = p != null && Boolean.TRUE.equals(p.justInTimeRegistration());
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (jit && setupUser != null && "modern".equals(setupVia)) {
+            m.put("registered", true);
+            m.put("via", "just-in-time registration");
+            m.put("user", setupUser);
+        } else if (d.portal.companyPortalUser != null) {
+            m.put("registered", true);
+            m.put("via", "Company Portal");
+            m.put("user", d.portal.companyPortalUser);
+        } else {
+            m.put("registered", false);
+            m.put("why", p != null && p.affinity() != EnrollmentProfile.UserAffinity.WITH_USER
+                    ? "enrolled without user affinity" : "no user has signed in to Company Portal"
+                    + (jit ? " and no Setup Assistant sign-in with modern authentication registered it" : ""));
+        }
+        return m;
+    }
+
     /** Whether the device enrolled through automated device enrollment (it has an ADE enrollment profile). */
     public static boolean automatedEnrollment(DeviceRecord d) {
         return DeviceLifecycle.snapshot(d) != null;

@@ -44,7 +44,7 @@ final class MdmLifecycleCommands {
                     "lockGraceSeconds, inactivityLogoutSeconds, temporarySessionOnly, temporarySessionLogoutSeconds,",
                     "syncWithComputers, supervisingHostCertificates, awaitFinalConfiguration, deviceNameTemplate,",
                     "cellularDataPlanUrl, department, supportPhoneNumber, hiddenPanes, criticalApps, criticalPolicies,",
-                    "settingsVersion.",
+                    "companyPortalPrimaryUser, justInTimeRegistration, settingsVersion.",
                     "Exit: 0 edited, 1 the MDM refused it (the reason is printed), 2 bad usage."})
     static final class ProfileEdit extends MdmClientCommand {
         @Parameters(index = "0", paramLabel = "TOKEN", description = "Token name (see mdm tokens).")
