@@ -20,28 +20,17 @@ public final class JitSso {
     private JitSso() {
     }
 
-    /** The profile as a plist-ready map. */
-    public static Map<String, Object> profile(String profileUuid, String payloadUuid) {
+    /** The profile as an XML plist. */
+    public static byte[] profile(String profileUuid, String payloadUuid) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("device_registration", "{{DEVICEREGISTRATION}}");
         data.put("browser_sso_interaction_enabled", 1);
-        Map<String, Object> sso = new LinkedHashMap<>();
-        sso.put("PayloadType", PAYLOAD_TYPE);
-        sso.put("PayloadVersion", 1);
-        sso.put("PayloadIdentifier", IDENTIFIER + ".sso");
-        sso.put("PayloadUUID", payloadUuid);
-        sso.put("PayloadDisplayName", "Microsoft Enterprise SSO (JIT registration)");
+        Map<String, Object> sso = ConfigurationProfiles.payload(PAYLOAD_TYPE, IDENTIFIER + ".sso", payloadUuid,
+                "Microsoft Enterprise SSO (JIT registration)");
         sso.put("ExtensionIdentifier", EXTENSION);
         sso.put("Type", "Redirect");
         sso.put("URLs", URLS);
         sso.put("ExtensionData", data);
-        Map<String, Object> profile = new LinkedHashMap<>();
-        profile.put("PayloadType", "Configuration");
-        profile.put("PayloadVersion", 1);
-        profile.put("PayloadIdentifier", IDENTIFIER);
-        profile.put("PayloadUUID", profileUuid);
-        profile.put("PayloadDisplayName", "Just in Time Registration");
-        profile.put("PayloadContent", List.of(sso));
-        return profile;
+        return ConfigurationProfiles.xml(IDENTIFIER, profileUuid, "Just in Time Registration", List.of(sso));
     }
 }

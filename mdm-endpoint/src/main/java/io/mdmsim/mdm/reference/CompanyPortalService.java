@@ -3,7 +3,6 @@ package io.mdmsim.mdm.reference;
 import static java.lang.System.Logger.Level.INFO;
 import static java.util.Objects.requireNonNull;
 
-import io.mdmsim.core.plist.Plist;
 import io.mdmsim.core.protocol.Command;
 import io.mdmsim.core.protocol.CommandResult;
 import io.mdmsim.core.protocol.Commands;
@@ -247,21 +246,11 @@ public final class CompanyPortalService {
 
     /** The Single App Mode profile: one com.apple.app.lock payload locking the device to Company Portal. */
     static byte[] singleAppModeProfile(String profileUuid, String payloadUuid) {
-        Map<String, Object> lock = new LinkedHashMap<>();
-        lock.put("PayloadType", APP_LOCK);
-        lock.put("PayloadVersion", 1);
-        lock.put("PayloadIdentifier", SINGLE_APP_MODE_PROFILE + ".applock");
-        lock.put("PayloadUUID", payloadUuid);
-        lock.put("PayloadDisplayName", "Company Portal until sign-in");
+        Map<String, Object> lock = io.mdmsim.mdm.management.ConfigurationProfiles.payload(APP_LOCK,
+                SINGLE_APP_MODE_PROFILE + ".applock", payloadUuid, "Company Portal until sign-in");
         lock.put("App", Map.of("Identifier", BUNDLE_ID));
-        Map<String, Object> profile = new LinkedHashMap<>();
-        profile.put("PayloadType", "Configuration");
-        profile.put("PayloadVersion", 1);
-        profile.put("PayloadIdentifier", SINGLE_APP_MODE_PROFILE);
-        profile.put("PayloadUUID", profileUuid);
-        profile.put("PayloadDisplayName", "Single App Mode until Company Portal sign-in");
-        profile.put("PayloadContent", List.of(lock));
-        return Plist.toXml(Plist.wrap(profile));
+        return io.mdmsim.mdm.management.ConfigurationProfiles.xml(SINGLE_APP_MODE_PROFILE, profileUuid,
+                "Single App Mode until Company Portal sign-in", List.of(lock));
     }
 
     // ---- critical apps (await final configuration) ---------------------------------------------------------------

@@ -67,8 +67,8 @@ public final class EnrollmentSettings {
                         + ")");
             } else {
                 String uuid = uuids.get();
-                commands.add(Commands.installProfile(uuid, io.mdmsim.core.plist.Plist.toXml(io.mdmsim.core.plist.Plist
-                        .wrap(io.mdmsim.mdm.management.JitSso.profile(uuid, uuids.get())))));
+                commands.add(Commands.installProfile(uuid, io.mdmsim.mdm.management.JitSso.profile(uuid,
+                        uuids.get())));
             }
         }
         String url = p.cellularDataPlanUrl();

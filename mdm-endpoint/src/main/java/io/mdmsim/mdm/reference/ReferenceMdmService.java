@@ -564,21 +564,10 @@ public final class ReferenceMdmService implements MdmService {
      */
     public static byte[] policyProfile(String policy, String uuid, String payloadUuid) {
         String identifier = "io.mdmsim.policy." + policy.replaceAll("[^A-Za-z0-9.-]", "-");
-        Map<String, Object> restriction = new java.util.LinkedHashMap<>();
-        restriction.put("PayloadType", "com.apple.applicationaccess");
-        restriction.put("PayloadVersion", 1);
-        restriction.put("PayloadIdentifier", identifier + ".restrictions");
-        restriction.put("PayloadUUID", payloadUuid);
-        restriction.put("PayloadDisplayName", policy + " (restrictions)");
+        Map<String, Object> restriction = io.mdmsim.mdm.management.ConfigurationProfiles.payload(
+                "com.apple.applicationaccess", identifier + ".restrictions", payloadUuid, policy + " (restrictions)");
         restriction.put("forceEncryptedBackup", true);
-        Map<String, Object> profile = new java.util.LinkedHashMap<>();
-        profile.put("PayloadType", "Configuration");
-        profile.put("PayloadVersion", 1);
-        profile.put("PayloadIdentifier", identifier);
-        profile.put("PayloadUUID", uuid);
-        profile.put("PayloadDisplayName", policy);
-        profile.put("PayloadContent", List.of(restriction));
-        return io.mdmsim.core.plist.Plist.toXml(io.mdmsim.core.plist.Plist.wrap(profile));
+        return io.mdmsim.mdm.management.ConfigurationProfiles.xml(identifier, uuid, policy, List.of(restriction));
     }
 
     private static void logUnusual(DeviceRecord d, CommandResult r, ReportOutcome o) {

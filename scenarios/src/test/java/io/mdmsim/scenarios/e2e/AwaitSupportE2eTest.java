@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.device.Outcome;
 import io.mdmsim.device.Stage;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Where the locked Awaiting final configuration experience is supported (seeds: "iOS/iPadOS 13+ devices enrolling with
@@ -24,27 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
  * SimClock.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class AwaitSupportE2eTest extends E2eWorldTest {
+class AwaitSupportE2eTest extends ImportedDevicesTest {
 
     static final String IPHONE = "F2LXA0000001";      // iPhone 14 Pro, iOS 17.5
     static final String IPHONE_2 = "F2LXA0000002";    // iPhone 14 Pro, iOS 17.5
     static final String IPHONE_3 = "F2LXA0000003";    // iPhone 14 Pro, iOS 17.5
     static final String OLD_IPHONE = "F2LXA0000004";  // iPhone 8 Plus, iOS 12.4
 
-    private String token;
-    @TempDir
-    Path traces;
-
     @BeforeEach
     void start() throws Exception {
-        world = new E2eWorld(0);
-        world.importDevices(IPHONE + ",iPhone15,2,17.5,21F90", IPHONE_2 + ",iPhone15,2,17.5,21F90",
+        start("await-support", IPHONE + ",iPhone15,2,17.5,21F90", IPHONE_2 + ",iPhone15,2,17.5,21F90",
                 IPHONE_3 + ",iPhone15,2,17.5,21F90", OLD_IPHONE + ",iPhone10,2,12.4,16G77");
-        token = world.addToken("await-support", true);
-    }
-
-    private void profile(String json, String... serials) throws Exception {
-        world.assignProfile(token, world.createProfile(token, json, false), List.of(serials));
     }
 
     private List<String> requestTypes(String serial) {

@@ -9,16 +9,13 @@ import io.mdmsim.device.Behaviour;
 import io.mdmsim.device.Outcome;
 import io.mdmsim.device.Stage;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Company Portal on ADE devices (seeds): no Remove Device or Factory Reset, and on a device without user affinity only
@@ -26,24 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
  * Fake ABM, reference MDM and virtual devices (whose users sign in to Company Portal) over HTTP on a manual SimClock.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class CompanyPortalSeedRulesE2eTest extends E2eWorldTest {
+class CompanyPortalSeedRulesE2eTest extends ImportedDevicesTest {
 
     static final String A = "F2LXC0000001";          // iPhone 14 Pro, iOS 17.5
     static final String B = "F2LXC0000002";          // iPhone 14 Pro, iOS 17.5
 
-    private String token;
-    @TempDir
-    Path traces;
-
     @BeforeEach
     void start() throws Exception {
-        world = new E2eWorld(0);
-        world.importDevices(A + ",iPhone15,2,17.5,21F90", B + ",iPhone15,2,17.5,21F90");
-        token = world.addToken("portal-rules", true);
-    }
-
-    private void profile(String json, String... serials) throws Exception {
-        world.assignProfile(token, world.createProfile(token, json, false), List.of(serials));
+        start("portal-rules", A + ",iPhone15,2,17.5,21F90", B + ",iPhone15,2,17.5,21F90");
     }
 
     private DeviceRun signingIn(String serial) throws Exception {
@@ -87,13 +74,13 @@ class CompanyPortalSeedRulesE2eTest extends E2eWorldTest {
                 .map(x -> x.path("response").path("body")).filter(b -> DeviceRun.bodyText(b)
                         .contains("IntuneUDAUserlessDevice")).findFirst().orElseThrow()).contains("ServiceURL"),
                 "Company Portal's configuration carries IntuneUDAUserlessDevice");
-        JsonNode view = world.mdmAdmin.getJson("/admin/devices/" + a.result().device().udid());
+        JsonNode view = device(a);
         assertEquals(user, view.path("primaryUser").asText(), view.toString());
         JsonNode licences = world.mdmAdmin.getJson("/admin/policy").path("deviceLicenses");
         assertEquals(0, licences.path("used").asInt(), "used by a licensed user: " + licences);
 
         // the one device licence is free again: the second device enrolls
-        DeviceRun b = DeviceRun.run(world, traces, x -> { }, B).getFirst();
+        DeviceRun b = one(B);
         assertEquals(Outcome.ENROLLED, b.result().outcome(), b.result().toString());
         assertEquals(1, world.mdmAdmin.getJson("/admin/policy").path("deviceLicenses").path("used").asInt());
     }

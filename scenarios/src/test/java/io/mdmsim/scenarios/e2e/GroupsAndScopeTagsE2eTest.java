@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.device.Outcome;
 import io.mdmsim.scenarios.CliRun;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,31 +15,24 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Dynamic groups by enrollment profile name and a token's scope tags, over the MDM's admin API and CLI, with the fake
  * ABM and virtual devices on a manual SimClock.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class GroupsAndScopeTagsE2eTest extends E2eWorldTest {
+class GroupsAndScopeTagsE2eTest extends ImportedDevicesTest {
 
     static final String A = "F2LXG0000001";
     static final String B = "F2LXG0000002";
     static final String C = "F2LXG0000003";
 
-    private String token;
-    @TempDir
-    Path traces;
-
     @BeforeEach
     void start() throws Exception {
-        world = new E2eWorld(0);
-        world.importDevices(A + ",iPhone15,2,17.5,21F90", B + ",iPhone15,2,17.5,21F90", C + ",iPhone15,2,17.5,21F90");
-        token = world.addToken("groups", true, t -> t.path("syncState").asText().equals("SYNCED"),
-                "&scopeTags=" + E2eWorld.enc("Paris,Frontline"));
-        world.assignProfile(token, world.createProfile(token, "{\"name\":\"Kiosk\"}", false), List.of(A));
-        world.assignProfile(token, world.createProfile(token, "{\"name\":\"Sales\"}", false), List.of(B, C));
+        startWith("groups", "&scopeTags=" + E2eWorld.enc("Paris,Frontline"), A + ",iPhone15,2,17.5,21F90",
+                B + ",iPhone15,2,17.5,21F90", C + ",iPhone15,2,17.5,21F90");
+        profile("{\"name\":\"Kiosk\"}", A);
+        profile("{\"name\":\"Sales\"}", B, C);
     }
 
     private Set<String> serials(JsonNode devices) {
@@ -92,9 +84,7 @@ class GroupsAndScopeTagsE2eTest extends E2eWorldTest {
         for (JsonNode d : world.depDevices(token)) {
             assertEquals(tags, strings(d.path("scopeTags")), d.toString());
         }
-        DeviceRun d = DeviceRun.run(world, traces, b -> { }, A).getFirst();
-        assertEquals(tags, strings(world.mdmAdmin.getJson("/admin/devices/" + d.result().device().udid())
-                .path("scopeTags")));
+        assertEquals(tags, strings(device(one(A)).path("scopeTags")));
 
         byte[] renewal = world.abmAdmin.getBytes("/admin/mdm-servers/groups/token");
         HttpResponse<String> renewed = world.mdmBytes("PUT", "/admin/dep/tokens/" + token + "?appleId="

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.device.Outcome;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Just in Time Registration (seeds: "Intune also supports Just in Time Registration for Setup Assistant with modern
@@ -24,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * profile"): the fake ABM, the reference MDM and virtual iPhones over HTTP on a manual SimClock.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class JitRegistrationE2eTest extends E2eWorldTest {
+class JitRegistrationE2eTest extends ImportedDevicesTest {
 
     static final String A = "F2LXJ0000001";
     static final String B = "F2LXJ0000002";
@@ -32,15 +30,9 @@ class JitRegistrationE2eTest extends E2eWorldTest {
     static final String JIT = "{\"name\":\"JIT\",\"authentication\":\"SETUP_ASSISTANT_MODERN\","
             + "\"justInTimeRegistration\":true}";
 
-    private String token;
-    @TempDir
-    Path traces;
-
     @BeforeEach
     void start() throws Exception {
-        world = new E2eWorld(0);
-        world.importDevices(A + ",iPhone15,2,17.5,21F90", B + ",iPhone15,2,17.5,21F90");
-        token = world.addToken("jit", true);
+        start("jit", A + ",iPhone15,2,17.5,21F90", B + ",iPhone15,2,17.5,21F90");
     }
 
     private HttpResponse<String> createProfile(String json) throws Exception {
@@ -73,14 +65,13 @@ class JitRegistrationE2eTest extends E2eWorldTest {
             + " registers the device")
     void aJitDeviceIsRegisteredAtTheSetupAssistantSignInWithoutCompanyPortal() throws Exception {
         assertEquals(200, world.mdm("PUT", POLICY).statusCode());
-        world.assignProfile(token, world.createProfile(token, JIT, false), List.of(A));
-        world.assignProfile(token, world.createProfile(token, "{\"name\":\"Modern\",\"authentication\":"
-                + "\"SETUP_ASSISTANT_MODERN\"}", false), List.of(B));
+        profile(JIT, A);
+        profile("{\"name\":\"Modern\",\"authentication\":\"SETUP_ASSISTANT_MODERN\"}", B);
         List<DeviceRun> runs = DeviceRun.run(world, traces, b -> { }, A, B);
         for (DeviceRun d : runs) {
             assertEquals(Outcome.ENROLLED, d.result().outcome(), d.result() + " " + d.urls());
         }
-        JsonNode jit = world.mdmAdmin.getJson("/admin/devices/" + runs.get(0).result().device().udid());
+        JsonNode jit = device(runs.get(0));
         assertEquals(true, jit.path("registration").path("registered").asBoolean(), jit.toString());
         assertEquals("just-in-time registration", jit.path("registration").path("via").asText());
         assertEquals("user-" + A.toLowerCase(Locale.ROOT) + "@example.com", jit.path("registration").path("user")
@@ -92,7 +83,7 @@ class JitRegistrationE2eTest extends E2eWorldTest {
         assertEquals(1, installed.size(), "the JIT device got the SSO extension profile: " + installed);
         assertEquals("ACKNOWLEDGED", installed.getFirst().path("state").asText(), installed.toString());
 
-        JsonNode plain = world.mdmAdmin.getJson("/admin/devices/" + runs.get(1).result().device().udid());
+        JsonNode plain = device(runs.get(1));
         assertFalse(plain.path("registration").path("registered").asBoolean(true), plain.toString());
         assertEquals("no user has signed in to Company Portal", plain.path("registration").path("why").asText());
     }

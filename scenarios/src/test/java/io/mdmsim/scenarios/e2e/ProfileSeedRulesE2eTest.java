@@ -10,51 +10,32 @@ import io.mdmsim.device.Outcome;
 import io.mdmsim.device.SetupPane;
 import io.mdmsim.device.Stage;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Enrollment profile rules of the seeds that the first profile tests did not hold, each over the MDM's admin API, the
  * fake ABM's DEP profile and the device's cloud configuration and Setup Assistant, on a manual SimClock.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class ProfileSeedRulesE2eTest extends E2eWorldTest {
+class ProfileSeedRulesE2eTest extends ImportedDevicesTest {
 
     static final String IPHONE = "F2LXR0000001";      // iPhone 14 Pro, iOS 17.5
     static final String IPAD = "DMPXR0000002";        // iPad Air (5th gen), iPadOS 17.5
     static final String OLD_IPHONE = "F2LXR0000003";  // iPhone 8 Plus, iOS 12.4
 
-    private String token;
-    @TempDir
-    Path traces;
-
     @BeforeEach
     void start() throws Exception {
-        world = new E2eWorld(0);
-        world.importDevices(IPHONE + ",iPhone15,2,17.5,21F90", IPAD + ",iPad13,16,17.5,21F90",
+        start("rules", IPHONE + ",iPhone15,2,17.5,21F90", IPAD + ",iPad13,16,17.5,21F90",
                 OLD_IPHONE + ",iPhone10,2,12.4,16G77");
-        token = world.addToken("rules", true);
-    }
-
-    private String profile(String json, String... serials) throws Exception {
-        String uuid = world.createProfile(token, json, false);
-        world.assignProfile(token, uuid, List.of(serials));
-        return uuid;
     }
 
     private JsonNode stored(String uuid) {
         return world.mdmAdmin.getJson("/admin/dep/tokens/" + token + "/profiles/" + uuid).path("profile");
-    }
-
-    private DeviceRun one(String serial) throws Exception {
-        return DeviceRun.run(world, traces, b -> { }, serial).getFirst();
     }
 
     private void refused(String json, String message) throws Exception {

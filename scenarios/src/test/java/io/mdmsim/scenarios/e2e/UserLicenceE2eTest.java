@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.device.Outcome;
 import io.mdmsim.device.Stage;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * "Devices enrolled with user affinity require that each user be assigned an Intune license": the user who signs in
@@ -24,27 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
  * HTTP on a manual SimClock.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class UserLicenceE2eTest extends E2eWorldTest {
+class UserLicenceE2eTest extends ImportedDevicesTest {
 
     static final String A = "F2LXU0000001";          // iPhone 14 Pro, iOS 17.5
     static final String B = "F2LXU0000002";          // iPhone 14 Pro, iOS 17.5
     static final String OLD = "F2LXU0000003";        // iPhone 8 Plus, iOS 12.4
 
-    private String token;
-    @TempDir
-    Path traces;
-
     @BeforeEach
     void start() throws Exception {
-        world = new E2eWorld(0);
-        world.importDevices(A + ",iPhone15,2,17.5,21F90", B + ",iPhone15,2,17.5,21F90", OLD + ",iPhone10,2,12.4,16G77");
-        token = world.addToken("licences", true);
+        start("licences", A + ",iPhone15,2,17.5,21F90", B + ",iPhone15,2,17.5,21F90", OLD + ",iPhone10,2,12.4,16G77");
         HttpResponse<String> policy = world.mdmJson("PUT", "/admin/policy", "{\"userLicenses\":{\"total\":1}}");
         assertEquals(200, policy.statusCode(), policy.body());
-    }
-
-    private void profile(String json, String... serials) throws Exception {
-        world.assignProfile(token, world.createProfile(token, json, false), List.of(serials));
     }
 
     private static String user(String serial) {
@@ -68,7 +56,7 @@ class UserLicenceE2eTest extends E2eWorldTest {
     }
 
     private JsonNode enrollmentUser(DeviceRun d) {
-        return world.mdmAdmin.getJson("/admin/devices/" + d.result().device().udid()).path("enrollmentUser");
+        return device(d).path("enrollmentUser");
     }
 
     @Test
@@ -107,7 +95,7 @@ class UserLicenceE2eTest extends E2eWorldTest {
             + " authentication\" -- and take a user licence there")
     void anOlderDeviceSignsInWithLegacyAuthentication() throws Exception {
         profile("{\"name\":\"Modern\",\"authentication\":\"SETUP_ASSISTANT_MODERN\"}", OLD);
-        DeviceRun d = DeviceRun.run(world, traces, b -> { }, OLD).getFirst();
+        DeviceRun d = one(OLD);
         assertEquals(Outcome.ENROLLED, d.result().outcome(), d.result() + " " + d.urls());
         assertEquals("legacy", enrollmentUser(d).path("via").asText(), enrollmentUser(d).toString());
         assertEquals(1, world.mdmAdmin.getJson("/admin/policy").path("userLicenses").path("used").asInt());
