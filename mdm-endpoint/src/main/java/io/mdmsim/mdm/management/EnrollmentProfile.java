@@ -180,8 +180,9 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
                         + " (authentication COMPANY_PORTAL, or installCompanyPortal: true)");
             }
         }
-        if (Boolean.TRUE.equals(lockedEnrollment) && Boolean.FALSE.equals(supervised)) {
-            v.add("lockedEnrollment: true needs supervised: true (devices with locked enrollment must be supervised)");
+        if (locked() && Boolean.FALSE.equals(supervised)) {
+            v.add("lockedEnrollment: " + (lockedEnrollment == null ? "Yes (the default with SHARED_DEVICE_MODE)" : "true")
+                    + " needs supervised: true (devices with locked enrollment must be supervised)");
         }
         if (affinity() == UserAffinity.SHARED_DEVICE_MODE && Boolean.FALSE.equals(lockedEnrollment)) {
             v.add("lockedEnrollment: false with userAffinity SHARED_DEVICE_MODE (expected: true, or leave it out;"
