@@ -198,23 +198,21 @@ public final class AdminApi {
     private HttpResponse device(HttpRequest request) {
         DeviceRecord d = known(request.pathParam("udid"));
         Map<String, Object> json = deviceJson(d.view(), true);
-        d.lock();
-        try {
-            json.put("declarativeStatus", d.declarativeStatus);
-            json.put("lifecycle", DeviceLifecycle.json(d));
-            json.put("enrollmentProfileName", DeviceLifecycle.enrollmentProfileName(d));
-            json.put("scopeTags", dep.scopeTagsOf(DeviceLifecycle.enrollmentToken(d)));
-            json.putAll(CompanyPortalService.view(d)); // portal: supervised, Company Portal, Single App Mode
-            io.mdmsim.mdm.signin.SetupAssistantSignIn users = signIn;
-            var setup = users == null ? java.util.Optional.<io.mdmsim.mdm.signin.SetupAssistantSignIn.SignedIn>empty()
-                    : users.signedIn(d.id);
+        io.mdmsim.mdm.signin.SetupAssistantSignIn users = signIn;
+        var setup = users == null ? java.util.Optional.<io.mdmsim.mdm.signin.SetupAssistantSignIn.SignedIn>empty()
+                : users.signedIn(d.id);
+        d.read(r -> {
+            json.put("declarativeStatus", r.declarativeStatus);
+            json.put("lifecycle", DeviceLifecycle.json(r));
+            json.put("enrollmentProfileName", DeviceLifecycle.enrollmentProfileName(r));
+            json.putAll(CompanyPortalService.view(r)); // portal: supervised, Company Portal, Single App Mode
             json.put("enrollmentUser", setup.map(io.mdmsim.mdm.signin.SetupAssistantSignIn.SignedIn::json)
                     .orElse(null));
-            json.put("registration", CompanyPortalService.registration(d, setup.map(s -> s.user()).orElse(null),
+            json.put("registration", CompanyPortalService.registration(r, setup.map(s -> s.user()).orElse(null),
                     setup.map(s -> s.via()).orElse(null)));
-        } finally {
-            d.unlock();
-        }
+            return null;
+        });
+        json.put("scopeTags", dep.scopeTagsOf(d.read(DeviceLifecycle::enrollmentToken)));
         return HttpResponse.json(200, json);
     }
 
