@@ -83,10 +83,7 @@ final class ScenarioMapper {
             String at = "/populations/" + i;
             JsonNode p = list.get(i);
             String name = p.path("name").asText("population-" + (i + 1));
-            if (!names.add(name)) {
-                problem(at + "/name", "populations[" + i + "].name: '" + name
-                        + "' is used twice (expected: a name of its own)");
-            }
+            once(names, name, at + "/name");
             PopulationSpec.NamedDevice device = null;
             if (p.has("device")) {
                 JsonNode d = p.get("device");
@@ -227,10 +224,7 @@ final class ScenarioMapper {
             String at = "/world/abm/mdmServers/" + i;
             JsonNode s = serverList.get(i);
             String name = s.get("name").asText();
-            if (!serverNames.add(name)) {
-                problem(at + "/name", "world.abm.mdmServers[" + i + "].name: '" + name
-                        + "' is used twice (expected: a name of its own)");
-            }
+            once(serverNames, name, at + "/name");
             JsonNode assign = s.path("assign");
             List<String> assignPopulations = new ArrayList<>();
             if (assign.isArray()) {
@@ -353,7 +347,12 @@ final class ScenarioMapper {
     // ---- fleet and load -------------------------------------------------------------------------------------------
 
     private FleetSpec fleet(JsonNode f) {
+        if (f.has("keyPoolFile") && !f.has("keyPool")) {
+            problem("/fleet/keyPoolFile", "fleet.keyPoolFile: needs fleet.keyPool (expected: how many keys the pool"
+                    + " holds)");
+        }
         return new FleetSpec(intOrNull(f, "concurrency"), intOrNull(f, "maxConnections"), intOrNull(f, "keyPool"),
+                path(f.path("keyPoolFile")),
                 f.has("lifetime") ? duration("/fleet/lifetime") : null,
                 f.has("checkinInterval") ? duration("/fleet/checkinInterval") : null,
                 f.has("tokenUpdateInterval") ? duration("/fleet/tokenUpdateInterval") : null,
@@ -439,10 +438,7 @@ final class ScenarioMapper {
             }
             Duration when = duration(at + "/at");
             String name = a.path("name").asText(kind.words() + " at " + Durations.format(when));
-            if (!names.add(name)) {
-                problem(at + (a.has("name") ? "/name" : ""), "actions[" + i + "].name: '" + name
-                        + "' is used twice (expected: a name of its own)");
-            }
+            once(names, name, at + (a.has("name") ? "/name" : ""));
             JsonNode args = a.get(kind.key());
             String argsAt = at + "/" + kind.key();
             switch (kind) {
@@ -608,6 +604,14 @@ final class ScenarioMapper {
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------
+
+    /** A name used once only: a second use is a problem at its place. */
+    private void once(Set<String> seen, String name, String at) {
+        if (!seen.add(name)) {
+            problem(at, ScenarioSchema.dotted(at.endsWith("/name") ? at : at + "/name") + ": '" + name
+                    + "' is used twice (expected: a name of its own)");
+        }
+    }
 
     private void checkPopulationRef(Set<String> names, String at, String name) {
         if (!names.contains(name)) {
