@@ -38,7 +38,7 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "SCENARIO", description = "The scenario file, e.g. scenarios/library/quickstart.yaml.")
+    @Parameters(paramLabel = "SCENARIO", description = "The scenario file, e.g. scenarios/library/scep-wait-16-minutes.yaml.")
     Path file;
 
     @Option(names = "--out", paramLabel = "DIR",

@@ -120,7 +120,8 @@ final class ScenarioMapper {
                         + " (expected: enrollment: ota)");
             }
             URI profileUrl = p.has("profileUrl") ? URI.create(p.get("profileUrl").asText()) : null;
-            out.add(new PopulationSpec(name, count, models, os, ipadShare, device, ota, profileUrl, behaviour,
+            out.add(new PopulationSpec(name, count, models, os, ipadShare, device,
+                    p.has("organization") ? p.get("organization").asText() : null, ota, profileUrl, behaviour,
                     t.at(at)));
         }
         return out;
@@ -177,6 +178,8 @@ final class ScenarioMapper {
             k.mfaShare(b.path("mfaShare").asDouble(1));
             k.companyPortal(b.path("companyPortalShare").asDouble(0), durationOr(b, at, "companyPortalDelay", "5m"));
             k.secondFactorElsewhereShare(b.path("secondFactorElsewhereShare").asDouble(1));
+            k.restoreShare(b.path("restoreShare").asDouble(0));
+            k.softwareUpdateShare(b.path("softwareUpdateShare").asDouble(0));
             k.configuratorShare(b.path("configuratorShare").asDouble(0));
             k.removeManagement(b.path("removeManagementShare").asDouble(0),
                     durationOr(b, at, "removeManagementAfter", "1d"));
@@ -215,6 +218,18 @@ final class ScenarioMapper {
 
     private World world(JsonNode w, List<PopulationSpec> populations, Set<String> populationNames, ClockSpec clock) {
         JsonNode a = w.path("abm");
+        List<World.Organization> orgs = new ArrayList<>();
+        Set<String> orgNames = new HashSet<>();
+        for (int i = 0; i < a.path("organizations").size(); i++) {
+            JsonNode o = a.path("organizations").get(i);
+            once(orgNames, o.get("name").asText(), "/world/abm/organizations/" + i + "/name");
+            orgs.add(new World.Organization(o.get("name").asText(), o));
+        }
+        for (int i = 0; i < populations.size(); i++) {
+            if (populations.get(i).organization() != null) {
+                checkOrgRef(orgNames, "/populations/" + i + "/organization", populations.get(i).organization());
+            }
+        }
         List<World.MdmServer> servers = new ArrayList<>();
         JsonNode serverList = a.path("mdmServers");
         Set<String> serverNames = new HashSet<>();
@@ -233,16 +248,20 @@ final class ScenarioMapper {
                 }
             }
             boolean all = assign.isTextual() || (assign.isMissingNode() && i == 0);
-            servers.add(new World.MdmServer(name, all, assign.isInt() ? assign.asInt() : null, assignPopulations,
+            if (s.has("organization")) {
+                checkOrgRef(orgNames, at + "/organization", s.get("organization").asText());
+            }
+            servers.add(new World.MdmServer(name, s.has("organization") ? s.get("organization").asText() : null, all,
+                    assign.isInt() ? assign.asInt() : null, assignPopulations,
                     pace(s.path("devicesPerMinute")), path(s.path("certificate")), path(s.path("tokenOut")),
                     t.at(at)));
         }
         if (servers.isEmpty()) {
-            servers.add(new World.MdmServer(DEFAULT_SERVER, true, null, List.of(), null, null, null, t.at("/world")));
+            servers.add(new World.MdmServer(DEFAULT_SERVER, null, true, null, List.of(), null, null, null, t.at("/world")));
             serverNames.add(DEFAULT_SERVER);
         }
         Integer pace = pace(a.path("devicesPerMinute"));
-        World.Abm abm = new World.Abm(a.has("organization") ? a.get("organization").asText() : null,
+        World.Abm abm = new World.Abm(orgs,
                 a.has("devices") ? a.get("devices").asInt() : null, path(a.path("inventory")),
                 pace == null ? 0 : pace, servers, a.has("settings") ? a.get("settings") : null);
 
@@ -615,6 +634,14 @@ final class ScenarioMapper {
         if (!names.contains(name)) {
             problem(at, ScenarioSchema.dotted(at) + ": '" + name + "' is not a population (expected: one of "
                     + (names.isEmpty() ? "(none defined)" : String.join(", ", names.stream().sorted().toList())) + ")");
+        }
+    }
+
+    private void checkOrgRef(Set<String> names, String at, String name) {
+        if (!names.contains(name)) {
+            problem(at, ScenarioSchema.dotted(at) + ": '" + name + "' is not an organization of world.abm (expected: "
+                    + (names.isEmpty() ? "an organization listed in world.abm.organizations"
+                    : "one of " + String.join(", ", names.stream().sorted().toList())) + ")");
         }
     }
 

@@ -127,6 +127,7 @@ public final class ScenarioRunner {
             log.accept(String.format("MDM            %s%s", world.mdmUri(), world.mdmInProcess() ? ""
                     : scenario.world().mdm().process() ? " (mdmsim mdm in its own process)" : " (system under test)"));
             Provisioner prov = new Provisioner(scenario, world, clock, log);
+            prov.organizations();
             prov.inventory(madeDevices);
             prov.mdmPolicy();
             List<DevicePlan.Device> devices;
