@@ -143,7 +143,13 @@ public final class MdmServer implements AutoCloseable {
         services.add(policy);
         policy.profileLookup(dep::profileFor);
         policy.allProfiles(dep::allProfiles);
-        dep.profileRules(policy::profileViolations);
+        io.mdmsim.mdm.policy.JitRegistrationPolicy jit = new io.mdmsim.mdm.policy.JitRegistrationPolicy(clock);
+        jit.allProfiles(dep::allProfiles);
+        dep.profileRules(p -> {
+            List<String> v = new ArrayList<>(policy.profileViolations(p));
+            v.addAll(jit.profileViolations(p));
+            return v;
+        });
         enrollment.policy(policy);
         reference.onCheckedOut(policy::releaseDevice); // a retired device's licences are free again
         PushService pushes = new PushService(config, registry, events);
@@ -161,12 +167,16 @@ public final class MdmServer implements AutoCloseable {
         }
 
         Router.Builder routes = Router.builder();
-        new MdmHttp(enrollment, scep, service, identities, config.errorBodyFormat(), events).addRoutes(routes);
-        new AdminApi(dep, reference, registry, clock, pushes, events).addRoutes(routes);
+        io.mdmsim.mdm.signin.SetupAssistantSignIn signIn = new io.mdmsim.mdm.signin.SetupAssistantSignIn(
+                dep::profileFor, licenses, clock, config.organization());
+        new MdmHttp(enrollment, scep, service, identities, config.errorBodyFormat(), events).signIn(signIn)
+                .addRoutes(routes);
+        new AdminApi(dep, reference, registry, clock, pushes, events).signIn(signIn).addRoutes(routes);
         new io.mdmsim.mdm.http.PolicyAdminApi(policy).addRoutes(routes);
         new LifecycleApi(dep, lifecycle).addRoutes(routes);
+        new io.mdmsim.mdm.http.JitRegistrationApi(jit).addRoutes(routes);
         new CompanyPortalSignIn(registry, identities, bindings, portal, pushes, licenses, config.errorBodyFormat(),
-                events, clock).addRoutes(routes);
+                events, clock).lifecycle(lifecycle).addRoutes(routes);
         Router router = routes.build();
         ErrorMapper errors = ErrorMapper.defaults().toBuilder()
                 .badRequest(BadInputException.class)

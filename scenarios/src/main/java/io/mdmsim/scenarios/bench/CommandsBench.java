@@ -123,7 +123,7 @@ final class CommandsBench implements Callable<Integer> {
             sampler.claimNewClients(CpuSampler.DRIVER);
             Fleets.Timing timing = new Fleets.Timing(devices);
             Thread fleet = Thread.ofPlatform().name("bench-fleet").start(() -> DeviceFleet.run(
-                    Fleets.config(world, Population.of(devices).devices(common.seed), true, true, keys, 256, 256,
+                    Fleets.config(world, Population.of(devices).devices(common.seed), true, true, keys, devices, 256,
                             common.seed).lifetime(Duration.ofDays(1)).listener(timing).build()));
             try {
                 long t = System.nanoTime();

@@ -175,6 +175,8 @@ final class World implements AutoCloseable {
         cmd.addAll(mdmsimArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         processes.put(part, p);
+        // a benchmark stopped with Ctrl-C takes its server processes with it
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "bench-stop-" + part));
         BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<List<String>> lines = CompletableFuture.supplyAsync(() -> {
             List<String> seen = new ArrayList<>();

@@ -161,6 +161,16 @@ final class DevicesCommand implements Callable<Integer> {
                     + " App Mode, where multifactor authentication isn't supported.")
     double secondFactorElsewhereShare;
 
+    @Option(names = "--restore-share", paramLabel = "F", defaultValue = "0",
+            description = "Share of users who restore an iCloud backup on Apps & Data; only they see Restore"
+                    + " Completed (iOS 14+; default ${DEFAULT-VALUE}).")
+    double restoreShare;
+
+    @Option(names = "--software-update-share", paramLabel = "F", defaultValue = "0",
+            description = "Share of users who install the update the Software Update pane offers; only they see"
+                    + " Software Update Completed (iOS 14+; the device keeps its OS version; default ${DEFAULT-VALUE}).")
+    double softwareUpdateShare;
+
     // ---- management: locked enrollment, retire ------------------------------------------------------------------
 
     @Option(names = "--configurator-share", paramLabel = "F", defaultValue = "0",
@@ -365,6 +375,8 @@ final class DevicesCommand implements Callable<Integer> {
                 .mfaShare(mfaShare)
                 .companyPortal(companyPortalShare, companyPortalDelay)
                 .secondFactorElsewhereShare(secondFactorElsewhereShare)
+                .restoreShare(restoreShare)
+                .softwareUpdateShare(softwareUpdateShare)
                 .configuratorShare(configuratorShare)
                 .removeManagement(removeManagementShare, removeManagementAfter)
                 .reenrollAfterRetire(reenrollAfterRetire)
@@ -415,6 +427,7 @@ final class DevicesCommand implements Callable<Integer> {
                 {"dropRate", "--drop-rate"}, {"resetRate", "--reset-rate"}, {"networkRetries", "--network-retries"},
                 {"latency", "--latency"}, {"notNow + error", "--not-now + --error-rate"},
                 {"secondFactorElsewhereShare", "--second-factor-elsewhere-share"},
+                {"restoreShare", "--restore-share"}, {"softwareUpdateShare", "--software-update-share"},
                 {"configuratorShare", "--configurator-share"}, {"removeManagementShare", "--remove-management-share"},
                 {"removeManagementAfter", "--remove-management-after"}};
         for (String[] n : names) {

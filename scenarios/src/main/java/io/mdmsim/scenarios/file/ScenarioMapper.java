@@ -171,6 +171,8 @@ final class ScenarioMapper {
             k.mfaShare(b.path("mfaShare").asDouble(1));
             k.companyPortal(b.path("companyPortalShare").asDouble(0), c.durationOr(b, at, "companyPortalDelay", "5m"));
             k.secondFactorElsewhereShare(b.path("secondFactorElsewhereShare").asDouble(1));
+            k.restoreShare(b.path("restoreShare").asDouble(0));
+            k.softwareUpdateShare(b.path("softwareUpdateShare").asDouble(0));
             k.configuratorShare(b.path("configuratorShare").asDouble(0));
             k.removeManagement(b.path("removeManagementShare").asDouble(0),
                     c.durationOr(b, at, "removeManagementAfter", "1d"));

@@ -114,13 +114,19 @@ final class E2eWorld implements AutoCloseable {
 
     /** {@link #addToken(String, boolean)}, then waits until the MDM's view of the token satisfies {@code until}. */
     String addToken(String server, boolean assignAll, Predicate<JsonNode> until) {
+        return addToken(server, assignAll, until, "");
+    }
+
+    /** {@link #addToken(String, boolean, Predicate)} with more query parameters for the upload, e.g. "&scopeTags=A". */
+    String addToken(String server, boolean assignAll, Predicate<JsonNode> until, String moreQuery) {
         abmAdmin.postJson("/admin/mdm-servers", Map.of("name", server, "certificatePem",
                 mdmAdmin.getText("/admin/dep/public-key")));
         if (assignAll) {
             abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", server, "all", true));
         }
         JsonNode added = mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + enc("admin@example.com") + "&depUrl="
-                + enc(abm.baseUri().toString()), abmAdmin.getBytes("/admin/mdm-servers/" + enc(server) + "/token"),
+                + enc(abm.baseUri().toString()) + moreQuery, abmAdmin.getBytes("/admin/mdm-servers/" + enc(server)
+                + "/token"),
                 "application/pkcs7-mime");
         String token = added.path("name").asText();
         awaitToken(token, until);

@@ -47,6 +47,12 @@ public final class Plist {
     private static final String EXPECTED = "(expected: an XML or binary property list)";
     private static final byte[] BINARY_MAGIC = "bplist".getBytes(StandardCharsets.US_ASCII);
     private static final DocumentBuilderFactory XML = xmlFactory();
+    /**
+     * Parsers ready for reuse: making one (the factory's configuration, feature by feature) costs more than a small
+     * parse, so each is reset and returned after use. Bounded: at most twice the cores are kept.
+     */
+    private static final java.util.concurrent.ArrayBlockingQueue<DocumentBuilder> BUILDERS =
+            new java.util.concurrent.ArrayBlockingQueue<>(pooledSize());
 
     private Plist() {}
 
@@ -176,19 +182,22 @@ public final class Plist {
 
     private static NSObject parseXml(byte[] data) {
         Document doc;
+        DocumentBuilder builder = null;
         try {
-            DocumentBuilder builder;
-            synchronized (XML) {
-                builder = XML.newDocumentBuilder();
+            builder = BUILDERS.poll();
+            if (builder == null) {
+                builder = newBuilder();
             }
-            builder.setErrorHandler(SILENT); // the default handler prints "[Fatal Error]" to stderr
-            builder.setEntityResolver((publicId, systemId) -> new InputSource(new ByteArrayInputStream(new byte[0])));
             doc = builder.parse(new ByteArrayInputStream(data));
         } catch (SAXParseException e) {
             throw new PlistException("malformed plist: XML line " + e.getLineNumber() + ", column "
                     + e.getColumnNumber() + ": " + trimPeriod(e.getMessage()) + " " + EXPECTED, data, e);
         } catch (SAXException | IOException | ParserConfigurationException | RuntimeException e) {
             throw new PlistException("malformed plist: XML: " + describe(e) + " " + EXPECTED, data, e);
+        } finally {
+            if (builder != null) {
+                recycle(builder);
+            }
         }
         if (!"plist".equals(doc.getDocumentElement().getNodeName())) {
             throw new PlistException("malformed plist: XML root element is <" + doc.getDocumentElement().getNodeName()
@@ -200,6 +209,38 @@ public final class Plist {
             throw new PlistException("malformed plist: XML: " + describe(e) + " " + EXPECTED, data, e);
         }
     }
+
+    private static DocumentBuilder newBuilder() throws ParserConfigurationException {
+        DocumentBuilder builder;
+        synchronized (XML) { // a factory is not thread-safe
+            builder = XML.newDocumentBuilder();
+        }
+        quiet(builder);
+        return builder;
+    }
+
+    private static void quiet(DocumentBuilder builder) {
+        builder.setErrorHandler(SILENT); // the default handler prints "[Fatal Error]" to stderr
+        builder.setEntityResolver(NO_ENTITIES);
+    }
+
+    /** Back to the pool, as the factory made it (reset also drops the handlers, so they are set again). */
+    private static void recycle(DocumentBuilder builder) {
+        try {
+            builder.reset();
+            quiet(builder);
+            BUILDERS.offer(builder); // a full pool: this one is left to the collector
+        } catch (RuntimeException e) {
+            // a builder that cannot be reset is not reused
+        }
+    }
+
+    private static int pooledSize() {
+        return Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+    }
+
+    private static final org.xml.sax.EntityResolver NO_ENTITIES =
+            (publicId, systemId) -> new InputSource(new ByteArrayInputStream(new byte[0]));
 
     private static DocumentBuilderFactory xmlFactory() {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
