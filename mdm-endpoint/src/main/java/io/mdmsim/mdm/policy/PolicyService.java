@@ -442,6 +442,20 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
         return out;
     }
 
+    /** Gives back the device licence of a device whose licensed user now uses it (seeds: no device licence needed). */
+    @Override
+    public void usedByLicensedUser(String deviceKey, String userName) {
+        boolean released;
+        synchronized (this) {
+            released = userLicenses.holders.contains(userName) && deviceLicenses.holders.remove(deviceKey);
+        }
+        if (released) {
+            persist();
+            events.emit("policy.license", null, data("license", "device", "released", deviceKey, "reason",
+                    "used by the licensed user " + userName + ": a device license isn't needed"));
+        }
+    }
+
     /**
      * Gives back what a device holds (its device licence and the Company Portal licences of every VPP token), e.g.
      * when it is wiped, retired or deleted; {@code key} is its serial number (or UDID when it had none). Returns

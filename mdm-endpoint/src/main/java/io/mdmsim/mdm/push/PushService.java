@@ -6,6 +6,7 @@ import static java.lang.System.Logger.Level.WARNING;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mdmsim.core.http.ClientExchange;
 import io.mdmsim.core.http.Json;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.time.SimClock;
@@ -148,8 +149,8 @@ public final class PushService implements AutoCloseable {
                 return;
             }
             String token = HexFormat.of().formatHex(target.token());
+            // the time limit by ClientExchange, not HttpRequest.timeout() (see there)
             HttpRequest request = HttpRequest.newBuilder(URI.create(apnsUrl + "/3/device/" + token))
-                    .timeout(TIMEOUT)
                     .header("Content-Type", "application/json")
                     .header("apns-topic", target.topic())
                     .header("apns-push-type", "mdm")
@@ -162,7 +163,8 @@ public final class PushService implements AutoCloseable {
             String body;
             String apnsId;
             try {
-                HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> r = ClientExchange.send(http, request, HttpResponse.BodyHandlers.ofByteArray(),
+                        TIMEOUT);
                 status = r.statusCode();
                 body = new String(r.body(), StandardCharsets.UTF_8);
                 apnsId = r.headers().firstValue("apns-id").orElse(null);
