@@ -147,6 +147,44 @@ class RunCommandTest {
     }
 
     @Test
+    void devicesEnrollOverTheAirIntoASystemUnderTestAtItsUrl() throws IOException {
+        io.mdmsim.core.time.SimClock clock = io.mdmsim.core.time.SimClock.system();
+        io.mdmsim.core.pki.SimPki pki = io.mdmsim.core.pki.SimPki.create(clock.now());
+        try (io.mdmsim.mdm.MdmServer sut = io.mdmsim.mdm.MdmServer.start(io.mdmsim.mdm.MdmConfig.builder()
+                .clock(clock).seed(3).scepCa(pki.scepCa().identity()).build())) {
+            Path f = write("sut.yaml", """
+                    seed: 14
+                    clock: wall
+                    deadline: 5m
+                    world:
+                      mdm: {url: "%s"}
+                    populations: [{name: phones, count: 2, models: iPhone, os: "17", enrollment: ota}]
+                    fleet: {keyPool: 2, push: false}
+                    expect:
+                      - {outcome: enrolled, threshold: rate == 1}
+                    """.formatted(sut.baseUri()));
+            CliRun r = CliRun.run("run", f.toString(), "--out", dir.resolve("sut").toString());
+            assertEquals(0, r.exit(), r.out() + r.err());
+            assertTrue(r.out().contains("MDM            " + sut.baseUri() + " (system under test)"), r.out());
+            assertEquals(2, new io.mdmsim.scenarios.quickstart.AdminClient("MDM", sut.baseUri())
+                    .getJson("/admin/devices").size(), "the devices are in the system under test");
+        }
+        Path bad = write("sut-bad.yaml", """
+                world:
+                  mdm:
+                    url: https://mdm.example.test
+                    policy: {deviceTypeRestrictions: {ios: blocked}}
+                actions:
+                  - {at: 1m, sync: {mdmServer: MDM Server}}
+                """);
+        CliRun v = CliRun.run("validate", bad.toString());
+        assertEquals(2, v.exit());
+        assertTrue(v.err().contains(bad + ":4:5: world.mdm.policy: only for the reference MDM (expected: no policy"
+                + " with world.mdm.url; configure your MDM yourself)"), v.err());
+        assertTrue(v.err().contains(bad + ":6:14: actions[0].sync: sync drives the reference MDM's admin API"), v.err());
+    }
+
+    @Test
     void anInvalidFileExits2WithFileLineColumn() throws IOException {
         Path f = write("invalid.yaml", "populations:\n  - count: two\n");
         CliRun r = CliRun.run("run", f.toString());
