@@ -58,7 +58,7 @@ final class TestDevice {
     TestDevice(String udid, String serial, CertificateAuthority deviceCa, Instant now) {
         this.udid = udid;
         this.serial = serial;
-        this.factory = deviceCa.issueClientIdentity("CN=" + udid + ",OU=Device", now.minus(Duration.ofDays(1)),
+        this.factory = deviceCa.issueClientIdentity("CN=" + udid + ",SERIALNUMBER=" + serial + ",OU=Device", now.minus(Duration.ofDays(1)),
                 Duration.ofDays(3650));
     }
 
@@ -217,7 +217,7 @@ final class TestDevice {
 
     static HttpResponse<byte[]> send(HttpClient client, HttpRequest request) {
         try {
-            return client.send(request, BodyHandlers.ofByteArray());
+            return client.send(io.mdmsim.core.testing.AdminTokens.authorize(request), BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -331,7 +331,7 @@ public final class DepTokenService implements AutoCloseable {
                 if (t.syncState == SyncState.SYNCING) {
                     t.syncState = SyncState.PENDING; // the server stopped during a round: it runs again
                 }
-                t.client = new DepClient(http, t.depUrl, t.serverToken, clock, ids);
+                t.client = new DepClient(http, t.depUrl, t.serverToken, clock);
                 tokens.put(t.name, t);
             }
             for (StoredDep.Flow row : loaded.flows()) {
@@ -450,7 +450,7 @@ public final class DepTokenService implements AutoCloseable {
             }
             token = new Token(name, appleId, url, st, clock.now());
             token.key = key;
-            token.client = new DepClient(http, url, st, clock, ids);
+            token.client = new DepClient(http, url, st, clock);
             tokens.put(name, token);
             created.put("name", token.name);
             created.put("consumerKey", st.consumerKey());
@@ -529,7 +529,7 @@ public final class DepTokenService implements AutoCloseable {
                 token.appleId = appleId;
             }
             token.renewedAt = clock.now();
-            token.client = new DepClient(http, token.depUrl, st, clock, ids);
+            token.client = new DepClient(http, token.depUrl, st, clock);
             out.putAll(token.json());
         }
         persist(existingToken(name));

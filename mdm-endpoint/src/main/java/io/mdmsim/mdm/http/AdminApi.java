@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mdmsim.core.http.AdminAccess;
 import io.mdmsim.core.http.HttpError;
 import io.mdmsim.core.http.HttpRequest;
 import io.mdmsim.core.http.HttpResponse;
@@ -72,6 +73,19 @@ public final class AdminApi {
         return this;
     }
 
+    private volatile java.util.Set<String> depHosts = java.util.Set.of();
+
+    /**
+     * Hosts an uploaded token's {@code depUrl} may name besides loopback ones (the default DEP URL's and those the
+     * server was told to allow): the DEP client must not be pointed at whatever a caller names.
+     */
+    public AdminApi allowDepHosts(java.util.Collection<String> hosts) {
+        java.util.Set<String> lower = new java.util.TreeSet<>();
+        hosts.forEach(h -> lower.add(h.toLowerCase(Locale.ROOT)));
+        this.depHosts = java.util.Set.copyOf(lower);
+        return this;
+    }
+
     public void addRoutes(Router.Builder router) {
         router.get("/admin/dep/public-key", this::publicKey)
                 .post("/admin/dep/tokens", this::uploadToken)
@@ -93,7 +107,7 @@ public final class AdminApi {
                 })
                 .get("/admin/dep/tokens/{name}/profiles", r -> HttpResponse.json(200, dep.profiles(r.pathParam("name"))))
                 .post("/admin/dep/tokens/{name}/profiles", r -> HttpResponse.json(201, dep.createProfile(
-                        r.pathParam("name"), Json.read(r.body(), io.mdmsim.mdm.management.EnrollmentProfile.class),
+                        r.pathParam("name"), Json.readRequest(r, io.mdmsim.mdm.management.EnrollmentProfile.class),
                         "true".equalsIgnoreCase(r.queryParam("default")))))
                 .post("/admin/dep/tokens/{name}/profiles/{uuid}/devices", r -> HttpResponse.json(200,
                         dep.assignProfile(r.pathParam("name"), r.pathParam("uuid"), serials(r))))
@@ -125,7 +139,7 @@ public final class AdminApi {
     }
 
     private static List<String> serials(HttpRequest r) {
-        JsonNode body = Json.read(r.body(), JsonNode.class);
+        JsonNode body = Json.readRequest(r, JsonNode.class);
         List<String> out = new java.util.ArrayList<>();
         body.path("serials").forEach(n -> out.add(n.asText()));
         return out;
@@ -150,6 +164,12 @@ public final class AdminApi {
             if (url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https"))
                     || url.getHost() == null) {
                 throw HttpError.badRequest("depUrl: " + depUrl + " (expected: an absolute http(s) URL)");
+            }
+            String host = url.getHost().toLowerCase(Locale.ROOT);
+            if (!AdminAccess.isLoopback(host) && !depHosts.contains(host)) {
+                throw HttpError.badRequest("depUrl: " + depUrl + " (expected: a loopback URL" + (depHosts.isEmpty()
+                        ? "" : " or one on " + String.join(", ", depHosts)) + "; allow another DEP host with"
+                        + " --allow-dep-host)");
             }
         }
         java.util.List<String> tags = io.mdmsim.mdm.dep.ScopeTags.parse(request.queryParam("scopeTags"));
@@ -354,7 +374,7 @@ public final class AdminApi {
 
     /** One declaration object, or an array of them; answers with the declaration set and its new token. */
     private HttpResponse putDeclarations(HttpRequest request) {
-        JsonNode body = Json.read(request.body(), JsonNode.class);
+        JsonNode body = Json.readRequest(request, JsonNode.class);
         if (body == null) {
             throw HttpError.badRequest("body: null (expected: a declaration {\"Type\", \"Identifier\", \"Payload\"}"
                     + " or an array of them)");
@@ -464,7 +484,7 @@ public final class AdminApi {
             throw HttpError.conflict("the clock is " + clock.describe() + "; only a manual clock can be moved"
                     + " (mdmsim mdm --clock manual)");
         }
-        JsonNode body = Json.read(request.body(), JsonNode.class);
+        JsonNode body = Json.readRequest(request, JsonNode.class);
         String advance = body == null ? null : body.path("advance").asText(null);
         String set = body == null ? null : body.path("set").asText(null);
         if ((advance == null) == (set == null)) {

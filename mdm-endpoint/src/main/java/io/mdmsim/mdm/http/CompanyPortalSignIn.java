@@ -162,7 +162,7 @@ public final class CompanyPortalSignIn {
         DeviceRecord d = found.get();
         String fingerprint = Certificates.sha256Fingerprint(signer);
         Optional<String> bound = bindings.boundTo(signer);
-        boolean ours = d.read(r -> fingerprint.equals(r.identityFingerprint)) || bound.map(udid::equals).orElse(false);
+        boolean ours = d.read(r -> fingerprint.equals(r.identityFingerprint));
         boolean checkedOut = d.read(r -> r.state == EnrollmentState.CHECKED_OUT);
         if (!ours) {
             return refusal(request, udid, 403, NOT_THE_DEVICE, "the body is signed by '"

@@ -310,6 +310,18 @@ public final class DeviceLifecycle {
         }));
     }
 
+    /** {@link #management(DeviceRecord)} of the device {@code udid}, read under its lock; empty when unknown. */
+    public static Optional<String> management(DeviceRegistry registry, String udid) {
+        return registry.find(udid).map(d -> {
+            d.lock();
+            try {
+                return management(d);
+            } finally {
+                d.unlock();
+            }
+        });
+    }
+
     /** MANAGED, WIPE_PENDING, WIPING, RETIRE_PENDING, RETIRED, CHECKED_OUT or ENROLLING. */
     static String management(DeviceRecord d) {
         State s = d.life;

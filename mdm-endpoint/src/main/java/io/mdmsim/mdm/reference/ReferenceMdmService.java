@@ -321,7 +321,7 @@ public final class ReferenceMdmService implements MdmService {
             return CheckinReply.status(410, "user channels are declined by this server (userAuthentication=DECLINE)");
         }
         if (u.digestResponse() == null) {
-            String nonce = java.util.HexFormat.of().formatHex(ids.bytes(16));
+            String nonce = io.mdmsim.core.security.Secrets.hex(16);
             d.digestNonces.put(u.userId(), nonce);
             NSDictionary reply = new NSDictionary();
             reply.put("DigestChallenge", "Digest realm=\"mdmsim\", nonce=\"" + nonce + "\", qop=\"auth\", algorithm=MD5");
@@ -358,7 +358,7 @@ public final class ReferenceMdmService implements MdmService {
             default -> throw new BadInputException("GetToken TokenServiceType: " + service + " (expected: " + MAID
                     + " or " + WATCH_PAIRING + ")");
         }
-        String token = "mdmsim:" + service + ":" + d.id + ":" + java.util.HexFormat.of().formatHex(ids.bytes(8));
+        String token = "mdmsim:" + service + ":" + d.id + ":" + io.mdmsim.core.security.Secrets.hex(8);
         NSDictionary reply = new NSDictionary();
         reply.put("TokenData", new NSData(token.getBytes(StandardCharsets.UTF_8)));
         return CheckinReply.plist(reply);

@@ -88,7 +88,7 @@ final class IdleFleetBench implements Callable<Integer> {
         World.Spec spec = new World.Spec().abm(ota ? 0 : devices).split(split, serverJvmArgs).seed(common.seed);
         spec.apns = true;
         try (CpuSampler sampler = new CpuSampler(); World world = World.start(spec, sampler)) {
-            new AdminClient("bench", world.mdm());
+            new AdminClient("bench", world.mdm(), world.adminToken());
             sampler.claimNewClients(CpuSampler.DRIVER);
             List<DeviceSpec> specs = ota ? Population.of(devices).devices(common.seed) : Dep.provisionAll(world);
             long heapBefore = Proc.heapUsedAfterGc();

@@ -61,6 +61,12 @@ final class DevicesCommand implements Callable<Integer> {
             description = "Base URL of the fake ABM (its cloud configuration and admin inventory), e.g. http://127.0.0.1:8400.")
     URI abm;
 
+    @Option(names = "--admin-token", paramLabel = "TOKEN",
+            description = "The fake ABM's admin token, to read its inventory. Default: $"
+                    + io.mdmsim.core.http.AdminAccess.ENV + ", else the token file the fake ABM wrote"
+                    + " (~/.mdmsim/admin-tokens/PORT).")
+    String adminToken;
+
     @Option(names = "--profile", paramLabel = "URL|FILE",
             description = "Enroll over the air from this enrollment profile (an http(s) URL each device downloads, or a"
                     + " .mobileconfig file) instead of through the fake ABM; --abm is then not needed.")
@@ -262,7 +268,8 @@ final class DevicesCommand implements Callable<Integer> {
             inventory.addAll(population(count != null ? count : 1, behaviour).devices(seed));
         }
         for (JsonNode d : profileUri != null ? List.<JsonNode>of()
-                : new AdminClient("fake ABM", abm).getJson("/admin/devices")) {
+                : new AdminClient("fake ABM", abm, io.mdmsim.core.http.AdminAccess.find(abm, adminToken).orElse(null))
+                        .getJson("/admin/devices")) {
             if (d.path("mdmServer").isTextual()) {
                 inventory.add(new DeviceSpec(d.path("serialNumber").asText(), d.path("productType").asText(),
                         d.path("model").asText(), d.path("osVersion").asText(), d.path("buildVersion").asText()));
@@ -316,7 +323,7 @@ final class DevicesCommand implements Callable<Integer> {
         }
         // the fake ABM's DEP figures share the run's time line only on the wall clock; of shards, the first records them
         report.write(recorder, result, specs.size(), out,
-                clockScale == 1 && ops.parsedShard().index() == 1 ? abm : null);
+                clockScale == 1 && ops.parsedShard().index() == 1 ? abm : null, adminToken);
         return summary.allEnrolled(specs.size()) ? Main.EXIT_OK : Main.EXIT_EXPECTATION_FAILED;
     }
 

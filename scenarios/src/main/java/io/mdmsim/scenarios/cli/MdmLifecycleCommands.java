@@ -94,7 +94,7 @@ final class MdmLifecycleCommands {
                 }
             }
             String path = profilePath();
-            return print(() -> request(target.url, "MDM " + path, "PUT", path, body), MdmClientCommand::message);
+            return print(() -> request(target, "MDM " + path, "PUT", path, body), MdmClientCommand::message);
         }
 
         private String profilePath() {

@@ -81,7 +81,7 @@ final class MdmTokenCommands {
                         + " (use: mdm tokens add --flow " + flow.path("flow").asText() + " ...)");
                 pem = flow.path("publicKeyPem").asText();
             } else {
-                pem = fetch(() -> exchange(target.url, "MDM GET /admin/dep/public-key", "GET",
+                pem = fetch(() -> exchange(target, "MDM GET /admin/dep/public-key", "GET",
                         "/admin/dep/public-key", null, null), MdmClientCommand::message);
                 if (pem == null) {
                     return Main.EXIT_EXPECTATION_FAILED;
@@ -154,7 +154,7 @@ final class MdmTokenCommands {
 
     /** A .p7m upload; the answer is JSON. */
     private static JsonNode uploadTo(MdmClientCommand c, String method, String path, byte[] body) {
-        String answer = MdmClientCommand.exchange(c.target.url, "MDM " + method + " " + path, method, path, body,
+        String answer = MdmClientCommand.exchange(c.target, "MDM " + method + " " + path, method, path, body,
                 "application/pkcs7-mime");
         try {
             return JSON.readTree(answer);

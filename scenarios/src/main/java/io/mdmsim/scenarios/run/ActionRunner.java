@@ -113,7 +113,7 @@ final class ActionRunner {
 
     private Result renewToken(ActionSpec a) {
         String server = a.args().get("mdmServer").asText();
-        byte[] p7m = world.abmAdmin().getBytes("/admin/mdm-servers/" + Provisioner.enc(server) + "/token");
+        byte[] p7m = world.abmAdmin().postForBytes("/admin/mdm-servers/" + Provisioner.enc(server) + "/token");
         if (!a.args().path("upload").asBoolean(false)) {
             return new Result(a.name(), a.kind(), a.at(), "accepted", "a new token downloaded in ABM ("
                     + p7m.length + " bytes); the previous one no longer works");

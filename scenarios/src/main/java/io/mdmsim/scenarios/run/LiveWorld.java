@@ -40,8 +40,10 @@ final class LiveWorld implements AutoCloseable {
         this.mdm = mdm;
         this.mdmProcess = mdmProcess;
         this.mdmUri = mdmUri;
-        this.abmAdmin = new AdminClient("fake ABM", abm.baseUri());
-        this.mdmAdmin = mdm != null || mdmProcess != null ? new AdminClient("MDM", mdmUri) : null;
+        this.abmAdmin = new AdminClient("fake ABM", abm.baseUri(), abm.adminToken());
+        // our MDM process writes its token where AdminClient finds it (~/.mdmsim/admin-tokens/PORT)
+        this.mdmAdmin = mdm != null ? new AdminClient("MDM", mdmUri, mdm.adminToken())
+                : mdmProcess != null ? new AdminClient("MDM", mdmUri) : null;
     }
 
     /** Starts the parts the scenario names, on this clock and PKI; inventoryDevices is the fake ABM's generated size. */

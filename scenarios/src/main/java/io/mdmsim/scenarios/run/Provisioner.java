@@ -201,7 +201,7 @@ final class Provisioner {
                         "-") + ".p7m");
                 try {
                     Files.createDirectories(out.toAbsolutePath().getParent());
-                    Files.write(out, abm.getBytes("/admin/mdm-servers/" + enc(s.name()) + "/token"));
+                    Files.write(out, abm.postForBytes("/admin/mdm-servers/" + enc(s.name()) + "/token"));
                 } catch (IOException e) {
                     throw new IllegalStateException("cannot write the server token to " + out + ": " + e.getMessage(), e);
                 }
@@ -210,7 +210,7 @@ final class Provisioner {
             }
         }
         for (World.Token t : scenario.world().mdm().tokens()) {
-            byte[] p7m = abm.getBytes("/admin/mdm-servers/" + enc(t.mdmServer()) + "/token");
+            byte[] p7m = abm.postForBytes("/admin/mdm-servers/" + enc(t.mdmServer()) + "/token");
             Answer a = answer(mdm.exchangeBytes("POST", "/admin/dep/tokens?appleId=" + enc(t.appleId()) + "&depUrl="
                     + enc(world.abmUri().toString()), p7m, "application/pkcs7-mime"), "uploading the token of "
                     + t.mdmServer(), t.where());

@@ -151,10 +151,11 @@ class CompanyPortalE2eTest extends E2eWorldTest {
         List<DeviceSpec> devices = Fleets.iphones(world, List.of("17.5", "17.5"));
         assignProfile(PORTAL_PROFILE, devices);
         java.net.http.HttpResponse<String> policy = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(world.mdm.baseUri().resolve("/admin/policy"))
+                io.mdmsim.core.testing.AdminTokens.authorize(
+                        java.net.http.HttpRequest.newBuilder(world.mdm.baseUri().resolve("/admin/policy"))
                         .header("Content-Type", "application/json")
                         .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"userLicenses\":{\"total\":1}}"))
-                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                        .build()), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, policy.statusCode(), policy.body());
 
         FleetResult r = DeviceFleet.run(fleet(devices, Behaviour.DEFAULT));

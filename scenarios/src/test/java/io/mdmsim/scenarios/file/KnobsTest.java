@@ -18,6 +18,7 @@ class KnobsTest {
     /** Options whose scenario key is not their own name in camelCase, and where it is. */
     private static final Map<String, String> ELSEWHERE = Map.ofEntries(
             Map.entry("--abm", "world.abm (the runner's fake ABM)"),
+            Map.entry("--admin-token", "the runner's fake ABM hands its token to the runner"),
             Map.entry("--profile", "populations[].enrollment: ota with profileUrl"),
             Map.entry("--count", "populations[].count"),
             Map.entry("--models", "populations[].models"),

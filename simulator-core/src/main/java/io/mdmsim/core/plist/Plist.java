@@ -56,8 +56,45 @@ public final class Plist {
 
     private Plist() {}
 
-    /** Parses an XML or binary plist (detected from its first bytes). */
+    /**
+     * How much a parsed plist may expand to, counted as if every reference were written out in full (a binary plist
+     * may name one object many times, so its expansion, not its size, is the work that rendering it as XML or JSON
+     * costs).
+     *
+     * @param maxNodes         values of any type, each reference counted
+     * @param maxExpandedBytes characters of strings and keys plus bytes of data, each reference counted
+     * @param maxDepth         nesting of arrays and dictionaries (the root is level 1)
+     */
+    public record Limits(long maxNodes, long maxExpandedBytes, int maxDepth) {
+
+        /**
+         * 2,000,000 nodes, 64 MiB, 128 levels: room for the largest real reports (tens of thousands of installed
+         * apps, written by a writer that shares equal values) and far below what would hurt a server.
+         */
+        public static final Limits DEFAULT = new Limits(2_000_000, 64L * 1024 * 1024, 128);
+
+        public Limits {
+            if (maxNodes < 1 || maxExpandedBytes < 0 || maxDepth < 1) {
+                throw new IllegalArgumentException("limits: " + maxNodes + " nodes, " + maxExpandedBytes + " bytes, "
+                        + maxDepth + " levels (expected: >= 1, >= 0, >= 1)");
+            }
+        }
+    }
+
+    /** Parses an XML or binary plist (detected from its first bytes) within {@link Limits#DEFAULT}. */
     public static NSObject parse(byte[] data) {
+        return parse(data, Limits.DEFAULT);
+    }
+
+    /** Parses an XML or binary plist within {@code limits}; past them, a {@link PlistException} names the limit. */
+    public static NSObject parse(byte[] data, Limits limits) {
+        requireNonNull(limits, "limits");
+        NSObject root = parseUnchecked(data);
+        new Expansion(limits, data).visit(root, 1);
+        return root;
+    }
+
+    private static NSObject parseUnchecked(byte[] data) {
         requireNonNull(data, "data");
         if (data.length == 0) {
             throw new PlistException("malformed plist: empty body " + EXPECTED, data);
@@ -171,6 +208,70 @@ public final class Plist {
     }
 
     // ---------------------------------------------------------------------------------------------- reading
+
+    /** Walks a parsed plist as if every reference were expanded, stopping at the first limit passed. */
+    private static final class Expansion {
+        private final Limits limits;
+        private final byte[] data;
+        private long nodes;
+        private long bytes;
+
+        Expansion(Limits limits, byte[] data) {
+            this.limits = limits;
+            this.data = data;
+        }
+
+        void visit(NSObject o, int depth) {
+            if (++nodes > limits.maxNodes()) {
+                throw refuse("more than " + limits.maxNodes() + " nodes", "at most " + limits.maxNodes()
+                        + " values, each reference to a shared value counted");
+            }
+            switch (o) {
+                case NSDictionary d -> {
+                    enter(depth);
+                    for (Map.Entry<String, NSObject> e : d.entrySet()) {
+                        count(e.getKey().length());
+                        visit(e.getValue(), depth + 1);
+                    }
+                }
+                case NSArray a -> {
+                    enter(depth);
+                    for (NSObject item : a.getArray()) {
+                        visit(item, depth + 1);
+                    }
+                }
+                case NSSet set -> {
+                    enter(depth);
+                    for (NSObject item : set.allObjects()) {
+                        visit(item, depth + 1);
+                    }
+                }
+                case NSString str -> count(str.getContent().length());
+                case NSData d -> count(d.length());
+                case null, default -> { }
+            }
+        }
+
+        private void enter(int depth) {
+            if (depth > limits.maxDepth()) {
+                throw refuse("deeper than " + limits.maxDepth() + " levels", "at most " + limits.maxDepth()
+                        + " levels of arrays and dictionaries");
+            }
+        }
+
+        private void count(long n) {
+            bytes += n;
+            if (bytes > limits.maxExpandedBytes()) {
+                throw refuse("more than " + limits.maxExpandedBytes() + " bytes of strings and data",
+                        "at most " + limits.maxExpandedBytes() + " bytes, each reference to a shared value counted");
+            }
+        }
+
+        private PlistException refuse(String what, String expected) {
+            return new PlistException("plist too large: it expands to " + what + " (expected: " + expected + ")",
+                    data);
+        }
+    }
 
     private static NSObject parseBinary(byte[] data) {
         try {
