@@ -166,7 +166,7 @@ class RunCommandTest {
             CliRun r = CliRun.run("run", f.toString(), "--out", dir.resolve("sut").toString());
             assertEquals(0, r.exit(), r.out() + r.err());
             assertTrue(r.out().contains("MDM            " + sut.baseUri() + " (system under test)"), r.out());
-            assertEquals(2, new io.mdmsim.scenarios.quickstart.AdminClient("MDM", sut.baseUri())
+            assertEquals(2, new io.mdmsim.scenarios.quickstart.AdminClient("MDM", sut.baseUri(), sut.adminToken())
                     .getJson("/admin/devices").size(), "the devices are in the system under test");
         }
         Path bad = write("sut-bad.yaml", """
@@ -196,8 +196,8 @@ class RunCommandTest {
         // the MDM under test: it knows the fake ABM only as a DEP URL, as a real MDM would
         try (io.mdmsim.mdm.MdmServer sut = io.mdmsim.mdm.MdmServer.start(io.mdmsim.mdm.MdmConfig.builder()
                 .clock(clock).seed(4).scepCa(pki.scepCa().identity()).depBaseUrl(abm).build())) {
-            io.mdmsim.scenarios.quickstart.AdminClient sutAdmin =
-                    new io.mdmsim.scenarios.quickstart.AdminClient("MDM under test", sut.baseUri());
+            io.mdmsim.scenarios.quickstart.AdminClient sutAdmin = new io.mdmsim.scenarios.quickstart.AdminClient(
+                    "MDM under test", sut.baseUri(), sut.adminToken());
             Files.writeString(dir.resolve("sut.pem"), sutAdmin.getText("/admin/dep/public-key"));
             Path token = dir.resolve("token.p7m");
             Path f = write("real-sync.yaml", """
