@@ -73,7 +73,8 @@ final class WorldReader {
         Integer pace = pace(a.path("devicesPerMinute"));
         World.Abm abm = new World.Abm(orgs,
                 a.has("devices") ? a.get("devices").asInt() : null, c.path(a.path("inventory")),
-                pace == null ? 0 : pace, servers, a.has("settings") ? a.get("settings") : null);
+                pace == null ? 0 : pace, servers, a.has("settings") ? a.get("settings") : null,
+                a.path("port").asInt(0));
 
         JsonNode m = w.path("mdm");
         URI url = m.has("url") ? URI.create(m.get("url").asText()) : null;

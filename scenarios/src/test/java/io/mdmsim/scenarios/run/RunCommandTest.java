@@ -147,6 +147,95 @@ class RunCommandTest {
     }
 
     @Test
+    void devicesEnrollOverTheAirIntoASystemUnderTestAtItsUrl() throws IOException {
+        io.mdmsim.core.time.SimClock clock = io.mdmsim.core.time.SimClock.system();
+        io.mdmsim.core.pki.SimPki pki = io.mdmsim.core.pki.SimPki.create(clock.now());
+        try (io.mdmsim.mdm.MdmServer sut = io.mdmsim.mdm.MdmServer.start(io.mdmsim.mdm.MdmConfig.builder()
+                .clock(clock).seed(3).scepCa(pki.scepCa().identity()).build())) {
+            Path f = write("sut.yaml", """
+                    seed: 14
+                    clock: wall
+                    deadline: 5m
+                    world:
+                      mdm: {url: "%s"}
+                    populations: [{name: phones, count: 2, models: iPhone, os: "17", enrollment: ota}]
+                    fleet: {keyPool: 2, push: false}
+                    expect:
+                      - {outcome: enrolled, threshold: rate == 1}
+                    """.formatted(sut.baseUri()));
+            CliRun r = CliRun.run("run", f.toString(), "--out", dir.resolve("sut").toString());
+            assertEquals(0, r.exit(), r.out() + r.err());
+            assertTrue(r.out().contains("MDM            " + sut.baseUri() + " (system under test)"), r.out());
+            assertEquals(2, new io.mdmsim.scenarios.quickstart.AdminClient("MDM", sut.baseUri(), sut.adminToken())
+                    .getJson("/admin/devices").size(), "the devices are in the system under test");
+        }
+        Path bad = write("sut-bad.yaml", """
+                world:
+                  mdm:
+                    url: https://mdm.example.test
+                    policy: {deviceTypeRestrictions: {ios: blocked}}
+                actions:
+                  - {at: 1m, sync: {mdmServer: MDM Server}}
+                """);
+        CliRun v = CliRun.run("validate", bad.toString());
+        assertEquals(2, v.exit());
+        assertTrue(v.err().contains(bad + ":4:5: world.mdm.policy: only for the reference MDM (expected: no policy"
+                + " with world.mdm.url; configure your MDM yourself)"), v.err());
+        assertTrue(v.err().contains(bad + ":6:14: actions[0].sync: sync drives the reference MDM's admin API"), v.err());
+    }
+
+    @Test
+    void aRealMdmSyncsFromTheFakeAbmWithTheTokenTheRunWritesForIt() throws Exception {
+        io.mdmsim.core.time.SimClock clock = io.mdmsim.core.time.SimClock.system();
+        io.mdmsim.core.pki.SimPki pki = io.mdmsim.core.pki.SimPki.create(clock.now());
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        java.net.URI abm = java.net.URI.create("http://127.0.0.1:" + port);
+        // the MDM under test: it knows the fake ABM only as a DEP URL, as a real MDM would
+        try (io.mdmsim.mdm.MdmServer sut = io.mdmsim.mdm.MdmServer.start(io.mdmsim.mdm.MdmConfig.builder()
+                .clock(clock).seed(4).scepCa(pki.scepCa().identity()).depBaseUrl(abm).build())) {
+            io.mdmsim.scenarios.quickstart.AdminClient sutAdmin = new io.mdmsim.scenarios.quickstart.AdminClient(
+                    "MDM under test", sut.baseUri(), sut.adminToken());
+            Files.writeString(dir.resolve("sut.pem"), sutAdmin.getText("/admin/dep/public-key"));
+            Path token = dir.resolve("token.p7m");
+            Path f = write("real-sync.yaml", """
+                    seed: 15
+                    clock: x10
+                    world:
+                      abm:
+                        port: %d
+                        devices: 6
+                        mdmServers: [{name: Under test, certificate: sut.pem, tokenOut: token.p7m}]
+                      mdm: {url: "%s"}
+                    actions:
+                      - {at: 3m, name: the end, clearFaults: abm}
+                    expect:
+                      - {dep: delivered, mdmServer: Under test, threshold: count >= 6}
+                    """.formatted(port, sut.baseUri()));
+            // the admin of the MDM under test uploads the token the run writes, as they would one from ABM
+            Thread uploader = Thread.ofVirtual().start(() -> {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                        .until(() -> Files.isRegularFile(token) && Files.size(token) > 0);
+                try {
+                    sutAdmin.postBytes("/admin/dep/tokens?appleId=admin%40example.com", Files.readAllBytes(token),
+                            "application/pkcs7-mime");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            CliRun r = CliRun.run("run", f.toString(), "--out", dir.resolve("real-sync").toString());
+            uploader.join();
+            assertEquals(0, r.exit(), r.out() + r.err());
+            assertTrue(r.out().contains("MDM server Under test: 6 devices assigned; its token for your MDM is in "
+                    + token), r.out());
+            assertEquals(6, sutAdmin.getJson("/admin/dep/tokens").path(0).path("devices").asInt(),
+                    "the MDM under test synced the devices from the fake ABM");
+        }
+    }
+
+    @Test
     void anInvalidFileExits2WithFileLineColumn() throws IOException {
         Path f = write("invalid.yaml", "populations:\n  - count: two\n");
         CliRun r = CliRun.run("run", f.toString());
