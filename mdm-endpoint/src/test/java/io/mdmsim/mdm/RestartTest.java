@@ -131,6 +131,33 @@ class RestartTest {
     }
 
     @Test
+    void anIdentityRenewedBeforeARestartTakesOverAtItsFirstUseAfterIt() {
+        TestDevice d;
+        io.mdmsim.core.pki.Identity renewed;
+        try (TestServer t = start()) {
+            d = t.enrolled("UDID-RENEW", false);
+            java.security.KeyPair next = io.mdmsim.core.pki.KeyPairs.rsa2048();
+            byte[] req = io.mdmsim.core.scep.Scep.request(io.mdmsim.core.scep.MessageType.RENEWAL_REQ,
+                    io.mdmsim.core.scep.Scep.csr(next, "CN=renewed", null), d.mdmIdentity, d.caCertificate(t.base),
+                    io.mdmsim.core.cms.ContentCipher.AES128_CBC, io.mdmsim.core.cms.DigestAlgorithm.SHA256,
+                    io.mdmsim.core.scep.Scep.transactionId(next.getPublic()), io.mdmsim.core.scep.Scep.newNonce());
+            HttpResponse<byte[]> r = TestDevice.send(java.net.http.HttpRequest.newBuilder(t.base.resolve(
+                    "/scep?operation=PKIOperation")).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(req))
+                    .build());
+            assertEquals(200, r.statusCode());
+            List<java.security.cert.X509Certificate> certs = io.mdmsim.core.scep.Scep.issuedCertificates(
+                    io.mdmsim.core.scep.Scep.parse(r.body()), d.mdmIdentity, next.getPublic());
+            renewed = new io.mdmsim.core.pki.Identity(certs.getFirst(), next.getPrivate(),
+                    certs.subList(1, certs.size()));
+        }
+        try (TestServer t = start()) {
+            d.mdmIdentity = renewed; // first used after the restart
+            HttpResponse<byte[]> idle = d.report(t.base, CommandResult.idle(d.udid));
+            assertEquals(200, idle.statusCode(), () -> new String(idle.body()));
+        }
+    }
+
+    @Test
     void aScepCaTheServerMadeItselfIsKept() {
         java.security.cert.X509Certificate first;
         try (io.mdmsim.mdm.MdmServer s = MdmServer.start(MdmConfig.builder().dataDir(dir).apnsUrl(null).build())) {
