@@ -236,6 +236,30 @@ class RunCommandTest {
     }
 
     @Test
+    void faultsInjectedAndClearedByActions() throws IOException {
+        Path f = write("faults.yaml", """
+                seed: 16
+                clock: manual
+                world: {abm: {devices: 5}}
+                actions:
+                  - {at: 1m, name: ABM down, fault: {abm: {endpoint: /devices/sync, errorRate: 1, status: 503}}}
+                  - {at: 2m, name: sync while ABM is down, sync: {mdmServer: MDM Server}}
+                  - {at: 3m, name: ABM back, clearFaults: abm}
+                  - {at: 20m, name: sync after, sync: {mdmServer: MDM Server}}
+                  - {at: 21m, name: APNs down, fault: {apns: {reason: ServiceUnavailable, rate: 1}}}
+                  - {at: 22m, name: ABM throttled, fault: {abmThrottling: {requestsPerSecond: 1}}}
+                expect:
+                  - {action: sync while ABM is down, result: failed, threshold: count == 1}
+                  - {action: sync after, result: accepted, threshold: count == 1}
+                  - {action: APNs down, result: accepted, threshold: count == 1}
+                  - {action: ABM throttled, result: accepted, threshold: count == 1}
+                """);
+        CliRun r = CliRun.run("run", f.toString(), "--out", dir.resolve("faults").toString(), "--quiet");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("sync while ABM is down: failed ("), r.out());
+    }
+
+    @Test
     void anInvalidFileExits2WithFileLineColumn() throws IOException {
         Path f = write("invalid.yaml", "populations:\n  - count: two\n");
         CliRun r = CliRun.run("run", f.toString());
