@@ -260,6 +260,34 @@ class RunCommandTest {
     }
 
     @Test
+    void policyRetireAndAssignActions() throws IOException {
+        Path f = write("lifecycle.yaml", """
+                seed: 17
+                clock: manual
+                deadline: 2h
+                world:
+                  abm:
+                    devices: 8
+                    mdmServers: [{name: MDM Server, assign: 4}]
+                populations: [{name: phones, count: 2, models: iPhone}]
+                fleet: {keyPool: 2, lifetime: 1h}
+                actions:
+                  - {at: 1m, name: block iOS, setPolicy: {deviceTypeRestrictions: {ios: blocked}}}
+                  - {at: 2m, name: retire the phones, retire: {population: phones}}
+                  - {at: 3m, name: assign two more, assign: {mdmServer: MDM Server, count: 2}}
+                expect:
+                  - {outcome: enrolled, threshold: rate == 1}
+                  - {action: block iOS, threshold: count == 1}
+                  - {management: retired, threshold: count == 2}
+                  - {action: assign two more, threshold: count == 1}
+                  - {name: the MDM has the phones checked out, mdmDevice: enrollmentState, matches: CHECKED_OUT,
+                     threshold: rate == 1}
+                """);
+        CliRun r = CliRun.run("run", f.toString(), "--out", dir.resolve("lifecycle").toString(), "--quiet");
+        assertEquals(0, r.exit(), r.out() + r.err());
+    }
+
+    @Test
     void anInvalidFileExits2WithFileLineColumn() throws IOException {
         Path f = write("invalid.yaml", "populations:\n  - count: two\n");
         CliRun r = CliRun.run("run", f.toString());
