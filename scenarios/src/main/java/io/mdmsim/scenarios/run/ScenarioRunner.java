@@ -127,6 +127,7 @@ public final class ScenarioRunner {
             prov.organizations();
             prov.inventory(madeDevices);
             prov.mdmPolicy();
+            prov.servers();
             List<DevicePlan.Device> devices;
             if (made) {
                 devices = madeDevices;
@@ -135,12 +136,11 @@ public final class ScenarioRunner {
                 devices = DevicePlan.pick(scenario, scenario.populations().isEmpty() ? List.of()
                         : prov.abmDevices(), missing);
                 if (!missing.isEmpty()) {
-                    prov.inventory(missing.stream().map(d -> new DevicePlan.Device(d, devices.stream()
-                            .filter(x -> x.spec().equals(d)).findFirst().orElseThrow().population())).toList());
+                    prov.addMissing(devices.stream().filter(d -> missing.contains(d.spec())).toList());
                 }
             }
             Path outDir = options.out();
-            prov.serversAndTokens(devices, outDir != null ? outDir : Path.of("."));
+            prov.populationsAndTokens(devices, outDir != null ? outDir : Path.of("."));
             return runDevices(world, clock, pki, prov, devices, log, realStart, worldStart);
         } finally {
             if (pkiDir != null) {

@@ -236,6 +236,58 @@ class RunCommandTest {
     }
 
     @Test
+    void faultsInjectedAndClearedByActions() throws IOException {
+        Path f = write("faults.yaml", """
+                seed: 16
+                clock: manual
+                world: {abm: {devices: 5}}
+                actions:
+                  - {at: 1m, name: ABM down, fault: {abm: {endpoint: /devices/sync, errorRate: 1, status: 503}}}
+                  - {at: 2m, name: sync while ABM is down, sync: {mdmServer: MDM Server}}
+                  - {at: 3m, name: ABM back, clearFaults: abm}
+                  - {at: 20m, name: sync after, sync: {mdmServer: MDM Server}}
+                  - {at: 21m, name: APNs down, fault: {apns: {reason: ServiceUnavailable, rate: 1}}}
+                  - {at: 22m, name: ABM throttled, fault: {abmThrottling: {requestsPerSecond: 1}}}
+                expect:
+                  - {action: sync while ABM is down, result: failed, threshold: count == 1}
+                  - {action: sync after, result: accepted, threshold: count == 1}
+                  - {action: APNs down, result: accepted, threshold: count == 1}
+                  - {action: ABM throttled, result: accepted, threshold: count == 1}
+                """);
+        CliRun r = CliRun.run("run", f.toString(), "--out", dir.resolve("faults").toString(), "--quiet");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("sync while ABM is down: failed ("), r.out());
+    }
+
+    @Test
+    void policyRetireAndAssignActions() throws IOException {
+        Path f = write("lifecycle.yaml", """
+                seed: 17
+                clock: manual
+                deadline: 2h
+                world:
+                  abm:
+                    devices: 8
+                    mdmServers: [{name: MDM Server, assign: 4}]
+                populations: [{name: phones, count: 2, models: iPhone}]
+                fleet: {keyPool: 2, lifetime: 1h}
+                actions:
+                  - {at: 1m, name: block iOS, setPolicy: {deviceTypeRestrictions: {ios: blocked}}}
+                  - {at: 2m, name: retire the phones, retire: {population: phones}}
+                  - {at: 3m, name: assign two more, assign: {mdmServer: MDM Server, count: 2}}
+                expect:
+                  - {outcome: enrolled, threshold: rate == 1}
+                  - {action: block iOS, threshold: count == 1}
+                  - {management: retired, threshold: count == 2}
+                  - {action: assign two more, threshold: count == 1}
+                  - {name: the MDM has the phones checked out, mdmDevice: enrollmentState, matches: CHECKED_OUT,
+                     threshold: rate == 1}
+                """);
+        CliRun r = CliRun.run("run", f.toString(), "--out", dir.resolve("lifecycle").toString(), "--quiet");
+        assertEquals(0, r.exit(), r.out() + r.err());
+    }
+
+    @Test
     void anInvalidFileExits2WithFileLineColumn() throws IOException {
         Path f = write("invalid.yaml", "populations:\n  - count: two\n");
         CliRun r = CliRun.run("run", f.toString());
