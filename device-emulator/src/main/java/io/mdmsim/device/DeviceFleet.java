@@ -53,18 +53,28 @@ public final class DeviceFleet {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(config.httpTimeout())
                 .executor(clientExecutor);
+        // The fleet's APNs traffic (push tokens, online/offline, the one event stream) on its own HTTP/2 client: a
+        // single TLS connection multiplexes it, where HTTP/1.1 would open (and handshake) one per concurrent request.
+        HttpClient.Builder apns = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_2)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(config.httpTimeout())
+                .executor(clientExecutor);
         if (!config.trustAnchors().isEmpty()) {
-            http.sslContext(Tls.trusting(config.trustAnchors()));
+            javax.net.ssl.SSLContext tls = Tls.trusting(config.trustAnchors());
+            http.sslContext(tls);
+            apns.sslContext(tls);
         }
         Instant start = config.clock().now();
         try (clientExecutor;
              HttpClient client = http.build();
+             HttpClient apnsClient = apns.build();
              // named, so a profile or a thread dump tells the devices' threads from the servers' in one JVM
              ExecutorService devices = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("device-", 0)
                      .factory())) {
             DeviceHttp deviceHttp = new DeviceHttp(client, config.httpTimeout(), config.maxConnections());
             PushChannel push = config.apnsUrl() == null ? null
-                    : new PushChannel(client, config.apnsUrl(), config.httpTimeout());
+                    : new PushChannel(apnsClient, config.apnsUrl(), config.httpTimeout());
             FleetContext fleet = new FleetContext(config, deviceHttp, factory, CommandHandlers.defaults(), push);
             List<Step> steps = new ArrayList<>(config.enrollmentProfile() == null ? EnrollmentSteps.all()
                     : io.mdmsim.device.enroll.OtaEnrollment.steps(config.enrollmentProfile()));

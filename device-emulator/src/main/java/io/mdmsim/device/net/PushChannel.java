@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mdmsim.core.http.ClientExchange;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -305,7 +306,7 @@ public final class PushChannel implements AutoCloseable {
 
     private HttpResponse<byte[]> send(String method, String path, String json)
             throws PushException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout);
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
         if (json == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -313,7 +314,7 @@ public final class PushChannel implements AutoCloseable {
                     .method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
         }
         try {
-            return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return ClientExchange.send(client, b.build(), HttpResponse.BodyHandlers.ofByteArray(), timeout);
         } catch (IOException e) {
             throw new PushException(method + " " + base.resolve(path) + " failed: " + e, e);
         }
