@@ -51,10 +51,16 @@ public record DeviceResult(DeviceRef device, Outcome outcome, Stage stage, Strin
      * @param enrollments      how many times it completed enrollment (TokenUpdate) in the run
      */
     public record Management(boolean managed, boolean supervised, boolean singleAppMode, String singleAppModeApp,
-                             Unenrollment unenrolled, int enrollments) {
+                             Unenrollment unenrolled, int enrollments, int refusedWhileManaged) {
 
         /** Nothing known (a device that never powered on, or a result built by hand). */
-        public static final Management NONE = new Management(false, false, false, null, Unenrollment.NONE, 0);
+        public static final Management NONE = new Management(false, false, false, null, Unenrollment.NONE, 0, 0);
+
+        /** Without refusals counted. */
+        public Management(boolean managed, boolean supervised, boolean singleAppMode, String singleAppModeApp,
+                          Unenrollment unenrolled, int enrollments) {
+            this(managed, supervised, singleAppMode, singleAppModeApp, unenrolled, enrollments, 0);
+        }
 
         public Management {
             requireNonNull(unenrolled, "unenrolled");

@@ -64,7 +64,8 @@ public record FleetResult(List<DeviceResult> devices, Duration elapsed) {
     /**
      * Management at the end of the run: "managed", "unmanaged" (enrolled at some point, then not), "supervised",
      * "singleAppMode" (still locked), and one count per {@link DeviceResult.Unenrollment} other than NONE
-     * ("RETIRED", "REMOVED_BY_USER"). Every key is present.
+     * ("RETIRED", "REMOVED_BY_USER"), and "refusedWhileManaged": the check-ins and reports the MDM refused with 403 while
+     * the devices were managed (an MDM that forgot them). Every key is present.
      */
     public Map<String, Integer> management() {
         Map<String, Integer> m = new java.util.LinkedHashMap<>();
@@ -72,6 +73,7 @@ public record FleetResult(List<DeviceResult> devices, Duration elapsed) {
         m.put("unmanaged", 0);
         m.put("supervised", 0);
         m.put("singleAppMode", 0);
+        m.put("refusedWhileManaged", 0);
         for (DeviceResult.Unenrollment u : DeviceResult.Unenrollment.values()) {
             if (u != DeviceResult.Unenrollment.NONE) {
                 m.put(u.name(), 0);
@@ -83,6 +85,7 @@ public record FleetResult(List<DeviceResult> devices, Duration elapsed) {
                     Integer::sum);
             m.merge("supervised", dm.supervised() ? 1 : 0, Integer::sum);
             m.merge("singleAppMode", dm.singleAppMode() ? 1 : 0, Integer::sum);
+            m.merge("refusedWhileManaged", dm.refusedWhileManaged(), Integer::sum);
             if (dm.unenrolled() != DeviceResult.Unenrollment.NONE) {
                 m.merge(dm.unenrolled().name(), 1, Integer::sum);
             }
@@ -102,6 +105,10 @@ public record FleetResult(List<DeviceResult> devices, Duration elapsed) {
             sb.append("; ").append(m.get("unmanaged")).append(" unmanaged at the end (").append(m.get("RETIRED"))
                     .append(" retired, ").append(m.get("REMOVED_BY_USER")).append(" removed by the user), ")
                     .append(m.get("singleAppMode")).append(" still in Single App Mode");
+        }
+        if (m.get("refusedWhileManaged") > 0) {
+            sb.append("; ").append(m.get("refusedWhileManaged")).append(" check-ins refused with 403 while managed"
+                    + " (the MDM does not recognize devices it enrolled)");
         }
         for (DeviceResult f : failures()) {
             sb.append('\n').append("  ").append(f);

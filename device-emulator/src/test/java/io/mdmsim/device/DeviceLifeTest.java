@@ -174,6 +174,24 @@ class DeviceLifeTest {
     }
 
     @Test
+    void a403WhileManagedIsCountedNotTakenForHealth() throws Exception {
+        CompletableFuture<FleetResult> run = runInBackground(config(iphone(4)).lifetime(Duration.ofHours(12))
+                .checkinInterval(Duration.ofHours(4)).build());
+        awaitIdle(1);
+        fake.connectRefusalStatus = 403; // the MDM forgot the device (restarted without its state)
+        for (int step = 1; step <= 3; step++) {
+            clock.advance(Duration.ofHours(4));
+            if (step < 3) {
+                awaitIdle(1);
+            }
+        }
+        FleetResult r = run.get(60, TimeUnit.SECONDS);
+        assertEquals(2, r.devices().getFirst().management().refusedWhileManaged(), "check-ins at 4 and 8 h");
+        assertEquals(2, r.management().get("refusedWhileManaged"));
+        assertTrue(r.summary().contains("2 check-ins refused with 403 while managed"), r.summary());
+    }
+
+    @Test
     void restartDeviceTakesTheDeviceOffTheChannelUntilItHasBooted() throws Exception {
         CompletableFuture<FleetResult> run = runInBackground(config(iphone(3)).apnsUrl(apns.baseUri())
                 .lifetime(Duration.ofHours(1)).build());

@@ -70,6 +70,7 @@ final class FakeAppleAndMdm implements AutoCloseable {
     volatile int scepPendingReplies;              // PENDING answers before the mode applies
     volatile String scepCaps = "Renewal\nSHA-1\nSHA-256\nAES\nDES3\nSCEPStandard\nPOSTPKIOperation";
     volatile int checkinRefusalStatus;            // 0 = accept
+    volatile int connectRefusalStatus;            // 0 = accept reports on ServerURL
     /** Commands sent (in order) after a TokenUpdate with AwaitingConfiguration; a byte[] is sent as is. */
     volatile List<Object> script = List.of("DeviceInformation", "DeviceConfigured");
 
@@ -400,6 +401,10 @@ final class FakeAppleAndMdm implements AutoCloseable {
     // a lock, not synchronized: a monitor would pin the virtual threads the server runs handlers on; only the queue
     // step holds it, the signature check runs outside
     private HttpResponse connect(HttpRequest request) {
+        if (connectRefusalStatus != 0) {
+            return HttpResponse.of(connectRefusalStatus, "{\"code\":\"com.apple.unrecognized.device\"}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json");
+        }
         X509Certificate signer = verifySignature(request);
         CommandResult result = CommandResult.parse(request.body());
         bind(signer, result.udid());

@@ -80,7 +80,7 @@ class FleetResultTest {
                                 DeviceResult.Unenrollment.REMOVED_BY_USER, 1)),
                 new DeviceResult(d, Outcome.FAILED, Stage.SCEP, "no", Map.of(), Duration.ZERO)), Duration.ZERO);
         assertEquals(Map.of("managed", 1, "unmanaged", 2, "supervised", 2, "singleAppMode", 1, "RETIRED", 1,
-                "REMOVED_BY_USER", 1), r.management());
+                "REMOVED_BY_USER", 1, "refusedWhileManaged", 0), r.management());
         assertTrue(r.summary().contains("; 2 unmanaged at the end (1 retired, 1 removed by the user), 1 still in Single"
                 + " App Mode"), r.summary());
         assertThrows(IllegalArgumentException.class, () -> new DeviceResult.Management(true, true, true, null,

@@ -123,6 +123,7 @@ public final class ManagedLife implements Step {
         } catch (StageFailure f) {
             ctx.trace().event("checkin-failed", Map.of("trigger", why, "reason", f.reason()));
             ctx.device().managed().checkinFailed();
+            ctx.device().managed().refusedWhileManaged(f.httpStatus());
             LOG.log(Level.INFO, "{0}: {1} check-in failed: {2}", ctx.device().ref(), why, f.reason());
             return false;
         }
@@ -137,6 +138,7 @@ public final class ManagedLife implements Step {
         } catch (StageFailure f) {
             ctx.trace().event("checkin-failed", Map.of("trigger", "token-update", "reason", f.reason()));
             d.managed().checkinFailed();
+            d.managed().refusedWhileManaged(f.httpStatus());
         }
     }
 

@@ -346,7 +346,7 @@ public final class Device {
     public io.mdmsim.device.DeviceResult.Management management() {
         String app = enrolledNow ? singleAppMode() : null;
         return new io.mdmsim.device.DeviceResult.Management(enrolledNow, supervised(), app != null, app, unenrolled,
-                enrollments);
+                enrollments, managed.refusedWhileManaged());
     }
 
     /**

@@ -125,6 +125,7 @@ public final class ManagedState {
     private int pushesAccepted;
     private int pushesIgnored;
     private int checkinFailures;
+    private int refusedWhileManaged;
 
     public static ManagedState of(Device device) {
         return device.managed();
@@ -226,6 +227,18 @@ public final class ManagedState {
     /** Check-ins during the device's managed life that the server refused or that failed on the network. */
     public int checkinFailures() {
         return checkinFailures;
+    }
+
+    /** Check-ins and reports the MDM refused with 403 while the device was managed. */
+    public int refusedWhileManaged() {
+        return refusedWhileManaged;
+    }
+
+    /** The MDM answered 403 to a check-in or report: it does not (or no longer) recognize the managed device. */
+    public void refusedWhileManaged(int httpStatus) {
+        if (httpStatus == 403) {
+            refusedWhileManaged++;
+        }
     }
 
     public void checkinFailed() {

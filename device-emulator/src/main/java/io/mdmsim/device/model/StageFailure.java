@@ -12,6 +12,7 @@ public final class StageFailure extends Exception {
     private final Outcome outcome;
     private final boolean wipeHelps;
     private io.mdmsim.device.Stage stage;
+    private int httpStatus;
 
     private StageFailure(Outcome outcome, String reason, Throwable cause) {
         this(outcome, reason, cause, false);
@@ -32,6 +33,18 @@ public final class StageFailure extends Exception {
 
     public static StageFailure failed(String reason, Throwable cause) {
         return new StageFailure(Outcome.FAILED, reason, cause);
+    }
+
+    /** The server answered {@code httpStatus} (not 2xx); {@link #httpStatus()} keeps it. */
+    public static StageFailure refused(int httpStatus, String reason) {
+        StageFailure f = new StageFailure(Outcome.FAILED, reason, null);
+        f.httpStatus = httpStatus;
+        return f;
+    }
+
+    /** The HTTP status of a refusal ({@link #refused}), 0 for any other failure. */
+    public int httpStatus() {
+        return httpStatus;
     }
 
     public static StageFailure notAssigned(String reason) {

@@ -45,7 +45,7 @@ public final class MdmClient {
         byte[] body = CheckinCodec.encode(message);
         DeviceHttp.Response r = http.put(mdm.checkInUrl(), CHECKIN_TYPE, body, headers(body));
         if (!r.ok()) {
-            throw StageFailure.failed("the MDM refused " + message.messageType() + ": " + explain(r));
+            throw StageFailure.refused(r.status(), "the MDM refused " + message.messageType() + ": " + explain(r));
         }
     }
 
@@ -54,7 +54,7 @@ public final class MdmClient {
         byte[] body = CheckinCodec.encode(message);
         DeviceHttp.Response r = http.put(mdm.checkInUrl(), CHECKIN_TYPE, body, headers(body));
         if (!r.ok()) {
-            throw StageFailure.failed("the MDM refused " + message.messageType() + ": " + explain(r));
+            throw StageFailure.refused(r.status(), "the MDM refused " + message.messageType() + ": " + explain(r));
         }
         return r.body();
     }
@@ -68,7 +68,7 @@ public final class MdmClient {
         DeviceHttp.Response r = http.put(mdm.serverUrl(), REPORT_TYPE, body, headers(body));
         if (!r.ok()) {
             String what = commandUuid == null ? "Idle" : reply.status().wire() + " for command " + commandUuid;
-            throw StageFailure.failed("the MDM refused the " + what + " report: " + explain(r));
+            throw StageFailure.refused(r.status(), "the MDM refused the " + what + " report: " + explain(r));
         }
         return r.body();
     }

@@ -65,7 +65,8 @@ final class AbmCommand implements Callable<Integer> {
 
     @Option(names = "--mdm-cert", paramLabel = "PEM",
             description = "Certificate (PEM) of the MDM under test: creates an MDM server with it, assigns every device"
-                    + " to it and writes its server token to --token-out.")
+                    + " to it and writes its server token to --token-out. Restarted on the same --data-dir, the server"
+                    + " is kept as it is: devices assigned elsewhere since stay there.")
     Path mdmCert;
 
     @Option(names = "--mdm-name", paramLabel = "NAME", defaultValue = "MDM Server",
@@ -203,10 +204,16 @@ final class AbmCommand implements Callable<Integer> {
                         + " has another certificate than " + mdmCert + " (use another --mdm-name or --data-dir)");
             }
         }
-        Map<String, Object> assign = new LinkedHashMap<>();
-        assign.put("mdmServer", mdmName);
-        assign.put("all", true);
-        int assigned = admin.ok(admin.send("POST", "/admin/assignments", Json.write(assign))).get("assigned").asInt();
+        // every device goes to the server when it is created; a restart keeps whatever was assigned since
+        int assigned;
+        if (created) {
+            Map<String, Object> assign = new LinkedHashMap<>();
+            assign.put("mdmServer", mdmName);
+            assign.put("all", true);
+            assigned = admin.ok(admin.send("POST", "/admin/assignments", Json.write(assign))).get("assigned").asInt();
+        } else {
+            assigned = admin.ok(admin.send("GET", path, null)).path("devices").asInt();
+        }
         // a GET reads the current token; a POST issues a new one (the old one stops working)
         HttpResponse<byte[]> token = created || newToken ? admin.send("POST", path + "/token", null)
                 : admin.send("GET", path + "/token", null);

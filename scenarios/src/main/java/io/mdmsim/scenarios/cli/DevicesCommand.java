@@ -321,6 +321,10 @@ final class DevicesCommand implements Callable<Integer> {
                     + " %d still in Single App Mode%n", m.get("managed"), m.get("unmanaged"), m.get("RETIRED"),
                     m.get("REMOVED_BY_USER"), m.get("singleAppMode"));
         }
+        if (m.get("refusedWhileManaged") > 0) {
+            out.printf("  %d check-ins refused with 403 while managed: the MDM does not recognize devices it enrolled"
+                    + " (restarted without its state?)%n", m.get("refusedWhileManaged"));
+        }
         // the fake ABM's DEP figures share the run's time line only on the wall clock; of shards, the first records them
         report.write(recorder, result, specs.size(), out,
                 clockScale == 1 && ops.parsedShard().index() == 1 ? abm : null, adminToken);

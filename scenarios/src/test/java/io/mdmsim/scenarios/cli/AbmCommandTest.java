@@ -83,6 +83,33 @@ class AbmCommandTest {
     }
 
     @Test
+    void aRestartWithTheSameCommandLineKeepsTheAssignmentsMadeSince() throws Exception {
+        Path data = tmp.resolve("data-keep");
+        String[] args = {"--devices", "20", "--devices-per-minute", "unlimited", "--mdm-cert", pem.toString(),
+                "--token-out", tmp.resolve("keep.p7m").toString(), "--data-dir", data.toString(),
+                "--pki-dir", tmp.resolve("pki").toString()};
+        java.util.List<String> moved = new java.util.ArrayList<>();
+        try (FakeAbmServer abm = start(args)) {
+            io.mdmsim.scenarios.quickstart.AdminClient admin = new io.mdmsim.scenarios.quickstart.AdminClient(
+                    "fake ABM", abm.baseUri(), abm.adminToken());
+            for (JsonNode d : admin.getJson("/admin/devices")) {
+                if (moved.size() < 5) {
+                    moved.add(d.get("serialNumber").asText());
+                }
+            }
+            admin.postJson("/admin/mdm-servers", java.util.Map.of("name", "Other MDM", "certificatePem",
+                    Pem.encode(mdm.certificate())));
+            admin.postJson("/admin/assignments", java.util.Map.of("mdmServer", "Other MDM", "serials", moved));
+        }
+        try (FakeAbmServer abm = start(args)) {
+            assertTrue(lastOut.contains("MDM server 'MDM Server' (from " + data + "): 15 devices assigned"), lastOut);
+            JsonNode other = new io.mdmsim.scenarios.quickstart.AdminClient("fake ABM", abm.baseUri(),
+                    abm.adminToken()).getJson("/admin/devices?mdmServer=Other%20MDM");
+            assertEquals(5, other.size(), "the devices moved to another server stay there: " + other);
+        }
+    }
+
+    @Test
     void overTlsTheProvisioningTrustsTheSimulatorRoot() throws Exception {
         Path token = tmp.resolve("tls-token.p7m");
         try (FakeAbmServer abm = start("--tls", "--devices", "3", "--mdm-cert", pem.toString(), "--token-out", token.toString(),
