@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *     ADE enrollment (OTA enrollment with GET /mdm/enroll still works)
  * @param publicBaseUrl the base URL written into profiles (ServerURL, CheckInURL, SCEP URL, DEP profile url);
  *     null means the HTTPS listener's URI when there is one, else the HTTP listener's
- * @param depBaseUrl where uploaded DEP tokens sync from unless the upload names another
+ * @param depBaseUrl where uploaded DEP tokens sync from unless the upload names another; null (the default) means
+ *     every upload must name its DEP API, so nothing is sent off the machine to an address nobody named
  * @param topic the APNs topic of the MDM payload; must start with "com.apple.mgmt."
  * @param seed seeds every random choice (challenges, UUIDs, OAuth nonces)
  * @param maxBodyBytes larger request bodies are refused with 413
@@ -50,7 +51,8 @@ import java.util.regex.Pattern;
  * @param scepPendingRounds fault option: a good PKCSReq is answered PENDING this many times (the request and then
  *     CertPolls) before the certificate is issued; 0 issues at once
  * @param userAuthentication how a UserAuthenticate (macOS user channel) is answered
- * @param apnsUrl the APNs provider API base URL (PROTOCOL.md §8, CONTRACT.md C.1); null turns pushes off
+ * @param apnsUrl the APNs provider API base URL; null (the default) turns pushes off. Apple's APNs
+ *     ({@link #APPLE_APNS_URL}, or its sandbox) needs {@code apnsClientIdentity}, the MDM push certificate
  * @param apnsTrustAnchors the roots an https APNs URL must chain to; empty means the JDK's default trust store
  * @param apnsClientIdentity the push certificate presented to APNs over TLS (the real APNs requires it); optional
  * @param apnsMaxAttempts how often a push is tried when APNs answers 429 or 5xx or cannot be reached
@@ -84,7 +86,6 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         requireNonNull(host, "host");
         requireNonNull(clock, "clock");
         trustedDeviceCas = List.copyOf(requireNonNull(trustedDeviceCas, "trustedDeviceCas"));
-        requireNonNull(depBaseUrl, "depBaseUrl");
         requireNonNull(topic, "topic");
         requireNonNull(organization, "organization");
         requireNonNull(challengeTtl, "challengeTtl");
@@ -127,8 +128,19 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
             throw new IllegalArgumentException("eventBufferSize: " + eventBufferSize + " (expected: >= 1)");
         }
         apnsUrl = absoluteHttp("apnsUrl", apnsUrl);
+        depBaseUrl = absoluteHttp("depBaseUrl", depBaseUrl);
+        if (apnsUrl != null && isApple(apnsUrl) && apnsClientIdentity == null) {
+            throw new IllegalArgumentException("apnsUrl: " + apnsUrl + " is Apple's APNs, which accepts only the MDM"
+                    + " push certificate (expected: apnsClientIdentity, or the fake APNs' URL)");
+        }
         webhookUrl = absoluteHttp("webhookUrl", webhookUrl);
         publicBaseUrl = absoluteHttp("publicBaseUrl", publicBaseUrl);
+    }
+
+    /** Whether {@code url} is Apple's host (api.push.apple.com, mdmenrollment.apple.com, ...). */
+    public static boolean isApple(URI url) {
+        String host = url.getHost() == null ? "" : url.getHost().toLowerCase(java.util.Locale.ROOT);
+        return host.equals("apple.com") || host.endsWith(".apple.com");
     }
 
     /** Whether the server has an HTTPS listener. */
@@ -172,7 +184,7 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         private Identity scepCa;
         private List<X509Certificate> trustedDeviceCas = List.of();
         private URI publicBaseUrl;
-        private URI depBaseUrl = APPLE_DEP_URL;
+        private URI depBaseUrl;
         private String topic;
         private long seed = 1;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
@@ -191,7 +203,7 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         private boolean scepRa;
         private int scepPendingRounds;
         private UserAuthentication userAuthentication = UserAuthentication.DECLINE;
-        private URI apnsUrl = APPLE_APNS_URL;
+        private URI apnsUrl;
         private List<X509Certificate> apnsTrustAnchors = List.of();
         private Identity apnsClientIdentity;
         private int apnsMaxAttempts = 5;

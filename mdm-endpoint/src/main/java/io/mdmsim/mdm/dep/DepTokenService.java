@@ -256,7 +256,7 @@ public final class DepTokenService implements AutoCloseable {
         this.keyPair = requireNonNull(keyPair, "keyPair");
         this.clock = requireNonNull(clock, "clock");
         this.ids = requireNonNull(ids, "ids");
-        this.defaultDepUrl = requireNonNull(defaultDepUrl, "defaultDepUrl");
+        this.defaultDepUrl = defaultDepUrl; // null: every upload names its DEP API
         this.publicBase = requireNonNull(publicBase, "publicBase");
         this.organization = requireNonNull(organization, "organization");
         this.syncInterval = requireNonNull(syncInterval, "syncInterval");
@@ -279,9 +279,14 @@ public final class DepTokenService implements AutoCloseable {
     }
 
     public Map<String, Object> upload(byte[] p7m, String appleId, URI depUrl, String requestedName, String flowId) {
+        URI url = depUrl != null ? depUrl : defaultDepUrl;
+        if (url == null) {
+            throw new BadInputException("depUrl: missing (expected: the DEP API the token syncs from, e.g. the fake"
+                    + " ABM's http://127.0.0.1:8400 or Apple's https://mdmenrollment.apple.com; this MDM has no"
+                    + " default DEP URL, so it sends nothing to an address nobody named)");
+        }
         Identity key = flowId == null ? keyPair : flowKey(flowId);
         ServerToken st = decrypt(p7m, key);
-        URI url = depUrl != null ? depUrl : defaultDepUrl;
         Token token;
         Map<String, Object> created = new LinkedHashMap<>();
         synchronized (tokens) {

@@ -36,8 +36,8 @@ import java.util.regex.Pattern;
         sortOptions = false,
         subcommands = DevicesReplayCommand.class,
         description = {
-                "Run virtual iPhones and iPads through Setup Assistant and automated device enrollment: each powers"
-                        + " on, walks the panes of its OS version, fetches its cloud configuration from the fake ABM"
+                "Run virtual iPhones and iPads through Setup Assistant and automated device enrollment.",
+                "Each powers on, walks the panes of its OS version, fetches its cloud configuration from the fake ABM"
                         + " and enrolls into whatever MDM server that configuration names (ours or any other).",
                 "The devices are the fake ABM's inventory that is assigned to an MDM server, narrowed by the"
                         + " population options; the knobs make users slow or late and the network flaky. Everything"
@@ -79,7 +79,7 @@ final class DevicesCommand implements Callable<Integer> {
             description = "OS versions, with optional weights: majors (17), minors with their patches (17.5) or releases"
                     + " (17.5.1), e.g. '17=60,18=40'. Each device gets one its model runs. Default: keep the"
                     + " inventory's.")
-    String os;
+    String osVersions;
 
     @Option(names = "--ipad-share", paramLabel = "F",
             description = "Share of iPads among the devices, 0..1 (default: as the inventory and --models give).")
@@ -264,7 +264,8 @@ final class DevicesCommand implements Callable<Integer> {
         List<DeviceSpec> specs = ops.shard(population(inventory.size(), behaviour).selectFrom(inventory, seed));
         if (specs.isEmpty()) {
             out.println("mdmsim devices: none of the " + inventory.size() + " assigned devices fits --models "
-                    + (models == null ? "(all)" : models) + " and --os " + (os == null ? "(any)" : os) + ".");
+                    + (models == null ? "(all)" : models) + " and --os "
+                    + (osVersions == null ? "(any)" : osVersions) + ".");
             return Main.EXIT_EXPECTATION_FAILED;
         }
         out.printf("mdmsim devices: %d devices from %s (%s)%n", specs.size(), profileUri != null ? profileUri : abm,
@@ -337,13 +338,12 @@ final class DevicesCommand implements Callable<Integer> {
             if (models != null) {
                 b.models(models);
             }
-            if (os != null) {
-                b.osVersions(os);
+            if (osVersions != null) {
+                b.osVersions(osVersions);
             }
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage().replace("osVersions: ", "--os: ").replace("models: ", "--models: ")
-                    .replace("ipadShare: ", "--ipad-share: ").replace("count: ", "--count: "));
+            throw usage(e.getMessage()); // option names replace the Java names centrally (Main)
         }
     }
 
@@ -375,7 +375,8 @@ final class DevicesCommand implements Callable<Integer> {
             faults.forEach((type, p) -> b.commandFault(type, p[0], p[1]));
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw usage(option(e.getMessage()));
+            // option names replace the Java names centrally (Main); CommandFault calls Error "error"
+            throw usage(e.getMessage().replace("notNow + error:", "notNow + errorRate:"));
         }
     }
 
@@ -396,27 +397,6 @@ final class DevicesCommand implements Callable<Integer> {
             }
             faults.computeIfAbsent(v.substring(0, eq).strip(), t -> new double[2])[slot] = share;
         }
-    }
-
-    /** Behaviour's component names in an error message, as the user's option names. */
-    private static String option(String message) {
-        String[][] names = {{"scepDelayShare", "--scep-delay-share"}, {"scepDelay", "--scep-delay"},
-                {"scepRetryShare", "--scep-retry-share"}, {"scepRetryAfter", "--scep-retry-after"},
-                {"activatedShare", "--activated-share"}, {"rebootShare", "--reboot-share"},
-                {"mfaShare", "--mfa-share"}, {"companyPortalShare", "--company-portal-share"},
-                {"companyPortalDelay", "--company-portal-delay"}, {"userDomain", "--user-domain"},
-                {"dwellScale", "--dwell-scale"}, {"dropRate + resetRate", "--drop-rate + --reset-rate"},
-                {"dropRate", "--drop-rate"}, {"resetRate", "--reset-rate"}, {"networkRetries", "--network-retries"},
-                {"latency", "--latency"}, {"notNow + error", "--not-now + --error-rate"},
-                {"secondFactorElsewhereShare", "--second-factor-elsewhere-share"},
-                {"configuratorShare", "--configurator-share"}, {"removeManagementShare", "--remove-management-share"},
-                {"removeManagementAfter", "--remove-management-after"}};
-        for (String[] n : names) {
-            if (message.startsWith(n[0] + ":")) {
-                return n[1] + message.substring(n[0].length());
-            }
-        }
-        return message;
     }
 
     private static String mix(List<DeviceSpec> specs) {

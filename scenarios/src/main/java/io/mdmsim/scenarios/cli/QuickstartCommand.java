@@ -12,9 +12,10 @@ import java.util.concurrent.Callable;
 @Command(name = "quickstart",
         mixinStandardHelpOptions = true,
         description = {
-                "Start the fake ABM, the MDM endpoint and N virtual iPhones in one JVM on loopback ports, and enroll",
-                "every device end to end over HTTP: DEP token and sync, cloud configuration, MachineInfo, SCEP,",
-                "Authenticate, TokenUpdate (awaiting configuration), DeviceInformation, DeviceConfigured.",
+                "Start the fake ABM, the MDM endpoint and N virtual iPhones in one JVM and enroll them end to end.",
+                "Everything runs on loopback ports over HTTP: DEP token and sync, cloud configuration, MachineInfo,"
+                        + " SCEP, Authenticate, TokenUpdate (awaiting configuration), DeviceInformation,"
+                        + " DeviceConfigured.",
                 "Prints progress by stage and a summary; exits 0 only if all N devices enrolled."
         })
 final class QuickstartCommand implements Callable<Integer> {
