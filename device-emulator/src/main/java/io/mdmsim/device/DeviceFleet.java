@@ -3,15 +3,15 @@ package io.mdmsim.device;
 import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.pki.CertificateAuthority;
-import io.mdmsim.device.internal.CommandHandlers;
-import io.mdmsim.device.internal.DeviceHttp;
-import io.mdmsim.device.internal.DeviceRunner;
-import io.mdmsim.device.internal.EnrollmentSteps;
-import io.mdmsim.device.internal.FleetContext;
-import io.mdmsim.device.internal.ManagedLife;
-import io.mdmsim.device.internal.PushChannel;
-import io.mdmsim.device.internal.Step;
-import io.mdmsim.device.internal.Tls;
+import io.mdmsim.device.commands.CommandHandlers;
+import io.mdmsim.device.enroll.EnrollmentSteps;
+import io.mdmsim.device.managed.ManagedLife;
+import io.mdmsim.device.net.DeviceHttp;
+import io.mdmsim.device.net.PushChannel;
+import io.mdmsim.device.net.Tls;
+import io.mdmsim.device.runtime.DeviceRunner;
+import io.mdmsim.device.runtime.FleetContext;
+import io.mdmsim.device.runtime.Step;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,7 +64,7 @@ public final class DeviceFleet {
                     : new PushChannel(client, config.apnsUrl(), config.httpTimeout());
             FleetContext fleet = new FleetContext(config, deviceHttp, factory, CommandHandlers.defaults(), push);
             List<Step> steps = new ArrayList<>(config.enrollmentProfile() == null ? EnrollmentSteps.all()
-                    : io.mdmsim.device.internal.OtaEnrollment.steps(config.enrollmentProfile()));
+                    : io.mdmsim.device.enroll.OtaEnrollment.steps(config.enrollmentProfile()));
             steps.add(new ManagedLife());
             DeviceRunner runner = new DeviceRunner(fleet, steps);
             try {

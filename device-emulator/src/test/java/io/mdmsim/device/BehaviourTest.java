@@ -3,7 +3,7 @@ package io.mdmsim.device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.mdmsim.device.internal.DeviceBehaviour;
+import io.mdmsim.device.model.DeviceBehaviour;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -268,7 +268,7 @@ class DevicePolicyTest {
         fake.awaitDeviceConfigured = false;
         // the fake queues its script only for a device that awaits configuration: queue it by UDID here
         DeviceSpec s = spec("F2LXK0PQ0613", "iPhone15,2", "17.5");
-        String udid = io.mdmsim.device.internal.HardwareProfile.derive(7, s).udid();
+        String udid = io.mdmsim.device.model.HardwareProfile.derive(7, s).udid();
         fake.enqueue(udid, fake.installCompanyPortal(true));
         fake.enqueue(udid, FakeAppleAndMdm.singleAppMode(CP));
         DeviceResult r = one(config(Behaviour.DEFAULT, s).build());
@@ -282,7 +282,7 @@ class DevicePolicyTest {
         // iOS 15 answers NotNow to every install while awaiting configuration; it connects again when it can
         companyPortalWithSingleAppMode();
         DeviceSpec s = spec("F2LXK0PQ0614", "iPhone14,2", "15.7");
-        String udid = io.mdmsim.device.internal.HardwareProfile.derive(7, s).udid();
+        String udid = io.mdmsim.device.model.HardwareProfile.derive(7, s).udid();
         java.util.concurrent.atomic.AtomicBoolean resent = new java.util.concurrent.atomic.AtomicBoolean();
         DeviceResult r = one(config(Behaviour.builder().dwellScale(1).build(), s).build(), () -> {
             if (!fake.reportsWithStatus(CommandStatus.NOT_NOW).isEmpty() && !resent.getAndSet(true)) {
@@ -373,7 +373,7 @@ class DevicePolicyTest {
     void aRetireDuringTheManagedLifeEndsItUnmanaged() throws Exception {
         fake.script = List.of("DeviceConfigured");
         DeviceSpec s = spec("F2LXK0PQ0633", "iPhone15,2", "17.5");
-        String udid = io.mdmsim.device.internal.HardwareProfile.derive(7, s).udid();
+        String udid = io.mdmsim.device.model.HardwareProfile.derive(7, s).udid();
         java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
         DeviceResult r = one(config(Behaviour.DEFAULT, s).lifetime(Duration.ofDays(2))
                 .checkinInterval(Duration.ofHours(4)).build(), () -> {

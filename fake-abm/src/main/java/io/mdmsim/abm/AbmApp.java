@@ -6,6 +6,7 @@ import io.mdmsim.abm.admin.AdminService;
 import io.mdmsim.abm.cloudconfig.CloudConfigService;
 import io.mdmsim.abm.dep.CursorCodec;
 import io.mdmsim.abm.dep.DepAuth;
+import io.mdmsim.abm.dep.DepMetrics;
 import io.mdmsim.abm.dep.DepService;
 import io.mdmsim.abm.dep.RateLimiter;
 import io.mdmsim.abm.http.AdminHandlers;
@@ -40,6 +41,7 @@ final class AbmApp implements AutoCloseable {
     private final AbmStore store;
     private final AbmState state;
     private final DepService dep;
+    private final DepMetrics metrics;
     private final DepAuth auth;
     private final AdminService admin;
     private final CloudConfigService cloudConfig;
@@ -84,7 +86,8 @@ final class AbmApp implements AutoCloseable {
         this.settings = new AbmSettings(config);
         this.faults = new Faults(seed);
         this.auth = new DepAuth(state, random, config.oauthWindow(), settings::get);
-        this.dep = new DepService(config, state, auth, new CursorCodec(secret), random, settings::get);
+        this.metrics = new DepMetrics(state);
+        this.dep = new DepService(config, state, auth, new CursorCodec(secret), random, settings::get, metrics);
         this.admin = new AdminService(config, state, random);
         this.cloudConfig = new CloudConfigService(config, state);
     }
@@ -102,7 +105,7 @@ final class AbmApp implements AutoCloseable {
 
     void addRoutes(Router.Builder router, Supplier<URI> baseUri) {
         new DepHandlers(dep, auth, settings::get, faults, limiter, config.clock(), baseUri).addRoutes(router);
-        new AdminHandlers(admin, cloudConfig, settings, faults, auth).addRoutes(router);
+        new AdminHandlers(admin, cloudConfig, settings, faults, auth, metrics).addRoutes(router);
     }
 
     int inventorySize() {

@@ -70,15 +70,17 @@ public final class DepService {
     private final CursorCodec cursors;
     private final SeededRandom random;
     private final Supplier<AbmSettings.Values> settings;
+    private final DepMetrics metrics;
 
     public DepService(FakeAbmConfig config, AbmState state, DepAuth auth, CursorCodec cursors, SeededRandom random,
-            Supplier<AbmSettings.Values> settings) {
+            Supplier<AbmSettings.Values> settings, DepMetrics metrics) {
         this.config = requireNonNull(config, "config");
         this.state = requireNonNull(state, "state");
         this.auth = requireNonNull(auth, "auth");
         this.cursors = requireNonNull(cursors, "cursors");
         this.random = requireNonNull(random, "random");
         this.settings = requireNonNull(settings, "settings");
+        this.metrics = requireNonNull(metrics, "metrics");
     }
 
     // ---------------------------------------------------------------------------------------------- session
@@ -144,6 +146,7 @@ public final class DepService {
             after = f.last();
         }
         AbmState.FetchPage page = state.fetch(server.name(), high, after, limit);
+        metrics.fetched(server.name(), now, page.devices().size());
         String next = cursors.encode(new DepCursor.Fetch(server.uuid(), high, page.last(), now));
         return new FetchDevicesResponse(devices(page.devices(), caller.protocolVersion()), next,
                 time(high.instant()), page.moreToFollow());
@@ -163,6 +166,7 @@ public final class DepService {
         DepCursor cursor = decode(cursorText, server, now);
         boolean exhausted = cursor instanceof DepCursor.Fetch f && state.fetchExhausted(server.name(), f.high(), f.last());
         AbmState.SyncPage page = state.sync(server.name(), cursor.syncFrom(exhausted), limit);
+        metrics.fetched(server.name(), now, page.devices().size());
         String next = cursors.encode(new DepCursor.Sync(server.uuid(), page.position(), now));
         return new FetchDevicesResponse(devices(page.devices(), caller.protocolVersion()), next, time(now),
                 page.moreToFollow());

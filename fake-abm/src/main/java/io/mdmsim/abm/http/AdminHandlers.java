@@ -7,6 +7,7 @@ import io.mdmsim.abm.FakeAbmConfig;
 import io.mdmsim.abm.admin.AdminService;
 import io.mdmsim.abm.cloudconfig.CloudConfigService;
 import io.mdmsim.abm.dep.DepAuth;
+import io.mdmsim.abm.dep.DepMetrics;
 import io.mdmsim.abm.settings.AbmSettings;
 import io.mdmsim.abm.settings.Faults;
 import io.mdmsim.abm.state.AbmState;
@@ -38,13 +39,16 @@ public final class AdminHandlers {
     private final AbmSettings settings;
     private final Faults faults;
     private final DepAuth auth;
+    private final DepMetrics metrics;
 
-    public AdminHandlers(AdminService admin, CloudConfigService cloudConfig, AbmSettings settings, Faults faults, DepAuth auth) {
+    public AdminHandlers(AdminService admin, CloudConfigService cloudConfig, AbmSettings settings, Faults faults, DepAuth auth,
+                         DepMetrics metrics) {
         this.admin = requireNonNull(admin, "admin");
         this.cloudConfig = requireNonNull(cloudConfig, "cloudConfig");
         this.settings = requireNonNull(settings, "settings");
         this.faults = requireNonNull(faults, "faults");
         this.auth = requireNonNull(auth, "auth");
+        this.metrics = requireNonNull(metrics, "metrics");
     }
 
     public void addRoutes(Router.Builder router) {
@@ -148,6 +152,8 @@ public final class AdminHandlers {
 
         // clock and settings
         router.get("/admin/clock", admin(r -> HttpResponse.json(200, admin.clock())));
+        router.get("/admin/dep/metrics", admin(r -> HttpResponse.json(200, metrics.report(
+                instantParam(r, "from"), instantParam(r, "until"), durationParam(r, "step", Duration.ofMinutes(1))))));
         router.post("/admin/clock", admin(r -> {
             JsonNode body = object(r);
             return HttpResponse.json(200, admin.moveClock(text(body, "advance"), text(body, "set")));
@@ -416,6 +422,24 @@ public final class AdminHandlers {
             case "false" -> false;
             default -> throw HttpError.badRequest(name + "=" + v + " (expected: true or false)");
         };
+    }
+
+    private static Instant instantParam(HttpRequest r, String name) {
+        String v = r.queryParam(name);
+        try {
+            return v == null ? null : Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            throw HttpError.badRequest(name + "=" + v + " (expected: an ISO-8601 instant, e.g. 2025-03-01T09:00:00Z)");
+        }
+    }
+
+    private static Duration durationParam(HttpRequest r, String name, Duration dflt) {
+        String v = r.queryParam(name);
+        try {
+            return v == null ? dflt : Duration.parse(v);
+        } catch (DateTimeParseException e) {
+            throw HttpError.badRequest(name + "=" + v + " (expected: an ISO-8601 duration, e.g. PT1M)");
+        }
     }
 
     private static int intParam(HttpRequest r, String name, int dflt) {

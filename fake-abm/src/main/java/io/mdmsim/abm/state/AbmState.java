@@ -636,6 +636,45 @@ public final class AbmState {
         return server[d] == s.index && addSeq[d] == s.members.seq(i);
     }
 
+    /**
+     * Per server, how many of its assignments ({@code added} records, not cancelled) became visible in each of
+     * {@code buckets} buckets of {@code stepNanos} from {@code fromNanos}, up to (not including) {@code untilNanos}.
+     */
+    public synchronized Map<String, long[]> visibleCounts(long fromNanos, long stepNanos, int buckets, long untilNanos) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        for (Server s : servers) {
+            long[] counts = new long[buckets];
+            for (int i = s.members.firstAfter(new EventKey(fromNanos, -1)); i < s.members.size(); i++) {
+                long at = s.members.nanos(i);
+                if (at >= untilNanos) {
+                    break;
+                }
+                if ((s.members.flags(i) & KeyLog.CANCELLED) == 0) {
+                    long b = (at - fromNanos) / stepNanos;
+                    if (b < buckets) {
+                        counts[(int) b]++;
+                    }
+                }
+            }
+            out.put(s.name, counts);
+        }
+        return out;
+    }
+
+    /** The earliest time any assignment became visible, before {@code untilNanos}; Long.MAX_VALUE if none did. */
+    public synchronized long firstVisibleNanos(long untilNanos) {
+        long first = Long.MAX_VALUE;
+        for (Server s : servers) {
+            for (int i = 0; i < s.members.size() && s.members.nanos(i) < untilNanos; i++) {
+                if ((s.members.flags(i) & KeyLog.CANCELLED) == 0) {
+                    first = Math.min(first, s.members.nanos(i));
+                    break;
+                }
+            }
+        }
+        return first;
+    }
+
     /** One page of changes after {@code after} that are visible now, in log order. */
     public synchronized SyncPage sync(String serverName, EventKey after, int limit) {
         Server s = existing(serverName);

@@ -10,7 +10,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The report folder of a run ({@code --out DIR}, default {@code reports/<scenario>-<time>}): {@code report.json},
@@ -59,6 +61,46 @@ public final class ReportFolder {
         replace(junit, JunitXml.render(report));
         replace(csv, TimeseriesCsv.render(report));
         return List.of(json, html, junit, csv, traces(dir));
+    }
+
+    /**
+     * Merges the report folders of a run's shards into {@code out}: the merged {@code report.json} and the other
+     * files written from it, and every shard's traces copied into {@code out/traces/}. Returns the merged report.
+     */
+    public static RunReport merge(List<Path> shardDirs, Path out) throws IOException {
+        requireNonNull(shardDirs, "shardDirs");
+        requireNonNull(out, "out");
+        List<RunReport> reports = new ArrayList<>();
+        for (Path d : shardDirs) {
+            if (!Files.isDirectory(d)) {
+                throw new IllegalArgumentException(d + ": not a folder (expected: a report folder with report.json)");
+            }
+            if (Files.exists(out) && Files.isSameFile(d, out)) {
+                throw new IllegalArgumentException(d + ": is the output folder too (expected: --out elsewhere)");
+            }
+            reports.add(ReportJson.read(d));
+        }
+        RunReport merged = ReportMerge.merge(reports);
+        write(out, merged);
+        for (Path d : shardDirs) {
+            copyTraces(traces(d), traces(out));
+        }
+        return merged;
+    }
+
+    /** The trace files of one folder into another; a file of the same name already there is kept. */
+    private static void copyTraces(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(f.getFileName().toString());
+                if (Files.isRegularFile(f) && !Files.exists(target)) {
+                    Files.copy(f, target);
+                }
+            }
+        }
     }
 
     /** Written beside, then moved in place: a reader never sees half a file. */

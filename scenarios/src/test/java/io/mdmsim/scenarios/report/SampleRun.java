@@ -51,7 +51,7 @@ final class SampleRun {
                     visible++;
                 }
             }
-            r.dep("mdmsim MDM", clock.now(), visible, m == 0 ? 0 : visible + 1);
+            r.dep("mdmsim MDM", clock.now(), visible, m == 0 ? 0 : visible);
             clock.advance(Duration.ofMinutes(1));
         }
         r.count("commands.Acknowledged", devices / shard.count());

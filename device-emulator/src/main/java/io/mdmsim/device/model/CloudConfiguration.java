@@ -1,0 +1,77 @@
+package io.mdmsim.device.model;
+
+import static java.util.Objects.requireNonNull;
+
+import com.dd.plist.NSDictionary;
+import io.mdmsim.core.pki.Certificates;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The cloud configuration ("activation record") a device fetched from Apple, PROTOCOL.md section 2.
+ *
+ * @param configurationUrl      where to POST MachineInfo; null if the record has none
+ * @param configurationWebUrl   web-view enrollment URL (section 3.3); null if none
+ * @param awaitDeviceConfigured the raw record value; see {@link #awaitsConfiguration(int)}
+ */
+public record CloudConfiguration(URI configurationUrl, URI configurationWebUrl, boolean isSupervised,
+                                 boolean isMandatory, boolean isMdmUnremovable, boolean awaitDeviceConfigured,
+                                 boolean isMultiUser, List<String> skipSetup, List<X509Certificate> anchorCertificates,
+                                 String organizationName, NSDictionary raw) {
+
+    public CloudConfiguration {
+        requireNonNull(skipSetup, "skipSetup");
+        requireNonNull(anchorCertificates, "anchorCertificates");
+        requireNonNull(raw, "raw");
+        skipSetup = List.copyOf(skipSetup);
+        anchorCertificates = List.copyOf(anchorCertificates);
+    }
+
+    /** Reads a record; {@link PlistFields.FieldException} says which key is wrong. */
+    public static CloudConfiguration parse(NSDictionary record) {
+        PlistFields f = new PlistFields("cloud configuration", record);
+        List<X509Certificate> anchors = new ArrayList<>();
+        List<byte[]> ders = f.dataArray("AnchorCertificates");
+        for (int i = 0; i < ders.size(); i++) {
+            try {
+                anchors.add(Certificates.fromDer(ders.get(i)));
+            } catch (RuntimeException e) {
+                throw f.invalid("AnchorCertificates[" + i + "] is not a DER certificate (" + e.getMessage() + ")");
+            }
+        }
+        return new CloudConfiguration(url(f, "ConfigurationURL"), url(f, "ConfigurationWebURL"),
+                f.bool("IsSupervised", false), f.bool("IsMandatory", false), f.bool("IsMDMUnremovable", false),
+                f.bool("AwaitDeviceConfigured", false), f.bool("IsMultiUser", false), f.stringArray("SkipSetup"),
+                anchors, f.optionalString("OrganizationName"), record);
+    }
+
+    /** Devices on iOS 13 and later are always supervised under ADE (seeds; Apple's Profile documentation). */
+    public boolean supervised(int osMajor) {
+        return isSupervised || osMajor >= 13;
+    }
+
+    /** Not supervised means AwaitDeviceConfigured is ignored (PROTOCOL.md section 2, device-side normalisation). */
+    public boolean awaitsConfiguration(int osMajor) {
+        return awaitDeviceConfigured && supervised(osMajor);
+    }
+
+    static URI url(PlistFields f, String key) {
+        String s = f.optionalString(key);
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
+        try {
+            URI uri = new URI(s);
+            if (uri.getScheme() == null || uri.getHost() == null
+                    || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))) {
+                throw f.invalid(key + " is " + s + " (expected: an absolute http or https URL)");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw f.invalid(key + " is " + s + " (expected: a URL; " + e.getReason() + ")");
+        }
+    }
+}

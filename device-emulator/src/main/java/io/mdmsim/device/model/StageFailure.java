@@ -1,0 +1,77 @@
+package io.mdmsim.device.model;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mdmsim.device.Outcome;
+
+/** Ends a device's run in the current stage with a readable reason. Carries no stack trace: it is an outcome. */
+public final class StageFailure extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    private final Outcome outcome;
+    private final boolean wipeHelps;
+    private io.mdmsim.device.Stage stage;
+
+    private StageFailure(Outcome outcome, String reason, Throwable cause) {
+        this(outcome, reason, cause, false);
+    }
+
+    private StageFailure(Outcome outcome, String reason, Throwable cause, boolean wipeHelps) {
+        super(requireNonNull(reason, "reason"), cause, false, false);
+        this.outcome = requireNonNull(outcome, "outcome");
+        this.wipeHelps = wipeHelps;
+        if (outcome == Outcome.ENROLLED) {
+            throw new IllegalArgumentException("outcome: ENROLLED (expected: NOT_ASSIGNED, NEEDS_WIPE or FAILED)");
+        }
+    }
+
+    public static StageFailure failed(String reason) {
+        return new StageFailure(Outcome.FAILED, reason, null);
+    }
+
+    public static StageFailure failed(String reason, Throwable cause) {
+        return new StageFailure(Outcome.FAILED, reason, cause);
+    }
+
+    public static StageFailure notAssigned(String reason) {
+        return new StageFailure(Outcome.NOT_ASSIGNED, reason, null);
+    }
+
+    /**
+     * The device must be erased before it can enroll.
+     *
+     * @param wipeHelps whether erasing and starting over can succeed (false when the profile itself does not fit the
+     *                  device, e.g. Shared iPad on an iPhone)
+     */
+    public static StageFailure needsWipe(String reason, boolean wipeHelps) {
+        return new StageFailure(Outcome.NEEDS_WIPE, reason, null, wipeHelps);
+    }
+
+    /** For {@link Outcome#NEEDS_WIPE}: whether erasing the device and starting over can succeed. */
+    public boolean wipeHelps() {
+        return wipeHelps;
+    }
+
+    /**
+     * Reports the failure at {@code stage} instead of the stage that was running (the web view of modern
+     * authentication runs in REMOTE_MANAGEMENT, but an MDM refusal there is a MACHINE_INFO failure, CONTRACT.md D.1).
+     */
+    public StageFailure at(io.mdmsim.device.Stage stage) {
+        this.stage = requireNonNull(stage, "stage");
+        return this;
+    }
+
+    /** The stage to report, null for the running one. */
+    public io.mdmsim.device.Stage stage() {
+        return stage;
+    }
+
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    public String reason() {
+        return getMessage();
+    }
+}

@@ -1,0 +1,130 @@
+package io.mdmsim.device.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mdmsim.core.time.SimClock;
+import io.mdmsim.device.FleetConfig;
+import io.mdmsim.device.model.Device;
+import io.mdmsim.device.model.DeviceBehaviour;
+import io.mdmsim.device.net.DeviceHttp;
+import io.mdmsim.device.net.MdmClient;
+import io.mdmsim.device.net.PushChannel;
+import io.mdmsim.device.net.Wakeup;
+import java.util.SplittableRandom;
+
+/** One device's view of its run: the shared fleet context, its state, its own random stream. */
+public final class DeviceContext {
+
+    private final FleetContext fleet;
+    private final Device device;
+    private final SplittableRandom random;
+    private final Wakeup wakeup = new Wakeup();
+    private final Trace trace;
+    private final DeviceHttp http;
+    private MdmClient mdm;
+
+    public DeviceContext(FleetContext fleet, Device device, SplittableRandom random) {
+        this.fleet = requireNonNull(fleet, "fleet");
+        this.device = requireNonNull(device, "device");
+        this.random = requireNonNull(random, "random");
+        this.trace = Trace.open(fleet.config().traces(), device.serialNumber(), new Trace.DeviceContextView() {
+            @Override
+            public String at() {
+                return fleet.config().clock().now().toString();
+            }
+
+            @Override
+            public String stage() {
+                return device.stage().name();
+            }
+        });
+        DeviceBehaviour b = device.behaviour();
+        DeviceHttp network = fleet.http().withNetwork(b.knobs(), b.networkRandom(), fleet.config().clock());
+        this.http = trace.enabled() ? network.recordingTo(trace) : network;
+    }
+
+    public FleetContext fleet() {
+        return fleet;
+    }
+
+    public FleetConfig config() {
+        return fleet.config();
+    }
+
+    public SimClock clock() {
+        return fleet.config().clock();
+    }
+
+    /**
+     * The fleet's HTTP transport through this device's network (latency, drops, resets from its knobs), recording into
+     * its trace when traces are on.
+     */
+    public DeviceHttp http() {
+        return http;
+    }
+
+    /** Pushes and timers that wake this device. */
+    public Wakeup wakeup() {
+        return wakeup;
+    }
+
+    public Trace trace() {
+        return trace;
+    }
+
+    /** The fleet's APNs channel, null without one. */
+    public PushChannel push() {
+        return fleet.push();
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public SplittableRandom random() {
+        return random;
+    }
+
+    /** The MDM client, available once SCEP gave the device its identity. */
+    public MdmClient mdm() {
+        if (mdm == null) {
+            throw new IllegalStateException("no MDM client before the SCEP stage completed for " + device);
+        }
+        return mdm;
+    }
+
+    public void mdm(MdmClient client) {
+        this.mdm = requireNonNull(client, "client");
+    }
+
+    /** Whether SCEP has given the device an MDM client (false again after an erase). */
+    public boolean hasMdm() {
+        return mdm != null;
+    }
+
+    public void forgetMdm() {
+        this.mdm = null;
+    }
+
+    /** Sleeps the user's dwell for something whose median is {@code median}; returns the time spent. */
+    public java.time.Duration dwell(java.time.Duration median) throws InterruptedException {
+        java.time.Duration d = device.behaviour().dwell(median);
+        if (!d.isZero()) {
+            clock().sleep(d);
+        }
+        return d;
+    }
+
+    public byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    /** A random UUID (version 4 form) from the device's stream, upper case like iOS writes them. */
+    public String randomUuid() {
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new java.util.UUID(msb, lsb).toString().toUpperCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,29 @@
+package io.mdmsim.device.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mdmsim.core.pki.CertificateAuthority;
+import io.mdmsim.device.FleetConfig;
+import io.mdmsim.device.commands.CommandHandlers;
+import io.mdmsim.device.net.DeviceHttp;
+import io.mdmsim.device.net.PushChannel;
+
+/**
+ * What all devices of a fleet share.
+ *
+ * @param push the fleet's one APNs stream, null when the fleet has no {@link FleetConfig#apnsUrl()}
+ */
+public record FleetContext(FleetConfig config, DeviceHttp http, CertificateAuthority factory,
+                           CommandHandlers handlers, PushChannel push) {
+    public FleetContext {
+        requireNonNull(config, "config");
+        requireNonNull(http, "http");
+        requireNonNull(factory, "factory");
+        requireNonNull(handlers, "handlers");
+    }
+
+    /** A fleet without a push channel. */
+    public FleetContext(FleetConfig config, DeviceHttp http, CertificateAuthority factory, CommandHandlers handlers) {
+        this(config, http, factory, handlers, null);
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * What drives a device: {@code DeviceRunner} (a device through its {@code Step}s on its own virtual thread, each
+ * stage timed on the SimClock), {@code FleetContext} (what all devices of a fleet share), {@code DeviceContext} (what
+ * one device's code gets) and {@code Trace} (one device's JSON-lines trace).
+ *
+ * <p>May use {@code net}, {@code model}, the API package and simulator-core.
+ */
+package io.mdmsim.device.runtime;
