@@ -55,6 +55,9 @@ final class AbmCommand implements Callable<Integer> {
     @Mixin
     PkiOption pki;
 
+    @Mixin
+    ClockOption clockOption;
+
     @Option(names = "--devices", paramLabel = "N", defaultValue = "100",
             description = "Devices in the organization's inventory, generated from the seed (default ${DEFAULT-VALUE}).")
     int devices;
@@ -138,7 +141,7 @@ final class AbmCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, (tokenOut != null ? "--token-out" : "--new-token")
                     + " needs --mdm-cert (the MDM server the token is for)");
         }
-        SimClock clock = SimClock.system();
+        SimClock clock = clockOption.clock(spec, true);
         SimPki simPki = pki.load(clock.now());
         FakeAbmConfig.Builder config = FakeAbmConfig.builder()
                 .port(server.port)
@@ -172,6 +175,7 @@ final class AbmCommand implements Callable<Integer> {
             if (dataDir != null) {
                 out.printf("  state in %s%n", dataDir.resolve("abm.db"));
             }
+            out.printf("  clock               %s%n", ClockOption.describe(clock));
             out.flush();
             return abm;
         } catch (IOException | InterruptedException | RuntimeException e) {

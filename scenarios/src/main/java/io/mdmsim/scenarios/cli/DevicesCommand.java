@@ -220,10 +220,8 @@ final class DevicesCommand implements Callable<Integer> {
             description = "How often a device repeats a dropped or reset exchange (default ${DEFAULT-VALUE}).")
     int networkRetries;
 
-    @Option(names = "--clock-scale", paramLabel = "F", defaultValue = "1",
-            description = "Simulated seconds per real second for the devices' clock (default ${DEFAULT-VALUE}: the"
-                    + " wall clock). Against servers on the wall clock, delays like --scep-delay only matter at 1.")
-    double clockScale;
+    @Mixin
+    ClockOption clockOption;
 
     @Override
     public Integer call() {
@@ -238,9 +236,7 @@ final class DevicesCommand implements Callable<Integer> {
         if (concurrency < 1) {
             throw usage("--concurrency: " + concurrency + " (expected: 1 or more)");
         }
-        if (!(clockScale > 0) || clockScale > 1_000_000) {
-            throw usage("--clock-scale: " + clockScale + " (expected: > 0 and <= 1000000)");
-        }
+        SimClock clock = clockOption.clock(spec, false);
         Behaviour behaviour = behaviour();
         population(count != null ? count : 1, behaviour); // bad --models/--os/--ipad-share fail before any I/O
         PrintWriter out = spec.commandLine().getOut();
@@ -270,10 +266,12 @@ final class DevicesCommand implements Callable<Integer> {
         }
         out.printf("mdmsim devices: %d devices from %s (%s)%n", specs.size(), profileUri != null ? profileUri : abm,
                 mix(specs));
+        if (clock != SimClock.system()) {
+            out.printf("  clock %s%n", ClockOption.describe(clock));
+        }
         if (count != null && specs.size() < count) {
             out.printf("  only %d of the %d asked for fit the population%n", specs.size(), count);
         }
-        SimClock clock = clockScale == 1 ? SimClock.system() : SimClock.scaled(clockScale);
         Instant started = clock.now();
         Progress progress = new Progress(out, specs.size());
         FleetResult result;

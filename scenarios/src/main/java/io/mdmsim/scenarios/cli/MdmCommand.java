@@ -106,10 +106,8 @@ final class MdmCommand implements Callable<Integer> {
             description = "Answer to UserAuthenticate: decline (410) or the digest exchange (default ${DEFAULT-VALUE}).")
     String userAuth;
 
-    @Option(names = "--clock", paramLabel = "wall|manual|xN", defaultValue = "wall",
-            description = "Simulated clock: wall time, manual (moved with POST /admin/clock), or xN, N times faster"
-                    + " (default ${DEFAULT-VALUE}).")
-    String clockMode;
+    @Mixin
+    ClockOption clockOption;
 
     @Option(names = "--dep-sync-interval", paramLabel = "DURATION", defaultValue = "12h",
             converter = DevicesCommand.DurationConverter.class,
@@ -131,7 +129,7 @@ final class MdmCommand implements Callable<Integer> {
         }
         Cli.requireWith(spec, "--min-build", minimumOsVersion != null, "--min-os");
         Cli.requireWith(spec, "--https-port", https, "--https");
-        SimClock clock = clock(cl, clockMode);
+        SimClock clock = clockOption.clock(spec, true);
         SimPki simPki = pki.load(clock.now());
         URI apns = apnsUrl.equalsIgnoreCase("off") ? null : new Cli.HttpUrlConverter().convert(cl, "--apns-url", apnsUrl);
         Cli.requireWith(spec, "--apns-cert", apns != null, "--apns-url");
@@ -175,30 +173,9 @@ final class MdmCommand implements Callable<Integer> {
         out.printf("  admin API   %s  (DEP key: GET /admin/dep/public-key; events: GET /admin/events)%n",
                 mdm.baseUri().resolve("/admin/devices"));
         out.printf("  APNs        %s%n", apns == null ? "off" : apns);
-        out.printf("  clock       %s%n", clock.describe());
+        out.printf("  clock       %s%n", ClockOption.describe(clock));
         Servers.runUntilStopped(mdm, out);
         return Main.EXIT_OK;
-    }
-
-    private static SimClock clock(CommandLine cl, String mode) {
-        String m = mode.toLowerCase(Locale.ROOT);
-        if (m.equals("wall")) {
-            return SimClock.system();
-        }
-        if (m.equals("manual")) {
-            return SimClock.manual(SimClock.system().now());
-        }
-        if (m.startsWith("x")) {
-            try {
-                double factor = Double.parseDouble(m.substring(1));
-                if (factor > 0 && Double.isFinite(factor)) {
-                    return SimClock.scaled(factor);
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-        }
-        throw new CommandLine.ParameterException(cl, "--clock: " + mode + " (expected: wall, manual or xN such as x60)");
     }
 
     /** --apns-cert: a certificate and its private key in one PEM file. */
