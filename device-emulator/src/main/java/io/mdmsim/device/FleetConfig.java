@@ -47,6 +47,8 @@ import java.util.List;
  * @param enrollmentProfile over-the-air enrollment: an http(s) URL each device GETs its enrollment profile from, or a
  *                         file: URI read once; then no cloud configuration and no MachineInfo (cloudConfigUrl may be
  *                         null); null: automated device enrollment through cloudConfigUrl
+ * @param timeouts         the overall deadline of each device's run and the timeout of each stage, on the clock
+ *                         ({@link Timeouts#DEFAULT}: a timeout per stage, no deadline), so that every run ends
  */
 public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<DeviceSpec> devices, long seed,
                           SimClock clock, int concurrency, FleetListener listener, Duration httpTimeout,
@@ -54,7 +56,7 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
                           List<X509Certificate> trustAnchors, KeySource keySource, String language,
                           List<Behaviour> behaviours, URI apnsUrl, Duration lifetime, Duration checkinInterval,
                           Duration tokenUpdateInterval, TraceOptions traces, int maxConnections,
-                          URI enrollmentProfile) {
+                          URI enrollmentProfile, Timeouts timeouts) {
 
     public static final int MAX_CONCURRENCY = 100_000;
 
@@ -130,6 +132,7 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
             throw new IllegalArgumentException("checkinInterval: " + checkinInterval + ", tokenUpdateInterval: "
                     + tokenUpdateInterval + " (expected: >= 0; 0 = never)");
         }
+        requireNonNull(timeouts, "timeouts");
         requireNonNull(behaviours, "behaviours");
         behaviours = List.copyOf(behaviours);
         if (behaviours.size() != devices.size()) {
@@ -153,7 +156,8 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
                 .idlePollInterval(idlePollInterval).maxIdlePolls(maxIdlePolls).maxCommands(maxCommands)
                 .trustAnchors(trustAnchors).keySource(keySource).language(language).apnsUrl(apnsUrl)
                 .lifetime(lifetime).checkinInterval(checkinInterval).tokenUpdateInterval(tokenUpdateInterval)
-                .traces(traces).maxConnections(maxConnections).enrollmentProfile(enrollmentProfile);
+                .traces(traces).maxConnections(maxConnections).enrollmentProfile(enrollmentProfile)
+                .timeouts(timeouts);
         for (int i = 0; i < devices.size(); i++) {
             b.addDevice(devices.get(i), behaviours.get(i));
         }
@@ -185,8 +189,27 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
         private TraceOptions traces;
         private int maxConnections = 256;
         private URI enrollmentProfile;
+        private Timeouts timeouts = Timeouts.DEFAULT;
 
         private Builder() {
+        }
+
+        /** Every timeout at once (default {@link Timeouts#DEFAULT}). */
+        public Builder timeouts(Timeouts timeouts) {
+            this.timeouts = requireNonNull(timeouts, "timeouts");
+            return this;
+        }
+
+        /** The longest each device's run may take from power-on, on the clock; null (the default): none. */
+        public Builder deadline(Duration deadline) {
+            this.timeouts = timeouts.withDeadline(deadline);
+            return this;
+        }
+
+        /** The timeout of one stage, on the clock (defaults: {@link Timeouts#DEFAULT}). */
+        public Builder stageTimeout(Stage stage, Duration timeout) {
+            this.timeouts = timeouts.withStage(stage, timeout);
+            return this;
         }
 
         /**
@@ -345,7 +368,7 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
             return new FleetConfig(cloudConfigUrl, appleDeviceCa, all, seed, clock, concurrency, listener,
                     httpTimeout, idlePollInterval, maxIdlePolls, maxCommands, trustAnchors, keySource, language,
                     knobs, apnsUrl, lifetime, checkinInterval, tokenUpdateInterval, traces, maxConnections,
-                    enrollmentProfile);
+                    enrollmentProfile, timeouts);
         }
     }
 }

@@ -275,9 +275,10 @@ final class DevicesCommand implements Callable<Integer> {
         Instant started = clock.now();
         Progress progress = new Progress(out, specs.size());
         FleetResult result;
-        try {
+        try (Interruption interruption = Interruption.install(spec.commandLine().getErr())) {
             SimPki simPki = pki.load(clock.now());
-            result = DeviceFleet.run(ops.applyTo(FleetConfig.builder(), simPki)
+            try {
+                result = DeviceFleet.run(ops.applyTo(FleetConfig.builder(), simPki)
                     .cloudConfigUrl(abm == null ? null : abm.resolve("/cloudconfig"))
                     .enrollmentProfile(profileUri)
                     .appleDeviceCa(simPki.appleDeviceCa().identity())
@@ -289,10 +290,25 @@ final class DevicesCommand implements Callable<Integer> {
                     .language(language)
                     .listener(progress)
                     .build());
-        } finally {
-            progress.finish();
+            } finally {
+                progress.finish();
+            }
+            Thread.interrupted(); // a signal's interrupt stopped the fleet; the summary still prints
+            int exit = summarize(out, result, Duration.between(started, clock.now()), specs.size());
+            if (interruption.signalled()) {
+                out.printf("  stopped by Ctrl-C or SIGTERM: %d devices had not finished%s; exit %d%n",
+                        result.count(io.mdmsim.device.Outcome.INTERRUPTED),
+                        ops.traceDir == null ? " (traces need --trace-dir)"
+                                : ", their traces are in " + ops.traceDir, Interruption.EXIT_INTERRUPTED);
+                out.flush();
+                return Interruption.EXIT_INTERRUPTED;
+            }
+            return exit;
         }
-        Summary summary = new Summary(result, Duration.between(started, clock.now()));
+    }
+
+    private static int summarize(PrintWriter out, FleetResult result, Duration took, int expected) {
+        Summary summary = new Summary(result, took);
         summary.print(out);
         Map<String, Integer> m = result.management();
         if (m.get("unmanaged") > 0 || m.get("singleAppMode") > 0) {
@@ -300,7 +316,8 @@ final class DevicesCommand implements Callable<Integer> {
                     + " %d still in Single App Mode%n", m.get("managed"), m.get("unmanaged"), m.get("RETIRED"),
                     m.get("REMOVED_BY_USER"), m.get("singleAppMode"));
         }
-        return summary.allEnrolled(specs.size()) ? Main.EXIT_OK : Main.EXIT_EXPECTATION_FAILED;
+        out.flush();
+        return summary.allEnrolled(expected) ? Main.EXIT_OK : Main.EXIT_EXPECTATION_FAILED;
     }
 
     /** --profile as a URI: an http(s) URL as given, anything else a file that must exist; null without --profile. */
