@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class
         },
         footer = {"", "Exit codes: 0 pass; 1 an expectation was not met (e.g. a device did not enroll, the server refused);"
-                + " 2 bad usage or an input file that cannot be read; 70 a server that cannot be reached or started.",
+                + " 2 bad usage or an input file that cannot be read; 70 a server that cannot be reached or started;"
+                + " 130 stopped by Ctrl-C or SIGTERM (after the summary and the traces).",
                 "Run 'mdmsim COMMAND --help' for a command's options."})
 public final class Main implements Runnable {
 
