@@ -12,6 +12,7 @@ import io.mdmsim.device.Population;
 import io.mdmsim.scenarios.quickstart.AdminClient;
 import io.mdmsim.scenarios.quickstart.Progress;
 import io.mdmsim.scenarios.quickstart.Summary;
+import io.mdmsim.scenarios.report.RunRecorder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,6 +55,9 @@ final class DevicesCommand implements Callable<Integer> {
 
     @Mixin
     DevicesOpsOptions ops;
+
+    @Mixin
+    ReportOptions report;
 
     @Option(names = "--abm", paramLabel = "URL",
             description = "Base URL of the fake ABM (its cloud configuration and admin inventory), e.g. http://127.0.0.1:8400.")
@@ -274,6 +278,7 @@ final class DevicesCommand implements Callable<Integer> {
         }
         Instant started = clock.now();
         Progress progress = new Progress(out, specs.size());
+        RunRecorder recorder = report.recorder("devices", seed, ops.parsedShard(), clock, specs.size(), ops);
         FleetResult result;
         try (Interruption interruption = Interruption.install(spec.commandLine().getErr())) {
             SimPki simPki = pki.load(clock.now());
@@ -288,13 +293,14 @@ final class DevicesCommand implements Callable<Integer> {
                     .clock(clock)
                     .concurrency(concurrency)
                     .language(language)
-                    .listener(progress)
+                    .listener(ReportOptions.listener(progress, recorder))
                     .build());
             } finally {
                 progress.finish();
             }
             Thread.interrupted(); // a signal's interrupt stopped the fleet; the summary still prints
             int exit = summarize(out, result, Duration.between(started, clock.now()), specs.size());
+            report.write(recorder, result, specs.size(), out);
             if (interruption.signalled()) {
                 out.printf("  stopped by Ctrl-C or SIGTERM: %d devices had not finished%s; exit %d%n",
                         result.count(io.mdmsim.device.Outcome.INTERRUPTED),
