@@ -123,7 +123,7 @@ public final class MdmServer implements AutoCloseable {
                 Duration.ofSeconds(1), store.policy());
         MdmService service = new EventingMdmService(new CertAuthMdmService(new PolicyMdmService(reference, policy,
                 config.errorBodyFormat()), bindings), events, registry);
-        EnrollmentService enrollment = new EnrollmentService(config, scepCa.certificate(), tlsRoot(config.tlsIdentity()),
+        EnrollmentService enrollment = new EnrollmentService(config, root(scepCa.identity()), root(config.tlsIdentity()),
                 challenges, ids, base, events);
         ScepService scep = new ScepService(scepCa, scepRa, config.scepPendingRounds(), challenges, bindings, clock,
                 config.identityValidity(), events);
@@ -199,12 +199,12 @@ public final class MdmServer implements AutoCloseable {
     }
 
     /** The root an HTTPS certificate chains to: the last of its chain, or itself when self-signed. */
-    private static X509Certificate tlsRoot(Identity tls) {
-        if (tls == null) {
+    /** The root an identity chains to (the last certificate of its chain; itself when self-signed), null for none. */
+    private static X509Certificate root(Identity identity) {
+        if (identity == null) {
             return null;
         }
-        List<X509Certificate> all = tls.certificateAndChain();
-        return all.getLast();
+        return identity.certificateAndChain().getLast();
     }
 
     /** The HTTP listener, e.g. {@code http://127.0.0.1:54321}. */
