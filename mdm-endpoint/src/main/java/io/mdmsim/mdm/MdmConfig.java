@@ -59,7 +59,8 @@ import java.util.regex.Pattern;
  * @param apnsMaxAttempts how often a push is tried when APNs answers 429 or 5xx or cannot be reached
  * @param apnsRetryDelay the first retry delay (simulated time); it doubles on each retry, capped at 5 minutes
  * @param webhookUrl every event is also POSTed there as JSON when set
- * @param eventBufferSize how many recent events GET /admin/events keeps
+ * @param eventBufferSize how many recent events GET /admin/events keeps (a reader that falls further behind gets a
+ *     "gap" event saying how many it missed)
  * @param dataDir where the server keeps its state across restarts (SQLite {@code mdm.db}, a private directory); null
  *     keeps it in memory only
  */
@@ -75,6 +76,8 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
     public static final URI APPLE_DEP_URL = URI.create("https://mdmenrollment.apple.com");
     public static final URI APPLE_APNS_URL = URI.create("https://api.push.apple.com");
     public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+    /** The most events kept (about 1 KiB each: a gigabyte). */
+    public static final int MAX_EVENT_BUFFER = 1_000_000;
     /** The seeds: a delta sync every 12 hours. */
     public static final Duration DEFAULT_DEP_SYNC_INTERVAL = Duration.ofHours(12);
     private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+){0,3}");
@@ -127,8 +130,9 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         if (apnsMaxAttempts < 1 || apnsMaxAttempts > 20) {
             throw new IllegalArgumentException("apnsMaxAttempts: " + apnsMaxAttempts + " (expected: 1..20)");
         }
-        if (eventBufferSize < 1) {
-            throw new IllegalArgumentException("eventBufferSize: " + eventBufferSize + " (expected: >= 1)");
+        if (eventBufferSize < 1 || eventBufferSize > MAX_EVENT_BUFFER) {
+            throw new IllegalArgumentException("eventBufferSize: " + eventBufferSize + " (expected: 1.."
+                    + MAX_EVENT_BUFFER + ")");
         }
         apnsUrl = absoluteHttp("apnsUrl", apnsUrl);
         depBaseUrl = absoluteHttp("depBaseUrl", depBaseUrl);

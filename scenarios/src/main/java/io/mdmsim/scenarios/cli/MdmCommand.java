@@ -75,6 +75,11 @@ final class MdmCommand implements Callable<Integer> {
                     + " accepts nothing else.")
     Path apnsClientIdentity;
 
+    @Option(names = "--event-buffer", paramLabel = "N", defaultValue = "10000",
+            description = "How many recent events GET /admin/events and the webhook keep (default ${DEFAULT-VALUE});"
+                    + " a reader further behind gets a \"gap\" event that says how many it missed.")
+    int eventBufferSize;
+
     @Option(names = "--webhook", paramLabel = "URL",
             description = "POST every event (check-ins, reports, enrollments, SCEP, pushes) there as JSON.")
     URI webhookUrl;
@@ -148,6 +153,7 @@ final class MdmCommand implements Callable<Integer> {
                         : List.of(simPki.root().certificate()))
                 .apnsClientIdentity(apnsClientIdentity == null ? null : pushIdentity())
                 .webhookUrl(webhookUrl)
+                .eventBufferSize(eventBufferSize)
                 .minimumOsVersion(minimumOsVersion)
                 .minimumBuildVersion(minimumBuildVersion)
                 .errorBodyFormat(choice(cl, "--error-format", errorFormat, MdmConfig.ErrorBodyFormat.class))

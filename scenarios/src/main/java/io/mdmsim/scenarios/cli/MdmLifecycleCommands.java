@@ -144,8 +144,9 @@ final class MdmLifecycleCommands {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List the devices: UDID, serial number, enrollment state, management (MANAGED, RETIRED, …),"
-                    + " enrollments, OS version and name (--json: all fields).")
+            description = "List the devices: UDID, serial number, enrollment state (AWAITING_FINAL_CONFIGURATION while"
+                    + " an enrolled device waits for DeviceConfigured), management (MANAGED, RETIRED, …), enrollments,"
+                    + " OS version and name (--json: all fields).")
     static final class DevicesList extends MdmClientCommand {
         @Option(names = "--json", description = "Print the JSON of GET /admin/devices.")
         boolean json;
@@ -160,17 +161,24 @@ final class MdmLifecycleCommands {
             if (all == null) {
                 return Main.EXIT_EXPECTATION_FAILED;
             }
-            String row = "%-40s %-14s %-12s %-14s %-11s %-8s %s%n";
+            String row = "%-40s %-14s %-28s %-14s %-11s %-8s %s%n";
             out.printf(row, "UDID", "SERIAL", "STATE", "MANAGEMENT", "ENROLLMENTS", "OS", "NAME");
             for (JsonNode d : all) {
                 out.printf(row, d.path("udid").asText(), d.path("serialNumber").asText(""),
-                        d.path("enrollmentState").asText(), d.path("management").asText(""),
+                        state(d), d.path("management").asText(""),
                         d.path("enrollments").asText(""), d.path("osVersion").asText(""),
                         d.path("deviceName").asText(""));
             }
             out.printf("%d devices%n", all.size());
             return Main.EXIT_OK;
         }
+    }
+
+    /** The enrollment state, or AWAITING_FINAL_CONFIGURATION for an enrolled device held in Setup Assistant. */
+    static String state(JsonNode device) {
+        String state = device.path("enrollmentState").asText();
+        return state.equals("ENROLLED") && device.path("awaitingConfiguration").asBoolean()
+                ? "AWAITING_FINAL_CONFIGURATION" : state;
     }
 
     /** A command on one device of the MDM, named by its UDID. */
