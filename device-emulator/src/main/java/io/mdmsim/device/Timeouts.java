@@ -12,9 +12,11 @@ import java.util.Map;
  * run and a timeout per stage. A device past either ends {@link Outcome#TIMED_OUT} at the stage it was in, with the
  * last answer it got.
  *
- * <p>A stage's timeout counts the time the device waits on the other side (servers, the network, a command loop); the
- * pauses its user takes by the {@link Behaviour} knobs (dwell on panes, the wait before SCEP, a retry after 2 minutes,
- * Company Portal sign-in later, a reboot) do not count. The defaults fit Apple's behaviour: the SCEP stage has the
+ * <p>A stage's timeout counts the time the device spends waiting between exchanges (polls, retries, a command loop, a
+ * server that answers "not yet"); the time of the HTTP exchanges themselves (each bounded by the real-time HTTP
+ * timeout: at x60 a slow real second is a simulated minute) and the pauses its user takes by the {@link Behaviour}
+ * knobs (dwell on panes, the wait before SCEP, a retry after 2 minutes, Company Portal sign-in later, a reboot) do
+ * not count. The deadline counts everything. The defaults fit Apple's behaviour: the SCEP stage has the
  * challenge window (15 minutes: a challenge is useless after it), the HTTP stages a few minutes (iOS retries activation
  * and enrollment requests for about that long), awaiting configuration half an hour. {@link Stage#MANAGED} is as long
  * as the fleet's lifetime and has no stage timeout; the deadline still ends it (the device then counts as enrolled).

@@ -14,7 +14,8 @@ import java.time.Instant;
  * sleep at the running stage's deadline or the run's, and every HTTP exchange is checked before and after
  * ({@link DeviceHttp.Guard}; an exchange in flight is not cut, it has its own real-time limit). Past a deadline the
  * device gets {@link DeadlineReached} and ends {@code TIMED_OUT}. Time the user spends by the knobs ({@link #extend})
- * moves the stage's deadline. No thread of its own: a device that does not wait does not need watching.
+ * and time in HTTP exchanges move the stage's deadline, so a stage times out on waiting (polls, retries, sleeps), not
+ * on a slow machine. No thread of its own: a device that does not wait does not need watching.
  */
 final class Deadlines implements DeviceHttp.Guard {
 
@@ -38,6 +39,7 @@ final class Deadlines implements DeviceHttp.Guard {
     private Stage stage;
     private Instant stageDeadline;
     private Expired expired;
+    private Instant exchangeStarted;
 
     Deadlines(SimClock base, Timeouts timeouts) {
         this.base = requireNonNull(base, "base");
@@ -100,10 +102,23 @@ final class Deadlines implements DeviceHttp.Guard {
     @Override
     public void beforeExchange() throws InterruptedException {
         check();
+        synchronized (lock) {
+            exchangeStarted = base.now();
+        }
     }
 
+    /**
+     * The exchange's own time does not count against the stage (it has a real-time limit, and at x60 a slow real
+     * second is a simulated minute); then the deadlines are checked.
+     */
     @Override
     public void afterExchange() throws InterruptedException {
+        synchronized (lock) {
+            if (exchangeStarted != null) {
+                extend(Duration.between(exchangeStarted, base.now()));
+                exchangeStarted = null;
+            }
+        }
         check();
     }
 
