@@ -47,6 +47,8 @@ import java.util.List;
  * @param enrollmentProfile over-the-air enrollment: an http(s) URL each device GETs its enrollment profile from, or a
  *                         file: URI read once; then no cloud configuration and no MachineInfo (cloudConfigUrl may be
  *                         null); null: automated device enrollment through cloudConfigUrl
+ * @param arrivals         when each device powers on, from the start of the run, one per device; empty: as soon
+ *                         as the concurrency lets it
  * @param timeouts         the overall deadline of each device's run and the timeout of each stage, on the clock
  *                         ({@link Timeouts#DEFAULT}: a timeout per stage, no deadline), so that every run ends
  */
@@ -56,7 +58,7 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
                           List<X509Certificate> trustAnchors, KeySource keySource, String language,
                           List<Behaviour> behaviours, URI apnsUrl, Duration lifetime, Duration checkinInterval,
                           Duration tokenUpdateInterval, TraceOptions traces, int maxConnections,
-                          URI enrollmentProfile, Timeouts timeouts) {
+                          URI enrollmentProfile, List<Duration> arrivals, Timeouts timeouts) {
 
     public static final int MAX_CONCURRENCY = 100_000;
 
@@ -135,6 +137,17 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
         requireNonNull(timeouts, "timeouts");
         requireNonNull(behaviours, "behaviours");
         behaviours = List.copyOf(behaviours);
+        requireNonNull(arrivals, "arrivals");
+        arrivals = List.copyOf(arrivals);
+        if (!arrivals.isEmpty() && arrivals.size() != devices.size()) {
+            throw new IllegalArgumentException("arrivals: " + arrivals.size() + " entries (expected: none, or one per"
+                    + " device, " + devices.size() + ")");
+        }
+        for (Duration a : arrivals) {
+            if (a.isNegative()) {
+                throw new IllegalArgumentException("arrivals: " + a + " (expected: >= 0)");
+            }
+        }
         if (behaviours.size() != devices.size()) {
             throw new IllegalArgumentException("behaviours: " + behaviours.size() + " entries (expected: one per"
                     + " device, " + devices.size() + ")");
@@ -157,7 +170,7 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
                 .trustAnchors(trustAnchors).keySource(keySource).language(language).apnsUrl(apnsUrl)
                 .lifetime(lifetime).checkinInterval(checkinInterval).tokenUpdateInterval(tokenUpdateInterval)
                 .traces(traces).maxConnections(maxConnections).enrollmentProfile(enrollmentProfile)
-                .timeouts(timeouts);
+                .arrivals(arrivals).timeouts(timeouts);
         for (int i = 0; i < devices.size(); i++) {
             b.addDevice(devices.get(i), behaviours.get(i));
         }
@@ -190,6 +203,7 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
         private int maxConnections = 256;
         private URI enrollmentProfile;
         private Timeouts timeouts = Timeouts.DEFAULT;
+        private List<Duration> arrivals = List.of();
 
         private Builder() {
         }
@@ -209,6 +223,15 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
         /** The timeout of one stage, on the clock (defaults: {@link Timeouts#DEFAULT}). */
         public Builder stageTimeout(Stage stage, Duration timeout) {
             this.timeouts = timeouts.withStage(stage, timeout);
+            return this;
+        }
+
+        /**
+         * When each device powers on, as simulated time from the start of the run, one entry per device in device
+         * order; empty (the default): every device as soon as the concurrency lets it.
+         */
+        public Builder arrivals(List<Duration> arrivals) {
+            this.arrivals = requireNonNull(arrivals, "arrivals");
             return this;
         }
 
@@ -368,7 +391,7 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
             return new FleetConfig(cloudConfigUrl, appleDeviceCa, all, seed, clock, concurrency, listener,
                     httpTimeout, idlePollInterval, maxIdlePolls, maxCommands, trustAnchors, keySource, language,
                     knobs, apnsUrl, lifetime, checkinInterval, tokenUpdateInterval, traces, maxConnections,
-                    enrollmentProfile, timeouts);
+                    enrollmentProfile, arrivals, timeouts);
         }
     }
 }

@@ -56,6 +56,9 @@ public final class MdmServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MdmServer.class.getName());
     /** Meta key: how often a server started on this state. */
     private static final String STARTS = "starts";
+    /** Meta key: the highest event number reserved; a restarted server numbers its events after it. */
+    private static final String EVENTS_RESERVED = "events_reserved";
+    private static final long EVENT_SEQ_BLOCK = 100_000;
 
     private final MdmConfig config;
     private final HttpServer http;
@@ -112,6 +115,9 @@ public final class MdmServer implements AutoCloseable {
 
         BaseUrl base = new BaseUrl(config.publicBaseUrl());
         EventLog events = new EventLog(clock, config.eventBufferSize());
+        // event numbers go on after a restart: reserved in blocks, the highest kept for the next start
+        events.continueAfter(store.meta().get(EVENTS_RESERVED).map(Long::parseLong).orElse(0L), EVENT_SEQ_BLOCK,
+                upTo -> store.meta().put(EVENTS_RESERVED, Long.toString(upTo)));
         ChallengeStore challenges = new ChallengeStore(clock::now, ids.fork(), config.challengeTtl(),
                 store.challenges());
         IdentityBindings bindings = new IdentityBindings(store.bindings(), clock::now);

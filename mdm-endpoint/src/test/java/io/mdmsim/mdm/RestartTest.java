@@ -40,6 +40,7 @@ class RestartTest {
         TestDevice b;
         TestDevice c;
         List<String> declarationTokens = new ArrayList<>();
+        long lastEvent;
         try (TestServer t = start()) {
             depKey = publicKey(t);
             a = t.enrolled("UDID-A", false);
@@ -54,6 +55,7 @@ class RestartTest {
                     {"Type":"com.apple.configuration.passcode.settings","Identifier":"passcode",
                      "Payload":{"MinimumLength":6}}"""));
             declarationTokens.add(t.get("/admin/declarations").toString());
+            lastEvent = lastEventSeq(t, 0);
         }
 
         try (TestServer t = start()) {
@@ -67,6 +69,8 @@ class RestartTest {
             HttpResponse<byte[]> end = a.report(t.base, CommandResult.acknowledged(a.udid, info,
                     Map.of("QueryResponses", Map.of("DeviceName", "Ann's iPhone"))));
             assertEquals(0, end.body().length, "the queue is empty");
+            assertTrue(lastEventSeq(t, lastEvent) > lastEvent, "events are numbered on after the restart, so a"
+                    + " client that read up to " + lastEvent + " sees the new ones");
             JsonNode history = t.get("/admin/devices/UDID-A/commands");
             assertEquals(List.of("ACKNOWLEDGED", "ACKNOWLEDGED"), states(history));
             assertEquals(1, history.get(0).path("timesSent").asInt());
@@ -136,6 +140,14 @@ class RestartTest {
         try (io.mdmsim.mdm.MdmServer s = MdmServer.start(MdmConfig.builder().dataDir(dir).apnsUrl(null).build())) {
             assertEquals(first, s.scepCaCertificate());
         }
+    }
+
+    /** The number of the last event after {@code after} (long-polling a second for one). */
+    private static long lastEventSeq(TestServer t, long after) {
+        HttpResponse<byte[]> r = TestDevice.send(java.net.http.HttpRequest.newBuilder(t.base.resolve(
+                "/admin/events?wait=1&after=" + after)).GET().build());
+        assertEquals(200, r.statusCode());
+        return Long.parseLong(r.headers().firstValue("X-Mdmsim-Last-Seq").orElseThrow());
     }
 
     private static String publicKey(TestServer t) {

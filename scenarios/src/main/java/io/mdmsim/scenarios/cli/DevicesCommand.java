@@ -300,7 +300,9 @@ final class DevicesCommand implements Callable<Integer> {
             }
             Thread.interrupted(); // a signal's interrupt stopped the fleet; the summary still prints
             int exit = summarize(out, result, Duration.between(started, clock.now()), specs.size());
-            report.write(recorder, result, specs.size(), out);
+            // the fake ABM's DEP figures share the run's time line only on the wall clock; of shards, the first records them
+            report.write(recorder, result, specs.size(), out,
+                    clock == SimClock.system() && ops.parsedShard().index() == 1 ? abm : null);
             if (interruption.signalled()) {
                 out.printf("  stopped by Ctrl-C or SIGTERM: %d devices had not finished%s; exit %d%n",
                         result.count(io.mdmsim.device.Outcome.INTERRUPTED),
