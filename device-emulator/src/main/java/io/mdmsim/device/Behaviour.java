@@ -55,6 +55,11 @@ import java.util.Map;
  * @param secondFactorElsewhereShare share of users with a second factor whose second factor is on another device
  *                            (an authenticator on their phone): only they can complete a multifactor Company Portal
  *                            sign-in on a device locked in Single App Mode (seeds); default all
+ * @param restoreShare        share of users who restore an iCloud backup on the Apps &amp; Data pane: they then see
+ *                            Restore Completed (iOS 14+), which the others never do (seeds)
+ * @param softwareUpdateShare share of users who install the update the Software Update pane offers: they then see
+ *                            Software Update Completed (iOS 14+), which the others never do (seeds); the simulated
+ *                            device keeps its OS version (the population has no newer release to move to)
  */
 public record Behaviour(double dwellScale, double scepDelayShare, Duration scepDelay, double scepRetryShare,
                         Duration scepRetryAfter, Map<String, CommandFault> commandFaults, Duration latency,
@@ -63,7 +68,7 @@ public record Behaviour(double dwellScale, double scepDelayShare, Duration scepD
                         double mfaShare, double companyPortalShare, Duration companyPortalDelay, String userDomain,
                         String userPassword, String mfaCode, int maxPasses, double configuratorShare,
                         double removeManagementShare, Duration removeManagementAfter, boolean reenrollAfterRetire,
-                        double secondFactorElsewhereShare) {
+                        double secondFactorElsewhereShare, double restoreShare, double softwareUpdateShare) {
 
     /** Devices added to ABM with Apple Configurator may remove management for 30 days after activation (seeds). */
     public static final Duration PROVISIONAL_PERIOD = Duration.ofDays(30);
@@ -141,6 +146,8 @@ public record Behaviour(double dwellScale, double scepDelayShare, Duration scepD
         share("removeManagementShare", removeManagementShare);
         nonNegative("removeManagementAfter", removeManagementAfter);
         share("secondFactorElsewhereShare", secondFactorElsewhereShare);
+        share("restoreShare", restoreShare);
+        share("softwareUpdateShare", softwareUpdateShare);
     }
 
     /** The fault of a RequestType: its own entry, else the "*" entry, else none. */
@@ -185,6 +192,8 @@ public record Behaviour(double dwellScale, double scepDelayShare, Duration scepD
         b.removeManagementAfter = removeManagementAfter;
         b.reenrollAfterRetire = reenrollAfterRetire;
         b.secondFactorElsewhereShare = secondFactorElsewhereShare;
+        b.restoreShare = restoreShare;
+        b.softwareUpdateShare = softwareUpdateShare;
         return b;
     }
 
@@ -216,6 +225,8 @@ public record Behaviour(double dwellScale, double scepDelayShare, Duration scepD
         private Duration removeManagementAfter = Duration.ofDays(1);
         private boolean reenrollAfterRetire;
         private double secondFactorElsewhereShare = 1.0;
+        private double restoreShare;
+        private double softwareUpdateShare;
 
         private Builder() {
         }
@@ -339,6 +350,16 @@ public record Behaviour(double dwellScale, double scepDelayShare, Duration scepD
             return this;
         }
 
+        public Builder restoreShare(double v) {
+            this.restoreShare = v;
+            return this;
+        }
+
+        public Builder softwareUpdateShare(double v) {
+            this.softwareUpdateShare = v;
+            return this;
+        }
+
         public Builder secondFactorElsewhereShare(double v) {
             this.secondFactorElsewhereShare = v;
             return this;
@@ -349,7 +370,8 @@ public record Behaviour(double dwellScale, double scepDelayShare, Duration scepD
                     commandFaults, latency, dropRate, resetRate, dropTimeout, networkRetries, rebootShare,
                     rebootDuration, activatedShare, wipeWhenNeeded, mfaShare, companyPortalShare, companyPortalDelay,
                     userDomain, userPassword, mfaCode, maxPasses, configuratorShare, removeManagementShare,
-                    removeManagementAfter, reenrollAfterRetire, secondFactorElsewhereShare);
+                    removeManagementAfter, reenrollAfterRetire, secondFactorElsewhereShare, restoreShare,
+                    softwareUpdateShare);
         }
     }
 

@@ -186,15 +186,30 @@ public enum SetupPane {
      * @param cloudConfigKnown whether the device already holds the cloud configuration
      * @param sharedIpad       whether the record made it a Shared iPad
      * @param language         the language chosen on the Language pane, e.g. "en"
+     * @param restored         whether the user restored a backup on the Apps &amp; Data pane
+     * @param updated          whether a software update was installed in Setup Assistant
      */
     public record Context(String osVersion, Family family, Set<Feature> features, Set<String> skipSetup,
-                          boolean cloudConfigKnown, boolean sharedIpad, String language) {
+                          boolean cloudConfigKnown, boolean sharedIpad, String language, boolean restored,
+                          boolean updated) {
         public Context {
             requireNonNull(osVersion, "osVersion");
             requireNonNull(family, "family");
             features = Set.copyOf(features);
             skipSetup = Set.copyOf(skipSetup);
             requireNonNull(language, "language");
+        }
+
+        /** A device that neither restored a backup nor updated in Setup Assistant. */
+        public Context(String osVersion, Family family, Set<Feature> features, Set<String> skipSetup,
+                       boolean cloudConfigKnown, boolean sharedIpad, String language) {
+            this(osVersion, family, features, skipSetup, cloudConfigKnown, sharedIpad, language, false, false);
+        }
+
+        /** This context after a restore ({@code restored}) or an update ({@code updated}). */
+        public Context with(boolean restored, boolean updated) {
+            return new Context(osVersion, family, features, skipSetup, cloudConfigKnown, sharedIpad, language,
+                    restored, updated);
         }
 
         boolean atLeast(String version) {
@@ -262,8 +277,12 @@ public enum SetupPane {
                     ? null : "language " + c.language() + " has no Terms of Address";
             case DEVICE_TO_DEVICE_MIGRATION -> c.atLeast("13.0")
                     ? "not offered to automated-enrollment devices on iOS 13 and later" : null;
-            case RESTORE_COMPLETED -> "shown only after a restore from backup (the simulated user does not restore)";
-            case UPDATE_COMPLETED -> "shown only after a software update in Setup Assistant (none happened)";
+            // seeds: "Shows users the Restore Completed screen after a backup and restore is performed during Setup
+            // Assistant"; "Shows the user all software updates that happen during Setup Assistant"
+            case RESTORE_COMPLETED -> c.restored() ? null
+                    : "shown only after a restore from backup (this user did not restore)";
+            case UPDATE_COMPLETED -> c.updated() ? null
+                    : "shown only after a software update in Setup Assistant (none happened)";
             case ENABLE_LOCKDOWN_MODE -> "shown only when an Apple Account is set up (the simulated user chooses"
                     + " Set Up Later)";
             default -> null;

@@ -20,6 +20,7 @@ import io.mdmsim.abm.state.SeededRandom;
 import io.mdmsim.abm.store.AbmStore;
 import io.mdmsim.abm.store.SqliteStore;
 import io.mdmsim.core.http.Router;
+import io.mdmsim.core.security.Secrets;
 import java.net.URI;
 import java.util.HexFormat;
 import java.util.List;
@@ -66,7 +67,7 @@ final class AbmApp implements AutoCloseable {
         }
         // the first boot draws exactly as an in-memory fake does; later boots must not repeat its keys and UUIDs
         SeededRandom random = new SeededRandom(boots == 1 ? seed : seed ^ (boots * 0x9E37_79B9_7F4A_7C15L));
-        byte[] secret = random.bytes(32);
+        byte[] secret = Secrets.bytes(32);
         if (meta.containsKey("cursor_secret")) {
             secret = HexFormat.of().parseHex(meta.get("cursor_secret"));
         } else {
@@ -85,7 +86,7 @@ final class AbmApp implements AutoCloseable {
         }
         this.settings = new AbmSettings(config);
         this.faults = new Faults(seed);
-        this.auth = new DepAuth(state, random, config.oauthWindow(), settings::get);
+        this.auth = new DepAuth(state, config.oauthWindow(), settings::get);
         this.metrics = new DepMetrics(state);
         this.dep = new DepService(config, state, auth, new CursorCodec(secret), random, settings::get, metrics);
         this.admin = new AdminService(config, state, random);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.abm.inventory.InventoryGenerator;
 import io.mdmsim.abm.settings.AbmSettings;
+import io.mdmsim.core.http.AdminSettings;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.time.SimClock;
 import java.nio.file.Path;
@@ -39,12 +40,13 @@ import java.time.LocalDate;
  * @param assignCooldown    a serial whose profile was assigned less than this ago is THROTTLED (protocol 9+); 0 = never
  * @param maxDepBodyBytes   larger DEP request bodies are refused with 413
  * @param apns              the fake APNs listener started next to the ABM one ({@link FakeAbmServer#apnsUri()})
+ * @param admin             how the admin API is protected: bearer token, extra Host names, token file
  */
 public record FakeAbmConfig(String host, int port, Identity tls, long seed, int deviceCount, LocalDate inventoryAsOf,
         SimClock clock, X509Certificate appleDeviceCa, Organization organization, int devicesPerMinute,
         Duration sessionTtl, Duration oauthWindow, Duration cursorTtl, int fetchLimitDefault, int fetchLimitMax,
         ErrorBodyStyle errorBodyStyle, Path dataDir, int sessionRotateEvery, double requestsPerSecond,
-        Duration assignCooldown, int maxDepBodyBytes, ApnsConfig apns) {
+        Duration assignCooldown, int maxDepBodyBytes, ApnsConfig apns, AdminSettings admin) {
 
     /** How DEP errors are written (PROTOCOL.md §1.4 "Error body format"); clients should substring-match. */
     public enum ErrorBodyStyle {
@@ -107,6 +109,7 @@ public record FakeAbmConfig(String host, int port, Identity tls, long seed, int 
         requireNonNull(sessionTtl, "sessionTtl");
         requireNonNull(oauthWindow, "oauthWindow");
         requireNonNull(cursorTtl, "cursorTtl");
+        requireNonNull(admin, "admin");
         requireNonNull(errorBodyStyle, "errorBodyStyle");
         requireNonNull(assignCooldown, "assignCooldown");
         new AbmSettings.Values(errorBodyStyle, sessionTtl, sessionRotateEvery, requestsPerSecond, assignCooldown,
@@ -165,6 +168,7 @@ public record FakeAbmConfig(String host, int port, Identity tls, long seed, int 
         private Duration assignCooldown = Duration.ZERO;
         private int maxDepBodyBytes = 1024 * 1024;
         private ApnsConfig apns = ApnsConfig.defaults();
+        private AdminSettings admin = AdminSettings.DEFAULT;
 
         private Builder() {
         }
@@ -299,7 +303,25 @@ public record FakeAbmConfig(String host, int port, Identity tls, long seed, int 
             return new FakeAbmConfig(host, port, tls, seed, deviceCount, inventoryAsOf, clock, appleDeviceCa,
                     organization, devicesPerMinute, sessionTtl, oauthWindow, cursorTtl, fetchLimitDefault,
                     fetchLimitMax, errorBodyStyle, dataDir, sessionRotateEvery, requestsPerSecond, assignCooldown,
-                    maxDepBodyBytes, apns);
+                    maxDepBodyBytes, apns, admin);
+        }
+
+        /** The admin API's bearer token (at least 16 characters); by default a new random one at each start. */
+        public Builder adminToken(String token) {
+            this.admin = admin.withToken(token);
+            return this;
+        }
+
+        /** Host names the admin API accepts besides the loopback ones (default: none). */
+        public Builder adminAllowedHosts(java.util.List<String> hosts) {
+            this.admin = admin.withAllowedHosts(hosts);
+            return this;
+        }
+
+        /** Writes the admin token there (0600) at start; default: no file. */
+        public Builder adminTokenFile(Path file) {
+            this.admin = admin.withTokenFile(file);
+            return this;
         }
     }
 }

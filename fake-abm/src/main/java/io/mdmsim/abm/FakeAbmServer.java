@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.mdmsim.abm.apns.ApnsService;
 import io.mdmsim.abm.apns.ApnsTls;
 import io.mdmsim.abm.http.ApnsHandlers;
+import io.mdmsim.core.http.AdminAccess;
+import io.mdmsim.core.http.Handler;
 import io.mdmsim.core.http.HttpServer;
 import io.mdmsim.core.http.Router;
 import java.net.URI;
@@ -32,13 +34,15 @@ public final class FakeAbmServer implements AutoCloseable {
     private final HttpServer http;
     private final AbmApp app;
     private final Apns apns;
+    private final String adminToken;
 
     /** The fake APNs part: its service, listener and TLS trust anchor (null for plain HTTP). */
     private record Apns(ApnsService service, HttpServer http, X509Certificate trustAnchor) {
     }
 
-    private FakeAbmServer(FakeAbmConfig config, HttpServer http, AbmApp app, Apns apns) {
+    private FakeAbmServer(FakeAbmConfig config, HttpServer http, AbmApp app, Apns apns, String adminToken) {
         this.config = config;
+        this.adminToken = adminToken;
         this.http = http;
         this.app = app;
         this.apns = apns;
@@ -53,6 +57,8 @@ public final class FakeAbmServer implements AutoCloseable {
         AbmApp app = AbmApp.open(config);
         ApnsService apnsService = new ApnsService(config.apns(), config.clock(), config.seed());
         HttpServer server = null;
+        Apns apns = null;
+        AdminAccess access = config.admin().access();
         try {
             URI[] base = new URI[1];
             Router.Builder router = Router.builder();
@@ -60,18 +66,22 @@ public final class FakeAbmServer implements AutoCloseable {
             ApnsHandlers apnsHandlers = new ApnsHandlers(apnsService);
             apnsHandlers.addAdminRoutes(router);
             HttpServer.Builder http = HttpServer.builder().name("fake-abm").host(config.host()).port(config.port())
-                    .maxBodyBytes(AbmApp.MAX_BODY_BYTES).router(router.build());
+                    .maxBodyBytes(AbmApp.MAX_BODY_BYTES).handler(access.protect(router.build()));
             if (config.tls() != null) {
                 http.tls(config.tls());
             }
             server = http.start();
             base[0] = server.baseUri();
-            Apns apns = startApns(config, apnsService, apnsHandlers);
+            apns = startApns(config, apnsService, access.protect(apnsHandlers.handler()));
+            access.writeTokenFile(config.admin());
             LOG.log(System.Logger.Level.INFO, "fake ABM on {0}: {1} devices (seed {2}), clock {3}; fake APNs on {4}",
                     server.baseUri(), app.inventorySize(), config.seed(), config.clock().describe(),
                     apns.http().baseUri());
-            return new FakeAbmServer(config, server, app, apns);
+            return new FakeAbmServer(config, server, app, apns, access.token());
         } catch (RuntimeException e) {
+            if (apns != null) {
+                apns.http().close();
+            }
             if (server != null) {
                 server.close();
             }
@@ -81,10 +91,10 @@ public final class FakeAbmServer implements AutoCloseable {
         }
     }
 
-    private static Apns startApns(FakeAbmConfig config, ApnsService service, ApnsHandlers handlers) {
+    private static Apns startApns(FakeAbmConfig config, ApnsService service, Handler handler) {
         ApnsConfig ac = config.apns();
         HttpServer.Builder b = HttpServer.builder().name("fake-apns").host(config.host()).port(ac.port())
-                .maxBodyBytes(APNS_MAX_BODY_BYTES).handler(handlers.handler());
+                .maxBodyBytes(APNS_MAX_BODY_BYTES).handler(handler);
         ApnsTls tls = null;
         if (!ac.plainHttp()) {
             tls = ac.tls() != null ? ApnsTls.of(ac.tls())
@@ -96,6 +106,14 @@ public final class FakeAbmServer implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IllegalStateException("fake APNs: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The bearer token of the admin API on both listeners ({@code Authorization: Bearer <token>} on every
+     * {@code /admin} request): {@link FakeAbmConfig#admin()}'s, or the one generated at start.
+     */
+    public String adminToken() {
+        return adminToken;
     }
 
     /** Where it listens, e.g. {@code http://127.0.0.1:53124}; DEP paths, /cloudconfig and /admin hang off it. */

@@ -13,6 +13,7 @@ import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.pki.Pem;
 import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.plist.Plist;
+import io.mdmsim.core.testing.AdminTokens;
 import io.mdmsim.core.time.ManualClock;
 import io.mdmsim.core.time.SimClock;
 import java.io.IOException;
@@ -55,6 +56,8 @@ final class AbmFixture implements AutoCloseable {
                 .appleDeviceCa(pki().appleDeviceCa().certificate());
         customize.accept(b);
         server = FakeAbmServer.start(b.build());
+        AdminTokens.register(server.baseUri(), server.adminToken());
+        AdminTokens.register(server.apnsUri(), server.adminToken());
     }
 
     static SimPki pki() {
@@ -71,7 +74,13 @@ final class AbmFixture implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ raw HTTP
 
+    /** Sends {@code request}, with the admin token when it goes to /admin. */
     HttpResponse<byte[]> send(HttpRequest request) {
+        return sendRaw(AdminTokens.authorize(request));
+    }
+
+    /** Sends {@code request} exactly as built. */
+    HttpResponse<byte[]> sendRaw(HttpRequest request) {
         try {
             return http.send(request, BodyHandlers.ofByteArray());
         } catch (IOException e) {
@@ -141,8 +150,14 @@ final class AbmFixture implements AutoCloseable {
         assertEquals(201, r.statusCode(), text(r));
     }
 
+    /** A POST without a body (e.g. a new server token, which only a POST issues). */
+    HttpResponse<byte[]> adminPostEmpty(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).POST(BodyPublishers.noBody()).build());
+    }
+
+    /** A new server token for MDM server {@code name} (POST), decrypted. */
     ServerToken downloadToken(String name) {
-        HttpResponse<byte[]> r = adminGet("/admin/mdm-servers/" + name + "/token");
+        HttpResponse<byte[]> r = adminPostEmpty("/admin/mdm-servers/" + name + "/token");
         assertEquals(200, r.statusCode(), text(r));
         return ServerToken.fromP7m(r.body(), mdmIdentity().certificate(), mdmIdentity().privateKey());
     }
@@ -240,9 +255,10 @@ final class AbmFixture implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ devices
 
-    /** A device identity as the fake Apple factory issues it. */
-    static Identity deviceIdentity(String udid) {
-        return pki().appleDeviceCa().issueClientIdentity("CN=" + udid, T0.minus(Duration.ofDays(1)), Duration.ofDays(3650));
+    /** A device identity as the fake Apple factory issues it: CN = its UDID, serialNumber = its serial. */
+    static Identity deviceIdentity(String udid, String serial) {
+        return pki().appleDeviceCa().issueClientIdentity("CN=" + udid + ",SERIALNUMBER=" + serial,
+                T0.minus(Duration.ofDays(1)), Duration.ofDays(3650));
     }
 
     static byte[] cloudConfigRequest(Identity device, String serial, String udid) {

@@ -42,7 +42,7 @@ class AcceptanceTest {
             // ABM admin: an MDM server with the MDM's certificate, every device assigned, the token downloaded
             abm.createMdmServer("mdm-under-test");
             assertEquals(5000, abm.assignAll("mdm-under-test"));
-            HttpResponse<byte[]> download = abm.adminGet("/admin/mdm-servers/mdm-under-test/token");
+            HttpResponse<byte[]> download = abm.adminPostEmpty("/admin/mdm-servers/mdm-under-test/token");
             assertEquals(200, download.statusCode());
             Path p7m = Files.write(tmp.resolve("mdm-under-test_Token.p7m"), download.body());
 

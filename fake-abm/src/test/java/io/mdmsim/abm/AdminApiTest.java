@@ -70,7 +70,7 @@ class AdminApiTest {
     void serverNamesWithSpacesWorkInTokenUrls() {
         try (AbmFixture abm = new AbmFixture(b -> {})) {
             abm.createMdmServer("mdmsim MDM");
-            HttpResponse<byte[]> r = abm.adminGet("/admin/mdm-servers/mdmsim%20MDM/token");
+            HttpResponse<byte[]> r = abm.adminPostEmpty("/admin/mdm-servers/mdmsim%20MDM/token");
             assertEquals(200, r.statusCode(), text(r));
             assertTrue(r.headers().firstValue("Content-Type").orElseThrow().startsWith("application/pkcs7-mime"));
             assertTrue(new String(r.body(), java.nio.charset.StandardCharsets.US_ASCII)

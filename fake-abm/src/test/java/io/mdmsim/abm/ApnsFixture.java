@@ -73,6 +73,8 @@ final class ApnsFixture implements AutoCloseable {
         customize.accept(apns);
         server = FakeAbmServer.start(FakeAbmConfig.builder().seed(7).deviceCount(3).devicesPerMinute(0).clock(clock)
                 .appleDeviceCa(pki().appleDeviceCa().certificate()).apns(apns.build()).build());
+        io.mdmsim.core.testing.AdminTokens.register(server.baseUri(), server.adminToken());
+        io.mdmsim.core.testing.AdminTokens.register(server.apnsUri(), server.adminToken());
         provider = client(null, HttpClient.Version.HTTP_2);
         device = client(null, HttpClient.Version.HTTP_2);
     }
@@ -145,7 +147,7 @@ final class ApnsFixture implements AutoCloseable {
 
     static HttpResponse<String> send(HttpClient client, HttpRequest request) {
         try {
-            return client.send(request, BodyHandlers.ofString());
+            return client.send(io.mdmsim.core.testing.AdminTokens.authorize(request), BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(request + ": " + e, e);
         } catch (InterruptedException e) {
@@ -166,8 +168,12 @@ final class ApnsFixture implements AutoCloseable {
     // -------------------------------------------------------------------------------------------- device side
 
     HttpResponse<String> deviceCall(String method, String path, String json) {
-        return send(device, HttpRequest.newBuilder(apns(path))
-                .method(method, json == null ? BodyPublishers.noBody() : BodyPublishers.ofString(json)).build());
+        HttpRequest.Builder b = HttpRequest.newBuilder(apns(path))
+                .method(method, json == null ? BodyPublishers.noBody() : BodyPublishers.ofString(json));
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return send(device, b.build());
     }
 
     String issueToken(String deviceId, String topic) {

@@ -23,7 +23,6 @@ class CloudConfigTest {
     private static final String SIGNED = "application/pkcs7-signature";
 
     private static AbmFixture abm;
-    private static Identity device;
     private static String assigned;
     private static String noProfile;
     private static String unassigned;
@@ -31,7 +30,6 @@ class CloudConfigTest {
     @BeforeAll
     static void start() {
         abm = new AbmFixture(b -> b.deviceCount(5));
-        device = AbmFixture.deviceIdentity(UDID);
         var devices = AbmFixture.json(abm.adminGet("/admin/devices"));
         assigned = devices.get(0).get("serialNumber").asText();
         noProfile = devices.get(1).get("serialNumber").asText();
@@ -53,7 +51,7 @@ class CloudConfigTest {
 
     @Test
     void assignedDeviceGetsItsRecordWithProfileDefaults() {
-        HttpResponse<byte[]> r = abm.postCloudConfig(AbmFixture.cloudConfigRequest(device, assigned, UDID), SIGNED);
+        HttpResponse<byte[]> r = abm.postCloudConfig(request(assigned), SIGNED);
         assertEquals(200, r.statusCode(), text(r));
         NSDictionary record = Plist.parseDictionary(r.body());
         assertEquals("https://mdm.example.com/enroll", record.get("ConfigurationURL").toJavaObject());
@@ -67,17 +65,17 @@ class CloudConfigTest {
 
     @Test
     void unassignedOrProfilelessSerialIsNotFound() {
-        HttpResponse<byte[]> r = abm.postCloudConfig(AbmFixture.cloudConfigRequest(device, unassigned, UDID), SIGNED);
+        HttpResponse<byte[]> r = abm.postCloudConfig(request(unassigned), SIGNED);
         assertEquals(404, r.statusCode());
         assertEquals("serial " + unassigned + " is not assigned to an MDM server with an enrollment profile", text(r));
-        HttpResponse<byte[]> p = abm.postCloudConfig(AbmFixture.cloudConfigRequest(device, noProfile, UDID), SIGNED);
+        HttpResponse<byte[]> p = abm.postCloudConfig(request(noProfile), SIGNED);
         assertEquals(404, p.statusCode());
         assertEquals("serial " + noProfile + " is not assigned to an MDM server with an enrollment profile", text(p));
     }
 
     @Test
     void unknownSerialIsNotFound() {
-        HttpResponse<byte[]> r = abm.postCloudConfig(AbmFixture.cloudConfigRequest(device, "C39ZZZZZZZZZ", UDID), SIGNED);
+        HttpResponse<byte[]> r = abm.postCloudConfig(request("C39ZZZZZZZZZ"), SIGNED);
         assertEquals(404, r.statusCode());
         assertEquals("serial C39ZZZZZZZZZ is not in the inventory of any organization", text(r));
     }
@@ -103,7 +101,7 @@ class CloudConfigTest {
 
     @Test
     void wrongContentTypeIsRefused() {
-        HttpResponse<byte[]> r = abm.postCloudConfig(AbmFixture.cloudConfigRequest(device, assigned, UDID), "application/json");
+        HttpResponse<byte[]> r = abm.postCloudConfig(request(assigned), "application/json");
         assertEquals(415, r.statusCode());
         assertEquals("Content-Type: application/json (expected: application/pkcs7-signature)", text(r));
     }
@@ -119,7 +117,7 @@ class CloudConfigTest {
 
     @Test
     void signedContentThatIsNotAPlistIsRefused() {
-        byte[] body = Cms.signAttached("{\"sn\":\"x\"}".getBytes(StandardCharsets.UTF_8), device);
+        byte[] body = Cms.signAttached("{\"sn\":\"x\"}".getBytes(StandardCharsets.UTF_8), AbmFixture.deviceIdentity(UDID, assigned));
         HttpResponse<byte[]> r = abm.postCloudConfig(body, SIGNED);
         assertEquals(400, r.statusCode());
         assertReadable(r, "signed content is not a plist dictionary");
@@ -129,9 +127,35 @@ class CloudConfigTest {
     void missingSerialNumberIsRefused() {
         NSDictionary d = new NSDictionary();
         d.put("UDID", UDID);
-        HttpResponse<byte[]> r = abm.postCloudConfig(Cms.signAttached(Plist.toXml(d), device), SIGNED);
+        HttpResponse<byte[]> r = abm.postCloudConfig(Cms.signAttached(Plist.toXml(d), AbmFixture.deviceIdentity(UDID, assigned)), SIGNED);
         assertEquals(400, r.statusCode());
         assertReadable(r, "SerialNumber missing");
+    }
+
+    /** The cloud configuration request of the device with this serial, signed with its own certificate. */
+    private static byte[] request(String serial) {
+        return AbmFixture.cloudConfigRequest(AbmFixture.deviceIdentity(UDID, serial), serial, UDID);
+    }
+
+    @Test
+    void aDeviceCertificateAnswersOnlyForItsOwnSerialAndUdid() {
+        Identity other = AbmFixture.deviceIdentity("00008110-00AAAAAAAAAAAAAA", unassigned);
+        HttpResponse<byte[]> serial = abm.postCloudConfig(AbmFixture.cloudConfigRequest(other, assigned,
+                "00008110-00AAAAAAAAAAAAAA"), SIGNED);
+        assertEquals(403, serial.statusCode(), text(serial));
+        assertReadable(serial, "serial " + unassigned);
+        assertTrue(text(serial).contains(assigned), text(serial));
+
+        Identity mine = AbmFixture.deviceIdentity("00008110-00AAAAAAAAAAAAAA", assigned);
+        HttpResponse<byte[]> udid = abm.postCloudConfig(AbmFixture.cloudConfigRequest(mine, assigned, UDID), SIGNED);
+        assertEquals(403, udid.statusCode(), text(udid));
+        assertReadable(udid, "00008110-00AAAAAAAAAAAAAA");
+
+        Identity noSerial = AbmFixture.pki().appleDeviceCa().issueClientIdentity("CN=" + UDID,
+                AbmFixture.T0.minus(Duration.ofDays(1)), Duration.ofDays(30));
+        HttpResponse<byte[]> none = abm.postCloudConfig(AbmFixture.cloudConfigRequest(noSerial, assigned, UDID), SIGNED);
+        assertEquals(403, none.statusCode(), text(none));
+        assertReadable(none, "names no serial");
     }
 
     private static void assertReadable(HttpResponse<byte[]> r, String contains) {

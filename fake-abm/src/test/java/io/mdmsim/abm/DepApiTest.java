@@ -137,7 +137,7 @@ class DepApiTest {
 
             // the device activates and fetches its cloud configuration
             abm.clock.advance(Duration.ofMinutes(5));
-            Identity device = AbmFixture.deviceIdentity("00008110-000A1B2C3D4E5F60");
+            Identity device = AbmFixture.deviceIdentity("00008110-000A1B2C3D4E5F60", a);
             HttpResponse<byte[]> cc = abm.postCloudConfig(AbmFixture.cloudConfigRequest(device, a, "00008110-000A1B2C3D4E5F60"),
                     "application/pkcs7-signature");
             assertEquals(200, cc.statusCode(), text(cc));

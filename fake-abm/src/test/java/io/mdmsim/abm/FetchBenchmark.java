@@ -72,6 +72,7 @@ public final class FetchBenchmark {
             cfg.dataDir(dataDir);
         }
         try (FakeAbmServer abm = FakeAbmServer.start(cfg.build())) {
+            io.mdmsim.core.testing.AdminTokens.register(abm.baseUri(), abm.adminToken());
             double startMs = ms(start);
             double startCpu = cpuMs() - cpuStart;
             URI base = abm.baseUri();
@@ -82,7 +83,8 @@ public final class FetchBenchmark {
             JsonNode assigned = post(http, base, "/admin/assignments", Map.of("mdmServer", "bench", "all", true));
             double assignMs = ms(start);
             double assignCpu = cpuMs() - cpu0;
-            byte[] p7m = http.send(HttpRequest.newBuilder(base.resolve("/admin/mdm-servers/bench/token")).build(),
+            byte[] p7m = http.send(io.mdmsim.core.testing.AdminTokens.authorize(HttpRequest.newBuilder(
+                    base.resolve("/admin/mdm-servers/bench/token")).POST(HttpRequest.BodyPublishers.noBody()).build()),
                     HttpResponse.BodyHandlers.ofByteArray()).body();
             ServerToken token = ServerToken.fromP7m(p7m, mdm.certificate(), mdm.privateKey());
             long state = usedAfterGc() - before;
@@ -120,6 +122,7 @@ public final class FetchBenchmark {
             start = System.nanoTime();
             double cpu0 = cpuMs();
             try (FakeAbmServer abm = FakeAbmServer.start(cfg.build())) {
+            io.mdmsim.core.testing.AdminTokens.register(abm.baseUri(), abm.adminToken());
                 System.out.printf(Locale.ROOT, "restart on %s: state of %,d devices loaded in %.0f ms wall, %.0f ms CPU;"
                         + " abm.db %.1f MB%n", dataDir, devices, ms(start), cpuMs() - cpu0,
                         Files.size(dataDir.resolve("abm.db")) / 1e6);
@@ -185,8 +188,9 @@ public final class FetchBenchmark {
     }
 
     private static JsonNode post(HttpClient http, URI base, String path, Object body) throws Exception {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = http.send(io.mdmsim.core.testing.AdminTokens.authorize(HttpRequest.newBuilder(
+                base.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))).build()), HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() / 100 != 2) {
             throw new IllegalStateException(path + ": " + r.statusCode() + " " + new String(r.body()));
         }

@@ -2,6 +2,7 @@ package io.mdmsim.mdm;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.core.http.AdminSettings;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.time.SimClock;
 import java.net.URI;
@@ -61,6 +62,10 @@ import java.util.regex.Pattern;
  * @param webhookUrl every event is also POSTed there as JSON when set
  * @param eventBufferSize how many recent events GET /admin/events keeps (a reader that falls further behind gets a
  *     "gap" event saying how many it missed)
+ * @param admin how the admin API is protected: bearer token, extra Host names, token file
+ * @param eventsIncludeSecrets keep PushMagic, push tokens and UnlockTokens in the events' raw payloads (default:
+ *     they are left out, so that whoever reads the events cannot push to or unlock the devices)
+ * @param allowedDepHosts hosts an uploaded token's DEP URL may name besides loopback ones and depBaseUrl's host
  * @param dataDir where the server keeps its state across restarts (SQLite {@code mdm.db}, a private directory); null
  *     keeps it in memory only
  */
@@ -71,7 +76,8 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         String minimumOsVersion, String minimumBuildVersion, ErrorBodyFormat errorBodyFormat, boolean scepRa,
         int scepPendingRounds, UserAuthentication userAuthentication, URI apnsUrl,
         List<X509Certificate> apnsTrustAnchors, Identity apnsClientIdentity, int apnsMaxAttempts,
-        Duration apnsRetryDelay, URI webhookUrl, int eventBufferSize, Path dataDir) {
+        Duration apnsRetryDelay, URI webhookUrl, int eventBufferSize, Path dataDir, AdminSettings admin,
+        boolean eventsIncludeSecrets, List<String> allowedDepHosts) {
 
     public static final URI APPLE_DEP_URL = URI.create("https://mdmenrollment.apple.com");
     public static final URI APPLE_APNS_URL = URI.create("https://api.push.apple.com");
@@ -134,6 +140,8 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
             throw new IllegalArgumentException("eventBufferSize: " + eventBufferSize + " (expected: 1.."
                     + MAX_EVENT_BUFFER + ")");
         }
+        requireNonNull(admin, "admin");
+        allowedDepHosts = List.copyOf(requireNonNull(allowedDepHosts, "allowedDepHosts"));
         apnsUrl = absoluteHttp("apnsUrl", apnsUrl);
         depBaseUrl = absoluteHttp("depBaseUrl", depBaseUrl);
         if (apnsUrl != null && isApple(apnsUrl) && apnsClientIdentity == null) {
@@ -218,6 +226,9 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         private URI webhookUrl;
         private int eventBufferSize = 10_000;
         private Path dataDir;
+        private AdminSettings admin = AdminSettings.DEFAULT;
+        private boolean eventsIncludeSecrets;
+        private List<String> allowedDepHosts = List.of();
 
         private Builder() {}
 
@@ -258,6 +269,16 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         public Builder eventBufferSize(int size) { this.eventBufferSize = size; return this; }
         /** Keeps the server's state in this directory (SQLite) across restarts; null: memory only. */
         public Builder dataDir(Path dir) { this.dataDir = dir; return this; }
+        /** The admin API's bearer token (at least 16 characters); by default a new random one at each start. */
+        public Builder adminToken(String token) { this.admin = admin.withToken(token); return this; }
+        /** Host names the admin API accepts besides the loopback ones (default: none). */
+        public Builder adminAllowedHosts(List<String> hosts) { this.admin = admin.withAllowedHosts(hosts); return this; }
+        /** Writes the admin token there (0600) at start; default: no file. */
+        public Builder adminTokenFile(java.nio.file.Path file) { this.admin = admin.withTokenFile(file); return this; }
+        /** Keep PushMagic, push tokens and UnlockTokens in the events (default false). */
+        public Builder eventsIncludeSecrets(boolean include) { this.eventsIncludeSecrets = include; return this; }
+        /** Hosts an uploaded token's DEP URL may name besides loopback ones and the default DEP URL's host. */
+        public Builder allowedDepHosts(List<String> hosts) { this.allowedDepHosts = hosts; return this; }
 
         public MdmConfig build() {
             String t = topic;
@@ -269,7 +290,8 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
                     maxBodyBytes, organization, challengeTtl, identityValidity, depSyncInterval, tlsIdentity, httpsPort,
                     requestClientCertificates, signMessage, profileSigner, minimumOsVersion, minimumBuildVersion,
                     errorBodyFormat, scepRa, scepPendingRounds, userAuthentication, apnsUrl, apnsTrustAnchors,
-                    apnsClientIdentity, apnsMaxAttempts, apnsRetryDelay, webhookUrl, eventBufferSize, dataDir);
+                    apnsClientIdentity, apnsMaxAttempts, apnsRetryDelay, webhookUrl, eventBufferSize, dataDir, admin,
+                    eventsIncludeSecrets, allowedDepHosts);
         }
     }
 }

@@ -2,13 +2,16 @@ package io.mdmsim.mdm;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.core.http.AdminAccess;
 import io.mdmsim.core.http.ErrorMapper;
+import io.mdmsim.core.http.Handler;
 import io.mdmsim.core.http.HttpServer;
 import io.mdmsim.core.http.Router;
 import io.mdmsim.core.pki.CertificateAuthority;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.pki.KeyPairs;
+import io.mdmsim.core.security.Secrets;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.declarative.DeclarationStore;
 import io.mdmsim.mdm.dep.DepTokenService;
@@ -67,9 +70,10 @@ public final class MdmServer implements AutoCloseable {
     private final X509Certificate scepCaCertificate;
     private final URI publicBaseUrl;
     private final String stateLocation;
+    private final String adminToken;
 
     private MdmServer(MdmConfig config, HttpServer http, HttpServer https, List<AutoCloseable> services,
-            X509Certificate scepCaCertificate, URI publicBaseUrl, String stateLocation) {
+            X509Certificate scepCaCertificate, URI publicBaseUrl, String stateLocation, String adminToken) {
         this.stateLocation = stateLocation;
         this.config = config;
         this.http = http;
@@ -77,6 +81,7 @@ public final class MdmServer implements AutoCloseable {
         this.services = services;
         this.scepCaCertificate = scepCaCertificate;
         this.publicBaseUrl = publicBaseUrl;
+        this.adminToken = adminToken;
     }
 
     public static MdmServer start(MdmConfig config) {
@@ -118,7 +123,7 @@ public final class MdmServer implements AutoCloseable {
         // event numbers go on after a restart: reserved in blocks, the highest kept for the next start
         events.continueAfter(store.meta().get(EVENTS_RESERVED).map(Long::parseLong).orElse(0L), EVENT_SEQ_BLOCK,
                 upTo -> store.meta().put(EVENTS_RESERVED, Long.toString(upTo)));
-        ChallengeStore challenges = new ChallengeStore(clock::now, ids.fork(), config.challengeTtl(),
+        ChallengeStore challenges = new ChallengeStore(clock::now, Secrets.random(), config.challengeTtl(),
                 store.challenges());
         IdentityBindings bindings = new IdentityBindings(store.bindings(), clock::now);
         DeviceRegistry registry = new DeviceRegistry(store.devices());
@@ -128,7 +133,9 @@ public final class MdmServer implements AutoCloseable {
         io.mdmsim.mdm.policy.PolicyService policy = new io.mdmsim.mdm.policy.PolicyService(clock, events::emit,
                 Duration.ofSeconds(1), store.policy());
         MdmService service = new EventingMdmService(new CertAuthMdmService(new PolicyMdmService(reference, policy,
-                config.errorBodyFormat()), bindings), events, registry);
+                config.errorBodyFormat()), bindings, registry, udid -> DeviceLifecycle.management(registry, udid)), events,
+                registry,
+                config.eventsIncludeSecrets());
         EnrollmentService enrollment = new EnrollmentService(config, root(scepCa.identity()), root(config.tlsIdentity()),
                 challenges, ids, base, events);
         ScepService scep = new ScepService(scepCa, scepRa, config.scepPendingRounds(), challenges, bindings, clock,
@@ -143,7 +150,13 @@ public final class MdmServer implements AutoCloseable {
         services.add(policy);
         policy.profileLookup(dep::profileFor);
         policy.allProfiles(dep::allProfiles);
-        dep.profileRules(policy::profileViolations);
+        io.mdmsim.mdm.policy.JitRegistrationPolicy jit = new io.mdmsim.mdm.policy.JitRegistrationPolicy(clock);
+        jit.allProfiles(dep::allProfiles);
+        dep.profileRules(p -> {
+            List<String> v = new ArrayList<>(policy.profileViolations(p));
+            v.addAll(jit.profileViolations(p));
+            return v;
+        });
         enrollment.policy(policy);
         reference.onCheckedOut(policy::releaseDevice); // a retired device's licences are free again
         PushService pushes = new PushService(config, registry, events);
@@ -161,13 +174,23 @@ public final class MdmServer implements AutoCloseable {
         }
 
         Router.Builder routes = Router.builder();
-        new MdmHttp(enrollment, scep, service, identities, config.errorBodyFormat(), events).addRoutes(routes);
-        new AdminApi(dep, reference, registry, clock, pushes, events).addRoutes(routes);
+        io.mdmsim.mdm.signin.SetupAssistantSignIn signIn = new io.mdmsim.mdm.signin.SetupAssistantSignIn(
+                dep::profileFor, licenses, clock, config.organization());
+        new MdmHttp(enrollment, scep, service, identities, config.errorBodyFormat(), events).signIn(signIn)
+                .addRoutes(routes);
+        List<String> depHosts = new ArrayList<>(config.allowedDepHosts());
+        if (config.depBaseUrl() != null) {
+            depHosts.add(config.depBaseUrl().getHost());
+        }
+        new AdminApi(dep, reference, registry, clock, pushes, events).signIn(signIn).allowDepHosts(depHosts)
+                .addRoutes(routes);
         new io.mdmsim.mdm.http.PolicyAdminApi(policy).addRoutes(routes);
         new LifecycleApi(dep, lifecycle).addRoutes(routes);
+        new io.mdmsim.mdm.http.JitRegistrationApi(jit).addRoutes(routes);
         new CompanyPortalSignIn(registry, identities, bindings, portal, pushes, licenses, config.errorBodyFormat(),
-                events, clock).addRoutes(routes);
-        Router router = routes.build();
+                events, clock).lifecycle(lifecycle).addRoutes(routes);
+        AdminAccess access = config.admin().access();
+        Handler router = access.protect(routes.build());
         ErrorMapper errors = ErrorMapper.defaults().toBuilder()
                 .badRequest(BadInputException.class)
                 .map(UnrecognizedDeviceException.class,
@@ -178,13 +201,17 @@ public final class MdmServer implements AutoCloseable {
         HttpServer https = null;
         try {
             http = HttpServer.builder().name("mdm").host(config.host()).port(config.port())
-                    .maxBodyBytes(config.maxBodyBytes()).errorMapper(errors).router(router).build().start();
+                    .maxBodyBytes(config.maxBodyBytes()).errorMapper(errors).handler(router).build().start();
             if (config.https()) {
                 https = HttpServer.builder().name("mdm-tls").host(config.host()).port(config.httpsPort())
                         .tls(config.tlsIdentity()).requestClientCertificates(config.requestClientCertificates())
-                        .maxBodyBytes(config.maxBodyBytes()).errorMapper(errors).router(router).build().start();
+                        .maxBodyBytes(config.maxBodyBytes()).errorMapper(errors).handler(router).build().start();
             }
+            access.writeTokenFile(config.admin());
         } catch (RuntimeException e) {
+            if (https != null) {
+                https.close();
+            }
             if (http != null) {
                 http.close();
             }
@@ -201,16 +228,23 @@ public final class MdmServer implements AutoCloseable {
                 + " {6}, start {7})", http.baseUri(), https == null ? "" : " and " + https.baseUri(), publicBase,
                 config.topic(), clock.describe(), config.apnsUrl() == null ? "off" : config.apnsUrl(),
                 store.location(), starts + 1);
-        return new MdmServer(config, http, https, services, scepCa.certificate(), publicBase, store.location());
+        return new MdmServer(config, http, https, services, scepCa.certificate(), publicBase, store.location(), access.token());
     }
 
-    /** The root an HTTPS certificate chains to: the last of its chain, or itself when self-signed. */
     /** The root an identity chains to (the last certificate of its chain; itself when self-signed), null for none. */
     private static X509Certificate root(Identity identity) {
         if (identity == null) {
             return null;
         }
         return identity.certificateAndChain().getLast();
+    }
+
+    /**
+     * The bearer token of the admin API ({@code Authorization: Bearer <token>} on every {@code /admin} request):
+     * {@link MdmConfig#admin()}'s, or the one generated at start.
+     */
+    public String adminToken() {
+        return adminToken;
     }
 
     /** The HTTP listener, e.g. {@code http://127.0.0.1:54321}. */

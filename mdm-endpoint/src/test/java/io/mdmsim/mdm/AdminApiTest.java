@@ -212,8 +212,9 @@ class AdminApiTest {
     void followStreamsEventsAsTheyHappen() throws Exception {
         long newest = Long.parseLong(TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/events?limit=10000"))
                 .GET().build()).headers().firstValue("X-Mdmsim-Last-Seq").orElseThrow());
-        HttpResponse<Stream<String>> r = TestDevice.HTTP.send(HttpRequest.newBuilder(t.base.resolve(
-                "/admin/events?follow=true&after=" + newest)).GET().build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> r = TestDevice.HTTP.send(io.mdmsim.core.testing.AdminTokens.authorize(
+                HttpRequest.newBuilder(t.base.resolve("/admin/events?follow=true&after=" + newest)).GET().build()),
+                HttpResponse.BodyHandlers.ofLines());
         assertEquals(200, r.statusCode());
         assertEquals("application/x-ndjson", r.headers().firstValue("Content-Type").orElseThrow());
         java.util.Iterator<String> lines = r.body().iterator();
@@ -250,7 +251,9 @@ class AdminApiTest {
         assertEquals(before.toString(), t.get("/admin/clock").path("now").asText());
 
         try (MdmServer wall = MdmServer.start(MdmConfig.builder().apnsUrl(null).build())) {
+            io.mdmsim.core.testing.AdminTokens.register(wall.baseUri(), wall.adminToken());
             HttpResponse<byte[]> r = TestDevice.send(HttpRequest.newBuilder(wall.baseUri().resolve("/admin/clock"))
+                    .header("Content-Type", "application/json")
                     .POST(BodyPublishers.ofString("{\"advance\":\"PT1M\"}")).build());
             assertEquals(409, r.statusCode());
             assertTrue(new String(r.body()).contains("--clock manual"));

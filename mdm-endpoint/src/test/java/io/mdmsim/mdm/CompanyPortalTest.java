@@ -168,7 +168,8 @@ class CompanyPortalTest {
 
     @Test
     void aCriticalCompanyPortalIsInstalledOnceAndHoldsDeviceConfigured() throws Exception {
-        profile("{\"name\":\"Critical portal\",\"authentication\":\"COMPANY_PORTAL\",\"vppToken\":\"vpp-1\","
+        profile("{\"name\":\"Critical portal\",\"authentication\":\"SETUP_ASSISTANT_MODERN\","
+                + "\"installCompanyPortal\":true,\"vppToken\":\"vpp-1\","
                 + "\"criticalApps\":[\"com.microsoft.CompanyPortal\",\"com.example.vpn\"]}");
         TestDevice d = enroll(4, "17.5", true);
         Command vpn = afterSetupInformation(d, "17.5", true);
@@ -182,6 +183,27 @@ class CompanyPortalTest {
         Command again = idle(d);
         assertEquals(cp.commandUuid(), again.commandUuid());
         assertEquals("DeviceConfigured", ack(d, again, Map.of()).requestType());
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("Await final configuration is supported with modern authentication, without user"
+            + " affinity or in shared mode only: a device with Company Portal authentication that awaits is not held")
+    void companyPortalAuthenticationDoesNotHoldTheDevice() throws Exception {
+        profile("{\"name\":\"Portal\",\"authentication\":\"COMPANY_PORTAL\",\"vppToken\":\"vpp-1\","
+                + "\"criticalApps\":[\"com.example.vpn\"],\"criticalPolicies\":[\"wifi\"]}");
+        TestDevice d = enroll(4, "17.5", true);
+        Command cp = afterSetupInformation(d, "17.5", true);
+        assertEquals(719171358L, ((NSNumber) cp.get("iTunesStoreID")).longValue());
+        Command configured = ack(d, cp, Map.of());
+        assertEquals("DeviceConfigured", configured.requestType(), "released before the critical app and policy");
+        Command vpn = ack(d, configured, Map.of());
+        assertEquals("InstallApplication", vpn.requestType(), "the critical app follows DeviceConfigured");
+        assertEquals("com.example.vpn", ((NSString) vpn.get("Identifier")).getContent());
+        assertEquals("InstallProfile", ack(d, vpn, Map.of()).requestType(), "then the critical policy");
+        JsonNode v = t.get("/admin/devices/" + d.udid);
+        assertTrue(v.path("awaitFinalConfigurationNote").asText().startsWith("authentication COMPANY_PORTAL: the"
+                + " locked Awaiting final configuration experience is supported with Setup Assistant with modern"
+                + " authentication, without user affinity and in shared device mode only"), v.toString());
     }
 
     @Test
@@ -261,6 +283,79 @@ class CompanyPortalTest {
         JsonNode answer = TestServer.json(signIn(d, "{\"UDID\":\"" + d.udid + "\",\"UserName\":\"ada@example.com\"}"));
         assertTrue(answer.path("registered").asBoolean());
         assertFalse(answer.path("singleAppModeLifted").asBoolean());
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("\"the Remove Device or Factory Reset options in the Company Portal app remain"
+            + " unavailable on devices enrolled through automated device enrollment\"; other devices may use them")
+    void removeDeviceAndFactoryResetAreUnavailableOnAdeDevices() throws Exception {
+        profile("{\"name\":\"Portal\",\"authentication\":\"COMPANY_PORTAL\",\"lockedEnrollment\":false}");
+        TestDevice ade = enroll(3, "17.5", false);
+        JsonNode answer = TestServer.json(signIn(ade, "{\"UDID\":\"" + ade.udid + "\",\"UserName\":\"ada@example.com\"}"));
+        assertFalse(answer.path("selfService").path("removeDevice").asBoolean(true), answer.toString());
+        assertFalse(answer.path("selfService").path("factoryReset").asBoolean(true), answer.toString());
+        for (String action : List.of("RemoveDevice", "FactoryReset")) {
+            assertRefused(actions(ade, "{\"UDID\":\"" + ade.udid + "\",\"Action\":\"" + action + "\"}"), 403,
+                    "companyportal.action-unavailable", "unavailable on devices enrolled through automated device"
+                            + " enrollment, regardless of locked enrollment");
+        }
+        assertRefused(actions(ade, "{\"UDID\":\"" + ade.udid + "\",\"Action\":\"Unenroll\"}"), 400,
+                "companyportal.bad-request", "Action: Unenroll (expected: RemoveDevice or FactoryReset)");
+        assertRefused(actions(ade, "{\"UDID\":\"" + ade.udid + "\"}"), 400, "companyportal.bad-request",
+                "Action is missing");
+
+        // a device that did not enroll through automated device enrollment: Remove Device retires it
+        TestDevice byod = t.enrolled("UDID-CP-BYOD", false);
+        JsonNode removed = TestServer.json(actions(byod, "{\"UDID\":\"" + byod.udid + "\",\"Action\":\"RemoveDevice\"}"));
+        assertEquals("RemoveProfile", removed.path("requestType").asText(), removed.toString());
+        assertEquals("retire", removed.path("action").asText(), removed.toString());
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("Without user affinity: \"Apps like the Company Portal app don't work\" (2020"
+            + " page) unless IntuneUDAUserlessDevice makes \"The first user that signs in to the Company Portal app\""
+            + " the primary user, who stays; a licensed user spares the device licence")
+    void companyPortalOnAUserlessDevice() throws Exception {
+        profile("{\"name\":\"Kiosk\",\"userAffinity\":\"WITHOUT_USER\",\"awaitFinalConfiguration\":false}");
+        TestDevice kiosk = enroll(4, "17.5", false);
+        assertRefused(signIn(kiosk, "{\"UDID\":\"" + kiosk.udid + "\",\"UserName\":\"ada@example.com\"}"), 409,
+                "companyportal.userless", "enrolled without user affinity: Company Portal does not work on it");
+
+        assertEquals(200, t.send("PUT", "/admin/policy", "{\"deviceLicenses\":{\"total\":5}}").statusCode());
+        profile("{\"name\":\"Kiosk with a primary user\",\"userAffinity\":\"WITHOUT_USER\","
+                + "\"awaitFinalConfiguration\":false,\"installCompanyPortal\":true,\"companyPortalPrimaryUser\":true}");
+        TestDevice shared = enroll(5, "17.5", false);
+        assertEquals(2, t.get("/admin/policy").path("deviceLicenses").path("used").asInt(), "a device licence each");
+        Command cp = idle(shared);
+        assertEquals(true, ((NSNumber) ((NSDictionary) cp.get("Configuration")).get("IntuneUDAUserlessDevice"))
+                .boolValue(), cp.command().toXMLPropertyList());
+        JsonNode first = TestServer.json(signIn(shared, "{\"UDID\":\"" + shared.udid + "\",\"UserName\":\"ada@example.com\"}"));
+        assertEquals("ada@example.com", first.path("primaryUser").asText(), first.toString());
+        JsonNode second = TestServer.json(signIn(shared, "{\"UDID\":\"" + shared.udid + "\",\"UserName\":\"bob@example.com\"}"));
+        assertEquals("ada@example.com", second.path("primaryUser").asText(), "the first user remains: " + second);
+        JsonNode v = t.get("/admin/devices/" + shared.udid);
+        assertEquals("ada@example.com", v.path("primaryUser").asText(), v.toString());
+        assertEquals("bob@example.com", v.path("companyPortalUser").asText(), v.toString());
+        assertEquals(List.of(kiosk.serial), texts(t.get("/admin/policy").path("deviceLicenses").path("holders")),
+                "used by a licensed user: no device licence needed");
+        HttpResponse<byte[]> refused = t.send("POST", "/admin/dep/tokens/" + token + "/profiles",
+                "{\"name\":\"x\",\"companyPortalPrimaryUser\":true}");
+        assertEquals(400, refused.statusCode());
+        assertTrue(new String(refused.body(), StandardCharsets.UTF_8).contains("companyPortalPrimaryUser: true needs"
+                + " userAffinity WITHOUT_USER and installCompanyPortal: true"), new String(refused.body()));
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private HttpResponse<byte[]> actions(TestDevice d, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(t.base.resolve("/companyportal/actions"))
+                .header("Content-Type", "application/json").header("Mdm-Signature", sign(d, body))
+                .POST(BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_8)));
+        return TestDevice.send(b.build());
     }
 
     @Test

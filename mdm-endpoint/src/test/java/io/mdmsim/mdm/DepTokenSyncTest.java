@@ -121,7 +121,8 @@ class DepTokenSyncTest {
         assertTrue(new String(notForUs.body()).contains("public-key"), new String(notForUs.body()));
 
         HttpResponse<byte[]> badUrl = TestDevice.send(HttpRequest.newBuilder(t.base.resolve(
-                "/admin/dep/tokens?depUrl=ftp%3A%2F%2Fx")).POST(BodyPublishers.ofByteArray(TOKEN.toP7m(publicKey()))).build());
+                "/admin/dep/tokens?depUrl=ftp%3A%2F%2Fx")).header("Content-Type", "application/pkcs7-mime")
+                .POST(BodyPublishers.ofByteArray(TOKEN.toP7m(publicKey()))).build());
         assertEquals(400, badUrl.statusCode());
         assertTrue(new String(badUrl.body()).contains("depUrl"), new String(badUrl.body()));
 

@@ -48,6 +48,7 @@ class EnrollmentFlowTest {
                 .trustedDeviceCa(TestPki.PKI.appleDeviceCa().certificate())
                 .build());
         base = server.baseUri();
+        io.mdmsim.core.testing.AdminTokens.register(base, server.adminToken());
     }
 
     @AfterEach

@@ -382,7 +382,7 @@ class ProfileLifecycleTest {
     void sharedIpadItemsFollowTheOsVersionAndTemporarySessions() {
         var p = new io.mdmsim.mdm.management.EnrollmentProfile("S", null,
                 io.mdmsim.mdm.management.EnrollmentProfile.UserAffinity.WITHOUT_USER, null, null, null, null, null, null,
-                true, 5, 60, 120, null, null, null, null, false, null, null, null, null, null, null, null, null);
+                true, 5, 60, 120, null, null, null, null, false, null, null, null, null, null, null, null, null, null, null);
         int[] n = {0};
         EnrollmentSettings.Plan old = EnrollmentSettings.plan(p, "iPad8,1", "14.0", false, () -> "U" + n[0]++);
         Command c = old.commands().getFirst();
@@ -395,7 +395,7 @@ class ProfileLifecycleTest {
 
         var temporary = new io.mdmsim.mdm.management.EnrollmentProfile("S", null,
                 io.mdmsim.mdm.management.EnrollmentProfile.UserAffinity.WITHOUT_USER, null, null, null, null, null, null,
-                true, 5, 60, 600, true, 120, null, null, false, null, null, null, null, null, null, null, null);
+                true, 5, 60, 600, true, 120, null, null, false, null, null, null, null, null, null, null, null, null, null);
         EnrollmentSettings.Plan t2 = EnrollmentSettings.plan(temporary, "iPad13,18", "17.5", false, () -> "U");
         NSDictionary s2 = item(t2.commands().getFirst(), "SharedDeviceConfiguration");
         assertEquals(true, ((NSNumber) s2.get("TemporarySessionOnly")).boolValue());
@@ -431,6 +431,26 @@ class ProfileLifecycleTest {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------------
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("Just in Time Registration sends the SSO extension of the JIT device configuration"
+            + " policy, an Extensible SSO payload that matches Apple's schema")
+    void justInTimeRegistrationSendsTheSsoExtensionProfile() throws Exception {
+        var p = TestServer.JSON.readValue("{\"name\":\"JIT\",\"authentication\":\"SETUP_ASSISTANT_MODERN\","
+                + "\"justInTimeRegistration\":true}", io.mdmsim.mdm.management.EnrollmentProfile.class);
+        int[] n = {0};
+        EnrollmentSettings.Plan plan = EnrollmentSettings.plan(p, "iPhone15,2", "17.5", true, () -> "U" + n[0]++);
+        Command c = plan.commands().getFirst();
+        assertEquals("InstallProfile", c.requestType());
+        NSDictionary profile = io.mdmsim.core.plist.Plist.parseDictionary(((com.dd.plist.NSData) c.command()
+                .get("Payload")).bytes());
+        AppleYaml.assertPayload("TopLevel.yaml", profile);
+        NSDictionary sso = (NSDictionary) ((NSArray) profile.get("PayloadContent")).objectAtIndex(0);
+        AppleYaml.assertPayload("com.apple.extensiblesso.yaml", sso);
+        assertEquals("com.microsoft.azureauthenticator.ssoextension", sso.get("ExtensionIdentifier").toJavaObject());
+        assertTrue(EnrollmentSettings.plan(p, "iPhone10,2", "12.4", true, () -> "U").skipped().toString()
+                .contains("justInTimeRegistration: the SSO extension needs iOS 13.0"));
+    }
 
     private static NSDictionary item(Command c, String name) {
         for (var o : ((NSArray) c.command().get("Settings")).getArray()) {

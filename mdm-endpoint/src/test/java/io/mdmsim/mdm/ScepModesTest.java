@@ -197,7 +197,7 @@ class ScepModesTest {
     }
 
     @Test
-    void certPollWithoutPendingModeIsBadCertId() throws Exception {
+    void certPollOfATransactionNeverSeenIsBadCertId() throws Exception {
         try (TestServer t = new TestServer()) {
             KeyPair key = KeyPairs.rsa2048();
             Identity signer = Scep.selfSigned(key, "CN=x", t.clock.now());
@@ -206,7 +206,7 @@ class ScepModesTest {
             assertEquals(PkiStatus.FAILURE, r.pkiStatus());
             assertEquals(FailInfo.BAD_CERT_ID, r.failInfo());
             assertTrue(EnrollmentPolicyTest.eventsOf(t, "scep").get(0).path("reason").asText()
-                    .contains("no pending request"));
+                    .contains("no pending or issued request"));
         }
     }
 }

@@ -58,7 +58,7 @@ final class TestDevice {
     TestDevice(String udid, String serial, CertificateAuthority deviceCa, Instant now) {
         this.udid = udid;
         this.serial = serial;
-        this.factory = deviceCa.issueClientIdentity("CN=" + udid + ",OU=Device", now.minus(Duration.ofDays(1)),
+        this.factory = deviceCa.issueClientIdentity("CN=" + udid + ",SERIALNUMBER=" + serial + ",OU=Device", now.minus(Duration.ofDays(1)),
                 Duration.ofDays(3650));
     }
 
@@ -93,9 +93,30 @@ final class TestDevice {
                 .POST(BodyPublishers.ofByteArray(body)).build());
     }
 
-    /** POST MachineInfo, expect 200 aspen-config, keep the profile. */
+    /** POST MachineInfo with Setup Assistant (legacy) credentials. */
+    HttpResponse<byte[]> postMachineInfo(URI base, byte[] body, String user, String password) {
+        return send(client, HttpRequest.newBuilder(base.resolve("/mdm/enroll"))
+                .header("Content-Type", "application/pkcs7-signature")
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .POST(BodyPublishers.ofByteArray(body)).build());
+    }
+
+    /** The user this test device signs in as when the MDM asks (Setup Assistant legacy authentication). */
+    String userName() {
+        return "user-" + udid.toLowerCase(java.util.Locale.ROOT) + "@example.com";
+    }
+
+    /**
+     * POST MachineInfo, expect 200 aspen-config, keep the profile. A 401 with a Basic challenge (Setup Assistant legacy
+     * authentication) is answered with {@link #userName()} as Setup Assistant would.
+     */
     NSDictionary enroll(URI base) {
-        HttpResponse<byte[]> r = postMachineInfo(base, signedMachineInfo(machineInfoValues()));
+        byte[] signed = signedMachineInfo(machineInfoValues());
+        HttpResponse<byte[]> first = postMachineInfo(base, signed);
+        HttpResponse<byte[]> r = first.statusCode() == 401
+                && first.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic ")
+                ? postMachineInfo(base, signed, userName(), "secret") : first;
         assertEquals(200, r.statusCode(), () -> new String(r.body()));
         assertEquals("application/x-apple-aspen-config", r.headers().firstValue("Content-Type").orElse(null));
         profile = Plist.parseDictionary(r.body());
@@ -199,7 +220,7 @@ final class TestDevice {
 
     static HttpResponse<byte[]> send(HttpClient client, HttpRequest request) {
         try {
-            return client.send(request, BodyHandlers.ofByteArray());
+            return client.send(io.mdmsim.core.testing.AdminTokens.authorize(request), BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

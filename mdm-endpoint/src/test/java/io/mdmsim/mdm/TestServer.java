@@ -40,6 +40,8 @@ final class TestServer implements AutoCloseable {
                 .apnsUrl(null);
         server = MdmServer.start(customize.apply(b).build());
         base = server.baseUri();
+        io.mdmsim.core.testing.AdminTokens.register(base, server.adminToken());
+        io.mdmsim.core.testing.AdminTokens.register(server.httpsUri(), server.adminToken());
     }
 
     TestDevice newDevice(String udid) {
@@ -127,6 +129,15 @@ final class TestServer implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new AssertionError("GET " + path + ": not JSON: " + new String(r.body()), e);
         }
+    }
+
+    /** GET an admin path, expect 200, the body as text. */
+    String getText(String path) {
+        HttpResponse<byte[]> r = TestDevice.send(HttpRequest.newBuilder(base.resolve(path)).GET().build());
+        if (r.statusCode() != 200) {
+            throw new AssertionError("GET " + path + ": expected 200, got " + r.statusCode() + ": " + new String(r.body()));
+        }
+        return new String(r.body(), StandardCharsets.UTF_8);
     }
 
     /** POST (or another method) JSON to an admin path. */

@@ -34,7 +34,7 @@ class AbmInventoryPopulationTest {
         List<DeviceSpec> inventory = new ArrayList<>();
         try (FakeAbmServer abm = FakeAbmServer.start(FakeAbmConfig.builder().seed(42).deviceCount(2000).clock(clock)
                 .devicesPerMinute(0).appleDeviceCa(pki.appleDeviceCa().certificate()).build())) {
-            for (JsonNode d : new AdminClient("fake ABM", abm.baseUri()).getJson("/admin/devices")) {
+            for (JsonNode d : new AdminClient("fake ABM", abm.baseUri(), abm.adminToken()).getJson("/admin/devices")) {
                 inventory.add(new DeviceSpec(d.path("serialNumber").asText(), d.path("productType").asText(),
                         d.path("model").asText(), d.path("osVersion").asText(), d.path("buildVersion").asText()));
             }

@@ -45,12 +45,14 @@ class DevicesCommandTest {
                 .appleDeviceCa(pki.appleDeviceCa().certificate()).build());
         mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(5).scepCa(pki.scepCa().identity())
                 .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri()).depSyncInterval(Duration.ofSeconds(2)).build());
-        AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri());
-        AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri());
+        io.mdmsim.core.testing.AdminTokens.register(abm.baseUri(), abm.adminToken());
+        AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri(), abm.adminToken());
+        io.mdmsim.core.testing.AdminTokens.register(mdm.baseUri(), mdm.adminToken());
+        AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri(), mdm.adminToken());
         abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "cli", "certificatePem",
                 mdmAdmin.getText("/admin/dep/public-key")));
         abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "cli", "all", true));
-        byte[] token = abmAdmin.getBytes("/admin/mdm-servers/cli/token");
+        byte[] token = abmAdmin.postForBytes("/admin/mdm-servers/cli/token");
         mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + URLEncoder.encode("a@example.com", StandardCharsets.UTF_8)
                 + "&depUrl=" + URLEncoder.encode(abm.baseUri().toString(), StandardCharsets.UTF_8), token,
                 "application/pkcs7-mime");
@@ -125,7 +127,7 @@ class DevicesCommandTest {
     @Test
     void badKnobsAreBadUsageWithWhatWasExpected() {
         String url = "http://127.0.0.1:1";
-        assertUsage("'16x' is not a duration (expected: e.g. 16m, 90s, 250ms, 1h30m or PT16M)", "devices", "--abm",
+        assertUsage("'16x' is not a duration (expected: a duration such as 250ms, 30s, 16m, 1h30m or 7d)", "devices", "--abm",
                 url, "--scep-delay", "16x");
         assertUsage("--scep-delay-share: 2.0 (expected: a share 0..1)", "devices", "--abm", url,
                 "--scep-delay-share", "2");

@@ -60,7 +60,7 @@ class DevicesPolicyOptionsTest {
                 "--configurator-share", "1.5");
         assertUsage("--remove-management-share: -1.0 (expected: a share 0..1)", "devices", "--abm", URL,
                 "--remove-management-share", "-1");
-        assertUsage("'soon' is not a duration (expected: e.g. 16m, 90s, 250ms, 1h30m or PT16M)", "devices", "--abm",
+        assertUsage("'soon' is not a duration (expected: a duration such as 250ms, 30s, 16m, 1h30m or 7d)", "devices", "--abm",
                 URL, "--remove-management-after", "soon");
         assertUsage("--remove-management-after: PT-24H (expected: >= 0)", "devices", "--abm", URL,
                 "--remove-management-after", "P-1D");
@@ -78,12 +78,14 @@ class DevicesPolicyOptionsTest {
                 .appleDeviceCa(pki.appleDeviceCa().certificate()).build());
              MdmServer mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(9).scepCa(pki.scepCa().identity())
                      .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri()).depSyncInterval(Duration.ofSeconds(2)).build())) {
-            AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri());
-            AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri());
+            io.mdmsim.core.testing.AdminTokens.register(abm.baseUri(), abm.adminToken());
+            AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri(), abm.adminToken());
+            io.mdmsim.core.testing.AdminTokens.register(mdm.baseUri(), mdm.adminToken());
+            AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri(), mdm.adminToken());
             abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "pol", "certificatePem",
                     mdmAdmin.getText("/admin/dep/public-key")));
             abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "pol", "all", true));
-            byte[] token = abmAdmin.getBytes("/admin/mdm-servers/pol/token");
+            byte[] token = abmAdmin.postForBytes("/admin/mdm-servers/pol/token");
             mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + URLEncoder.encode("a@example.com",
                     StandardCharsets.UTF_8) + "&depUrl=" + URLEncoder.encode(abm.baseUri().toString(),
                     StandardCharsets.UTF_8), token, "application/pkcs7-mime");

@@ -71,12 +71,14 @@ class DevicesReplayCommandTest {
                 .appleDeviceCa(pki.appleDeviceCa().certificate()).build());
         mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(9).scepCa(pki.scepCa().identity())
                 .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri()).depSyncInterval(Duration.ofSeconds(2)).build());
-        AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri());
-        AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri());
+        io.mdmsim.core.testing.AdminTokens.register(abm.baseUri(), abm.adminToken());
+        AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri(), abm.adminToken());
+        io.mdmsim.core.testing.AdminTokens.register(mdm.baseUri(), mdm.adminToken());
+        AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri(), mdm.adminToken());
         abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "replay", "certificatePem",
                 mdmAdmin.getText("/admin/dep/public-key")));
         abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "replay", "all", true));
-        byte[] token = abmAdmin.getBytes("/admin/mdm-servers/replay/token");
+        byte[] token = abmAdmin.postForBytes("/admin/mdm-servers/replay/token");
         mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + URLEncoder.encode("a@example.com", StandardCharsets.UTF_8)
                 + "&depUrl=" + URLEncoder.encode(abm.baseUri().toString(), StandardCharsets.UTF_8), token,
                 "application/pkcs7-mime");

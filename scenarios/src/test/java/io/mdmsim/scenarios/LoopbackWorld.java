@@ -3,6 +3,7 @@ package io.mdmsim.scenarios;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mdmsim.core.testing.AdminTokens;
 import io.mdmsim.scenarios.quickstart.AdminClient;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -12,7 +13,8 @@ import java.util.Map;
 
 /**
  * The ABM administrator's work for tests, over both admin APIs: an MDM server in the fake ABM with the MDM's DEP key,
- * every device assigned to it, its token uploaded to our MDM, and the DEP sync awaited.
+ * every device assigned to it, its token uploaded to our MDM, and the DEP sync awaited. The servers' admin tokens are
+ * the ones registered in {@link AdminTokens}.
  */
 public final class LoopbackWorld {
 
@@ -20,12 +22,12 @@ public final class LoopbackWorld {
 
     /** Provisions {@code serverName} with every device and waits until the MDM has synced at least {@code devices}. */
     public static void assignAllAndSync(URI abm, URI mdm, String serverName, int devices) {
-        AdminClient abmAdmin = new AdminClient("fake ABM", abm);
-        AdminClient mdmAdmin = new AdminClient("MDM", mdm);
+        AdminClient abmAdmin = new AdminClient("fake ABM", abm, AdminTokens.of(abm));
+        AdminClient mdmAdmin = new AdminClient("MDM", mdm, AdminTokens.of(mdm));
         abmAdmin.postJson("/admin/mdm-servers", Map.of("name", serverName, "certificatePem",
                 mdmAdmin.getText("/admin/dep/public-key")));
         abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", serverName, "all", true));
-        byte[] token = abmAdmin.getBytes("/admin/mdm-servers/" + encode(serverName).replace("+", "%20") + "/token");
+        byte[] token = abmAdmin.postForBytes("/admin/mdm-servers/" + encode(serverName).replace("+", "%20") + "/token");
         mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + encode("a@example.com") + "&depUrl=" + encode(abm.toString()),
                 token, "application/pkcs7-mime");
         await().atMost(Duration.ofSeconds(60)).until(() -> {

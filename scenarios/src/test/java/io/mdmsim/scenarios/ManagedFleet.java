@@ -37,7 +37,7 @@ final class ManagedFleet {
         abmAdmin.postJson("/admin/mdm-servers", Map.of("name", server, "certificatePem",
                 mdmAdmin.getText("/admin/dep/public-key")));
         abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", server, "all", true));
-        byte[] token = abmAdmin.getBytes("/admin/mdm-servers/" + server + "/token");
+        byte[] token = abmAdmin.postForBytes("/admin/mdm-servers/" + server + "/token");
         String name = mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + enc("admin@example.com") + "&depUrl="
                 + enc(abm.baseUri().toString()), token, "application/pkcs7-mime").path("name").asText();
         await().atMost(Duration.ofSeconds(60)).until(() -> {

@@ -46,6 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class MdmRestartE2eTest {
 
+    /** Fixed for both starts, as a script would. */
+
+    private static final String ADMIN_TOKEN = "restart-test-admin-token-0123456789";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DEVICES = 3;
 
@@ -66,9 +70,9 @@ class MdmRestartE2eTest {
             List<String> args = List.of("mdm", "--port", Integer.toString(port), "--seed", "31",
                     "--pki-dir", pkiDir.toString(), "--data-dir", dataDir.toString(),
                     "--dep-url", abm.baseUri().toString(), "--apns-url", abm.apnsUri().toString(),
-                    "--dep-sync-interval", "2s");
-            AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri());
-            AdminClient mdmAdmin = new AdminClient("MDM", mdmUri);
+                    "--dep-sync-interval", "2s", "--admin-token", ADMIN_TOKEN);
+            AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri(), abm.adminToken());
+            AdminClient mdmAdmin = new AdminClient("MDM", mdmUri, ADMIN_TOKEN);
 
             MdmProcess first = MdmProcess.start(args, tmp.resolve("mdm-1.log"), mdmUri);
             String depKey;
@@ -163,7 +167,8 @@ class MdmRestartE2eTest {
     /** How many Acknowledged reports of these commands the restarted server's event log holds. */
     private static long acknowledgedReports(URI mdm, Set<String> uuids) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(mdm.resolve(
-                "/admin/events?after=0&limit=10000")).GET().build(), HttpResponse.BodyHandlers.ofString());
+                "/admin/events?after=0&limit=10000")).header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
         long n = 0;
         for (String line : r.body().split("\n")) {
             if (line.isBlank()) {

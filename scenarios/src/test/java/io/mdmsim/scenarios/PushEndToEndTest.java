@@ -44,8 +44,8 @@ class PushEndToEndTest {
              MdmServer mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(21).scepCa(pki.scepCa().identity())
                      .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri()).depSyncInterval(Duration.ofSeconds(2))
                      .apnsUrl(abm.apnsUri()).apnsTrustAnchors(List.of(pki.root().certificate())).build())) {
-            AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri());
-            AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri());
+            AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri(), abm.adminToken());
+            AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri(), mdm.adminToken());
             ManagedFleet.provision(abm, abmAdmin, mdmAdmin, "push", 3);
             Set<String> managed = ConcurrentHashMap.newKeySet();
             FleetConfig config = ManagedFleet.config(abm, abmAdmin, pki, clock, 21, managed);

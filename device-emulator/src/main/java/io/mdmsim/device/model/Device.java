@@ -349,6 +349,20 @@ public final class Device {
                 enrollments);
     }
 
+    /**
+     * The static message at the top of the Settings app of a supervised, managed device (seeds: "This iPhone is
+     * supervised and managed by <your organization>"; the 2020 page's lock screen and About texts are superseded), with
+     * the organization of the cloud configuration; null when the device is not supervised or not managed.
+     */
+    public String settingsBanner() {
+        if (!enrolledNow || !supervised()) {
+            return null;
+        }
+        String org = cloudConfiguration.organizationName();
+        return "This " + (family() == DeviceCatalog.Family.IPAD ? "iPad" : "iPhone") + " is supervised and managed by "
+                + (org == null || org.isBlank() ? "its organization" : org) + ".";
+    }
+
     /** A Shared iPad: the record says IsMultiUser and the device is an iPad on iPadOS 13.4 or later. */
     public boolean sharedIpad() {
         return cloudConfiguration != null && cloudConfiguration.isMultiUser() && family() == DeviceCatalog.Family.IPAD

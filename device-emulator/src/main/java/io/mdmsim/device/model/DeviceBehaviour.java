@@ -57,6 +57,8 @@ public final class DeviceBehaviour {
     private final boolean addedByConfigurator;
     private final boolean removesManagement;
     private final boolean secondFactorElsewhere;
+    private final boolean restores;
+    private final boolean updates;
     private final SplittableRandom dwell;
     private final SplittableRandom network;
     private final SplittableRandom commands;
@@ -77,9 +79,21 @@ public final class DeviceBehaviour {
         this.removesManagement = Seeds.unit(seed, at + "remove-management") < knobs.removeManagementShare();
         this.secondFactorElsewhere = Seeds.unit(seed, at + "second-factor-elsewhere")
                 < knobs.secondFactorElsewhereShare();
+        this.restores = Seeds.unit(seed, at + "restore") < knobs.restoreShare();
+        this.updates = Seeds.unit(seed, at + "software-update") < knobs.softwareUpdateShare();
         this.dwell = new SplittableRandom(Seeds.mix(seed, at + "dwell"));
         this.network = new SplittableRandom(Seeds.mix(seed, at + "network"));
         this.commands = new SplittableRandom(Seeds.mix(seed, at + "commands"));
+    }
+
+    /** Whether this user restores an iCloud backup on the Apps &amp; Data pane. */
+    public boolean restores() {
+        return restores;
+    }
+
+    /** Whether this user installs the update the Software Update pane offers. */
+    public boolean updates() {
+        return updates;
     }
 
     public static DeviceBehaviour resolve(Behaviour knobs, long seed, DeviceSpec spec) {

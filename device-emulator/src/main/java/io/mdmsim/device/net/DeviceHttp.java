@@ -2,6 +2,7 @@ package io.mdmsim.device.net;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.core.http.ClientExchange;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.device.Behaviour;
 import io.mdmsim.device.model.StageFailure;
@@ -232,7 +233,9 @@ public final class DeviceHttp {
 
     private Response exchange(String method, URI uri, String contentType, byte[] body, Map<String, String> headers)
             throws StageFailure, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout);
+        // the time limit by ClientExchange, not HttpRequest.timeout(): thousands of devices would contend on the
+        // client's timer set
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri);
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -251,7 +254,8 @@ public final class DeviceHttp {
         long t0 = System.nanoTime(); // real time of the exchange, for traces only
         boolean guarded = guard != null;
         try {
-            HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r = ClientExchange.send(client, b.build(), HttpResponse.BodyHandlers.ofByteArray(),
+                    timeout);
             Map<String, List<String>> lower = new java.util.HashMap<>();
             r.headers().map().forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
             Response response = new Response(method, uri, r.statusCode(),

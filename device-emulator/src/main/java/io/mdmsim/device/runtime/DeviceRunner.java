@@ -193,12 +193,16 @@ public final class DeviceRunner {
         }
     }
 
-    /** The factory identity: a new key and a certificate from the fake Apple device CA, CN = UDID. */
+    /**
+     * The factory identity: a new key and a certificate from the fake Apple device CA, CN = UDID and serialNumber =
+     * serial, so that it speaks for this device only (MachineInfo, cloud configuration).
+     */
     private void manufacture(DeviceContext ctx) {
         Device device = ctx.device();
         KeyPair key = fleet.config().keySource().rsa(2048);
         Instant now = ctx.clock().now();
-        X509Certificate cert = fleet.factory().issueClient(key.getPublic(), "CN=" + device.udid(),
+        X509Certificate cert = fleet.factory().issueClient(key.getPublic(),
+                "CN=" + device.udid() + ",SERIALNUMBER=" + device.serialNumber(),
                 now.minus(FACTORY_BACKDATE), FACTORY_VALIDITY);
         device.factoryIdentity(new Identity(cert, key.getPrivate(), fleet.config().appleDeviceCa().certificateAndChain()));
     }

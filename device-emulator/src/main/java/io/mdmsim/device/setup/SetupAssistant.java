@@ -69,6 +69,9 @@ public final class SetupAssistant {
                 switch (pane) {
                     case PASSCODE -> d.passcodePresent(true);
                     case BIOMETRIC -> d.biometricEnrolled(true);
+                    // the user's choices on Apps & Data and Software Update decide the panes that follow them
+                    case RESTORE -> pc = d.behaviour().restores() ? pc.with(true, pc.updated()) : pc;
+                    case SOFTWARE_UPDATE -> pc = d.behaviour().updates() ? pc.with(pc.restored(), true) : pc;
                     default -> { }
                 }
             }
@@ -216,6 +219,10 @@ public final class SetupAssistant {
         public void run(DeviceContext ctx) throws InterruptedException {
             Device d = ctx.device();
             d.atHomeScreen(true);
+            String banner = d.settingsBanner();
+            if (banner != null) {
+                ctx.trace().event("settings", java.util.Map.of("banner", banner));
+            }
             if (d.enrolledNow() && ctx.hasMdm() && (!d.firstSessionDone() || d.notNowAnswered())) {
                 ManagedLife.session(ctx, d.firstSessionDone() ? "after-not-now" : "enrolled");
             }

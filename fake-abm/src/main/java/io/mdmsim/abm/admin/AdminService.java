@@ -11,6 +11,7 @@ import io.mdmsim.abm.state.AbmState;
 import io.mdmsim.abm.state.SeededRandom;
 import io.mdmsim.core.dep.ServerToken;
 import io.mdmsim.core.pki.Pem;
+import io.mdmsim.core.security.Secrets;
 import io.mdmsim.core.time.ManualClock;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -243,8 +244,8 @@ public final class AdminService {
     public byte[] downloadToken(String name) {
         AbmState.ServerView server = existing(name);
         Instant expiry = state.now().atOffset(ZoneOffset.UTC).plusYears(1).toInstant().truncatedTo(ChronoUnit.SECONDS);
-        AbmState.OAuthKeys keys = new AbmState.OAuthKeys("CK_" + random.hex(64), "CS_" + random.hex(64),
-                "AT_" + random.hex(64), "AS_" + random.hex(64), expiry);
+        AbmState.OAuthKeys keys = new AbmState.OAuthKeys("CK_" + Secrets.hex(64), "CS_" + Secrets.hex(64),
+                "AT_" + Secrets.hex(64), "AS_" + Secrets.hex(64), expiry);
         byte[] p7m = token(keys).toP7m(server.certificate());
         state.replaceToken(name, keys);
         LOG.log(System.Logger.Level.INFO, "new server token for MDM server {0}, expires {1}", name, expiry);

@@ -7,6 +7,7 @@ import io.mdmsim.abm.ApnsConfig;
 import io.mdmsim.abm.state.SeededRandom;
 import io.mdmsim.core.http.EventStream;
 import io.mdmsim.core.http.Json;
+import io.mdmsim.core.security.Secrets;
 import io.mdmsim.core.time.SimClock;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -286,7 +287,7 @@ public final class ApnsService implements AutoCloseable {
             throw new DeviceApiError(503, "connection limit reached: " + config.maxConnections()
                     + " (expected: fewer connections, each holding many tokens)");
         }
-        Connection connection = new Connection(random.hex(16));
+        Connection connection = new Connection(Secrets.hex(16));
         connections.put(connection.id, connection);
         for (Token t : members) {
             join(t, connection);

@@ -14,8 +14,10 @@ import io.mdmsim.core.cms.Cms;
 import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.cms.SignedContent;
 import io.mdmsim.core.pki.CertificateChains;
+import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.plist.Plist;
 import io.mdmsim.core.plist.PlistException;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 
@@ -83,6 +85,7 @@ public final class CloudConfigService {
             throw new Refusal(400, "SerialNumber missing from the request plist (expected keys: SerialNumber, UDID,"
                     + " ProductType, OSVersion, BuildVersion)");
         }
+        requireSignerIsTheDevice(signed.signer(), serial, string(request, "UDID"));
         AbmState.CloudConfigGrant grant = state.pushProfile(serial);
         if (grant == null) {
             throw new Refusal(404, "serial " + serial + " is not in the inventory of any organization");
@@ -96,6 +99,28 @@ public final class CloudConfigService {
                     serial, productType, grant.device().device().productType());
         }
         return Plist.toXml(record(grant.profile(), grant.organization()));
+    }
+
+    /**
+     * A device certificate speaks only for its own device: the fake Apple factory writes the serial into its subject
+     * (serialNumber) and the UDID as its CN. Otherwise any device could read any serial's configuration and mark its
+     * profile pushed.
+     */
+    private static void requireSignerIsTheDevice(X509Certificate signer, String serial, String udid) {
+        String certSerial = Certificates.subjectSerialNumber(signer);
+        if (certSerial == null) {
+            throw new Refusal(403, "device certificate " + Certificates.name(signer) + " names no serial number"
+                    + " (expected: serialNumber=" + serial + " in its subject, as the fake Apple device CA issues)");
+        }
+        if (!certSerial.equals(serial)) {
+            throw new Refusal(403, "the device certificate of serial " + certSerial + " asked for the configuration"
+                    + " of serial " + serial + " (expected: a device asks for its own)");
+        }
+        String cn = Certificates.commonName(signer);
+        if (udid != null && !udid.equals(cn)) {
+            throw new Refusal(403, "the request names UDID " + udid + " but is signed by the device certificate of "
+                    + cn + " (expected: a device asks for its own)");
+        }
     }
 
     /** Waits an injected latency on the simulated clock. */

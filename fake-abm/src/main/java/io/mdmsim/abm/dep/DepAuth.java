@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.abm.settings.AbmSettings;
 import io.mdmsim.abm.state.AbmState;
-import io.mdmsim.abm.state.SeededRandom;
 import io.mdmsim.core.dep.OAuth1;
 import io.mdmsim.core.dep.OAuthException;
 import io.mdmsim.core.dep.OAuthParams;
+import io.mdmsim.core.security.Secrets;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +47,6 @@ public final class DepAuth {
     }
 
     private final AbmState state;
-    private final SeededRandom random;
     private final Duration window;
     private final Supplier<AbmSettings.Values> settings;
     private final Map<String, Session> sessions = new HashMap<>();
@@ -57,9 +56,8 @@ public final class DepAuth {
     private final Map<String, Instant> nonces = new HashMap<>();
     private int noncesSinceSweep;
 
-    public DepAuth(AbmState state, SeededRandom random, Duration window, Supplier<AbmSettings.Values> settings) {
+    public DepAuth(AbmState state, Duration window, Supplier<AbmSettings.Values> settings) {
         this.state = requireNonNull(state, "state");
-        this.random = requireNonNull(random, "random");
         this.window = requireNonNull(window, "window");
         this.settings = requireNonNull(settings, "settings");
     }
@@ -186,7 +184,7 @@ public final class DepAuth {
     }
 
     private String newSession(AbmState.ServerView server, Instant now) {
-        String token = random.hex(32);
+        String token = Secrets.hex(32);
         sessions.put(token, new Session(server.name(), server.tokenGeneration(), now.plus(settings.get().sessionTtl())));
         return token;
     }

@@ -376,7 +376,7 @@ public final class DepService {
         return cursor;
     }
 
-    /** Clamped to what /account advertises, as PROTOCOL.md §1.6 recommends; zero or less means the default. */
+    /** Clamped to what /account advertises, as PROTOCOL.md §1.6 recommends; zero or less is refused. */
     private int limit(JsonNode body) {
         requireObject(body);
         JsonNode limit = body.get("limit");
@@ -387,7 +387,11 @@ public final class DepService {
             throw DepException.badRequest("MALFORMED_REQUEST_BODY", "limit: " + limit + " (expected: an integer)");
         }
         int value = limit.intValue();
-        return value < 1 ? config.fetchLimitDefault() : Math.min(value, config.fetchLimitMax());
+        if (value < 1) {
+            throw DepException.badRequest("MALFORMED_REQUEST_BODY", "limit: " + limit + " (expected: 1.."
+                    + config.fetchLimitMax() + "; larger values are clamped to " + config.fetchLimitMax() + ")");
+        }
+        return Math.min(value, config.fetchLimitMax());
     }
 
     private static List<String> serials(JsonNode body) {

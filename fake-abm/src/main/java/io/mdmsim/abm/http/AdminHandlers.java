@@ -82,8 +82,10 @@ public final class AdminHandlers {
         router.post("/admin/devices", admin(r -> {
             JsonNode body = object(r);
             JsonNode count = body.get("count");
-            if (count == null || !count.isIntegralNumber()) {
-                throw HttpError.badRequest("count: " + count + " (expected: how many devices to generate, e.g. 100)");
+            if (count == null || !count.isIntegralNumber() || !count.canConvertToInt() || count.intValue() < 1
+                    || count.intValue() > MAX_GENERATED_DEVICES) {
+                throw HttpError.badRequest("count: " + count + " (expected: 1.." + MAX_GENERATED_DEVICES
+                        + ", how many devices to generate, e.g. 100)");
             }
             List<String> serials = admin.generateDevices(count.intValue(), text(body, "organization"));
             return HttpResponse.json(201, Map.of("added", serials.size(), "serials", serials));
@@ -103,20 +105,18 @@ public final class AdminHandlers {
             return HttpResponse.json(201, created);
         }));
         router.get("/admin/mdm-servers/{name}", admin(r -> HttpResponse.json(200, admin.server(r.pathParam("name")))));
+        // a GET reads the current token; only a POST issues a new one (which invalidates the old)
         router.get("/admin/mdm-servers/{name}/token", admin(r -> {
             String name = r.pathParam("name");
-            byte[] p7m;
-            if ("true".equals(r.queryParam("current"))) {
-                p7m = admin.currentToken(name);
-                if (p7m == null) {
-                    return HttpResponse.text(404, "MDM server " + name + " has no token yet (download one without ?current=true)");
-                }
-            } else {
-                p7m = admin.downloadToken(name);
+            byte[] p7m = admin.currentToken(name);
+            if (p7m == null) {
+                return HttpResponse.text(404, "MDM server " + name + " has no token yet (expected: POST"
+                        + " /admin/mdm-servers/" + name + "/token to issue one)");
             }
-            return HttpResponse.ok(p7m, P7M_CONTENT_TYPE)
-                    .withHeader("Content-Disposition", "attachment; filename=\"" + fileName(name) + "_Token.p7m\"");
+            return p7m(name, p7m);
         }));
+        router.post("/admin/mdm-servers/{name}/token", admin(r -> p7m(r.pathParam("name"),
+                admin.downloadToken(r.pathParam("name")))));
         router.put("/admin/mdm-servers/{name}/pace", admin(r -> {
             JsonNode v = object(r).get("devicesPerMinute");
             int rate;
@@ -196,6 +196,14 @@ public final class AdminHandlers {
         }));
         router.post("/admin/faults/cursor-expiry", admin(r ->
                 HttpResponse.json(200, Map.of("servers", admin.expireCursors(text(object(r), "mdmServer"))))));
+    }
+
+    /** Devices one {@code POST /admin/devices} may generate (the command line's --devices allows as many). */
+    static final int MAX_GENERATED_DEVICES = 1_000_000;
+
+    private static HttpResponse p7m(String name, byte[] p7m) {
+        return HttpResponse.ok(p7m, P7M_CONTENT_TYPE)
+                .withHeader("Content-Disposition", "attachment; filename=\"" + fileName(name) + "_Token.p7m\"");
     }
 
     private static Handler admin(Handler h) {
@@ -330,7 +338,7 @@ public final class AdminHandlers {
     }
 
     private static JsonNode object(HttpRequest r) {
-        JsonNode body = r.body().length == 0 ? Json.MAPPER.createObjectNode() : Json.read(r.body(), JsonNode.class);
+        JsonNode body = r.body().length == 0 ? Json.MAPPER.createObjectNode() : Json.readRequest(r, JsonNode.class);
         if (body == null || !body.isObject()) {
             throw HttpError.badRequest("body: expected a JSON object");
         }

@@ -242,7 +242,7 @@ public final class DepHandlers {
                 return Json.MAPPER.createObjectNode();
             }
             try {
-                JsonNode n = Json.MAPPER.readTree(bytes);
+                JsonNode n = Json.STRICT.readTree(bytes);
                 return n == null ? Json.MAPPER.createObjectNode() : n;
             } catch (JsonProcessingException e) {
                 throw DepException.badRequest("MALFORMED_REQUEST_BODY", "body is not JSON: " + e.getOriginalMessage());

@@ -14,6 +14,7 @@ import io.mdmsim.core.dep.OpType;
 import io.mdmsim.core.dep.ProfileStatus;
 import io.mdmsim.core.http.Json;
 import io.mdmsim.core.pki.Pem;
+import io.mdmsim.core.security.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -92,14 +93,31 @@ public final class SqliteStore implements AbmStore {
     }
 
     /** Opens (creating if needed) {@code dir/abm.db}. */
+    /** SQLite's write-ahead log and shared memory files hold the same data as the database: 0600 too. */
+    private static void restrictSidecars(Path file) {
+        for (String sidecar : new String[] {"-wal", "-shm", "-journal"}) {
+            Path f = file.resolveSibling(FILE_NAME + sidecar);
+            try {
+                PrivateFiles.restrict(f);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot make " + f + " private: " + e.getMessage(), e);
+            }
+        }
+    }
+
     public static SqliteStore open(Path dir) {
         requireNonNull(dir, "dir");
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data directory " + dir, e);
-        }
         Path file = dir.resolve(FILE_NAME);
+        try {
+            // OAuth secrets are stored in clear: the directory and every file SQLite keeps in it are the user's only
+            PrivateFiles.directory(dir);
+            if (!Files.exists(file)) {
+                PrivateFiles.write(file, new byte[0]);
+            }
+            PrivateFiles.restrict(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + dir + ": " + e.getMessage(), e);
+        }
         try {
             Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement st = db.createStatement()) {
@@ -112,6 +130,7 @@ public final class SqliteStore implements AbmStore {
                     st.execute(ddl);
                 }
             }
+            restrictSidecars(file);
             SqliteStore store = new SqliteStore(file, db);
             String version = store.meta().get("schema_version");
             if (version == null) {

@@ -29,7 +29,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,23 +53,21 @@ final class DepClient {
     private final URI base;
     private final ServerToken token;
     private final SimClock clock;
-    private final Ids ids;
     private String session;
     private int sessions;
 
-    DepClient(HttpClient http, URI base, ServerToken token, SimClock clock, Ids ids) {
+    DepClient(HttpClient http, URI base, ServerToken token, SimClock clock) {
         this.http = requireNonNull(http, "http");
         String b = requireNonNull(base, "base").toString();
         this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
         this.token = requireNonNull(token, "token");
         this.clock = requireNonNull(clock, "clock");
-        this.ids = requireNonNull(ids, "ids");
     }
 
     /** {@code GET /session}: a new auth session token. */
     String authenticate() throws IOException, InterruptedException {
         URI uri = uri("/session");
-        String nonce = HexFormat.of().formatHex(ids.bytes(16));
+        String nonce = io.mdmsim.core.security.Secrets.hex(16);
         String header = OAuth1.authorizationHeader("GET", uri, token, nonce, clock.now().getEpochSecond());
         HttpRequest request = HttpRequest.newBuilder(uri).GET()
                 .header("Authorization", header)

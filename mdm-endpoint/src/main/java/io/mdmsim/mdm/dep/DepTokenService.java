@@ -61,10 +61,13 @@ public final class DepTokenService implements AutoCloseable {
     /** The seeds' limits and intervals (000_…: 1,000 profiles and 200,000 devices per token). */
     static final int MAX_TOKENS = 2000;
     static final int MAX_DEVICES_PER_TOKEN = 200_000;
+    /** 000_… "Maximum Automated Device Enrollment devices per profile: 200,000" (the 2020 page had no limit). */
+    static final int MAX_DEVICES_PER_PROFILE = 200_000;
     static final int MAX_PROFILES_PER_TOKEN = 1000;
     static final Duration FULL_SYNC_MIN = Duration.ofDays(7);
     static final Duration MANUAL_SYNC_MIN = Duration.ofMinutes(15);
-    static final Duration DELTA_SYNC_TIMEOUT = Duration.ofMinutes(15);
+    /** "All sync requests are given 15 minutes to finish" (seeds): full and delta alike. */
+    static final Duration SYNC_TIMEOUT = Duration.ofMinutes(15);
     static final Duration PURGE_MIN = Duration.ofDays(30);
     static final int PURGE_SPREAD_DAYS = 15;
 
@@ -102,6 +105,10 @@ public final class DepTokenService implements AutoCloseable {
         String lastSyncKind;
         boolean nextFull;
         int progressDevices;
+        /** Its scope tags, inherited by its profiles and devices (2020 page). */
+        List<String> scopeTags = List.of();
+        /** Counts sync rounds; a round that ran out of time no longer changes the token when it returns. */
+        long round;
         /** Serial numbers whose state below changed since the token was last stored. */
         final Set<String> changedSerials = new LinkedHashSet<>();
         /** Serials ABM released from this server: shown "Removed from ABM" until purged (30–45 days). */
@@ -158,6 +165,7 @@ public final class DepTokenService implements AutoCloseable {
                     str(lastManualSyncAt == null ? null : lastManualSyncAt.plus(MANUAL_SYNC_MIN)));
             m.put("nextSyncFull", nextFull || cursor == null);
             m.put("removedFromAbm", removedFromAbm.size());
+            m.put("scopeTags", scopeTags);
             m.put("profiles", profiles.size());
             m.put("defaultProfileUuid", profileUuid);
             if (syncState == SyncState.SYNCING) {
@@ -326,7 +334,7 @@ public final class DepTokenService implements AutoCloseable {
                 if (t.syncState == SyncState.SYNCING) {
                     t.syncState = SyncState.PENDING; // the server stopped during a round: it runs again
                 }
-                t.client = new DepClient(http, t.depUrl, t.serverToken, clock, ids);
+                t.client = new DepClient(http, t.depUrl, t.serverToken, clock);
                 tokens.put(t.name, t);
             }
             for (StoredDep.Flow row : loaded.flows()) {
@@ -450,7 +458,7 @@ public final class DepTokenService implements AutoCloseable {
             }
             token = new Token(name, appleId, url, st, clock.now());
             token.key = key;
-            token.client = new DepClient(http, url, st, clock, ids);
+            token.client = new DepClient(http, url, st, clock);
             tokens.put(name, token);
             created.put("name", token.name);
             created.put("consumerKey", st.consumerKey());
@@ -477,8 +485,33 @@ public final class DepTokenService implements AutoCloseable {
 
     public List<Map<String, Object>> list() {
         synchronized (tokens) {
+            tokens.values().forEach(this::expireOverdue);
             return tokens.values().stream().map(Token::json).toList();
         }
+    }
+
+    /**
+     * A sync still running 15 minutes after it started has failed (seeds: "All sync requests are given 15 minutes to
+     * finish"), even while ABM has not answered yet: the Sync button is enabled again and the next sync is full.
+     * Called with the tokens monitor held.
+     */
+    private void expireOverdue(Token token) {
+        Instant now = clock.now();
+        if (token.syncState == SyncState.SYNCING && token.syncStartedAt != null
+                && now.isAfter(token.syncStartedAt.plus(SYNC_TIMEOUT))) {
+            token.round++; // the round still waiting for ABM changes nothing when it returns
+            token.nextFull = true;
+            token.syncState = SyncState.FAILED;
+            token.lastError = overdue(token.syncKind, token.syncStartedAt, token.progressDevices);
+            token.lastSyncAt = now;
+            events.emit("dep.sync.failed", null, "token", token.name, "kind", token.syncKind, "reason",
+                    token.lastError);
+        }
+    }
+
+    private static String overdue(String kind, Instant started, int devices) {
+        return (kind == null ? "" : kind + " ") + "sync did not finish within 15 minutes (started " + started + ", "
+                + devices + " devices received); all sync requests are given 15 minutes to finish";
     }
 
     /**
@@ -504,7 +537,7 @@ public final class DepTokenService implements AutoCloseable {
                 token.appleId = appleId;
             }
             token.renewedAt = clock.now();
-            token.client = new DepClient(http, token.depUrl, st, clock, ids);
+            token.client = new DepClient(http, token.depUrl, st, clock);
             out.putAll(token.json());
         }
         persist(existingToken(name));
@@ -642,6 +675,19 @@ public final class DepTokenService implements AutoCloseable {
         }
         if (serials == null || serials.isEmpty()) {
             throw new BadInputException("serials: missing or empty (expected: the serial numbers to assign)");
+        }
+        synchronized (tokens) {
+            Set<String> after = new java.util.HashSet<>(serials);
+            token.profileOf.forEach((serial, p) -> {
+                if (p.equals(uuid)) {
+                    after.add(serial);
+                }
+            });
+            if (after.size() > MAX_DEVICES_PER_PROFILE) {
+                throw HttpError.conflict("profile " + uuid + " of token " + name + " would have " + after.size()
+                        + " devices (limit: " + MAX_DEVICES_PER_PROFILE + " per profile); nothing was assigned"
+                        + " (expected: split the devices over more profiles)");
+            }
         }
         Map<String, DeviceResult> results;
         String abmUuid;
@@ -848,6 +894,7 @@ public final class DepTokenService implements AutoCloseable {
         m.put("revision", token.revisionOf.getOrDefault(uuid, 1));
         m.put("editedAt", str(token.editedAt.get(uuid)));
         m.put("profile", token.profiles.get(uuid));
+        m.put("scopeTags", token.scopeTags); // inherited from the token
         return m;
     }
 
@@ -861,8 +908,14 @@ public final class DepTokenService implements AutoCloseable {
             purge(token);
             purged = !token.changedSerials.isEmpty();
             for (String serial : token.serials) {
-                out.add(Map.of("serialNumber", serial,
-                        "status", token.assigned.contains(serial) ? "Assigned" : "Not assigned"));
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("serialNumber", serial);
+                m.put("status", token.assigned.contains(serial) ? "Assigned" : "Not assigned");
+                String uuid = token.profileOf.getOrDefault(serial, token.profileUuid);
+                EnrollmentProfile p = uuid == null ? null : token.profiles.get(uuid);
+                m.put("enrollmentProfileName", p == null ? null : p.name()); // dynamic groups (seeds)
+                m.put("scopeTags", token.scopeTags);
+                out.add(m);
             }
             token.removedFromAbm.forEach((serial, purgeAt) -> {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -877,6 +930,28 @@ public final class DepTokenService implements AutoCloseable {
             persist(token);
         }
         return out;
+    }
+
+    /** Sets a token's scope tags (at upload or renewal); its profiles and devices inherit them. */
+    public Map<String, Object> scopeTags(String name, List<String> tags) {
+        Token token;
+        Map<String, Object> out;
+        synchronized (tokens) {
+            token = existing(name);
+            token.scopeTags = List.copyOf(tags);
+            out = token.json();
+        }
+        persist(token);
+        events.emit("dep.token.scope-tags", null, "token", name, "scopeTags", tags);
+        return out;
+    }
+
+    /** A token's scope tags; empty for an unknown token. */
+    public List<String> scopeTagsOf(String name) {
+        synchronized (tokens) {
+            Token token = name == null ? null : tokens.get(name);
+            return token == null ? List.of() : token.scopeTags;
+        }
     }
 
     /** Deletes a device here; if ABM still assigns it to this server, the next full sync brings it back. */
@@ -936,6 +1011,7 @@ public final class DepTokenService implements AutoCloseable {
                 return Optional.empty();
             }
             Instant now = clock.now();
+            expireOverdue(token);
             if (token.syncState == SyncState.SYNCING || token.syncState == SyncState.PENDING) {
                 throw refusal(409, "a sync of token " + name + " is running (started "
                         + str(token.syncStartedAt) + "); the Sync button is disabled until it completes", null);
@@ -1006,18 +1082,20 @@ public final class DepTokenService implements AutoCloseable {
     /**
      * One round: a full fetch (first time, on request, after a failed delta or a lost cursor) or a delta sync, then
      * assignment. A full fetch marks devices ABM no longer lists "Removed from ABM" and brings back devices deleted
-     * here; a delta sync is given 15 minutes of simulated time.
+     * here; every round, full or delta, is given 15 minutes of simulated time (seeds).
      */
     void syncRound(Token token, boolean requestedFull) {
         if (token.removed) {
             return;
         }
         token.syncLock.lock();
+        long round = -1;
         try {
             String cursor;
             boolean full;
             Instant started = clock.now();
             synchronized (tokens) {
+                round = ++token.round;
                 full = requestedFull || token.nextFull || token.cursor == null;
                 token.syncState = SyncState.SYNCING;
                 token.syncStartedAt = started;
@@ -1033,19 +1111,20 @@ public final class DepTokenService implements AutoCloseable {
                     token.serverName = account.serverName();
                 }
             }
-            Instant deadline = started.plus(DELTA_SYNC_TIMEOUT);
+            Instant deadline = started.plus(SYNC_TIMEOUT);
+            String kind = full ? "full" : "delta";
             DepClient.PageListener progress = n -> {
                 synchronized (tokens) {
                     token.progressDevices = n;
                 }
-                if (!full && clock.now().isAfter(deadline)) {
-                    throw new DepClient.DepCallException("delta sync did not finish within 15 minutes (started "
-                            + started + ", " + n + " devices received)");
+                if (clock.now().isAfter(deadline)) {
+                    throw new DepClient.DepCallException(overdue(kind, started, n));
                 }
             };
             DepClient.FetchAll changes = full ? client.fetchAllDevices(FETCH_PAGE, progress)
                     : client.syncAllDevices(cursor, FETCH_PAGE, progress);
             List<String> toAssign = new ArrayList<>();
+            progress.page(changes.devices().size()); // the last page may have come after the deadline
             synchronized (tokens) {
                 Set<String> seen = new LinkedHashSet<>();
                 for (DepDevice d : changes.devices()) {
@@ -1093,6 +1172,7 @@ public final class DepTokenService implements AutoCloseable {
             }
             Map<String, DeviceResult> results = distinct.isEmpty() ? Map.of()
                     : client.assignProfile(abmUuid, distinct);
+            progress.page(changes.devices().size());
             synchronized (tokens) {
                 results.forEach((serial, result) -> {
                     if (result == DeviceResult.SUCCESS && token.serials.contains(serial)) {
@@ -1127,18 +1207,18 @@ public final class DepTokenService implements AutoCloseable {
                     full ? "fetched" : "synced", changes.devices().size(), distinct.size(), profileUuid);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            failed(token, "interrupted (server closing)");
+            failed(token, round, "interrupted (server closing)");
         } catch (DepClient.DepCallException e) {
             LOG.log(failureLevel(token), "DEP token {0} sync failed: {1}; next try in {2}", token.name,
                     e.getMessage(), nextSyncIn(syncInterval, token.failedInARow + 1));
-            failed(token, e.getMessage());
+            failed(token, round, e.getMessage());
         } catch (IOException e) {
             LOG.log(failureLevel(token), "DEP token {0} sync failed: {1}; next try in {2}", token.name, e.toString(),
                     nextSyncIn(syncInterval, token.failedInARow + 1));
-            failed(token, "DEP API " + token.depUrl + " unreachable: " + e);
+            failed(token, round, "DEP API " + token.depUrl + " unreachable: " + e);
         } catch (RuntimeException e) {
             LOG.log(WARNING, "DEP token " + token.name + " sync failed", e);
-            failed(token, e.toString());
+            failed(token, round, e.toString());
         } finally {
             token.syncLock.unlock();
         }
@@ -1175,8 +1255,11 @@ public final class DepTokenService implements AutoCloseable {
         }
     }
 
-    private void failed(Token token, String msg) {
+    private void failed(Token token, long round, String msg) {
         synchronized (tokens) {
+            if (round != -1 && token.round != round) {
+                return; // this round already ran out of time (expireOverdue); a later one owns the state
+            }
             token.failedInARow++;
             token.nextFull = true; // the seeds: if a sync fails for any reason, the next sync is a full sync
             token.syncState = SyncState.FAILED;

@@ -29,7 +29,7 @@ final class TokenStorage {
             String profileUuid, String cursor, Instant lastSyncAt, int syncs, Instant lastFullSyncAt,
             Instant lastManualSyncAt, Instant syncStartedAt, String syncKind, String lastSyncKind, boolean nextFull,
             List<String> warnings, Map<String, EnrollmentProfile> profiles, Map<String, String> abmUuidOf,
-            Map<String, Integer> revisionOf, Map<String, Instant> editedAt) {}
+            Map<String, Integer> revisionOf, Map<String, Instant> editedAt, List<String> scopeTags) {}
 
     /** The stored form of an add flow. */
     record FlowDoc(String id, String keyPem, Instant startedAt, String state) {}
@@ -46,7 +46,8 @@ final class TokenStorage {
                 t.renewedAt, pem(t.key), t.syncState.name(), t.lastError, t.orgName, t.serverName, t.profileUuid,
                 t.cursor, t.lastSyncAt, t.syncs, t.lastFullSyncAt, t.lastManualSyncAt, t.syncStartedAt, t.syncKind,
                 t.lastSyncKind, t.nextFull, List.copyOf(t.warnings), new LinkedHashMap<>(t.profiles),
-                new LinkedHashMap<>(t.abmUuidOf), new LinkedHashMap<>(t.revisionOf), new LinkedHashMap<>(t.editedAt));
+                new LinkedHashMap<>(t.abmUuidOf), new LinkedHashMap<>(t.revisionOf), new LinkedHashMap<>(t.editedAt),
+                t.scopeTags);
         return new StoredDep.Token(t.name, t.serverToken.consumerKey(), StoredJson.write(doc));
     }
 
@@ -104,6 +105,7 @@ final class TokenStorage {
         t.abmUuidOf.putAll(orEmpty(d.abmUuidOf()));
         t.revisionOf.putAll(orEmpty(d.revisionOf()));
         t.editedAt.putAll(orEmpty(d.editedAt()));
+        t.scopeTags = List.copyOf(orEmpty(d.scopeTags()));
         for (StoredDep.Device s : devices) {
             if (s.held()) {
                 t.serials.add(s.serialNumber());

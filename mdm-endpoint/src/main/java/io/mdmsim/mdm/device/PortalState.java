@@ -46,4 +46,10 @@ public final class PortalState {
     /** Await final configuration on iOS before 16: critical apps queued after DeviceConfigured, not before. */
     public final List<String> appsAfterConfigured = new ArrayList<>();
     public boolean appsAfterConfiguredQueued;
+
+    /** Without user affinity: the first user who signed in to Company Portal (IntuneUDAUserlessDevice); kept. */
+    public String primaryUser;
+
+    /** Why a device that awaits configuration was not held (outside the seeds' supported cases); null when held. */
+    public String awaitNote;
 }

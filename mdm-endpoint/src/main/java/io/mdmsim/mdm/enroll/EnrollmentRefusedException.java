@@ -12,7 +12,7 @@ public final class EnrollmentRefusedException extends RuntimeException {
 
     private final DeviceError error;
 
-    EnrollmentRefusedException(DeviceError error) {
+    public EnrollmentRefusedException(DeviceError error) {
         super(error.description() != null ? error.description() : error.code());
         this.error = requireNonNull(error, "error");
     }

@@ -118,12 +118,31 @@ public final class EnrollmentService {
         }
         boolean canUpdate = dict.get("MDM_CAN_REQUEST_SOFTWARE_UPDATE") instanceof com.dd.plist.NSNumber n
                 && n.isBoolean() && n.boolValue();
+        requireSignerIsTheDevice(signed.signer(), str(dict, "UDID"), str(dict, "SERIAL"));
         MachineInfo info = new MachineInfo(str(dict, "UDID"), str(dict, "SERIAL"), str(dict, "PRODUCT"),
                 str(dict, "VERSION"), str(dict, "OS_VERSION"), str(dict, "IMEI"), str(dict, "MEID"),
                 str(dict, "LANGUAGE"), canUpdate, signed.content());
         LOG.log(System.Logger.Level.DEBUG, "MachineInfo from {0} (serial {1}, {2})", info.udid(), info.serial(),
                 info.product());
         return info;
+    }
+
+    /**
+     * A device certificate speaks only for its own device: its subject CN is the UDID, and a serialNumber in its
+     * subject (the fake Apple device CA writes one) is the serial. Otherwise any device could ask for another's
+     * enrollment profile, and the SCEP challenge minted for that UDID.
+     */
+    private static void requireSignerIsTheDevice(X509Certificate signer, String udid, String serial) {
+        String cn = Certificates.commonName(signer);
+        if (!cn.equals(udid)) {
+            throw new EnrollmentRefusedException("MachineInfo for UDID " + udid + " is signed by the device certificate"
+                    + " of " + cn + " (expected: a MachineInfo signed by the device it describes, CN = its UDID)");
+        }
+        String certSerial = Certificates.subjectSerialNumber(signer);
+        if (certSerial != null && !certSerial.equals(serial)) {
+            throw new EnrollmentRefusedException("MachineInfo names serial " + serial + " but is signed by the device"
+                    + " certificate of serial " + certSerial + " (expected: the serial of the device that signs)");
+        }
     }
 
     /**

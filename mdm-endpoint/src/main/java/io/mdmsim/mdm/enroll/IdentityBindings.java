@@ -14,13 +14,17 @@ import java.util.function.Supplier;
 
 /**
  * Which enrollment each device identity certificate belongs to (by SHA-256 fingerprint). A certificate is bound when
- * SCEP issues it for a challenge minted for a UDID, or else when the device first authenticates with it (OTA
- * enrollment). Each binding is written to the store before the answer that made it, and read back at start, so a
- * restarted server knows every identity it knew.
+ * SCEP issues it for a challenge minted for a UDID (a verified MachineInfo), when SCEP renews a bound one, or else
+ * when an enrollment authenticated with it was accepted (over the air). Each binding is written to the store before
+ * the answer that made it, and read back at start, so a restarted server knows every identity it knew. Which of an
+ * enrollment's identities is its current one is the device record's ({@code DeviceRecord.identityFingerprint}).
  */
 public final class IdentityBindings {
 
     private final Map<String, String> byFingerprint = new ConcurrentHashMap<>();
+    /** A renewed identity by enrollment, until its first use makes it the current one. */
+    private final Map<String, String> successorByEnrollment = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final StoredBindings store;
     private final Supplier<Instant> now;
 
@@ -65,6 +69,30 @@ public final class IdentityBindings {
             throw e;
         }
         return enrollmentId;
+    }
+
+    /**
+     * SCEP renewed {@code old} as {@code issued} (a RenewalReq signed by {@code old}): {@code issued} belongs to the
+     * same enrollment, and becomes its current identity at its first use ({@link #isSuccessor}), so that a device that
+     * lost the reply keeps working with its old one.
+     */
+    void renewed(X509Certificate old, X509Certificate issued) {
+        String id = byFingerprint.get(Certificates.sha256Fingerprint(old));
+        if (id == null) {
+            return;
+        }
+        recordIssued(issued, id);
+        successorByEnrollment.put(id, Certificates.sha256Fingerprint(issued));
+    }
+
+    /** Whether {@code certificate} is the renewal waiting to replace {@code enrollmentId}'s identity; clears it. */
+    public boolean isSuccessor(String enrollmentId, X509Certificate certificate) {
+        return successorByEnrollment.remove(enrollmentId, Certificates.sha256Fingerprint(certificate));
+    }
+
+    /** One lock per enrollment, so that two Authenticates for one UDID are judged one after the other. */
+    public Object lockFor(String enrollmentId) {
+        return locks.computeIfAbsent(enrollmentId, k -> new Object());
     }
 
     int size() {

@@ -19,13 +19,17 @@ import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.enroll.ChallengeStore.Redemption;
 import io.mdmsim.mdm.events.EventLog;
 import io.mdmsim.mdm.model.BadInputException;
+import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -153,7 +157,16 @@ public final class ScepService {
         if (!signatureValid(csr)) {
             return fail(request, FailInfo.BAD_MESSAGE_CHECK, "CSR signature does not verify", null);
         }
-        Redemption r = challenges.redeem(Scep.challengePassword(csr));
+        String challenge = Scep.challengePassword(csr);
+        Issued prior = remembered(request.transactionId());
+        if (prior != null && prior.key().equals(keyDigest(csr.getSubjectPublicKeyInfo()))
+                && prior.challenge().equals(digest(challenge))) {
+            // RFC 8894 §3.3.1: the client lost our reply and sends the same transaction again
+            event(request, "SUCCESS", null, csr, "the same request again: the certificate issued for it",
+                    prior.udid());
+            return Scep.certRepSuccess(request, prior.certs(), replier());
+        }
+        Redemption r = challenges.redeem(challenge);
         return switch (r) {
             case Redemption.Rejected rejected -> fail(request, FailInfo.BAD_REQUEST, rejected.reason(), rejected.udid());
             case Redemption.Accepted accepted -> {
@@ -161,17 +174,82 @@ public final class ScepService {
                     pending.put(request.transactionId(), new Pending(csr, accepted.udid(), pendingRounds - 1));
                     yield pendingReply(request, csr, accepted.udid());
                 }
-                yield issue(request, csr, accepted.udid());
+                List<X509Certificate> certs = issueCertificates(csr, accepted.udid());
+                remember(request.transactionId(), new Issued(keyDigest(csr.getSubjectPublicKeyInfo()),
+                        digest(challenge), certs, clock.now().plus(challenges.ttl()), accepted.udid()));
+                event(request, "SUCCESS", null, csr, null, accepted.udid());
+                yield Scep.certRepSuccess(request, certs, replier());
             }
         };
+    }
+
+    /**
+     * What was issued for a transaction, for a resent PKCSReq (same key, same challenge) or a CertPoll of it: kept for
+     * a challenge's lifetime, at most {@value #MAX_REMEMBERED} transactions (the oldest are forgotten first).
+     */
+    private record Issued(String key, String challenge, List<X509Certificate> certs, Instant until, String udid) {}
+
+    static final int MAX_REMEMBERED = 10_000;
+    private final LinkedHashMap<String, Issued> issued = new LinkedHashMap<>(); // guarded by itself
+
+    private void remember(String transactionId, Issued entry) {
+        synchronized (issued) {
+            issued.remove(transactionId);
+            issued.put(transactionId, entry);
+            Instant now = clock.now();
+            var oldest = issued.entrySet().iterator();
+            while (oldest.hasNext()) {
+                var e = oldest.next();
+                if (issued.size() <= MAX_REMEMBERED && e.getValue().until().isAfter(now)) {
+                    break;
+                }
+                oldest.remove();
+            }
+        }
+    }
+
+    private Issued remembered(String transactionId) {
+        synchronized (issued) {
+            Issued e = issued.get(transactionId);
+            return e == null || !e.until().isAfter(clock.now()) ? null : e;
+        }
+    }
+
+    private static String keyDigest(SubjectPublicKeyInfo key) {
+        try {
+            return digest(key.getEncoded());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot encode a public key: " + e.getMessage(), e);
+        }
+    }
+
+    private static String digest(String text) {
+        return digest(String.valueOf(text).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static String digest(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no SHA-256", e);
+        }
     }
 
     /** CertPoll (GetCertInitial), or a PKCSReq repeated with the transactionID of a pending one. */
     private byte[] poll(PkiMessage request) {
         Pending p = pending.get(request.transactionId());
         if (p == null) {
-            return fail(request, FailInfo.BAD_CERT_ID, "no pending request with transactionID "
-                    + request.transactionId() + " (expected: the transactionID of a PKCSReq answered PENDING)", null);
+            Issued prior = remembered(request.transactionId());
+            X509Certificate signer = request.signerCertificate();
+            if (prior != null && signer != null && prior.key().equals(keyDigest(
+                    SubjectPublicKeyInfo.getInstance(signer.getPublicKey().getEncoded())))) {
+                event(request, "SUCCESS", null, null, "CertPoll of an issued transaction: the certificate issued for it",
+                        prior.udid());
+                return Scep.certRepSuccess(request, prior.certs(), replier());
+            }
+            return fail(request, FailInfo.BAD_CERT_ID, "no pending or issued request with transactionID "
+                    + request.transactionId() + " (expected: the transactionID of a PKCSReq answered PENDING or"
+                    + " SUCCESS, polled with the key of that request)", null);
         }
         synchronized (p) {
             if (p.issued == null && p.pendingLeft > 0) {
@@ -204,7 +282,10 @@ public final class ScepService {
         if (!signatureValid(csr)) {
             return fail(request, FailInfo.BAD_MESSAGE_CHECK, "CSR signature does not verify", udid);
         }
-        return issue(request, csr, udid);
+        List<X509Certificate> certs = issueCertificates(csr, null);
+        bindings.renewed(old, certs.getFirst());
+        event(request, "SUCCESS", null, csr, null, udid);
+        return Scep.certRepSuccess(request, certs, replier());
     }
 
     /** The CSR, decrypted by the RA when the requester encrypted to it, else by the CA. */
@@ -217,12 +298,6 @@ public final class ScepService {
             }
         }
         return Scep.requestCsr(request, ca.identity());
-    }
-
-    private byte[] issue(PkiMessage request, PKCS10CertificationRequest csr, String udid) {
-        List<X509Certificate> certs = issueCertificates(csr, udid);
-        event(request, "SUCCESS", null, csr, null, udid);
-        return Scep.certRepSuccess(request, certs, replier());
     }
 
     private List<X509Certificate> issueCertificates(PKCS10CertificationRequest csr, String udid) {

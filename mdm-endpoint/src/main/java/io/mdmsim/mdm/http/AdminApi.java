@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mdmsim.core.http.AdminAccess;
 import io.mdmsim.core.http.HttpError;
 import io.mdmsim.core.http.HttpRequest;
 import io.mdmsim.core.http.HttpResponse;
@@ -64,6 +65,27 @@ public final class AdminApi {
         this.events = requireNonNull(events, "events");
     }
 
+    private volatile io.mdmsim.mdm.signin.SetupAssistantSignIn signIn;
+
+    /** Who signed in in Setup Assistant, shown on the device view as {@code enrollmentUser}. */
+    public AdminApi signIn(io.mdmsim.mdm.signin.SetupAssistantSignIn signIn) {
+        this.signIn = signIn;
+        return this;
+    }
+
+    private volatile java.util.Set<String> depHosts = java.util.Set.of();
+
+    /**
+     * Hosts an uploaded token's {@code depUrl} may name besides loopback ones (the default DEP URL's and those the
+     * server was told to allow): the DEP client must not be pointed at whatever a caller names.
+     */
+    public AdminApi allowDepHosts(java.util.Collection<String> hosts) {
+        java.util.Set<String> lower = new java.util.TreeSet<>();
+        hosts.forEach(h -> lower.add(h.toLowerCase(Locale.ROOT)));
+        this.depHosts = java.util.Set.copyOf(lower);
+        return this;
+    }
+
     public void addRoutes(Router.Builder router) {
         router.get("/admin/dep/public-key", this::publicKey)
                 .post("/admin/dep/tokens", this::uploadToken)
@@ -73,8 +95,7 @@ public final class AdminApi {
                     dep.abandonAddFlow(r.pathParam("id"));
                     return HttpResponse.json(200, Map.of("abandoned", r.pathParam("id")));
                 })
-                .put("/admin/dep/tokens/{name}", r -> HttpResponse.json(200, dep.renew(r.pathParam("name"), r.body(),
-                        r.queryParam("appleId"))))
+                .put("/admin/dep/tokens/{name}", this::renewToken)
                 .delete("/admin/dep/tokens/{name}", r -> {
                     dep.delete(r.pathParam("name"));
                     return HttpResponse.json(200, Map.of("deleted", r.pathParam("name")));
@@ -86,7 +107,7 @@ public final class AdminApi {
                 })
                 .get("/admin/dep/tokens/{name}/profiles", r -> HttpResponse.json(200, dep.profiles(r.pathParam("name"))))
                 .post("/admin/dep/tokens/{name}/profiles", r -> HttpResponse.json(201, dep.createProfile(
-                        r.pathParam("name"), Json.read(r.body(), io.mdmsim.mdm.management.EnrollmentProfile.class),
+                        r.pathParam("name"), Json.readRequest(r, io.mdmsim.mdm.management.EnrollmentProfile.class),
                         "true".equalsIgnoreCase(r.queryParam("default")))))
                 .post("/admin/dep/tokens/{name}/profiles/{uuid}/devices", r -> HttpResponse.json(200,
                         dep.assignProfile(r.pathParam("name"), r.pathParam("uuid"), serials(r))))
@@ -118,7 +139,7 @@ public final class AdminApi {
     }
 
     private static List<String> serials(HttpRequest r) {
-        JsonNode body = Json.read(r.body(), JsonNode.class);
+        JsonNode body = Json.readRequest(r, JsonNode.class);
         List<String> out = new java.util.ArrayList<>();
         body.path("serials").forEach(n -> out.add(n.asText()));
         return out;
@@ -144,31 +165,74 @@ public final class AdminApi {
                     || url.getHost() == null) {
                 throw HttpError.badRequest("depUrl: " + depUrl + " (expected: an absolute http(s) URL)");
             }
+            String host = url.getHost().toLowerCase(Locale.ROOT);
+            if (!AdminAccess.isLoopback(host) && !depHosts.contains(host)) {
+                throw HttpError.badRequest("depUrl: " + depUrl + " (expected: a loopback URL" + (depHosts.isEmpty()
+                        ? "" : " or one on " + String.join(", ", depHosts)) + "; allow another DEP host with"
+                        + " --allow-dep-host)");
+            }
         }
+        java.util.List<String> tags = io.mdmsim.mdm.dep.ScopeTags.parse(request.queryParam("scopeTags"));
         Map<String, Object> created = dep.upload(request.body(), request.queryParam("appleId"), url,
                 request.queryParam("name"), request.queryParam("flow"));
+        if (request.queryParam("scopeTags") != null) {
+            created = new LinkedHashMap<>(created);
+            created.putAll(dep.scopeTags((String) created.get("name"), tags));
+        }
         return HttpResponse.json(202, created);
+    }
+
+    /** A renewal, with the "Scope tags" page of the 2023 page: {@code ?scopeTags=} replaces them when given. */
+    private HttpResponse renewToken(HttpRequest request) {
+        String name = request.pathParam("name");
+        java.util.List<String> tags = io.mdmsim.mdm.dep.ScopeTags.parse(request.queryParam("scopeTags"));
+        Map<String, Object> renewed = new LinkedHashMap<>(dep.renew(name, request.body(), request.queryParam("appleId")));
+        if (request.queryParam("scopeTags") != null) {
+            Object warnings = renewed.get("warnings");
+            renewed.putAll(dep.scopeTags(name, tags));
+            renewed.put("warnings", warnings);
+        }
+        return HttpResponse.json(200, renewed);
     }
 
     // ---- devices --------------------------------------------------------------------------------------------------
 
+    /**
+     * The devices, each with its enrollment profile's name (dynamic groups); {@code ?enrollmentProfileName=NAME} keeps
+     * those that enrolled with that profile (compared as Entra's {@code device.enrollmentProfileName -eq "NAME"}:
+     * ignoring case).
+     */
     private HttpResponse devices(HttpRequest request) {
+        String group = request.queryParam("enrollmentProfileName");
+        if (group != null && (group.isBlank() || group.length() > 256)) {
+            throw HttpError.badRequest("enrollmentProfileName: " + (group.isBlank() ? "blank" : group.length()
+                    + " characters") + " (expected: the name of an enrollment profile, at most 256 characters)");
+        }
         List<Map<String, Object>> out = registry.views().stream().map(v -> deviceJson(v, false))
-                .peek(m -> DeviceLifecycle.summary(registry, m)).toList(); // lifecycle: management, enrollments
+                .peek(m -> DeviceLifecycle.summary(registry, m)) // lifecycle: management, enrollments, profile name
+                .filter(m -> group == null || group.equalsIgnoreCase((String) m.get("enrollmentProfileName")))
+                .toList();
         return HttpResponse.json(200, out);
     }
 
     private HttpResponse device(HttpRequest request) {
         DeviceRecord d = known(request.pathParam("udid"));
         Map<String, Object> json = deviceJson(d.view(), true);
-        d.lock();
-        try {
-            json.put("declarativeStatus", d.declarativeStatus);
-            json.put("lifecycle", DeviceLifecycle.json(d));
-            json.putAll(CompanyPortalService.view(d)); // portal: supervised, Company Portal, Single App Mode
-        } finally {
-            d.unlock();
-        }
+        io.mdmsim.mdm.signin.SetupAssistantSignIn users = signIn;
+        var setup = users == null ? java.util.Optional.<io.mdmsim.mdm.signin.SetupAssistantSignIn.SignedIn>empty()
+                : users.signedIn(d.id);
+        d.read(r -> {
+            json.put("declarativeStatus", r.declarativeStatus);
+            json.put("lifecycle", DeviceLifecycle.json(r));
+            json.put("enrollmentProfileName", DeviceLifecycle.enrollmentProfileName(r));
+            json.putAll(CompanyPortalService.view(r)); // portal: supervised, Company Portal, Single App Mode
+            json.put("enrollmentUser", setup.map(io.mdmsim.mdm.signin.SetupAssistantSignIn.SignedIn::json)
+                    .orElse(null));
+            json.put("registration", CompanyPortalService.registration(r, setup.map(s -> s.user()).orElse(null),
+                    setup.map(s -> s.via()).orElse(null)));
+            return null;
+        });
+        json.put("scopeTags", dep.scopeTagsOf(d.read(DeviceLifecycle::enrollmentToken)));
         return HttpResponse.json(200, json);
     }
 
@@ -310,7 +374,7 @@ public final class AdminApi {
 
     /** One declaration object, or an array of them; answers with the declaration set and its new token. */
     private HttpResponse putDeclarations(HttpRequest request) {
-        JsonNode body = Json.read(request.body(), JsonNode.class);
+        JsonNode body = Json.readRequest(request, JsonNode.class);
         if (body == null) {
             throw HttpError.badRequest("body: null (expected: a declaration {\"Type\", \"Identifier\", \"Payload\"}"
                     + " or an array of them)");
@@ -420,7 +484,7 @@ public final class AdminApi {
             throw HttpError.conflict("the clock is " + clock.describe() + "; only a manual clock can be moved"
                     + " (mdmsim mdm --clock manual)");
         }
-        JsonNode body = Json.read(request.body(), JsonNode.class);
+        JsonNode body = Json.readRequest(request, JsonNode.class);
         String advance = body == null ? null : body.path("advance").asText(null);
         String set = body == null ? null : body.path("set").asText(null);
         if ((advance == null) == (set == null)) {

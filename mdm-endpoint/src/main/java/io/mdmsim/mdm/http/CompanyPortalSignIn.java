@@ -57,6 +57,10 @@ public final class CompanyPortalSignIn {
     static final String NOT_THE_DEVICE = "io.mdmsim.companyportal.wrong-identity";
     static final String UNKNOWN_DEVICE = "io.mdmsim.companyportal.unknown-device";
     static final String CHECKED_OUT = "io.mdmsim.companyportal.checked-out";
+    static final String USERLESS = "io.mdmsim.companyportal.userless";
+    static final String ACTION_UNAVAILABLE = "io.mdmsim.companyportal.action-unavailable";
+    /** Company Portal's self-service actions (Remove Device, Factory Reset). */
+    public static final String ACTIONS_PATH = "/companyportal/actions";
 
     private final DeviceRegistry registry;
     private final MdmIdentityVerifier identities;
@@ -67,6 +71,7 @@ public final class CompanyPortalSignIn {
     private final MdmConfig.ErrorBodyFormat errorFormat;
     private final EventLog events;
     private final SimClock clock;
+    private volatile io.mdmsim.mdm.reference.DeviceLifecycle lifecycle;
 
     public CompanyPortalSignIn(DeviceRegistry registry, MdmIdentityVerifier identities, IdentityBindings bindings,
             CompanyPortalService portal, PushService pushes, LicenseGate licenses, MdmConfig.ErrorBodyFormat errorFormat,
@@ -84,22 +89,36 @@ public final class CompanyPortalSignIn {
 
     public void addRoutes(Router.Builder router) {
         router.post(CompanyPortalService.SIGN_IN_PATH, this::signIn);
+        router.post(ACTIONS_PATH, this::action);
     }
 
-    HttpResponse signIn(HttpRequest request) {
+    /** Who may ask Company Portal's self-service actions of non-ADE devices (retire, wipe); null: none. */
+    public CompanyPortalSignIn lifecycle(io.mdmsim.mdm.reference.DeviceLifecycle lifecycle) {
+        this.lifecycle = lifecycle;
+        return this;
+    }
+
+    /** A request signed by an enrolled device for itself: its record and JSON, or the refusal to send. */
+    private record Verified(DeviceRecord device, JsonNode json, HttpResponse refusal) {}
+
+    /**
+     * The checks every Company Portal request passes: size, type, signature, JSON object with the string fields
+     * {@code fields} (name, what it is), a known device signed by its own identity, not checked out.
+     */
+    private Verified verify(HttpRequest request, String shape, String[][] fields) {
         byte[] body = request.body();
         if (body.length > MAX_BODY) {
-            return refuse(request, null, 413, TOO_LARGE, "the sign-in body is " + body.length + " bytes (expected: at"
-                    + " most " + MAX_BODY + " bytes of JSON {\"UDID\": ..., \"UserName\": ...})");
+            return refusal(request, null, 413, TOO_LARGE, "the body is " + body.length + " bytes (expected: at"
+                    + " most " + MAX_BODY + " bytes of JSON " + shape + ")");
         }
         String type = MdmHttp.mediaType(request);
         if (type != null && !type.equals("application/json")) {
-            return refuse(request, null, 415, MEDIA_TYPE, "Content-Type: " + type
-                    + " (expected: application/json with {\"UDID\": ..., \"UserName\": ...})");
+            return refusal(request, null, 415, MEDIA_TYPE, "Content-Type: " + type
+                    + " (expected: application/json with " + shape + ")");
         }
         String signature = request.header(MdmIdentityVerifier.HEADER);
         if ((signature == null || signature.isBlank()) && request.peerCertificates().isEmpty()) {
-            return refuse(request, null, 401, UNSIGNED, "no " + MdmIdentityVerifier.HEADER + " header (expected: "
+            return refusal(request, null, 401, UNSIGNED, "no " + MdmIdentityVerifier.HEADER + " header (expected: "
                     + MdmIdentityVerifier.HEADER + " = base64 detached CMS signature over the body by the device's MDM"
                     + " identity, as on its check-ins)");
         }
@@ -107,63 +126,72 @@ public final class CompanyPortalSignIn {
         try {
             signer = identities.verify(signature, body, request.peerCertificates());
         } catch (UnrecognizedDeviceException e) {
-            return refuse(request, null, 403, BAD_SIGNATURE, e.getMessage() + " (expected: " + MdmIdentityVerifier.HEADER
-                    + " = base64 detached CMS signature over this body by the device's MDM identity)");
+            return refusal(request, null, 403, BAD_SIGNATURE, e.getMessage() + " (expected: "
+                    + MdmIdentityVerifier.HEADER + " = base64 detached CMS signature over this body by the device's MDM"
+                    + " identity)");
         }
         JsonNode json;
         try {
             json = Json.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            return refuse(request, null, 400, BAD_REQUEST, "the body is not JSON: " + e.getOriginalMessage()
-                    + " (expected: {\"UDID\": ..., \"UserName\": ...})");
+            return refusal(request, null, 400, BAD_REQUEST, "the body is not JSON: " + e.getOriginalMessage()
+                    + " (expected: " + shape + ")");
         } catch (IOException e) {
-            return refuse(request, null, 400, BAD_REQUEST, "the body is not JSON: " + e.getMessage()
-                    + " (expected: {\"UDID\": ..., \"UserName\": ...})");
+            return refusal(request, null, 400, BAD_REQUEST, "the body is not JSON: " + e.getMessage()
+                    + " (expected: " + shape + ")");
         }
         if (json == null || json.isMissingNode()) {
-            return refuse(request, null, 400, BAD_REQUEST, "the body is empty (expected: a JSON object {\"UDID\":"
-                    + " ..., \"UserName\": ...})");
+            return refusal(request, null, 400, BAD_REQUEST, "the body is empty (expected: a JSON object " + shape + ")");
         }
         if (!json.isObject()) {
-            return refuse(request, null, 400, BAD_REQUEST, "the body is a JSON "
-                    + json.getNodeType().name().toLowerCase(Locale.ROOT) + " (expected: a JSON object {\"UDID\":"
-                    + " ..., \"UserName\": ...})");
-        }
-        String problem = field(json, "UDID", "the device's UDID");
-        if (problem == null) {
-            problem = field(json, "UserName", "the user who signed in, e.g. user@example.com");
+            return refusal(request, null, 400, BAD_REQUEST, "the body is a JSON "
+                    + json.getNodeType().name().toLowerCase(Locale.ROOT) + " (expected: a JSON object " + shape + ")");
         }
         String udid = json.path("UDID").isTextual() ? json.path("UDID").asText() : null;
-        if (problem != null) {
-            return refuse(request, udid, 400, BAD_REQUEST, problem);
+        for (String[] f : fields) {
+            String problem = field(json, f[0], f[1]);
+            if (problem != null) {
+                return refusal(request, udid, 400, BAD_REQUEST, problem);
+            }
         }
-        String user = json.path("UserName").asText();
         Optional<DeviceRecord> found = registry.find(udid);
         if (found.isEmpty()) {
-            return refuse(request, udid, 404, UNKNOWN_DEVICE, "device " + udid + " is not enrolled with this server"
+            return refusal(request, udid, 404, UNKNOWN_DEVICE, "device " + udid + " is not enrolled with this server"
                     + " (expected: the UDID of an enrolled device; see GET /admin/devices)");
         }
         DeviceRecord d = found.get();
         String fingerprint = Certificates.sha256Fingerprint(signer);
         Optional<String> bound = bindings.boundTo(signer);
-        boolean ours;
-        boolean checkedOut;
-        d.lock();
-        try {
-            ours = fingerprint.equals(d.identityFingerprint) || bound.map(udid::equals).orElse(false);
-            checkedOut = d.state == EnrollmentState.CHECKED_OUT;
-        } finally {
-            d.unlock();
-        }
+        boolean ours = d.read(r -> fingerprint.equals(r.identityFingerprint));
+        boolean checkedOut = d.read(r -> r.state == EnrollmentState.CHECKED_OUT);
         if (!ours) {
-            return refuse(request, udid, 403, NOT_THE_DEVICE, "the body is signed by '"
+            return refusal(request, udid, 403, NOT_THE_DEVICE, "the body is signed by '"
                     + signer.getSubjectX500Principal().getName() + "'" + bound.map(b -> ", the identity of " + b)
                     .orElse("") + ", not by the MDM identity of " + udid + " (expected: the device signs its own"
-                    + " sign-in)");
+                    + " request)");
         }
         if (checkedOut) {
-            return refuse(request, udid, 409, CHECKED_OUT, "device " + udid + " checked out (its management was"
-                    + " removed); a Company Portal sign-in needs an enrolled device (expected: enroll it again first)");
+            return refusal(request, udid, 409, CHECKED_OUT, "device " + udid + " checked out (its management was"
+                    + " removed); Company Portal needs an enrolled device (expected: enroll it again first)");
+        }
+        return new Verified(d, json, null);
+    }
+
+    private static final String SIGN_IN_SHAPE = "{\"UDID\": ..., \"UserName\": ...}";
+
+    HttpResponse signIn(HttpRequest request) {
+        Verified v = verify(request, SIGN_IN_SHAPE, new String[][] {{"UDID", "the device's UDID"},
+                {"UserName", "the user who signed in, e.g. user@example.com"}});
+        if (v.refusal() != null) {
+            return v.refusal();
+        }
+        DeviceRecord d = v.device();
+        String udid = d.id;
+        String user = v.json().path("UserName").asText();
+        String userless = d.read(CompanyPortalService::userlessRefusal);
+        String key = d.read(r -> r.serialNumber != null ? r.serialNumber : udid);
+        if (userless != null) {
+            return refuse(request, udid, 409, USERLESS, userless);
         }
         Optional<DeviceError> unlicensed = licenses.claimUserLicense(user, udid);
         if (unlicensed.isPresent()) {
@@ -174,12 +202,19 @@ public final class CompanyPortalSignIn {
             return e.toResponse(errorFormat);
         }
         boolean lifted;
+        String primaryUser;
+        boolean ade;
         d.lock();
         try {
             d.lastSeenAt = clock.now();
             lifted = portal.signedIn(d, user, clock.now());
+            primaryUser = d.portal.primaryUser;
+            ade = CompanyPortalService.automatedEnrollment(d);
         } finally {
             d.unlock();
+        }
+        if (user.equals(primaryUser)) {
+            licenses.usedByLicensedUser(key, user); // a licensed user uses it: no device licence needed
         }
         if (lifted && pushes != null) {
             pushes.push(udid, "Single App Mode lifted after the Company Portal sign-in of " + user);
@@ -187,7 +222,58 @@ public final class CompanyPortalSignIn {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("registered", true);
         answer.put("singleAppModeLifted", lifted);
+        answer.put("primaryUser", primaryUser);
+        answer.put("selfService", selfService(ade));
         return HttpResponse.json(200, answer);
+    }
+
+    /** The self-service actions Company Portal offers on this device: none on an ADE device (seeds). */
+    private static Map<String, Object> selfService(boolean ade) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("removeDevice", !ade);
+        m.put("factoryReset", !ade);
+        if (ade) {
+            m.put("reason", ADE_ACTIONS);
+        }
+        return m;
+    }
+
+    static final String ADE_ACTIONS = "the Remove Device and Factory Reset options in the Company Portal app remain"
+            + " unavailable on devices enrolled through automated device enrollment, regardless of locked enrollment";
+
+    /**
+     * {@code POST /companyportal/actions} {"UDID", "Action": "RemoveDevice"|"FactoryReset"}: Company Portal's
+     * self-service actions. Refused (403) on a device enrolled through automated device enrollment; on another device
+     * RemoveDevice retires it (RemoveProfile of the enrollment profile) and FactoryReset wipes it (EraseDevice).
+     */
+    HttpResponse action(HttpRequest request) {
+        Verified v = verify(request, "{\"UDID\": ..., \"Action\": \"RemoveDevice\" or \"FactoryReset\"}",
+                new String[][] {{"UDID", "the device's UDID"}, {"Action", "RemoveDevice or FactoryReset"}});
+        if (v.refusal() != null) {
+            return v.refusal();
+        }
+        DeviceRecord d = v.device();
+        String action = v.json().path("Action").asText();
+        if (!action.equals("RemoveDevice") && !action.equals("FactoryReset")) {
+            return refuse(request, d.id, 400, BAD_REQUEST, "Action: " + action
+                    + " (expected: RemoveDevice or FactoryReset)");
+        }
+        boolean ade = d.read(CompanyPortalService::automatedEnrollment);
+        if (ade) {
+            return refuse(request, d.id, 403, ACTION_UNAVAILABLE, action + " refused for device " + d.id + ": "
+                    + ADE_ACTIONS);
+        }
+        io.mdmsim.mdm.reference.DeviceLifecycle l = lifecycle;
+        if (l == null) {
+            return refuse(request, d.id, 403, ACTION_UNAVAILABLE, action + " is not offered by this server");
+        }
+        Map<String, Object> done = action.equals("RemoveDevice") ? l.retire(d.id) : l.wipe(d.id);
+        events.emit("company-portal-action", d.id, "action", action, "commandUuid", done.get("commandUuid"));
+        return HttpResponse.json(202, done);
+    }
+
+    private Verified refusal(HttpRequest request, String udid, int status, String code, String message) {
+        return new Verified(null, null, refuse(request, udid, status, code, message));
     }
 
     /** What is wrong with a required string field, null when it is fine. */

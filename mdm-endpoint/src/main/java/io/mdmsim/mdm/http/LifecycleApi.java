@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.core.http.HttpError;
+import io.mdmsim.core.http.HttpRequest;
 import io.mdmsim.core.http.HttpResponse;
 import io.mdmsim.core.http.Json;
 import io.mdmsim.core.http.Router;
@@ -47,14 +48,16 @@ public final class LifecycleApi {
         router.get("/admin/dep/tokens/{name}/profiles/{uuid}", r -> HttpResponse.json(200,
                         dep.profile(r.pathParam("name"), r.pathParam("uuid"))))
                 .put("/admin/dep/tokens/{name}/profiles/{uuid}", r -> HttpResponse.json(200,
-                        dep.editProfile(r.pathParam("name"), r.pathParam("uuid"), profile(r.body()))))
+                        dep.editProfile(r.pathParam("name"), r.pathParam("uuid"), profile(r))))
                 .post("/admin/devices/{udid}/wipe", r -> HttpResponse.json(202, lifecycle.wipe(r.pathParam("udid"))))
                 .post("/admin/devices/{udid}/retire", r -> HttpResponse.json(202,
                         lifecycle.retire(r.pathParam("udid"))));
     }
 
     /** The edited profile: a JSON object of known settings (the JSON mapper alone would ignore a misspelt one). */
-    static EnrollmentProfile profile(byte[] body) {
+    static EnrollmentProfile profile(HttpRequest request) {
+        Json.requireJson(request);
+        byte[] body = request.body();
         JsonNode tree = Json.read(body, JsonNode.class);
         if (tree == null || !tree.isObject()) {
             throw HttpError.badRequest("body: " + (tree == null ? "null" : tree.getNodeType().name().toLowerCase(

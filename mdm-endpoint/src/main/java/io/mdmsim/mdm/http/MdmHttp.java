@@ -25,6 +25,7 @@ import io.mdmsim.mdm.service.CheckinReply;
 import io.mdmsim.mdm.service.MdmRequest;
 import io.mdmsim.mdm.service.MdmService;
 import io.mdmsim.mdm.service.UnrecognizedDeviceException;
+import io.mdmsim.mdm.signin.SetupAssistantSignIn;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
@@ -63,6 +64,13 @@ public final class MdmHttp {
     private final MdmIdentityVerifier identities;
     private final MdmConfig.ErrorBodyFormat errorFormat;
     private final EventLog events;
+    private volatile SetupAssistantSignIn signIn;
+
+    /** The user's sign-in in Setup Assistant (legacy or modern) for profiles with user affinity; none: no sign-in. */
+    public MdmHttp signIn(SetupAssistantSignIn signIn) {
+        this.signIn = signIn;
+        return this;
+    }
 
     public MdmHttp(EnrollmentService enrollment, ScepService scep, MdmService mdm, MdmIdentityVerifier identities,
             MdmConfig.ErrorBodyFormat errorFormat, EventLog events) {
@@ -77,6 +85,7 @@ public final class MdmHttp {
     public void addRoutes(Router.Builder router) {
         router.post("/mdm/enroll", this::enroll)
                 .get("/mdm/enroll", this::enrollGet)
+                .post(SetupAssistantSignIn.FORM_PATH, this::enrollSignIn)
                 .get("/scep", this::scepGet)
                 .post("/scep", this::scepPost)
                 .put("/mdm/checkin", this::checkin)
@@ -87,15 +96,14 @@ public final class MdmHttp {
 
     HttpResponse enroll(HttpRequest request) {
         requireType(request, MACHINE_INFO_TYPES, true, "a CMS-signed MachineInfo (PROTOCOL.md §3.1)");
-        return enrollVerified(() -> enrollment.verifyMachineInfo(request.body()), false, request.header("User-Agent"));
+        return enrollVerified(() -> enrollment.verifyMachineInfo(request.body()), false, request);
     }
 
     /** OTA enrollment, or the web-view flow when the request carries {@code x-apple-aspen-deviceinfo}. */
     HttpResponse enrollGet(HttpRequest request) {
         String deviceInfo = request.header(DEVICE_INFO_HEADER);
         if (deviceInfo != null) {
-            return enrollVerified(() -> enrollment.verifyDeviceInfoHeader(deviceInfo), true,
-                    request.header("User-Agent"));
+            return enrollVerified(() -> enrollment.verifyDeviceInfoHeader(deviceInfo), true, request);
         }
         try {
             enrollment.checkOta(request.header("User-Agent"), request.queryParam("serial"), request.queryParam("imei"));
@@ -108,17 +116,66 @@ public final class MdmHttp {
     }
 
     private HttpResponse enrollVerified(java.util.function.Supplier<MachineInfo> verify, boolean webView,
-            String userAgent) {
+            HttpRequest request) {
         MachineInfo info = null;
         try {
             info = verify.get();
-            enrollment.checkPolicy(info, webView, userAgent);
+            enrollment.checkPolicy(info, webView, request.header("User-Agent"));
+            SetupAssistantSignIn users = signIn;
+            SetupAssistantSignIn.Need need = users == null ? SetupAssistantSignIn.Need.NONE : users.need(info, webView);
+            if (need == SetupAssistantSignIn.Need.MODERN) {
+                return HttpResponse.ok(users.page(info).getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
+            }
+            if (need == SetupAssistantSignIn.Need.LEGACY) {
+                HttpResponse refused = signedIn(info, users.legacy(info, request.header("Authorization")), users);
+                if (refused != null) {
+                    return refused;
+                }
+            }
             return HttpResponse.ok(enrollment.profileFor(info), ASPEN_CONFIG);
         } catch (EnrollmentRefusedException e) {
             LOG.log(INFO, "enrollment refused: {0}", e.getMessage());
             enrollment.refused(info, e);
             return e.error().toResponse(errorFormat);
         }
+    }
+
+    /** Setup Assistant with modern authentication: the sign-in form, answered with the enrollment profile. */
+    HttpResponse enrollSignIn(HttpRequest request) {
+        SetupAssistantSignIn users = signIn;
+        if (users == null) {
+            throw HttpError.notFound("no Setup Assistant sign-in on this server");
+        }
+        SetupAssistantSignIn.FormResult r = users.form(request.body());
+        if (r.info() == null) {
+            return signInError(r.outcome());
+        }
+        HttpResponse refused = signedIn(r.info(), r.outcome(), users);
+        return refused != null ? refused : HttpResponse.ok(enrollment.profileFor(r.info()), ASPEN_CONFIG);
+    }
+
+    /** Null when the user signed in; else the answer: 401 asks again, 403 is the licence refusal. */
+    private HttpResponse signedIn(MachineInfo info, SetupAssistantSignIn.Outcome outcome, SetupAssistantSignIn users) {
+        if (outcome.signedIn()) {
+            events.emit("enroll.signin", info.udid(), "user", outcome.user(), "serialNumber", info.serial());
+            return null;
+        }
+        if (outcome.licence() != null) {
+            EnrollmentRefusedException e = new EnrollmentRefusedException(outcome.licence());
+            LOG.log(INFO, "enrollment refused: {0}", e.getMessage());
+            enrollment.refused(info, e);
+            return outcome.licence().toResponse(errorFormat);
+        }
+        events.emit("enroll.signin", info.udid(), "httpStatus", outcome.status(), "reason", outcome.message());
+        HttpResponse r = signInError(outcome);
+        return outcome.status() == 401 ? r.withHeader("WWW-Authenticate", users.challenge()) : r;
+    }
+
+    private static HttpResponse signInError(SetupAssistantSignIn.Outcome outcome) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", "io.mdmsim.enrollment.sign-in");
+        body.put("message", outcome.message());
+        return HttpResponse.json(outcome.status(), body);
     }
 
     // ---- SCEP (PROTOCOL.md §5) ---------------------------------------------------------------------------------

@@ -65,7 +65,7 @@ public final class PolicyAdminApi {
     }
 
     private static JsonNode object(HttpRequest r) {
-        JsonNode body = Json.read(r.body(), JsonNode.class);
+        JsonNode body = Json.readRequest(r, JsonNode.class);
         if (!body.isObject()) {
             throw bad(List.of("body: " + body.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
                     + " (expected: a JSON object)"));

@@ -35,6 +35,13 @@ import java.util.regex.Pattern;
  *                                temporarySessionOnly true
  * @param awaitFinalConfiguration default true for new profiles, false for profiles from before the setting
  *                                ({@code settingsVersion} 1); unavailable (false) with user-less + Shared iPad
+ * @param companyPortalPrimaryUser without user affinity: Company Portal gets the IntuneUDAUserlessDevice key in its
+ *                                app configuration, and the first user who signs in to it becomes the device's primary
+ *                                user (seeds); without it Company Portal does not work on a device without user
+ *                                affinity (2020 page)
+ * @param justInTimeRegistration  Just in Time Registration with Setup Assistant with modern authentication: the
+ *                                device is registered at the Setup Assistant sign-in, without Company Portal; needs
+ *                                the JIT device configuration policy first (seeds)
  * @param settingsVersion         the version of these settings the profile was written with: null or
  *                                {@value #SETTINGS_VERSION} for a new profile, 1 for one from before await final
  *                                configuration existed (an existing profile, imported)
@@ -51,7 +58,7 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
         Integer temporarySessionLogoutSeconds, SyncWithComputers syncWithComputers, List<String> supervisingHostCertificates,
         Boolean awaitFinalConfiguration, String deviceNameTemplate, String cellularDataPlanUrl, String department,
         String supportPhoneNumber, List<String> hiddenPanes, List<String> criticalApps, List<String> criticalPolicies,
-        Integer settingsVersion) {
+        Boolean companyPortalPrimaryUser, Boolean justInTimeRegistration, Integer settingsVersion) {
 
     public enum UserAffinity { WITH_USER, WITHOUT_USER, SHARED_DEVICE_MODE }
 
@@ -101,6 +108,18 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
         return settingsVersion == null || settingsVersion >= AWAIT_SETTING_SINCE;
     }
 
+    /**
+     * Whether this profile's authentication allows the locked Awaiting final configuration experience: the seeds
+     * support it with Setup Assistant with modern authentication, without user affinity and in Microsoft Entra ID
+     * shared mode, so not with Company Portal or Setup Assistant (legacy) authentication. A profile with user affinity
+     * that names no authentication method enrolls without a user sign-in in Setup Assistant and is treated like one
+     * without user affinity (the project's choice).
+     */
+    public boolean lockedExperienceSupported() {
+        return affinity() != UserAffinity.WITH_USER || (authentication != Authentication.COMPANY_PORTAL
+                && authentication != Authentication.SETUP_ASSISTANT_LEGACY);
+    }
+
     /** "The await configuration setting is unavailable in profiles with" no user affinity and Shared iPad (seeds). */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean awaitUnavailable() {
@@ -125,22 +144,19 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
     public EnrollmentProfile stamped(Integer inheritedVersion) {
         Integer version = settingsVersion != null ? settingsVersion
                 : inheritedVersion != null ? inheritedVersion : SETTINGS_VERSION;
-        EnrollmentProfile v = withVersion(version);
+        EnrollmentProfile v = copy(awaitFinalConfiguration, version);
         Boolean await = awaitFinalConfiguration == null && !v.awaitUnavailable() ? Boolean.valueOf(v.awaits())
                 : awaitFinalConfiguration;
+        return copy(await, version);
+    }
+
+    private EnrollmentProfile copy(Boolean await, Integer version) {
         return new EnrollmentProfile(name, description, userAffinity, authentication, installCompanyPortal, vppToken,
                 singleAppModeUntilAuth, supervised, lockedEnrollment, sharedIpad, maxCachedUsers, lockGraceSeconds,
                 inactivityLogoutSeconds, temporarySessionOnly, temporarySessionLogoutSeconds, syncWithComputers,
                 supervisingHostCertificates, await, deviceNameTemplate, cellularDataPlanUrl, department,
-                supportPhoneNumber, hiddenPanes, criticalApps, criticalPolicies, version);
-    }
-
-    private EnrollmentProfile withVersion(Integer version) {
-        return new EnrollmentProfile(name, description, userAffinity, authentication, installCompanyPortal, vppToken,
-                singleAppModeUntilAuth, supervised, lockedEnrollment, sharedIpad, maxCachedUsers, lockGraceSeconds,
-                inactivityLogoutSeconds, temporarySessionOnly, temporarySessionLogoutSeconds, syncWithComputers,
-                supervisingHostCertificates, awaitFinalConfiguration, deviceNameTemplate, cellularDataPlanUrl,
-                department, supportPhoneNumber, hiddenPanes, criticalApps, criticalPolicies, version);
+                supportPhoneNumber, hiddenPanes, criticalApps, criticalPolicies, companyPortalPrimaryUser,
+                justInTimeRegistration, version);
     }
 
     /** Every violation of the seeds' constraints, each a message saying what was wrong and what is expected. */
@@ -164,12 +180,23 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
                         + " (authentication COMPANY_PORTAL, or installCompanyPortal: true)");
             }
         }
-        if (Boolean.TRUE.equals(lockedEnrollment) && Boolean.FALSE.equals(supervised)) {
-            v.add("lockedEnrollment: true needs supervised: true (devices with locked enrollment must be supervised)");
+        if (locked() && Boolean.FALSE.equals(supervised)) {
+            v.add("lockedEnrollment: " + (lockedEnrollment == null ? "Yes (the default with SHARED_DEVICE_MODE)" : "true")
+                    + " needs supervised: true (devices with locked enrollment must be supervised)");
         }
         if (affinity() == UserAffinity.SHARED_DEVICE_MODE && Boolean.FALSE.equals(lockedEnrollment)) {
             v.add("lockedEnrollment: false with userAffinity SHARED_DEVICE_MODE (expected: true, or leave it out;"
                     + " devices in Microsoft Entra ID shared mode use locked enrollment)");
+        }
+        if (Boolean.TRUE.equals(companyPortalPrimaryUser)
+                && (affinity() != UserAffinity.WITHOUT_USER || !installsCompanyPortal())) {
+            v.add("companyPortalPrimaryUser: true needs userAffinity WITHOUT_USER and installCompanyPortal: true (it"
+                    + " sends IntuneUDAUserlessDevice to the Company Portal of a device without user affinity)");
+        }
+        if (Boolean.TRUE.equals(justInTimeRegistration)
+                && (!withUser || authentication != Authentication.SETUP_ASSISTANT_MODERN)) {
+            v.add("justInTimeRegistration: true needs userAffinity WITH_USER and authentication SETUP_ASSISTANT_MODERN"
+                    + " (Just in Time Registration is for Setup Assistant with modern authentication)");
         }
         if (settingsVersion != null && (settingsVersion < 1 || settingsVersion > SETTINGS_VERSION)) {
             v.add("settingsVersion: " + settingsVersion + " (expected: 1.." + SETTINGS_VERSION + "; leave it out for a"
@@ -269,7 +296,7 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
                 .isSupervised(!Boolean.FALSE.equals(supervised) || isShared())
                 .isMandatory(true)
                 .isMdmRemovable(!locked())
-                .awaitDeviceConfigured(awaits())
+                .awaitDeviceConfigured(awaits() && lockedExperienceSupported())
                 .isMultiUser(isShared())
                 .orgMagic(orgMagic)
                 .allowPairing(syncWithComputers != SyncWithComputers.DENY_ALL);

@@ -1,6 +1,8 @@
 /**
  * The enrollment policy: {@code PolicyService} (device type restrictions, corporate identifiers, licences, VPP
- * tokens and their alerts) and {@code LicenseGate} (the licence check Company Portal's sign-in asks).
+ * tokens and their alerts), {@code PolicyStorage} (how the policy is kept in the store), {@code LicenseGate} (the
+ * licence check Company Portal's sign-in asks) and {@code JitRegistrationPolicy} (the device configuration policy Just
+ * in Time Registration needs).
  *
  * <p>May use {@code management}, {@code store}, {@code model} and simulator-core. Its admin routes are {@code http.PolicyAdminApi}.
  */

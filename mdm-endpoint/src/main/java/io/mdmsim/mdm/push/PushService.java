@@ -6,6 +6,7 @@ import static java.lang.System.Logger.Level.WARNING;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mdmsim.core.http.ClientExchange;
 import io.mdmsim.core.http.Json;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.time.SimClock;
@@ -106,16 +107,11 @@ public final class PushService implements AutoCloseable {
         if (apnsUrl == null) {
             return Outcome.OFF;
         }
-        d.lock();
-        try {
-            if (d.pushToken == null || d.pushMagic == null || d.state == EnrollmentState.CHECKED_OUT) {
-                return Outcome.NO_TOKEN;
-            }
-            if (d.pushUnregisteredAt != null) {
-                return Outcome.UNREGISTERED;
-            }
-        } finally {
-            d.unlock();
+        Outcome refused = d.read(r -> r.pushToken == null || r.pushMagic == null
+                || r.state == EnrollmentState.CHECKED_OUT ? Outcome.NO_TOKEN
+                : r.pushUnregisteredAt != null ? Outcome.UNREGISTERED : null);
+        if (refused != null) {
+            return refused;
         }
         if (inFlight.putIfAbsent(udid, Boolean.FALSE) != null) {
             inFlight.put(udid, Boolean.TRUE);
@@ -153,8 +149,8 @@ public final class PushService implements AutoCloseable {
                 return;
             }
             String token = HexFormat.of().formatHex(target.token());
+            // the time limit by ClientExchange, not HttpRequest.timeout() (see there)
             HttpRequest request = HttpRequest.newBuilder(URI.create(apnsUrl + "/3/device/" + token))
-                    .timeout(TIMEOUT)
                     .header("Content-Type", "application/json")
                     .header("apns-topic", target.topic())
                     .header("apns-push-type", "mdm")
@@ -167,7 +163,8 @@ public final class PushService implements AutoCloseable {
             String body;
             String apnsId;
             try {
-                HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> r = ClientExchange.send(http, request, HttpResponse.BodyHandlers.ofByteArray(),
+                        TIMEOUT);
                 status = r.statusCode();
                 body = new String(r.body(), StandardCharsets.UTF_8);
                 apnsId = r.headers().firstValue("apns-id").orElse(null);
@@ -214,16 +211,9 @@ public final class PushService implements AutoCloseable {
         if (d == null) {
             return null;
         }
-        d.lock();
-        try {
-            if (d.pushToken == null || d.pushMagic == null || d.pushUnregisteredAt != null
-                    || d.state == EnrollmentState.CHECKED_OUT) {
-                return null;
-            }
-            return new Target(d.topic, d.pushToken.clone(), d.pushMagic);
-        } finally {
-            d.unlock();
-        }
+        return d.read(r -> r.pushToken == null || r.pushMagic == null || r.pushUnregisteredAt != null
+                || r.state == EnrollmentState.CHECKED_OUT ? null
+                : new Target(r.topic, r.pushToken.clone(), r.pushMagic));
     }
 
     private void record(String udid, String result, String error) {

@@ -3,7 +3,6 @@ package io.mdmsim.mdm.reference;
 import static java.lang.System.Logger.Level.INFO;
 import static java.util.Objects.requireNonNull;
 
-import io.mdmsim.core.plist.Plist;
 import io.mdmsim.core.protocol.Command;
 import io.mdmsim.core.protocol.CommandResult;
 import io.mdmsim.core.protocol.Commands;
@@ -54,6 +53,8 @@ public final class CompanyPortalService {
     static final String VPP_DURING_SETUP_MIN_OS = "16.0";
     /** ADE devices on iOS 13 and later are always supervised (seeds). */
     static final String ALWAYS_SUPERVISED_OS = "13.0";
+    /** The app configuration key that lets Company Portal establish a primary user on a device without user affinity. */
+    public static final String USERLESS_KEY = "IntuneUDAUserlessDevice";
 
     private final Supplier<URI> publicBase;
     private final EventLog events;
@@ -76,6 +77,7 @@ public final class CompanyPortalService {
     void enrolled(DeviceRecord d, EnrollmentProfile p, boolean awaitingConfiguration, Instant now) {
         recordProfileSupervision(d, p);
         if (!awaitingConfiguration) {
+            notHeld(d, AwaitSupport.unsupported(p, d.osVersion)); // e.g. Company Portal authentication
             setupAdditions(d, p, now);
         }
     }
@@ -93,16 +95,19 @@ public final class CompanyPortalService {
         s.additionsQueued = true;
         if (wantsCompanyPortal(p)) {
             String uuid = ids.uuid();
-            enqueue(d, installCompanyPortal(uuid, serviceUrl(), hasVpp(p)), now);
+            enqueue(d, installCompanyPortal(uuid, serviceUrl(), hasVpp(p),
+                    Boolean.TRUE.equals(p.companyPortalPrimaryUser())), now);
             s.companyPortalCommandUuid = uuid;
             s.companyPortal = PortalState.AppState.QUEUED;
             if (p.criticalApps() != null && p.criticalApps().contains(BUNDLE_ID)
                     && d.setupFlow == DeviceRecord.SetupFlow.INFORMATION_QUEUED) {
                 // a critical Company Portal holds DeviceConfigured, if the device can install it while it waits
-                if (hasVpp(p) && appsHoldConfigured(d)) {
+                if (hasVpp(p) && appsHoldConfigured(d) && AwaitSupport.unsupported(p, d.osVersion) == null) {
                     d.pendingCritical.put(uuid, "app " + BUNDLE_ID);
                 } else {
-                    s.companyPortalNote = "critical, but not holding DeviceConfigured: " + (!hasVpp(p)
+                    String unsupported = AwaitSupport.unsupported(p, d.osVersion);
+                    s.companyPortalNote = "critical, but not holding DeviceConfigured: " + (unsupported != null
+                            ? unsupported : !hasVpp(p)
                             ? "without a VPP token it is not a device-licensed app, which iOS answers NotNow while"
                             + " it awaits configuration" : "iOS " + d.osVersion + " installs no app before"
                             + " DeviceConfigured");
@@ -126,6 +131,72 @@ public final class CompanyPortalService {
                 events.emit("single-app-mode", d.id, "action", "lock-queued", "commandUuid", uuid, "app", BUNDLE_ID);
             }
         }
+    }
+
+    /**
+     * The device awaits configuration but is not held (outside the seeds' supported cases, {@link AwaitSupport}):
+     * recorded for the admin view and as an event.
+     */
+    void notHeld(DeviceRecord d, String reason) {
+        if (reason == null) {
+            return;
+        }
+        d.portal.awaitNote = reason;
+        events.emit("await-configuration", d.id, "action", "not-held", "reason", reason);
+    }
+
+    /** Whether the device enrolled without user affinity (its enrollment profile's snapshot). */
+    public static boolean userless(DeviceRecord d) {
+        EnrollmentProfile p = DeviceLifecycle.snapshot(d);
+        return p != null && p.affinity() == EnrollmentProfile.UserAffinity.WITHOUT_USER;
+    }
+
+    /**
+     * Why Company Portal cannot sign a user in on this device, null when it can: on a device without user affinity it
+     * works only with {@value #USERLESS_KEY} in its configuration (2020 page: "Apps like the Company Portal app don't
+     * work"; the 2023 page adds the key).
+     */
+    public static String userlessRefusal(DeviceRecord d) {
+        EnrollmentProfile p = DeviceLifecycle.snapshot(d);
+        if (!userless(d) || Boolean.TRUE.equals(p.companyPortalPrimaryUser())) {
+            return null;
+        }
+        return "device " + d.id + " enrolled without user affinity: Company Portal does not work on it (expected: an"
+                + " enrollment profile with companyPortalPrimaryUser: true, which sends " + USERLESS_KEY
+                + " to Company Portal so that its first user becomes the primary user)";
+    }
+
+    /**
+     * Whether the device is registered (Microsoft Entra registration) and how: at the Setup Assistant sign-in with
+     * Just in Time Registration ("eliminates the need for the Company Portal app for Microsoft Entra registration and
+     * compliance"), else by its user's Company Portal sign-in.
+     *
+     * @param setupUser the user who signed in in Setup Assistant and how ("legacy"/"modern"), null if none
+     */
+    public static Map<String, Object> registration(DeviceRecord d, String setupUser, String setupVia) {
+        EnrollmentProfile p = DeviceLifecycle.snapshot(d);
+        boolean jit = p != null && Boolean.TRUE.equals(p.justInTimeRegistration());
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (jit && setupUser != null && "modern".equals(setupVia)) {
+            m.put("registered", true);
+            m.put("via", "just-in-time registration");
+            m.put("user", setupUser);
+        } else if (d.portal.companyPortalUser != null) {
+            m.put("registered", true);
+            m.put("via", "Company Portal");
+            m.put("user", d.portal.companyPortalUser);
+        } else {
+            m.put("registered", false);
+            m.put("why", p != null && p.affinity() != EnrollmentProfile.UserAffinity.WITH_USER
+                    ? "enrolled without user affinity" : "no user has signed in to Company Portal"
+                    + (jit ? " and no Setup Assistant sign-in with modern authentication registered it" : ""));
+        }
+        return m;
+    }
+
+    /** Whether the device enrolled through automated device enrollment (it has an ADE enrollment profile). */
+    public static boolean automatedEnrollment(DeviceRecord d) {
+        return DeviceLifecycle.snapshot(d) != null;
     }
 
     static boolean wantsCompanyPortal(EnrollmentProfile p) {
@@ -153,10 +224,20 @@ public final class CompanyPortalService {
         return null;
     }
 
-    /** InstallApplication of Company Portal as CONTRACT.md D.2 gives it. */
-    static Command installCompanyPortal(String uuid, String serviceUrl, boolean deviceLicense) {
+    /**
+     * InstallApplication of Company Portal as CONTRACT.md D.2 gives it; {@code userlessPrimaryUser} adds
+     * {@value #USERLESS_KEY} to its configuration (seeds: "send the IntuneUDAUserlessDevice key to the Company Portal
+     * app in an app configuration policy").
+     */
+    static Command installCompanyPortal(String uuid, String serviceUrl, boolean deviceLicense,
+            boolean userlessPrimaryUser) {
+        Map<String, Object> configuration = new LinkedHashMap<>();
+        configuration.put("ServiceURL", serviceUrl);
+        if (userlessPrimaryUser) {
+            configuration.put(USERLESS_KEY, true);
+        }
         Commands.AppInstall app = Commands.AppInstall.storeApp(STORE_ID).withManagementFlags(1)
-                .withConfiguration(Map.of("ServiceURL", serviceUrl));
+                .withConfiguration(configuration);
         if (deviceLicense) {
             app = app.withPurchaseMethod(1);
         }
@@ -165,21 +246,11 @@ public final class CompanyPortalService {
 
     /** The Single App Mode profile: one com.apple.app.lock payload locking the device to Company Portal. */
     static byte[] singleAppModeProfile(String profileUuid, String payloadUuid) {
-        Map<String, Object> lock = new LinkedHashMap<>();
-        lock.put("PayloadType", APP_LOCK);
-        lock.put("PayloadVersion", 1);
-        lock.put("PayloadIdentifier", SINGLE_APP_MODE_PROFILE + ".applock");
-        lock.put("PayloadUUID", payloadUuid);
-        lock.put("PayloadDisplayName", "Company Portal until sign-in");
+        Map<String, Object> lock = io.mdmsim.mdm.management.ConfigurationProfiles.payload(APP_LOCK,
+                SINGLE_APP_MODE_PROFILE + ".applock", payloadUuid, "Company Portal until sign-in");
         lock.put("App", Map.of("Identifier", BUNDLE_ID));
-        Map<String, Object> profile = new LinkedHashMap<>();
-        profile.put("PayloadType", "Configuration");
-        profile.put("PayloadVersion", 1);
-        profile.put("PayloadIdentifier", SINGLE_APP_MODE_PROFILE);
-        profile.put("PayloadUUID", profileUuid);
-        profile.put("PayloadDisplayName", "Single App Mode until Company Portal sign-in");
-        profile.put("PayloadContent", List.of(lock));
-        return Plist.toXml(Plist.wrap(profile));
+        return io.mdmsim.mdm.management.ConfigurationProfiles.xml(SINGLE_APP_MODE_PROFILE, profileUuid,
+                "Single App Mode until Company Portal sign-in", List.of(lock));
     }
 
     // ---- critical apps (await final configuration) ---------------------------------------------------------------
@@ -303,6 +374,12 @@ public final class CompanyPortalService {
         PortalState s = d.portal;
         s.companyPortalUser = userName;
         s.signedInAt = now;
+        if (userless(d) && s.primaryUser == null) {
+            // seeds: "The first user that signs in to the Company Portal app is established as the primary user. If
+            // the first user signs out and a second user signs in, the first user remains the primary user"
+            s.primaryUser = userName;
+            events.emit("company-portal-primary-user", d.id, "user", userName);
+        }
         boolean lifted = false;
         if (s.singleAppMode == PortalState.SingleAppMode.LOCKING || s.singleAppMode == PortalState.SingleAppMode.LOCKED) {
             String uuid = ids.uuid();
@@ -358,6 +435,7 @@ public final class CompanyPortalService {
         m.put("companyPortal", s.companyPortal == null ? null : s.companyPortal.name());
         m.put("companyPortalNote", s.companyPortalNote);
         m.put("companyPortalUser", s.companyPortalUser);
+        m.put("primaryUser", s.primaryUser);
         m.put("companyPortalSignedInAt", s.signedInAt == null ? null : s.signedInAt.toString());
         m.put("singleAppMode", s.singleAppMode == PortalState.SingleAppMode.LOCKING
                 || s.singleAppMode == PortalState.SingleAppMode.LOCKED
@@ -367,6 +445,7 @@ public final class CompanyPortalService {
         m.put("singleAppModeLockedAt", s.lockedAt == null ? null : s.lockedAt.toString());
         m.put("singleAppModeLiftedAt", s.liftedAt == null ? null : s.liftedAt.toString());
         m.put("criticalAppsAfterConfigured", List.copyOf(s.appsAfterConfigured));
+        m.put("awaitFinalConfigurationNote", s.awaitNote);
         return m;
     }
 

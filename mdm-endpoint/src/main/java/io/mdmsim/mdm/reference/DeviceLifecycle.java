@@ -158,6 +158,20 @@ public final class DeviceLifecycle {
         return d.life.snapshot == null ? null : d.life.snapshot.profile();
     }
 
+    /**
+     * The name of the enrollment profile the device enrolled with (seeds: "You can use the profile name to define the
+     * enrollmentProfileName parameter to assign devices with this enrollment profile"); null without one.
+     */
+    public static String enrollmentProfileName(DeviceRecord d) {
+        EnrollmentProfile p = snapshot(d);
+        return p == null ? null : p.name();
+    }
+
+    /** The DEP token the device's enrollment profile came from, null without one. */
+    public static String enrollmentToken(DeviceRecord d) {
+        return d.life.snapshot == null ? null : d.life.snapshot.token();
+    }
+
     // ---- wipe and retire (admin API) ----------------------------------------------------------------------------
 
     /** Wipe: EraseDevice queued and a push; the device erases itself and enrolls again through Setup Assistant. */
@@ -291,8 +305,21 @@ public final class DeviceLifecycle {
         registry.find((String) device.get("udid")).ifPresent(d -> d.read(r -> {
             device.put("management", management(r));
             device.put("enrollments", r.life.enrollments);
+            device.put("enrollmentProfileName", enrollmentProfileName(r));
             return null;
         }));
+    }
+
+    /** {@link #management(DeviceRecord)} of the device {@code udid}, read under its lock; empty when unknown. */
+    public static Optional<String> management(DeviceRegistry registry, String udid) {
+        return registry.find(udid).map(d -> {
+            d.lock();
+            try {
+                return management(d);
+            } finally {
+                d.unlock();
+            }
+        });
     }
 
     /** MANAGED, WIPE_PENDING, WIPING, RETIRE_PENDING, RETIRED, CHECKED_OUT or ENROLLING. */

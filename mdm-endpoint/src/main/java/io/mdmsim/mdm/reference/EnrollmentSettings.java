@@ -20,6 +20,8 @@ import java.util.function.Supplier;
  * true} and {@code TemporarySessionTimeout} from temporarySessionLogoutSeconds (the seeds: two settings; a
  * temporary-session-only iPad has no cached users, lock grace or user session timeout); on 17.0+ {@code PasscodePolicy.PasscodeLockGracePeriod} from
  * lockGraceSeconds — and before 17.0 the (then current) {@code PasscodeLockGracePeriod} item instead.</li>
+ * <li>justInTimeRegistration on iOS 13+: InstallProfile of the Extensible SSO payload of the JIT device
+ * configuration policy ({@code JitSso}).</li>
  * <li>cellularDataPlanUrl on iOS 13+ with a cellular modem (IMEI or MEID in Authenticate): RefreshCellularPlans
  * {@code eSIMServerURL} (ADM mdm/commands/device.esim.yaml).</li>
  * </ul>
@@ -33,6 +35,7 @@ public final class EnrollmentSettings {
     static final String SESSION_KEYS_MIN = "14.5";
     static final String PASSCODE_POLICY_MIN = "17.0";
     static final String CELLULAR_PLANS_MIN = "13.0";
+    static final String JIT_MIN = "13.0";
 
     private EnrollmentSettings() {
     }
@@ -55,6 +58,17 @@ public final class EnrollmentSettings {
                 if (!items.isEmpty()) {
                     commands.add(Commands.settings(uuids.get(), items));
                 }
+            }
+        }
+        if (Boolean.TRUE.equals(p.justInTimeRegistration())) {
+            // Just in Time Registration: the SSO extension of the JIT device configuration policy (iOS 13+)
+            if (!atLeast(os, JIT_MIN)) {
+                skipped.add("justInTimeRegistration: the SSO extension needs iOS " + JIT_MIN + " (the device runs " + os
+                        + ")");
+            } else {
+                String uuid = uuids.get();
+                commands.add(Commands.installProfile(uuid, io.mdmsim.mdm.management.JitSso.profile(uuid,
+                        uuids.get())));
             }
         }
         String url = p.cellularDataPlanUrl();

@@ -321,7 +321,7 @@ public final class ReferenceMdmService implements MdmService {
             return CheckinReply.status(410, "user channels are declined by this server (userAuthentication=DECLINE)");
         }
         if (u.digestResponse() == null) {
-            String nonce = java.util.HexFormat.of().formatHex(ids.bytes(16));
+            String nonce = io.mdmsim.core.security.Secrets.hex(16);
             d.digestNonces.put(u.userId(), nonce);
             NSDictionary reply = new NSDictionary();
             reply.put("DigestChallenge", "Digest realm=\"mdmsim\", nonce=\"" + nonce + "\", qop=\"auth\", algorithm=MD5");
@@ -358,7 +358,7 @@ public final class ReferenceMdmService implements MdmService {
             default -> throw new BadInputException("GetToken TokenServiceType: " + service + " (expected: " + MAID
                     + " or " + WATCH_PAIRING + ")");
         }
-        String token = "mdmsim:" + service + ":" + d.id + ":" + java.util.HexFormat.of().formatHex(ids.bytes(8));
+        String token = "mdmsim:" + service + ":" + d.id + ":" + io.mdmsim.core.security.Secrets.hex(8);
         NSDictionary reply = new NSDictionary();
         reply.put("TokenData", new NSData(token.getBytes(StandardCharsets.UTF_8)));
         return CheckinReply.plist(reply);
@@ -475,27 +475,32 @@ public final class ReferenceMdmService implements MdmService {
             }
             applyNameTemplate(d, now);
             io.mdmsim.mdm.management.EnrollmentProfile p = profileOf(d);
+            // outside the seeds' supported cases the device is not held: critical items follow DeviceConfigured
+            String unsupported = AwaitSupport.unsupported(p, d.osVersion);
+            List<Command> afterConfigured = new java.util.ArrayList<>();
             if (p != null) {
                 List<String> apps = p.criticalApps() == null ? List.of() : p.criticalApps();
-                if (portal != null) { // portal (F3): iOS < 16 installs no app before DeviceConfigured
+                if (portal != null && unsupported == null) { // portal (F3): iOS < 16 installs no app before DeviceConfigured
                     apps = portal.criticalAppsToHold(d, p, apps);
                 }
                 for (String app : apps) {
                     String uuid = ids.uuid();
-                    enqueue(d, CompanyPortalService.criticalApp(uuid, app), now);
-                    d.pendingCritical.put(uuid, "app " + app);
+                    critical(d, CompanyPortalService.criticalApp(uuid, app), "app " + app, unsupported,
+                            afterConfigured, now);
                 }
                 for (String policy : p.criticalPolicies() == null ? List.<String>of() : p.criticalPolicies()) {
                     String uuid = ids.uuid();
-                    enqueue(d, Commands.installProfile(uuid, policyProfile(policy, uuid, ids.uuid())), now);
-                    d.pendingCritical.put(uuid, "policy " + policy);
+                    critical(d, Commands.installProfile(uuid, policyProfile(policy, uuid, ids.uuid())),
+                            "policy " + policy, unsupported, afterConfigured, now);
                 }
             }
             if (portal != null) {
                 portal.setupAdditions(d, p, now); // portal: Company Portal, Single App Mode
+                portal.notHeld(d, unsupported);
             }
             if (d.pendingCritical.isEmpty()) {
                 queueConfigured(d, now);
+                afterConfigured.forEach(c -> enqueue(d, c, now));
             } else {
                 d.setupFlow = SetupFlow.CRITICAL_QUEUED;
             }
@@ -534,6 +539,17 @@ public final class ReferenceMdmService implements MdmService {
         }
     }
 
+    /** A critical policy or app: holds DeviceConfigured where the locked experience is supported, else follows it. */
+    private static void critical(DeviceRecord d, Command c, String what, String unsupported, List<Command> after,
+            Instant now) {
+        if (unsupported != null) {
+            after.add(c);
+        } else {
+            enqueue(d, c, now);
+            d.pendingCritical.put(c.commandUuid(), what);
+        }
+    }
+
     private void queueConfigured(DeviceRecord d, Instant now) {
         String uuid = ids.uuid();
         enqueue(d, Commands.deviceConfigured(uuid), now);
@@ -548,21 +564,10 @@ public final class ReferenceMdmService implements MdmService {
      */
     public static byte[] policyProfile(String policy, String uuid, String payloadUuid) {
         String identifier = "io.mdmsim.policy." + policy.replaceAll("[^A-Za-z0-9.-]", "-");
-        Map<String, Object> restriction = new java.util.LinkedHashMap<>();
-        restriction.put("PayloadType", "com.apple.applicationaccess");
-        restriction.put("PayloadVersion", 1);
-        restriction.put("PayloadIdentifier", identifier + ".restrictions");
-        restriction.put("PayloadUUID", payloadUuid);
-        restriction.put("PayloadDisplayName", policy + " (restrictions)");
+        Map<String, Object> restriction = io.mdmsim.mdm.management.ConfigurationProfiles.payload(
+                "com.apple.applicationaccess", identifier + ".restrictions", payloadUuid, policy + " (restrictions)");
         restriction.put("forceEncryptedBackup", true);
-        Map<String, Object> profile = new java.util.LinkedHashMap<>();
-        profile.put("PayloadType", "Configuration");
-        profile.put("PayloadVersion", 1);
-        profile.put("PayloadIdentifier", identifier);
-        profile.put("PayloadUUID", uuid);
-        profile.put("PayloadDisplayName", policy);
-        profile.put("PayloadContent", List.of(restriction));
-        return io.mdmsim.core.plist.Plist.toXml(io.mdmsim.core.plist.Plist.wrap(profile));
+        return io.mdmsim.mdm.management.ConfigurationProfiles.xml(identifier, uuid, policy, List.of(restriction));
     }
 
     private static void logUnusual(DeviceRecord d, CommandResult r, ReportOutcome o) {
@@ -640,14 +645,7 @@ public final class ReferenceMdmService implements MdmService {
     }
 
     public Optional<List<CommandView>> history(String enrollmentId) {
-        return registry.find(enrollmentId).map(d -> {
-            d.lock();
-            try {
-                return d.commands.history();
-            } finally {
-                d.unlock();
-            }
-        });
+        return registry.find(enrollmentId).map(d -> d.read(r -> r.commands.history()));
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------

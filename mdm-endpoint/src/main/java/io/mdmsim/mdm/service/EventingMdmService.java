@@ -2,16 +2,23 @@ package io.mdmsim.mdm.service;
 
 import static java.util.Objects.requireNonNull;
 
+import com.dd.plist.NSArray;
+import com.dd.plist.NSDictionary;
+import com.dd.plist.NSObject;
+import io.mdmsim.core.plist.Plist;
 import io.mdmsim.core.protocol.CheckinMessage;
 import io.mdmsim.core.protocol.Command;
 import io.mdmsim.core.protocol.CommandResult;
 import io.mdmsim.core.protocol.CommandStatus;
+import io.mdmsim.core.protocol.SetBootstrapToken;
+import io.mdmsim.core.protocol.TokenUpdate;
 import io.mdmsim.mdm.device.DeviceRegistry;
 import io.mdmsim.mdm.events.EventLog;
 import io.mdmsim.mdm.model.BadInputException;
 import io.mdmsim.mdm.queue.CommandQueue;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,11 +32,20 @@ public final class EventingMdmService implements MdmService {
     private final MdmService next;
     private final EventLog events;
     private final DeviceRegistry registry;
+    private final boolean includeSecrets;
 
-    public EventingMdmService(MdmService next, EventLog events, DeviceRegistry registry) {
+    /** Keys of check-in messages whose values let their holder push to, unlock or impersonate a device. */
+    static final List<String> SECRET_KEYS = List.of("PushMagic", "Token", "UnlockToken", "BootstrapToken");
+
+    /**
+     * @param includeSecrets keep {@link #SECRET_KEYS} in the raw payloads of events; false replaces their values
+     *     with "(left out)" and names them in the event's {@code leftOut}
+     */
+    public EventingMdmService(MdmService next, EventLog events, DeviceRegistry registry, boolean includeSecrets) {
         this.next = requireNonNull(next, "next");
         this.events = requireNonNull(events, "events");
         this.registry = requireNonNull(registry, "registry");
+        this.includeSecrets = includeSecrets;
     }
 
     @Override
@@ -52,7 +68,8 @@ public final class EventingMdmService implements MdmService {
             data.put("reason", e.getMessage());
             throw e;
         } finally {
-            data.put("rawPayload", base64(message.raw()));
+            boolean secretive = message instanceof TokenUpdate || message instanceof SetBootstrapToken;
+            data.put("rawPayload", base64(secretive ? withoutSecrets(message.raw(), data) : message.raw()));
             events.emit("checkin", request.enrollmentId(), data);
         }
     }
@@ -63,14 +80,8 @@ public final class EventingMdmService implements MdmService {
         data.put("status", result.status().wire());
         data.put("commandUuid", result.commandUuid());
         if (result.commandUuid() != null && result.status() != CommandStatus.IDLE) {
-            registry.find(request.enrollmentId()).flatMap(d -> {
-                d.lock();
-                try {
-                    return d.commands.get(result.commandUuid()).map(CommandQueue.Entry::requestType);
-                } finally {
-                    d.unlock();
-                }
-            }).ifPresent(rt -> data.put("requestType", rt));
+            registry.find(request.enrollmentId()).flatMap(d -> d.read(r -> r.commands.get(result.commandUuid())
+                    .map(CommandQueue.Entry::requestType))).ifPresent(rt -> data.put("requestType", rt));
         }
         try {
             Optional<Command> nextCommand = next.report(request, result);
@@ -87,6 +98,43 @@ public final class EventingMdmService implements MdmService {
         } finally {
             data.put("rawPayload", base64(result.raw()));
             events.emit("report", request.enrollmentId(), data);
+        }
+    }
+
+    /** The raw plist with the values of {@link #SECRET_KEYS} left out (unless secrets are kept), at any depth. */
+    private byte[] withoutSecrets(byte[] raw, Map<String, Object> data) {
+        if (includeSecrets || raw == null) {
+            return raw;
+        }
+        NSObject root;
+        try {
+            root = Plist.parse(raw);
+        } catch (RuntimeException e) {
+            return raw; // not a plist: nothing of it was read as a secret
+        }
+        List<String> found = new java.util.ArrayList<>();
+        leaveOut(root, found);
+        if (found.isEmpty()) {
+            return raw;
+        }
+        data.put("leftOut", found);
+        return Plist.toXml(root);
+    }
+
+    private static void leaveOut(NSObject o, List<String> found) {
+        if (o instanceof NSDictionary d) {
+            for (String key : List.copyOf(d.keySet())) {
+                if (SECRET_KEYS.contains(key)) {
+                    d.put(key, "(left out)");
+                    found.add(key);
+                } else {
+                    leaveOut(d.get(key), found);
+                }
+            }
+        } else if (o instanceof NSArray a) {
+            for (NSObject item : a.getArray()) {
+                leaveOut(item, found);
+            }
         }
     }
 

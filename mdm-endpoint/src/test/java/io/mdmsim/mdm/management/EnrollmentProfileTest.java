@@ -179,5 +179,7 @@ class EnrollmentProfileTest {
         violates("{\"name\":\"x\",\"lockedEnrollment\":true,\"supervised\":false}",
                 "lockedEnrollment: true needs supervised: true");
         assertEquals(false, parse("{\"name\":\"x\"}").locked(), "No by default otherwise");
+        violates("{\"name\":\"x\",\"userAffinity\":\"SHARED_DEVICE_MODE\",\"supervised\":false}",
+                "lockedEnrollment: Yes (the default with SHARED_DEVICE_MODE) needs supervised: true");
     }
 }

@@ -88,7 +88,7 @@ final class AbmFetchBench implements Callable<Integer> {
         World.Spec spec = new World.Spec().abm(devices).split(split, serverJvmArgs).seed(common.seed);
         spec.mdm = false;
         try (CpuSampler sampler = new CpuSampler(); World world = World.start(spec, sampler)) {
-            AdminClient abm = new AdminClient("fake ABM", world.abm());
+            AdminClient abm = new AdminClient("fake ABM", world.abm(), world.adminToken());
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             sampler.claimNewClients(CpuSampler.DRIVER);
             Identity mdm = CertificateAuthority.selfSignedRoot("bench MDM", world.clock.now().minus(Duration.ofDays(1)),
@@ -96,7 +96,7 @@ final class AbmFetchBench implements Callable<Integer> {
             abm.postJson("/admin/mdm-servers", Map.of("name", "bench", "certificatePem",
                     Pem.encode(mdm.certificate())));
             abm.postJson("/admin/assignments", Map.of("mdmServer", "bench", "all", true));
-            ServerToken token = ServerToken.fromP7m(abm.getBytes("/admin/mdm-servers/bench/token"),
+            ServerToken token = ServerToken.fromP7m(abm.postForBytes("/admin/mdm-servers/bench/token"),
                     mdm.certificate(), mdm.privateKey());
             String session = session(http, world.abm(), token);
             Latencies latencies = new Latencies().declare("page").declare("full fetch");

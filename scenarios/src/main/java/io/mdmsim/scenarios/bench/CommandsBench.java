@@ -118,12 +118,12 @@ final class CommandsBench implements Callable<Integer> {
         World.Spec spec = new World.Spec().abm(0).split(split, serverJvmArgs).seed(common.seed);
         spec.apns = true;
         try (CpuSampler sampler = new CpuSampler(); World world = World.start(spec, sampler)) {
-            AdminClient admin = new AdminClient("MDM", world.mdm());
+            AdminClient admin = new AdminClient("MDM", world.mdm(), world.adminToken());
             HttpClient events = HttpClient.newHttpClient();
             sampler.claimNewClients(CpuSampler.DRIVER);
             Fleets.Timing timing = new Fleets.Timing(devices);
             Thread fleet = Thread.ofPlatform().name("bench-fleet").start(() -> DeviceFleet.run(
-                    Fleets.config(world, Population.of(devices).devices(common.seed), true, true, keys, 256, 256,
+                    Fleets.config(world, Population.of(devices).devices(common.seed), true, true, keys, devices, 256,
                             common.seed).lifetime(Duration.ofDays(1)).listener(timing).build()));
             try {
                 long t = System.nanoTime();
@@ -135,7 +135,7 @@ final class CommandsBench implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  %,d devices enrolled and holding their push channel in %.1f s (not"
                         + " measured)%n", devices, (System.nanoTime() - t) / 1e9);
                 List<String> udids = List.copyOf(timing.managedUdids);
-                Thread follower = follow(events, world.mdm());
+                Thread follower = follow(events, world.mdm(), world.adminToken());
                 try {
                     latencies = new Latencies();
                     for (int r = 0; r < warmup; r++) {
@@ -230,9 +230,9 @@ final class CommandsBench implements Callable<Integer> {
     }
 
     /** Follows the MDM's event stream; each Acknowledged report of a pending command ends its round trip. */
-    private Thread follow(HttpClient http, URI mdm) throws Exception {
+    private Thread follow(HttpClient http, URI mdm, String adminToken) throws Exception {
         HttpResponse<Stream<String>> rsp = http.send(HttpRequest.newBuilder(mdm.resolve("/admin/events?follow=true"))
-                .build(), HttpResponse.BodyHandlers.ofLines());
+                .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofLines());
         if (rsp.statusCode() != 200) {
             throw new IllegalStateException("GET /admin/events?follow=true answered " + rsp.statusCode());
         }

@@ -48,7 +48,7 @@ final class Dep {
             assign.put("serials", serials);
         }
         abm.postJson("/admin/assignments", assign);
-        return abm.getBytes("/admin/mdm-servers/" + encode(name) + "/token");
+        return abm.postForBytes("/admin/mdm-servers/" + encode(name) + "/token");
     }
 
     /** Uploads a server token to the MDM (its DEP URL the fake ABM); the MDM starts its first sync. */
@@ -80,8 +80,8 @@ final class Dep {
 
     /** Everything: one MDM server with every device, its token in the MDM, synced; returns the inventory. */
     static List<DeviceSpec> provisionAll(World world) {
-        AdminClient abm = new AdminClient("fake ABM", world.abm());
-        AdminClient mdm = new AdminClient("MDM", world.mdm());
+        AdminClient abm = new AdminClient("fake ABM", world.abm(), world.adminToken());
+        AdminClient mdm = new AdminClient("MDM", world.mdm(), world.adminToken());
         List<DeviceSpec> specs = inventory(abm);
         addToken(mdm, mdmServer(abm, mdm, "bench", null), world.abm());
         awaitSync(mdm, 0, specs.size());

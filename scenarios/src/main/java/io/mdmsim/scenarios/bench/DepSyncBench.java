@@ -97,8 +97,8 @@ final class DepSyncBench implements Callable<Integer> {
         spec.clockScale = clockScale;
         spec.depSyncInterval = Duration.ofSeconds(deltaSeconds);
         try (CpuSampler sampler = new CpuSampler(); World world = World.start(spec, sampler)) {
-            AdminClient abm = new AdminClient("fake ABM", world.abm());
-            AdminClient mdm = new AdminClient("MDM", world.mdm());
+            AdminClient abm = new AdminClient("fake ABM", world.abm(), world.adminToken());
+            AdminClient mdm = new AdminClient("MDM", world.mdm(), world.adminToken());
             sampler.claimNewClients(CpuSampler.DRIVER);
             List<String> serials = Dep.inventory(abm).stream().map(DeviceSpec::serialNumber).toList();
             int tokenIndex = 0;

@@ -88,7 +88,7 @@ final class EnrollRun {
         try (CpuSampler sampler = new CpuSampler();
              World world = World.start(new World.Spec().abm(ota ? -1 : warmup + devices).split(split, serverJvmArgs)
                      .seed(common.seed), sampler)) {
-            new AdminClient("bench", world.mdm()); // the driver's HTTP client, made before the claim
+            new AdminClient("bench", world.mdm(), world.adminToken()); // the driver's HTTP client, made before the claim
             sampler.claimNewClients(CpuSampler.DRIVER);
             t = System.nanoTime();
             List<DeviceSpec> specs = ota ? Population.of(warmup + devices).devices(common.seed)

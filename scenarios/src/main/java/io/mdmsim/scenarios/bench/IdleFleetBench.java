@@ -44,10 +44,6 @@ final class IdleFleetBench implements Callable<Integer> {
     @Option(names = "--ota", description = "Enroll over the air (no DEP sync first); default: ADE.")
     boolean ota;
 
-    @Option(names = "--concurrency", paramLabel = "C", defaultValue = "256",
-            description = "Devices enrolling at the same time (default ${DEFAULT-VALUE}).")
-    int concurrency;
-
     @Option(names = "--max-connections", paramLabel = "M", defaultValue = "256",
             description = "HTTP exchanges the fleet runs at once (default ${DEFAULT-VALUE}).")
     int maxConnections;
@@ -71,7 +67,6 @@ final class IdleFleetBench implements Callable<Integer> {
     public Integer call() throws Exception {
         common.range("--devices", devices, 1, FleetConfig.MAX_CONCURRENCY);
         common.range("--hold", hold, 0, 3600);
-        common.range("--concurrency", concurrency, 1, FleetConfig.MAX_CONCURRENCY);
         common.range("--max-connections", maxConnections, 1, 20_000);
         common.range("--key-pool", keyPool, 0, 10_000);
         PrintWriter out = common.spec.commandLine().getOut();
@@ -79,7 +74,6 @@ final class IdleFleetBench implements Callable<Integer> {
         options.put("devices", devices);
         options.put("hold", hold);
         options.put("ota", ota);
-        options.put("concurrency", concurrency);
         options.put("maxConnections", maxConnections);
         options.put("keyPool", keyPool);
         options.put("split", split);
@@ -94,12 +88,13 @@ final class IdleFleetBench implements Callable<Integer> {
         World.Spec spec = new World.Spec().abm(ota ? 0 : devices).split(split, serverJvmArgs).seed(common.seed);
         spec.apns = true;
         try (CpuSampler sampler = new CpuSampler(); World world = World.start(spec, sampler)) {
-            new AdminClient("bench", world.mdm());
+            new AdminClient("bench", world.mdm(), world.adminToken());
             sampler.claimNewClients(CpuSampler.DRIVER);
             List<DeviceSpec> specs = ota ? Population.of(devices).devices(common.seed) : Dep.provisionAll(world);
             long heapBefore = Proc.heapUsedAfterGc();
             Fleets.Timing timing = new Fleets.Timing(devices);
-            FleetConfig config = Fleets.config(world, specs, ota, true, keys, concurrency, maxConnections, common.seed)
+            // every device runs at once (a device in its managed life keeps its place); --max-connections paces them
+            FleetConfig config = Fleets.config(world, specs, ota, true, keys, devices, maxConnections, common.seed)
                     .lifetime(Duration.ofDays(365)).listener(timing).build();
             Window fill = Window.open(world, sampler);
             Thread fleet = Thread.ofPlatform().name("bench-fleet").start(() -> DeviceFleet.run(config));

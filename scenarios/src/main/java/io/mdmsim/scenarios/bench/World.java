@@ -81,6 +81,8 @@ final class World implements AutoCloseable {
     private URI abmUri;
     private URI apnsUri;
     private URI mdmUri;
+    /** One admin token for both servers of the world, in this JVM or not. */
+    private final String adminToken = io.mdmsim.core.http.AdminAccess.newToken();
 
     private World(Spec spec) throws IOException {
         this.spec = spec;
@@ -117,7 +119,8 @@ final class World implements AutoCloseable {
         if (spec.withAbm()) {
             FakeAbmServer abm = FakeAbmServer.start(FakeAbmConfig.builder().seed(spec.seed)
                     .deviceCount(spec.abmDevices).devicesPerMinute(spec.abmDevicesPerMinute).clock(clock)
-                    .appleDeviceCa(pki.appleDeviceCa().certificate()).apnsTls(pki.tlsServer()).build());
+                    .appleDeviceCa(pki.appleDeviceCa().certificate()).apnsTls(pki.tlsServer()).adminToken(adminToken)
+                    .build());
             inProcess.add(abm);
             abmUri = abm.baseUri();
             apnsUri = abm.apnsUri();
@@ -128,7 +131,7 @@ final class World implements AutoCloseable {
         }
         MdmConfig.Builder mdm = MdmConfig.builder().clock(clock).seed(spec.seed).scepCa(pki.scepCa().identity())
                 .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depSyncInterval(spec.depSyncInterval)
-                .signMessage(spec.signMessage);
+                .signMessage(spec.signMessage).adminToken(adminToken);
         if (abmUri != null) {
             mdm.depBaseUrl(abmUri);
         }
@@ -146,7 +149,7 @@ final class World implements AutoCloseable {
             List<String> out = launch(CpuSampler.ABM, List.of("abm", "--port", "0", "--seed", String.valueOf(spec.seed),
                     "--devices", String.valueOf(spec.abmDevices), "--devices-per-minute",
                     spec.abmDevicesPerMinute == 0 ? "unlimited" : String.valueOf(spec.abmDevicesPerMinute),
-                    "--pki-dir", pkiDir.toString()), "Running;");
+                    "--pki-dir", pkiDir.toString(), "--admin-token", adminToken), "Running;");
             abmUri = url(out, "fake ABM listening on");
             apnsUri = url(out, "fake APNs");
         }
@@ -154,7 +157,8 @@ final class World implements AutoCloseable {
             return;
         }
         List<String> args = new ArrayList<>(List.of("mdm", "--port", "0", "--seed", String.valueOf(spec.seed),
-                "--pki-dir", pkiDir.toString(), "--dep-sync-interval", spec.depSyncInterval.toSeconds() + "s",
+                "--pki-dir", pkiDir.toString(), "--admin-token", adminToken,
+                "--dep-sync-interval", spec.depSyncInterval.toSeconds() + "s",
                 "--apns-url", spec.apns && apnsUri != null ? apnsUri.toString() : "off"));
         if (abmUri != null) {
             args.addAll(List.of("--dep-url", abmUri.toString()));
@@ -175,6 +179,8 @@ final class World implements AutoCloseable {
         cmd.addAll(mdmsimArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         processes.put(part, p);
+        // a benchmark stopped with Ctrl-C takes its server processes with it
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "bench-stop-" + part));
         BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<List<String>> lines = CompletableFuture.supplyAsync(() -> {
             List<String> seen = new ArrayList<>();
@@ -223,6 +229,11 @@ final class World implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no '" + label + "' URL in the server's output:\n  " + String.join("\n  ", lines));
+    }
+
+    /** The admin token of both servers (Authorization: Bearer). */
+    String adminToken() {
+        return adminToken;
     }
 
     URI abm() {

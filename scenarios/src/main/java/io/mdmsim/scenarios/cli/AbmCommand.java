@@ -153,7 +153,9 @@ final class AbmCommand implements Callable<Integer> {
                 .clock(clock)
                 .appleDeviceCa(simPki.appleDeviceCa().certificate())
                 .apnsPort(apnsPort)
-                .apnsTls(simPki.tlsServer());
+                .apnsTls(simPki.tlsServer())
+                .adminToken(server.token())
+                .adminAllowedHosts(server.adminAllowedHosts);
         if (tls) {
             config.tls(simPki.tlsServer());
         }
@@ -164,12 +166,14 @@ final class AbmCommand implements Callable<Integer> {
             out.printf("  DEP API URL         %s  (the MDM's DEP base URL instead of https://mdmenrollment.apple.com)%n", base);
             out.printf("  cloud configuration %s%n", base.resolve("/cloudconfig"));
             out.printf("  admin API           %s%n", base.resolve("/admin/devices"));
+            server.announce(out, base, abm.adminToken());
             out.printf("  fake APNs           %s  (POST /3/device/<token>, HTTP/2; trust the root CA of the PKI directory)%n",
                     abm.apnsUri());
             if (certPem != null) {
-                provision(out, new Admin(base, simPki.root().certificate()), certPem);
+                provision(out, new Admin(base, simPki.root().certificate(), abm.adminToken()), certPem);
             }
-            JsonNode org = new Admin(base, simPki.root().certificate()).get("/admin/organizations").get(0);
+            JsonNode org = new Admin(base, simPki.root().certificate(), abm.adminToken()).get("/admin/organizations")
+                    .get(0);
             out.printf("  %d devices in %s, seed %d, pace %s%n", org.get("devices").asInt(), org.get("name").asText(),
                     server.seed, rate == 0 ? "unlimited" : rate + " devices a minute");
             if (dataDir != null) {
@@ -205,10 +209,11 @@ final class AbmCommand implements Callable<Integer> {
         assign.put("mdmServer", mdmName);
         assign.put("all", true);
         int assigned = admin.ok(admin.send("POST", "/admin/assignments", Json.write(assign))).get("assigned").asInt();
-        HttpResponse<byte[]> token = created || newToken ? admin.send("GET", path + "/token", null)
-                : admin.send("GET", path + "/token?current=true", null);
+        // a GET reads the current token; a POST issues a new one (the old one stops working)
+        HttpResponse<byte[]> token = created || newToken ? admin.send("POST", path + "/token", null)
+                : admin.send("GET", path + "/token", null);
         if (token.statusCode() == 404 && !created) {
-            token = admin.send("GET", path + "/token", null);
+            token = admin.send("POST", path + "/token", null);
         }
         if (token.statusCode() != 200) {
             throw new IllegalStateException("token download failed: " + token.statusCode() + " "
@@ -246,13 +251,17 @@ final class AbmCommand implements Callable<Integer> {
     }
 
     /** The fake's admin API over loopback HTTP, as any other client would use it. */
-    private record Admin(URI base, HttpClient http) {
-        Admin(URI base, X509Certificate root) {
-            this(base, HttpClient.newBuilder().sslContext(trusting(root)).build());
+    private record Admin(URI base, HttpClient http, String token) {
+        Admin(URI base, X509Certificate root, String token) {
+            this(base, HttpClient.newBuilder().sslContext(trusting(root)).build(), token);
         }
 
         HttpResponse<byte[]> send(String method, String path, byte[] body) throws IOException, InterruptedException {
-            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json");
+            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+                    .header("Authorization", "Bearer " + token);
+            if (body != null) {
+                b.header("Content-Type", "application/json");
+            }
             b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
             return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         }

@@ -9,6 +9,7 @@ import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.device.FleetConfig;
 import io.mdmsim.device.FleetResult;
 import io.mdmsim.device.Population;
+import io.mdmsim.scenarios.model.Durations;
 import io.mdmsim.scenarios.quickstart.AdminClient;
 import io.mdmsim.scenarios.quickstart.Progress;
 import io.mdmsim.scenarios.quickstart.Summary;
@@ -22,15 +23,12 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 @Command(name = "devices",
         mixinStandardHelpOptions = true,
@@ -62,6 +60,12 @@ final class DevicesCommand implements Callable<Integer> {
     @Option(names = "--abm", paramLabel = "URL",
             description = "Base URL of the fake ABM (its cloud configuration and admin inventory), e.g. http://127.0.0.1:8400.")
     URI abm;
+
+    @Option(names = "--admin-token", paramLabel = "TOKEN",
+            description = "The fake ABM's admin token, to read its inventory. Default: $"
+                    + io.mdmsim.core.http.AdminAccess.ENV + ", else the token file the fake ABM wrote"
+                    + " (~/.mdmsim/admin-tokens/PORT).")
+    String adminToken;
 
     @Option(names = "--profile", paramLabel = "URL|FILE",
             description = "Enroll over the air from this enrollment profile (an http(s) URL each device downloads, or a"
@@ -163,6 +167,16 @@ final class DevicesCommand implements Callable<Integer> {
                     + " App Mode, where multifactor authentication isn't supported.")
     double secondFactorElsewhereShare;
 
+    @Option(names = "--restore-share", paramLabel = "F", defaultValue = "0",
+            description = "Share of users who restore an iCloud backup on Apps & Data; only they see Restore"
+                    + " Completed (iOS 14+; default ${DEFAULT-VALUE}).")
+    double restoreShare;
+
+    @Option(names = "--software-update-share", paramLabel = "F", defaultValue = "0",
+            description = "Share of users who install the update the Software Update pane offers; only they see"
+                    + " Software Update Completed (iOS 14+; the device keeps its OS version; default ${DEFAULT-VALUE}).")
+    double softwareUpdateShare;
+
     // ---- management: locked enrollment, retire ------------------------------------------------------------------
 
     @Option(names = "--configurator-share", paramLabel = "F", defaultValue = "0",
@@ -250,7 +264,8 @@ final class DevicesCommand implements Callable<Integer> {
             inventory.addAll(population(count != null ? count : 1, behaviour).devices(seed));
         }
         for (JsonNode d : profileUri != null ? List.<JsonNode>of()
-                : new AdminClient("fake ABM", abm).getJson("/admin/devices")) {
+                : new AdminClient("fake ABM", abm, io.mdmsim.core.http.AdminAccess.find(abm, adminToken).orElse(null))
+                        .getJson("/admin/devices")) {
             if (d.path("mdmServer").isTextual()) {
                 inventory.add(new DeviceSpec(d.path("serialNumber").asText(), d.path("productType").asText(),
                         d.path("model").asText(), d.path("osVersion").asText(), d.path("buildVersion").asText()));
@@ -302,7 +317,7 @@ final class DevicesCommand implements Callable<Integer> {
             int exit = summarize(out, result, Duration.between(started, clock.now()), specs.size());
             // the fake ABM's DEP figures share the run's time line only on the wall clock; of shards, the first records them
             report.write(recorder, result, specs.size(), out,
-                    clock == SimClock.system() && ops.parsedShard().index() == 1 ? abm : null);
+                    clock == SimClock.system() && ops.parsedShard().index() == 1 ? abm : null, adminToken);
             if (interruption.signalled()) {
                 out.printf("  stopped by Ctrl-C or SIGTERM: %d devices had not finished%s; exit %d%n",
                         result.count(io.mdmsim.device.Outcome.INTERRUPTED),
@@ -382,6 +397,8 @@ final class DevicesCommand implements Callable<Integer> {
                 .mfaShare(mfaShare)
                 .companyPortal(companyPortalShare, companyPortalDelay)
                 .secondFactorElsewhereShare(secondFactorElsewhereShare)
+                .restoreShare(restoreShare)
+                .softwareUpdateShare(softwareUpdateShare)
                 .configuratorShare(configuratorShare)
                 .removeManagement(removeManagementShare, removeManagementAfter)
                 .reenrollAfterRetire(reenrollAfterRetire)
@@ -440,40 +457,15 @@ final class DevicesCommand implements Callable<Integer> {
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
-    /** "16m", "90s", "250ms", "1h30m", "2d" or ISO-8601 ("PT16M"). */
+    /** "16m", "90s", "250ms", "1h30m", "2d" or ISO-8601 ("PT16M"): {@link Durations}, as a picocli converter. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-
         @Override
         public Duration convert(String value) {
-            String v = value.strip().toLowerCase(Locale.ROOT);
-            if (v.startsWith("p")) {
-                try {
-                    return Duration.parse(value.strip().toUpperCase(Locale.ROOT));
-                } catch (DateTimeParseException e) {
-                    throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (expected: e.g."
-                            + " 16m, 90s, 250ms, 1h30m or PT16M)");
-                }
+            try {
+                return Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
             }
-            Matcher m = PART.matcher(v);
-            Duration total = Duration.ZERO;
-            int at = 0;
-            while (at < v.length() && m.find(at) && m.start() == at) {
-                long n = Long.parseLong(m.group(1));
-                total = total.plus(switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                });
-                at = m.end();
-            }
-            if (v.isEmpty() || at != v.length()) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (expected: e.g. 16m,"
-                        + " 90s, 250ms, 1h30m or PT16M)");
-            }
-            return total;
         }
     }
 }

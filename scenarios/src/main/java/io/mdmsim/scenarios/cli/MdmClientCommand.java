@@ -2,6 +2,7 @@ package io.mdmsim.scenarios.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mdmsim.core.http.AdminAccess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -33,7 +34,7 @@ abstract class MdmClientCommand implements Callable<Integer> {
 
     /** An admin request to {@code --mdm}; errors name it as {@code MDM METHOD PATH}. */
     final JsonNode admin(String method, String path, JsonNode body) {
-        return request(target.url, "MDM " + method + " " + path, method, path,
+        return request(target, "MDM " + method + " " + path, method, path,
                 body == null ? null : body.toString().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -81,8 +82,8 @@ abstract class MdmClientCommand implements Callable<Integer> {
      * One admin request with an optional JSON body; a non-2xx answer or a failed exchange is an error whose message
      * starts with {@code what} and carries the server's words.
      */
-    static JsonNode request(URI base, String what, String method, String path, byte[] body) {
-        String answer = exchange(base, what, method, path, body, "application/json");
+    static JsonNode request(MdmCommand.Target target, String what, String method, String path, byte[] body) {
+        String answer = exchange(target, what, method, path, body, "application/json");
         try {
             return JSON.readTree(answer);
         } catch (IOException e) {
@@ -91,8 +92,14 @@ abstract class MdmClientCommand implements Callable<Integer> {
     }
 
     /** One admin request with an optional body of {@code contentType}; the answer's text. Errors as {@link #request}. */
-    static String exchange(URI base, String what, String method, String path, byte[] body, String contentType) {
+    static String exchange(MdmCommand.Target target, String what, String method, String path, byte[] body,
+            String contentType) {
+        URI base = target.url;
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
+        String token = target.token();
+        if (token != null) {
+            b.header(AdminAccess.HEADER, AdminAccess.authorization(token));
+        }
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

@@ -132,6 +132,16 @@ final class MdmCommand implements Callable<Integer> {
             description = "PayloadOrganization of the profiles (default ${DEFAULT-VALUE}).")
     String organization;
 
+    @Option(names = "--events-include-secrets",
+            description = "Keep PushMagic, push tokens, UnlockTokens and Bootstrap Tokens in the events' raw payloads"
+                    + " (GET /admin/events, the webhook). Default: they are left out.")
+    boolean eventsIncludeSecrets;
+
+    @Option(names = "--allow-dep-host", paramLabel = "HOST",
+            description = "A host an uploaded token's DEP URL may name besides loopback ones and --dep-url's host"
+                    + " (repeatable).")
+    List<String> allowDepHosts = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
@@ -168,7 +178,11 @@ final class MdmCommand implements Callable<Integer> {
                 .scepRa(scepRa)
                 .scepPendingRounds(scepPendingRounds)
                 .userAuthentication(choice(cl, "--user-auth", userAuth, MdmConfig.UserAuthentication.class))
-                .dataDir(dataDir);
+                .dataDir(dataDir)
+                .adminToken(server.token())
+                .adminAllowedHosts(server.adminAllowedHosts)
+                .eventsIncludeSecrets(eventsIncludeSecrets)
+                .allowedDepHosts(allowDepHosts);
         if (https) {
             b.tls(simPki.tlsServer()).httpsPort(httpsPort).requestClientCertificates(clientCerts);
         }
@@ -187,6 +201,7 @@ final class MdmCommand implements Callable<Integer> {
         out.printf("  commands    %s%n", base.resolve("/mdm/connect"));
         out.printf("  admin API   %s  (DEP key: GET /admin/dep/public-key; events: GET /admin/events)%n",
                 mdm.baseUri().resolve("/admin/devices"));
+        server.announce(out, mdm.baseUri(), mdm.adminToken());
         out.printf("  APNs        %s%n", apns == null ? "off" : apns);
         out.printf("  clock       %s%n", ClockOption.describe(clock));
         out.printf("  state       %s%n", mdm.stateLocation().equals("memory") ? "in memory (--data-dir keeps it)"
@@ -223,13 +238,23 @@ final class MdmCommand implements Callable<Integer> {
         }
     }
 
-    /** Where a running MDM's admin API is. */
+    /** Where a running MDM's admin API is, and its token. */
     static final class Target {
         @Option(names = "--mdm", paramLabel = "URL", required = true, description = "Base URL of the running MDM.")
         URI url;
 
+        @Option(names = "--admin-token", paramLabel = "TOKEN",
+                description = "The MDM's admin token. Default: $" + io.mdmsim.core.http.AdminAccess.ENV
+                        + ", else the token file the MDM wrote (~/.mdmsim/admin-tokens/PORT).")
+        String adminToken;
+
+        /** The token to send: --admin-token, $MDMSIM_ADMIN_TOKEN or the server's token file; null if none. */
+        String token() {
+            return io.mdmsim.core.http.AdminAccess.find(url, adminToken).orElse(null);
+        }
+
         io.mdmsim.scenarios.quickstart.AdminClient client() {
-            return new io.mdmsim.scenarios.quickstart.AdminClient("MDM", url);
+            return new io.mdmsim.scenarios.quickstart.AdminClient("MDM", url, token());
         }
     }
 
@@ -246,6 +271,9 @@ final class MdmCommand implements Callable<Integer> {
         // not a required mixin: `mdm tokens add --mdm URL ...` gives it to the subcommand
         @Option(names = "--mdm", paramLabel = "URL", description = "Base URL of the running MDM.")
         URI mdmUrl;
+        @Option(names = "--admin-token", paramLabel = "TOKEN", description = "The MDM's admin token (see mdm devices"
+                + " --help).")
+        String adminToken;
 
         @Override
         public Integer call() {
@@ -254,6 +282,7 @@ final class MdmCommand implements Callable<Integer> {
             }
             Target target = new Target();
             target.url = mdmUrl;
+            target.adminToken = adminToken;
             return MdmClientCommand.print(spec, () -> target.client().getJson("/admin/dep/tokens"),
                     MdmClientCommand::message);
         }
@@ -289,6 +318,9 @@ final class MdmCommand implements Callable<Integer> {
         // not a required mixin: `mdm profile edit --mdm URL ...` gives it to the subcommand
         @Option(names = "--mdm", paramLabel = "URL", description = "Base URL of the running MDM.")
         URI mdmUrl;
+        @Option(names = "--admin-token", paramLabel = "TOKEN", description = "The MDM's admin token (see mdm devices"
+                + " --help).")
+        String adminToken;
         Target target = new Target();
         @CommandLine.Parameters(index = "0", paramLabel = "TOKEN", arity = "0..1",
                 description = "Token name (see mdm tokens).")
@@ -304,6 +336,7 @@ final class MdmCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--mdm=URL'");
             }
             target.url = mdmUrl;
+            target.adminToken = adminToken;
             if (token == null || file == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameters: TOKEN FILE"
                         + " (expected: mdm profile --mdm URL TOKEN FILE, or mdm profile edit --mdm URL TOKEN UUID ...)");

@@ -45,7 +45,7 @@ final class MdmLifecycleCommands {
                     "lockGraceSeconds, inactivityLogoutSeconds, temporarySessionOnly, temporarySessionLogoutSeconds,",
                     "syncWithComputers, supervisingHostCertificates, awaitFinalConfiguration, deviceNameTemplate,",
                     "cellularDataPlanUrl, department, supportPhoneNumber, hiddenPanes, criticalApps, criticalPolicies,",
-                    "settingsVersion.",
+                    "companyPortalPrimaryUser, justInTimeRegistration, settingsVersion.",
                     "Exit: 0 edited, 1 the MDM refused it (the reason is printed), 2 bad usage."})
     static final class ProfileEdit extends MdmClientCommand {
         @Parameters(index = "0", paramLabel = "TOKEN", description = "Token name (see mdm tokens).")
@@ -91,7 +91,7 @@ final class MdmLifecycleCommands {
                 }
             }
             String path = profilePath();
-            return print(() -> request(target.url, "MDM " + path, "PUT", path, body), MdmClientCommand::message);
+            return print(() -> request(target, "MDM " + path, "PUT", path, body), MdmClientCommand::message);
         }
 
         private String profilePath() {
@@ -144,30 +144,36 @@ final class MdmLifecycleCommands {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List the devices: UDID, serial number, enrollment state (AWAITING_FINAL_CONFIGURATION while"
-                    + " an enrolled device waits for DeviceConfigured), management (MANAGED, RETIRED, …), enrollments,"
-                    + " OS version and name (--json: all fields).")
+            description = {"List the devices: UDID, serial number, enrollment state, management (MANAGED, RETIRED, …),"
+                    + " enrollments, OS version, enrollment profile and name (--json: all fields).",
+                    "STATE is AWAITING_FINAL_CONFIGURATION while an enrolled device waits for DeviceConfigured.",
+                    "--enrollment-profile NAME lists the devices that enrolled with that profile (a dynamic group's"
+                            + " rule device.enrollmentProfileName -eq \"NAME\"; case is ignored)."})
     static final class DevicesList extends MdmClientCommand {
         @Option(names = "--json", description = "Print the JSON of GET /admin/devices.")
         boolean json;
+        @Option(names = "--enrollment-profile", paramLabel = "NAME",
+                description = "Only devices that enrolled with the enrollment profile of this name.")
+        String profile;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            String path = "/admin/devices" + (profile == null ? "" : "?enrollmentProfileName=" + enc(profile));
             if (json) {
-                return print(() -> target.client().getJson("/admin/devices"), MdmClientCommand::message);
+                return print(() -> target.client().getJson(path), MdmClientCommand::message);
             }
-            JsonNode all = fetch(() -> target.client().getJson("/admin/devices"), MdmClientCommand::message);
+            JsonNode all = fetch(() -> target.client().getJson(path), MdmClientCommand::message);
             if (all == null) {
                 return Main.EXIT_EXPECTATION_FAILED;
             }
-            String row = "%-40s %-14s %-28s %-14s %-11s %-8s %s%n";
-            out.printf(row, "UDID", "SERIAL", "STATE", "MANAGEMENT", "ENROLLMENTS", "OS", "NAME");
+            String row = "%-40s %-14s %-28s %-14s %-11s %-8s %-20s %s%n";
+            out.printf(row, "UDID", "SERIAL", "STATE", "MANAGEMENT", "ENROLLMENTS", "OS", "PROFILE", "NAME");
             for (JsonNode d : all) {
                 out.printf(row, d.path("udid").asText(), d.path("serialNumber").asText(""),
                         state(d), d.path("management").asText(""),
                         d.path("enrollments").asText(""), d.path("osVersion").asText(""),
-                        d.path("deviceName").asText(""));
+                        d.path("enrollmentProfileName").asText(""), d.path("deviceName").asText(""));
             }
             out.printf("%d devices%n", all.size());
             return Main.EXIT_OK;

@@ -73,7 +73,7 @@ final class MdmTokenCommands {
                         + " (use: mdm tokens add --flow " + flow.path("flow").asText() + " ...)");
                 pem = flow.path("publicKeyPem").asText();
             } else {
-                pem = fetch(() -> exchange(target.url, "MDM GET /admin/dep/public-key", "GET",
+                pem = fetch(() -> exchange(target, "MDM GET /admin/dep/public-key", "GET",
                         "/admin/dep/public-key", null, null), MdmClientCommand::message);
                 if (pem == null) {
                     return Main.EXIT_EXPECTATION_FAILED;
@@ -111,12 +111,15 @@ final class MdmTokenCommands {
         String flow;
         @Option(names = "--name", paramLabel = "NAME", description = "The token's name (default: token-N).")
         String name;
+        @Option(names = "--scope-tags", paramLabel = "TAG,TAG",
+                description = "Scope tags of the token, inherited by its profiles and devices.")
+        String scopeTags;
 
         @Override
         public Integer call() {
             byte[] body = Cli.readInput(spec, "--p7m", p7m);
             String path = "/admin/dep/tokens" + query("appleId", appleId, "depUrl",
-                    depUrl == null ? null : depUrl.toString(), "flow", flow, "name", name);
+                    depUrl == null ? null : depUrl.toString(), "flow", flow, "name", name, "scopeTags", scopeTags);
             return print(() -> uploadTo(this, "POST", path, body));
         }
     }
@@ -129,17 +132,21 @@ final class MdmTokenCommands {
         Path p7m;
         @Option(names = "--apple-id", paramLabel = "ID", required = true, description = "The Apple ID.")
         String appleId;
+        @Option(names = "--scope-tags", paramLabel = "TAG,TAG",
+                description = "Replace the token's scope tags (\"\" removes them); kept when not given.")
+        String scopeTags;
 
         @Override
         public Integer call() {
             byte[] body = Cli.readInput(spec, "--p7m", p7m);
-            return print(() -> uploadTo(this, "PUT", tokenPath() + query("appleId", appleId), body));
+            return print(() -> uploadTo(this, "PUT", tokenPath() + query("appleId", appleId, "scopeTags", scopeTags),
+                    body));
         }
     }
 
     /** A .p7m upload; the answer is JSON. */
     private static JsonNode uploadTo(MdmClientCommand c, String method, String path, byte[] body) {
-        String answer = MdmClientCommand.exchange(c.target.url, "MDM " + method + " " + path, method, path, body,
+        String answer = MdmClientCommand.exchange(c.target, "MDM " + method + " " + path, method, path, body,
                 "application/pkcs7-mime");
         try {
             return JSON.readTree(answer);

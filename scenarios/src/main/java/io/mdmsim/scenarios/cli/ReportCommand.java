@@ -1,6 +1,10 @@
 package io.mdmsim.scenarios.cli;
 
+import io.mdmsim.scenarios.file.ScenarioException;
+import io.mdmsim.scenarios.file.ScenarioFiles;
+import io.mdmsim.scenarios.model.Scenario;
 import io.mdmsim.scenarios.report.ReportFolder;
+import io.mdmsim.scenarios.run.Verdicts;
 import io.mdmsim.scenarios.report.RunReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,7 +39,9 @@ final class ReportCommand implements Runnable {
                     "Merge the report folders of the shards of one run ('mdmsim run --shard I/N') into one:",
                     "counts added, latency histograms merged exactly (percentiles computed again, never averaged),",
                     "time series added interval by interval, every shard's traces copied. Each shard's expectations",
-                    "are kept, named with their shard.",
+                    "are kept, named with their shard; with --scenario the scenario's expectations that a report alone",
+                    "decides (no population: outcomes, stages, error counts, the DEP side, devices) are evaluated again",
+                    "on the merged report in place of the shards' own.",
                     "Exits 0 when every expectation passed, 1 when one failed, 2 when the folders do not merge."
             })
     static final class Merge implements Callable<Integer> {
@@ -50,9 +56,23 @@ final class ReportCommand implements Runnable {
                 description = "Where the merged report goes (default: reports/<scenario>-merged-<time>).")
         Path out;
 
+        @Option(names = "--scenario", paramLabel = "FILE",
+                description = "The scenario the shards ran: its expectations are evaluated again on the merged report.")
+        Path scenario;
+
         @Override
         public Integer call() {
             PrintWriter stdout = spec.commandLine().getOut();
+            Scenario ran = null;
+            if (scenario != null) {
+                try {
+                    ran = ScenarioFiles.read(scenario);
+                } catch (ScenarioException e) {
+                    e.problems().forEach(p -> spec.commandLine().getErr().println(p));
+                    spec.commandLine().getErr().flush();
+                    return Main.EXIT_USAGE;
+                }
+            }
             try {
                 Path target = out;
                 if (target == null) {
@@ -60,6 +80,10 @@ final class ReportCommand implements Runnable {
                     target = ReportFolder.defaultDir(first.scenario() + "-merged", Instant.now());
                 }
                 RunReport merged = ReportFolder.merge(dirs, target);
+                if (ran != null) {
+                    merged = evaluatedAgain(merged, ran);
+                    ReportFolder.write(target, merged);
+                }
                 stdout.printf("merged %d report%s of %s (seed %d, shards %s): %d devices, %d enrolled, %d not as"
                                 + " expected%n", dirs.size(), dirs.size() == 1 ? "" : "s", merged.scenario(),
                         merged.seed(), String.join(", ", merged.mergedFrom()), merged.devices().total(),
@@ -77,6 +101,20 @@ final class ReportCommand implements Runnable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }
+        }
+
+        /** The scenario's expectations a report decides, evaluated on the merge; the shards' others kept. */
+        static RunReport evaluatedAgain(RunReport merged, Scenario ran) {
+            List<RunReport.ExpectationResult> again = Verdicts.onReport(ran.expectations(), merged);
+            java.util.Set<String> names = new java.util.HashSet<>();
+            again.forEach(e -> names.add(e.name()));
+            List<RunReport.ExpectationResult> all = new java.util.ArrayList<>(again);
+            for (RunReport.ExpectationResult e : merged.expectations()) {
+                if (!names.contains(e.name().replaceFirst("^\\[\\d+/\\d+\\] ", ""))) {
+                    all.add(e);
+                }
+            }
+            return merged.withExpectations(all);
         }
     }
 }

@@ -64,15 +64,17 @@ public final class ReportOptions {
 
     /**
      * Writes the folder (nothing without --report) and prints where. With a fake ABM on the same clock as the run
-     * ({@code abm} not null), the report gets its DEP side from the ABM's metrics first.
+     * ({@code abm} not null), the report gets its DEP side from the ABM's metrics first ({@code abmToken}: its admin
+     * token, null to look it up as the client commands do).
      */
-    void write(RunRecorder recorder, FleetResult result, int devices, PrintWriter out, URI abm) {
+    void write(RunRecorder recorder, FleetResult result, int devices, PrintWriter out, URI abm, String abmToken) {
         if (recorder == null) {
             return;
         }
         if (abm != null) {
             try {
-                DepFigures.record(new AdminClient("fake ABM", abm).getJson(DepFigures.query(recorder)), recorder);
+                DepFigures.record(new AdminClient("fake ABM", abm, abmToken).getJson(DepFigures.query(recorder)),
+                        recorder);
             } catch (RuntimeException e) {
                 out.printf("  (no DEP figures in the report: %s)%n", e.getMessage());
             }

@@ -2,7 +2,7 @@ package io.mdmsim.scenarios.quickstart;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.mdmsim.core.http.AdminAccess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,11 +20,24 @@ public final class AdminClient {
     private final String name;
     private final URI base;
     private final HttpClient http;
+    private final String token;
 
-    public AdminClient(String name, URI base) {
+    /**
+     * A client of the server at {@code base} that sends the admin token {@code token} (a server started in this JVM
+     * hands it out: {@code MdmServer.adminToken()}, {@code FakeAbmServer.adminToken()}); null sends
+     * $MDMSIM_ADMIN_TOKEN or the server's token file as it is at each request ({@link AdminAccess#find}), so a
+     * restarted {@code mdmsim} process's new token is found.
+     */
+    public AdminClient(String name, URI base, String token) {
         this.name = requireNonNull(name, "name");
         this.base = requireNonNull(base, "base");
+        this.token = token;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** A client that finds the token itself: $MDMSIM_ADMIN_TOKEN or the server's token file. */
+    public AdminClient(String name, URI base) {
+        this(name, base, null);
     }
 
     public JsonNode getJson(String path) {
@@ -37,6 +50,11 @@ public final class AdminClient {
 
     public byte[] getBytes(String path) {
         return send(HttpRequest.newBuilder(resolve(path)).GET(), path);
+    }
+
+    /** A POST without a body whose answer is bytes (e.g. a new server token, which only a POST issues). */
+    public byte[] postForBytes(String path) {
+        return send(HttpRequest.newBuilder(resolve(path)).POST(HttpRequest.BodyPublishers.noBody()), path);
     }
 
     public JsonNode postJson(String path, Object body) {
@@ -89,30 +107,27 @@ public final class AdminClient {
      * failed exchange (no connection, no answer) throws.
      */
     public Answer exchange(String method, String path, Object jsonBody) {
+        if (jsonBody == null) {
+            return answer(method, path, HttpRequest.newBuilder(resolve(path)).method(method,
+                    HttpRequest.BodyPublishers.noBody()));
+        }
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(resolve(path)).timeout(Duration.ofSeconds(60));
-            if (jsonBody == null) {
-                b.method(method, HttpRequest.BodyPublishers.noBody());
-            } else {
-                b.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(jsonBody)));
-            }
-            HttpResponse<String> rsp = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(rsp.statusCode(), rsp.body());
+            return exchangeBytes(method, path, JSON.writeValueAsBytes(jsonBody), "application/json");
         } catch (IOException e) {
-            throw new AdminException(name + " " + method + " " + path + " failed: " + failure(e, base), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AdminException(name + " " + path + " interrupted", e);
+            throw new IllegalStateException(e);
         }
     }
 
     /** {@link #exchange} with raw bytes of a content type. */
     public Answer exchangeBytes(String method, String path, byte[] body, String contentType) {
+        return answer(method, path, HttpRequest.newBuilder(resolve(path)).header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    private Answer answer(String method, String path, HttpRequest.Builder builder) {
         try {
-            HttpResponse<String> rsp = http.send(HttpRequest.newBuilder(resolve(path)).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> rsp = http.send(authorized(builder).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
             return new Answer(rsp.statusCode(), rsp.body());
         } catch (IOException e) {
             throw new AdminException(name + " " + method + " " + path + " failed: " + failure(e, base), e);
@@ -134,9 +149,15 @@ public final class AdminClient {
         return base.resolve(path);
     }
 
+    /** {@code builder} with the admin token: the one given, else $MDMSIM_ADMIN_TOKEN or the server's token file. */
+    private HttpRequest.Builder authorized(HttpRequest.Builder builder) {
+        String t = token != null ? token : AdminAccess.find(base, null).orElse(null);
+        return t == null ? builder : builder.header(AdminAccess.HEADER, AdminAccess.authorization(t));
+    }
+
     private byte[] send(HttpRequest.Builder builder, String path) {
         try {
-            HttpResponse<byte[]> rsp = http.send(builder.timeout(Duration.ofSeconds(60)).build(),
+            HttpResponse<byte[]> rsp = http.send(authorized(builder).timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (rsp.statusCode() / 100 != 2) {
                 throw new AdminException(name + " " + path + " answered " + rsp.statusCode() + ": "

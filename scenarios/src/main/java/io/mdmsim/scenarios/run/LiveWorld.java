@@ -40,8 +40,10 @@ final class LiveWorld implements AutoCloseable {
         this.mdm = mdm;
         this.mdmProcess = mdmProcess;
         this.mdmUri = mdmUri;
-        this.abmAdmin = new AdminClient("fake ABM", abm.baseUri());
-        this.mdmAdmin = mdm != null || mdmProcess != null ? new AdminClient("MDM", mdmUri) : null;
+        this.abmAdmin = new AdminClient("fake ABM", abm.baseUri(), abm.adminToken());
+        // our MDM process writes its token where AdminClient finds it (~/.mdmsim/admin-tokens/PORT)
+        this.mdmAdmin = mdm != null ? new AdminClient("MDM", mdmUri, mdm.adminToken())
+                : mdmProcess != null ? new AdminClient("MDM", mdmUri) : null;
     }
 
     /** Starts the parts the scenario names, on this clock and PKI; inventoryDevices is the fake ABM's generated size. */
@@ -55,8 +57,8 @@ final class LiveWorld implements AutoCloseable {
                 .clock(clock)
                 .appleDeviceCa(pki.appleDeviceCa().certificate())
                 .apnsTls(pki.tlsServer());
-        if (world.abm().organization() != null) {
-            ab.orgName(world.abm().organization());
+        if (!world.abm().organizations().isEmpty()) {
+            ab.orgName(world.abm().organizations().getFirst().name());
         }
         FakeAbmServer abm = FakeAbmServer.start(ab.build());
         try {

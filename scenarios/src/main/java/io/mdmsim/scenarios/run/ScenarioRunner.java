@@ -9,9 +9,7 @@ import io.mdmsim.device.DeviceSpec;
 import io.mdmsim.device.FleetConfig;
 import io.mdmsim.device.FleetListener;
 import io.mdmsim.device.FleetResult;
-import io.mdmsim.device.KeySource;
 import io.mdmsim.device.Shard;
-import io.mdmsim.device.TraceOptions;
 import io.mdmsim.scenarios.console.EndSummary;
 import io.mdmsim.scenarios.console.LiveProgress;
 import io.mdmsim.scenarios.model.ClockSpec;
@@ -36,7 +34,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,8 +59,9 @@ public final class ScenarioRunner {
      * @param quiet    print only the summary
      * @param terminal redraw progress in place (a terminal) rather than append blocks
      * @param shard    the part of the population this process runs
+     * @param pkiDir   keep the simulator PKI in this directory (null: in memory)
      */
-    public record Options(Path out, boolean quiet, boolean terminal, Shard shard) {
+    public record Options(Path out, boolean quiet, boolean terminal, Shard shard, Path pkiDir) {
     }
 
     /** How the run went: its report (with the expectations) and what was written. */
@@ -104,7 +102,9 @@ public final class ScenarioRunner {
         }
         Path pkiDir = null;
         SimPki pki;
-        if (scenario.world().mdm().process()) {
+        if (options.pkiDir() != null) {
+            pki = SimPki.loadOrCreate(options.pkiDir(), clock.now());
+        } else if (scenario.world().mdm().process()) {
             try {
                 pkiDir = Files.createTempDirectory("mdmsim-pki");
             } catch (IOException e) {
@@ -114,14 +114,17 @@ public final class ScenarioRunner {
         } else {
             pki = SimPki.create(clock.now());
         }
+        Instant worldStart = clock.now(); // the time series starts with the world: on a running clock setup takes time
         boolean made = DevicePlan.madeFromPopulations(scenario);
         List<DevicePlan.Device> madeDevices = made ? DevicePlan.make(scenario) : List.of();
         int inventory = made || scenario.world().abm().devices() == null ? 0 : scenario.world().abm().devices();
-        try (LiveWorld world = LiveWorld.start(scenario, clock, pki, pkiDir, inventory)) {
+        try (LiveWorld world = LiveWorld.start(scenario, clock, pki, options.pkiDir() != null ? options.pkiDir()
+                : pkiDir, inventory)) {
             log.accept(String.format("fake ABM       %s", world.abmUri()));
             log.accept(String.format("MDM            %s%s", world.mdmUri(), world.mdmInProcess() ? ""
                     : scenario.world().mdm().process() ? " (mdmsim mdm in its own process)" : " (system under test)"));
             Provisioner prov = new Provisioner(scenario, world, clock, log);
+            prov.organizations();
             prov.inventory(madeDevices);
             prov.mdmPolicy();
             List<DevicePlan.Device> devices;
@@ -129,7 +132,8 @@ public final class ScenarioRunner {
                 devices = madeDevices;
             } else {
                 List<DeviceSpec> missing = new ArrayList<>();
-                devices = DevicePlan.pick(scenario, prov.abmDevices(), missing);
+                devices = DevicePlan.pick(scenario, scenario.populations().isEmpty() ? List.of()
+                        : prov.abmDevices(), missing);
                 if (!missing.isEmpty()) {
                     prov.inventory(missing.stream().map(d -> new DevicePlan.Device(d, devices.stream()
                             .filter(x -> x.spec().equals(d)).findFirst().orElseThrow().population())).toList());
@@ -137,7 +141,7 @@ public final class ScenarioRunner {
             }
             Path outDir = options.out();
             prov.serversAndTokens(devices, outDir != null ? outDir : Path.of("."));
-            return runDevices(world, clock, pki, prov, devices, log, realStart);
+            return runDevices(world, clock, pki, prov, devices, log, realStart, worldStart);
         } finally {
             if (pkiDir != null) {
                 deleteQuietly(pkiDir);
@@ -146,7 +150,8 @@ public final class ScenarioRunner {
     }
 
     private Outcome runDevices(LiveWorld world, SimClock clock, SimPki pki, Provisioner prov,
-                               List<DevicePlan.Device> all, Consumer<String> log, long realStart) {
+                               List<DevicePlan.Device> all, Consumer<String> log, long realStart,
+                               Instant worldStart) {
         // this shard's devices, in the order they arrive, with their arrival times
         Set<String> mine = new HashSet<>();
         options.shard().select(all.stream().map(DevicePlan.Device::spec).toList())
@@ -166,7 +171,7 @@ public final class ScenarioRunner {
         Instant start = clock.now();
         Duration interval = interval(arrivals);
         RunRecorder.Builder rb = RunRecorder.builder().scenario(scenario.name()).seed(scenario.seed())
-                .shard(options.shard()).clock(clock).start(start).interval(interval).devices(running.size());
+                .shard(options.shard()).clock(clock).start(worldStart).interval(interval).devices(running.size());
         FleetSpec fleet = scenario.fleet();
         String traces = fleet.traces() == null ? "failed" : fleet.traces();
         if (outDir != null && !traces.equals("none")) {
@@ -187,8 +192,8 @@ public final class ScenarioRunner {
                 : new LiveProgress(out, options.terminal(), clock, running.size())) {
             FleetListener listener = progress == null ? Listeners.of(recorder, shown, activity)
                     : Listeners.of(recorder, shown, activity, progress);
-            for (Map.Entry<URI, List<Integer>> group : groups(world, running).entrySet()) {
-                FleetConfig config = fleetConfig(world, pki, devicesClock, listener, outDir, traces, running,
+            for (Map.Entry<URI, List<Integer>> group : FleetPlan.groups(world, running).entrySet()) {
+                FleetConfig config = new FleetPlan(scenario).fleetConfig(world, pki, devicesClock, listener, outDir, traces, running,
                         arrivals, group.getKey(), group.getValue());
                 Thread t = Thread.ofPlatform().name("fleet-" + fleets.size()).unstarted(() -> {
                     try {
@@ -205,7 +210,7 @@ public final class ScenarioRunner {
             boolean deadlineHit;
             if (clock instanceof ManualClock manual) {
                 deadlineHit = new ManualDriver(manual, devicesClock, activity, actions, deadline, start,
-                        sorted(arrivals), concurrency(running.size())).drive();
+                        sorted(arrivals), new FleetPlan(scenario).concurrency(running.size())).drive();
             } else {
                 deadlineHit = runOnClock(clock, actions, fleets, deadline);
             }
@@ -226,8 +231,11 @@ public final class ScenarioRunner {
                 results.values().stream().filter(r -> r.reason() != null && r.reason().startsWith("interrupted"))
                         .forEach(r -> timedOut.add(r.device().serialNumber()));
             }
-            // the DEP side, per MDM server and interval, as the fake ABM counted it
-            DepFigures.record(world.abmAdmin().getJson(DepFigures.query(recorder)), recorder);
+            // the DEP side, per MDM server and interval, as the fake ABM counted it; every shard's world syncs every
+            // device, so only the first shard records it (merged reports then count it once)
+            if (options.shard().index() == 1) {
+                DepFigures.record(world.abmAdmin().getJson(DepFigures.query(recorder)), recorder);
+            }
             RunReport snapshot = recorder.snapshot();
             List<ExpectationSpec> specs = expectations(running);
             List<Verdicts.Verdict> verdicts = Verdicts.evaluate(specs, new Verdicts.Facts(running, results,
@@ -258,21 +266,25 @@ public final class ScenarioRunner {
         return s;
     }
 
-    /** How many devices run at once: the fleet setting, constant-devices' count, or all. */
-    private int concurrency(int devices) {
-        FleetSpec f = scenario.fleet();
-        return f.concurrency() != null ? f.concurrency()
-                : scenario.load() instanceof LoadSpec.ConstantDevices c ? c.devices()
-                : Math.max(1, Math.min(FleetConfig.MAX_CONCURRENCY, devices));
-    }
-
-    /** The time series' interval: 10 s for runs planned shorter than 10 minutes, else a minute. */
+    /**
+     * The time series' interval: about a two-thousandth of the run's longest span (its deadline, or its last arrival or
+     * action), rounded up to 10 s, a minute, 10 minutes, an hour, 6 hours or a day.
+     */
     private Duration interval(List<Duration> arrivals) {
-        Duration planned = arrivals.isEmpty() ? Duration.ZERO : arrivals.getLast();
-        if (!scenario.actions().isEmpty() && scenario.actions().getLast().at().compareTo(planned) > 0) {
-            planned = scenario.actions().getLast().at();
+        Duration span = scenario.deadline() != null ? scenario.deadline() : Duration.ZERO;
+        if (!arrivals.isEmpty() && arrivals.getLast().compareTo(span) > 0) {
+            span = arrivals.getLast();
         }
-        return planned.compareTo(Duration.ofMinutes(10)) < 0 ? Duration.ofSeconds(10) : Duration.ofMinutes(1);
+        if (!scenario.actions().isEmpty() && scenario.actions().getLast().at().compareTo(span) > 0) {
+            span = scenario.actions().getLast().at();
+        }
+        for (Duration d : List.of(Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(10),
+                Duration.ofHours(1), Duration.ofHours(6))) {
+            if (span.dividedBy(d) <= 2_000) {
+                return d;
+            }
+        }
+        return Duration.ofDays(1);
     }
 
     /** The scenario's expectations, or "every device enrolled" when it states none and runs devices. */
@@ -312,73 +324,6 @@ public final class ScenarioRunner {
             actionThread.interrupt();
             return true;
         }
-    }
-
-    /** Populations grouped by how their devices enroll: null key for ADE, else the over-the-air profile URL. */
-    private static Map<URI, List<Integer>> groups(LiveWorld world, List<DevicePlan.Device> running) {
-        Map<URI, List<Integer>> groups = new LinkedHashMap<>();
-        for (int i = 0; i < running.size(); i++) {
-            DevicePlan.Device d = running.get(i);
-            URI key = !d.population().ota() ? null
-                    : d.population().profileUrl() != null ? d.population().profileUrl() : world.otaProfileUrl();
-            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
-        }
-        return groups;
-    }
-
-    private FleetConfig fleetConfig(LiveWorld world, SimPki pki, SimClock clock, FleetListener listener, Path outDir,
-                                    String traces, List<DevicePlan.Device> running, List<Duration> arrivals,
-                                    URI ota, List<Integer> indexes) {
-        FleetSpec f = scenario.fleet();
-        FleetConfig.Builder b = FleetConfig.builder()
-                .appleDeviceCa(pki.appleDeviceCa().identity())
-                .trustAnchors(List.of(pki.root().certificate()))
-                .seed(scenario.seed())
-                .clock(clock)
-                .listener(listener)
-                .language(f.language() == null ? "en" : f.language());
-        if (ota == null) {
-            b.cloudConfigUrl(world.abmUri().resolve("/cloudconfig"));
-        } else {
-            b.enrollmentProfile(ota);
-        }
-        if (f.push() == null || f.push()) {
-            b.apnsUrl(world.apnsUri());
-        }
-        b.concurrency(Math.min(concurrency(indexes.size()), Math.max(1, indexes.size())));
-        if (f.maxConnections() != null) {
-            b.maxConnections(f.maxConnections());
-        }
-        if (f.keyPool() != null) {
-            b.keySource(KeySource.pregenerated(f.keyPool()));
-        }
-        if (f.lifetime() != null) {
-            b.lifetime(f.lifetime());
-        }
-        if (f.checkinInterval() != null) {
-            b.checkinInterval(f.checkinInterval());
-        }
-        if (f.tokenUpdateInterval() != null) {
-            b.tokenUpdateInterval(f.tokenUpdateInterval());
-        }
-        if (f.idlePollInterval() != null) {
-            b.idlePollInterval(f.idlePollInterval());
-        }
-        if (outDir != null && !traces.equals("none")) {
-            Path dir = ReportFolder.traces(outDir);
-            b.traces(traces.equals("all") ? TraceOptions.all(dir) : TraceOptions.failed(dir));
-        }
-        List<Duration> groupArrivals = new ArrayList<>();
-        boolean anyLater = false;
-        for (int i : indexes) {
-            b.addDevice(running.get(i).spec(), running.get(i).population().behaviour());
-            groupArrivals.add(arrivals.get(i));
-            anyLater |= !arrivals.get(i).isZero();
-        }
-        if (anyLater) {
-            b.arrivals(groupArrivals);
-        }
-        return b.build();
     }
 
     private static void join(Thread t) {

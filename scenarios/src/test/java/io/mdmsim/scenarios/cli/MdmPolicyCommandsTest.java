@@ -81,6 +81,7 @@ class MdmPolicyCommandsTest {
         try (MdmServer mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(3).scepCa(pki.scepCa().identity())
                 .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).apnsUrl(null).build())) {
             String url = mdm.baseUri().toString();
+            io.mdmsim.core.testing.AdminTokens.register(mdm.baseUri(), mdm.adminToken());
             CliRun set = run("mdm", "policy", "set", "--mdm", url, "--ios", "blocked", "--personally-owned", "blocked",
                     "--corporate-serials", "C02XK1ZZJG5J,F9FXK2", "--add-imei", "351234567890123",
                     "--user-licenses", "10", "--device-licenses", "unlimited");

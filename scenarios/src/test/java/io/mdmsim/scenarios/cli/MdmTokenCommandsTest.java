@@ -93,7 +93,9 @@ class MdmTokenCommandsTest {
                      .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri())
                      .apnsUrl(null).build())) {
             String url = mdm.baseUri().toString();
-            AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri());
+            io.mdmsim.core.testing.AdminTokens.register(mdm.baseUri(), mdm.adminToken());
+            io.mdmsim.core.testing.AdminTokens.register(abm.baseUri(), abm.adminToken());
+            AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri(), abm.adminToken());
 
             // 1. the MDM's public key → an MDM server in ABM → its .p7m
             Path pem = dir.resolve("mdm.pem");
@@ -103,7 +105,7 @@ class MdmTokenCommandsTest {
             abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "cli", "certificatePem", Files.readString(pem)));
             abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "cli", "all", true));
             Path p7m = dir.resolve("token.p7m");
-            Files.write(p7m, abmAdmin.getBytes("/admin/mdm-servers/cli/token"));
+            Files.write(p7m, abmAdmin.postForBytes("/admin/mdm-servers/cli/token"));
 
             // 2. upload it with the Apple ID → a token record that syncs
             JsonNode added = json(CliRun.run("mdm", "tokens", "add", "--mdm", url, "--p7m", p7m.toString(),
@@ -139,7 +141,7 @@ class MdmTokenCommandsTest {
             // 5. a device deleted here; renewal with a new download and another Apple ID warns
             json(CliRun.run("mdm", "tokens", "delete-device", "--mdm", url, "Main", serial));
             assertEquals(3, json(CliRun.run("mdm", "tokens", "devices", "--mdm", url, "Main")).size());
-            Files.write(p7m, abmAdmin.getBytes("/admin/mdm-servers/cli/token"));
+            Files.write(p7m, abmAdmin.postForBytes("/admin/mdm-servers/cli/token"));
             JsonNode renewed = json(CliRun.run("mdm", "tokens", "renew", "--mdm", url, "Main", "--p7m",
                     p7m.toString(), "--apple-id", "other@example.com"));
             assertTrue(renewed.toString().contains("other@example.com"), renewed.toString());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mdmsim.core.testing.AdminTokens;
 import io.mdmsim.core.time.ManualClock;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -127,10 +128,12 @@ class DepSyncRulesE2eTest extends E2eWorldTest {
 
     @Test
     void renewalWithAnotherAppleIdWarnsAndKeepsTheDevices() throws Exception {
-        byte[] p7m = world.abmAdmin.getBytes("/admin/mdm-servers/e2e/token");
-        HttpResponse<String> renewed = world.http.send(HttpRequest.newBuilder(world.mdm.baseUri().resolve(
+        byte[] p7m = world.abmAdmin.postForBytes("/admin/mdm-servers/e2e/token");
+        HttpResponse<String> renewed = world.http.send(AdminTokens.authorize(
+                HttpRequest.newBuilder(world.mdm.baseUri().resolve(
                 "/admin/dep/tokens/" + token + "?appleId=" + E2eWorld.enc("other@example.com")))
-                .PUT(BodyPublishers.ofByteArray(p7m)).build(), BodyHandlers.ofString());
+                .header("Content-Type", "application/pkcs7-mime").PUT(BodyPublishers.ofByteArray(p7m)).build()),
+                BodyHandlers.ofString());
         assertEquals(200, renewed.statusCode(), renewed.body());
         JsonNode body = JSON.readTree(renewed.body());
         assertTrue(body.path("warnings").toString().contains("Apple ID changed from admin@example.com"),
@@ -194,13 +197,15 @@ class DepSyncRulesE2eTest extends E2eWorldTest {
         JsonNode flow = world.mdmAdmin.postJson("/admin/dep/add-flows", Map.of());
         world.abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "second", "certificatePem",
                 flow.path("publicKeyPem").asText()));
-        byte[] p7m = world.abmAdmin.getBytes("/admin/mdm-servers/second/token");
+        byte[] p7m = world.abmAdmin.postForBytes("/admin/mdm-servers/second/token");
         // the admin leaves the flow; then uploads anyway
         assertEquals(200, world.mdm("DELETE", "/admin/dep/add-flows/" + flow.path("flow").asText()).statusCode());
-        HttpResponse<String> refused = world.http.send(HttpRequest.newBuilder(URI.create(world.mdm.baseUri()
+        HttpResponse<String> refused = world.http.send(AdminTokens.authorize(
+                HttpRequest.newBuilder(URI.create(world.mdm.baseUri()
                 + "/admin/dep/tokens?flow=" + flow.path("flow").asText() + "&depUrl="
                         + E2eWorld.enc(world.abm.baseUri().toString())))
-                .POST(BodyPublishers.ofByteArray(p7m)).build(), BodyHandlers.ofString());
+                .header("Content-Type", "application/pkcs7-mime").POST(BodyPublishers.ofByteArray(p7m)).build()),
+                BodyHandlers.ofString());
         assertEquals(400, refused.statusCode(), refused.body());
         assertTrue(refused.body().contains("was abandoned; its key pair is no longer valid"), refused.body());
 
@@ -208,10 +213,12 @@ class DepSyncRulesE2eTest extends E2eWorldTest {
         JsonNode again = world.mdmAdmin.postJson("/admin/dep/add-flows", Map.of());
         world.abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "third", "certificatePem",
                 again.path("publicKeyPem").asText()));
-        HttpResponse<String> ok = world.http.send(HttpRequest.newBuilder(URI.create(world.mdm.baseUri()
+        HttpResponse<String> ok = world.http.send(AdminTokens.authorize(
+                HttpRequest.newBuilder(URI.create(world.mdm.baseUri()
                 + "/admin/dep/tokens?flow=" + again.path("flow").asText() + "&appleId=" + E2eWorld.enc("b@example.com")
                 + "&depUrl=" + E2eWorld.enc(world.abm.baseUri().toString())))
-                .POST(BodyPublishers.ofByteArray(world.abmAdmin.getBytes("/admin/mdm-servers/third/token"))).build(),
+                .header("Content-Type", "application/pkcs7-mime")
+                .POST(BodyPublishers.ofByteArray(world.abmAdmin.postForBytes("/admin/mdm-servers/third/token"))).build()),
                 BodyHandlers.ofString());
         assertEquals(202, ok.statusCode(), ok.body());
     }
@@ -228,6 +235,5 @@ class DepSyncRulesE2eTest extends E2eWorldTest {
         assertEquals(0, CliRun.runInto(out, "mdm", "tokens", "--mdm", world.mdm.baseUri().toString()), out[1]);
         assertTrue(out[0].contains("\"nextManualSyncAllowedAt\""), out[0]);
     }
-
 
 }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The DEP sync rules DepSyncRulesE2eTest does not show (DESIGN.md "The reference MDM's rules", sync): the delta sync
- * every 12 hours on its own, a failed delta making the next sync full, and the Sync button refused while a sync runs.
+ * every 12 hours on its own, a failed delta making the next sync full, the Sync button refused while a sync runs, and
+ * every sync, full or delta, cut after 15 minutes.
  * Fake ABM (with its fault injection) and the reference MDM over HTTP on a ManualClock.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -115,5 +116,40 @@ class DepSyncScheduleE2eTest extends E2eWorldTest {
         HttpResponse<String> tooSoon = world.mdm("POST", "/admin/dep/tokens/" + token + "/sync");
         assertEquals(429, tooSoon.statusCode(), tooSoon.body());
         assertTrue(tooSoon.body().contains(E2eWorld.T0.plus(Duration.ofMinutes(30)).toString()), tooSoon.body());
+    }
+    @org.junit.jupiter.params.ParameterizedTest(name = "a {0} sync: \"All sync requests are given 15 minutes to finish\"")
+    @org.junit.jupiter.params.provider.CsvSource({"full,/server/devices", "delta,/devices/sync"})
+    void everySyncIsGiven15MinutesToFinish(String kind, String endpoint) throws Exception {
+        world = new E2eWorld(3);
+        String token = world.addToken("slow-" + kind, true);
+        int sleepers = world.clock.sleepers();
+        world.abmAdmin.postJson("/admin/faults", Map.of("endpoint", endpoint, "latency", "PT20M"));
+        world.clock.advance(kind.equals("full") ? Duration.ofDays(7) : Duration.ofMinutes(15));
+        HttpResponse<String> started = world.mdm("POST", "/admin/dep/tokens/" + token + "/sync"
+                + (kind.equals("full") ? "?full=true" : ""));
+        assertEquals(202, started.statusCode(), started.body());
+        await().atMost(Duration.ofSeconds(30)).until(() -> world.clock.sleepers() > sleepers); // ABM is answering
+        assertEquals("SYNCING", world.token(token).path("syncState").asText());
+
+        world.clock.advance(Duration.ofMinutes(15));
+        assertEquals("SYNCING", world.token(token).path("syncState").asText(), "15 minutes are not over yet");
+        world.clock.advance(Duration.ofSeconds(1));
+        JsonNode cut = world.token(token);
+        assertEquals("FAILED", cut.path("syncState").asText(), cut.toString());
+        assertTrue(cut.path("lastError").asText().startsWith(kind + " sync did not finish within 15 minutes"),
+                cut.toString());
+        assertTrue(cut.path("nextSyncFull").asBoolean(), cut.toString());
+        assertEquals(1, cut.path("syncs").asInt(), "nothing of the cut sync was kept");
+
+        // ABM answers the old request late: it changes nothing; the Sync button works again and its sync is full
+        assertEquals(200, world.http.send(java.net.http.HttpRequest.newBuilder(world.abm.baseUri().resolve(
+                "/admin/faults")).DELETE().build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+        world.clock.advance(Duration.ofMinutes(5));
+        HttpResponse<String> again = world.mdm("POST", "/admin/dep/tokens/" + token + "/sync");
+        assertEquals(202, again.statusCode(), again.body());
+        JsonNode done = world.awaitToken(token, n -> n.path("syncState").asText().equals("SYNCED"));
+        assertEquals("full", done.path("lastSyncKind").asText(), done.toString());
+        assertEquals(2, done.path("syncs").asInt(), done.toString());
+        assertEquals(3, done.path("devices").asInt());
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mdmsim.abm.FakeAbmConfig;
 import io.mdmsim.abm.FakeAbmServer;
 import io.mdmsim.core.pki.SimPki;
+import io.mdmsim.core.testing.AdminTokens;
 import io.mdmsim.core.time.ManualClock;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.MdmConfig;
@@ -83,8 +84,11 @@ final class E2eWorld implements AutoCloseable {
             throw e;
         }
         this.mdm = started;
-        this.abmAdmin = new AdminClient("fake ABM", abm.baseUri());
-        this.mdmAdmin = new AdminClient("MDM", mdm.baseUri());
+        AdminTokens.register(abm.baseUri(), abm.adminToken());
+        AdminTokens.register(abm.apnsUri(), abm.adminToken());
+        AdminTokens.register(mdm.baseUri(), mdm.adminToken());
+        this.abmAdmin = new AdminClient("fake ABM", abm.baseUri(), abm.adminToken());
+        this.mdmAdmin = new AdminClient("MDM", mdm.baseUri(), mdm.adminToken());
     }
 
     /** A world on this clock and seed; only the MDM's configuration is tweaked. */
@@ -114,13 +118,19 @@ final class E2eWorld implements AutoCloseable {
 
     /** {@link #addToken(String, boolean)}, then waits until the MDM's view of the token satisfies {@code until}. */
     String addToken(String server, boolean assignAll, Predicate<JsonNode> until) {
+        return addToken(server, assignAll, until, "");
+    }
+
+    /** {@link #addToken(String, boolean, Predicate)} with more query parameters for the upload, e.g. "&scopeTags=A". */
+    String addToken(String server, boolean assignAll, Predicate<JsonNode> until, String moreQuery) {
         abmAdmin.postJson("/admin/mdm-servers", Map.of("name", server, "certificatePem",
                 mdmAdmin.getText("/admin/dep/public-key")));
         if (assignAll) {
             abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", server, "all", true));
         }
         JsonNode added = mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + enc("admin@example.com") + "&depUrl="
-                + enc(abm.baseUri().toString()), abmAdmin.getBytes("/admin/mdm-servers/" + enc(server) + "/token"),
+                + enc(abm.baseUri().toString()) + moreQuery, abmAdmin.postForBytes("/admin/mdm-servers/" + enc(server)
+                + "/token"),
                 "application/pkcs7-mime");
         String token = added.path("name").asText();
         awaitToken(token, until);
@@ -154,25 +164,29 @@ final class E2eWorld implements AutoCloseable {
     }
 
     HttpResponse<String> mdm(String method, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(mdm.baseUri() + path))
-                .method(method, BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        return http.send(AdminTokens.authorize(
+                HttpRequest.newBuilder(URI.create(mdm.baseUri() + path))
+                .method(method, BodyPublishers.noBody()).build()), BodyHandlers.ofString());
     }
 
     HttpResponse<String> mdmJson(String method, String path, String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(mdm.baseUri() + path)).header("Content-Type",
-                "application/json").method(method, BodyPublishers.ofString(json)).build(), BodyHandlers.ofString());
+        return http.send(AdminTokens.authorize(
+                HttpRequest.newBuilder(URI.create(mdm.baseUri() + path)).header("Content-Type",
+                "application/json").method(method, BodyPublishers.ofString(json)).build()), BodyHandlers.ofString());
     }
 
     /** An admin request to the MDM with a JSON body, or none when {@code json} is null. */
     HttpResponse<String> send(String method, String path, String json) throws Exception {
-        return json == null ? http.send(HttpRequest.newBuilder(URI.create(mdm.baseUri() + path)).header("Content-Type",
-                "application/json").method(method, BodyPublishers.noBody()).build(), BodyHandlers.ofString())
+        return json == null ? http.send(AdminTokens.authorize(
+                HttpRequest.newBuilder(URI.create(mdm.baseUri() + path)).header("Content-Type",
+                "application/json").method(method, BodyPublishers.noBody()).build()), BodyHandlers.ofString())
                 : mdmJson(method, path, json);
     }
 
     HttpResponse<String> mdmBytes(String method, String path, byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(mdm.baseUri() + path)).header("Content-Type",
-                "application/pkcs7-mime").method(method, BodyPublishers.ofByteArray(body)).build(),
+        return http.send(AdminTokens.authorize(
+                HttpRequest.newBuilder(URI.create(mdm.baseUri() + path)).header("Content-Type",
+                "application/pkcs7-mime").method(method, BodyPublishers.ofByteArray(body)).build()),
                 BodyHandlers.ofString());
     }
 
@@ -211,8 +225,9 @@ final class E2eWorld implements AutoCloseable {
             csv.append(f[0]).append(",\"").append(f[1]).append(',').append(f[2]).append("\",").append(f[3])
                     .append(',').append(f[4]).append('\n');
         }
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(abm.baseUri() + "/admin/devices/import"))
-                .header("Content-Type", "text/csv").POST(BodyPublishers.ofString(csv.toString())).build(),
+        HttpResponse<String> r = http.send(AdminTokens.authorize(
+                HttpRequest.newBuilder(URI.create(abm.baseUri() + "/admin/devices/import"))
+                .header("Content-Type", "text/csv").POST(BodyPublishers.ofString(csv.toString())).build()),
                 BodyHandlers.ofString());
         if (r.statusCode() != 201) {
             throw new AssertionError("import refused: " + r.statusCode() + " " + r.body());

@@ -90,6 +90,28 @@ class EnrollmentPolicyE2eTest extends E2eWorldTest {
     }
 
     @Test
+    @org.junit.jupiter.api.DisplayName("\"Intune alerts you when ... licenses are running low\": enrollments use up"
+            + " Company Portal licences until the alert is raised, on the admin API and as an event")
+    void companyPortalLicencesRunningLowRaiseAnAlert() throws Exception {
+        vppToken("Apps", world.time.now().plus(Duration.ofDays(365)).toString(), 11);
+        List<DeviceSpec> cp = specs.subList(0, 2);
+        profile("{\"name\":\"Company Portal VPP\",\"installCompanyPortal\":true,\"vppToken\":\"Apps\"}", cp);
+        assertEquals(0, world.mdmAdmin.getJson("/admin/alerts").path("alerts").size(), "11 of 11 left");
+
+        FleetResult r = DeviceFleet.run(ade(cp));
+        assertEquals(2, r.count(Outcome.ENROLLED), r.summary());
+        JsonNode alerts = world.mdmAdmin.getJson("/admin/alerts").path("alerts");
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals("vpp.licenses-low", alerts.path(0).path("kind").asText(), alerts.toString());
+        assertEquals("warning", alerts.path(0).path("severity").asText());
+        assertTrue(alerts.path(0).path("message").asText().contains("has 9 Company Portal licenses left of 11"),
+                alerts.toString());
+        String events = world.mdmAdmin.getText("/admin/events?after=0&limit=1000");
+        assertTrue(events.lines().anyMatch(l -> l.contains("\"type\":\"alert\"") && l.contains("vpp.licenses-low")
+                && l.contains("\"state\":\"raised\"")), events);
+    }
+
+    @Test
     void companyPortalLicensesRunOutAfterNDevices() throws Exception {
         vppToken("Apps", world.time.now().plus(Duration.ofDays(365)).toString(), 3);
         List<DeviceSpec> cp = specs.subList(0, 5);

@@ -8,13 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.device.Behaviour;
-import io.mdmsim.device.DeviceFleet;
 import io.mdmsim.device.DeviceRef;
 import io.mdmsim.device.DeviceResult;
-import io.mdmsim.device.FleetConfig;
 import io.mdmsim.device.FleetListener;
 import io.mdmsim.device.FleetResult;
 import io.mdmsim.device.Stage;
@@ -23,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,25 +42,20 @@ class ProfileLifecycleE2eTest extends E2eWorldTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     private String token;
-    private Thread fleet;
-    private final CompletableFuture<FleetResult> run = new CompletableFuture<>();
+    private LiveFleet fleet;
     /** How often each device (by serial) entered the MANAGED stage: one per enrollment. */
     private final Map<String, AtomicInteger> managed = new ConcurrentHashMap<>();
     private final Map<String, String> udids = new ConcurrentHashMap<>();
 
     @BeforeEach
     void start() {
-        SimPki pki = E2eWorld.pki();
-        world = new E2eWorld(SimClock.system(), 31, 0, b -> b.apnsTls(pki.tlsServer()), (abm, b) -> b
-                .apnsUrl(abm.apnsUri()).apnsTrustAnchors(List.of(pki.root().certificate()))
-                .depSyncInterval(Duration.ofDays(3650)));
+        world = LiveFleet.world(SimClock.system(), 31);
     }
 
     @AfterEach
     void stop() throws Exception {
         if (fleet != null) {
-            fleet.interrupt();
-            run.get(60, TimeUnit.SECONDS);
+            fleet.close();
         }
     }
 
@@ -197,18 +188,10 @@ class ProfileLifecycleE2eTest extends E2eWorldTest {
                 .path("udid").asText();
         await().atMost(WAIT).until(() -> stateOf(udid, "Settings").equals("ACKNOWLEDGED"));
 
-        String query = world.mdmAdmin.postJson("/admin/devices/" + udid + "/commands", Map.of("requestType",
-                "DeviceInformation", "Queries", List.of("IsMultiUser", "ResidentUsers", "UserSessionTimeout")))
-                .path("commandUuid").asText();
-        JsonNode[] answer = new JsonNode[1];
-        await().atMost(WAIT).until(() -> {
-            answer[0] = world.mdmAdmin.getJson("/admin/devices/" + udid + "/commands/" + query);
-            return answer[0].path("state").asText().equals("ACKNOWLEDGED");
-        });
-        JsonNode q = answer[0].path("result").path("QueryResponses");
-        assertTrue(q.path("IsMultiUser").asBoolean(), answer[0].toString());
-        assertEquals(6, q.path("ResidentUsers").asInt(), answer[0].toString());
-        assertEquals(1800, q.path("UserSessionTimeout").asInt(), answer[0].toString());
+        JsonNode q = fleet.query(udid, List.of("IsMultiUser", "ResidentUsers", "UserSessionTimeout"));
+        assertTrue(q.path("IsMultiUser").asBoolean(), q.toString());
+        assertEquals(6, q.path("ResidentUsers").asInt(), q.toString());
+        assertEquals(1800, q.path("UserSessionTimeout").asInt(), q.toString());
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
@@ -238,28 +221,18 @@ class ProfileLifecycleE2eTest extends E2eWorldTest {
     }
 
     private void startDevices(Map<String, Behaviour> behaviours) {
-        FleetConfig.Builder b = Fleets.trusting(world, List.of())
-                .apnsUrl(world.abm.apnsUri())
-                .lifetime(Duration.ofHours(1))
-                .listener(new FleetListener() {
-                    @Override
-                    public void stageEntered(DeviceRef device, Stage stage) {
-                        if (stage == Stage.MANAGED) {
-                            managed.computeIfAbsent(device.serialNumber(), s -> new AtomicInteger()).incrementAndGet();
-                        }
-                    }
-                });
-        for (JsonNode d : world.abmAdmin.getJson("/admin/devices")) {
-            String serial = d.path("serialNumber").asText();
-            b.addDevice(Fleets.spec(d), behaviours.get(serial));
-        }
-        FleetConfig config = b.build();
-        fleet = Thread.ofVirtual().start(() -> run.complete(DeviceFleet.run(config)));
+        fleet = LiveFleet.start(world, behaviours, b -> b.listener(new FleetListener() {
+            @Override
+            public void stageEntered(DeviceRef device, Stage stage) {
+                if (stage == Stage.MANAGED) {
+                    managed.computeIfAbsent(device.serialNumber(), s -> new AtomicInteger()).incrementAndGet();
+                }
+            }
+        }));
     }
 
     private FleetResult stopDevices() throws Exception {
-        fleet.interrupt();
-        FleetResult r = run.get(60, TimeUnit.SECONDS);
+        FleetResult r = fleet.stop();
         fleet = null;
         return r;
     }
@@ -268,26 +241,8 @@ class ProfileLifecycleE2eTest extends E2eWorldTest {
         return r.devices().stream().filter(d -> d.device().serialNumber().equals(serial)).findFirst().orElseThrow();
     }
 
-    /** Waits until the MDM's record of the device with this serial meets the condition; returns it (detailed). */
     private JsonNode awaitDevice(String serial, Predicate<JsonNode> condition) {
-        JsonNode[] last = new JsonNode[1];
-        try {
-            await().atMost(WAIT).until(() -> {
-                for (JsonNode d : world.mdmAdmin.getJson("/admin/devices")) {
-                    if (d.path("serialNumber").asText().equals(serial)) {
-                        last[0] = world.mdmAdmin.getJson("/admin/devices/" + d.path("udid").asText());
-                        return condition.test(last[0]);
-                    }
-                }
-                return false;
-            });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            String commands = last[0] == null ? "" : world.mdmAdmin.getJson("/admin/devices/"
-                    + last[0].path("udid").asText() + "/commands").toString();
-            throw new AssertionError("device " + serial + " did not reach the expected state; last seen: " + last[0]
-                    + "\ncommands: " + commands, e);
-        }
-        return last[0];
+        return fleet.awaitDevice(serial, condition);
     }
 
     private List<String> requestTypes(String udid) {
@@ -297,14 +252,7 @@ class ProfileLifecycleE2eTest extends E2eWorldTest {
         return out;
     }
 
-    /** The state of the last command of this RequestType, "" if none. */
     private String stateOf(String udid, String requestType) {
-        String state = "";
-        for (JsonNode c : world.mdmAdmin.getJson("/admin/devices/" + udid + "/commands")) {
-            if (c.path("requestType").asText().equals(requestType)) {
-                state = c.path("state").asText();
-            }
-        }
-        return state;
+        return fleet.stateOf(udid, requestType);
     }
 }

@@ -7,51 +7,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.device.Outcome;
+import io.mdmsim.device.SetupPane;
 import io.mdmsim.device.Stage;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Enrollment profile rules of the seeds that the first profile tests did not hold, each over the MDM's admin API, the
  * fake ABM's DEP profile and the device's cloud configuration and Setup Assistant, on a manual SimClock.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class ProfileSeedRulesE2eTest extends E2eWorldTest {
+class ProfileSeedRulesE2eTest extends ImportedDevicesTest {
 
     static final String IPHONE = "F2LXR0000001";      // iPhone 14 Pro, iOS 17.5
     static final String IPAD = "DMPXR0000002";        // iPad Air (5th gen), iPadOS 17.5
-
-    private String token;
-    @TempDir
-    Path traces;
+    static final String OLD_IPHONE = "F2LXR0000003";  // iPhone 8 Plus, iOS 12.4
 
     @BeforeEach
     void start() throws Exception {
-        world = new E2eWorld(0);
-        world.importDevices(IPHONE + ",iPhone15,2,17.5,21F90", IPAD + ",iPad13,16,17.5,21F90");
-        token = world.addToken("rules", true);
-    }
-
-    private String profile(String json, String... serials) throws Exception {
-        String uuid = world.createProfile(token, json, false);
-        world.assignProfile(token, uuid, List.of(serials));
-        return uuid;
+        start("rules", IPHONE + ",iPhone15,2,17.5,21F90", IPAD + ",iPad13,16,17.5,21F90",
+                OLD_IPHONE + ",iPhone10,2,12.4,16G77");
     }
 
     private JsonNode stored(String uuid) {
         return world.mdmAdmin.getJson("/admin/dep/tokens/" + token + "/profiles/" + uuid).path("profile");
-    }
-
-    private DeviceRun one(String serial) throws Exception {
-        return DeviceRun.run(world, traces, b -> { }, serial).getFirst();
     }
 
     private void refused(String json, String message) throws Exception {
@@ -140,5 +124,68 @@ class ProfileSeedRulesE2eTest extends E2eWorldTest {
                 + " 30)");
         refused("{\"name\":\"x\",\"userAffinity\":\"WITHOUT_USER\",\"sharedIpad\":true,\"maxCachedUsers\":0}",
                 "maxCachedUsers: 0 (expected: at least 1");
+    }
+    @Test
+    @DisplayName("\"Users are notified that their devices are supervised in the Settings app ... This iPhone is supervised"
+            + " and managed by <your organization>\" (iPad alike); an unsupervised device shows nothing")
+    void settingsTellsTheUserTheDeviceIsSupervisedAndByWhom() throws Exception {
+        profile("{\"name\":\"Corp\"}", IPHONE, IPAD);
+        profile("{\"name\":\"Unsupervised\",\"supervised\":false}", OLD_IPHONE);
+        List<DeviceRun> runs = DeviceRun.run(world, traces, b -> { }, IPHONE, IPAD, OLD_IPHONE);
+        String org = world.abmAdmin.getJson("/admin/organizations").get(0).path("name").asText();
+        for (DeviceRun d : runs) {
+            assertEquals(Outcome.ENROLLED, d.result().outcome(), d.result().toString());
+        }
+        assertEquals(List.of("This iPhone is supervised and managed by " + org + "."), banners(runs.get(0)));
+        assertEquals(List.of("This iPad is supervised and managed by " + org + "."), banners(runs.get(1)));
+        assertFalse(runs.get(2).result().management().supervised());
+        assertEquals(List.of(), banners(runs.get(2)), "iOS 12 without supervision: no message");
+    }
+
+    private static List<String> banners(DeviceRun d) {
+        return d.trace().stream().filter(l -> l.path("event").asText().equals("settings"))
+                .map(l -> l.path("banner").asText()).toList();
+    }
+    @Test
+    @DisplayName("Restore Completed and Software Update Completed are shown only after a restore or an update during"
+            + " Setup Assistant, and hidden by the profile like any pane")
+    void restoreAndUpdateCompletedFollowARestoreAndAnUpdate() throws Exception {
+        profile("{\"name\":\"Corp\"}", IPHONE);
+        profile("{\"name\":\"Quiet\",\"hiddenPanes\":[\"RestoreCompleted\",\"UpdateCompleted\"]}", IPAD);
+        DeviceRun plain = one(IPHONE);
+        assertEquals("shown only after a restore from backup (this user did not restore)",
+                plain.panes().get(SetupPane.RESTORE_COMPLETED).reason());
+        assertFalse(plain.panes().get(SetupPane.UPDATE_COMPLETED).shown());
+
+        List<DeviceRun> runs = DeviceRun.run(world, traces, b -> b.behaviour(io.mdmsim.device.Behaviour.builder()
+                .restoreShare(1).softwareUpdateShare(1).build()), IPHONE, IPAD);
+        DeviceRun shown = runs.get(0);
+        assertTrue(shown.panes().get(SetupPane.RESTORE_COMPLETED).shown(), shown.panes().toString());
+        assertTrue(shown.panes().get(SetupPane.UPDATE_COMPLETED).shown(), shown.panes().toString());
+        assertFalse(runs.get(1).panes().get(SetupPane.RESTORE_COMPLETED).shown());
+        assertFalse(runs.get(1).panes().get(SetupPane.UPDATE_COMPLETED).shown());
+
+    }
+    @Test
+    @DisplayName("\"Maximum Automated Device Enrollment devices per profile: 200,000\" (the 2023 page over the 2020"
+            + " page's \"no limit\")")
+    void aProfileTakesAtMost200000Devices() throws Exception {
+        String uuid = world.createProfile(token, "{\"name\":\"Big\"}", false);
+        world.assignProfile(token, uuid, List.of(IPHONE));
+        StringBuilder body = new StringBuilder("{\"serials\":[");
+        for (int i = 0; i < 200_000; i++) { // with the one already assigned: 200,001
+            body.append(i == 0 ? "" : ",").append('"').append(String.format("BIG%09d", i)).append('"');
+        }
+        body.append("]}");
+        HttpResponse<String> refused = world.mdmJson("POST", "/admin/dep/tokens/" + token + "/profiles/" + uuid
+                + "/devices", body.toString());
+        assertEquals(409, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("would have 200001 devices (limit: 200000 per profile); nothing was"
+                + " assigned"), refused.body());
+        assertEquals(1, world.mdmAdmin.getJson("/admin/dep/tokens/" + token + "/profiles/" + uuid).path("assigned")
+                .asInt());
+        world.assignProfile(token, uuid, List.of(IPAD)); // within the limit: assigned
+        assertEquals(2, world.mdmAdmin.getJson("/admin/dep/tokens/" + token + "/profiles/" + uuid).path("assigned")
+                .asInt());
     }
 }

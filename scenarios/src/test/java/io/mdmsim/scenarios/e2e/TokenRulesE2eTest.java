@@ -41,7 +41,7 @@ class TokenRulesE2eTest extends E2eWorldTest {
         // the admin creates the MDM server in ABM with that public key, assigns devices, downloads the .p7m
         world.abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "Contoso MDM", "certificatePem", pem));
         world.abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "Contoso MDM", "all", true));
-        byte[] p7m = world.abmAdmin.getBytes("/admin/mdm-servers/" + enc("Contoso MDM") + "/token");
+        byte[] p7m = world.abmAdmin.postForBytes("/admin/mdm-servers/" + enc("Contoso MDM") + "/token");
         JsonNode server = world.abmAdmin.getJson("/admin/mdm-servers/" + enc("Contoso MDM"));
 
         HttpResponse<String> up = world.mdmBytes("POST", "/admin/dep/tokens?flow=flow-1&name=contoso&appleId="
@@ -73,7 +73,7 @@ class TokenRulesE2eTest extends E2eWorldTest {
         JsonNode first = world.mdmAdmin.postJson("/admin/dep/add-flows", Map.of());
         world.abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "one", "certificatePem",
                 first.path("publicKeyPem").asText()));
-        byte[] p7m = world.abmAdmin.getBytes("/admin/mdm-servers/one/token");
+        byte[] p7m = world.abmAdmin.postForBytes("/admin/mdm-servers/one/token");
         JsonNode second = world.mdmAdmin.postJson("/admin/dep/add-flows", Map.of());
         assertNotEquals(first.path("publicKeyPem").asText(), second.path("publicKeyPem").asText());
 
@@ -104,7 +104,7 @@ class TokenRulesE2eTest extends E2eWorldTest {
         int managedBefore = world.mdmAdmin.getJson("/admin/devices").size();
 
         // a new download from ABM invalidates the token the MDM holds: its next sync fails
-        byte[] renewed = world.abmAdmin.getBytes("/admin/mdm-servers/renew/token");
+        byte[] renewed = world.abmAdmin.postForBytes("/admin/mdm-servers/renew/token");
         world.clock.advance(Duration.ofMinutes(15));
         assertEquals(202, world.mdm("POST", "/admin/dep/tokens/" + token + "/sync").statusCode());
         JsonNode failed = world.awaitToken(token, n -> n.path("syncState").asText().equals("FAILED"));
@@ -131,7 +131,7 @@ class TokenRulesE2eTest extends E2eWorldTest {
         assertEquals(E2eWorld.T0.toString(), enrolled.path("enrolledAt").asText(), "not re-enrolled: " + enrolled);
 
         // the same Apple ID: no warning; a .p7m for another key: a clear 400
-        byte[] third = world.abmAdmin.getBytes("/admin/mdm-servers/renew/token");
+        byte[] third = world.abmAdmin.postForBytes("/admin/mdm-servers/renew/token");
         HttpResponse<String> same = world.mdmBytes("PUT", "/admin/dep/tokens/" + token + "?appleId="
                 + enc("someone-else@example.com"), third);
         assertEquals(200, same.statusCode(), same.body());
@@ -237,7 +237,7 @@ class TokenRulesE2eTest extends E2eWorldTest {
                 world.mdmAdmin.getText("/admin/dep/public-key")));
         world.abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "big", "all", true));
         JsonNode added = world.mdmAdmin.postBytes("/admin/dep/tokens?depUrl=" + enc(world.abm.baseUri().toString()),
-                world.abmAdmin.getBytes("/admin/mdm-servers/big/token"), "application/pkcs7-mime");
+                world.abmAdmin.postForBytes("/admin/mdm-servers/big/token"), "application/pkcs7-mime");
         String token = added.path("name").asText();
         JsonNode[] t = new JsonNode[1];
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1))

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mdmsim.abm.FakeAbmConfig;
 import io.mdmsim.abm.FakeAbmServer;
 import io.mdmsim.core.pki.SimPki;
+import io.mdmsim.core.testing.AdminTokens;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.MdmConfig;
 import io.mdmsim.mdm.MdmServer;
@@ -29,8 +30,10 @@ class DepFiguresTest {
              MdmServer mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(3)
                      .scepCa(pki.scepCa().identity()).trustedDeviceCas(List.of(pki.appleDeviceCa().certificate()))
                      .depBaseUrl(abm.baseUri()).depSyncInterval(Duration.ofHours(1)).build())) {
+            AdminTokens.register(abm.baseUri(), abm.adminToken());
+            AdminTokens.register(mdm.baseUri(), mdm.adminToken());
             LoopbackWorld.assignAllAndSync(abm.baseUri(), mdm.baseUri(), "MDM east", 12);
-            DepFigures.fetchAndRecord(abm.baseUri(), null, recorder);
+            DepFigures.fetchAndRecord(abm.baseUri(), abm.adminToken(), recorder);
         }
         RunReport report = recorder.snapshot();
         RunReport.DepTotals east = report.dep("MDM east").orElseThrow();

@@ -99,6 +99,43 @@ class ReportMergeTest {
     }
 
     @Test
+    void withTheScenarioItsExpectationsAreEvaluatedAgainOnTheMergedReport() throws Exception {
+        List<RunReport> parts = shards(90, 5);
+        for (int i = 0; i < parts.size(); i++) {
+            ReportFolder.write(dir.resolve("s" + (i + 1)), parts.get(i));
+        }
+        RunReport whole = SampleRun.record(90, 5);
+        Path scenario = dir.resolve("sample.yaml");
+        Files.writeString(scenario, """
+                populations: [{name: all, count: 90}]
+                expect:
+                  - {name: enrolled rate, outcome: enrolled, threshold: rate >= 0.99}
+                  - {name: enrolled count, outcome: enrolled, threshold: count == %d}
+                """.formatted(whole.devices().enrolled()));
+        Path out = dir.resolve("again");
+        CliRun run = CliRun.run("report", "merge", dir.resolve("s1").toString(), dir.resolve("s2").toString(),
+                dir.resolve("s3").toString(), "--scenario", scenario.toString(), "--out", out.toString());
+        RunReport merged = ReportJson.read(out);
+        assertEquals("enrolled rate", merged.expectations().get(0).name(), merged.expectations().toString());
+        assertEquals(rate(whole) + " (" + whole.devices().enrolled() + " of 90)",
+                merged.expectations().get(0).actual());
+        assertTrue(merged.expectations().get(1).passed(), merged.expectations().toString());
+        assertTrue(merged.expectations().stream().noneMatch(e -> e.name().equals("[1/3] enrolled rate")),
+                "the shards' own evaluation of a re-evaluated expectation is left out");
+        assertEquals(merged.passed() ? 0 : 1, run.exit(), run.out() + run.err());
+        assertTrue(Files.readString(out.resolve("junit.xml")).contains("name=\"enrolled count\""));
+        CliRun bad = CliRun.run("report", "merge", dir.resolve("s1").toString(), "--scenario",
+                dir.resolve("none.yaml").toString(), "--out", dir.resolve("x").toString());
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("none.yaml: no such file"), bad.err());
+    }
+
+    private static String rate(RunReport r) {
+        double v = (double) r.devices().enrolled() / r.devices().total();
+        return v == 1 ? "1" : String.format(java.util.Locale.ROOT, "%.4f", v).replaceAll("0+$", "");
+    }
+
+    @Test
     void theMergeCommandSaysWhatIsWrongWithItsInput() throws Exception {
         CliRun run = CliRun.run("report", "merge", dir.resolve("nowhere").toString(), "--out",
                 dir.resolve("m").toString());

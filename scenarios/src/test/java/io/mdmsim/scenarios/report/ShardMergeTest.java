@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mdmsim.abm.FakeAbmConfig;
 import io.mdmsim.abm.FakeAbmServer;
 import io.mdmsim.core.pki.SimPki;
+import io.mdmsim.core.testing.AdminTokens;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.device.DeviceTrace;
 import io.mdmsim.device.Outcome;
@@ -52,6 +53,8 @@ class ShardMergeTest {
             MdmServer mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(SEED)
                     .scepCa(pki.scepCa().identity()).trustedDeviceCas(List.of(pki.appleDeviceCa().certificate()))
                     .depBaseUrl(abm.baseUri()).depSyncInterval(Duration.ofSeconds(2)).build());
+            AdminTokens.register(abm.baseUri(), abm.adminToken());
+            AdminTokens.register(mdm.baseUri(), mdm.adminToken());
             LoopbackWorld.assignAllAndSync(abm.baseUri(), mdm.baseUri(), "shards", DEVICES);
             return new World(abm, mdm);
         }
@@ -65,7 +68,8 @@ class ShardMergeTest {
 
     /** Starts {@code mdmsim devices} in its own JVM. */
     private Process devices(URI abm, Path pkiDir, String shard, Path report) throws IOException {
-        return mdmsim(shard, "devices", "--abm", abm.toString(), "--pki-dir", pkiDir.toString(),
+        return mdmsim(shard, "devices", "--abm", abm.toString(), "--admin-token", AdminTokens.of(abm),
+                "--pki-dir", pkiDir.toString(),
                 "--seed", Long.toString(SEED), "--shard", shard, "--concurrency", "4", "--report", report.toString(),
                 "--report-interval", "5s");
     }

@@ -97,6 +97,56 @@ class RunCommandTest {
     }
 
     @Test
+    void twoOrganizationsEachWithItsMdmServerAndDevices() throws IOException {
+        Path f = write("orgs.yaml", """
+                seed: 9
+                clock: manual
+                world:
+                  abm:
+                    organizations:
+                      - {name: Contoso Retail}
+                      - {name: Contoso Schools, orgType: edu}
+                    mdmServers:
+                      - {name: Retail MDM, organization: Contoso Retail, assign: all}
+                      - {name: Schools MDM, organization: Contoso Schools, assign: all}
+                  mdm:
+                    tokens:
+                      - {mdmServer: Retail MDM}
+                      - {mdmServer: Schools MDM}
+                populations:
+                  - {name: shops, count: 2, models: iPhone, os: "17"}
+                  - {name: classrooms, count: 2, models: iPad, os: "17", organization: Contoso Schools}
+                fleet: {keyPool: 2}
+                expect:
+                  - {outcome: enrolled, population: shops, threshold: rate == 1}
+                  - {outcome: enrolled, population: classrooms, threshold: rate == 1}
+                """);
+        CliRun r = CliRun.run("run", f.toString(), "--out", dir.resolve("orgs").toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("(MDM server Retail MDM): 2 devices synced"), r.out());
+        assertTrue(r.out().contains("(MDM server Schools MDM): 2 devices synced"), r.out());
+    }
+
+    @Test
+    void theClosedAndTheRampingLoadModelsRunEveryDevice() throws IOException {
+        for (String load : new String[] {"{model: constant-devices, devices: 2}",
+                "{model: ramping-arrival-rate, stages: [{target: 60, duration: 1m}, {target: 60, duration: 1m}]}"}) {
+            Path f = write("load.yaml", """
+                    seed: 12
+                    clock: manual
+                    populations: [{name: phones, count: 4, models: iPhone, os: "17"}]
+                    fleet: {keyPool: 2}
+                    load: %s
+                    expect:
+                      - {devices: started, threshold: count == 4}
+                      - {outcome: enrolled, threshold: rate == 1}
+                    """.formatted(load));
+            CliRun r = CliRun.run("run", f.toString(), "--out", dir.resolve("load").toString(), "--quiet");
+            assertEquals(0, r.exit(), load + "\n" + r.out() + r.err());
+        }
+    }
+
+    @Test
     void anInvalidFileExits2WithFileLineColumn() throws IOException {
         Path f = write("invalid.yaml", "populations:\n  - count: two\n");
         CliRun r = CliRun.run("run", f.toString());

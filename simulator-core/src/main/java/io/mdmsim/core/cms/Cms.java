@@ -141,7 +141,9 @@ public final class Cms {
                     + Certificates.name(recipientCert));
         }
         try {
-            return recipient.getContent(new JceKeyTransEnvelopedRecipient(key).setProvider(Bc.PROVIDER));
+            // the RSA key transport by the JDK's provider (it keeps blinding values per key), the content cipher by
+            // BouncyCastle (DES and 3DES whatever the JDK's policy)
+            return recipient.getContent(new JceKeyTransEnvelopedRecipient(key).setContentProvider(Bc.PROVIDER));
         } catch (CMSException | RuntimeException e) {
             throw new CmsException("cannot decrypt EnvelopedData (" + CmsSupport.cipherName(enveloped) + ") for "
                     + Certificates.name(recipientCert) + ": " + e.getMessage(), e);

@@ -4,20 +4,25 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.util.List;
 
 /**
- * The one shared Jackson mapper: {@code java.time} as ISO-8601 strings, unknown properties ignored (the other side
- * may be newer). Reading a body that is not what was expected is answered with 400 naming where and what.
+ * The shared Jackson mappers: {@code java.time} as ISO-8601 strings, unknown properties ignored (the other side may be
+ * newer); request bodies are read strictly ({@link #STRICT}). Reading a body that is not what was expected is answered
+ * with 400 naming where and what.
  */
 public final class Json {
 
@@ -26,6 +31,21 @@ public final class Json {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    /**
+     * For what clients send a server ({@link #read}, {@link #readRequest}): as {@link #MAPPER}, and a key that
+     * appears twice in one object is refused (never "the last one wins"), no number or boolean is taken for a string.
+     */
+    public static final ObjectMapper STRICT = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .build();
 
     private Json() {
@@ -49,6 +69,36 @@ public final class Json {
         }
     }
 
+    /**
+     * Reads the JSON body of a request; a body labelled with another media type is 415, so that a web form
+     * ({@code text/plain}) can never pass for JSON. No label at all is accepted (command-line clients).
+     */
+    public static <T> T readRequest(HttpRequest request, Class<T> type) {
+        requireJson(request);
+        return read(request.body(), type);
+    }
+
+    /** {@link #readRequest(HttpRequest, Class)} for a generic type. */
+    public static <T> T readRequest(HttpRequest request, TypeReference<T> type) {
+        requireJson(request);
+        return read(request.body(), type);
+    }
+
+    /** 415 unless the request's Content-Type is JSON ({@code application/json} or {@code application/*+json}). */
+    public static void requireJson(HttpRequest request) {
+        String type = request.header("Content-Type");
+        if (type == null || type.isBlank()) {
+            return;
+        }
+        int semi = type.indexOf(';');
+        String media = (semi < 0 ? type : type.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+        if (media.equals("application/json") || media.startsWith("application/") && media.endsWith("+json")) {
+            return;
+        }
+        throw new HttpError(415, HttpResponse.TEXT_PLAIN, ("Content-Type: " + media + " (expected: application/json)")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** Reads a request body; {@link HttpError} 400 names the location and the problem. */
     public static <T> T read(byte[] body, Class<T> type) {
         requireNonNull(type, "type");
@@ -70,7 +120,7 @@ public final class Json {
         }
         T value;
         try {
-            value = MAPPER.readValue(body, type);
+            value = STRICT.readValue(body, type);
         } catch (JsonProcessingException e) {
             throw new HttpError(400, "invalid JSON for " + what + " " + describe(e), e);
         } catch (IOException e) {

@@ -110,6 +110,14 @@ public final class Certificates {
         return IETFUtils.valueToString(cns[0].getFirst().getValue());
     }
 
+    /** The subject's serialNumber attribute (2.5.4.5), as device certificates carry a serial; null without one. */
+    public static String subjectSerialNumber(X509Certificate certificate) {
+        requireNonNull(certificate, "certificate");
+        X500Name subject = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+        RDN[] serials = subject.getRDNs(BCStyle.SERIALNUMBER);
+        return serials.length == 0 ? null : IETFUtils.valueToString(serials[0].getFirst().getValue());
+    }
+
     /** Lower-case hex SHA-256 of the DER certificate. */
     public static String sha256Fingerprint(X509Certificate certificate) {
         try {

@@ -2,13 +2,17 @@ package io.mdmsim.core.pki;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.core.security.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -17,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one simulator PKI of DESIGN.md "Identities and trust": a root CA, the "fake Apple device CA" that issues each
@@ -76,10 +82,36 @@ public final class SimPki {
     /**
      * Loads the PEM files of dir; creates and writes them on first start (dir empty or missing). A TLS server
      * certificate not valid at now is replaced (and rewritten). A directory with only some of the files is an error.
+     * Creating, loading and renewing happen under an exclusive lock on {@code dir/.lock} (across processes, and across
+     * threads of this one), so parts started together on a fresh directory share one PKI. The directory is made 0700
+     * and the keys 0600.
      */
     public static SimPki loadOrCreate(Path dir, Instant now) {
         requireNonNull(dir, "dir");
         requireNonNull(now, "now");
+        Path absolute = dir.toAbsolutePath().normalize();
+        try {
+            PrivateFiles.directory(absolute);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create PKI directory " + dir + ": " + e.getMessage(), e);
+        }
+        Object threadLock = LOCKS.computeIfAbsent(absolute, k -> new Object());
+        synchronized (threadLock) {
+            try (FileChannel channel = FileChannel.open(absolute.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+                return loadOrCreateLocked(dir, now);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot lock PKI directory " + dir + " (" + LOCK_FILE + "): "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The lock file of a PKI directory (empty; only locked). */
+    static final String LOCK_FILE = ".lock";
+    private static final Map<Path, Object> LOCKS = new ConcurrentHashMap<>();
+
+    private static SimPki loadOrCreateLocked(Path dir, Instant now) {
         List<String> present = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (String f : FILES) {
@@ -130,11 +162,11 @@ public final class SimPki {
         return tlsServer;
     }
 
-    /** Writes every certificate and key as PEM (keys PKCS#8, owner-only where the file system allows). */
+    /** Writes every certificate and key as PEM (keys PKCS#8 0600, the directory 0700, where the file system allows). */
     public void exportPem(Path dir) {
         requireNonNull(dir, "dir");
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.directory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create PKI directory " + dir + ": " + e.getMessage(), e);
         }

@@ -47,11 +47,54 @@ public final class Plist {
     private static final String EXPECTED = "(expected: an XML or binary property list)";
     private static final byte[] BINARY_MAGIC = "bplist".getBytes(StandardCharsets.US_ASCII);
     private static final DocumentBuilderFactory XML = xmlFactory();
+    /**
+     * Parsers ready for reuse: making one (the factory's configuration, feature by feature) costs more than a small
+     * parse, so each is reset and returned after use. Bounded: at most twice the cores are kept.
+     */
+    private static final java.util.concurrent.ArrayBlockingQueue<DocumentBuilder> BUILDERS =
+            new java.util.concurrent.ArrayBlockingQueue<>(pooledSize());
 
     private Plist() {}
 
-    /** Parses an XML or binary plist (detected from its first bytes). */
+    /**
+     * How much a parsed plist may expand to, counted as if every reference were written out in full (a binary plist
+     * may name one object many times, so its expansion, not its size, is the work that rendering it as XML or JSON
+     * costs).
+     *
+     * @param maxNodes         values of any type, each reference counted
+     * @param maxExpandedBytes characters of strings and keys plus bytes of data, each reference counted
+     * @param maxDepth         nesting of arrays and dictionaries (the root is level 1)
+     */
+    public record Limits(long maxNodes, long maxExpandedBytes, int maxDepth) {
+
+        /**
+         * 2,000,000 nodes, 64 MiB, 128 levels: room for the largest real reports (tens of thousands of installed
+         * apps, written by a writer that shares equal values) and far below what would hurt a server.
+         */
+        public static final Limits DEFAULT = new Limits(2_000_000, 64L * 1024 * 1024, 128);
+
+        public Limits {
+            if (maxNodes < 1 || maxExpandedBytes < 0 || maxDepth < 1) {
+                throw new IllegalArgumentException("limits: " + maxNodes + " nodes, " + maxExpandedBytes + " bytes, "
+                        + maxDepth + " levels (expected: >= 1, >= 0, >= 1)");
+            }
+        }
+    }
+
+    /** Parses an XML or binary plist (detected from its first bytes) within {@link Limits#DEFAULT}. */
     public static NSObject parse(byte[] data) {
+        return parse(data, Limits.DEFAULT);
+    }
+
+    /** Parses an XML or binary plist within {@code limits}; past them, a {@link PlistException} names the limit. */
+    public static NSObject parse(byte[] data, Limits limits) {
+        requireNonNull(limits, "limits");
+        NSObject root = parseUnchecked(data);
+        new Expansion(limits, data).visit(root, 1);
+        return root;
+    }
+
+    private static NSObject parseUnchecked(byte[] data) {
         requireNonNull(data, "data");
         if (data.length == 0) {
             throw new PlistException("malformed plist: empty body " + EXPECTED, data);
@@ -166,6 +209,70 @@ public final class Plist {
 
     // ---------------------------------------------------------------------------------------------- reading
 
+    /** Walks a parsed plist as if every reference were expanded, stopping at the first limit passed. */
+    private static final class Expansion {
+        private final Limits limits;
+        private final byte[] data;
+        private long nodes;
+        private long bytes;
+
+        Expansion(Limits limits, byte[] data) {
+            this.limits = limits;
+            this.data = data;
+        }
+
+        void visit(NSObject o, int depth) {
+            if (++nodes > limits.maxNodes()) {
+                throw refuse("more than " + limits.maxNodes() + " nodes", "at most " + limits.maxNodes()
+                        + " values, each reference to a shared value counted");
+            }
+            switch (o) {
+                case NSDictionary d -> {
+                    enter(depth);
+                    for (Map.Entry<String, NSObject> e : d.entrySet()) {
+                        count(e.getKey().length());
+                        visit(e.getValue(), depth + 1);
+                    }
+                }
+                case NSArray a -> {
+                    enter(depth);
+                    for (NSObject item : a.getArray()) {
+                        visit(item, depth + 1);
+                    }
+                }
+                case NSSet set -> {
+                    enter(depth);
+                    for (NSObject item : set.allObjects()) {
+                        visit(item, depth + 1);
+                    }
+                }
+                case NSString str -> count(str.getContent().length());
+                case NSData d -> count(d.length());
+                case null, default -> { }
+            }
+        }
+
+        private void enter(int depth) {
+            if (depth > limits.maxDepth()) {
+                throw refuse("deeper than " + limits.maxDepth() + " levels", "at most " + limits.maxDepth()
+                        + " levels of arrays and dictionaries");
+            }
+        }
+
+        private void count(long n) {
+            bytes += n;
+            if (bytes > limits.maxExpandedBytes()) {
+                throw refuse("more than " + limits.maxExpandedBytes() + " bytes of strings and data",
+                        "at most " + limits.maxExpandedBytes() + " bytes, each reference to a shared value counted");
+            }
+        }
+
+        private PlistException refuse(String what, String expected) {
+            return new PlistException("plist too large: it expands to " + what + " (expected: " + expected + ")",
+                    data);
+        }
+    }
+
     private static NSObject parseBinary(byte[] data) {
         try {
             return BinaryPropertyListParser.parse(data);
@@ -176,19 +283,22 @@ public final class Plist {
 
     private static NSObject parseXml(byte[] data) {
         Document doc;
+        DocumentBuilder builder = null;
         try {
-            DocumentBuilder builder;
-            synchronized (XML) {
-                builder = XML.newDocumentBuilder();
+            builder = BUILDERS.poll();
+            if (builder == null) {
+                builder = newBuilder();
             }
-            builder.setErrorHandler(SILENT); // the default handler prints "[Fatal Error]" to stderr
-            builder.setEntityResolver((publicId, systemId) -> new InputSource(new ByteArrayInputStream(new byte[0])));
             doc = builder.parse(new ByteArrayInputStream(data));
         } catch (SAXParseException e) {
             throw new PlistException("malformed plist: XML line " + e.getLineNumber() + ", column "
                     + e.getColumnNumber() + ": " + trimPeriod(e.getMessage()) + " " + EXPECTED, data, e);
         } catch (SAXException | IOException | ParserConfigurationException | RuntimeException e) {
             throw new PlistException("malformed plist: XML: " + describe(e) + " " + EXPECTED, data, e);
+        } finally {
+            if (builder != null) {
+                recycle(builder);
+            }
         }
         if (!"plist".equals(doc.getDocumentElement().getNodeName())) {
             throw new PlistException("malformed plist: XML root element is <" + doc.getDocumentElement().getNodeName()
@@ -200,6 +310,38 @@ public final class Plist {
             throw new PlistException("malformed plist: XML: " + describe(e) + " " + EXPECTED, data, e);
         }
     }
+
+    private static DocumentBuilder newBuilder() throws ParserConfigurationException {
+        DocumentBuilder builder;
+        synchronized (XML) { // a factory is not thread-safe
+            builder = XML.newDocumentBuilder();
+        }
+        quiet(builder);
+        return builder;
+    }
+
+    private static void quiet(DocumentBuilder builder) {
+        builder.setErrorHandler(SILENT); // the default handler prints "[Fatal Error]" to stderr
+        builder.setEntityResolver(NO_ENTITIES);
+    }
+
+    /** Back to the pool, as the factory made it (reset also drops the handlers, so they are set again). */
+    private static void recycle(DocumentBuilder builder) {
+        try {
+            builder.reset();
+            quiet(builder);
+            BUILDERS.offer(builder); // a full pool: this one is left to the collector
+        } catch (RuntimeException e) {
+            // a builder that cannot be reset is not reused
+        }
+    }
+
+    private static int pooledSize() {
+        return Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+    }
+
+    private static final org.xml.sax.EntityResolver NO_ENTITIES =
+            (publicId, systemId) -> new InputSource(new ByteArrayInputStream(new byte[0]));
 
     private static DocumentBuilderFactory xmlFactory() {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();

@@ -58,7 +58,7 @@ class SimPkiTest {
         assertEquals(List.of(first.root().certificate()), second.scepCa().identity().chain());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pkiDir.resolve(SimPki.ROOT_KEY))));
         try (var files = Files.list(pkiDir)) {
-            assertEquals(List.of("apple-device-ca-key.pem", "apple-device-ca.pem", "root-ca-key.pem", "root-ca.pem",
+            assertEquals(List.of(".lock", "apple-device-ca-key.pem", "apple-device-ca.pem", "root-ca-key.pem", "root-ca.pem",
                     "scep-ca-key.pem", "scep-ca.pem", "tls-server-key.pem", "tls-server.pem"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }

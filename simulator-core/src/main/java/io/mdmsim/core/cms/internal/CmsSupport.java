@@ -34,15 +34,37 @@ import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.cms.KeyTransRecipientId;
 import org.bouncycastle.cms.SignerInfoGenerator;
 import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.SignerInformationVerifier;
+import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /** The CMS plumbing shared by {@code Cms} and {@code Scep}; not API. */
 public final class CmsSupport {
+    /**
+     * Digest calculators for signing and checking, the JDK's (its SHA-2 has CPU intrinsics): made once (a provider of
+     * calculators, each made on demand, so it is shared by every thread) rather than per message.
+     */
+    private static final DigestCalculatorProvider DIGESTS = digests();
+    private static final DefaultCMSSignatureAlgorithmNameGenerator SIGNATURE_NAMES =
+            new DefaultCMSSignatureAlgorithmNameGenerator();
+    private static final DefaultSignatureAlgorithmIdentifierFinder SIGNATURE_IDS =
+            new DefaultSignatureAlgorithmIdentifierFinder();
+
     private CmsSupport() {}
+
+    private static DigestCalculatorProvider digests() {
+        try {
+            return new JcaDigestCalculatorProviderBuilder().build();
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("this JDK has no digest calculators: " + e.getMessage(), e);
+        }
+    }
 
     /**
      * A SignerInfo generator for signer with digest, signed attributes = the standard ones (contentType,
@@ -55,10 +77,12 @@ public final class CmsSupport {
                 ? new DefaultSignedAttributeTableGenerator() : new DefaultSignedAttributeTableGenerator(extra);
         CMSAttributeTableGenerator withoutSigningTime = parameters -> standard.getAttributes(parameters).remove(CMSAttributes.signingTime);
         try {
-            return new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().setProvider(Bc.PROVIDER).build())
+            // the RSA (or EC) operation by the JDK's own provider: it keeps blinding values per key where BouncyCastle
+            // makes new ones for every signature
+            return new JcaSignerInfoGeneratorBuilder(DIGESTS)
                     .setSignedAttributeGenerator(withoutSigningTime)
                     .build(new JcaContentSignerBuilder(digest.signatureAlgorithm(signer.privateKey().getAlgorithm()))
-                            .setProvider(Bc.PROVIDER).build(signer.privateKey()), signer.certificate());
+                            .build(signer.privateKey()), signer.certificate());
         } catch (OperatorCreationException | CertificateEncodingException | IllegalArgumentException e) {
             throw new CmsException("cannot sign as " + signer.subjectDn() + " with " + digest.jcaName() + ": " + e.getMessage(), e);
         }
@@ -102,7 +126,11 @@ public final class CmsSupport {
     public static void verifySignerInfo(SignerInformation signerInfo, X509Certificate signer, String label) {
         boolean valid;
         try {
-            valid = signerInfo.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(Bc.PROVIDER).build(signer.getPublicKey()));
+            // The signature is checked by the JDK's providers: BouncyCastle's would first test that the RSA modulus of
+            // every key it has not seen is not prime (a probable-prime test as costly as a private-key operation),
+            // which for a signer is what its certificate's issuer vouches for; the chain is checked after this.
+            valid = signerInfo.verify(new SignerInformationVerifier(SIGNATURE_NAMES, SIGNATURE_IDS,
+                    new JcaContentVerifierProviderBuilder().build(signer.getPublicKey()), DIGESTS));
         } catch (CMSSignerDigestMismatchException e) {
             throw new CmsException(label + " does not verify: content digest mismatch (the signature is not over these bytes)", e);
         } catch (OperatorCreationException e) {
