@@ -13,13 +13,10 @@ import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.MdmConfig;
 import io.mdmsim.mdm.MdmServer;
 import io.mdmsim.scenarios.quickstart.AdminClient;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,22 +44,16 @@ class DevicesInterruptTest {
              MdmServer mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(8).scepCa(pki.scepCa().identity())
                      .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depBaseUrl(abm.baseUri())
                      .build())) {
-            AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri());
-            AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri());
-            abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "mdm", "certificatePem",
-                    mdmAdmin.getText("/admin/dep/public-key")));
-            abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "mdm", "all", true));
-            mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + URLEncoder.encode("a@example.com",
-                    StandardCharsets.UTF_8) + "&depUrl=" + URLEncoder.encode(abm.baseUri().toString(),
-                    StandardCharsets.UTF_8), abmAdmin.getBytes("/admin/mdm-servers/mdm/token"),
-                    "application/pkcs7-mime");
-            await().atMost(Duration.ofSeconds(60)).until(() ->
-                    mdmAdmin.getJson("/admin/dep/tokens").path(0).path("assigned").asInt() == 2);
+            io.mdmsim.core.testing.AdminTokens.register(abm.baseUri(), abm.adminToken());
+            io.mdmsim.core.testing.AdminTokens.register(mdm.baseUri(), mdm.adminToken());
+            LoopbackWorld.assignAllAndSync(abm.baseUri(), mdm.baseUri(), "mdm", 2);
+            AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri(), mdm.adminToken());
 
             Path traces = dir.resolve("traces");
             // every user waits an hour before SCEP: the devices are still running when Ctrl-C comes
             try (MdmsimProcess devices = MdmsimProcess.start(dir, "devices", "devices", "--abm",
-                    abm.baseUri().toString(), "--pki-dir", pkiDir.toString(), "--scep-delay-share", "1",
+                    abm.baseUri().toString(), "--admin-token", abm.adminToken(), "--pki-dir", pkiDir.toString(),
+                    "--scep-delay-share", "1",
                     "--scep-delay", "1h", "--trace-dir", traces.toString())) {
                 await().atMost(Duration.ofSeconds(90)).until(() -> mdmAdmin.getText("/admin/events?after=0").lines()
                         .filter(e -> e.contains("\"type\":\"enroll\"")).count() == 2);

@@ -107,7 +107,8 @@ class CliErrorRuleTest {
         SimPki pki = SimPki.create(clock.now().minus(Duration.ofDays(1)));
         try (MdmServer mdm = MdmServer.start(MdmConfig.builder().clock(clock).scepCa(pki.scepCa().identity())
                 .build())) {
-            CliRun r = CliRun.run("mdm", "sync", "--mdm", mdm.baseUri().toString(), "no-such-token");
+            CliRun r = CliRun.run("mdm", "sync", "--mdm", mdm.baseUri().toString(), "--admin-token", mdm.adminToken(),
+                    "no-such-token");
             assertEquals(Main.EXIT_EXPECTATION_FAILED, r.exit(), r.out() + r.err());
             oneLine(r);
             assertTrue(r.err().contains("answered 404"), r.err());
