@@ -88,7 +88,7 @@ class CertmongerInteropTest {
         assertEquals(4096, ((RSAPublicKey) cert.getPublicKey()).getModulus().bitLength());
         cert.verify(pki.scepCa().certificate().getPublicKey());
         String events = new String(TestDevice.send(HttpRequest.newBuilder(mdm.baseUri().resolve("/admin/events"))
-                .GET().build()).body(), StandardCharsets.UTF_8);
+                .header("Authorization", "Bearer " + mdm.adminToken()).GET().build()).body(), StandardCharsets.UTF_8);
         assertTrue(events.lines().anyMatch(e -> e.contains("\"type\":\"scep\"") && e.contains("\"SUCCESS\"")),
                 events);
     }
