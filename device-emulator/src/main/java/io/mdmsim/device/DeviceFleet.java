@@ -37,9 +37,10 @@ public final class DeviceFleet {
     /**
      * Runs every device to its end and returns the results in device order. Blocks the caller.
      *
-     * <p>If the calling thread is interrupted, the devices still running or waiting are stopped, each ends FAILED with
-     * the reason "interrupted...", the result is returned, and the caller's interrupt flag is set again. A device
-     * already in its managed life ({@link FleetConfig#lifetime()}) had enrolled: it ends ENROLLED.
+     * <p>If the calling thread is interrupted, the devices still running or waiting are stopped, each ends INTERRUPTED
+     * at the stage it was in (its trace written), the result is returned, and the caller's interrupt flag is set
+     * again. A device already in its managed life ({@link FleetConfig#lifetime()}) had enrolled: it ends ENROLLED.
+     * Every device ends: {@link FleetConfig#timeouts()} bound each stage and, optionally, each run.
      */
     public static FleetResult run(FleetConfig config) {
         requireNonNull(config, "config");
@@ -81,7 +82,7 @@ public final class DeviceFleet {
             steps.add(new ManagedLife());
             DeviceRunner runner = new DeviceRunner(fleet, steps);
             try {
-                return runAll(config, runner, devices, start);
+                return runAll(config, runner, devices, start, fleet);
             } finally {
                 if (push != null) {
                     push.close();
@@ -90,7 +91,8 @@ public final class DeviceFleet {
         }
     }
 
-    private static FleetResult runAll(FleetConfig config, DeviceRunner runner, ExecutorService devices, Instant start) {
+    private static FleetResult runAll(FleetConfig config, DeviceRunner runner, ExecutorService devices, Instant start,
+            FleetContext fleet) {
         Semaphore permits = new Semaphore(config.concurrency());
         List<Future<DeviceResult>> futures = new ArrayList<>(config.devices().size());
         boolean interrupted = false;
@@ -106,6 +108,7 @@ public final class DeviceFleet {
                     permits.acquire(); // here, so devices power on in list order
                 } catch (InterruptedException e) {
                     interrupted = true;
+                    fleet.stopping().set(true);
                     devices.shutdownNow(); // running devices end with an "interrupted" result
                 }
             }
@@ -130,6 +133,7 @@ public final class DeviceFleet {
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
+                    fleet.stopping().set(true);
                     devices.shutdownNow(); // every device ends with an "interrupted" result; keep collecting
                 } catch (ExecutionException e) {
                     devices.shutdownNow();

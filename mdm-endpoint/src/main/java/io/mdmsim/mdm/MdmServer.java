@@ -136,7 +136,7 @@ public final class MdmServer implements AutoCloseable {
                 config.errorBodyFormat()), bindings, registry, udid -> DeviceLifecycle.management(registry, udid)), events,
                 registry,
                 config.eventsIncludeSecrets());
-        EnrollmentService enrollment = new EnrollmentService(config, scepCa.certificate(), tlsRoot(config.tlsIdentity()),
+        EnrollmentService enrollment = new EnrollmentService(config, root(scepCa.identity()), root(config.tlsIdentity()),
                 challenges, ids, base, events);
         ScepService scep = new ScepService(scepCa, scepRa, config.scepPendingRounds(), challenges, bindings, clock,
                 config.identityValidity(), events);
@@ -179,7 +179,9 @@ public final class MdmServer implements AutoCloseable {
         new MdmHttp(enrollment, scep, service, identities, config.errorBodyFormat(), events).signIn(signIn)
                 .addRoutes(routes);
         List<String> depHosts = new ArrayList<>(config.allowedDepHosts());
-        depHosts.add(config.depBaseUrl().getHost());
+        if (config.depBaseUrl() != null) {
+            depHosts.add(config.depBaseUrl().getHost());
+        }
         new AdminApi(dep, reference, registry, clock, pushes, events).signIn(signIn).allowDepHosts(depHosts)
                 .addRoutes(routes);
         new io.mdmsim.mdm.http.PolicyAdminApi(policy).addRoutes(routes);
@@ -229,13 +231,12 @@ public final class MdmServer implements AutoCloseable {
         return new MdmServer(config, http, https, services, scepCa.certificate(), publicBase, store.location(), access.token());
     }
 
-    /** The root an HTTPS certificate chains to: the last of its chain, or itself when self-signed. */
-    private static X509Certificate tlsRoot(Identity tls) {
-        if (tls == null) {
+    /** The root an identity chains to (the last certificate of its chain; itself when self-signed), null for none. */
+    private static X509Certificate root(Identity identity) {
+        if (identity == null) {
             return null;
         }
-        List<X509Certificate> all = tls.certificateAndChain();
-        return all.getLast();
+        return identity.certificateAndChain().getLast();
     }
 
     /**

@@ -126,6 +126,13 @@ class DepTokenSyncTest {
         assertEquals(400, badUrl.statusCode());
         assertTrue(new String(badUrl.body()).contains("depUrl"), new String(badUrl.body()));
 
+        HttpResponse<byte[]> noUrl = TestDevice.send(HttpRequest.newBuilder(t.base.resolve(
+                "/admin/dep/tokens?appleId=a%40example.com")).header("Content-Type", "application/pkcs7-mime")
+                .POST(BodyPublishers.ofByteArray(TOKEN.toP7m(publicKey()))).build());
+        assertEquals(400, noUrl.statusCode(), "no default DEP API: nothing is sent to an address nobody named");
+        assertTrue(new String(noUrl.body()).contains("depUrl: missing (expected: the DEP API the token syncs from"),
+                new String(noUrl.body()));
+
         assertEquals("[]", new String(TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/tokens")).GET()
                 .build()).body()));
     }

@@ -336,7 +336,7 @@ public final class EnrollmentSteps {
             Device d = ctx.device();
             DeviceBehaviour b = d.behaviour();
             if (b.delaysScep() && d.pass() == 1 && !b.knobs().scepDelay().isZero()) {
-                ctx.clock().sleep(b.knobs().scepDelay());
+                ctx.userWait(b.knobs().scepDelay());
             }
             try {
                 enroll(ctx);
@@ -353,9 +353,7 @@ public final class EnrollmentSteps {
                     // a listener's failure is not the device's
                 }
                 java.time.Duration after = b.knobs().scepRetryAfter();
-                if (!after.isZero()) {
-                    ctx.clock().sleep(after);
-                }
+                ctx.userWait(after);
                 if (after.compareTo(io.mdmsim.device.Behaviour.SCEP_RETRY_WINDOW) > 0) {
                     throw StageFailure.needsWipe(f.reason() + "; the user downloaded the management profile again "
                             + after.toMinutes() + " minutes later, more than 15 minutes after the error: the device"

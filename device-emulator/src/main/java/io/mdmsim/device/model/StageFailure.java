@@ -23,7 +23,7 @@ public final class StageFailure extends Exception {
         this.outcome = requireNonNull(outcome, "outcome");
         this.wipeHelps = wipeHelps;
         if (outcome == Outcome.ENROLLED) {
-            throw new IllegalArgumentException("outcome: ENROLLED (expected: NOT_ASSIGNED, NEEDS_WIPE or FAILED)");
+            throw new IllegalArgumentException("outcome: ENROLLED (expected: a way of not enrolling)");
         }
     }
 

@@ -259,9 +259,7 @@ public final class SetupAssistant {
                         + " cannot open Company Portal (" + CompanyPortal.BUNDLE_ID + ") to sign in");
             }
             Duration delay = d.pass() == 1 ? knobs.companyPortalDelay() : Duration.ZERO; // a reset user is prompt
-            if (!delay.isZero()) {
-                ctx.clock().sleep(delay);
-            }
+            ctx.userWait(delay);
             if (delay.compareTo(Behaviour.COMPANY_PORTAL_WINDOW) > 0) {
                 throw StageFailure.needsWipe("Company Portal sign-in " + delay.toHours() + " hours after Company"
                         + " Portal was downloaded: enrollment must happen within the first 24 hours, otherwise it"

@@ -95,6 +95,8 @@ public final class DepTokenService implements AutoCloseable {
         String cursor;
         Instant lastSyncAt;
         int syncs;
+        /** Failed rounds in a row: the first is logged as a warning, the rest at debug level, and each waits longer. */
+        int failedInARow;
         /** The sync rules of the seeds (DESIGN.md "The reference MDM's rules"). */
         Instant lastFullSyncAt;
         Instant lastManualSyncAt;
@@ -152,6 +154,7 @@ public final class DepTokenService implements AutoCloseable {
             m.put("profileUuid", profileUuid);
             m.put("assigned", assigned.size());
             m.put("syncs", syncs);
+            m.put("failedRounds", failedInARow);
             m.put("uploadedAt", str(uploadedAt));
             m.put("lastSyncAt", str(lastSyncAt));
             m.put("lastSyncKind", lastSyncKind);
@@ -312,7 +315,7 @@ public final class DepTokenService implements AutoCloseable {
         this.keyPair = requireNonNull(keyPair, "keyPair");
         this.clock = requireNonNull(clock, "clock");
         this.ids = requireNonNull(ids, "ids");
-        this.defaultDepUrl = requireNonNull(defaultDepUrl, "defaultDepUrl");
+        this.defaultDepUrl = defaultDepUrl; // null: every upload names its DEP API
         this.publicBase = requireNonNull(publicBase, "publicBase");
         this.organization = requireNonNull(organization, "organization");
         this.syncInterval = requireNonNull(syncInterval, "syncInterval");
@@ -428,9 +431,14 @@ public final class DepTokenService implements AutoCloseable {
     }
 
     public Map<String, Object> upload(byte[] p7m, String appleId, URI depUrl, String requestedName, String flowId) {
+        URI url = depUrl != null ? depUrl : defaultDepUrl;
+        if (url == null) {
+            throw new BadInputException("depUrl: missing (expected: the DEP API the token syncs from, e.g. the fake"
+                    + " ABM's http://127.0.0.1:8400 or Apple's https://mdmenrollment.apple.com; this MDM has no"
+                    + " default DEP URL, so it sends nothing to an address nobody named)");
+        }
         Identity key = flowId == null ? keyPair : flowKey(flowId);
         ServerToken st = decrypt(p7m, key);
-        URI url = depUrl != null ? depUrl : defaultDepUrl;
         Token token;
         Map<String, Object> created = new LinkedHashMap<>();
         synchronized (tokens) {
@@ -1044,7 +1052,11 @@ public final class DepTokenService implements AutoCloseable {
             }
             while (!token.removed && !Thread.currentThread().isInterrupted()) {
                 syncRound(token, false);
-                clock.sleep(syncInterval);
+                int failed;
+                synchronized (tokens) {
+                    failed = token.failedInARow;
+                }
+                clock.sleep(nextSyncIn(syncInterval, failed));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -1054,6 +1066,18 @@ public final class DepTokenService implements AutoCloseable {
     void syncRound(Token token) {
         syncRound(token, false);
     }
+
+    /** After failed rounds, at least 1, 2, 4 ... minutes up to an hour (simulated), never less than the interval. */
+    static Duration nextSyncIn(Duration interval, int failedInARow) {
+        if (failedInARow <= 0) {
+            return interval;
+        }
+        Duration backoff = Duration.ofMinutes(1L << Math.min(failedInARow - 1, 6));
+        backoff = backoff.compareTo(MAX_FAILURE_BACKOFF) > 0 ? MAX_FAILURE_BACKOFF : backoff;
+        return backoff.compareTo(interval) > 0 ? backoff : interval;
+    }
+
+    static final Duration MAX_FAILURE_BACKOFF = Duration.ofHours(1);
 
     /**
      * One round: a full fetch (first time, on request, after a failed delta or a lost cursor) or a delta sync, then
@@ -1165,6 +1189,10 @@ public final class DepTokenService implements AutoCloseable {
                     token.nextFull = false;
                 }
                 token.syncs++;
+                if (token.failedInARow > 0) {
+                    LOG.log(INFO, "DEP token {0} syncs again after {1} failed rounds", token.name, token.failedInARow);
+                }
+                token.failedInARow = 0;
             }
             persist(token); // the cursor with what it brought
             events.emit("dep.sync.completed", null, "token", token.name, "kind", full ? "full" : "delta",
@@ -1181,10 +1209,12 @@ public final class DepTokenService implements AutoCloseable {
             Thread.currentThread().interrupt();
             failed(token, round, "interrupted (server closing)");
         } catch (DepClient.DepCallException e) {
-            LOG.log(WARNING, "DEP token {0} sync failed: {1}", token.name, e.getMessage());
+            LOG.log(failureLevel(token), "DEP token {0} sync failed: {1}; next try in {2}", token.name,
+                    e.getMessage(), nextSyncIn(syncInterval, token.failedInARow + 1));
             failed(token, round, e.getMessage());
         } catch (IOException e) {
-            LOG.log(WARNING, "DEP token {0} sync failed: {1}", token.name, e.toString());
+            LOG.log(failureLevel(token), "DEP token {0} sync failed: {1}; next try in {2}", token.name, e.toString(),
+                    nextSyncIn(syncInterval, token.failedInARow + 1));
             failed(token, round, "DEP API " + token.depUrl + " unreachable: " + e);
         } catch (RuntimeException e) {
             LOG.log(WARNING, "DEP token " + token.name + " sync failed", e);
@@ -1218,11 +1248,19 @@ public final class DepTokenService implements AutoCloseable {
         });
     }
 
+    /** A warning for the first failure in a row, debug after: a broken link does not flood the log. */
+    private System.Logger.Level failureLevel(Token token) {
+        synchronized (tokens) {
+            return token.failedInARow == 0 ? WARNING : DEBUG;
+        }
+    }
+
     private void failed(Token token, long round, String msg) {
         synchronized (tokens) {
             if (round != -1 && token.round != round) {
                 return; // this round already ran out of time (expireOverdue); a later one owns the state
             }
+            token.failedInARow++;
             token.nextFull = true; // the seeds: if a sync fails for any reason, the next sync is a full sync
             token.syncState = SyncState.FAILED;
             token.lastError = msg;

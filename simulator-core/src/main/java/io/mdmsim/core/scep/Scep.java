@@ -160,10 +160,10 @@ public final class Scep {
             }
             SignerInformation signerInfo = signers.iterator().next();
             DigestAlgorithm digest = DigestAlgorithm.fromOid(signerInfo.getDigestAlgOID());
-            if (digest == null) {
-                throw new ScepException("pkiMessage digest algorithm " + signerInfo.getDigestAlgOID()
-                        + " is not supported (expected: SHA-1 " + DigestAlgorithm.SHA1.oid() + " or SHA-256 " + DigestAlgorithm.SHA256.oid() + ")");
-            }
+            // an unsupported digest (SHA-512 ...) still verifies here; the request is answered badAlg below
+            String unsupported = digest != null ? null : "pkiMessage digest algorithm " + signerInfo.getDigestAlgOID()
+                    + " is not supported (expected: SHA-1 " + DigestAlgorithm.SHA1.oid() + " or SHA-256 "
+                    + DigestAlgorithm.SHA256.oid() + ")";
             X509Certificate signer = CmsSupport.signerCertificate(signed, signerInfo, "pkiMessage signature");
             CmsSupport.verifySignerInfo(signerInfo, signer, "pkiMessage signature");
 
@@ -195,11 +195,23 @@ public final class Scep {
 
             byte[] enveloped = content(signed);
             ContentCipher cipher = null;
+            if (unsupported != null) {
+                throw new ScepAlgorithmException(unsupported, new PkiMessage(type, transactionId, senderNonce,
+                        recipientNonce, status, failInfo, signer, DigestAlgorithm.SHA256, null, null, der.clone()));
+            }
             if (enveloped != null) {
+                String cipherOid;
                 try {
-                    cipher = Cms.contentCipher(enveloped);
+                    cipherOid = CmsSupport.parseEnvelopedData(enveloped).getEncryptionAlgOID();
                 } catch (CmsException e) {
                     throw new ScepException("pkiMessage " + type + " content: " + e.getMessage(), e);
+                }
+                cipher = ContentCipher.fromOid(cipherOid);
+                if (cipher == null) {
+                    throw new ScepAlgorithmException("pkiMessage " + type + " content cipher " + cipherOid
+                            + " is not supported (expected: DES-CBC, DES-EDE3-CBC or AES-128/192/256-CBC)",
+                            new PkiMessage(type, transactionId, senderNonce, recipientNonce, status, failInfo, signer,
+                                    digest, null, null, der.clone()));
                 }
             } else if (type == MessageType.PKCS_REQ || type == MessageType.RENEWAL_REQ
                     || (type == MessageType.CERT_REP && status == PkiStatus.SUCCESS)) {

@@ -40,6 +40,18 @@ public interface SimClock {
         return ScaledClock.startingNow(factor);
     }
 
+    /**
+     * Simulated time that runs {@code factor} times faster than real time from {@code origin}: at real time t it reads
+     * {@code origin + (t - origin) * factor}. Clocks of separate processes made with the same factor and origin agree,
+     * whenever each was started.
+     *
+     * @param factor greater than 0 and finite
+     * @param origin the real instant where simulated and real time coincide
+     */
+    static SimClock scaled(double factor, Instant origin) {
+        return ScaledClock.fromOrigin(factor, origin);
+    }
+
     /** A clock that moves only when told to, starting at {@code start}. */
     static ManualClock manual(Instant start) {
         return new ManualClock(start);
