@@ -24,7 +24,6 @@ import io.mdmsim.mdm.http.CompanyPortalSignIn;
 import io.mdmsim.mdm.http.LifecycleApi;
 import io.mdmsim.mdm.http.MdmHttp;
 import io.mdmsim.mdm.http.MdmIdentityVerifier;
-import io.mdmsim.mdm.model.BadInputException;
 import io.mdmsim.mdm.model.Ids;
 import io.mdmsim.mdm.policy.LicenseGate;
 import io.mdmsim.mdm.push.PushService;
@@ -140,7 +139,6 @@ public final class MdmServer implements AutoCloseable {
                 events, clock).addRoutes(routes);
         Router router = routes.build();
         ErrorMapper errors = ErrorMapper.defaults().toBuilder()
-                .badRequest(BadInputException.class)
                 .map(UnrecognizedDeviceException.class,
                         e -> MdmHttp.unrecognized(e.getMessage(), null, config.errorBodyFormat()))
                 .build();

@@ -11,9 +11,9 @@ import io.mdmsim.abm.FakeAbmConfig;
 import io.mdmsim.abm.state.AbmProfile;
 import io.mdmsim.abm.state.AbmState;
 import io.mdmsim.core.cms.Cms;
-import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.cms.SignedContent;
 import io.mdmsim.core.pki.CertificateChains;
+import io.mdmsim.core.pki.PkiException;
 import io.mdmsim.core.plist.Plist;
 import io.mdmsim.core.plist.PlistException;
 import java.util.Base64;
@@ -63,12 +63,12 @@ public final class CloudConfigService {
         SignedContent signed;
         try {
             signed = Cms.verifyAttached(body, "cloud configuration request signature");
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new Refusal(400, e.getMessage());
         }
         try {
             CertificateChains.verify(signed.signer(), signed.certificates(), List.of(config.appleDeviceCa()), state.now());
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new Refusal(403, "device certificate not trusted: " + e.getMessage()
                     + " (expected: issued by the fake Apple device CA " + config.appleDeviceCa().getSubjectX500Principal() + ")");
         }

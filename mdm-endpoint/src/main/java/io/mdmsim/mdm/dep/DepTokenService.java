@@ -5,7 +5,6 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 import static java.util.Objects.requireNonNull;
 
-import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.dep.AccountDetail;
 import io.mdmsim.core.dep.DepDevice;
 import io.mdmsim.core.dep.DepProfile;
@@ -15,6 +14,7 @@ import io.mdmsim.core.dep.ServerToken;
 import io.mdmsim.core.http.HttpError;
 import io.mdmsim.core.http.Json;
 import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.pki.PkiException;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.events.EventLog;
 import io.mdmsim.mdm.management.EnrollmentProfile;
@@ -729,7 +729,7 @@ public final class DepTokenService implements AutoCloseable {
         }
         try {
             return ServerToken.fromP7m(p7m, keyPair.certificate(), keyPair.privateKey());
-        } catch (CmsException | io.mdmsim.core.dep.DepException | IllegalArgumentException e) {
+        } catch (PkiException | io.mdmsim.core.dep.DepException | IllegalArgumentException e) {
             throw new BadInputException("cannot read the server token: " + e.getMessage()
                     + " (expected: the .p7m ABM made for this server's public key, GET /admin/dep/public-key)");
         }

@@ -5,11 +5,11 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.cms.Cms;
-import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.pki.CertificateAuthority;
 import io.mdmsim.core.pki.CertificateChains;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.pki.PkiException;
 import io.mdmsim.core.scep.FailInfo;
 import io.mdmsim.core.scep.PkiMessage;
 import io.mdmsim.core.scep.Scep;
@@ -133,7 +133,7 @@ public final class ScepService {
         PKCS10CertificationRequest csr;
         try {
             csr = csr(request);
-        } catch (CmsException | ScepException e) {
+        } catch (PkiException | ScepException e) {
             return fail(request, FailInfo.BAD_MESSAGE_CHECK, "cannot read the CSR: " + e.getMessage());
         }
         if (!signatureValid(csr)) {
@@ -176,14 +176,14 @@ public final class ScepService {
         X509Certificate old = request.signerCertificate();
         try {
             CertificateChains.verify(old, List.of(), List.of(ca.certificate()), clock.now());
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             return fail(request, FailInfo.BAD_REQUEST, "RenewalReq must be signed by a current identity of this CA: "
                     + e.getMessage());
         }
         PKCS10CertificationRequest csr;
         try {
             csr = csr(request);
-        } catch (CmsException | ScepException e) {
+        } catch (PkiException | ScepException e) {
             return fail(request, FailInfo.BAD_MESSAGE_CHECK, "cannot read the CSR: " + e.getMessage());
         }
         if (!signatureValid(csr)) {

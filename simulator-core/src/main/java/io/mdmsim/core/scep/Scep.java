@@ -6,10 +6,11 @@ import io.mdmsim.core.cms.Cms;
 import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.cms.ContentCipher;
 import io.mdmsim.core.cms.DigestAlgorithm;
-import io.mdmsim.core.cms.internal.Bc;
 import io.mdmsim.core.cms.internal.CmsSupport;
+import io.mdmsim.core.pki.Bc;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.pki.PkiException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -198,7 +199,7 @@ public final class Scep {
             if (enveloped != null) {
                 try {
                     cipher = Cms.contentCipher(enveloped);
-                } catch (CmsException e) {
+                } catch (PkiException e) {
                     throw new ScepException("pkiMessage " + type + " content: " + e.getMessage(), e);
                 }
             } else if (type == MessageType.PKCS_REQ || type == MessageType.RENEWAL_REQ
@@ -208,7 +209,7 @@ public final class Scep {
             }
             return new PkiMessage(type, transactionId, senderNonce, recipientNonce, status, failInfo, signer, digest,
                     cipher, enveloped, der.clone());
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new ScepException(e.getMessage(), e);
         }
     }
@@ -224,7 +225,7 @@ public final class Scep {
         }
         try {
             return Cms.decrypt(message.envelopedData(), recipientCert, key);
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new ScepException("cannot decrypt the pkiMessage content: " + e.getMessage(), e);
         }
     }
@@ -266,7 +267,7 @@ public final class Scep {
         List<X509Certificate> certs;
         try {
             certs = Cms.parseDegenerate(degenerate);
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new ScepException("CertRep SUCCESS content: " + e.getMessage(), e);
         }
         List<X509Certificate> ordered = new ArrayList<>();
@@ -349,7 +350,7 @@ public final class Scep {
             return CmsSupport.generate(content, encapsulate,
                     CmsSupport.signerInfoGenerator(signer, digest, new AttributeTable(attributes)),
                     signer.certificateAndChain());
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new ScepException("cannot sign the pkiMessage as " + signer.subjectDn() + ": " + e.getMessage(), e);
         }
     }
@@ -357,7 +358,7 @@ public final class Scep {
     private static byte[] encrypt(byte[] content, X509Certificate recipient, ContentCipher cipher) {
         try {
             return Cms.encrypt(content, recipient, cipher);
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new ScepException(e.getMessage(), e);
         }
     }
