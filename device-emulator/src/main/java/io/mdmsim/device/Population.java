@@ -7,7 +7,7 @@ import static java.util.Objects.requireNonNull;
 import io.mdmsim.core.catalog.DeviceCatalog.Family;
 import io.mdmsim.core.catalog.DeviceCatalog.Model;
 import io.mdmsim.core.catalog.DeviceCatalog.OsRelease;
-import io.mdmsim.device.model.Seeds;
+import io.mdmsim.core.seed.Seeds;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -24,7 +24,7 @@ import io.mdmsim.device.model.DeviceBehaviour;
 import io.mdmsim.device.net.DeviceHttp;
 import io.mdmsim.device.runtime.DeviceRunner;
 import io.mdmsim.device.runtime.FleetContext;
-import io.mdmsim.device.setup.SetupAssistant;
+import io.mdmsim.device.enroll.SetupAssistant;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;

@@ -28,8 +28,6 @@ import io.mdmsim.device.net.ScepClient;
 import io.mdmsim.device.net.Wakeup;
 import io.mdmsim.device.runtime.DeviceContext;
 import io.mdmsim.device.runtime.Step;
-import io.mdmsim.device.setup.SetupAssistant;
-import io.mdmsim.device.setup.WebView;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.util.ArrayList;

@@ -4,17 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.pki.CertificateAuthority;
 import io.mdmsim.device.FleetConfig;
-import io.mdmsim.device.commands.CommandHandlers;
 import io.mdmsim.device.net.DeviceHttp;
 import io.mdmsim.device.net.PushChannel;
 
 /**
- * What all devices of a fleet share.
+ * What all devices of a fleet share; {@code handlers} answers the commands.
  *
  * @param push the fleet's one APNs stream, null when the fleet has no {@link FleetConfig#apnsUrl()}
  */
 public record FleetContext(FleetConfig config, DeviceHttp http, CertificateAuthority factory,
-                           CommandHandlers handlers, PushChannel push) {
+                           CommandDispatcher handlers, PushChannel push) {
     public FleetContext {
         requireNonNull(config, "config");
         requireNonNull(http, "http");
@@ -23,7 +22,7 @@ public record FleetContext(FleetConfig config, DeviceHttp http, CertificateAutho
     }
 
     /** A fleet without a push channel. */
-    public FleetContext(FleetConfig config, DeviceHttp http, CertificateAuthority factory, CommandHandlers handlers) {
+    public FleetContext(FleetConfig config, DeviceHttp http, CertificateAuthority factory, CommandDispatcher handlers) {
         this(config, http, factory, handlers, null);
     }
 }

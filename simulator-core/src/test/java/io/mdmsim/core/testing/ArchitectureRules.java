@@ -4,12 +4,16 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import java.io.IOException;
@@ -18,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -136,13 +141,60 @@ public final class ArchitectureRules {
                 .as("no class of " + part.root() + " uses an internal package of another module");
     }
 
-    /** All rules for one part; {@code withHttp} adds the adapter rule for parts that serve HTTP. */
-    public static List<ArchRule> all(Part part, boolean withHttp) {
-        return withHttp
-                ? List.of(noPackageCycles(part), compositionRootsUnused(part), httpAdaptersOnlyFromTheRoot(part),
-                        nettyOnlyInTheHttpKit(part), internalPackagesStayInside(part))
-                : List.of(noPackageCycles(part), compositionRootsUnused(part), nettyOnlyInTheHttpKit(part),
-                        internalPackagesStayInside(part));
+    /** The modules: simulator-core, the three parts, and scenarios, each by its root package. */
+    public static final List<String> MODULES = List.of("io.mdmsim.core", "io.mdmsim.abm", "io.mdmsim.mdm",
+            "io.mdmsim.device", "io.mdmsim.scenarios");
+
+    /**
+     * The module rule (scenarios -> the parts -> simulator-core): simulator-core uses no other module, a part uses
+     * only simulator-core.
+     */
+    public static ArchRule moduleRule() {
+        return noClasses().should(new ArchCondition<JavaClass>("cross the module rule") {
+            @Override
+            public void check(JavaClass origin, ConditionEvents events) {
+                String from = moduleOf(origin.getPackageName());
+                if (from == null || from.equals("io.mdmsim.scenarios")) {
+                    return;
+                }
+                for (Dependency d : origin.getDirectDependenciesFromSelf()) {
+                    String to = moduleOf(d.getTargetClass().getPackageName());
+                    boolean allowed = to == null || to.equals(from) || to.equals("io.mdmsim.core");
+                    if (!allowed) {
+                        events.add(SimpleConditionEvent.satisfied(origin,
+                                from + " may use only simulator-core: " + d.getDescription()));
+                    }
+                }
+            }
+        }).as("the module rule: scenarios -> fake-abm, mdm-endpoint, device-emulator -> simulator-core");
+    }
+
+    /**
+     * Other modules use a part only through its root package (its public API: {@code MdmServer}, {@code MdmConfig},
+     * {@code FakeAbmServer}, {@code DeviceFleet} and the like); the one exception is the MDM's {@code management}
+     * package, whose {@code EnrollmentProfile} names the settings the CLI offers.
+     */
+    public static ArchRule partsUsedThroughTheirApi() {
+        return noClasses().should(new ArchCondition<JavaClass>("reach into another part") {
+            @Override
+            public void check(JavaClass origin, ConditionEvents events) {
+                String from = moduleOf(origin.getPackageName());
+                for (Dependency d : origin.getDirectDependenciesFromSelf()) {
+                    String pkg = d.getTargetClass().getPackageName();
+                    String to = moduleOf(pkg);
+                    if (to == null || to.equals(from) || to.equals("io.mdmsim.core") || pkg.equals(to)
+                            || pkg.equals("io.mdmsim.mdm.management")) {
+                        continue;
+                    }
+                    events.add(SimpleConditionEvent.satisfied(origin,
+                            "uses a package of " + to + " other than its API: " + d.getDescription()));
+                }
+            }
+        }).as("other modules use a part only through its root (API) package");
+    }
+
+    static String moduleOf(String pkg) {
+        return MODULES.stream().filter(m -> pkg.equals(m) || pkg.startsWith(m + ".")).findFirst().orElse(null);
     }
 
     /**
@@ -153,7 +205,12 @@ public final class ArchitectureRules {
      * @param className         the added class, e.g. {@code io.mdmsim.mdm.queue.AddedEdge}
      * @param source            its Java source
      */
-    public static JavaClasses withExtraClass(Part part, Class<?> anyClassOfThePart, String className, String source) {
+    public static JavaClasses withExtraClass(Class<?> anyClassOfThePart, String className, String source) {
+        return withExtraClass(List.of(anyClassOfThePart), className, source);
+    }
+
+    /** As {@link #withExtraClass(Class, String, String)}, over the classes of several modules. */
+    public static JavaClasses withExtraClass(List<Class<?>> anyClassOfEachModule, String className, String source) {
         try {
             Path dir = Files.createTempDirectory("archunit-extra");
             Path file = dir.resolve("src").resolve(className.replace('.', '/') + ".java");
@@ -171,9 +228,13 @@ public final class ArchitectureRules {
             if (!ok) {
                 throw new IllegalStateException("the added class does not compile:\n" + errors);
             }
-            URL partLocation = anyClassOfThePart.getProtectionDomain().getCodeSource().getLocation();
-            return new ClassFileImporter().importLocations(
-                    List.of(Location.of(partLocation), Location.of(out.toUri().toURL())));
+            List<Location> locations = new ArrayList<>();
+            for (Class<?> c : anyClassOfEachModule) {
+                URL location = c.getProtectionDomain().getCodeSource().getLocation();
+                locations.add(Location.of(location));
+            }
+            locations.add(Location.of(out.toUri().toURL()));
+            return new ClassFileImporter().importLocations(locations);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

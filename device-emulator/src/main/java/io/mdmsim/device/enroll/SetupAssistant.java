@@ -1,4 +1,4 @@
-package io.mdmsim.device.setup;
+package io.mdmsim.device.enroll;
 
 import io.mdmsim.device.Behaviour;
 import io.mdmsim.device.PaneEvent;
@@ -6,6 +6,7 @@ import io.mdmsim.device.SetupPane;
 import io.mdmsim.device.Stage;
 import io.mdmsim.device.managed.ManagedLife;
 import io.mdmsim.device.model.CloudConfiguration;
+import io.mdmsim.device.model.CompanyPortalApp;
 import io.mdmsim.device.model.Device;
 import io.mdmsim.device.model.DeviceBehaviour;
 import io.mdmsim.device.model.StageFailure;
@@ -247,9 +248,9 @@ public final class SetupAssistant {
             Device d = ctx.device();
             Behaviour knobs = d.behaviour().knobs();
             String locked = d.singleAppMode();
-            if (locked != null && !locked.equals(CompanyPortal.BUNDLE_ID)) {
+            if (locked != null && !locked.equals(CompanyPortalApp.BUNDLE_ID)) {
                 throw StageFailure.failed("the device is locked in Single App Mode to " + locked + ", so the user"
-                        + " cannot open Company Portal (" + CompanyPortal.BUNDLE_ID + ") to sign in");
+                        + " cannot open Company Portal (" + CompanyPortalApp.BUNDLE_ID + ") to sign in");
             }
             Duration delay = d.pass() == 1 ? knobs.companyPortalDelay() : Duration.ZERO; // a reset user is prompt
             if (!delay.isZero()) {

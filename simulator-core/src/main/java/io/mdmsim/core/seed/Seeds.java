@@ -1,4 +1,4 @@
-package io.mdmsim.device.model;
+package io.mdmsim.core.seed;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
