@@ -46,7 +46,8 @@ public final class DeviceFleet {
         CertificateAuthority factory = CertificateAuthority.of(config.appleDeviceCa());
         // The client's own async work runs on virtual threads, so thousands of blocked device exchanges do not each hold
         // a platform thread of its default cached pool.
-        ExecutorService clientExecutor = Executors.newVirtualThreadPerTaskExecutor();
+        ExecutorService clientExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("device-http-", 0)
+                .factory());
         HttpClient.Builder http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -58,7 +59,9 @@ public final class DeviceFleet {
         Instant start = config.clock().now();
         try (clientExecutor;
              HttpClient client = http.build();
-             ExecutorService devices = Executors.newVirtualThreadPerTaskExecutor()) {
+             // named, so a profile or a thread dump tells the devices' threads from the servers' in one JVM
+             ExecutorService devices = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("device-", 0)
+                     .factory())) {
             DeviceHttp deviceHttp = new DeviceHttp(client, config.httpTimeout(), config.maxConnections());
             PushChannel push = config.apnsUrl() == null ? null
                     : new PushChannel(client, config.apnsUrl(), config.httpTimeout());

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.time.SimClock;
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -57,6 +58,8 @@ import java.util.regex.Pattern;
  * @param apnsRetryDelay the first retry delay (simulated time); it doubles on each retry, capped at 5 minutes
  * @param webhookUrl every event is also POSTed there as JSON when set
  * @param eventBufferSize how many recent events GET /admin/events keeps
+ * @param dataDir where the server keeps its state across restarts (SQLite {@code mdm.db}, a private directory); null
+ *     keeps it in memory only
  */
 public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, List<X509Certificate> trustedDeviceCas,
         URI publicBaseUrl, URI depBaseUrl, String topic, long seed, int maxBodyBytes, String organization,
@@ -65,7 +68,7 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         String minimumOsVersion, String minimumBuildVersion, ErrorBodyFormat errorBodyFormat, boolean scepRa,
         int scepPendingRounds, UserAuthentication userAuthentication, URI apnsUrl,
         List<X509Certificate> apnsTrustAnchors, Identity apnsClientIdentity, int apnsMaxAttempts,
-        Duration apnsRetryDelay, URI webhookUrl, int eventBufferSize) {
+        Duration apnsRetryDelay, URI webhookUrl, int eventBufferSize, Path dataDir) {
 
     public static final URI APPLE_DEP_URL = URI.create("https://mdmenrollment.apple.com");
     public static final URI APPLE_APNS_URL = URI.create("https://api.push.apple.com");
@@ -198,6 +201,7 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         private Duration apnsRetryDelay = Duration.ofSeconds(1);
         private URI webhookUrl;
         private int eventBufferSize = 10_000;
+        private Path dataDir;
 
         private Builder() {}
 
@@ -236,6 +240,8 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         public Builder apnsRetryDelay(Duration delay) { this.apnsRetryDelay = delay; return this; }
         public Builder webhookUrl(URI url) { this.webhookUrl = url; return this; }
         public Builder eventBufferSize(int size) { this.eventBufferSize = size; return this; }
+        /** Keeps the server's state in this directory (SQLite) across restarts; null: memory only. */
+        public Builder dataDir(Path dir) { this.dataDir = dir; return this; }
 
         public MdmConfig build() {
             String t = topic;
@@ -247,7 +253,7 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
                     maxBodyBytes, organization, challengeTtl, identityValidity, depSyncInterval, tlsIdentity, httpsPort,
                     requestClientCertificates, signMessage, profileSigner, minimumOsVersion, minimumBuildVersion,
                     errorBodyFormat, scepRa, scepPendingRounds, userAuthentication, apnsUrl, apnsTrustAnchors,
-                    apnsClientIdentity, apnsMaxAttempts, apnsRetryDelay, webhookUrl, eventBufferSize);
+                    apnsClientIdentity, apnsMaxAttempts, apnsRetryDelay, webhookUrl, eventBufferSize, dataDir);
         }
     }
 }

@@ -35,6 +35,8 @@ import io.mdmsim.mdm.service.EventingMdmService;
 import io.mdmsim.mdm.service.MdmService;
 import io.mdmsim.mdm.service.PolicyMdmService;
 import io.mdmsim.mdm.service.UnrecognizedDeviceException;
+import io.mdmsim.mdm.store.MdmStore;
+import io.mdmsim.mdm.store.StoredIdentities;
 import java.net.URI;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -51,6 +53,8 @@ import java.util.List;
 public final class MdmServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(MdmServer.class.getName());
+    /** Meta key: how often a server started on this state. */
+    private static final String STARTS = "starts";
 
     private final MdmConfig config;
     private final HttpServer http;
@@ -58,9 +62,11 @@ public final class MdmServer implements AutoCloseable {
     private final List<AutoCloseable> services;
     private final X509Certificate scepCaCertificate;
     private final URI publicBaseUrl;
+    private final String stateLocation;
 
     private MdmServer(MdmConfig config, HttpServer http, HttpServer https, List<AutoCloseable> services,
-            X509Certificate scepCaCertificate, URI publicBaseUrl) {
+            X509Certificate scepCaCertificate, URI publicBaseUrl, String stateLocation) {
+        this.stateLocation = stateLocation;
         this.config = config;
         this.http = http;
         this.https = https;
@@ -71,30 +77,46 @@ public final class MdmServer implements AutoCloseable {
 
     public static MdmServer start(MdmConfig config) {
         requireNonNull(config, "config");
+        MdmStore store = config.dataDir() == null ? MdmStore.inMemory() : MdmStore.open(config.dataDir());
+        try {
+            return start(config, store);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private static MdmServer start(MdmConfig config, MdmStore store) {
         SimClock clock = config.clock();
         Instant now = clock.now();
-        Ids ids = new Ids(config.seed());
+        // each start on the same data draws its own identifiers: same seed and same restarts, same identifiers
+        long starts = store.meta().get(STARTS).map(Long::parseLong).orElse(0L);
+        store.meta().put(STARTS, Long.toString(starts + 1));
+        Ids ids = new Ids(config.seed() + starts * 0x9E3779B97F4A7C15L);
 
-        CertificateAuthority scepCa = config.scepCa() != null
-                ? CertificateAuthority.of(config.scepCa())
-                : CertificateAuthority.selfSignedRoot("mdmsim SCEP CA", now.minus(Duration.ofHours(1)),
-                        Duration.ofDays(3650));
+        CertificateAuthority scepCa = CertificateAuthority.of(config.scepCa() != null ? config.scepCa()
+                : StoredIdentities.getOrCreate(store.meta(), "scep_ca", () -> CertificateAuthority.selfSignedRoot(
+                        "mdmsim SCEP CA", now.minus(Duration.ofHours(1)), Duration.ofDays(3650)).identity()));
         Identity scepRa = config.scepRa()
                 ? scepCa.issueClientIdentity("CN=" + config.organization() + " SCEP RA", now.minus(Duration.ofHours(1)),
                         Duration.ofDays(2 * 365))
                 : null;
-        // The key pair whose certificate an ABM admin uploads; tokens come back encrypted to it.
-        KeyPair depKeys = KeyPairs.rsa2048();
-        Identity depKey = new Identity(Certificates.selfSigned(depKeys, "CN=" + config.organization() + " MDM DEP token",
-                now.minus(Duration.ofHours(1)), Duration.ofDays(3 * 365)), depKeys.getPrivate());
+        // The key pair whose certificate an ABM admin uploads; tokens come back encrypted to it. Kept: a restarted
+        // server decrypts the tokens of its MDM server in ABM with the same key.
+        Identity depKey = StoredIdentities.getOrCreate(store.meta(), "dep_key", () -> {
+            KeyPair depKeys = KeyPairs.rsa2048();
+            return new Identity(Certificates.selfSigned(depKeys, "CN=" + config.organization() + " MDM DEP token",
+                    now.minus(Duration.ofHours(1)), Duration.ofDays(3 * 365)), depKeys.getPrivate());
+        });
 
         BaseUrl base = new BaseUrl(config.publicBaseUrl());
         EventLog events = new EventLog(clock, config.eventBufferSize());
-        ChallengeStore challenges = new ChallengeStore(clock::now, ids.fork(), config.challengeTtl());
-        IdentityBindings bindings = new IdentityBindings();
-        DeviceRegistry registry = new DeviceRegistry();
+        ChallengeStore challenges = new ChallengeStore(clock::now, ids.fork(), config.challengeTtl(),
+                store.challenges());
+        IdentityBindings bindings = new IdentityBindings(store.bindings(), clock::now);
+        DeviceRegistry registry = new DeviceRegistry(store.devices());
         ReferenceMdmService reference = new ReferenceMdmService(registry, clock, ids, config.userAuthentication(),
-                new DeclarationStore(clock));
+                new DeclarationStore(clock, store.declarations()));
         // Decorators, outermost first: every request is an event; identities are bound to enrollments.
         io.mdmsim.mdm.policy.PolicyService policy = new io.mdmsim.mdm.policy.PolicyService(clock, events::emit,
                 Duration.ofSeconds(1));
@@ -106,6 +128,7 @@ public final class MdmServer implements AutoCloseable {
                 config.identityValidity(), events);
         MdmIdentityVerifier identities = new MdmIdentityVerifier(scepCa.certificate(), clock);
         List<AutoCloseable> services = new ArrayList<>();
+        services.add(store); // closed last: the services' last writes reach it
         DepTokenService dep = new DepTokenService(depKey, clock, ids, config.depBaseUrl(), base, config.organization(),
                 config.depSyncInterval(), events);
         services.add(dep);
@@ -165,10 +188,11 @@ public final class MdmServer implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "no trusted device CA configured: every ADE enrollment (POST /mdm/enroll)"
                     + " will be refused");
         }
-        LOG.log(System.Logger.Level.INFO, "MDM server on {0}{1} (public {2}, topic {3}, clock {4}, APNs {5})",
-                http.baseUri(), https == null ? "" : " and " + https.baseUri(), publicBase, config.topic(),
-                clock.describe(), config.apnsUrl() == null ? "off" : config.apnsUrl());
-        return new MdmServer(config, http, https, services, scepCa.certificate(), publicBase);
+        LOG.log(System.Logger.Level.INFO, "MDM server on {0}{1} (public {2}, topic {3}, clock {4}, APNs {5}, state"
+                + " {6}, start {7})", http.baseUri(), https == null ? "" : " and " + https.baseUri(), publicBase,
+                config.topic(), clock.describe(), config.apnsUrl() == null ? "off" : config.apnsUrl(),
+                store.location(), starts + 1);
+        return new MdmServer(config, http, https, services, scepCa.certificate(), publicBase, store.location());
     }
 
     /** The root an HTTPS certificate chains to: the last of its chain, or itself when self-signed. */
@@ -201,6 +225,11 @@ public final class MdmServer implements AutoCloseable {
     /** The CA certificate device identities chain to. */
     public X509Certificate scepCaCertificate() {
         return scepCaCertificate;
+    }
+
+    /** Where the state is kept: {@code memory}, or the database file in {@link MdmConfig#dataDir()}. */
+    public String stateLocation() {
+        return stateLocation;
     }
 
     public MdmConfig config() {

@@ -382,7 +382,7 @@ class ProfileLifecycleTest {
     void sharedIpadItemsFollowTheOsVersionAndTemporarySessions() {
         var p = new io.mdmsim.mdm.management.EnrollmentProfile("S", null,
                 io.mdmsim.mdm.management.EnrollmentProfile.UserAffinity.WITHOUT_USER, null, null, null, null, null, null,
-                true, 5, 60, 120, null, null, null, false, null, null, null, null, null, null, null);
+                true, 5, 60, 120, null, null, null, null, false, null, null, null, null, null, null, null, null);
         int[] n = {0};
         EnrollmentSettings.Plan old = EnrollmentSettings.plan(p, "iPad8,1", "14.0", false, () -> "U" + n[0]++);
         Command c = old.commands().getFirst();
@@ -395,13 +395,16 @@ class ProfileLifecycleTest {
 
         var temporary = new io.mdmsim.mdm.management.EnrollmentProfile("S", null,
                 io.mdmsim.mdm.management.EnrollmentProfile.UserAffinity.WITHOUT_USER, null, null, null, null, null, null,
-                true, 5, 60, 120, true, null, null, false, null, null, null, null, null, null, null);
+                true, 5, 60, 600, true, 120, null, null, false, null, null, null, null, null, null, null, null);
         EnrollmentSettings.Plan t2 = EnrollmentSettings.plan(temporary, "iPad13,18", "17.5", false, () -> "U");
         NSDictionary s2 = item(t2.commands().getFirst(), "SharedDeviceConfiguration");
         assertEquals(true, ((NSNumber) s2.get("TemporarySessionOnly")).boolValue());
         assertEquals(120, ((NSNumber) s2.get("TemporarySessionTimeout")).intValue());
+        // seeds: two settings; temporary sessions only cancel the user session's inactivity logout
         assertFalse(s2.containsKey("ResidentUsers") || s2.containsKey("PasscodePolicy")
                 || s2.containsKey("UserSessionTimeout"), s2.toXMLPropertyList());
+        assertTrue(t2.skipped().toString().contains("inactivityLogoutSeconds: not applicable with temporarySessionOnly"),
+                t2.skipped().toString());
 
         EnrollmentSettings.Plan iphone = EnrollmentSettings.plan(p, "iPhone15,2", "17.5", true, () -> "U");
         assertTrue(iphone.commands().isEmpty());

@@ -17,14 +17,14 @@ class CliTest {
     void topLevelHelpListsEveryCommandWithWhatItDoes() {
         CliRun r = run("--help");
         assertEquals(0, r.exit());
-        for (String cmd : new String[] {"quickstart", "abm", "mdm", "devices", "version"}) {
+        for (String cmd : new String[] {"quickstart", "abm", "mdm", "devices", "bench", "version"}) {
             assertTrue(r.out().contains(cmd), "help lists " + cmd + ":\n" + r.out());
         }
         assertTrue(r.out().contains("Exit codes"), r.out());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"quickstart", "abm", "mdm", "devices", "version"})
+    @ValueSource(strings = {"quickstart", "abm", "mdm", "devices", "bench", "version"})
     void everyCommandHasHelpSayingWhatItDoes(String command) {
         CliRun r = run(command, "--help");
         assertEquals(0, r.exit(), r.err());

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ModuleRuleTest {
 
     private static final List<String> MODULES =
-            List.of("simulator-core", "fake-abm", "mdm-endpoint", "device-emulator", "scenarios");
+            List.of("simulator-core", "fake-abm", "mdm-endpoint", "device-emulator", "scenarios", "benchmarks");
     private static Path root;
 
     @BeforeAll
@@ -54,6 +54,10 @@ class ModuleRuleTest {
             "fake-abm, device-emulator",
             "fake-abm, mdm-endpoint",
             "mdm-endpoint, device-emulator",
+            "scenarios, benchmarks",
+            "device-emulator, benchmarks",
+            "fake-abm, benchmarks",
+            "benchmarks, scenarios",
     })
     void aForbiddenDependencyFailsTheBuild(String from, String to) throws Exception {
         Path copy = copyPoms(from, to);

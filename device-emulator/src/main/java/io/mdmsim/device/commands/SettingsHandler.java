@@ -63,6 +63,21 @@ final class SettingsHandler {
 
     private static final Set<Long> GRACE_PERIODS = Set.of(0L, 60L, 300L, 900L, 3600L, 14400L);
 
+    /** The most users a Shared iPad of up to 64 GB caches (seeds: "up to 24 users on a 32-GB or 64-GB device"). */
+    static final long MAX_CACHED_USERS_UP_TO_64_GB = 24;
+    /** The usable capacity (DeviceCapacity, GB) of a 64-GB device and less. */
+    static final double SIXTY_FOUR_GB_USABLE = 64;
+
+    /**
+     * The resident users a Shared iPad keeps of what the MDM asked for: ADM settings.yaml ResidentUsers, "If this
+     * value is greater than the value for the maximum possible number of users that the device supports, the
+     * [device] uses that value instead"; the maximum of a 32-GB or 64-GB iPad is 24 (seeds). The seeds give no figure
+     * for larger iPads, which keep what they are given.
+     */
+    static long residentUsers(Device d, long asked) {
+        return d.hardware().capacityGb() <= SIXTY_FOUR_GB_USABLE ? Math.min(asked, MAX_CACHED_USERS_UP_TO_64_GB) : asked;
+    }
+
     private SettingsHandler() {
     }
 
@@ -189,13 +204,13 @@ final class SettingsHandler {
                     }
                     m.setting("MDMOptions", options);
                 }
-                case "MaximumResidentUsers" -> m.setting(name, required(what, item, name));
+                case "MaximumResidentUsers" -> m.setting(name, residentUsers(d, required(what, item, name)));
                 case "SharedDeviceConfiguration" -> {
                     for (String k : List.of("QuotaSize", "ResidentUsers", "UserSessionTimeout",
                             "TemporarySessionTimeout", "OnlineAuthenticationGracePeriod")) {
                         Long v = CommandFields.optionalInteger(what, item, k);
                         if (v != null) {
-                            m.setting(k, v);
+                            m.setting(k, k.equals("ResidentUsers") ? residentUsers(d, v) : v);
                         }
                     }
                     for (String k : List.of("TemporarySessionOnly", "SkipLanguageAndLocaleSetupForNewUsers")) {

@@ -20,17 +20,17 @@ import java.util.TreeSet;
  * ({@code POST /server/devices}, {@code POST /devices/sync}). Served by {@code GET /admin/dep/metrics}; kept in
  * memory (a restarted fake ABM counts fetches from its start again).
  *
- * <p>Fetches are counted per second of the simulated clock, at most {@link #MAX_SECONDS} seconds with fetches per
- * server (the oldest are dropped past that).
+ * <p>Fetches are counted per millisecond of the simulated clock, at most {@link #MAX_ENTRIES} milliseconds with
+ * fetches per server (the oldest are dropped past that).
  */
 public final class DepMetrics {
 
     /** A query may ask for at most this many buckets. */
     static final int MAX_BUCKETS = 100_000;
-    static final int MAX_SECONDS = 1_000_000;
+    static final int MAX_ENTRIES = 1_000_000;
 
     private final AbmState state;
-    private final Map<String, TreeMap<Long, Long>> fetchedPerSecond = new HashMap<>();
+    private final Map<String, TreeMap<Long, Long>> fetchedPerMilli = new HashMap<>();
 
     public DepMetrics(AbmState state) {
         this.state = requireNonNull(state, "state");
@@ -41,10 +41,10 @@ public final class DepMetrics {
         if (devices <= 0) {
             return;
         }
-        TreeMap<Long, Long> seconds = fetchedPerSecond.computeIfAbsent(server, s -> new TreeMap<>());
-        seconds.merge(at.getEpochSecond(), (long) devices, Long::sum);
-        if (seconds.size() > MAX_SECONDS) {
-            seconds.pollFirstEntry();
+        TreeMap<Long, Long> millis = fetchedPerMilli.computeIfAbsent(server, s -> new TreeMap<>());
+        millis.merge(at.toEpochMilli(), (long) devices, Long::sum);
+        if (millis.size() > MAX_ENTRIES) {
+            millis.pollFirstEntry();
         }
     }
 
@@ -64,7 +64,7 @@ public final class DepMetrics {
             long first = state.firstVisibleNanos(EventKey.nanos(end));
             for (TreeMap<Long, Long> f : fetched.values()) {
                 if (!f.isEmpty()) {
-                    first = Math.min(first, f.firstKey() * 1_000_000_000L);
+                    first = Math.min(first, f.firstKey() * 1_000_000L);
                 }
             }
             long stepNanos = step.toNanos();
@@ -89,9 +89,12 @@ public final class DepMetrics {
             long[] v = visible.getOrDefault(server, new long[(int) buckets]);
             long[] f = new long[(int) buckets];
             for (Map.Entry<Long, Long> e : fetched.getOrDefault(server, new TreeMap<>()).entrySet()) {
-                long nanos = e.getKey() * 1_000_000_000L - fromNanos;
-                long b = Math.floorDiv(nanos, stepNanos);
-                if (b >= 0 && b < buckets && e.getKey() * 1_000_000_000L < EventKey.nanos(end)) {
+                long at = e.getKey() * 1_000_000L;
+                if (at + 1_000_000L <= fromNanos || at >= EventKey.nanos(end)) {
+                    continue; // outside the span (a millisecond that holds the start counts in it)
+                }
+                long b = Math.floorDiv(Math.max(at, fromNanos) - fromNanos, stepNanos);
+                if (b < buckets) {
                     f[(int) b] += e.getValue();
                 }
             }
@@ -128,7 +131,7 @@ public final class DepMetrics {
 
     private synchronized Map<String, TreeMap<Long, Long>> fetchedCopy() {
         Map<String, TreeMap<Long, Long>> copy = new HashMap<>();
-        fetchedPerSecond.forEach((k, v) -> copy.put(k, new TreeMap<>(v)));
+        fetchedPerMilli.forEach((k, v) -> copy.put(k, new TreeMap<>(v)));
         return copy;
     }
 }

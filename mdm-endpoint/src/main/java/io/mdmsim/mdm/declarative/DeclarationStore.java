@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mdmsim.core.http.Json;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.model.BadInputException;
+import io.mdmsim.mdm.store.MdmStore;
+import io.mdmsim.mdm.store.StoredDeclarations;
+import io.mdmsim.mdm.store.StoredJson;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,7 +25,8 @@ import java.util.TreeMap;
 /**
  * The declarations this server offers to every device over declarative device management (Apple
  * {@code declarative/protocol/*.yaml}, {@code declarative/declarations/}): the tokens, the manifest of
- * declaration items, and each declaration by type and identifier. Thread-safe.
+ * declaration items, and each declaration by type and identifier. Thread-safe. Every change is written to the store
+ * before it is answered, and the declarations are read back from it at start.
  */
 public final class DeclarationStore {
 
@@ -67,11 +71,24 @@ public final class DeclarationStore {
 
     private final SimClock clock;
     private final Map<String, Declaration> byIdentifier = new TreeMap<>();
+    private final StoredDeclarations store;
     private Instant changedAt;
 
+    /** Declarations of their own, in memory (tests). */
     public DeclarationStore(SimClock clock) {
+        this(clock, MdmStore.inMemory().declarations());
+    }
+
+    /** The declarations {@code store} holds; changes are written to it. */
+    public DeclarationStore(SimClock clock, StoredDeclarations store) {
         this.clock = requireNonNull(clock, "clock");
-        this.changedAt = clock.now();
+        this.store = requireNonNull(store, "store");
+        StoredDeclarations.Loaded loaded = store.load();
+        for (StoredDeclarations.Declaration d : loaded.declarations()) {
+            Declaration decl = declaration(StoredJson.read(d.json(), JsonNode.class));
+            byIdentifier.put(decl.identifier(), decl);
+        }
+        this.changedAt = loaded.changedAt() != null ? loaded.changedAt() : clock.now();
     }
 
     /**
@@ -80,6 +97,16 @@ public final class DeclarationStore {
      * @throws BadInputException when Type, Identifier or Payload are missing or of the wrong kind
      */
     public synchronized Declaration put(JsonNode node) {
+        Declaration d = declaration(node);
+        Instant now = clock.now();
+        store.put(new StoredDeclarations.Declaration(d.identifier(), Json.writeString(d.json())), now);
+        byIdentifier.put(d.identifier(), d);
+        changedAt = now;
+        return d;
+    }
+
+    /** A declaration from its JSON, checked; ServerToken computed when absent. */
+    private static Declaration declaration(JsonNode node) {
         if (node == null || !node.isObject()) {
             throw new BadInputException("declaration: " + (node == null ? "null" : node.getNodeType())
                     + " (expected: a JSON object {\"Type\", \"Identifier\", \"Payload\"})");
@@ -101,18 +128,18 @@ public final class DeclarationStore {
             throw new BadInputException("declaration " + identifier + ": ServerToken is "
                     + json.get("ServerToken").getNodeType() + " (expected: a string)");
         }
-        Declaration d = new Declaration(kind, type, identifier, json.get("ServerToken").asText(), json);
-        byIdentifier.put(identifier, d);
-        changedAt = clock.now();
-        return d;
+        return new Declaration(kind, type, identifier, json.get("ServerToken").asText(), json);
     }
 
     public synchronized boolean remove(String identifier) {
-        boolean removed = byIdentifier.remove(identifier) != null;
-        if (removed) {
-            changedAt = clock.now();
+        if (!byIdentifier.containsKey(identifier)) {
+            return false;
         }
-        return removed;
+        Instant now = clock.now();
+        store.remove(identifier, now);
+        byIdentifier.remove(identifier);
+        changedAt = now;
+        return true;
     }
 
     public synchronized List<Declaration> all() {

@@ -408,9 +408,10 @@ public final class DepTokenService implements AutoCloseable {
      * Creates an enrollment profile: validated with the seeds' constraints (all violations in one 400), defined in
      * ABM ({@code POST /profile}), and made the token's default profile when asked (new devices get it at sync).
      */
-    public Map<String, Object> createProfile(String name, EnrollmentProfile profile, boolean makeDefault)
+    public Map<String, Object> createProfile(String name, EnrollmentProfile created, boolean makeDefault)
             throws IOException, InterruptedException {
-        requireValid(profile);
+        requireValid(created);
+        EnrollmentProfile profile = created.stamped(null); // a new profile: await final configuration defaults to Yes
         Token token;
         synchronized (tokens) {
             token = existing(name);
@@ -556,14 +557,15 @@ public final class DepTokenService implements AutoCloseable {
      * profile of its own. Enrolled devices keep the settings they enrolled with (their snapshot); the device name
      * template is read live at each check-in.
      */
-    public Map<String, Object> editProfile(String name, String uuid, EnrollmentProfile profile)
+    public Map<String, Object> editProfile(String name, String uuid, EnrollmentProfile edited)
             throws IOException, InterruptedException {
-        if (profile == null) {
+        if (edited == null) {
             throw new BadInputException("body: null (expected: the enrollment profile JSON)");
         }
-        requireValid(profile);
+        requireValid(edited);
         Token token;
         EnrollmentProfile old;
+        EnrollmentProfile profile;
         List<String> serials;
         synchronized (tokens) {
             token = existing(name);
@@ -572,6 +574,7 @@ public final class DepTokenService implements AutoCloseable {
                 throw HttpError.notFound("token " + name + " has no enrollment profile " + uuid
                         + " (see GET /admin/dep/tokens/" + name + "/profiles)");
             }
+            profile = edited.stamped(old.settingsVersion()); // an existing profile keeps its settings version
             boolean isDefault = uuid.equals(token.profileUuid);
             List<String> s = new ArrayList<>();
             token.profileOf.forEach((serial, p) -> {

@@ -12,15 +12,25 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Everything the server knows about one device enrollment (keyed by UDID, or EnrollmentID for user enrollment).
  * Fields are read and written only while {@link #lock()} is held; {@link #view()} takes a consistent snapshot.
+ *
+ * <p>Stored as a whole: when the outermost {@link #unlock()} finds the record or its queue changed, it hands them to
+ * the store before it lets go of the lock, so whatever a request changed is durable before the request is answered.
+ * Every field that is not {@code transient} is stored (as JSON, {@code StoredJson}); a new field is stored without
+ * more code, and {@code DeviceRecordStorageTest} proves each one comes back.
  */
 public final class DeviceRecord {
 
     /** Progress of the await-configuration flow (PROTOCOL.md §9): DeviceInformation, then DeviceConfigured. */
     public enum SetupFlow { NONE, INFORMATION_QUEUED, CRITICAL_QUEUED, CONFIGURED_QUEUED, DONE }
 
-    private final ReentrantLock lock = new ReentrantLock();
-    public final String id;
-    public final CommandQueue commands = new CommandQueue();
+    private final transient ReentrantLock lock = new ReentrantLock();
+    /** The store key (not in the stored JSON). */
+    public final transient String id;
+    /** Stored command by command, beside the record. */
+    public final transient CommandQueue commands = new CommandQueue();
+    private final transient DeviceRegistry owner;
+    /** The JSON last written to the store: an unlock that changed nothing writes nothing. */
+    transient String storedJson;
 
     public EnrollmentState state = EnrollmentState.ENROLLING;
     public String serialNumber;
@@ -76,29 +86,53 @@ public final class DeviceRecord {
     /** A user channel of a macOS device (ADM tokenupdate.yaml user keys, userauthenticate.yaml). */
     public record UserChannel(String userId, String shortName, String longName, boolean authenticated, boolean hasToken) {}
 
-    DeviceRecord(String id) {
+    DeviceRecord(String id, DeviceRegistry owner) {
         this.id = requireNonNull(id, "id");
+        this.owner = requireNonNull(owner, "owner");
     }
 
     public void lock() {
         lock.lock();
     }
 
+    /**
+     * Releases the lock; the outermost unlock first stores what changed while it was held.
+     *
+     * @throws io.mdmsim.mdm.store.StoreException if the store failed (the lock is released all the same)
+     */
     public void unlock() {
-        lock.unlock();
+        try {
+            if (lock.getHoldCount() == 1) {
+                owner.store(this);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code reader} under the lock, for code that only reads the record: nothing is stored afterwards (a change
+     * made there is stored by the next {@link #unlock()}).
+     */
+    public <T> T read(java.util.function.Function<DeviceRecord, T> reader) {
+        lock.lock();
+        try {
+            return reader.apply(this);
+        } finally {
+            lock.unlock();
+        }
     }
 
     public DeviceView view() {
-        lock();
-        try {
-            return new DeviceView(id, serialNumber, productName, osVersion, buildVersion, deviceName, state,
-                    awaitingConfiguration, authenticatedAt, enrolledAt, configuredAt, checkedOutAt, lastSeenAt,
-                    pushMagic != null, commands.pendingCount(), pushUnregisteredAt, lastPushAt, lastPushResult,
-                    bootstrapToken != null, List.copyOf(users.values()), declarativeStatusAt,
-                    Map.copyOf(queryResponsesWithoutNulls()));
-        } finally {
-            unlock();
-        }
+        return read(DeviceRecord::snapshot);
+    }
+
+    private DeviceView snapshot() {
+        return new DeviceView(id, serialNumber, productName, osVersion, buildVersion, deviceName, state,
+                awaitingConfiguration, authenticatedAt, enrolledAt, configuredAt, checkedOutAt, lastSeenAt,
+                pushMagic != null, commands.pendingCount(), pushUnregisteredAt, lastPushAt, lastPushResult,
+                bootstrapToken != null, List.copyOf(users.values()), declarativeStatusAt,
+                Map.copyOf(queryResponsesWithoutNulls()));
     }
 
     private Map<String, Object> queryResponsesWithoutNulls() {

@@ -2,6 +2,11 @@ package io.mdmsim.mdm.enroll;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.mdm.store.MdmStore;
+import io.mdmsim.mdm.store.StoredChallenges;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -14,7 +19,9 @@ import java.util.random.RandomGenerator;
 /**
  * One-time SCEP challenges (PROTOCOL.md §5 item 4): minted when an enrollment profile is rendered, optionally bound
  * to the UDID it was rendered for, valid for {@code ttl} of simulated time, consumed by the first PKCSReq that
- * presents it. Expired challenges are swept lazily when new ones are minted.
+ * presents it. Expired challenges are swept lazily when new ones are minted. Challenges are known by their SHA-256
+ * digest; each one minted or spent is written to the store before the answer that carries or spends it, so a device
+ * that downloaded its profile before a restart gets its certificate after it.
  */
 public final class ChallengeStore {
 
@@ -31,17 +38,33 @@ public final class ChallengeStore {
     private final Supplier<Instant> now;
     private final RandomGenerator random;
     private final Duration ttl;
+    /** Live challenges by digest. */
     private final Map<String, Entry> live = new ConcurrentHashMap<>();
-    /** Spent challenges, kept until they would have expired so that reuse gets a precise reason. */
+    /** Spent challenges by digest, kept until they would have expired so that reuse gets a precise reason. */
     private final Map<String, Instant> spent = new ConcurrentHashMap<>();
     private final AtomicReference<Instant> nextSweep = new AtomicReference<>(Instant.MIN);
+    private final StoredChallenges store;
 
+    /** Challenges of their own, in memory (tests). */
     public ChallengeStore(Supplier<Instant> now, RandomGenerator random, Duration ttl) {
+        this(now, random, ttl, MdmStore.inMemory().challenges());
+    }
+
+    /** The challenges {@code store} holds; new and spent ones are written to it. */
+    public ChallengeStore(Supplier<Instant> now, RandomGenerator random, Duration ttl, StoredChallenges store) {
+        this.store = requireNonNull(store, "store");
         this.now = requireNonNull(now, "now");
         this.random = requireNonNull(random, "random");
         this.ttl = requireNonNull(ttl, "ttl");
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("ttl: " + ttl + " (expected: > 0)");
+        }
+        for (StoredChallenges.Challenge c : store.loadAll()) {
+            if (c.spent()) {
+                spent.put(c.digest(), c.expiresAt());
+            } else {
+                live.put(c.digest(), new Entry(c.udid(), c.mintedAt(), c.expiresAt()));
+            }
         }
     }
 
@@ -55,12 +78,21 @@ public final class ChallengeStore {
         sweep(t);
         byte[] bytes = new byte[16];
         String challenge;
+        String digest;
+        Entry entry = new Entry(udid, t, t.plus(ttl));
         do {
             synchronized (random) {
                 random.nextBytes(bytes);
             }
             challenge = HexFormat.of().formatHex(bytes);
-        } while (live.putIfAbsent(challenge, new Entry(udid, t, t.plus(ttl))) != null);
+            digest = digest(challenge);
+        } while (live.putIfAbsent(digest, entry) != null);
+        try {
+            store.put(new StoredChallenges.Challenge(digest, udid, t, entry.expiresAt(), false));
+        } catch (RuntimeException e) {
+            live.remove(digest); // not kept, so never handed out
+            throw e;
+        }
         return challenge;
     }
 
@@ -70,13 +102,15 @@ public final class ChallengeStore {
             return new Redemption.Rejected("the CSR carries no challengePassword (expected: the Challenge of the enrollment profile)");
         }
         Instant t = now.get();
-        Entry entry = live.remove(challenge);
+        String digest = digest(challenge);
+        Entry entry = live.remove(digest);
         if (entry == null) {
-            return spent.containsKey(challenge)
+            return spent.containsKey(digest)
                     ? new Redemption.Rejected("challenge was already used (each challenge is valid for one enrollment)")
                     : new Redemption.Rejected("challenge is unknown (expected: the Challenge of an enrollment profile from this server)");
         }
-        spent.put(challenge, entry.expiresAt());
+        spent.put(digest, entry.expiresAt());
+        store.put(new StoredChallenges.Challenge(digest, entry.udid(), entry.mintedAt(), entry.expiresAt(), true));
         if (!t.isBefore(entry.expiresAt())) {
             return new Redemption.Rejected("challenge expired at " + entry.expiresAt() + " (minted " + entry.mintedAt()
                     + ", valid " + ttl.toMinutes() + " minutes; now " + t + ")");
@@ -97,5 +131,16 @@ public final class ChallengeStore {
         Instant horizon = t.minus(ttl);
         live.entrySet().removeIf(e -> e.getValue().expiresAt().isBefore(horizon));
         spent.entrySet().removeIf(e -> e.getValue().isBefore(horizon));
+        store.forgetExpiredBefore(horizon);
+    }
+
+    /** SHA-256 of a challenge, lower-case hex: how challenges are known here and in the store. */
+    static String digest(String challenge) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(challenge.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no SHA-256", e);
+        }
     }
 }

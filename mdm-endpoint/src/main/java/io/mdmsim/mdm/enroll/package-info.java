@@ -5,6 +5,6 @@
  * {@code IdentityBindings} (which enrollment each identity certificate belongs to) and {@code
  * EnrollmentRefusedException}.
  *
- * <p>May use {@code policy}, {@code events}, {@code model} and simulator-core.
+ * <p>May use {@code policy}, {@code events}, {@code store}, {@code model} and simulator-core.
  */
 package io.mdmsim.mdm.enroll;

@@ -20,13 +20,24 @@ import java.util.regex.Pattern;
  *                                Apple ID), or with a VPP license when vppToken is set (seeds)
  * @param vppToken                the VPP (apps and books) token the Company Portal license comes from (no Apple ID
  *                                prompt); the enrollment policy must know it
- * @param singleAppModeUntilAuth  run Company Portal in Single App Mode until the user signs in (iOS 11.3.1+)
+ * @param singleAppModeUntilAuth  run Company Portal in Single App Mode until the user signs in (iOS 11.3.1+); needs
+ *                                Company Portal installed with a VPP token (seeds: "If you select a token for Install
+ *                                Company Portal with VPP, you can lock the device in Single App Mode")
  * @param supervised              ignored on iOS 13+ (always supervised); default true
- * @param lockedEnrollment        the user cannot remove the management profile (is_mdm_removable false)
+ * @param lockedEnrollment        the user cannot remove the management profile (is_mdm_removable false); needs
+ *                                supervised (2020 page); default and required true with SHARED_DEVICE_MODE
  * @param sharedIpad              Shared iPad (without user affinity + supervised, iPadOS 13.4+)
+ * @param maxCachedUsers          at least 1; the device caps it by its storage (24 on a 32-GB or 64-GB iPad)
  * @param lockGraceSeconds        one of 0, 60, 300, 900, 3600, 14400
- * @param inactivityLogoutSeconds 0 or at least 30
- * @param awaitFinalConfiguration default true for new profiles; not with user-less + Shared iPad
+ * @param inactivityLogoutSeconds the user session's inactivity logout: 0 or at least 30; cancelled by
+ *                                temporarySessionOnly
+ * @param temporarySessionLogoutSeconds the temporary session's inactivity logout: 0 or at least 30; only with
+ *                                temporarySessionOnly true
+ * @param awaitFinalConfiguration default true for new profiles, false for profiles from before the setting
+ *                                ({@code settingsVersion} 1); unavailable (false) with user-less + Shared iPad
+ * @param settingsVersion         the version of these settings the profile was written with: null or
+ *                                {@value #SETTINGS_VERSION} for a new profile, 1 for one from before await final
+ *                                configuration existed (an existing profile, imported)
  * @param deviceNameTemplate      at most 63 characters; {{DEVICETYPE}} and {{SERIAL}} are replaced
  * @param hiddenPanes             Setup Assistant panes hidden (DEP skip_setup_items keys)
  * @param criticalApps            apps the device must have before DeviceConfigured (await final configuration)
@@ -37,9 +48,10 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
         Authentication authentication, Boolean installCompanyPortal, String vppToken, Boolean singleAppModeUntilAuth,
         Boolean supervised, Boolean lockedEnrollment, Boolean sharedIpad, Integer maxCachedUsers,
         Integer lockGraceSeconds, Integer inactivityLogoutSeconds, Boolean temporarySessionOnly,
-        SyncWithComputers syncWithComputers, List<String> supervisingHostCertificates,
+        Integer temporarySessionLogoutSeconds, SyncWithComputers syncWithComputers, List<String> supervisingHostCertificates,
         Boolean awaitFinalConfiguration, String deviceNameTemplate, String cellularDataPlanUrl, String department,
-        String supportPhoneNumber, List<String> hiddenPanes, List<String> criticalApps, List<String> criticalPolicies) {
+        String supportPhoneNumber, List<String> hiddenPanes, List<String> criticalApps, List<String> criticalPolicies,
+        Integer settingsVersion) {
 
     public enum UserAffinity { WITH_USER, WITHOUT_USER, SHARED_DEVICE_MODE }
 
@@ -48,6 +60,10 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
     public enum SyncWithComputers { ALLOW_ALL, DENY_ALL, APPLE_CONFIGURATOR_BY_CERTIFICATE }
 
     public static final int MAX_NAME_TEMPLATE = 63;
+    /** The settings version of new profiles; 1 is the version before await final configuration existed. */
+    public static final int SETTINGS_VERSION = 2;
+    /** The first settings version with await final configuration. */
+    static final int AWAIT_SETTING_SINCE = 2;
     public static final Set<Integer> LOCK_GRACE_VALUES = Set.of(0, 60, 300, 900, 3600, 14400);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^}]*)}}");
     /** ADS skip_setup_items keys (AppleDoc "SkipKeys"). */
@@ -70,8 +86,61 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
         return Boolean.TRUE.equals(sharedIpad);
     }
 
+    /**
+     * Whether the profile asks for the locked Awaiting final configuration experience (seeds): as set; when not set,
+     * Yes for new profiles and No for profiles from before the setting; never with user-less + Shared iPad, where the
+     * setting is unavailable.
+     */
     public boolean awaits() {
-        return awaitFinalConfiguration == null || awaitFinalConfiguration;
+        if (awaitUnavailable()) {
+            return false;
+        }
+        if (awaitFinalConfiguration != null) {
+            return awaitFinalConfiguration;
+        }
+        return settingsVersion == null || settingsVersion >= AWAIT_SETTING_SINCE;
+    }
+
+    /** "The await configuration setting is unavailable in profiles with" no user affinity and Shared iPad (seeds). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean awaitUnavailable() {
+        return affinity() == UserAffinity.WITHOUT_USER && isShared();
+    }
+
+    /** Locked enrollment: as set; when not set, Yes with Microsoft Entra ID shared mode (seeds), else No. */
+    public boolean locked() {
+        return lockedEnrollment != null ? lockedEnrollment : affinity() == UserAffinity.SHARED_DEVICE_MODE;
+    }
+
+    /** Whether Company Portal is installed: authentication COMPANY_PORTAL or installCompanyPortal true. */
+    public boolean installsCompanyPortal() {
+        return Boolean.TRUE.equals(installCompanyPortal) || authentication == Authentication.COMPANY_PORTAL;
+    }
+
+    /**
+     * This profile as stored when it is created: a profile that does not say its settings version is a new one
+     * ({@value #SETTINGS_VERSION}), and await final configuration is written down as it resolves, so the default
+     * of the version it was made with stays with it.
+     */
+    public EnrollmentProfile stamped(Integer inheritedVersion) {
+        Integer version = settingsVersion != null ? settingsVersion
+                : inheritedVersion != null ? inheritedVersion : SETTINGS_VERSION;
+        EnrollmentProfile v = withVersion(version);
+        Boolean await = awaitFinalConfiguration == null && !v.awaitUnavailable() ? Boolean.valueOf(v.awaits())
+                : awaitFinalConfiguration;
+        return new EnrollmentProfile(name, description, userAffinity, authentication, installCompanyPortal, vppToken,
+                singleAppModeUntilAuth, supervised, lockedEnrollment, sharedIpad, maxCachedUsers, lockGraceSeconds,
+                inactivityLogoutSeconds, temporarySessionOnly, temporarySessionLogoutSeconds, syncWithComputers,
+                supervisingHostCertificates, await, deviceNameTemplate, cellularDataPlanUrl, department,
+                supportPhoneNumber, hiddenPanes, criticalApps, criticalPolicies, version);
+    }
+
+    private EnrollmentProfile withVersion(Integer version) {
+        return new EnrollmentProfile(name, description, userAffinity, authentication, installCompanyPortal, vppToken,
+                singleAppModeUntilAuth, supervised, lockedEnrollment, sharedIpad, maxCachedUsers, lockGraceSeconds,
+                inactivityLogoutSeconds, temporarySessionOnly, temporarySessionLogoutSeconds, syncWithComputers,
+                supervisingHostCertificates, awaitFinalConfiguration, deviceNameTemplate, cellularDataPlanUrl,
+                department, supportPhoneNumber, hiddenPanes, criticalApps, criticalPolicies, version);
     }
 
     /** Every violation of the seeds' constraints, each a message saying what was wrong and what is expected. */
@@ -85,12 +154,26 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
             v.add("authentication: " + authentication + " needs userAffinity WITH_USER (was " + affinity() + ")");
         }
         if (Boolean.TRUE.equals(singleAppModeUntilAuth)) {
+            // seeds: "If you select a token for Install Company Portal with VPP, you can lock the device in Single
+            // App Mode" -- after Company Portal or Setup Assistant (legacy or modern) authentication alike
             if (vppToken == null || vppToken.isBlank()) {
                 v.add("singleAppModeUntilAuth: true needs a vppToken (Company Portal is installed with a VPP license)");
             }
-            if (!withUser || authentication != Authentication.COMPANY_PORTAL) {
-                v.add("singleAppModeUntilAuth: true needs userAffinity WITH_USER and authentication COMPANY_PORTAL");
+            if (!withUser || !installsCompanyPortal()) {
+                v.add("singleAppModeUntilAuth: true needs userAffinity WITH_USER and Company Portal installed"
+                        + " (authentication COMPANY_PORTAL, or installCompanyPortal: true)");
             }
+        }
+        if (Boolean.TRUE.equals(lockedEnrollment) && Boolean.FALSE.equals(supervised)) {
+            v.add("lockedEnrollment: true needs supervised: true (devices with locked enrollment must be supervised)");
+        }
+        if (affinity() == UserAffinity.SHARED_DEVICE_MODE && Boolean.FALSE.equals(lockedEnrollment)) {
+            v.add("lockedEnrollment: false with userAffinity SHARED_DEVICE_MODE (expected: true, or leave it out;"
+                    + " devices in Microsoft Entra ID shared mode use locked enrollment)");
+        }
+        if (settingsVersion != null && (settingsVersion < 1 || settingsVersion > SETTINGS_VERSION)) {
+            v.add("settingsVersion: " + settingsVersion + " (expected: 1.." + SETTINGS_VERSION + "; leave it out for a"
+                    + " new profile)");
         }
         if (isShared()) {
             if (affinity() != UserAffinity.WITHOUT_USER) {
@@ -99,16 +182,22 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
             if (Boolean.FALSE.equals(supervised)) {
                 v.add("sharedIpad: true needs supervised: true");
             }
-            if (affinity() == UserAffinity.WITHOUT_USER && awaits()) {
-                v.add("awaitFinalConfiguration: true is not supported with userAffinity WITHOUT_USER and sharedIpad"
-                        + " (expected: false)");
+            if (awaitUnavailable() && Boolean.TRUE.equals(awaitFinalConfiguration)) {
+                v.add("awaitFinalConfiguration: true is not available with userAffinity WITHOUT_USER and sharedIpad"
+                        + " (expected: false, or leave it out)");
             }
-            if (maxCachedUsers != null && (maxCachedUsers < 1 || maxCachedUsers > 32)) {
-                v.add("maxCachedUsers: " + maxCachedUsers + " (expected: 1..32)");
+            if (maxCachedUsers != null && maxCachedUsers < 1) {
+                v.add("maxCachedUsers: " + maxCachedUsers + " (expected: at least 1; the iPad caps it by its storage,"
+                        + " 24 on a 32-GB or 64-GB device)");
+            }
+            if (temporarySessionLogoutSeconds != null && !Boolean.TRUE.equals(temporarySessionOnly)) {
+                v.add("temporarySessionLogoutSeconds: needs temporarySessionOnly: true (expected: leave it out, or"
+                        + " require temporary sessions)");
             }
         } else {
             for (var e : new Object[][] {{"maxCachedUsers", maxCachedUsers}, {"lockGraceSeconds", lockGraceSeconds},
-                    {"inactivityLogoutSeconds", inactivityLogoutSeconds}, {"temporarySessionOnly", temporarySessionOnly}}) {
+                    {"inactivityLogoutSeconds", inactivityLogoutSeconds}, {"temporarySessionOnly", temporarySessionOnly},
+                    {"temporarySessionLogoutSeconds", temporarySessionLogoutSeconds}}) {
                 if (e[1] != null) {
                     v.add(e[0] + ": applies to Shared iPad only (expected: sharedIpad: true, or leave it out)");
                 }
@@ -117,8 +206,12 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
         if (lockGraceSeconds != null && !LOCK_GRACE_VALUES.contains(lockGraceSeconds)) {
             v.add("lockGraceSeconds: " + lockGraceSeconds + " (expected: one of 0, 60, 300, 900, 3600, 14400)");
         }
-        if (inactivityLogoutSeconds != null && inactivityLogoutSeconds != 0 && inactivityLogoutSeconds < 30) {
-            v.add("inactivityLogoutSeconds: " + inactivityLogoutSeconds + " (expected: 0 or at least 30)");
+        for (var e : new Object[][] {{"inactivityLogoutSeconds", inactivityLogoutSeconds},
+                {"temporarySessionLogoutSeconds", temporarySessionLogoutSeconds}}) {
+            Integer seconds = (Integer) e[1];
+            if (seconds != null && seconds != 0 && seconds < 30) {
+                v.add(e[0] + ": " + seconds + " (expected: 0 or at least 30)");
+            }
         }
         if (syncWithComputers == SyncWithComputers.APPLE_CONFIGURATOR_BY_CERTIFICATE
                 && (supervisingHostCertificates == null || supervisingHostCertificates.isEmpty())) {
@@ -175,7 +268,7 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
                 .url(enrollUrl)
                 .isSupervised(!Boolean.FALSE.equals(supervised) || isShared())
                 .isMandatory(true)
-                .isMdmRemovable(!Boolean.TRUE.equals(lockedEnrollment))
+                .isMdmRemovable(!locked())
                 .awaitDeviceConfigured(awaits())
                 .isMultiUser(isShared())
                 .orgMagic(orgMagic)

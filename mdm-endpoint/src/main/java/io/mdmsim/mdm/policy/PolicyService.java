@@ -295,7 +295,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
                     data("deviceLicenses", deviceLicenses.total));
         }
         VppToken vpp = null;
-        if (profile != null && installsCompanyPortal(profile) && profile.vppToken() != null
+        if (profile != null && profile.installsCompanyPortal() && profile.vppToken() != null
                 && !profile.vppToken().isBlank()) {
             vpp = vppTokens.get(profile.vppToken());
             if (vpp == null) {
@@ -332,12 +332,6 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
             checkedUdids.add(r.udid());
         }
         return Optional.empty();
-    }
-
-    /** Company Portal is installed for authentication COMPANY_PORTAL or installCompanyPortal true (CONTRACT.md D.2). */
-    static boolean installsCompanyPortal(EnrollmentProfile p) {
-        return Boolean.TRUE.equals(p.installCompanyPortal())
-                || p.authentication() == EnrollmentProfile.Authentication.COMPANY_PORTAL;
     }
 
     private boolean corporate(String serial, String imei) {

@@ -3,6 +3,8 @@ package io.mdmsim.mdm.queue;
 import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.mdm.device.DeviceRecord;
+import io.mdmsim.mdm.store.StoredDevices;
+import io.mdmsim.mdm.store.StoredJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +23,8 @@ import java.util.SequencedSet;
  * <li>after a NotNow report, commands the device deferred are skipped until it polls Idle again;</li>
  * <li>the first terminal result of a command wins; a repeat of it is harmless, a different one is ignored.</li>
  * </ul>
+ * The queue remembers which commands changed since it was last stored ({@link #changes}, {@link #stored}) and is
+ * rebuilt from stored commands with {@link #restore}.
  */
 public final class CommandQueue {
 
@@ -42,6 +46,7 @@ public final class CommandQueue {
 
     /** A command in the queue or its history. Mutable; only {@link CommandQueue} changes it. */
     public static final class Entry {
+        private final long seq;
         private final String commandUuid;
         private final String requestType;
         private final byte[] plist;
@@ -54,7 +59,8 @@ public final class CommandQueue {
         private Object result;
         private String note;
 
-        private Entry(String commandUuid, String requestType, byte[] plist, Instant queuedAt) {
+        private Entry(long seq, String commandUuid, String requestType, byte[] plist, Instant queuedAt) {
+            this.seq = seq;
             this.commandUuid = commandUuid;
             this.requestType = requestType;
             this.plist = plist;
@@ -77,6 +83,8 @@ public final class CommandQueue {
 
     private final Map<String, Entry> all = new LinkedHashMap<>();
     private final SequencedSet<String> pending = new LinkedHashSet<>();
+    /** Commands changed since the queue was last stored. */
+    private final SequencedSet<Entry> changed = new LinkedHashSet<>();
 
     public Entry enqueue(String commandUuid, String requestType, byte[] plist, Instant now) {
         requireNonNull(commandUuid, "commandUuid");
@@ -86,9 +94,10 @@ public final class CommandQueue {
         if (all.containsKey(commandUuid)) {
             throw new IllegalArgumentException("commandUuid: " + commandUuid + " is already queued (expected: a new UUID)");
         }
-        Entry e = new Entry(commandUuid, requestType, plist, now);
+        Entry e = new Entry(all.size(), commandUuid, requestType, plist, now);
         all.put(commandUuid, e);
         pending.add(commandUuid);
+        changed.add(e);
         return e;
     }
 
@@ -106,6 +115,7 @@ public final class CommandQueue {
             e.state = CommandState.SENT;
             e.sentAt = now;
             e.timesSent++;
+            changed.add(e);
             return Optional.of(e);
         }
         return Optional.empty();
@@ -135,6 +145,7 @@ public final class CommandQueue {
             return e.state == reported ? ReportOutcome.REPEATED : ReportOutcome.CONFLICTING;
         }
         e.lastStatus = wireStatus;
+        changed.add(e);
         if (reported == CommandState.NOT_NOW) {
             e.state = CommandState.NOT_NOW;
             return ReportOutcome.DEFERRED;
@@ -154,10 +165,56 @@ public final class CommandQueue {
             e.state = CommandState.CANCELED;
             e.completedAt = now;
             e.note = reason;
+            changed.add(e);
             n++;
         }
         pending.clear();
         return n;
+    }
+
+    /** The commands changed since {@link #stored()} was last called, as the store keeps them, in queue order. */
+    public List<StoredDevices.Command> changes(String enrollmentId) {
+        if (changed.isEmpty()) {
+            return List.of();
+        }
+        List<StoredDevices.Command> out = new ArrayList<>(changed.size());
+        for (Entry e : changed) {
+            out.add(new StoredDevices.Command(enrollmentId, e.seq, e.commandUuid, e.requestType, e.state.name(),
+                    e.lastStatus, e.queuedAt, e.sentAt, e.completedAt, e.timesSent,
+                    e.result == null ? null : StoredJson.write(e.result), e.note, e.plist));
+        }
+        return out;
+    }
+
+    /** The changes were written to the store. */
+    public void stored() {
+        changed.clear();
+    }
+
+    /**
+     * Rebuilds the queue from stored commands (in {@code seq} order): the commands not in a terminal state are
+     * pending again, in the order they were queued.
+     *
+     * @throws IllegalStateException if the queue is not empty
+     */
+    public void restore(List<StoredDevices.Command> commands) {
+        if (!all.isEmpty()) {
+            throw new IllegalStateException("restore into a queue of " + all.size() + " commands (expected: empty)");
+        }
+        for (StoredDevices.Command c : commands) {
+            Entry e = new Entry(c.seq(), c.commandUuid(), c.requestType(), c.plist(), c.queuedAt());
+            e.state = CommandState.valueOf(c.state());
+            e.lastStatus = c.status();
+            e.sentAt = c.sentAt();
+            e.completedAt = c.completedAt();
+            e.timesSent = c.timesSent();
+            e.result = c.resultJson() == null ? null : StoredJson.read(c.resultJson(), Object.class);
+            e.note = c.note();
+            all.put(e.commandUuid, e);
+            if (!e.state.isTerminal()) {
+                pending.add(e.commandUuid);
+            }
+        }
     }
 
     public Optional<Entry> get(String commandUuid) {

@@ -129,8 +129,7 @@ public final class CompanyPortalService {
     }
 
     static boolean wantsCompanyPortal(EnrollmentProfile p) {
-        return p != null && (p.authentication() == EnrollmentProfile.Authentication.COMPANY_PORTAL
-                || Boolean.TRUE.equals(p.installCompanyPortal()));
+        return p != null && p.installsCompanyPortal();
     }
 
     private static boolean hasVpp(EnrollmentProfile p) {

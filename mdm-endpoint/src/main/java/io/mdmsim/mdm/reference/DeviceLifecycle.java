@@ -262,15 +262,11 @@ public final class DeviceLifecycle {
 
     /** Adds {@code management} and {@code enrollments} to a device of {@code GET /admin/devices}. */
     public static void summary(DeviceRegistry registry, Map<String, Object> device) {
-        registry.find((String) device.get("udid")).ifPresent(d -> {
-            d.lock();
-            try {
-                device.put("management", management(d));
-                device.put("enrollments", d.life.enrollments);
-            } finally {
-                d.unlock();
-            }
-        });
+        registry.find((String) device.get("udid")).ifPresent(d -> d.read(r -> {
+            device.put("management", management(r));
+            device.put("enrollments", r.life.enrollments);
+            return null;
+        }));
     }
 
     /** MANAGED, WIPE_PENDING, WIPING, RETIRE_PENDING, RETIRED, CHECKED_OUT or ENROLLING. */

@@ -15,10 +15,10 @@ import java.util.function.Supplier;
  * profile"), from the profile the device enrolled with:
  * <ul>
  * <li>Shared iPad (sharedIpad, an iPad on iPadOS 13.4+): one Settings command (ADM mdm/commands/settings.yaml) with
- * {@code SharedDeviceConfiguration} — {@code ResidentUsers} from maxCachedUsers; on 14.5+ {@code UserSessionTimeout}
- * from inactivityLogoutSeconds, or with temporarySessionOnly {@code TemporarySessionOnly true} and
- * {@code TemporarySessionTimeout} from inactivityLogoutSeconds (the seeds: a temporary-session-only iPad has no
- * cached users, lock grace or user session timeout); on 17.0+ {@code PasscodePolicy.PasscodeLockGracePeriod} from
+ * {@code SharedDeviceConfiguration} — {@code ResidentUsers} from maxCachedUsers (the iPad caps it by its storage); on 14.5+
+ * {@code UserSessionTimeout} from inactivityLogoutSeconds, or with temporarySessionOnly {@code TemporarySessionOnly
+ * true} and {@code TemporarySessionTimeout} from temporarySessionLogoutSeconds (the seeds: two settings; a
+ * temporary-session-only iPad has no cached users, lock grace or user session timeout); on 17.0+ {@code PasscodePolicy.PasscodeLockGracePeriod} from
  * lockGraceSeconds — and before 17.0 the (then current) {@code PasscodeLockGracePeriod} item instead.</li>
  * <li>cellularDataPlanUrl on iOS 13+ with a cellular modem (IMEI or MEID in Authenticate): RefreshCellularPlans
  * {@code eSIMServerURL} (ADM mdm/commands/device.esim.yaml).</li>
@@ -88,13 +88,25 @@ public final class EnrollmentSettings {
                 skipped.add("temporarySessionOnly: needs iPadOS " + SESSION_KEYS_MIN + " (the device runs " + os + ")");
             }
         }
+        // two settings (seeds): the user session's inactivity logout, cancelled by temporary sessions only, and the
+        // temporary session's, available with temporary sessions only
         if (p.inactivityLogoutSeconds() != null) {
-            if (sessionKeys) {
-                shared.put(temporaryOnly ? "TemporarySessionTimeout" : "UserSessionTimeout",
-                        p.inactivityLogoutSeconds());
+            if (temporaryOnly) {
+                skipped.add("inactivityLogoutSeconds: not applicable with temporarySessionOnly (see"
+                        + " temporarySessionLogoutSeconds)");
+            } else if (sessionKeys) {
+                shared.put("UserSessionTimeout", p.inactivityLogoutSeconds());
             } else {
                 skipped.add("inactivityLogoutSeconds: needs iPadOS " + SESSION_KEYS_MIN + " (the device runs " + os
                         + ")");
+            }
+        }
+        if (p.temporarySessionLogoutSeconds() != null && temporaryOnly) {
+            if (sessionKeys) {
+                shared.put("TemporarySessionTimeout", p.temporarySessionLogoutSeconds());
+            } else {
+                skipped.add("temporarySessionLogoutSeconds: needs iPadOS " + SESSION_KEYS_MIN + " (the device runs "
+                        + os + ")");
             }
         }
         List<Commands.Setting> items = new ArrayList<>();

@@ -12,6 +12,7 @@ import io.mdmsim.device.Population;
 import io.mdmsim.scenarios.quickstart.AdminClient;
 import io.mdmsim.scenarios.quickstart.Progress;
 import io.mdmsim.scenarios.quickstart.Summary;
+import io.mdmsim.scenarios.report.RunRecorder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,6 +55,9 @@ final class DevicesCommand implements Callable<Integer> {
 
     @Mixin
     DevicesOpsOptions ops;
+
+    @Mixin
+    ReportOptions report;
 
     @Option(names = "--abm", paramLabel = "URL",
             description = "Base URL of the fake ABM (its cloud configuration and admin inventory), e.g. http://127.0.0.1:8400.")
@@ -275,6 +279,7 @@ final class DevicesCommand implements Callable<Integer> {
         SimClock clock = clockScale == 1 ? SimClock.system() : SimClock.scaled(clockScale);
         Instant started = clock.now();
         Progress progress = new Progress(out, specs.size());
+        RunRecorder recorder = report.recorder("devices", seed, ops.parsedShard(), clock, specs.size(), ops);
         FleetResult result;
         try {
             SimPki simPki = pki.load(clock.now());
@@ -288,7 +293,7 @@ final class DevicesCommand implements Callable<Integer> {
                     .clock(clock)
                     .concurrency(concurrency)
                     .language(language)
-                    .listener(progress)
+                    .listener(ReportOptions.listener(progress, recorder))
                     .build());
         } finally {
             progress.finish();
@@ -301,6 +306,7 @@ final class DevicesCommand implements Callable<Integer> {
                     + " %d still in Single App Mode%n", m.get("managed"), m.get("unmanaged"), m.get("RETIRED"),
                     m.get("REMOVED_BY_USER"), m.get("singleAppMode"));
         }
+        report.write(recorder, result, specs.size(), out);
         return summary.allEnrolled(specs.size()) ? Main.EXIT_OK : Main.EXIT_EXPECTATION_FAILED;
     }
 

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 AbmCommand.class,
                 MdmCommand.class,
                 DevicesCommand.class,
+                io.mdmsim.scenarios.bench.BenchCommand.class,
                 ReportCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class

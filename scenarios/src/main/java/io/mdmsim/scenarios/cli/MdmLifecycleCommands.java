@@ -41,9 +41,10 @@ final class MdmLifecycleCommands {
                     "such as true, 300 or [\"Siri\"], else a string; key= removes the setting) or --file."},
             footer = {"", "Settings: name, description, userAffinity, authentication, installCompanyPortal, vppToken,",
                     "singleAppModeUntilAuth, supervised, lockedEnrollment, sharedIpad, maxCachedUsers,",
-                    "lockGraceSeconds, inactivityLogoutSeconds, temporarySessionOnly, syncWithComputers,",
-                    "supervisingHostCertificates, awaitFinalConfiguration, deviceNameTemplate, cellularDataPlanUrl,",
-                    "department, supportPhoneNumber, hiddenPanes, criticalApps, criticalPolicies.",
+                    "lockGraceSeconds, inactivityLogoutSeconds, temporarySessionOnly, temporarySessionLogoutSeconds,",
+                    "syncWithComputers, supervisingHostCertificates, awaitFinalConfiguration, deviceNameTemplate,",
+                    "cellularDataPlanUrl, department, supportPhoneNumber, hiddenPanes, criticalApps, criticalPolicies,",
+                    "settingsVersion.",
                     "Exit: 0 edited, 1 the MDM refused it (the reason is printed), 2 bad usage."})
     static final class ProfileEdit extends MdmClientCommand {
         @Parameters(index = "0", paramLabel = "TOKEN", description = "Token name (see mdm tokens).")

@@ -81,6 +81,26 @@ class CompanyPortalE2eTest extends E2eWorldTest {
     }
 
     @Test
+    @org.junit.jupiter.api.DisplayName("Setup Assistant (legacy) + Install Company Portal with VPP: \"If you select a"
+            + " token for Install Company Portal with VPP, you can lock the device in Single App Mode\"")
+    void singleAppModeAfterSetupAssistantLegacyWithCompanyPortalFromVpp() {
+        List<DeviceSpec> devices = Fleets.iphones(world, List.of("17.5"));
+        assignProfile("{\"name\":\"Legacy kiosk\",\"authentication\":\"SETUP_ASSISTANT_LEGACY\","
+                + "\"installCompanyPortal\":true,\"vppToken\":\"vpp-portal\",\"singleAppModeUntilAuth\":true}", devices);
+
+        FleetResult r = DeviceFleet.run(fleet(devices, Behaviour.DEFAULT));
+
+        assertTrue(r.allEnrolled(), r.summary() + " " + r.failures());
+        DeviceResult d = r.devices().getFirst();
+        assertTrue(d.stageDurations().containsKey(Stage.COMPANY_PORTAL), d + " signed in to Company Portal");
+        assertFalse(d.management().singleAppMode(), d.management().toString());
+        JsonNode v = world.mdmAdmin.getJson("/admin/devices/" + d.device().udid());
+        assertEquals("INSTALLED", v.path("companyPortal").asText(), v.toString());
+        assertEquals("LIFTED", v.path("singleAppModeState").asText(), v.toString());
+        assertTrue(v.path("singleAppModeLockedAt").isTextual(), "it was locked first: " + v);
+    }
+
+    @Test
     void anMfaUserWhoseSecondFactorIsNotElsewhereStaysLockedInSingleAppMode() {
         List<DeviceSpec> devices = Fleets.iphones(world, List.of("17.5", "16.6"));
         assignProfile(PORTAL_PROFILE, devices);

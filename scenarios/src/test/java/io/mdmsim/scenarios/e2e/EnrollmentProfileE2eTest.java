@@ -228,8 +228,8 @@ class EnrollmentProfileE2eTest extends E2eWorldTest {
                 "vppToken: nope is not a VPP token of this MDM");
         cases.put("{\"name\":\"x\",\"sharedIpad\":true,\"userAffinity\":\"WITHOUT_USER\",\"supervised\":false,"
                 + "\"awaitFinalConfiguration\":false}", "sharedIpad: true needs supervised: true");
-        cases.put("{\"name\":\"x\",\"sharedIpad\":true,\"userAffinity\":\"WITHOUT_USER\"}",
-                "awaitFinalConfiguration: true is not supported with userAffinity WITHOUT_USER and sharedIpad");
+        cases.put("{\"name\":\"x\",\"sharedIpad\":true,\"userAffinity\":\"WITHOUT_USER\",\"awaitFinalConfiguration\":true}",
+                "awaitFinalConfiguration: true is not available with userAffinity WITHOUT_USER and sharedIpad");
         cases.put("{\"name\":\"x\",\"sharedIpad\":true,\"userAffinity\":\"WITHOUT_USER\",\"awaitFinalConfiguration\":"
                 + "false,\"lockGraceSeconds\":120}", "lockGraceSeconds: 120 (expected: one of 0, 60, 300, 900, 3600, 14400)");
         cases.put("{\"name\":\"x\",\"sharedIpad\":true,\"userAffinity\":\"WITHOUT_USER\",\"awaitFinalConfiguration\":"

@@ -1,11 +1,9 @@
 package io.mdmsim.scenarios.report;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mdmsim.abm.FakeAbmConfig;
 import io.mdmsim.abm.FakeAbmServer;
@@ -13,12 +11,9 @@ import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.MdmConfig;
 import io.mdmsim.mdm.MdmServer;
-import io.mdmsim.scenarios.quickstart.AdminClient;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import io.mdmsim.scenarios.LoopbackWorld;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The DEP side of a run, from the fake ABM's metrics, with our MDM syncing from it on loopback. */
@@ -34,19 +29,7 @@ class DepFiguresTest {
              MdmServer mdm = MdmServer.start(MdmConfig.builder().clock(clock).seed(3)
                      .scepCa(pki.scepCa().identity()).trustedDeviceCas(List.of(pki.appleDeviceCa().certificate()))
                      .depBaseUrl(abm.baseUri()).depSyncInterval(Duration.ofHours(1)).build())) {
-            AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri());
-            AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri());
-            abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "MDM east", "certificatePem",
-                    mdmAdmin.getText("/admin/dep/public-key")));
-            abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "MDM east", "all", true));
-            byte[] token = abmAdmin.getBytes("/admin/mdm-servers/MDM%20east/token");
-            mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + URLEncoder.encode("a@example.com",
-                    StandardCharsets.UTF_8) + "&depUrl=" + URLEncoder.encode(abm.baseUri().toString(),
-                    StandardCharsets.UTF_8), token, "application/pkcs7-mime");
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                JsonNode t = mdmAdmin.getJson("/admin/dep/tokens").path(0);
-                return t.path("syncState").asText().equals("SYNCED") && t.path("assigned").asInt() >= 12;
-            });
+            LoopbackWorld.assignAllAndSync(abm.baseUri(), mdm.baseUri(), "MDM east", 12);
             DepFigures.fetchAndRecord(abm.baseUri(), null, recorder);
         }
         RunReport report = recorder.snapshot();

@@ -21,6 +21,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -88,7 +89,9 @@ public final class HttpServer implements AutoCloseable {
             throw new IllegalStateException(config.name + ": start() may be called once");
         }
         SslContext ssl = config.tls == null ? null : sslContext(config);
-        group = new MultiThreadIoEventLoopGroup(config.ioThreads, NioIoHandler.newFactory());
+        // named after the server, so a profile or a thread dump tells whose I/O thread it is
+        group = new MultiThreadIoEventLoopGroup(config.ioThreads, new DefaultThreadFactory(config.name + "-io"),
+                NioIoHandler.newFactory());
         executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(config.name + "-handler-", 0).factory());
         channels = new DefaultChannelGroup(config.name, GlobalEventExecutor.INSTANCE);
         try {

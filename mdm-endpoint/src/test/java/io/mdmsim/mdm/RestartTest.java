@@ -1,0 +1,132 @@
+package io.mdmsim.mdm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mdmsim.core.protocol.Command;
+import io.mdmsim.core.protocol.CommandResult;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A server stopped and started again on the same data directory (SQLite) carries on where it was: enrolled devices
+ * keep checking in with the identities they have, a command sent before the stop is reported after it, queued
+ * commands are delivered once, the setup flow goes on, a SCEP challenge handed out before the stop still works, the
+ * DEP key, the SCEP CA it made and the declarations are the same. The end-to-end test with a killed process is
+ * {@code MdmRestartE2eTest} (scenarios).
+ */
+class RestartTest {
+
+    @TempDir
+    Path dir;
+
+    private TestServer start() {
+        return new TestServer(b -> b.dataDir(dir));
+    }
+
+    @Test
+    void devicesCommandsAndKeysOutliveARestart() throws Exception {
+        String depKey;
+        String lock;
+        String info;
+        TestDevice a;
+        TestDevice b;
+        TestDevice c;
+        List<String> declarationTokens = new ArrayList<>();
+        try (TestServer t = start()) {
+            depKey = publicKey(t);
+            a = t.enrolled("UDID-A", false);
+            b = t.enrolled("UDID-B", true); // the setup flow queued DeviceInformation
+            c = t.newDevice("UDID-C");
+            c.enroll(t.base); // its SCEP challenge is handed out now and used after the restart
+            lock = queue(t, a.udid, "{\"requestType\":\"DeviceLock\",\"Message\":\"found\"}");
+            info = queue(t, a.udid, "{\"requestType\":\"DeviceInformation\",\"Queries\":[\"DeviceName\"]}");
+            Command sent = Command.parse(a.report(t.base, CommandResult.idle(a.udid)).body());
+            assertEquals(lock, sent.commandUuid(), "sent before the stop, not yet reported");
+            TestServer.expect200(t.send("PUT", "/admin/declarations", """
+                    {"Type":"com.apple.configuration.passcode.settings","Identifier":"passcode",
+                     "Payload":{"MinimumLength":6}}"""));
+            declarationTokens.add(t.get("/admin/declarations").toString());
+        }
+
+        try (TestServer t = start()) {
+            assertEquals(depKey, publicKey(t), "the DEP key is the same: tokens made for it still decrypt");
+            assertEquals(List.of("UDID-A", "UDID-B"), udids(t.get("/admin/devices")));
+            assertEquals(declarationTokens.getFirst(), t.get("/admin/declarations").toString());
+
+            // A reports the command it got before the stop; the next one follows; nothing comes twice
+            Command next = Command.parse(a.report(t.base, CommandResult.acknowledged(a.udid, lock, Map.of())).body());
+            assertEquals(info, next.commandUuid());
+            HttpResponse<byte[]> end = a.report(t.base, CommandResult.acknowledged(a.udid, info,
+                    Map.of("QueryResponses", Map.of("DeviceName", "Ann's iPhone"))));
+            assertEquals(0, end.body().length, "the queue is empty");
+            JsonNode history = t.get("/admin/devices/UDID-A/commands");
+            assertEquals(List.of("ACKNOWLEDGED", "ACKNOWLEDGED"), states(history));
+            assertEquals(1, history.get(0).path("timesSent").asInt());
+            assertEquals(1, history.get(1).path("timesSent").asInt());
+            String after = queue(t, a.udid, "{\"requestType\":\"RestartDevice\"}");
+            assertFalse(List.of(lock, info).contains(after), "identifiers drawn after a restart are new");
+
+            // B goes on with its setup flow: DeviceInformation, then DeviceConfigured
+            Command setup = Command.parse(b.report(t.base, CommandResult.idle(b.udid)).body());
+            assertEquals("DeviceInformation", setup.requestType());
+            Command configured = Command.parse(b.report(t.base, CommandResult.acknowledged(b.udid,
+                    setup.commandUuid(), Map.of("QueryResponses", Map.of("DeviceName", "iPhone")))).body());
+            assertEquals("DeviceConfigured", configured.requestType());
+            b.report(t.base, CommandResult.acknowledged(b.udid, configured.commandUuid(), Map.of()));
+            assertEquals("CONFIGURED", device(t, "UDID-B").path("enrollmentState").asText());
+
+            // C gets its certificate with the challenge of before and enrolls
+            c.mdmIdentity = c.scep(t.base, c.challenge(), t.clock.now()).identity();
+            TestServer.expect200(c.checkin(t.base, io.mdmsim.core.protocol.Authenticate.forDevice(c.topic(), c.udid,
+                    c.serial, "iPhone15,2", "18.1", "22B83", null, null)));
+            assertTrue(udids(t.get("/admin/devices")).contains("UDID-C"));
+        }
+    }
+
+    @Test
+    void aScepCaTheServerMadeItselfIsKept() {
+        java.security.cert.X509Certificate first;
+        try (io.mdmsim.mdm.MdmServer s = MdmServer.start(MdmConfig.builder().dataDir(dir).apnsUrl(null).build())) {
+            first = s.scepCaCertificate();
+            assertEquals(dir.resolve("mdm.db").toString(), s.stateLocation());
+        }
+        try (io.mdmsim.mdm.MdmServer s = MdmServer.start(MdmConfig.builder().dataDir(dir).apnsUrl(null).build())) {
+            assertEquals(first, s.scepCaCertificate());
+        }
+    }
+
+    private static String publicKey(TestServer t) {
+        return new String(TestDevice.send(java.net.http.HttpRequest.newBuilder(t.base.resolve(
+                "/admin/dep/public-key")).GET().build()).body(), java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static String queue(TestServer t, String udid, String json) {
+        HttpResponse<byte[]> r = t.send("POST", "/admin/devices/" + udid + "/commands?push=false", json);
+        assertEquals(201, r.statusCode(), () -> new String(r.body()));
+        return TestServer.json(r).path("commandUuid").asText();
+    }
+
+    private static JsonNode device(TestServer t, String udid) {
+        return t.get("/admin/devices/" + udid);
+    }
+
+    private static List<String> udids(JsonNode devices) {
+        List<String> out = new ArrayList<>();
+        devices.forEach(d -> out.add(d.path("udid").asText()));
+        return out;
+    }
+
+    private static List<String> states(JsonNode commands) {
+        List<String> out = new ArrayList<>();
+        commands.forEach(c -> out.add(c.path("state").asText()));
+        return out;
+    }
+}
