@@ -447,10 +447,18 @@ public final class DepTokenService implements AutoCloseable {
         this.profileRules = java.util.Objects.requireNonNull(rules, "rules");
     }
 
-    /** Every violation of a profile: the seeds' constraints, then the server's other rules. */
-    List<String> validate(EnrollmentProfile profile) {
+    /**
+     * Every violation of a profile: the seeds' constraints, the server's other rules, then Apple's rules for the DEP
+     * profile it becomes (the ones the fake ABM checks), so a profile saved here is one ABM accepts.
+     */
+    public List<String> validate(EnrollmentProfile profile) {
         List<String> v = new ArrayList<>(profile.violations());
         v.addAll(profileRules.apply(profile));
+        if (v.isEmpty()) {
+            String enroll = publicBase.get() + "/mdm/enroll";
+            io.mdmsim.core.dep.ProfileRules.violations(profile.toDep(enroll, enroll, null, List.of()))
+                    .forEach(x -> v.add(x.message() + " [" + x.code() + "]"));
+        }
         return v;
     }
 
