@@ -89,6 +89,10 @@ public final class DeviceFleet {
             DeviceSpec spec = config.devices().get(i);
             if (!interrupted) {
                 try {
+                    if (!config.arrivals().isEmpty()) { // the load model's arrival time, on the simulated clock
+                        config.clock().sleep(Duration.between(config.clock().now(),
+                                start.plus(config.arrivals().get(i))));
+                    }
                     permits.acquire(); // here, so devices power on in list order
                 } catch (InterruptedException e) {
                     interrupted = true;

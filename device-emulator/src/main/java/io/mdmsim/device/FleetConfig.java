@@ -54,7 +54,7 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
                           List<X509Certificate> trustAnchors, KeySource keySource, String language,
                           List<Behaviour> behaviours, URI apnsUrl, Duration lifetime, Duration checkinInterval,
                           Duration tokenUpdateInterval, TraceOptions traces, int maxConnections,
-                          URI enrollmentProfile) {
+                          URI enrollmentProfile, List<Duration> arrivals) {
 
     public static final int MAX_CONCURRENCY = 100_000;
 
@@ -132,6 +132,17 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
         }
         requireNonNull(behaviours, "behaviours");
         behaviours = List.copyOf(behaviours);
+        requireNonNull(arrivals, "arrivals");
+        arrivals = List.copyOf(arrivals);
+        if (!arrivals.isEmpty() && arrivals.size() != devices.size()) {
+            throw new IllegalArgumentException("arrivals: " + arrivals.size() + " entries (expected: none, or one per"
+                    + " device, " + devices.size() + ")");
+        }
+        for (Duration a : arrivals) {
+            if (a.isNegative()) {
+                throw new IllegalArgumentException("arrivals: " + a + " (expected: >= 0)");
+            }
+        }
         if (behaviours.size() != devices.size()) {
             throw new IllegalArgumentException("behaviours: " + behaviours.size() + " entries (expected: one per"
                     + " device, " + devices.size() + ")");
@@ -153,7 +164,8 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
                 .idlePollInterval(idlePollInterval).maxIdlePolls(maxIdlePolls).maxCommands(maxCommands)
                 .trustAnchors(trustAnchors).keySource(keySource).language(language).apnsUrl(apnsUrl)
                 .lifetime(lifetime).checkinInterval(checkinInterval).tokenUpdateInterval(tokenUpdateInterval)
-                .traces(traces).maxConnections(maxConnections).enrollmentProfile(enrollmentProfile);
+                .traces(traces).maxConnections(maxConnections).enrollmentProfile(enrollmentProfile)
+                .arrivals(arrivals);
         for (int i = 0; i < devices.size(); i++) {
             b.addDevice(devices.get(i), behaviours.get(i));
         }
@@ -185,8 +197,18 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
         private TraceOptions traces;
         private int maxConnections = 256;
         private URI enrollmentProfile;
+        private List<Duration> arrivals = List.of();
 
         private Builder() {
+        }
+
+        /**
+         * When each device powers on, as simulated time from the start of the run, one entry per device in device
+         * order; empty (the default): every device as soon as the concurrency lets it.
+         */
+        public Builder arrivals(List<Duration> arrivals) {
+            this.arrivals = requireNonNull(arrivals, "arrivals");
+            return this;
         }
 
         /**
@@ -345,7 +367,7 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
             return new FleetConfig(cloudConfigUrl, appleDeviceCa, all, seed, clock, concurrency, listener,
                     httpTimeout, idlePollInterval, maxIdlePolls, maxCommands, trustAnchors, keySource, language,
                     knobs, apnsUrl, lifetime, checkinInterval, tokenUpdateInterval, traces, maxConnections,
-                    enrollmentProfile);
+                    enrollmentProfile, arrivals);
         }
     }
 }

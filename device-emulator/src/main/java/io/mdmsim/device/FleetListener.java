@@ -55,6 +55,12 @@ public interface FleetListener {
 
     default void deviceFinished(DeviceResult result) { }
 
+    /**
+     * An error the device showed its user and then got past, e.g. "The SCEP server returned an invalid response" before
+     * its user downloaded the management profile again; errors that end a device's run come as {@link #stageFailed}.
+     */
+    default void errorShown(DeviceRef device, Stage stage, String error) { }
+
     /** A Setup Assistant pane the device reached: shown (after the user left it) or hidden, with the reason. */
     default void paneSeen(DeviceRef device, PaneEvent pane) { }
 }

@@ -1,6 +1,7 @@
 package io.mdmsim.device;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -196,6 +197,42 @@ class DeviceFleetTest {
         assertEquals(List.of(), AppleSchemas.checkin("Authenticate").check(auth));
         assertEquals(List.of(), AppleSchemas.checkin("TokenUpdate").check(tu));
         assertEquals(List.of(), AppleSchemas.command("DeviceInformation").checkResponse(fake.reports.get(1).body()));
+    }
+
+    @Test
+    void devicesPowerOnAtTheirArrivalTimesOnTheSimulatedClock() throws Exception {
+        List<String> powerOns = new CopyOnWriteArrayList<>();
+        FleetListener listener = new FleetListener() {
+            @Override
+            public void stageEntered(DeviceRef device, Stage stage) {
+                if (stage == Stage.POWER_ON) {
+                    powerOns.add(device.serialNumber() + "@" + Duration.between(START, clock.now()).toMinutes());
+                }
+            }
+        };
+        FleetConfig config = config(iphone(50), iphone(51), iphone(52)).listener(listener)
+                .arrivals(List.of(Duration.ZERO, Duration.ofMinutes(2), Duration.ofMinutes(5))).build();
+        java.util.concurrent.CompletableFuture<FleetResult> run =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> DeviceFleet.run(config));
+        await().atMost(Duration.ofSeconds(30)).until(() -> powerOns.size() == 1 && clock.sleepers() > 0);
+        assertEquals(List.of("F2LXK0PQ0050@0"), powerOns);
+        await().atMost(Duration.ofSeconds(30)).until(() -> clock.nextDeadline().isPresent());
+        clock.advance(Duration.ofMinutes(2));
+        await().atMost(Duration.ofSeconds(30)).until(() -> powerOns.size() == 2);
+        clock.advance(Duration.ofMinutes(3));
+        FleetResult r = run.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(List.of("F2LXK0PQ0050@0", "F2LXK0PQ0051@2", "F2LXK0PQ0052@5"), powerOns);
+        assertTrue(r.allEnrolled(), r.summary());
+    }
+
+    @Test
+    void arrivalsNeedOneTimePerDevice() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> config(iphone(53), iphone(54)).arrivals(List.of(Duration.ZERO)).build());
+        assertEquals("arrivals: 1 entries (expected: none, or one per device, 2)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> config(iphone(53)).arrivals(List.of(Duration.ofSeconds(-1))).build());
+        assertEquals("arrivals: PT-1S (expected: >= 0)", e.getMessage());
     }
 
     @Test

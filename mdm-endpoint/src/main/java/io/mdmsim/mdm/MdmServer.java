@@ -55,6 +55,9 @@ public final class MdmServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MdmServer.class.getName());
     /** Meta key: how often a server started on this state. */
     private static final String STARTS = "starts";
+    /** Meta key: the highest event number reserved; a restarted server numbers its events after it. */
+    private static final String EVENTS_RESERVED = "events_reserved";
+    private static final long EVENT_SEQ_BLOCK = 100_000;
 
     private final MdmConfig config;
     private final HttpServer http;
@@ -111,6 +114,9 @@ public final class MdmServer implements AutoCloseable {
 
         BaseUrl base = new BaseUrl(config.publicBaseUrl());
         EventLog events = new EventLog(clock, config.eventBufferSize());
+        // event numbers go on after a restart: reserved in blocks, the highest kept for the next start
+        events.continueAfter(store.meta().get(EVENTS_RESERVED).map(Long::parseLong).orElse(0L), EVENT_SEQ_BLOCK,
+                upTo -> store.meta().put(EVENTS_RESERVED, Long.toString(upTo)));
         ChallengeStore challenges = new ChallengeStore(clock::now, ids.fork(), config.challengeTtl(),
                 store.challenges());
         IdentityBindings bindings = new IdentityBindings(store.bindings(), clock::now);
@@ -119,7 +125,7 @@ public final class MdmServer implements AutoCloseable {
                 new DeclarationStore(clock, store.declarations()));
         // Decorators, outermost first: every request is an event; identities are bound to enrollments.
         io.mdmsim.mdm.policy.PolicyService policy = new io.mdmsim.mdm.policy.PolicyService(clock, events::emit,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), store.policy());
         MdmService service = new EventingMdmService(new CertAuthMdmService(new PolicyMdmService(reference, policy,
                 config.errorBodyFormat()), bindings), events, registry);
         EnrollmentService enrollment = new EnrollmentService(config, scepCa.certificate(), tlsRoot(config.tlsIdentity()),
@@ -130,7 +136,7 @@ public final class MdmServer implements AutoCloseable {
         List<AutoCloseable> services = new ArrayList<>();
         services.add(store); // closed last: the services' last writes reach it
         DepTokenService dep = new DepTokenService(depKey, clock, ids, config.depBaseUrl(), base, config.organization(),
-                config.depSyncInterval(), events);
+                config.depSyncInterval(), events, store.dep());
         services.add(dep);
         reference.profileLookup(dep::profileFor);
         services.add(policy);
@@ -184,6 +190,7 @@ public final class MdmServer implements AutoCloseable {
             throw e;
         }
         URI publicBase = base.bind(https != null ? https.baseUri() : http.baseUri());
+        dep.resumeSyncs(); // tokens from the store sync again, now that profiles can carry the public URL
         if (config.trustedDeviceCas().isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "no trusted device CA configured: every ADE enrollment (POST /mdm/enroll)"
                     + " will be refused");

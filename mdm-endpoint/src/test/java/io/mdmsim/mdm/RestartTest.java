@@ -40,6 +40,7 @@ class RestartTest {
         TestDevice b;
         TestDevice c;
         List<String> declarationTokens = new ArrayList<>();
+        long lastEvent;
         try (TestServer t = start()) {
             depKey = publicKey(t);
             a = t.enrolled("UDID-A", false);
@@ -54,6 +55,7 @@ class RestartTest {
                     {"Type":"com.apple.configuration.passcode.settings","Identifier":"passcode",
                      "Payload":{"MinimumLength":6}}"""));
             declarationTokens.add(t.get("/admin/declarations").toString());
+            lastEvent = lastEventSeq(t, 0);
         }
 
         try (TestServer t = start()) {
@@ -67,6 +69,8 @@ class RestartTest {
             HttpResponse<byte[]> end = a.report(t.base, CommandResult.acknowledged(a.udid, info,
                     Map.of("QueryResponses", Map.of("DeviceName", "Ann's iPhone"))));
             assertEquals(0, end.body().length, "the queue is empty");
+            assertTrue(lastEventSeq(t, lastEvent) > lastEvent, "events are numbered on after the restart, so a"
+                    + " client that read up to " + lastEvent + " sees the new ones");
             JsonNode history = t.get("/admin/devices/UDID-A/commands");
             assertEquals(List.of("ACKNOWLEDGED", "ACKNOWLEDGED"), states(history));
             assertEquals(1, history.get(0).path("timesSent").asInt());
@@ -92,6 +96,41 @@ class RestartTest {
     }
 
     @Test
+    void aDepTokenNeedsNoNewUploadAndItsSyncGoesOnFromItsCursor() throws Exception {
+        io.mdmsim.core.dep.ServerToken token = FakeDep.token("restart");
+        try (FakeDep dep = new FakeDep(token, 3)) {
+            String name;
+            try (TestServer t = start()) {
+                name = t.uploadAndSync(token, dep);
+                HttpResponse<byte[]> sync = t.send("POST", "/admin/dep/tokens/" + name + "/sync", null);
+                assertEquals(202, sync.statusCode(), () -> new String(sync.body()));
+                t.awaitDepToken(name, n -> TestServer.synced(n) && n.path("syncs").asInt() == 2);
+            }
+            dep.deviceCount.set(5); // ABM assigns two more while the MDM is down
+            try (TestServer t = start()) {
+                JsonNode stored = t.get("/admin/dep/tokens").get(0);
+                assertEquals(name, stored.path("name").asText());
+                assertEquals(token.consumerKey(), stored.path("consumerKey").asText());
+                assertEquals("SYNCED", stored.path("syncState").asText());
+                assertEquals(3, stored.path("assigned").asInt());
+                assertEquals(2, stored.path("syncs").asInt());
+                assertEquals("admin@example.com", stored.path("appleId").asText());
+                HttpResponse<byte[]> again = t.send("POST", "/admin/dep/tokens/" + name + "/sync", null);
+                assertEquals(429, again.statusCode(), "the 15-minute rule remembers the manual sync of before");
+
+                // the next delta sync comes one interval after the last one, from the stored cursor
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                        .until(() -> t.clock.sleepers() > 0);
+                t.clock.advance(MdmConfig.DEFAULT_DEP_SYNC_INTERVAL);
+                t.awaitDepToken(name, n -> n.path("assigned").asInt() == 5);
+                assertEquals("c-3", dep.syncCursors.getLast());
+                assertEquals(1, dep.profiles.size(), "the profile defined before the restart is still the token's");
+                assertEquals(5, dep.assigned.size());
+            }
+        }
+    }
+
+    @Test
     void aScepCaTheServerMadeItselfIsKept() {
         java.security.cert.X509Certificate first;
         try (io.mdmsim.mdm.MdmServer s = MdmServer.start(MdmConfig.builder().dataDir(dir).apnsUrl(null).build())) {
@@ -101,6 +140,14 @@ class RestartTest {
         try (io.mdmsim.mdm.MdmServer s = MdmServer.start(MdmConfig.builder().dataDir(dir).apnsUrl(null).build())) {
             assertEquals(first, s.scepCaCertificate());
         }
+    }
+
+    /** The number of the last event after {@code after} (long-polling a second for one). */
+    private static long lastEventSeq(TestServer t, long after) {
+        HttpResponse<byte[]> r = TestDevice.send(java.net.http.HttpRequest.newBuilder(t.base.resolve(
+                "/admin/events?wait=1&after=" + after)).GET().build());
+        assertEquals(200, r.statusCode());
+        return Long.parseLong(r.headers().firstValue("X-Mdmsim-Last-Seq").orElseThrow());
     }
 
     private static String publicKey(TestServer t) {

@@ -6,12 +6,8 @@ import io.mdmsim.abm.FakeAbmServer;
 import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.device.DeviceFleet;
-import io.mdmsim.device.DeviceRef;
-import io.mdmsim.device.DeviceSpec;
 import io.mdmsim.device.FleetConfig;
-import io.mdmsim.device.FleetListener;
 import io.mdmsim.device.FleetResult;
-import io.mdmsim.device.KeySource;
 import io.mdmsim.device.Stage;
 import io.mdmsim.mdm.MdmConfig;
 import io.mdmsim.mdm.MdmServer;
@@ -19,10 +15,7 @@ import io.mdmsim.scenarios.quickstart.AdminClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,42 +46,9 @@ class PushEndToEndTest {
                      .apnsUrl(abm.apnsUri()).apnsTrustAnchors(List.of(pki.root().certificate())).build())) {
             AdminClient abmAdmin = new AdminClient("fake ABM", abm.baseUri());
             AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri());
-            abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "push", "certificatePem",
-                    mdmAdmin.getText("/admin/dep/public-key")));
-            abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "push", "all", true));
-            byte[] token = abmAdmin.getBytes("/admin/mdm-servers/push/token");
-            mdmAdmin.postBytes("/admin/dep/tokens?appleId=" + URLEncoder.encode("a@example.com", StandardCharsets.UTF_8)
-                    + "&depUrl=" + URLEncoder.encode(abm.baseUri().toString(), StandardCharsets.UTF_8), token,
-                    "application/pkcs7-mime");
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                JsonNode t = mdmAdmin.getJson("/admin/dep/tokens").path(0);
-                return t.path("syncState").asText().equals("SYNCED") && t.path("assigned").asInt() >= 3;
-            });
-            List<DeviceSpec> specs = new ArrayList<>();
-            for (JsonNode d : abmAdmin.getJson("/admin/devices")) {
-                specs.add(new DeviceSpec(d.path("serialNumber").asText(), d.path("productType").asText(),
-                        d.path("model").asText(), d.path("osVersion").asText(), d.path("buildVersion").asText()));
-            }
+            ManagedFleet.provision(abm, abmAdmin, mdmAdmin, "push", 3);
             Set<String> managed = ConcurrentHashMap.newKeySet();
-            FleetConfig config = FleetConfig.builder()
-                    .cloudConfigUrl(abm.baseUri().resolve("/cloudconfig"))
-                    .appleDeviceCa(pki.appleDeviceCa().identity())
-                    .devices(specs)
-                    .seed(21)
-                    .clock(clock)
-                    .keySource(KeySource.reusing(1))
-                    .trustAnchors(List.of(pki.root().certificate()))
-                    .apnsUrl(abm.apnsUri())
-                    .lifetime(Duration.ofDays(1))
-                    .listener(new FleetListener() {
-                        @Override
-                        public void stageEntered(DeviceRef device, Stage stage) {
-                            if (stage == Stage.MANAGED) {
-                                managed.add(device.udid());
-                            }
-                        }
-                    })
-                    .build();
+            FleetConfig config = ManagedFleet.config(abm, abmAdmin, pki, clock, 21, managed);
             CompletableFuture<FleetResult> run = new CompletableFuture<>();
             Thread fleet = Thread.ofVirtual().start(() -> run.complete(DeviceFleet.run(config)));
             await().atMost(Duration.ofSeconds(60)).until(() -> managed.size() == 3);

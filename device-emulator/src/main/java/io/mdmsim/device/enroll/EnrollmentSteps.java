@@ -11,6 +11,7 @@ import io.mdmsim.core.plist.Plist;
 import io.mdmsim.core.plist.PlistException;
 import io.mdmsim.core.protocol.Authenticate;
 import io.mdmsim.core.protocol.TokenUpdate;
+import io.mdmsim.device.DeviceRef;
 import io.mdmsim.device.Stage;
 import io.mdmsim.device.managed.CommandSession;
 import io.mdmsim.device.managed.ManagedLife;
@@ -342,6 +343,12 @@ public final class EnrollmentSteps {
                 if (!f.reason().startsWith(ScepClient.INVALID_RESPONSE) || !b.retriesScep()
                         || d.cloudConfiguration() == null) {
                     throw f;
+                }
+                DeviceRef ref = d.ref();
+                try {
+                    ctx.config().listener().errorShown(ref, Stage.SCEP, f.reason());
+                } catch (RuntimeException listenerFailure) {
+                    // a listener's failure is not the device's
                 }
                 java.time.Duration after = b.knobs().scepRetryAfter();
                 if (!after.isZero()) {

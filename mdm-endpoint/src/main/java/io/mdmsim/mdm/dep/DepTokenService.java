@@ -20,6 +20,10 @@ import io.mdmsim.mdm.events.EventLog;
 import io.mdmsim.mdm.management.EnrollmentProfile;
 import io.mdmsim.mdm.model.BadInputException;
 import io.mdmsim.mdm.model.Ids;
+import io.mdmsim.mdm.store.MdmStore;
+import io.mdmsim.mdm.store.StoredDep;
+import io.mdmsim.mdm.store.TrackedMap;
+import io.mdmsim.mdm.store.TrackedSet;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,6 +48,11 @@ import java.util.function.Supplier;
  * 1000). Then a delta sync ({@code POST /devices/sync} from the last cursor) every {@code syncInterval} of simulated
  * time, or at once on {@link #syncNow}, assigns devices added since. A failed round is retried at the next interval
  * (from a full fetch if there is no cursor yet).
+ *
+ * <p>Tokens, their serial numbers, profiles, sync state and cursor, and the add flows are written to the store
+ * ({@link TokenStorage}) before the request that changed them is answered and at the end of each sync round; a
+ * service made on a store that holds tokens carries on with them ({@link #resumeSyncs()}: the next delta sync comes
+ * when the interval since the last one is over), so a restarted server needs no new upload.
  */
 public final class DepTokenService implements AutoCloseable {
 
@@ -91,15 +100,17 @@ public final class DepTokenService implements AutoCloseable {
         String lastSyncKind;
         boolean nextFull;
         int progressDevices;
+        /** Serial numbers whose state below changed since the token was last stored. */
+        final Set<String> changedSerials = new LinkedHashSet<>();
         /** Serials ABM released from this server: shown "Removed from ABM" until purged (30–45 days). */
-        final Map<String, Instant> removedFromAbm = new LinkedHashMap<>();
-        final Map<String, Instant> removedAt = new LinkedHashMap<>();
+        final Map<String, Instant> removedFromAbm = new TrackedMap<>(changedSerials::add);
+        final Map<String, Instant> removedAt = new TrackedMap<>(changedSerials::add);
         final List<String> warnings = new ArrayList<>();
         /** Deleted here while ABM may still assign them: only a full sync brings them back (the seeds). */
-        final Set<String> deletedHere = new LinkedHashSet<>();
+        final Set<String> deletedHere = new TrackedSet<>(changedSerials::add);
         /** Enrollment profiles defined in ABM through this token, by profile UUID; and which serial has which. */
         final Map<String, EnrollmentProfile> profiles = new LinkedHashMap<>();
-        final Map<String, String> profileOf = new LinkedHashMap<>();
+        final Map<String, String> profileOf = new TrackedMap<>(changedSerials::add);
         /**
          * Profile edits (lifecycle): a profile keeps the UUID it was created with here; each edit defines it again in
          * ABM, which gives a new profile_uuid (kept here, by profile UUID), and bumps its revision.
@@ -108,8 +119,8 @@ public final class DepTokenService implements AutoCloseable {
         final Map<String, Integer> revisionOf = new LinkedHashMap<>();
         final Map<String, Instant> editedAt = new LinkedHashMap<>();
         /** Serials this server currently holds in DEP, and those the profile is assigned to. */
-        final Set<String> serials = new LinkedHashSet<>();
-        final Set<String> assigned = new LinkedHashSet<>();
+        final Set<String> serials = new TrackedSet<>(changedSerials::add);
+        final Set<String> assigned = new TrackedSet<>(changedSerials::add);
 
         Token(String name, String appleId, URI depUrl, ServerToken serverToken, Instant uploadedAt) {
             this.name = name;
@@ -173,6 +184,11 @@ public final class DepTokenService implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient http;
     private final Map<String, Token> tokens = new LinkedHashMap<>();
+    private final StoredDep store;
+    private final TokenStorage storage;
+    /** Orders the writes of each token name (and of the add flows) without holding the tokens monitor. */
+    private final Map<String, ReentrantLock> persistLocks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ReentrantLock flowLock = new ReentrantLock();
     private final EventLog events;
     /** Add flows (seeds: the admin downloads a public key, creates the server in ABM, uploads the .p7m). */
     private final Map<String, AddFlow> flows = new LinkedHashMap<>();
@@ -201,10 +217,23 @@ public final class DepTokenService implements AutoCloseable {
                 + " MDM DEP token " + ids.uuid(), now.minus(Duration.ofHours(1)), Duration.ofDays(365)),
                 pair.getPrivate());
         AddFlow flow;
-        synchronized (tokens) {
-            flows.values().stream().filter(f -> f.state.equals("OPEN")).forEach(f -> f.state = "ABANDONED");
-            flow = new AddFlow("flow-" + (flows.size() + 1), key, now);
-            flows.put(flow.id, flow);
+        flowLock.lock();
+        try {
+            List<StoredDep.Flow> changed = new ArrayList<>();
+            synchronized (tokens) {
+                for (AddFlow f : flows.values()) {
+                    if (f.state.equals("OPEN")) {
+                        f.state = "ABANDONED";
+                        changed.add(storage.flowRow(f.id, f.key, f.startedAt, f.state));
+                    }
+                }
+                flow = new AddFlow("flow-" + (flows.size() + 1), key, now);
+                flows.put(flow.id, flow);
+                changed.add(storage.flowRow(flow.id, flow.key, flow.startedAt, flow.state));
+            }
+            changed.forEach(store::saveFlow);
+        } finally {
+            flowLock.unlock();
         }
         events.emit("dep.addflow.started", null, "flow", flow.id);
         return Map.of("flow", flow.id, "publicKeyPem", io.mdmsim.core.pki.Pem.encode(key.certificate()),
@@ -212,15 +241,7 @@ public final class DepTokenService implements AutoCloseable {
     }
 
     public void abandonAddFlow(String id) {
-        synchronized (tokens) {
-            AddFlow flow = flows.get(id);
-            if (flow == null) {
-                throw HttpError.notFound("add flow " + id + " is unknown");
-            }
-            if (flow.state.equals("OPEN")) {
-                flow.state = "ABANDONED";
-            }
-        }
+        setFlowState(id, "ABANDONED", true);
         events.emit("dep.addflow.abandoned", null, "flow", id);
     }
 
@@ -242,16 +263,43 @@ public final class DepTokenService implements AutoCloseable {
     }
 
     private void completeFlow(String id) {
-        synchronized (tokens) {
-            AddFlow flow = flows.get(id);
-            if (flow != null) {
-                flow.state = "COMPLETED";
+        setFlowState(id, "COMPLETED", false);
+    }
+
+    /** An open flow becomes {@code state}, stored. */
+    private void setFlowState(String id, String state, boolean mustExist) {
+        flowLock.lock();
+        try {
+            StoredDep.Flow row = null;
+            synchronized (tokens) {
+                AddFlow flow = flows.get(id);
+                if (flow == null && mustExist) {
+                    throw HttpError.notFound("add flow " + id + " is unknown");
+                }
+                if (flow != null && flow.state.equals("OPEN")) {
+                    flow.state = state;
+                    row = storage.flowRow(flow.id, flow.key, flow.startedAt, flow.state);
+                }
             }
+            if (row != null) {
+                store.saveFlow(row);
+            }
+        } finally {
+            flowLock.unlock();
         }
     }
 
     public DepTokenService(Identity keyPair, SimClock clock, Ids ids, URI defaultDepUrl, Supplier<URI> publicBase,
             String organization, Duration syncInterval, EventLog events) {
+        this(keyPair, clock, ids, defaultDepUrl, publicBase, organization, syncInterval, events,
+                MdmStore.inMemory().dep());
+    }
+
+    /** A service with the tokens and add flows {@code store} holds; their syncs start with {@link #resumeSyncs()}. */
+    public DepTokenService(Identity keyPair, SimClock clock, Ids ids, URI defaultDepUrl, Supplier<URI> publicBase,
+            String organization, Duration syncInterval, EventLog events, StoredDep store) {
+        this.store = requireNonNull(store, "store");
+        this.storage = new TokenStorage(requireNonNull(keyPair, "keyPair"));
         this.events = requireNonNull(events, "events");
         this.keyPair = requireNonNull(keyPair, "keyPair");
         this.clock = requireNonNull(clock, "clock");
@@ -261,6 +309,99 @@ public final class DepTokenService implements AutoCloseable {
         this.organization = requireNonNull(organization, "organization");
         this.syncInterval = requireNonNull(syncInterval, "syncInterval");
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        load();
+    }
+
+    /** The tokens and flows of the store, as they were; their syncs wait for {@link #resumeSyncs()}. */
+    private void load() {
+        StoredDep.Loaded loaded = store.load();
+        Map<String, List<StoredDep.Device>> serials = new LinkedHashMap<>();
+        loaded.devices().forEach(d -> serials.computeIfAbsent(d.token(), k -> new ArrayList<>()).add(d));
+        synchronized (tokens) {
+            for (StoredDep.Token row : loaded.tokens()) {
+                Token t = storage.restore(row, serials.getOrDefault(row.name(), List.of()));
+                if (t.syncState == SyncState.SYNCING) {
+                    t.syncState = SyncState.PENDING; // the server stopped during a round: it runs again
+                }
+                t.client = new DepClient(http, t.depUrl, t.serverToken, clock, ids);
+                tokens.put(t.name, t);
+            }
+            for (StoredDep.Flow row : loaded.flows()) {
+                TokenStorage.FlowDoc doc = storage.flow(row);
+                AddFlow f = new AddFlow(doc.id(), storage.flowKey(doc), doc.startedAt());
+                f.state = doc.state();
+                flows.put(f.id, f);
+            }
+        }
+        if (!loaded.tokens().isEmpty()) {
+            LOG.log(INFO, "{0} DEP tokens loaded from the store: {1}", loaded.tokens().size(), tokens.keySet());
+        }
+    }
+
+    /**
+     * Starts the background sync of every token loaded from the store: a token that synced goes on with a delta sync
+     * once the interval since its last sync is over; one that never finished a round syncs at once. Call once the
+     * server's public URL is known (profiles carry it).
+     */
+    public void resumeSyncs() {
+        List<Token> loaded;
+        synchronized (tokens) {
+            loaded = List.copyOf(tokens.values());
+        }
+        Instant now = clock.now();
+        for (Token t : loaded) {
+            Duration wait = Duration.ZERO;
+            synchronized (tokens) {
+                if (t.syncState == SyncState.SYNCED && t.cursor != null && t.lastSyncAt != null) {
+                    Duration since = Duration.between(t.lastSyncAt, now);
+                    wait = since.compareTo(syncInterval) >= 0 ? Duration.ZERO : syncInterval.minus(since);
+                }
+            }
+            Duration first = wait;
+            executor.submit(() -> syncLoop(t, first));
+        }
+    }
+
+    /**
+     * Writes the token and its changed serial numbers to the store (outside the tokens monitor; writes of one token
+     * name are ordered by its lock). A token deleted or replaced meanwhile is not written.
+     */
+    private void persist(Token token) {
+        persist(token, false);
+    }
+
+    /** @param replace the token takes the place of a stored one of the same name: that one is deleted first */
+    private void persist(Token token, boolean replace) {
+        ReentrantLock lock = persistLock(token.name);
+        lock.lock();
+        try {
+            StoredDep.Token row;
+            List<StoredDep.Device> devices;
+            synchronized (tokens) {
+                if (token.removed || tokens.get(token.name) != token) {
+                    return; // deleted, replaced, or the server is closing (a round it cut short is not kept)
+                }
+                row = storage.row(token);
+                devices = replace ? storage.allDevices(token) : storage.drainChanges(token);
+            }
+            try {
+                if (replace) {
+                    store.delete(token.name);
+                }
+                store.save(row, devices);
+            } catch (RuntimeException e) {
+                synchronized (tokens) {
+                    devices.forEach(d -> token.changedSerials.add(d.serialNumber())); // written with the next one
+                }
+                throw e;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ReentrantLock persistLock(String name) {
+        return persistLocks.computeIfAbsent(name, k -> new ReentrantLock());
     }
 
     /** The certificate an ABM admin uploads when creating the MDM server. */
@@ -308,13 +449,21 @@ public final class DepTokenService implements AutoCloseable {
             created.put("expiry", str(st.accessTokenExpiry()));
             created.put("syncState", token.syncState.name());
         }
+        try {
+            persist(token, true); // kept before the upload is answered
+        } catch (RuntimeException e) {
+            synchronized (tokens) {
+                tokens.remove(token.name, token);
+            }
+            throw e;
+        }
         LOG.log(INFO, "DEP token {0} uploaded (consumer key {1}, DEP API {2})", token.name, st.consumerKey(), url);
         if (flowId != null) {
             completeFlow(flowId);
         }
         events.emit("dep.token.added", null, "token", token.name, "appleId", appleId, "expiry",
                 str(st.accessTokenExpiry()));
-        executor.submit(() -> syncLoop(token));
+        executor.submit(() -> syncLoop(token, Duration.ZERO));
         return created;
     }
 
@@ -350,6 +499,7 @@ public final class DepTokenService implements AutoCloseable {
             token.client = new DepClient(http, token.depUrl, st, clock, ids);
             out.putAll(token.json());
         }
+        persist(existingToken(name));
         out.put("warnings", warnings);
         events.emit("dep.token.renewed", null, "token", name, "appleId", appleId, "warnings", warnings);
         return out;
@@ -385,6 +535,13 @@ public final class DepTokenService implements AutoCloseable {
             token.removed = true;
             tokens.remove(name);
         }
+        ReentrantLock lock = persistLock(name);
+        lock.lock();
+        try {
+            store.delete(name);
+        } finally {
+            lock.unlock();
+        }
         events.emit("dep.token.deleted", null, "token", name);
     }
 
@@ -402,6 +559,7 @@ public final class DepTokenService implements AutoCloseable {
             token.profiles.remove(token.profileUuid);
             token.profileUuid = null;
         }
+        persist(existingToken(name));
     }
 
     /**
@@ -435,6 +593,7 @@ public final class DepTokenService implements AutoCloseable {
                 token.profileUuid = uuid;
             }
         }
+        persist(token);
         events.emit("dep.profile.created", null, "token", name, "profileUuid", uuid, "name", profile.name(),
                 "default", makeDefault);
         return profileJson(token, uuid);
@@ -507,6 +666,7 @@ public final class DepTokenService implements AutoCloseable {
                 }
             });
         }
+        persist(token);
         Map<String, Object> out = new LinkedHashMap<>();
         results.forEach((k, r) -> out.put(k, r.name()));
         return Map.of("profileUuid", uuid, "devices", out);
@@ -621,6 +781,7 @@ public final class DepTokenService implements AutoCloseable {
             token.editedAt.put(uuid, clock.now());
             out = profileJson(token, uuid);
         }
+        persist(token);
         Map<String, Integer> counts = new LinkedHashMap<>();
         results.values().forEach(r -> counts.merge(r.name(), 1, Integer::sum));
         out.put("changed", changed);
@@ -675,6 +836,7 @@ public final class DepTokenService implements AutoCloseable {
             token.editedAt.remove(uuid);
             token.profileOf.values().removeIf(uuid::equals);
         }
+        persist(existingToken(name));
     }
 
     private static Map<String, Object> profileJson(Token token, String uuid) {
@@ -691,10 +853,13 @@ public final class DepTokenService implements AutoCloseable {
 
     /** The devices of a token with their DEP status. */
     public List<Map<String, Object>> devices(String name) {
+        Token token;
+        List<Map<String, Object>> out = new ArrayList<>();
+        boolean purged;
         synchronized (tokens) {
-            Token token = existing(name);
+            token = existing(name);
             purge(token);
-            List<Map<String, Object>> out = new ArrayList<>();
+            purged = !token.changedSerials.isEmpty();
             for (String serial : token.serials) {
                 out.add(Map.of("serialNumber", serial,
                         "status", token.assigned.contains(serial) ? "Assigned" : "Not assigned"));
@@ -707,8 +872,11 @@ public final class DepTokenService implements AutoCloseable {
                 m.put("deleteAt", str(purgeAt));
                 out.add(m);
             });
-            return out;
         }
+        if (purged) {
+            persist(token);
+        }
+        return out;
     }
 
     /** Deletes a device here; if ABM still assigns it to this server, the next full sync brings it back. */
@@ -723,7 +891,15 @@ public final class DepTokenService implements AutoCloseable {
                 throw HttpError.notFound("token " + name + " has no device " + serial);
             }
         }
+        persist(existingToken(name));
         events.emit("dep.device.deleted", null, "token", name, "serialNumber", serial);
+    }
+
+    /** {@link #existing} taking the monitor. */
+    private Token existingToken(String name) {
+        synchronized (tokens) {
+            return existing(name);
+        }
     }
 
     private Token existing(String name) {
@@ -778,6 +954,7 @@ public final class DepTokenService implements AutoCloseable {
             token.syncState = SyncState.SYNCING;
             token.syncStartedAt = now;
         }
+        persist(token); // the 15-minute rule holds across a restart
         events.emit("dep.sync.requested", null, "token", name, "full", full);
         executor.submit(() -> syncRound(token, full));
         synchronized (tokens) {
@@ -792,8 +969,11 @@ public final class DepTokenService implements AutoCloseable {
         return new HttpError(status, "application/json", Json.write(body));
     }
 
-    private void syncLoop(Token token) {
+    private void syncLoop(Token token, Duration firstWait) {
         try {
+            if (!firstWait.isZero()) {
+                clock.sleep(firstWait);
+            }
             while (!token.removed && !Thread.currentThread().isInterrupted()) {
                 syncRound(token, false);
                 clock.sleep(syncInterval);
@@ -914,6 +1094,7 @@ public final class DepTokenService implements AutoCloseable {
                 }
                 token.syncs++;
             }
+            persist(token); // the cursor with what it brought
             events.emit("dep.sync.completed", null, "token", token.name, "kind", full ? "full" : "delta",
                     "changes", changes.devices().size(), "assigned", distinct.size());
             long refused = results.values().stream().filter(r -> r != DeviceResult.SUCCESS).count();
@@ -971,6 +1152,11 @@ public final class DepTokenService implements AutoCloseable {
             token.syncState = SyncState.FAILED;
             token.lastError = msg;
             token.lastSyncAt = clock.now();
+        }
+        try {
+            persist(token);
+        } catch (RuntimeException e) {
+            LOG.log(WARNING, "DEP token {0}: the failed sync could not be stored: {1}", token.name, e.getMessage());
         }
     }
 

@@ -57,6 +57,10 @@ public final class EventLog {
     private final Condition appended = lock.newCondition();
     private final ArrayDeque<Event> recent = new ArrayDeque<>();
     private long lastSeq;
+    /** Sequence numbers up to this one are reserved in the store; the next one needs a new reservation. */
+    private long reservedUpTo = Long.MAX_VALUE;
+    private long reservationBlock;
+    private java.util.function.LongConsumer reserve;
 
     public EventLog(SimClock clock, int capacity) {
         this.clock = requireNonNull(clock, "clock");
@@ -64,6 +68,27 @@ public final class EventLog {
             throw new IllegalArgumentException("capacity: " + capacity + " (expected: >= 1)");
         }
         this.capacity = capacity;
+    }
+
+    /**
+     * Numbers the events of this run on from {@code lastSeqBefore} (what an earlier run reserved), and reserves
+     * numbers {@code block} at a time through {@code reserve} (which keeps the highest reserved number for the next
+     * run): a client that read events up to some number before a restart sees the new ones after it.
+     */
+    public void continueAfter(long lastSeqBefore, long block, java.util.function.LongConsumer reserve) {
+        if (lastSeqBefore < 0 || block < 1) {
+            throw new IllegalArgumentException("lastSeqBefore: " + lastSeqBefore + ", block: " + block
+                    + " (expected: >= 0 and >= 1)");
+        }
+        lock.lock();
+        try {
+            lastSeq = Math.max(lastSeq, lastSeqBefore);
+            reservedUpTo = lastSeq;
+            reservationBlock = block;
+            this.reserve = requireNonNull(reserve, "reserve");
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Records an event now; {@code data} values must be JSON-friendly (null values are left out). */
@@ -77,6 +102,16 @@ public final class EventLog {
         Event e;
         lock.lock();
         try {
+            if (lastSeq >= reservedUpTo) {
+                reservedUpTo = lastSeq + reservationBlock; // once per block: the only write under this lock
+                try {
+                    reserve.accept(reservedUpTo);
+                } catch (RuntimeException failed) {
+                    System.getLogger(EventLog.class.getName()).log(System.Logger.Level.WARNING, "event numbers up to "
+                            + reservedUpTo + " could not be reserved (a restart may number events again): "
+                            + failed.getMessage());
+                }
+            }
             e = new Event(++lastSeq, clock.now(), type, udid, clean);
             recent.addLast(e);
             if (recent.size() > capacity) {

@@ -150,6 +150,7 @@ public final class PolicyAdminApi {
         synchronized (policy) {
             changes.forEach(Runnable::run);
         }
+        policy.persist();
         policy.emit("policy.changed", Map.of("keys", List.copyOf(iterable(body.fieldNames()))));
         return policyJson();
     }
@@ -359,6 +360,7 @@ public final class PolicyAdminApi {
             }
             policy.vppTokens.put(name, new PolicyService.VppToken(name, organization, expiry, licenses));
         }
+        policy.persist();
         policy.emit("vpp.token.added", PolicyService.data("vppToken", name, "expiry", expiry.toString(),
                 "companyPortalLicenses", licenses));
         policy.evaluateAlerts();
@@ -395,6 +397,7 @@ public final class PolicyAdminApi {
                 t.companyPortalLicenses = licenses;
             }
         }
+        policy.persist();
         policy.emit("vpp.token.changed", PolicyService.data("vppToken", name, "keys",
                 iterable(body.fieldNames())));
         policy.evaluateAlerts();
@@ -413,6 +416,7 @@ public final class PolicyAdminApi {
         synchronized (policy) {
             policy.vppTokens.remove(name);
         }
+        policy.persist();
         policy.emit("vpp.token.deleted", PolicyService.data("vppToken", name));
         policy.evaluateAlerts();
         return Map.of("deleted", name);

@@ -2,6 +2,6 @@
  * The enrollment policy: {@code PolicyService} (device type restrictions, corporate identifiers, licences, VPP
  * tokens and their alerts) and {@code LicenseGate} (the licence check Company Portal's sign-in asks).
  *
- * <p>May use {@code management}, {@code model} and simulator-core. Its admin routes are {@code http.PolicyAdminApi}.
+ * <p>May use {@code management}, {@code store}, {@code model} and simulator-core. Its admin routes are {@code http.PolicyAdminApi}.
  */
 package io.mdmsim.mdm.policy;

@@ -70,11 +70,28 @@ final class GroupCommit implements AutoCloseable {
      *     closed
      */
     <T> T run(String what, Work<T> work) {
+        return await(what, enqueue(what, work));
+    }
+
+    /**
+     * Queues {@code work} behind everything queued before and returns at once; {@link Commit#await()} returns when
+     * its transaction is committed.
+     */
+    Commit submit(String what, Work<?> work) {
+        Task<?> task = enqueue(what, work);
+        return () -> await(what, task);
+    }
+
+    private <T> Task<T> enqueue(String what, Work<T> work) {
         if (closing.get()) {
             throw new StoreException(name + ": cannot " + what + ": the store is closed");
         }
         Task<T> task = new Task<>(what, work);
         queue.add(task);
+        return task;
+    }
+
+    private <T> T await(String what, Task<T> task) {
         try {
             return task.done.join(); // not interruptible: a caller must know whether its write is on disk
         } catch (CompletionException e) {

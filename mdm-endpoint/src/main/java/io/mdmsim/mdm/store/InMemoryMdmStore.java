@@ -253,7 +253,9 @@ final class InMemoryMdmStore implements MdmStore {
 
     private final StoredPolicy policy = new StoredPolicy() {
         @Override
-        public void save(String settingsJson, List<Member> added, List<Member> removed) {
+        public Commit submit(String settingsJson, List<String> clearedSets, List<Member> removed,
+                List<Member> added) {
+            requireNonNull(clearedSets, "clearedSets");
             requireNonNull(added, "added");
             requireNonNull(removed, "removed");
             open();
@@ -261,9 +263,11 @@ final class InMemoryMdmStore implements MdmStore {
                 if (settingsJson != null) {
                     data.policySettings = settingsJson;
                 }
+                data.policyMembers.keySet().removeIf(m -> clearedSets.contains(m.set()));
                 removed.forEach(data.policyMembers::remove);
                 added.forEach(m -> data.policyMembers.putIfAbsent(m, Boolean.TRUE));
             }
+            return Commit.DONE;
         }
 
         @Override

@@ -23,12 +23,20 @@ final class SqlitePolicy implements StoredPolicy {
     }
 
     @Override
-    public void save(String settingsJson, List<Member> added, List<Member> removed) {
+    public Commit submit(String settingsJson, List<String> clearedSets, List<Member> removed, List<Member> added) {
+        List<String> clear = List.copyOf(clearedSets);
         List<Member> add = List.copyOf(added);
         List<Member> remove = List.copyOf(removed);
-        db.run("save the enrollment policy", c -> {
+        return db.submit("save the enrollment policy", c -> {
             if (settingsJson != null) {
                 SqliteMdmStore.putMeta(c, SETTINGS_KEY, settingsJson);
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM policy_members WHERE set_name = ?")) {
+                for (String set : clear) {
+                    ps.setString(1, set);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
             try (PreparedStatement del = c.prepareStatement("DELETE FROM policy_members WHERE set_name = ? AND value = ?");
                     PreparedStatement ins = c.prepareStatement(

@@ -32,11 +32,11 @@ public final class StoredIdentities {
         return created;
     }
 
-    static String encode(Identity identity) {
+    public static String encode(Identity identity) {
         return Pem.encode(identity.certificateAndChain()) + Pem.encode(identity.privateKey());
     }
 
-    static Identity decode(String key, String pem) {
+    public static Identity decode(String key, String pem) {
         try {
             List<X509Certificate> certs = new ArrayList<>(Pem.certificates(pem));
             if (certs.isEmpty()) {

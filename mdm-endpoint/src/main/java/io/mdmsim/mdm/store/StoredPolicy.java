@@ -27,10 +27,16 @@ public interface StoredPolicy {
     }
 
     /**
-     * Writes a change in one transaction: the settings (null: unchanged), then members removed, then members added;
-     * durable on return.
+     * Hands over a change, written in one transaction in the order of calls: the settings (null: unchanged), then
+     * every member of {@code clearedSets} removed, then {@code removed}, then {@code added}. Durable when the
+     * returned {@link Commit} says so.
      */
-    void save(String settingsJson, List<Member> added, List<Member> removed);
+    Commit submit(String settingsJson, List<String> clearedSets, List<Member> removed, List<Member> added);
+
+    /** {@link #submit} and wait: durable on return. */
+    default void save(String settingsJson, List<String> clearedSets, List<Member> removed, List<Member> added) {
+        submit(settingsJson, clearedSets, removed, added).await();
+    }
 
     Loaded load();
 }

@@ -249,14 +249,25 @@ abstract class MdmStoreContract {
     void policySettingsAndMembersAreKept() throws Exception {
         assertEquals(new StoredPolicy.Loaded(null, List.of()), store.policy().load());
         StoredPolicy policy = store.policy();
-        policy.save("{\"ios\":false}", List.of(new Member("corporate-serial", "S1"),
-                new Member("corporate-serial", "S2"), new Member("device-license", "S1")), List.of());
-        policy.save(null, List.of(new Member("corporate-serial", "S1")), List.of()); // already there: stays in place
-        policy.save(null, List.of(new Member("vpp:Apps", "S1")), List.of(new Member("corporate-serial", "S2"),
-                new Member("user-license", "nobody")));
+        policy.save("{\"ios\":false}", List.of(), List.of(), List.of(new Member("corporate-serial", "S1"),
+                new Member("corporate-serial", "S2"), new Member("device-license", "S1"), new Member("vpp:Old", "S1")));
+        policy.save(null, List.of(), List.of(), List.of(new Member("corporate-serial", "S1"))); // there: stays in place
+        policy.save(null, List.of("vpp:Old"), List.of(new Member("corporate-serial", "S2"),
+                new Member("user-license", "nobody")), List.of(new Member("vpp:Apps", "S1")));
         restart();
         assertEquals(new StoredPolicy.Loaded("{\"ios\":false}", List.of(new Member("corporate-serial", "S1"),
                 new Member("device-license", "S1"), new Member("vpp:Apps", "S1"))), store.policy().load());
+    }
+
+    @Test
+    void policyChangesAreWrittenInTheOrderTheyWereHandedOver() throws Exception {
+        StoredPolicy policy = store.policy();
+        Commit first = policy.submit("{\"v\":1}", List.of(), List.of(), List.of(new Member("checked-udid", "U1")));
+        Commit second = policy.submit("{\"v\":2}", List.of(), List.of(new Member("checked-udid", "U1")), List.of());
+        second.await();
+        first.await();
+        restart();
+        assertEquals(new StoredPolicy.Loaded("{\"v\":2}", List.of()), store.policy().load());
     }
 
     // ---- closing -----------------------------------------------------------------------------------------------

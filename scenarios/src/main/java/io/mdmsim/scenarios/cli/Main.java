@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
         },
         subcommands = {
                 QuickstartCommand.class,
+                RunCommand.class,
+                ValidateCommand.class,
                 AbmCommand.class,
                 MdmCommand.class,
                 DevicesCommand.class,

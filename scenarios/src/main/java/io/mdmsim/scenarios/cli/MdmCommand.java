@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -107,6 +108,14 @@ final class MdmCommand implements Callable<Integer> {
                     + " a manual sync (mdm sync) is allowed every 15 minutes.")
     Duration depSyncInterval;
 
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Keep the server's state in DIR/mdm.db (SQLite, made private: 0700/0600) across restarts:"
+                    + " devices and enrollments, command queues and history, identity bindings, SCEP challenges,"
+                    + " declarations, the DEP key pair, DEP tokens (sync state, cursors, profiles) and the enrollment"
+                    + " policy with its VPP tokens. Every change is on disk before it is answered. Default: in memory"
+                    + " only. One server per directory.")
+    Path dataDir;
+
     @Option(names = "--organization", paramLabel = "NAME", defaultValue = "mdmsim",
             description = "PayloadOrganization of the profiles (default ${DEFAULT-VALUE}).")
     String organization;
@@ -144,7 +153,8 @@ final class MdmCommand implements Callable<Integer> {
                 .errorBodyFormat(choice(cl, "--error-format", errorFormat, MdmConfig.ErrorBodyFormat.class))
                 .scepRa(scepRa)
                 .scepPendingRounds(scepPending)
-                .userAuthentication(choice(cl, "--user-auth", userAuth, MdmConfig.UserAuthentication.class));
+                .userAuthentication(choice(cl, "--user-auth", userAuth, MdmConfig.UserAuthentication.class))
+                .dataDir(dataDir);
         if (https) {
             b.tls(simPki.tlsServer()).httpsPort(httpsPort).requestClientCertificates(clientCerts);
         }
@@ -170,6 +180,8 @@ final class MdmCommand implements Callable<Integer> {
                 mdm.baseUri().resolve("/admin/devices"));
         out.printf("  APNs        %s%n", apns == null ? "off" : apns);
         out.printf("  clock       %s%n", clock.describe());
+        out.printf("  state       %s%n", mdm.stateLocation().equals("memory") ? "in memory (--data-dir keeps it)"
+                : mdm.stateLocation());
         Servers.runUntilStopped(mdm, out);
         return Main.EXIT_OK;
     }

@@ -5,12 +5,15 @@ import io.mdmsim.device.FleetListener;
 import io.mdmsim.device.FleetResult;
 import io.mdmsim.device.Outcome;
 import io.mdmsim.device.Shard;
+import io.mdmsim.scenarios.quickstart.AdminClient;
+import io.mdmsim.scenarios.report.DepFigures;
 import io.mdmsim.scenarios.report.ReportFolder;
 import io.mdmsim.scenarios.report.RunRecorder;
 import io.mdmsim.scenarios.report.RunReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -59,10 +62,20 @@ public final class ReportOptions {
         return recorder == null ? progress : FleetListener.both(progress, recorder);
     }
 
-    /** Writes the folder (nothing without --report) and prints where. */
-    void write(RunRecorder recorder, FleetResult result, int devices, PrintWriter out) {
+    /**
+     * Writes the folder (nothing without --report) and prints where. With a fake ABM on the same clock as the run
+     * ({@code abm} not null), the report gets its DEP side from the ABM's metrics first.
+     */
+    void write(RunRecorder recorder, FleetResult result, int devices, PrintWriter out, URI abm) {
         if (recorder == null) {
             return;
+        }
+        if (abm != null) {
+            try {
+                DepFigures.record(new AdminClient("fake ABM", abm).getJson(DepFigures.query(recorder)), recorder);
+            } catch (RuntimeException e) {
+                out.printf("  (no DEP figures in the report: %s)%n", e.getMessage());
+            }
         }
         int enrolled = result.count(Outcome.ENROLLED);
         RunReport report = recorder.snapshot().withExpectations(List.of(new RunReport.ExpectationResult(

@@ -56,6 +56,72 @@ public final class AdminClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)), path), path);
     }
 
+    /** An answer of the admin API whatever its status: the runner's actions report refusals rather than fail. */
+    public record Answer(int status, String body) {
+        /** True for a 2xx status. */
+        public boolean ok() {
+            return status / 100 == 2;
+        }
+
+        /** The body as JSON (a missing node when it is not JSON). */
+        public JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            }
+        }
+
+        /** What the server said: its "error" or "message" when the body is JSON with one, else the body. */
+        public String message() {
+            JsonNode j = json();
+            for (String key : new String[] {"error", "message"}) {
+                if (j.path(key).isTextual()) {
+                    return j.get(key).asText();
+                }
+            }
+            return body.strip();
+        }
+    }
+
+    /**
+     * Sends {@code method path} with a JSON body (null for none) and returns the answer whatever its status; only a
+     * failed exchange (no connection, no answer) throws.
+     */
+    public Answer exchange(String method, String path, Object jsonBody) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(resolve(path)).timeout(Duration.ofSeconds(60));
+            if (jsonBody == null) {
+                b.method(method, HttpRequest.BodyPublishers.noBody());
+            } else {
+                b.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(jsonBody)));
+            }
+            HttpResponse<String> rsp = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(rsp.statusCode(), rsp.body());
+        } catch (IOException e) {
+            throw new AdminException(name + " " + method + " " + path + " failed: " + failure(e, base), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException(name + " " + path + " interrupted", e);
+        }
+    }
+
+    /** {@link #exchange} with raw bytes of a content type. */
+    public Answer exchangeBytes(String method, String path, byte[] body, String contentType) {
+        try {
+            HttpResponse<String> rsp = http.send(HttpRequest.newBuilder(resolve(path)).timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(rsp.statusCode(), rsp.body());
+        } catch (IOException e) {
+            throw new AdminException(name + " " + method + " " + path + " failed: " + failure(e, base), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException(name + " " + path + " interrupted", e);
+        }
+    }
+
     private JsonNode parse(byte[] body, String path) {
         try {
             return JSON.readTree(body);
@@ -97,7 +163,7 @@ public final class AdminClient {
     }
 
     public static final class AdminException extends RuntimeException {
-        AdminException(String message) {
+        public AdminException(String message) {
             super(message);
         }
 

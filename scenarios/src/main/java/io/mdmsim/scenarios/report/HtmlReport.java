@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Properties;
 
 /**
  * {@code report.html}: one self-contained file that opens offline. The charts are drawn by ECharts (from its WebJar,
@@ -15,7 +17,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class HtmlReport {
 
-    static final String ECHARTS = "META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js";
+    /** The WebJar's own record of its version: the script's path depends on it. */
+    private static final String ECHARTS_POM = "META-INF/maven/org.webjars.npm/echarts/pom.properties";
     private static final String TEMPLATE = "io/mdmsim/scenarios/report/report.html";
 
     private HtmlReport() { }
@@ -34,7 +37,7 @@ public final class HtmlReport {
         String head = template.substring(0, data).replace("@TITLE@", title);
         String middle = template.substring(data + "@DATA@".length(), script);
         String tail = template.substring(script + "@ECHARTS@".length());
-        return head + pageData(report) + middle + scriptText(resource(ECHARTS)) + tail;
+        return head + pageData(report) + middle + scriptText(resource(echartsScript())) + tail;
     }
 
     /** The report as the page's JSON: without the stored histograms (the figures are there), safe inside a script. */
@@ -50,6 +53,21 @@ public final class HtmlReport {
             o.remove("histogram");
         }
         node.forEach(HtmlReport::stripHistograms);
+    }
+
+    /** The class-path name of the minified ECharts of the WebJar on the class path. */
+    static String echartsScript() {
+        Properties pom = new Properties();
+        try {
+            pom.load(new StringReader(resource(ECHARTS_POM)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(ECHARTS_POM + ": cannot be read", e);
+        }
+        String version = pom.getProperty("version");
+        if (version == null || !version.matches("[0-9A-Za-z.+-]+")) {
+            throw new IllegalStateException(ECHARTS_POM + ": version " + version + " (expected: the WebJar's version)");
+        }
+        return "META-INF/resources/webjars/echarts/" + version + "/dist/echarts.min.js";
     }
 
     private static String scriptText(String js) {

@@ -102,8 +102,8 @@ public final class ReportMerge {
         return new RunReport(RunReport.FORMAT, first.scenario(), first.seed(), "1/1", List.copyOf(shards),
                 first.clock(), first.intervalMs(), duration, first.versions(),
                 new RunReport.Devices(total, started, finished, enrolled, unexpectedCount), outcomes, stages, funnel,
-                capped(RunRecorder.sortedErrors(List.copyOf(errors.values()))),
-                RunRecorder.depTotals(series, first.intervalMs()), counters, series, expectations, unexpected,
+                capped(Figures.sortedErrors(List.copyOf(errors.values()))),
+                Figures.depTotals(series, first.intervalMs()), counters, series, expectations, unexpected,
                 wallClock(reports));
     }
 
@@ -117,7 +117,7 @@ public final class ReportMerge {
                 .mapToLong(ErrorCount::count).sum();
         ErrorCount firstRest = sorted.get(RunRecorder.MAX_ERROR_KINDS);
         kept.add(new ErrorCount(RunRecorder.OTHER_ERRORS, rest, firstRest.stage(), firstRest.exampleDevice()));
-        return RunRecorder.sortedErrors(kept);
+        return Figures.sortedErrors(kept);
     }
 
     private static void same(String field, RunReport first, RunReport r, Function<RunReport, String> value) {

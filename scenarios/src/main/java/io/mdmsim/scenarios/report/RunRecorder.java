@@ -10,7 +10,6 @@ import io.mdmsim.device.Outcome;
 import io.mdmsim.device.Shard;
 import io.mdmsim.device.Stage;
 import io.mdmsim.scenarios.report.RunReport.DepCount;
-import io.mdmsim.scenarios.report.RunReport.DepTotals;
 import io.mdmsim.scenarios.report.RunReport.ErrorCount;
 import io.mdmsim.scenarios.report.RunReport.FunnelStep;
 import io.mdmsim.scenarios.report.RunReport.Interval;
@@ -20,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -257,57 +255,12 @@ public final class RunRecorder implements FleetListener {
                 RunReport.Versions.current(),
                 new RunReport.Devices(Math.max(planned, started.size()), started.size(), finished, enrolled,
                         unexpectedCount),
-                outcomes, stageLatency, steps, sortedErrors(errors.entrySet().stream()
+                outcomes, stageLatency, steps, Figures.sortedErrors(errors.entrySet().stream()
                         .map(e -> new ErrorCount(e.getKey(), e.getValue().count, e.getValue().stage,
                                 e.getValue().example)).toList()),
-                depTotals(series, intervalMillis()), counters, series, List.of(), unexpected,
+                Figures.depTotals(series, intervalMillis()), counters, series, List.of(), unexpected,
                 new RunReport.WallClock(wallStart.toString(), now.toString(), wallElapsed,
                         simulatedStart.toString()));
-    }
-
-    /** Errors most frequent first, then by text. */
-    static List<ErrorCount> sortedErrors(List<ErrorCount> errors) {
-        List<ErrorCount> sorted = new ArrayList<>(errors);
-        sorted.sort(Comparator.comparingLong(ErrorCount::count).reversed().thenComparing(ErrorCount::text));
-        return sorted;
-    }
-
-    /** The per-server totals of a time series. */
-    static Map<String, DepTotals> depTotals(List<Interval> series, long intervalMs) {
-        Map<String, DepTotals> totals = new TreeMap<>();
-        Set<String> servers = new java.util.TreeSet<>();
-        series.forEach(i -> servers.addAll(i.dep().keySet()));
-        double perMinute = 60_000.0 / intervalMs;
-        for (String server : servers) {
-            long visible = 0;
-            long fetched = 0;
-            long visiblePeak = 0;
-            long fetchedPeak = 0;
-            int first = -1;
-            int lastFetch = -1;
-            for (int i = 0; i < series.size(); i++) {
-                DepCount d = series.get(i).dep().get(server);
-                if (d == null) {
-                    continue;
-                }
-                visible += d.visible();
-                fetched += d.fetched();
-                visiblePeak = Math.max(visiblePeak, d.visible());
-                fetchedPeak = Math.max(fetchedPeak, d.fetched());
-                if (d.fetched() > 0) {
-                    first = first < 0 ? i : first;
-                    lastFetch = i;
-                }
-            }
-            double mean = first < 0 ? 0 : fetched * perMinute / (lastFetch - first + 1);
-            totals.put(server, new DepTotals(visible, fetched, round(visiblePeak * perMinute),
-                    round(fetchedPeak * perMinute), round(mean)));
-        }
-        return totals;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
     }
 
     // -------------------------------------------------------------------------------------------------- inner

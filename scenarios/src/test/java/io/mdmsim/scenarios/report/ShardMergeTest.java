@@ -7,6 +7,7 @@ import io.mdmsim.abm.FakeAbmConfig;
 import io.mdmsim.abm.FakeAbmServer;
 import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.time.SimClock;
+import io.mdmsim.device.DeviceTrace;
 import io.mdmsim.device.Outcome;
 import io.mdmsim.device.Stage;
 import io.mdmsim.mdm.MdmConfig;
@@ -28,14 +29,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three shard processes ({@code mdmsim devices --shard I/3 --report DIR}) against one fake ABM and MDM on loopback;
- * their reports merged by {@code mdmsim report merge} equal, in counts, the report of one process that drives the
- * whole population of the same seed against a second, identical world.
+ * Shards on loopback, each its own process, merged by {@code mdmsim report merge}: the merged report equals, in
+ * counts, the report of one run of the whole population with the same seed. Twice: {@code mdmsim run SCENARIO --shard
+ * I/3} (each shard with its own world), and {@code mdmsim devices --shard I/3 --report DIR} against one shared fake
+ * ABM and MDM.
  */
 class ShardMergeTest {
 
     private static final long SEED = 5;
-    private static final int DEVICES = 12;
+    private static final int DEVICES = 6;
 
     @TempDir
     Path dir;
@@ -61,13 +63,18 @@ class ShardMergeTest {
         }
     }
 
-    /** Starts {@code mdmsim devices} in its own JVM (the test's class path). */
+    /** Starts {@code mdmsim devices} in its own JVM. */
     private Process devices(URI abm, Path pkiDir, String shard, Path report) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = List.of(java, "-cp", System.getProperty("java.class.path"),
-                "io.mdmsim.scenarios.cli.Main", "devices", "--abm", abm.toString(), "--pki-dir", pkiDir.toString(),
+        return mdmsim(shard, "devices", "--abm", abm.toString(), "--pki-dir", pkiDir.toString(),
                 "--seed", Long.toString(SEED), "--shard", shard, "--concurrency", "4", "--report", report.toString(),
                 "--report-interval", "5s");
+    }
+
+    /** Starts {@code mdmsim ARGS} in its own JVM (the test's class path), its output in shard-I-N.log. */
+    private Process mdmsim(String shard, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), "io.mdmsim.scenarios.cli.Main"));
+        command.addAll(List.of(args));
         Path log = dir.resolve("shard-" + shard.replace('/', '-') + ".log");
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
@@ -102,22 +109,102 @@ class ShardMergeTest {
             awaitExit(devices(world.abm().baseUri(), pkiDir, "1/1", single), "1/1");
         }
 
-        Path merged = dir.resolve("merged");
+        RunReport whole = ReportJson.read(single);
+        RunReport sum = merge(shardDirs, 0);
+        assertEquals(DEVICES, whole.count(Outcome.ENROLLED), "every device enrolled in the single run");
+        assertSameCounts(whole, sum, shardDirs);
+        assertTrue(whole.dep().containsKey("shards"), "the run asked the fake ABM for its DEP figures: " + whole.dep());
+        assertTrue(ReportJson.read(shardDirs.get(1)).dep().isEmpty(), "of shards, only the first asks");
+        assertEquals(ReportJson.read(shardDirs.get(0)).dep(), sum.dep());
+    }
+
+    /**
+     * {@code mdmsim run SCENARIO --shard I/3} in three processes, each with its own world on loopback, against one
+     * in-process {@code mdmsim run} of the whole scenario with the same seed.
+     */
+    @Test
+    void threeRunShardsMergeIntoWhatOneRunOfTheScenarioRecords() throws Exception {
+        Path scenario = dir.resolve("shard-merge.yaml");
+        Files.writeString(scenario, """
+                name: shard-merge
+                seed: 77
+                clock: manual
+                world:
+                  mdm:
+                    policy:
+                      deviceTypeRestrictions: {ios: blocked}
+                populations:
+                  - name: iphones
+                    count: 5
+                    models: iPhone
+                    os: "17"
+                  - name: ipads
+                    count: 7
+                    models: iPad
+                    os: "17"
+                fleet: {keyPool: 4}
+                expect:
+                  - outcome: enrolled
+                    population: ipads
+                    threshold: rate == 1
+                """);
+        List<Path> shardDirs = new ArrayList<>();
+        List<Process> shards = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            Path d = dir.resolve("run-shard-" + i);
+            shardDirs.add(d);
+            shards.add(mdmsim(i + "/3", "run", scenario.toString(), "--shard", i + "/3", "--out", d.toString(),
+                    "--quiet"));
+        }
+        for (int i = 1; i <= 3; i++) {
+            awaitExit(shards.get(i - 1), i + "/3");
+        }
+        Path single = dir.resolve("run-single");
+        CliRun run = CliRun.run("run", scenario.toString(), "--out", single.toString(), "--quiet");
+        assertEquals(0, run.exit(), run.out() + run.err());
+
+        RunReport whole = ReportJson.read(single);
+        RunReport sum = merge(shardDirs, 0);
+        assertEquals(7, whole.count(Outcome.ENROLLED));
+        assertEquals(5, whole.count(Outcome.FAILED));
+        assertEquals(5, whole.errorCountContaining("Invalid Profile"));
+        assertSameCounts(whole, sum, shardDirs);
+        assertEquals(unexpected(whole), unexpected(sum), "the same devices, by serial (their index is per shard)");
+        Path merged = shardDirs.getFirst().resolveSibling(shardDirs.getFirst().getFileName() + "-merged");
+        for (RunReport.UnexpectedDevice u : sum.unexpected()) {
+            // every shard's traces are in the merged folder, each a trace 'mdmsim devices replay' reads
+            DeviceTrace trace = DeviceTrace.read(merged.resolve(u.trace()));
+            assertEquals(u.serialNumber(), trace.spec().serialNumber());
+            assertTrue(trace.outcome().startsWith("FAILED at MACHINE_INFO: Invalid Profile"), trace.outcome());
+        }
+        assertEquals(3, sum.expectations().size(), "each shard's expectation, named with its shard");
+        assertTrue(sum.passed());
+    }
+
+    /** {@code mdmsim report merge} of the folders; its exit code must be {@code exit}. */
+    private RunReport merge(List<Path> shardDirs, int exit) throws IOException {
+        Path merged = shardDirs.getFirst().resolveSibling(shardDirs.getFirst().getFileName() + "-merged");
         List<String> args = new ArrayList<>(List.of("report", "merge"));
         shardDirs.forEach(d -> args.add(d.toString()));
         args.addAll(List.of("--out", merged.toString()));
         CliRun run = CliRun.run(args.toArray(String[]::new));
-        assertEquals(0, run.exit(), run.out() + run.err());
-
-        RunReport whole = ReportJson.read(single);
+        assertEquals(exit, run.exit(), run.out() + run.err());
         RunReport sum = ReportJson.read(merged);
         assertEquals(List.of("1/3", "2/3", "3/3"), sum.mergedFrom());
+        assertTrue(Files.exists(merged.resolve("report.html")));
+        assertTrue(Files.exists(merged.resolve("junit.xml")));
+        return sum;
+    }
+
+    /** The merged report equals the single run in counts (latencies differ: each process has its own timing). */
+    private static void assertSameCounts(RunReport whole, RunReport sum, List<Path> shardDirs) throws IOException {
+        long parts = 0;
         for (Path d : shardDirs) {
             long devices = ReportJson.read(d).devices().total();
-            assertTrue(devices == 4, d + ": a third of the population, " + devices);
+            assertEquals(whole.devices().total() / 3, devices, d + ": a third of the population");
+            parts += devices;
         }
-        assertEquals(DEVICES, whole.devices().total());
-        assertEquals(DEVICES, whole.count(Outcome.ENROLLED), "every device enrolled in the single run");
+        assertEquals(whole.devices().total(), parts);
         assertEquals(whole.devices(), sum.devices());
         assertEquals(whole.outcomes(), sum.outcomes());
         assertEquals(whole.funnel(), sum.funnel());
@@ -125,11 +212,18 @@ class ShardMergeTest {
         assertEquals(errorCounts(whole), errorCounts(sum));
         assertEquals(whole.timeseries().stream().mapToLong(RunReport.Interval::enrolled).sum(),
                 sum.timeseries().stream().mapToLong(RunReport.Interval::enrolled).sum());
-        long samples = sum.timeseries().stream().mapToLong(i -> i.stages().containsKey(Stage.SCEP)
-                ? i.stages().get(Stage.SCEP).count() : 0).sum();
-        assertEquals(sum.stage(Stage.SCEP).orElseThrow().count(), samples, "interval histograms add up to the run's");
-        assertTrue(Files.exists(merged.resolve("report.html")));
-        assertTrue(Files.exists(merged.resolve("junit.xml")));
+        for (Stage s : sum.stages().keySet()) {
+            long samples = sum.timeseries().stream().mapToLong(i -> i.stages().containsKey(s)
+                    ? i.stages().get(s).count() : 0).sum();
+            assertEquals(sum.stage(s).orElseThrow().count(), samples, s + ": interval histograms add up to the run's");
+        }
+    }
+
+    private static Map<String, String> unexpected(RunReport r) {
+        Map<String, String> m = new TreeMap<>();
+        r.unexpected().forEach(u -> m.put(u.serialNumber(), u.outcome() + " at " + u.stage() + ": " + u.reason()
+                + " (" + u.trace() + ")"));
+        return m;
     }
 
     private static Map<Stage, Long> counts(RunReport r) {

@@ -1,0 +1,93 @@
+package io.mdmsim.mdm.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mdmsim.core.time.ManualClock;
+import io.mdmsim.core.time.SimClock;
+import io.mdmsim.mdm.http.PolicyAdminApi;
+import io.mdmsim.mdm.management.EnrollmentProfile;
+import io.mdmsim.mdm.model.DeviceError;
+import io.mdmsim.mdm.policy.PolicyService.Channel;
+import io.mdmsim.mdm.policy.PolicyService.EnrollmentRequest;
+import io.mdmsim.mdm.store.MdmStore;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The enrollment policy outlives a restart on the same data directory: restrictions, corporate identifiers, licence
+ * totals and holders, VPP tokens with their Company Portal licences, and the devices already checked. A released
+ * licence and a deleted VPP token stay released and deleted.
+ */
+class PolicyStorageTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private final ManualClock clock = SimClock.manual(T0);
+    private final Map<String, EnrollmentProfile> profiles = new HashMap<>();
+
+    private PolicyService open(MdmStore store) {
+        PolicyService p = new PolicyService(clock, (type, udid, data) -> { }, null, store.policy());
+        p.profileLookup(profiles::get);
+        p.allProfiles(() -> List.copyOf(profiles.values()));
+        return p;
+    }
+
+    @Test
+    void everythingThePolicyKnowsComesBack() throws Exception {
+        profiles.put("KIOSK1", JSON.readValue("{\"name\":\"Kiosk\",\"userAffinity\":\"WITHOUT_USER\","
+                + "\"installCompanyPortal\":true,\"vppToken\":\"Apps\"}", EnrollmentProfile.class));
+        profiles.put("KIOSK2", profiles.get("KIOSK1"));
+        Map<String, Object> before;
+        try (MdmStore store = MdmStore.open(dir)) {
+            PolicyService policy = open(store);
+            PolicyAdminApi admin = new PolicyAdminApi(policy);
+            admin.updatePolicy(JSON.readTree("""
+                    {"deviceTypeRestrictions":{"ipados":"blocked","personallyOwned":"blocked"},
+                     "corporateIdentifiers":{"serials":["C1","C2"],"imeis":["356789012345678"]},
+                     "userLicenses":{"total":3},"deviceLicenses":{"total":2}}"""));
+            admin.addVppToken(JSON.readTree("{\"name\":\"Apps\",\"organization\":\"Example\","
+                    + "\"expiry\":\"2027-03-01\",\"companyPortalLicenses\":5}"));
+            admin.addVppToken(JSON.readTree("{\"name\":\"Old\",\"expiry\":\"2027-03-01\",\"companyPortalLicenses\":1}"));
+            assertEquals("allowed", code(policy.checkEnrollment(ade("KIOSK1"))));
+            assertEquals("allowed", code(policy.checkEnrollment(ade("KIOSK2"))));
+            assertEquals(Optional.empty(), policy.claimUserLicense("ann", "UDID-KIOSK1"));
+            assertTrue(policy.releaseDevice("KIOSK2"));
+            admin.updateVppToken("Apps", JSON.readTree("{\"companyPortalLicenses\":7}"));
+            admin.deleteVppToken("Old");
+            before = admin.policyJson();
+        }
+        try (MdmStore store = MdmStore.open(dir)) {
+            PolicyService policy = open(store);
+            PolicyAdminApi admin = new PolicyAdminApi(policy);
+            assertEquals(before, admin.policyJson());
+            assertEquals(List.of("KIOSK1"), List.copyOf(policy.deviceLicenses.holders));
+            assertEquals(List.of("KIOSK1"), List.copyOf(policy.vppTokens.get("Apps").holders));
+            assertEquals(7, policy.vppTokens.get("Apps").companyPortalLicenses);
+            assertEquals(List.of("Apps"), List.copyOf(policy.vppTokens.keySet()));
+            assertEquals(List.of("ann"), List.copyOf(policy.userLicenses.holders));
+            // the device checked before the restart needs no second check at its Authenticate
+            assertEquals("allowed", code(policy.checkEnrollment(new EnrollmentRequest(Channel.AUTHENTICATE,
+                    "UDID-KIOSK1", null, null, "iPad13,18", null))));
+        }
+    }
+
+    private static EnrollmentRequest ade(String serial) {
+        return new EnrollmentRequest(Channel.ADE, "UDID-" + serial, serial, null, "iPhone15,2", null);
+    }
+
+    private static String code(Optional<DeviceError> e) {
+        return e.map(DeviceError::code).orElse("allowed");
+    }
+}
