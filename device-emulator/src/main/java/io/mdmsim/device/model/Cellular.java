@@ -1,5 +1,6 @@
 package io.mdmsim.device.model;
 
+import io.mdmsim.core.catalog.DeviceIdentifiers;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,7 @@ public record Cellular(String iccid, String phoneNumber, String carrier, String 
         while (iccid.length() < 19) {
             iccid.append((char) ('0' + r.nextInt(10)));
         }
-        iccid.append(HardwareProfile.luhn(iccid.toString()));
+        iccid.append(DeviceIdentifiers.luhn(iccid.toString()));
         String phone = String.format(Locale.ROOT, "+1 (%03d) 555-%04d", 201 + r.nextInt(780), r.nextInt(10_000));
         String modem = String.format(Locale.ROOT, "%d.%02d.%02d", 1 + r.nextInt(4), r.nextInt(80), r.nextInt(10));
         StringBuilder eid = new StringBuilder("890490320");

@@ -3,6 +3,7 @@ package io.mdmsim.device.model;
 import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.catalog.DeviceCatalog;
+import io.mdmsim.core.catalog.DeviceIdentifiers;
 import io.mdmsim.device.DeviceSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -54,10 +55,8 @@ public record HardwareProfile(String udid, String imei, String meid, String mode
         boolean cellular = DeviceCatalog.model(spec.productType())
                 .map(m -> m.has(DeviceCatalog.Feature.CELLULAR)).orElse(spec.family().equals("iPhone"));
         if (cellular) {
-            String digits = "35" + digits(random, 12);
-            digits += luhn(digits);
-            imei = digits.substring(0, 2) + " " + digits.substring(2, 8) + " " + digits.substring(8, 14) + " "
-                    + digits.substring(14);
+            String digits = DeviceIdentifiers.imei(spec.productType(), random);
+            imei = DeviceIdentifiers.spaced(digits);
             meid = digits.substring(0, 14);
         }
         StringBuilder model = new StringBuilder("M");
@@ -135,30 +134,6 @@ public record HardwareProfile(String udid, String imei, String meid, String mode
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
-    }
-
-    private static String digits(SplittableRandom random, int n) {
-        StringBuilder sb = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            sb.append((char) ('0' + random.nextInt(10)));
-        }
-        return sb.toString();
-    }
-
-    /** The Luhn check digit of an IMEI's first 14 digits. */
-    static char luhn(String digits) {
-        int sum = 0;
-        for (int i = 0; i < digits.length(); i++) {
-            int d = digits.charAt(digits.length() - 1 - i) - '0';
-            if (i % 2 == 0) {
-                d *= 2;
-                if (d > 9) {
-                    d -= 9;
-                }
-            }
-            sum += d;
-        }
-        return (char) ('0' + (10 - sum % 10) % 10);
     }
 
     private static String mac(byte[] b) {
