@@ -72,6 +72,7 @@ public final class DeclarationStore {
     private final SimClock clock;
     private final Map<String, Declaration> byIdentifier = new TreeMap<>();
     private final StoredDeclarations store;
+    private final java.util.concurrent.locks.ReentrantLock writes = new java.util.concurrent.locks.ReentrantLock();
     private Instant changedAt;
 
     /** Declarations of their own, in memory (tests). */
@@ -96,12 +97,19 @@ public final class DeclarationStore {
      *
      * @throws BadInputException when Type, Identifier or Payload are missing or of the wrong kind
      */
-    public synchronized Declaration put(JsonNode node) {
+    public Declaration put(JsonNode node) {
         Declaration d = declaration(node);
-        Instant now = clock.now();
-        store.put(new StoredDeclarations.Declaration(d.identifier(), Json.writeString(d.json())), now);
-        byIdentifier.put(d.identifier(), d);
-        changedAt = now;
+        writes.lock(); // changes reach the store in order; devices reading declarations do not wait for the disk
+        try {
+            Instant now = clock.now();
+            store.put(new StoredDeclarations.Declaration(d.identifier(), Json.writeString(d.json())), now);
+            synchronized (this) {
+                byIdentifier.put(d.identifier(), d);
+                changedAt = now;
+            }
+        } finally {
+            writes.unlock();
+        }
         return d;
     }
 
@@ -131,15 +139,24 @@ public final class DeclarationStore {
         return new Declaration(kind, type, identifier, json.get("ServerToken").asText(), json);
     }
 
-    public synchronized boolean remove(String identifier) {
-        if (!byIdentifier.containsKey(identifier)) {
-            return false;
+    public boolean remove(String identifier) {
+        writes.lock();
+        try {
+            synchronized (this) {
+                if (!byIdentifier.containsKey(identifier)) {
+                    return false;
+                }
+            }
+            Instant now = clock.now();
+            store.remove(identifier, now);
+            synchronized (this) {
+                byIdentifier.remove(identifier);
+                changedAt = now;
+            }
+            return true;
+        } finally {
+            writes.unlock();
         }
-        Instant now = clock.now();
-        store.remove(identifier, now);
-        byIdentifier.remove(identifier);
-        changedAt = now;
-        return true;
     }
 
     public synchronized List<Declaration> all() {

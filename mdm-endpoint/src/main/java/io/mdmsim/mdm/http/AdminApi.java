@@ -161,14 +161,12 @@ public final class AdminApi {
     private HttpResponse device(HttpRequest request) {
         DeviceRecord d = known(request.pathParam("udid"));
         Map<String, Object> json = deviceJson(d.view(), true);
-        d.lock();
-        try {
-            json.put("declarativeStatus", d.declarativeStatus);
-            json.put("lifecycle", DeviceLifecycle.json(d));
-            json.putAll(CompanyPortalService.view(d)); // portal: supervised, Company Portal, Single App Mode
-        } finally {
-            d.unlock();
-        }
+        d.read(r -> {
+            json.put("declarativeStatus", r.declarativeStatus);
+            json.put("lifecycle", DeviceLifecycle.json(r));
+            json.putAll(CompanyPortalService.view(r)); // portal: supervised, Company Portal, Single App Mode
+            return null;
+        });
         return HttpResponse.json(200, json);
     }
 

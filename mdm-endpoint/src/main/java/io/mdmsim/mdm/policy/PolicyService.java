@@ -5,9 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.management.EnrollmentProfile;
 import io.mdmsim.mdm.model.DeviceError;
-import io.mdmsim.mdm.store.Commit;
 import io.mdmsim.mdm.store.MdmStore;
-import io.mdmsim.mdm.store.StoredJson;
 import io.mdmsim.mdm.store.StoredPolicy;
 import io.mdmsim.mdm.store.TrackedMap;
 import io.mdmsim.mdm.store.TrackedSet;
@@ -174,7 +172,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
         /** The devices (serial, else UDID) holding a Company Portal licence of this token. */
         public final Set<String> holders;
         /** Holders added or removed since the policy was last stored. */
-        private final Set<String> changedHolders = new LinkedHashSet<>();
+        final Set<String> changedHolders = new LinkedHashSet<>();
 
         public VppToken(String name, String organization, Instant expiry, int companyPortalLicenses) {
             this.name = name;
@@ -202,25 +200,15 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     public boolean iosAllowed = true;
     public boolean ipadosAllowed = true;
     public boolean personalAllowed = true;
-    public final Set<String> corporateSerials = new TrackedSet<>(v -> changed(CORPORATE_SERIAL, v));
-    public final Set<String> corporateImeis = new TrackedSet<>(v -> changed(CORPORATE_IMEI, v));
-    public final Licenses userLicenses = new Licenses(v -> changed(USER_LICENSE, v));
-    public final Licenses deviceLicenses = new Licenses(v -> changed(DEVICE_LICENSE, v));
-    public final Map<String, VppToken> vppTokens = new TrackedMap<>(name -> this.changedVppTokens.add(name));
+    public final Set<String> corporateSerials = new TrackedSet<>(v -> changed(PolicyStorage.CORPORATE_SERIAL, v));
+    public final Set<String> corporateImeis = new TrackedSet<>(v -> changed(PolicyStorage.CORPORATE_IMEI, v));
+    public final Licenses userLicenses = new Licenses(v -> changed(PolicyStorage.USER_LICENSE, v));
+    public final Licenses deviceLicenses = new Licenses(v -> changed(PolicyStorage.DEVICE_LICENSE, v));
+    public final Map<String, VppToken> vppTokens = new TrackedMap<>(name -> vppTokenChanged(name));
     /** Devices whose MachineInfo was checked: their Authenticate needs no second check. */
-    private final Set<String> checkedUdids = new TrackedSet<>(v -> changed(CHECKED_UDID, v));
+    final Set<String> checkedUdids = new TrackedSet<>(v -> changed(PolicyStorage.CHECKED_UDID, v));
 
-    // ---- storage: what changed since the policy was last stored ----
-    private static final String CORPORATE_SERIAL = "corporate-serial";
-    private static final String CORPORATE_IMEI = "corporate-imei";
-    private static final String USER_LICENSE = "user-license";
-    private static final String DEVICE_LICENSE = "device-license";
-    private static final String CHECKED_UDID = "checked-udid";
-    private static final String VPP = "vpp:";
-    private final Set<StoredPolicy.Member> changedMembers = new LinkedHashSet<>();
-    private final Set<String> changedVppTokens = new LinkedHashSet<>();
-    private final StoredPolicy store;
-    private String storedSettings;
+    private final PolicyStorage storage;
     private final Map<String, Alert> alerts = new LinkedHashMap<>();
 
     private final Thread alertTicker;
@@ -237,7 +225,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     public PolicyService(SimClock clock, EventSink events, Duration alertInterval, StoredPolicy store) {
         this.clock = requireNonNull(clock, "clock");
         this.events = requireNonNull(events, "events");
-        this.store = requireNonNull(store, "store");
+        this.storage = new PolicyStorage(requireNonNull(store, "store"));
         load();
         if (alertInterval != null && !alertInterval.isZero() && !alertInterval.isNegative()) {
             // real time, not the SimClock: a sleeper on a manual clock would be seen by tests that count them
@@ -266,125 +254,27 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
         this.allProfiles = requireNonNull(profiles, "profiles");
     }
 
-    // ---- storage ----------------------------------------------------------------------------------------------
-
-    /** The stored form of the settings; the large sets are stored as members. */
-    record StoredSettings(boolean iosAllowed, boolean ipadosAllowed, boolean personalAllowed, Integer userLicenses,
-            Integer deviceLicenses, List<StoredVppToken> vppTokens) {}
-
-    record StoredVppToken(String name, String organization, Instant expiry, int companyPortalLicenses) {}
-
     /** Called by the tracked sets, with the monitor held. */
     private void changed(String set, String value) {
-        changedMembers.add(new StoredPolicy.Member(set, value));
+        storage.changed(set, value);
     }
 
-    private String settingsJson() {
-        return StoredJson.write(new StoredSettings(iosAllowed, ipadosAllowed, personalAllowed, userLicenses.total,
-                deviceLicenses.total, vppTokens.values().stream().map(t -> new StoredVppToken(t.name, t.organization,
-                        t.expiry, t.companyPortalLicenses)).toList()));
+    private void vppTokenChanged(String name) {
+        storage.vppTokenChanged(name);
     }
 
     private synchronized void load() {
-        StoredPolicy.Loaded loaded = store.load();
-        if (loaded.settingsJson() != null) {
-            StoredSettings st = StoredJson.read(loaded.settingsJson(), StoredSettings.class);
-            iosAllowed = st.iosAllowed();
-            ipadosAllowed = st.ipadosAllowed();
-            personalAllowed = st.personalAllowed();
-            userLicenses.total = st.userLicenses();
-            deviceLicenses.total = st.deviceLicenses();
-            for (StoredVppToken t : st.vppTokens() == null ? List.<StoredVppToken>of() : st.vppTokens()) {
-                vppTokens.put(t.name(), new VppToken(t.name(), t.organization(), t.expiry(), t.companyPortalLicenses()));
-            }
-        }
-        for (StoredPolicy.Member m : loaded.members()) {
-            Set<String> set = switch (m.set()) {
-                case CORPORATE_SERIAL -> corporateSerials;
-                case CORPORATE_IMEI -> corporateImeis;
-                case USER_LICENSE -> userLicenses.holders;
-                case DEVICE_LICENSE -> deviceLicenses.holders;
-                case CHECKED_UDID -> checkedUdids;
-                default -> {
-                    VppToken t = m.set().startsWith(VPP) ? vppTokens.get(m.set().substring(VPP.length())) : null;
-                    yield t == null ? null : t.holders;
-                }
-            };
-            if (set != null) {
-                set.add(m.value());
-            }
-        }
-        changedMembers.clear();
-        changedVppTokens.clear();
-        vppTokens.values().forEach(t -> t.changedHolders.clear());
-        storedSettings = loaded.settingsJson() == null ? null : settingsJson();
+        storage.load(this);
     }
 
     /**
-     * Writes what changed since the last call. The change is handed to the store under the monitor (so changes reach
-     * the disk in the order they were made) and waited for after it, so enrollments never wait for each other's
-     * writes under the policy's lock.
+     * Writes what changed since the last call ({@link PolicyStorage}): handed to the store under the monitor, waited
+     * for after it, so enrollments never wait for each other's writes under the policy's lock.
      *
      * @throws io.mdmsim.mdm.store.StoreException if the store failed; what changed is written with the next call
      */
     public void persist() {
-        Commit commit;
-        List<StoredPolicy.Member> added = new ArrayList<>();
-        List<StoredPolicy.Member> removed = new ArrayList<>();
-        List<String> cleared = new ArrayList<>();
-        String settings;
-        synchronized (this) {
-            String now = settingsJson();
-            settings = now.equals(storedSettings) ? null : now;
-            for (StoredPolicy.Member m : changedMembers) {
-                (memberOf(m) ? added : removed).add(m);
-            }
-            for (String name : changedVppTokens) {
-                cleared.add(VPP + name); // added, replaced or deleted: written in full
-                VppToken t = vppTokens.get(name);
-                if (t != null) {
-                    t.holders.forEach(h -> added.add(new StoredPolicy.Member(VPP + name, h)));
-                }
-            }
-            for (VppToken t : vppTokens.values()) {
-                if (!changedVppTokens.contains(t.name)) {
-                    for (String h : t.changedHolders) {
-                        (t.holders.contains(h) ? added : removed).add(new StoredPolicy.Member(VPP + t.name, h));
-                    }
-                }
-                t.changedHolders.clear();
-            }
-            if (settings == null && added.isEmpty() && removed.isEmpty() && cleared.isEmpty()) {
-                return;
-            }
-            changedMembers.clear();
-            changedVppTokens.clear();
-            commit = store.submit(settings, cleared, removed, added);
-            if (settings != null) {
-                storedSettings = settings;
-            }
-        }
-        try {
-            commit.await();
-        } catch (RuntimeException e) {
-            synchronized (this) { // written with the next call
-                storedSettings = null;
-                changedMembers.addAll(removed);
-                changedMembers.addAll(added);
-                cleared.forEach(set -> changedVppTokens.add(set.substring(VPP.length())));
-            }
-            throw e;
-        }
-    }
-
-    private boolean memberOf(StoredPolicy.Member m) {
-        return switch (m.set()) {
-            case CORPORATE_SERIAL -> corporateSerials.contains(m.value());
-            case CORPORATE_IMEI -> corporateImeis.contains(m.value());
-            case USER_LICENSE -> userLicenses.holders.contains(m.value());
-            case DEVICE_LICENSE -> deviceLicenses.holders.contains(m.value());
-            default -> checkedUdids.contains(m.value());
-        };
+        storage.persist(this);
     }
 
     public SimClock clock() {

@@ -1,6 +1,7 @@
 /**
  * The enrollment policy: {@code PolicyService} (device type restrictions, corporate identifiers, licences, VPP
- * tokens and their alerts) and {@code LicenseGate} (the licence check Company Portal's sign-in asks).
+ * tokens and their alerts), {@code PolicyStorage} (how the policy is kept in the store) and {@code LicenseGate} (the
+ * licence check Company Portal's sign-in asks).
  *
  * <p>May use {@code management}, {@code store}, {@code model} and simulator-core. Its admin routes are {@code http.PolicyAdminApi}.
  */

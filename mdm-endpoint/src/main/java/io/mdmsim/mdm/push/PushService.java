@@ -106,16 +106,11 @@ public final class PushService implements AutoCloseable {
         if (apnsUrl == null) {
             return Outcome.OFF;
         }
-        d.lock();
-        try {
-            if (d.pushToken == null || d.pushMagic == null || d.state == EnrollmentState.CHECKED_OUT) {
-                return Outcome.NO_TOKEN;
-            }
-            if (d.pushUnregisteredAt != null) {
-                return Outcome.UNREGISTERED;
-            }
-        } finally {
-            d.unlock();
+        Outcome refused = d.read(r -> r.pushToken == null || r.pushMagic == null
+                || r.state == EnrollmentState.CHECKED_OUT ? Outcome.NO_TOKEN
+                : r.pushUnregisteredAt != null ? Outcome.UNREGISTERED : null);
+        if (refused != null) {
+            return refused;
         }
         if (inFlight.putIfAbsent(udid, Boolean.FALSE) != null) {
             inFlight.put(udid, Boolean.TRUE);
@@ -214,16 +209,9 @@ public final class PushService implements AutoCloseable {
         if (d == null) {
             return null;
         }
-        d.lock();
-        try {
-            if (d.pushToken == null || d.pushMagic == null || d.pushUnregisteredAt != null
-                    || d.state == EnrollmentState.CHECKED_OUT) {
-                return null;
-            }
-            return new Target(d.topic, d.pushToken.clone(), d.pushMagic);
-        } finally {
-            d.unlock();
-        }
+        return d.read(r -> r.pushToken == null || r.pushMagic == null || r.pushUnregisteredAt != null
+                || r.state == EnrollmentState.CHECKED_OUT ? null
+                : new Target(r.topic, r.pushToken.clone(), r.pushMagic));
     }
 
     private void record(String udid, String result, String error) {

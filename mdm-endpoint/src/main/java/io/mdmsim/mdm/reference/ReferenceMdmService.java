@@ -640,14 +640,7 @@ public final class ReferenceMdmService implements MdmService {
     }
 
     public Optional<List<CommandView>> history(String enrollmentId) {
-        return registry.find(enrollmentId).map(d -> {
-            d.lock();
-            try {
-                return d.commands.history();
-            } finally {
-                d.unlock();
-            }
-        });
+        return registry.find(enrollmentId).map(d -> d.read(r -> r.commands.history()));
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------

@@ -63,14 +63,8 @@ public final class EventingMdmService implements MdmService {
         data.put("status", result.status().wire());
         data.put("commandUuid", result.commandUuid());
         if (result.commandUuid() != null && result.status() != CommandStatus.IDLE) {
-            registry.find(request.enrollmentId()).flatMap(d -> {
-                d.lock();
-                try {
-                    return d.commands.get(result.commandUuid()).map(CommandQueue.Entry::requestType);
-                } finally {
-                    d.unlock();
-                }
-            }).ifPresent(rt -> data.put("requestType", rt));
+            registry.find(request.enrollmentId()).flatMap(d -> d.read(r -> r.commands.get(result.commandUuid())
+                    .map(CommandQueue.Entry::requestType))).ifPresent(rt -> data.put("requestType", rt));
         }
         try {
             Optional<Command> nextCommand = next.report(request, result);

@@ -122,6 +122,54 @@ class DeviceRecordStorageTest {
                 "the command of the failed write is written with the next one");
     }
 
+    @Test
+    void aSlowWriteOfOneDeviceHoldsUpNoOtherDevice() throws Exception {
+        MdmStore store = MdmStore.inMemory();
+        java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        StoredDevices slowForA = new StoredDevices() {
+            @Override
+            public void save(Device device, List<Command> changedCommands) {
+                if (device.enrollmentId().equals("UDID-A")) {
+                    writing.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                store.devices().save(device, changedCommands);
+            }
+
+            @Override
+            public List<Loaded> loadAll() {
+                return store.devices().loadAll();
+            }
+
+            @Override
+            public int count() {
+                return store.devices().count();
+            }
+        };
+        DeviceRegistry registry = new DeviceRegistry(slowForA);
+        DeviceRecord a = registry.getOrCreate("UDID-A");
+        DeviceRecord b = registry.getOrCreate("UDID-B");
+        Thread slow = Thread.ofVirtual().start(() -> {
+            a.lock();
+            a.deviceName = "A";
+            a.unlock();
+        });
+        writing.await(); // A's write is under way, A's lock held
+        b.lock();
+        b.deviceName = "B";
+        b.unlock(); // B is written meanwhile
+        assertEquals(List.of("UDID-B"), store.devices().loadAll().stream().map(l -> l.device().enrollmentId())
+                .toList());
+        release.countDown();
+        slow.join();
+        assertEquals(2, store.devices().count());
+    }
+
     private static boolean isLocked(DeviceRecord d) {
         try {
             Field f = DeviceRecord.class.getDeclaredField("lock");

@@ -1,5 +1,6 @@
 package io.mdmsim.mdm.policy;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,6 +82,44 @@ class PolicyStorageTest {
             assertEquals("allowed", code(policy.checkEnrollment(new EnrollmentRequest(Channel.AUTHENTICATE,
                     "UDID-KIOSK1", null, null, "iPad13,18", null))));
         }
+    }
+
+    @Test
+    void anEnrollmentWaitingForItsPolicyWriteHoldsUpNoOtherEnrollment() throws Exception {
+        MdmStore memory = MdmStore.inMemory();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger handedOver = new java.util.concurrent.atomic.AtomicInteger();
+        io.mdmsim.mdm.store.StoredPolicy slowDisk = new io.mdmsim.mdm.store.StoredPolicy() {
+            @Override
+            public io.mdmsim.mdm.store.Commit submit(String settingsJson, List<String> clearedSets,
+                    List<Member> removed, List<Member> added) {
+                memory.policy().submit(settingsJson, clearedSets, removed, added);
+                handedOver.incrementAndGet();
+                return () -> {
+                    try {
+                        release.await(); // the disk is slow
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                };
+            }
+
+            @Override
+            public Loaded load() {
+                return memory.policy().load();
+            }
+        };
+        PolicyService policy = new PolicyService(clock, (type, udid, data) -> { }, null, slowDisk);
+        Thread first = Thread.ofVirtual().start(() -> policy.checkEnrollment(ade("S1")));
+        await().until(() -> handedOver.get() == 1);
+        Thread second = Thread.ofVirtual().start(() -> policy.checkEnrollment(ade("S2")));
+        // the second enrollment gets the policy while the first waits for the disk
+        await().until(() -> handedOver.get() == 2);
+        release.countDown();
+        first.join();
+        second.join();
+        assertEquals(List.of(new io.mdmsim.mdm.store.StoredPolicy.Member("checked-udid", "UDID-S1"),
+                new io.mdmsim.mdm.store.StoredPolicy.Member("checked-udid", "UDID-S2")), memory.policy().load().members());
     }
 
     private static EnrollmentRequest ade(String serial) {

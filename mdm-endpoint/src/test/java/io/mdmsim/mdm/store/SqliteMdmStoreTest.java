@@ -1,5 +1,6 @@
 package io.mdmsim.mdm.store;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -139,9 +140,7 @@ class SqliteMdmStoreTest extends MdmStoreContract {
                     return null;
                 }));
             }
-            while (db.queued() < writers) {
-                Thread.onSpinWait();
-            }
+            await().until(() -> db.queued() == writers);
             release.countDown();
             holder.get();
             for (Future<?> f : saves) {
@@ -174,9 +173,7 @@ class SqliteMdmStoreTest extends MdmStoreContract {
                 }
                 return null;
             }));
-            while (db.queued() < 2) {
-                Thread.onSpinWait();
-            }
+            await().until(() -> db.queued() == 2);
             release.countDown();
             holder.get();
             good.get();
