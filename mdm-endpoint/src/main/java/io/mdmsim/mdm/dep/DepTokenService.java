@@ -15,6 +15,7 @@ import io.mdmsim.core.http.HttpError;
 import io.mdmsim.core.http.Json;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.pki.PkiException;
+import io.mdmsim.core.time.ClockTimer;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.events.EventLog;
 import io.mdmsim.mdm.management.EnrollmentProfile;
@@ -84,6 +85,8 @@ public final class DepTokenService implements AutoCloseable {
         final ReentrantLock syncLock = new ReentrantLock();
         DepClient client;
         volatile boolean removed;
+        /** The background sync on the clock's timers (a round, then one every sync interval). */
+        volatile ClockTimer syncTimer;
         SyncState syncState = SyncState.PENDING;
         String lastError;
         String orgName;
@@ -358,7 +361,7 @@ public final class DepTokenService implements AutoCloseable {
                 }
             }
             Duration first = wait;
-            executor.submit(() -> syncLoop(t, first));
+            startSyncLoop(t, first);
         }
     }
 
@@ -438,7 +441,7 @@ public final class DepTokenService implements AutoCloseable {
                         + " (limit: " + MAX_TOKENS + "); delete one before adding another");
             }
             if (previous != null) {
-                previous.removed = true;
+                retire(previous);
             }
             token = new Token(name, appleId, url, st, clock.now());
             token.key = key;
@@ -463,7 +466,7 @@ public final class DepTokenService implements AutoCloseable {
         }
         events.emit("dep.token.added", null, "token", token.name, "appleId", appleId, "expiry",
                 str(st.accessTokenExpiry()));
-        executor.submit(() -> syncLoop(token, Duration.ZERO));
+        startSyncLoop(token, Duration.ZERO);
         return created;
     }
 
@@ -532,7 +535,7 @@ public final class DepTokenService implements AutoCloseable {
                         + " enrollment profiles; delete them first (DELETE /admin/dep/tokens/" + name
                         + "/profiles/{uuid})");
             }
-            token.removed = true;
+            retire(token);
             tokens.remove(name);
         }
         ReentrantLock lock = persistLock(name);
@@ -969,17 +972,26 @@ public final class DepTokenService implements AutoCloseable {
         return new HttpError(status, "application/json", Json.write(body));
     }
 
-    private void syncLoop(Token token, Duration firstWait) {
-        try {
-            if (!firstWait.isZero()) {
-                clock.sleep(firstWait);
+    /**
+     * The token's background sync on the clock's timers: a round after {@code first}, then one every sync interval of
+     * simulated time after the previous round ends, until the token is removed.
+     */
+    private void startSyncLoop(Token token, Duration first) {
+        token.syncTimer = clock.scheduleRepeatedly(first, syncInterval, () -> {
+            if (token.removed) {
+                retire(token);
+                return;
             }
-            while (!token.removed && !Thread.currentThread().isInterrupted()) {
-                syncRound(token, false);
-                clock.sleep(syncInterval);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            syncRound(token, false);
+        });
+    }
+
+    /** The token is gone (deleted, replaced, or the server stops): no more rounds. */
+    private static void retire(Token token) {
+        token.removed = true;
+        ClockTimer timer = token.syncTimer;
+        if (timer != null) {
+            timer.cancel();
         }
     }
 
@@ -1187,7 +1199,7 @@ public final class DepTokenService implements AutoCloseable {
     @Override
     public void close() {
         synchronized (tokens) {
-            tokens.values().forEach(t -> t.removed = true);
+            tokens.values().forEach(DepTokenService::retire);
         }
         executor.shutdownNow();
         http.shutdownNow();

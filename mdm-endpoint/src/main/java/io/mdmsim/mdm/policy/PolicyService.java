@@ -2,6 +2,7 @@ package io.mdmsim.mdm.policy;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.core.time.ClockTimer;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.management.EnrollmentProfile;
 import io.mdmsim.mdm.model.DeviceError;
@@ -211,7 +212,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     private final PolicyStorage storage;
     private final Map<String, Alert> alerts = new LinkedHashMap<>();
 
-    private final Thread alertTicker;
+    private final ClockTimer alertTicker;
 
     /**
      * @param alertInterval real time between alert evaluations in the background (they are also evaluated on every
@@ -228,17 +229,8 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
         this.storage = new PolicyStorage(requireNonNull(store, "store"));
         load();
         if (alertInterval != null && !alertInterval.isZero() && !alertInterval.isNegative()) {
-            // real time, not the SimClock: a sleeper on a manual clock would be seen by tests that count them
-            this.alertTicker = Thread.ofVirtual().name("mdm-policy-alerts").start(() -> {
-                try {
-                    while (!Thread.currentThread().isInterrupted()) {
-                        Thread.sleep(alertInterval);
-                        evaluateAlerts();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            // a timer on the simulated clock: alerts every interval of simulated time, no thread until due
+            this.alertTicker = clock.scheduleRepeatedly(alertInterval, alertInterval, this::evaluateAlerts);
         } else {
             this.alertTicker = null;
         }
@@ -578,7 +570,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     @Override
     public void close() {
         if (alertTicker != null) {
-            alertTicker.interrupt();
+            alertTicker.cancel();
         }
     }
 }
