@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The ABM admin API of CONTRACT.md B and its refusals. */
+/** The ABM admin API of docs/DESIGN.md "Wire contracts between the parts" and its refusals. */
 class AdminApiTest {
 
     @Test

@@ -51,7 +51,7 @@ import java.util.regex.Pattern;
  * @param scepPendingRounds fault option: a good PKCSReq is answered PENDING this many times (the request and then
  *     CertPolls) before the certificate is issued; 0 issues at once
  * @param userAuthentication how a UserAuthenticate (macOS user channel) is answered
- * @param apnsUrl the APNs provider API base URL (PROTOCOL.md §8, CONTRACT.md C.1); null turns pushes off
+ * @param apnsUrl the APNs provider API base URL (PROTOCOL.md §8, docs/fake-abm.md "Fake APNs"); null turns pushes off
  * @param apnsTrustAnchors the roots an https APNs URL must chain to; empty means the JDK's default trust store
  * @param apnsClientIdentity the push certificate presented to APNs over TLS (the real APNs requires it); optional
  * @param apnsMaxAttempts how often a push is tried when APNs answers 429 or 5xx or cannot be reached

@@ -47,7 +47,7 @@ import java.util.List;
 
 /**
  * The reference MDM server: ADE enrollment, SCEP, check-in, commands, push, DEP token sync and a JSON admin API, on
- * an HTTP listener and optionally an HTTPS one serving the same routes (CONTRACT.md B, C). {@code
+ * an HTTP listener and optionally an HTTPS one serving the same routes (docs/DESIGN.md "Wire contracts between the parts"). {@code
  * MdmServer.start(config)}; {@link #close()} stops it.
  */
 public final class MdmServer implements AutoCloseable {
@@ -154,7 +154,7 @@ public final class MdmServer implements AutoCloseable {
                 .profiles(dep::profileRefFor);
         CompanyPortalService portal = new CompanyPortalService(base, events, ids);
         reference.companyPortal(portal);
-        LicenseGate licenses = policy; // CONTRACT.md D.4: the policy's user licences (LicenseGate.ALWAYS: none)
+        LicenseGate licenses = policy; // docs/mdm-endpoint.md "Company Portal sign-in": the policy's user licences (LicenseGate.ALWAYS: none)
         if (config.webhookUrl() != null) {
             services.add(new Webhook(config.webhookUrl(), events));
         }

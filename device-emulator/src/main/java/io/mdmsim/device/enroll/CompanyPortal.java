@@ -26,7 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The Company Portal app on a virtual device (CONTRACT.md D.2): installed by the MDM with InstallApplication (App
+ * The Company Portal app on a virtual device (docs/mdm-endpoint.md "Company Portal and Single App Mode"): installed by the MDM with InstallApplication (App
  * Store ID 719171358, bundle com.microsoft.CompanyPortal) as a managed app; when its managed app configuration has a
  * ServiceURL, the user's sign-in registers the device there with a JSON POST signed like a check-in (Mdm-Signature by
  * the device's MDM identity).

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The Setup Assistant stages around enrollment (issue 5 item 2, PROTOCOL.md section 9): power-on, the language and
+ * The Setup Assistant stages around enrollment (PROTOCOL.md section 9): power-on, the language and
  * region panes, activation, the panes before Remote Management, the Remote Management pane with its authentication,
  * and after enrollment the remaining panes, the home screen and Company Portal. Each pane the user sees costs a dwell
  * time on the SimClock ({@link DeviceBehaviour#dwell}); with the default dwell scale 0 users click through instantly.
@@ -228,7 +228,7 @@ public final class SetupAssistant {
      * the download, enrollment fails and needs a factory reset (seeds). The stage applies to users the
      * companyPortalShare knob picks and to every device locked in Single App Mode (the user can do nothing else).
      * When the MDM installed Company Portal (InstallApplication, {@link CompanyPortal#BUNDLE_ID}) with a Configuration
-     * ServiceURL, the sign-in registers the device there (CONTRACT.md D.2, {@link CompanyPortal#signIn}); the App Store
+     * ServiceURL, the sign-in registers the device there (docs/mdm-endpoint.md "Company Portal and Single App Mode", {@link CompanyPortal#signIn}); the App Store
      * Company Portal calls nothing.
      */
     static final class CompanyPortalStep implements Step {

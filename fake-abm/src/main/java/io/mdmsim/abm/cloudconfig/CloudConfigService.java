@@ -20,7 +20,7 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The cloud configuration an activating device fetches (PROTOCOL.md §2; transport as CONTRACT.md B): the device sends
+ * The cloud configuration an activating device fetches (PROTOCOL.md §2; transport as docs/DESIGN.md "Wire contracts between the parts"): the device sends
  * its identity (serial, UDID, product) as a plist signed with its Apple-issued certificate; ABM answers with the
  * record made from the ADE profile assigned to that serial, and marks the profile pushed.
  */

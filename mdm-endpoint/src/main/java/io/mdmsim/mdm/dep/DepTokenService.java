@@ -721,7 +721,7 @@ public final class DepTokenService implements AutoCloseable {
     }
 
     /**
-     * Edits a profile (issue 6; seeds: "If you make changes to an existing enrollment profile, the new settings won't
+     * Edits a profile (seeds: "If you make changes to an existing enrollment profile, the new settings won't
      * take effect on assigned devices until devices are reset back to factory settings"): validated like a new one,
      * defined again in ABM ({@code POST /profile}, a new profile_uuid) and assigned again to its serials ({@code POST
      * /profile/devices}): the serials assigned to it, and for the default profile every serial of the token without a
@@ -1172,7 +1172,7 @@ public final class DepTokenService implements AutoCloseable {
         }
     }
 
-    /** The ADE profile (PROTOCOL.md §1.7; ADS Profile.json), CONTRACT.md B. */
+    /** The ADE profile (PROTOCOL.md §1.7; ADS Profile.json), docs/DESIGN.md "Wire contracts between the parts". */
     private DepProfile profile(Token token) {
         return DepProfile.builder()
                 .profileName(organization + " ADE enrollment")

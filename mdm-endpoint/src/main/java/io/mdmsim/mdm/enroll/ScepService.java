@@ -41,7 +41,7 @@ public final class ScepService {
 
     private static final System.Logger LOG = System.getLogger(ScepService.class.getName());
 
-    /** What GetCACaps advertises (micromdm/scep's default set, CONTRACT.md B). */
+    /** What GetCACaps advertises (micromdm/scep's default set, docs/DESIGN.md "Wire contracts between the parts"). */
     static final String CAPABILITIES = "Renewal\nSHA-1\nSHA-256\nAES\nDES3\nSCEPStandard\nPOSTPKIOperation";
     static final String CA_CERT = "application/x-x509-ca-cert";
     static final String CA_RA_CERT = "application/x-x509-ca-ra-cert";

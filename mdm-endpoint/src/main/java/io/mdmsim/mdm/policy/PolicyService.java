@@ -25,7 +25,7 @@ import java.util.function.Supplier;
 
 /**
  * The enrollment policy of the reference MDM (DESIGN.md "The reference MDM's rules", seeds "Enrollment blockers";
- * CONTRACT.md D.1, D.4): device type restrictions, corporate device identifiers, user and device licences, and the
+ * docs/mdm-endpoint.md "Enrollment policy" and "Company Portal sign-in"): device type restrictions, corporate device identifiers, user and device licences, and the
  * VPP tokens Company Portal licences come from. {@link #checkEnrollment} answers each enrollment request with nothing
  * (allowed; licences it needs are then consumed) or the refusal the device is given. {@link #alerts()} are the
  * seeds' "Intune alerts you when a token is about to expire or licenses are running low", on the {@link SimClock}.
@@ -52,7 +52,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     /** ... or below this share (percent) of the token's total. */
     public static final int LOW_LICENSES_PERCENT = 10;
 
-    /** The platform a request comes from (CONTRACT.md D.1). */
+    /** The platform a request comes from (docs/mdm-endpoint.md "Enrollment policy"). */
     public enum Platform {
         IOS("iOS (iPhone)"), IPADOS("iPadOS (iPad)"), UNKNOWN("an unknown platform");
 
@@ -77,7 +77,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
             return product.startsWith("iPad") ? IPADOS : UNKNOWN;
         }
 
-        /** The User-Agent of an over-the-air request (CONTRACT.md D.3): "(iPhone;" or "(iPad;". */
+        /** The User-Agent of an over-the-air request (docs/DESIGN.md "Device identity before MachineInfo"): "(iPhone;" or "(iPad;". */
         public static Platform ofUserAgent(String userAgent) {
             if (userAgent == null) {
                 return UNKNOWN;
@@ -277,7 +277,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
 
     /**
      * The policy's answer to an enrollment request: empty when the device may enroll (the device and Company Portal
-     * licences it needs are then taken, once per device), else the refusal (CONTRACT.md D.1), in this order: device
+     * licences it needs are then taken, once per device), else the refusal (docs/mdm-endpoint.md "Enrollment policy"), in this order: device
      * type restriction, personally owned, device licence, VPP token expired, Company Portal licences exhausted.
      */
     public Optional<DeviceError> checkEnrollment(EnrollmentRequest r) {
@@ -404,7 +404,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
         return Optional.of(new DeviceError(code, description, message, details));
     }
 
-    // ---- user licences (CONTRACT.md D.4) ----------------------------------------------------------------------
+    // ---- user licences (docs/mdm-endpoint.md "Company Portal sign-in") ----------------------------------------------------------------------
 
     @Override
     public Optional<DeviceError> claimUserLicense(String userName, String udid) {

@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The reference MDM's additions to the setup flow (CONTRACT.md D.2, seeds "Install Company Portal", "Run Company Portal
+ * The reference MDM's additions to the setup flow (docs/mdm-endpoint.md "Company Portal and Single App Mode", seeds "Install Company Portal", "Run Company Portal
  * in Single App Mode until authentication", "Supervised", "Await final configuration"):
  * <ul>
  * <li>a profile with authentication COMPANY_PORTAL or installCompanyPortal gets InstallApplication of Company Portal
@@ -153,7 +153,7 @@ public final class CompanyPortalService {
         return null;
     }
 
-    /** InstallApplication of Company Portal as CONTRACT.md D.2 gives it. */
+    /** InstallApplication of Company Portal as docs/mdm-endpoint.md "Company Portal and Single App Mode" gives it. */
     static Command installCompanyPortal(String uuid, String serviceUrl, boolean deviceLicense) {
         Commands.AppInstall app = Commands.AppInstall.storeApp(STORE_ID).withManagementFlags(1)
                 .withConfiguration(Map.of("ServiceURL", serviceUrl));

@@ -28,7 +28,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * A device's life with the reference MDM across enrollments (issue 6, seeds "Re-enroll a device"): the enrollment
+ * A device's life with the reference MDM across enrollments (seeds "Re-enroll a device"): the enrollment
  * profile snapshot taken at each Authenticate (edits take effect only after a factory reset, except the device name
  * template), the enrollment count and history, wipe (EraseDevice) and retire (RemoveProfile of the enrollment
  * profile), and the commands an enrollment profile sends after enrollment (Shared iPad settings, the cellular data

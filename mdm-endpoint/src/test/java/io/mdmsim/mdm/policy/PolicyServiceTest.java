@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-/** Every rule of the enrollment policy (CONTRACT.md D.1, D.4), its alerts, and every bad admin input. */
+/** Every rule of the enrollment policy (docs/mdm-endpoint.md "Enrollment policy" and "Company Portal sign-in"), its alerts, and every bad admin input. */
 class PolicyServiceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
