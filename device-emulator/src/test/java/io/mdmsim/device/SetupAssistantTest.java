@@ -317,7 +317,7 @@ class SetupAssistantTest {
         fake.webEnrollOverride = request -> io.mdmsim.core.http.HttpResponse.text(403, "not for you");
         DeviceResult plain = one(config(Behaviour.DEFAULT, spec("F2LXK0PQ0360", "iPhone15,2", "17.5")).build());
         assertEquals(Outcome.FAILED, plain.outcome());
-        assertEquals(Stage.MACHINE_INFO, plain.stage(), "docs/mdm-endpoint.md "Enrollment policy": a refusal at Remote Management");
+        assertEquals(Stage.MACHINE_INFO, plain.stage(), "a refusal at Remote Management (docs/mdm-endpoint.md, Enrollment policy)");
         assertEquals("Invalid Profile: The configuration for your iPhone could not be downloaded from 127.0.0.1: 403"
                 + " from GET " + web + ": not for you", plain.reason());
 
