@@ -1,11 +1,9 @@
 package io.mdmsim.device.model;
 
-import io.mdmsim.core.catalog.DeviceIdentifiers;
 import static java.util.Objects.requireNonNull;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.mdmsim.core.catalog.DeviceIdentifiers;
+import io.mdmsim.core.seed.Seeds;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -54,15 +52,6 @@ public record Cellular(String iccid, String phoneNumber, String carrier, String 
     }
 
     private static long seed(String udid) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(("cellular/" + udid).getBytes(StandardCharsets.UTF_8));
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = (v << 8) | (h[i] & 0xff);
-            }
-            return v;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return Seeds.of("cellular/" + udid);
     }
 }

@@ -4,10 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.catalog.DeviceCatalog;
 import io.mdmsim.core.catalog.DeviceIdentifiers;
+import io.mdmsim.core.seed.Seeds;
 import io.mdmsim.device.DeviceSpec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -48,7 +46,7 @@ public record HardwareProfile(String udid, String imei, String meid, String mode
     /** The same seed and serial give the same profile, on any machine. */
     public static HardwareProfile derive(long seed, DeviceSpec spec) {
         requireNonNull(spec, "spec");
-        SplittableRandom random = new SplittableRandom(mix(seed, spec.serialNumber()));
+        SplittableRandom random = new SplittableRandom(Seeds.mix(seed, spec.serialNumber()));
         String udid = udid(random, spec);
         String imei = null;
         String meid = null;
@@ -120,20 +118,6 @@ public record HardwareProfile(String udid, String imei, String meid, String mode
             };
             default -> 0;
         };
-    }
-
-    private static long mix(long seed, String serial) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] h = sha.digest((seed + "/" + serial).getBytes(StandardCharsets.UTF_8));
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = (v << 8) | (h[i] & 0xff);
-            }
-            return v;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
     }
 
     private static String mac(byte[] b) {
