@@ -162,7 +162,7 @@ public final class MdmServer implements AutoCloseable {
         Router.Builder routes = Router.builder();
         new MdmHttp(enrollment, scep, service, identities, config.errorBodyFormat(), events).addRoutes(routes);
         new AdminApi(dep, reference, registry, clock, pushes, events).addRoutes(routes);
-        new io.mdmsim.mdm.http.PolicyAdminApi(policy).addRoutes(routes);
+        new io.mdmsim.mdm.http.PolicyAdminApi(new io.mdmsim.mdm.policy.PolicyAdmin(policy)).addRoutes(routes);
         new LifecycleApi(dep, lifecycle).addRoutes(routes);
         new CompanyPortalSignIn(registry, identities, bindings, portal, pushes, licenses, config.errorBodyFormat(),
                 events, clock).addRoutes(routes);

@@ -198,14 +198,14 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     private volatile Supplier<List<EnrollmentProfile>> allProfiles = List::of;
 
     // guarded by this
-    public boolean iosAllowed = true;
-    public boolean ipadosAllowed = true;
-    public boolean personalAllowed = true;
-    public final Set<String> corporateSerials = new TrackedSet<>(v -> changed(PolicyStorage.CORPORATE_SERIAL, v));
-    public final Set<String> corporateImeis = new TrackedSet<>(v -> changed(PolicyStorage.CORPORATE_IMEI, v));
-    public final Licenses userLicenses = new Licenses(v -> changed(PolicyStorage.USER_LICENSE, v));
-    public final Licenses deviceLicenses = new Licenses(v -> changed(PolicyStorage.DEVICE_LICENSE, v));
-    public final Map<String, VppToken> vppTokens = new TrackedMap<>(name -> vppTokenChanged(name));
+    boolean iosAllowed = true;
+    boolean ipadosAllowed = true;
+    boolean personalAllowed = true;
+    final Set<String> corporateSerials = new TrackedSet<>(v -> changed(PolicyStorage.CORPORATE_SERIAL, v));
+    final Set<String> corporateImeis = new TrackedSet<>(v -> changed(PolicyStorage.CORPORATE_IMEI, v));
+    final Licenses userLicenses = new Licenses(v -> changed(PolicyStorage.USER_LICENSE, v));
+    final Licenses deviceLicenses = new Licenses(v -> changed(PolicyStorage.DEVICE_LICENSE, v));
+    final Map<String, VppToken> vppTokens = new TrackedMap<>(name -> vppTokenChanged(name));
     /** Devices whose MachineInfo was checked: their Authenticate needs no second check. */
     final Set<String> checkedUdids = new TrackedSet<>(v -> changed(PolicyStorage.CHECKED_UDID, v));
 

@@ -3,6 +3,6 @@
  * tokens and their alerts), {@code PolicyStorage} (how the policy is kept in the store) and {@code LicenseGate} (the
  * licence check Company Portal's sign-in asks).
  *
- * <p>May use {@code management}, {@code store}, {@code model} and simulator-core. Its admin routes are {@code http.PolicyAdminApi}.
+ * <p>May use {@code management}, {@code store}, {@code model} and simulator-core. {@code PolicyAdmin} holds the administrator's operations; their routes are {@code http.PolicyAdminApi}.
  */
 package io.mdmsim.mdm.policy;
