@@ -125,7 +125,7 @@ class DevicesCommandTest {
     @Test
     void badKnobsAreBadUsageWithWhatWasExpected() {
         String url = "http://127.0.0.1:1";
-        assertUsage("'16x' is not a duration (expected: e.g. 16m, 90s, 250ms, 1h30m or PT16M)", "devices", "--abm",
+        assertUsage("'16x' is not a duration (expected: a duration such as 250ms, 30s, 16m, 1h30m or 7d)", "devices", "--abm",
                 url, "--scep-delay", "16x");
         assertUsage("--scep-delay-share: 2.0 (expected: a share 0..1)", "devices", "--abm", url,
                 "--scep-delay-share", "2");

@@ -60,7 +60,7 @@ class DevicesPolicyOptionsTest {
                 "--configurator-share", "1.5");
         assertUsage("--remove-management-share: -1.0 (expected: a share 0..1)", "devices", "--abm", URL,
                 "--remove-management-share", "-1");
-        assertUsage("'soon' is not a duration (expected: e.g. 16m, 90s, 250ms, 1h30m or PT16M)", "devices", "--abm",
+        assertUsage("'soon' is not a duration (expected: a duration such as 250ms, 30s, 16m, 1h30m or 7d)", "devices", "--abm",
                 URL, "--remove-management-after", "soon");
         assertUsage("--remove-management-after: PT-24H (expected: >= 0)", "devices", "--abm", URL,
                 "--remove-management-after", "P-1D");

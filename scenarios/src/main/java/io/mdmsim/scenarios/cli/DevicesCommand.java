@@ -9,6 +9,7 @@ import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.device.FleetConfig;
 import io.mdmsim.device.FleetResult;
 import io.mdmsim.device.Population;
+import io.mdmsim.scenarios.model.Durations;
 import io.mdmsim.scenarios.quickstart.AdminClient;
 import io.mdmsim.scenarios.quickstart.Progress;
 import io.mdmsim.scenarios.quickstart.Summary;
@@ -22,15 +23,12 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 @Command(name = "devices",
         mixinStandardHelpOptions = true,
@@ -445,40 +443,15 @@ final class DevicesCommand implements Callable<Integer> {
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
-    /** "16m", "90s", "250ms", "1h30m", "2d" or ISO-8601 ("PT16M"). */
+    /** "16m", "90s", "250ms", "1h30m", "2d" or ISO-8601 ("PT16M"): {@link Durations}, as a picocli converter. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-
         @Override
         public Duration convert(String value) {
-            String v = value.strip().toLowerCase(Locale.ROOT);
-            if (v.startsWith("p")) {
-                try {
-                    return Duration.parse(value.strip().toUpperCase(Locale.ROOT));
-                } catch (DateTimeParseException e) {
-                    throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (expected: e.g."
-                            + " 16m, 90s, 250ms, 1h30m or PT16M)");
-                }
+            try {
+                return Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
             }
-            Matcher m = PART.matcher(v);
-            Duration total = Duration.ZERO;
-            int at = 0;
-            while (at < v.length() && m.find(at) && m.start() == at) {
-                long n = Long.parseLong(m.group(1));
-                total = total.plus(switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                });
-                at = m.end();
-            }
-            if (v.isEmpty() || at != v.length()) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (expected: e.g. 16m,"
-                        + " 90s, 250ms, 1h30m or PT16M)");
-            }
-            return total;
         }
     }
 }

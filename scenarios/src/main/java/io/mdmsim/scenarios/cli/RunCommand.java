@@ -38,7 +38,7 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "SCENARIO", description = "The scenario file, e.g. scenarios/library/quickstart.yaml.")
+    @Parameters(paramLabel = "SCENARIO", description = "The scenario file, e.g. scenarios/library/scep-wait-16-minutes.yaml.")
     Path file;
 
     @Option(names = "--out", paramLabel = "DIR",
@@ -79,14 +79,14 @@ final class RunCommand implements Callable<Integer> {
             scenario = scenario.withSeed(seed);
         }
         return run(spec.commandLine(), scenario, out != null ? out
-                : ReportFolder.defaultDir(scenario.name(), Instant.now()), quiet, part);
+                : ReportFolder.defaultDir(scenario.name(), Instant.now()), quiet, part, null);
     }
 
     /** Runs a scenario read or built in: exit 0, 1, or 2 for a scenario problem found while setting up its world. */
-    static int run(CommandLine cl, Scenario scenario, Path out, boolean quiet, Shard part) {
+    static int run(CommandLine cl, Scenario scenario, Path out, boolean quiet, Shard part, Path pkiDir) {
         try {
             ScenarioRunner.Outcome outcome = new ScenarioRunner(scenario,
-                    new ScenarioRunner.Options(out, quiet, Terminal.isTerminal(), part), cl.getOut()).run();
+                    new ScenarioRunner.Options(out, quiet, Terminal.isTerminal(), part, pkiDir), cl.getOut()).run();
             return outcome.passed() ? Main.EXIT_OK : Main.EXIT_EXPECTATION_FAILED;
         } catch (ScenarioException e) {
             cl.getOut().flush();

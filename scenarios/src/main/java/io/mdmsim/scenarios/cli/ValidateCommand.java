@@ -48,7 +48,7 @@ final class ValidateCommand implements Callable<Integer> {
         }
         if (files.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Missing FILE (expected: one or more scenario files, e.g. scenarios/library/quickstart.yaml)");
+                    "Missing FILE (expected: one or more scenario files, e.g. scenarios/library/scep-wait-16-minutes.yaml)");
         }
         int bad = 0;
         for (Path f : files) {

@@ -41,7 +41,7 @@ public final class ScenarioFiles {
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             throw new ScenarioException(new Problem(Where.file(shown), "no such file (expected: a scenario file, e.g."
-                    + " scenarios/library/quickstart.yaml)"));
+                    + " scenarios/library/scep-wait-16-minutes.yaml)"));
         } catch (IOException e) {
             throw new ScenarioException(new Problem(Where.file(shown), "cannot read: " + e.getMessage()));
         }

@@ -83,10 +83,7 @@ final class ScenarioMapper {
             String at = "/populations/" + i;
             JsonNode p = list.get(i);
             String name = p.path("name").asText("population-" + (i + 1));
-            if (!names.add(name)) {
-                problem(at + "/name", "populations[" + i + "].name: '" + name
-                        + "' is used twice (expected: a name of its own)");
-            }
+            once(names, name, at + "/name");
             PopulationSpec.NamedDevice device = null;
             if (p.has("device")) {
                 JsonNode d = p.get("device");
@@ -123,7 +120,8 @@ final class ScenarioMapper {
                         + " (expected: enrollment: ota)");
             }
             URI profileUrl = p.has("profileUrl") ? URI.create(p.get("profileUrl").asText()) : null;
-            out.add(new PopulationSpec(name, count, models, os, ipadShare, device, ota, profileUrl, behaviour,
+            out.add(new PopulationSpec(name, count, models, os, ipadShare, device,
+                    p.has("organization") ? p.get("organization").asText() : null, ota, profileUrl, behaviour,
                     t.at(at)));
         }
         return out;
@@ -218,6 +216,18 @@ final class ScenarioMapper {
 
     private World world(JsonNode w, List<PopulationSpec> populations, Set<String> populationNames, ClockSpec clock) {
         JsonNode a = w.path("abm");
+        List<World.Organization> orgs = new ArrayList<>();
+        Set<String> orgNames = new HashSet<>();
+        for (int i = 0; i < a.path("organizations").size(); i++) {
+            JsonNode o = a.path("organizations").get(i);
+            once(orgNames, o.get("name").asText(), "/world/abm/organizations/" + i + "/name");
+            orgs.add(new World.Organization(o.get("name").asText(), o));
+        }
+        for (int i = 0; i < populations.size(); i++) {
+            if (populations.get(i).organization() != null) {
+                checkOrgRef(orgNames, "/populations/" + i + "/organization", populations.get(i).organization());
+            }
+        }
         List<World.MdmServer> servers = new ArrayList<>();
         JsonNode serverList = a.path("mdmServers");
         Set<String> serverNames = new HashSet<>();
@@ -225,10 +235,7 @@ final class ScenarioMapper {
             String at = "/world/abm/mdmServers/" + i;
             JsonNode s = serverList.get(i);
             String name = s.get("name").asText();
-            if (!serverNames.add(name)) {
-                problem(at + "/name", "world.abm.mdmServers[" + i + "].name: '" + name
-                        + "' is used twice (expected: a name of its own)");
-            }
+            once(serverNames, name, at + "/name");
             JsonNode assign = s.path("assign");
             List<String> assignPopulations = new ArrayList<>();
             if (assign.isArray()) {
@@ -239,16 +246,20 @@ final class ScenarioMapper {
                 }
             }
             boolean all = assign.isTextual() || (assign.isMissingNode() && i == 0);
-            servers.add(new World.MdmServer(name, all, assign.isInt() ? assign.asInt() : null, assignPopulations,
+            if (s.has("organization")) {
+                checkOrgRef(orgNames, at + "/organization", s.get("organization").asText());
+            }
+            servers.add(new World.MdmServer(name, s.has("organization") ? s.get("organization").asText() : null, all,
+                    assign.isInt() ? assign.asInt() : null, assignPopulations,
                     pace(s.path("devicesPerMinute")), path(s.path("certificate")), path(s.path("tokenOut")),
                     t.at(at)));
         }
         if (servers.isEmpty()) {
-            servers.add(new World.MdmServer(DEFAULT_SERVER, true, null, List.of(), null, null, null, t.at("/world")));
+            servers.add(new World.MdmServer(DEFAULT_SERVER, null, true, null, List.of(), null, null, null, t.at("/world")));
             serverNames.add(DEFAULT_SERVER);
         }
         Integer pace = pace(a.path("devicesPerMinute"));
-        World.Abm abm = new World.Abm(a.has("organization") ? a.get("organization").asText() : null,
+        World.Abm abm = new World.Abm(orgs,
                 a.has("devices") ? a.get("devices").asInt() : null, path(a.path("inventory")),
                 pace == null ? 0 : pace, servers, a.has("settings") ? a.get("settings") : null);
 
@@ -351,7 +362,12 @@ final class ScenarioMapper {
     // ---- fleet and load -------------------------------------------------------------------------------------------
 
     private FleetSpec fleet(JsonNode f) {
+        if (f.has("keyPoolFile") && !f.has("keyPool")) {
+            problem("/fleet/keyPoolFile", "fleet.keyPoolFile: needs fleet.keyPool (expected: how many keys the pool"
+                    + " holds)");
+        }
         return new FleetSpec(intOrNull(f, "concurrency"), intOrNull(f, "maxConnections"), intOrNull(f, "keyPool"),
+                path(f.path("keyPoolFile")),
                 f.has("lifetime") ? duration("/fleet/lifetime") : null,
                 f.has("checkinInterval") ? duration("/fleet/checkinInterval") : null,
                 f.has("tokenUpdateInterval") ? duration("/fleet/tokenUpdateInterval") : null,
@@ -437,10 +453,7 @@ final class ScenarioMapper {
             }
             Duration when = duration(at + "/at");
             String name = a.path("name").asText(kind.words() + " at " + Durations.format(when));
-            if (!names.add(name)) {
-                problem(at + (a.has("name") ? "/name" : ""), "actions[" + i + "].name: '" + name
-                        + "' is used twice (expected: a name of its own)");
-            }
+            once(names, name, at + (a.has("name") ? "/name" : ""));
             JsonNode args = a.get(kind.key());
             String argsAt = at + "/" + kind.key();
             switch (kind) {
@@ -607,10 +620,26 @@ final class ScenarioMapper {
 
     // ---- helpers --------------------------------------------------------------------------------------------------
 
+    /** A name used once only: a second use is a problem at its place. */
+    private void once(Set<String> seen, String name, String at) {
+        if (!seen.add(name)) {
+            problem(at, ScenarioSchema.dotted(at.endsWith("/name") ? at : at + "/name") + ": '" + name
+                    + "' is used twice (expected: a name of its own)");
+        }
+    }
+
     private void checkPopulationRef(Set<String> names, String at, String name) {
         if (!names.contains(name)) {
             problem(at, ScenarioSchema.dotted(at) + ": '" + name + "' is not a population (expected: one of "
                     + (names.isEmpty() ? "(none defined)" : String.join(", ", names.stream().sorted().toList())) + ")");
+        }
+    }
+
+    private void checkOrgRef(Set<String> names, String at, String name) {
+        if (!names.contains(name)) {
+            problem(at, ScenarioSchema.dotted(at) + ": '" + name + "' is not an organization of world.abm (expected: "
+                    + (names.isEmpty() ? "an organization listed in world.abm.organizations"
+                    : "one of " + String.join(", ", names.stream().sorted().toList())) + ")");
         }
     }
 

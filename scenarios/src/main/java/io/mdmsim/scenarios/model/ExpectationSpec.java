@@ -73,7 +73,7 @@ public record ExpectationSpec(String name, Subject subject, String value, String
                 case "reenrolled" -> "enrolled again";
                 default -> value + " at the end";
             };
-            case DEP -> "devices " + (value.equals("visible") ? "made visible by ABM" : "delivered to the MDM")
+            case DEP -> (value.equals("visible") ? "devices made visible by ABM" : "device records delivered to the MDM")
                     + " per minute" + (mdmServer == null ? "" : " (" + mdmServer + ")");
             case COMMANDS -> "commands ending in exactly one terminal state";
             case ACTION -> "action \"" + value + "\" " + (result == null ? "accepted" : result);

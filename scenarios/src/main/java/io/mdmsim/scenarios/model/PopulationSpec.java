@@ -17,13 +17,14 @@ import java.util.List;
  * @param os         OS shares as '--os' takes them, or null
  * @param ipadShare  share of iPads, or null
  * @param device     one named device instead of drawn ones, or null
+ * @param organization the ABM organization its devices belong to, by name; null for the first
  * @param ota        over-the-air enrollment instead of automated device enrollment
  * @param profileUrl over the air: where devices download the profile, null for the MDM's default
  * @param behaviour  the knobs of 'mdmsim devices'
  * @param where      where the population is written
  */
 public record PopulationSpec(String name, Integer count, String models, String os, Double ipadShare,
-                             NamedDevice device, boolean ota, URI profileUrl, Behaviour behaviour,
+                             NamedDevice device, String organization, boolean ota, URI profileUrl, Behaviour behaviour,
                              Where where) {
 
     public PopulationSpec {

@@ -22,16 +22,17 @@ public record World(Abm abm, Mdm mdm) {
     /**
      * The fake ABM.
      *
-     * @param organization     the organization's name, null for the default
+     * @param organizations    the organizations, the first the default one (empty: ABM's default organization)
      * @param devices          inventory size drawn from the seed; null: made from the populations
      * @param inventory        a CSV to import, or null
      * @param devicesPerMinute Apple's pace per MDM server; 0 = unlimited
      * @param mdmServers       the MDM servers (at least one)
      * @param settings         runtime settings for {@code PUT /admin/settings}, or null
      */
-    public record Abm(String organization, Integer devices, Path inventory, int devicesPerMinute,
+    public record Abm(List<Organization> organizations, Integer devices, Path inventory, int devicesPerMinute,
                       List<MdmServer> mdmServers, JsonNode settings) {
         public Abm {
+            organizations = List.copyOf(organizations);
             mdmServers = List.copyOf(mdmServers);
         }
 
@@ -41,10 +42,19 @@ public record World(Abm abm, Mdm mdm) {
         }
     }
 
+    /** An ABM organization: its name and the rest of what POST /admin/organizations takes, as written. */
+    public record Organization(String name, JsonNode details) {
+        public Organization {
+            requireNonNull(name, "name");
+            requireNonNull(details, "details");
+        }
+    }
+
     /**
      * An MDM server in the fake ABM.
      *
      * @param name             its name
+     * @param organization     the organization it belongs to, by name; null for the first
      * @param assignAll        assign every device of the inventory
      * @param assignCount      assign this many devices (null: not by count)
      * @param assignPopulations assign the devices of these populations (empty: not by population)
@@ -53,7 +63,7 @@ public record World(Abm abm, Mdm mdm) {
      * @param tokenOut         where its token goes for a real MDM, or null
      * @param where            where it is written
      */
-    public record MdmServer(String name, boolean assignAll, Integer assignCount, List<String> assignPopulations,
+    public record MdmServer(String name, String organization, boolean assignAll, Integer assignCount, List<String> assignPopulations,
                             Integer devicesPerMinute, Path certificate, Path tokenOut, Where where) {
         public MdmServer {
             requireNonNull(name, "name");

@@ -89,30 +89,27 @@ public final class AdminClient {
      * failed exchange (no connection, no answer) throws.
      */
     public Answer exchange(String method, String path, Object jsonBody) {
+        if (jsonBody == null) {
+            return answer(method, path, HttpRequest.newBuilder(resolve(path)).method(method,
+                    HttpRequest.BodyPublishers.noBody()));
+        }
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(resolve(path)).timeout(Duration.ofSeconds(60));
-            if (jsonBody == null) {
-                b.method(method, HttpRequest.BodyPublishers.noBody());
-            } else {
-                b.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(jsonBody)));
-            }
-            HttpResponse<String> rsp = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(rsp.statusCode(), rsp.body());
+            return exchangeBytes(method, path, JSON.writeValueAsBytes(jsonBody), "application/json");
         } catch (IOException e) {
-            throw new AdminException(name + " " + method + " " + path + " failed: " + failure(e, base), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AdminException(name + " " + path + " interrupted", e);
+            throw new IllegalStateException(e);
         }
     }
 
     /** {@link #exchange} with raw bytes of a content type. */
     public Answer exchangeBytes(String method, String path, byte[] body, String contentType) {
+        return answer(method, path, HttpRequest.newBuilder(resolve(path)).header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    private Answer answer(String method, String path, HttpRequest.Builder builder) {
         try {
-            HttpResponse<String> rsp = http.send(HttpRequest.newBuilder(resolve(path)).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> rsp = http.send(builder.timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
             return new Answer(rsp.statusCode(), rsp.body());
         } catch (IOException e) {
             throw new AdminException(name + " " + method + " " + path + " failed: " + failure(e, base), e);

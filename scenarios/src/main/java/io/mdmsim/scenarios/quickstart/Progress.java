@@ -37,7 +37,7 @@ public final class Progress implements FleetListener {
     public Progress(PrintWriter out, int total) {
         this.out = out;
         this.total = total;
-        this.terminal = isTerminal();
+        this.terminal = io.mdmsim.scenarios.console.Terminal.isTerminal();
         this.printer = Thread.ofVirtual().name("progress").start(this::loop);
     }
 
@@ -117,19 +117,6 @@ public final class Progress implements FleetListener {
             sb.append("  not enrolled ").append(failed.get());
         }
         return sb.toString();
-    }
-
-    /** JDK 22+ returns a Console even when output is redirected; its isTerminal() tells. On 21, non-null means a TTY. */
-    private static boolean isTerminal() {
-        java.io.Console console = System.console();
-        if (console == null) {
-            return false;
-        }
-        try {
-            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
-        } catch (ReflectiveOperationException e) {
-            return true;
-        }
     }
 
     static String label(Stage s) {

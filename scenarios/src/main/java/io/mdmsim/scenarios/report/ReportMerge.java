@@ -84,7 +84,7 @@ public final class ReportMerge {
                     a.completed() + b.completed(), a.failed() + b.failed())));
             for (ErrorCount e : r.errors()) {
                 errors.merge(e.text(), e, (a, b) -> new ErrorCount(a.text(), a.count() + b.count(), a.stage(),
-                        a.exampleDevice()));
+                        RunRecorder.earlierExample(a.exampleDevice(), b.exampleDevice())));
             }
             r.counters().forEach((k, v) -> counters.merge(k, v, Long::sum));
             String label = r.mergedFrom().isEmpty() ? "[" + r.shard() + "] " : "";

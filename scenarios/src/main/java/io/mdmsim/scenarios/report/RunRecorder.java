@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -76,7 +77,8 @@ public final class RunRecorder implements FleetListener {
 
     private static final class MutableError {
         final Stage stage;
-        final String example;
+        /** The device it happened to that sorts first: the same one whatever order devices reported it in. */
+        String example;
         long count;
 
         MutableError(Stage stage, String example) {
@@ -258,7 +260,8 @@ public final class RunRecorder implements FleetListener {
                 outcomes, stageLatency, steps, Figures.sortedErrors(errors.entrySet().stream()
                         .map(e -> new ErrorCount(e.getKey(), e.getValue().count, e.getValue().stage,
                                 e.getValue().example)).toList()),
-                Figures.depTotals(series, intervalMillis()), counters, series, List.of(), unexpected,
+                Figures.depTotals(series, intervalMillis()), counters, series, List.of(), unexpected.stream()
+                        .sorted(Comparator.comparing(UnexpectedDevice::serialNumber)).toList(),
                 new RunReport.WallClock(wallStart.toString(), now.toString(), wallElapsed,
                         simulatedStart.toString()));
     }
@@ -311,8 +314,26 @@ public final class RunRecorder implements FleetListener {
                 errors.put(key, e);
             }
         }
+        e.example = earlierExample(e.example, device);
         e.count++;
         cell(at).errors++;
+    }
+
+    /**
+     * Of two example devices ("device #3 SERIAL (UDID)"), the one with the lower serial number (then the lower text):
+     * the example of an error does not depend on which device reported it first, in one run or across merged shards.
+     */
+    static String earlierExample(String a, String b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        int bySerial = serialOf(a).compareTo(serialOf(b));
+        return bySerial < 0 || bySerial == 0 && a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String serialOf(String device) {
+        String[] words = device.split(" ");
+        return words.length >= 3 && words[0].equals("device") && words[1].startsWith("#") ? words[2] : device;
     }
 
     /** The device's trace relative to the report folder, when the fleet kept one. */

@@ -153,12 +153,16 @@ final class ActionRunner {
             serials.addAll(all.subList(0, Math.min(count, all.size())));
         }
         Map<String, String> udids = new LinkedHashMap<>();
+        Map<String, String> pushedBefore = new LinkedHashMap<>();
         for (JsonNode d : mdm().getJson("/admin/devices")) {
             udids.put(d.path("serialNumber").asText(), d.path("udid").asText());
+            pushedBefore.put(d.path("udid").asText(), d.path("lastPushAt").asText(""));
         }
+        List<String> pushed = new ArrayList<>();
         String verb = a.kind() == ActionSpec.Kind.WIPE ? "wipe" : "retire";
         int accepted = 0;
         List<String> refused = new ArrayList<>();
+        java.util.Set<String> pushes = new java.util.TreeSet<>();
         for (String serial : serials) {
             String udid = udids.get(serial);
             if (udid == null) {
@@ -168,14 +172,40 @@ final class ActionRunner {
             Answer r = mdm().exchange("POST", "/admin/devices/" + udid + "/" + verb, null);
             if (r.ok()) {
                 accepted++;
+                if (r.json().path("push").isTextual()) {
+                    pushes.add(r.json().path("push").asText());
+                    if (r.json().path("push").asText().equals("queued")) {
+                        pushed.add(udid);
+                    }
+                }
             } else {
                 refused.add(serial + ": " + r.status() + " " + r.message());
             }
         }
-        String msg = accepted + " of " + serials.size() + " devices" + (refused.isEmpty() ? ""
+        awaitPushes(pushed, pushedBefore);
+        String msg = accepted + " of " + serials.size() + " devices" + (pushes.isEmpty() ? ""
+                : ", push " + String.join(", ", pushes)) + (refused.isEmpty() ? ""
                 : "; " + String.join("; ", refused.subList(0, Math.min(3, refused.size())))
                 + (refused.size() > 3 ? "; ..." : ""));
         return new Result(a.name(), a.kind(), a.at(), refused.isEmpty() ? "accepted" : "refused", msg);
+    }
+
+    /**
+     * Waits (real time, at most 10 s) until the MDM has sent the pushes it queued, so that on a manual clock time does
+     * not move on before they reach the devices.
+     */
+    private void awaitPushes(List<String> udids, Map<String, String> before) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        for (String udid : udids) {
+            while (System.nanoTime() < deadline) {
+                JsonNode d = mdm().getJson("/admin/devices/" + udid);
+                if (!d.path("lastPushAt").asText("").equals(before.getOrDefault(udid, ""))
+                        && !d.path("lastPushResult").isNull() && !d.path("lastPushResult").isMissingNode()) {
+                    break;
+                }
+                Pause.briefly();
+            }
+        }
     }
 
     private Result fault(ActionSpec a) {

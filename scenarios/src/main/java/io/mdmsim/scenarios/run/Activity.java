@@ -13,17 +13,18 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Counts what the fleet does: devices running now, and every event (a change means something happened). */
 final class Activity implements FleetListener {
 
-    private final AtomicInteger started = new AtomicInteger();
+    /** Devices that powered on at least once (a wiped device powers on again: still one device). */
+    private final java.util.Set<String> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicInteger finished = new AtomicInteger();
     private final AtomicLong events = new AtomicLong();
 
     /** Devices that powered on and did not finish yet. */
     int running() {
-        return started.get() - finished.get();
+        return started.size() - finished.get();
     }
 
     int started() {
-        return started.get();
+        return started.size();
     }
 
     int finished() {
@@ -37,7 +38,7 @@ final class Activity implements FleetListener {
     @Override
     public void stageEntered(DeviceRef device, Stage stage) {
         if (stage == Stage.POWER_ON) {
-            started.incrementAndGet();
+            started.add(device.serialNumber());
         }
         events.incrementAndGet();
     }

@@ -55,8 +55,8 @@ final class LiveWorld implements AutoCloseable {
                 .clock(clock)
                 .appleDeviceCa(pki.appleDeviceCa().certificate())
                 .apnsTls(pki.tlsServer());
-        if (world.abm().organization() != null) {
-            ab.orgName(world.abm().organization());
+        if (!world.abm().organizations().isEmpty()) {
+            ab.orgName(world.abm().organizations().getFirst().name());
         }
         FakeAbmServer abm = FakeAbmServer.start(ab.build());
         try {

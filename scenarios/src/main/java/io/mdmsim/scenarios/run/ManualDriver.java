@@ -15,7 +15,12 @@ import java.util.concurrent.locks.LockSupport;
 final class ManualDriver {
 
     /** Real time with nothing happening before the clock may jump. */
-    private static final long SETTLE_NANOS = 5_000_000L;
+    private static final long SETTLE_NANOS = 10_000_000L;
+    /**
+     * After an action, real time with nothing happening before the clock may jump: what the action set off (a push
+     * through the fake APNs, a sync) reaches the devices asynchronously.
+     */
+    private static final long AFTER_ACTION_NANOS = 300_000_000L;
 
     private final ManualClock clock;
     private final CountingClock devicesClock;
@@ -49,6 +54,7 @@ final class ManualDriver {
     boolean drive() {
         while (true) {
             if (actions.runDue() > 0) {
+                LockSupport.parkNanos(AFTER_ACTION_NANOS);
                 continue;
             }
             Instant nextAction = actions.nextDue();

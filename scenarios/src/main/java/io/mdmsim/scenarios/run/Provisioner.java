@@ -65,6 +65,29 @@ final class Provisioner {
         return serialsByPopulation;
     }
 
+    /** Organization name to its ABM id. */
+    private final Map<String, String> orgIds = new LinkedHashMap<>();
+
+    /** The organizations after the first (which the fake ABM starts with), created as the ABM admin would. */
+    void organizations() {
+        AdminClient abm = world.abmAdmin();
+        List<World.Organization> orgs = scenario.world().abm().organizations();
+        JsonNode first = abm.getJson("/admin/organizations").path(0);
+        if (!orgs.isEmpty()) {
+            orgIds.put(orgs.getFirst().name(), first.path("orgId").asText());
+        }
+        for (World.Organization o : orgs.subList(Math.min(1, orgs.size()), orgs.size())) {
+            Answer a = answer(abm.exchange("POST", "/admin/organizations", o.details()), "creating organization "
+                    + o.name(), null);
+            orgIds.put(o.name(), a.json().path("orgId").asText());
+        }
+    }
+
+    /** The query of an organization by name ("" for the first, the fake ABM's default). */
+    private String orgQuery(String name, char sep) {
+        return name == null || !orgIds.containsKey(name) ? "" : sep + "organization=" + enc(orgIds.get(name));
+    }
+
     /** The fake ABM's inventory: devices made from the populations, or a CSV file, imported. */
     void inventory(List<DevicePlan.Device> made) {
         AdminClient abm = world.abmAdmin();
@@ -81,16 +104,22 @@ final class Provisioner {
                         + csv + " (" + e.getMessage() + ")"));
             }
         }
-        List<DeviceSpec> ade = made.stream().filter(d -> !d.population().ota()).map(DevicePlan.Device::spec).toList();
-        for (int from = 0; from < ade.size(); from += CSV_CHUNK) {
-            StringBuilder csv = new StringBuilder("serial_number,product_type,os_version,build_version\n");
-            for (DeviceSpec d : ade.subList(from, Math.min(ade.size(), from + CSV_CHUNK))) {
-                csv.append(d.serialNumber()).append(",\"").append(d.productType()).append("\",")
-                        .append(d.osVersion()).append(',').append(d.buildVersion()).append('\n');
+        Map<String, List<DeviceSpec>> byOrg = new LinkedHashMap<>();
+        made.stream().filter(d -> !d.population().ota()).forEach(d -> byOrg.computeIfAbsent(
+                d.population().organization() == null ? "" : d.population().organization(),
+                k -> new ArrayList<>()).add(d.spec()));
+        byOrg.forEach((org, ade) -> {
+            for (int from = 0; from < ade.size(); from += CSV_CHUNK) {
+                StringBuilder csv = new StringBuilder("serial_number,product_type,os_version,build_version\n");
+                for (DeviceSpec d : ade.subList(from, Math.min(ade.size(), from + CSV_CHUNK))) {
+                    csv.append(d.serialNumber()).append(",\"").append(d.productType()).append("\",")
+                            .append(d.osVersion()).append(',').append(d.buildVersion()).append('\n');
+                }
+                answer(abm.exchangeBytes("POST", "/admin/devices/import" + orgQuery(org, '?'),
+                        csv.toString().getBytes(StandardCharsets.UTF_8), "text/csv"),
+                        "importing the populations' devices", null);
             }
-            answer(abm.exchangeBytes("POST", "/admin/devices/import", csv.toString().getBytes(StandardCharsets.UTF_8),
-                    "text/csv"), "importing the populations' devices", null);
-        }
+        });
     }
 
     /** The fake ABM's devices, as the emulator needs them. */
@@ -155,8 +184,13 @@ final class Provisioner {
             if (pem == null) {
                 continue; // a system under test that syncs from elsewhere: no server here
             }
-            answer(abm.exchange("POST", "/admin/mdm-servers", Map.of("name", s.name(), "certificatePem", pem)),
-                    "creating MDM server " + s.name(), s.where());
+            Map<String, Object> server = new LinkedHashMap<>();
+            server.put("name", s.name());
+            server.put("certificatePem", pem);
+            if (s.organization() != null && orgIds.containsKey(s.organization())) {
+                server.put("organization", orgIds.get(s.organization()));
+            }
+            answer(abm.exchange("POST", "/admin/mdm-servers", server), "creating MDM server " + s.name(), s.where());
             if (s.devicesPerMinute() != null) {
                 abm.exchange("PUT", "/admin/mdm-servers/" + enc(s.name()) + "/pace", Map.of("devicesPerMinute",
                         s.devicesPerMinute() == 0 ? "unlimited" : s.devicesPerMinute()));

@@ -62,8 +62,9 @@ public final class ScenarioRunner {
      * @param quiet    print only the summary
      * @param terminal redraw progress in place (a terminal) rather than append blocks
      * @param shard    the part of the population this process runs
+     * @param pkiDir   keep the simulator PKI in this directory (null: in memory)
      */
-    public record Options(Path out, boolean quiet, boolean terminal, Shard shard) {
+    public record Options(Path out, boolean quiet, boolean terminal, Shard shard, Path pkiDir) {
     }
 
     /** How the run went: its report (with the expectations) and what was written. */
@@ -104,7 +105,9 @@ public final class ScenarioRunner {
         }
         Path pkiDir = null;
         SimPki pki;
-        if (scenario.world().mdm().process()) {
+        if (options.pkiDir() != null) {
+            pki = SimPki.loadOrCreate(options.pkiDir(), clock.now());
+        } else if (scenario.world().mdm().process()) {
             try {
                 pkiDir = Files.createTempDirectory("mdmsim-pki");
             } catch (IOException e) {
@@ -114,14 +117,17 @@ public final class ScenarioRunner {
         } else {
             pki = SimPki.create(clock.now());
         }
+        Instant worldStart = clock.now(); // the time series starts with the world: on a running clock setup takes time
         boolean made = DevicePlan.madeFromPopulations(scenario);
         List<DevicePlan.Device> madeDevices = made ? DevicePlan.make(scenario) : List.of();
         int inventory = made || scenario.world().abm().devices() == null ? 0 : scenario.world().abm().devices();
-        try (LiveWorld world = LiveWorld.start(scenario, clock, pki, pkiDir, inventory)) {
+        try (LiveWorld world = LiveWorld.start(scenario, clock, pki, options.pkiDir() != null ? options.pkiDir()
+                : pkiDir, inventory)) {
             log.accept(String.format("fake ABM       %s", world.abmUri()));
             log.accept(String.format("MDM            %s%s", world.mdmUri(), world.mdmInProcess() ? ""
                     : scenario.world().mdm().process() ? " (mdmsim mdm in its own process)" : " (system under test)"));
             Provisioner prov = new Provisioner(scenario, world, clock, log);
+            prov.organizations();
             prov.inventory(madeDevices);
             prov.mdmPolicy();
             List<DevicePlan.Device> devices;
@@ -129,7 +135,8 @@ public final class ScenarioRunner {
                 devices = madeDevices;
             } else {
                 List<DeviceSpec> missing = new ArrayList<>();
-                devices = DevicePlan.pick(scenario, prov.abmDevices(), missing);
+                devices = DevicePlan.pick(scenario, scenario.populations().isEmpty() ? List.of()
+                        : prov.abmDevices(), missing);
                 if (!missing.isEmpty()) {
                     prov.inventory(missing.stream().map(d -> new DevicePlan.Device(d, devices.stream()
                             .filter(x -> x.spec().equals(d)).findFirst().orElseThrow().population())).toList());
@@ -137,7 +144,7 @@ public final class ScenarioRunner {
             }
             Path outDir = options.out();
             prov.serversAndTokens(devices, outDir != null ? outDir : Path.of("."));
-            return runDevices(world, clock, pki, prov, devices, log, realStart);
+            return runDevices(world, clock, pki, prov, devices, log, realStart, worldStart);
         } finally {
             if (pkiDir != null) {
                 deleteQuietly(pkiDir);
@@ -146,7 +153,8 @@ public final class ScenarioRunner {
     }
 
     private Outcome runDevices(LiveWorld world, SimClock clock, SimPki pki, Provisioner prov,
-                               List<DevicePlan.Device> all, Consumer<String> log, long realStart) {
+                               List<DevicePlan.Device> all, Consumer<String> log, long realStart,
+                               Instant worldStart) {
         // this shard's devices, in the order they arrive, with their arrival times
         Set<String> mine = new HashSet<>();
         options.shard().select(all.stream().map(DevicePlan.Device::spec).toList())
@@ -166,7 +174,7 @@ public final class ScenarioRunner {
         Instant start = clock.now();
         Duration interval = interval(arrivals);
         RunRecorder.Builder rb = RunRecorder.builder().scenario(scenario.name()).seed(scenario.seed())
-                .shard(options.shard()).clock(clock).start(start).interval(interval).devices(running.size());
+                .shard(options.shard()).clock(clock).start(worldStart).interval(interval).devices(running.size());
         FleetSpec fleet = scenario.fleet();
         String traces = fleet.traces() == null ? "failed" : fleet.traces();
         if (outDir != null && !traces.equals("none")) {
@@ -226,8 +234,11 @@ public final class ScenarioRunner {
                 results.values().stream().filter(r -> r.reason() != null && r.reason().startsWith("interrupted"))
                         .forEach(r -> timedOut.add(r.device().serialNumber()));
             }
-            // the DEP side, per MDM server and interval, as the fake ABM counted it
-            DepFigures.record(world.abmAdmin().getJson(DepFigures.query(recorder)), recorder);
+            // the DEP side, per MDM server and interval, as the fake ABM counted it; every shard's world syncs every
+            // device, so only the first shard records it (merged reports then count it once)
+            if (options.shard().index() == 1) {
+                DepFigures.record(world.abmAdmin().getJson(DepFigures.query(recorder)), recorder);
+            }
             RunReport snapshot = recorder.snapshot();
             List<ExpectationSpec> specs = expectations(running);
             List<Verdicts.Verdict> verdicts = Verdicts.evaluate(specs, new Verdicts.Facts(running, results,
@@ -266,13 +277,25 @@ public final class ScenarioRunner {
                 : Math.max(1, Math.min(FleetConfig.MAX_CONCURRENCY, devices));
     }
 
-    /** The time series' interval: 10 s for runs planned shorter than 10 minutes, else a minute. */
+    /**
+     * The time series' interval: about a two-thousandth of the run's longest span (its deadline, or its last arrival or
+     * action), rounded up to 10 s, a minute, 10 minutes, an hour, 6 hours or a day.
+     */
     private Duration interval(List<Duration> arrivals) {
-        Duration planned = arrivals.isEmpty() ? Duration.ZERO : arrivals.getLast();
-        if (!scenario.actions().isEmpty() && scenario.actions().getLast().at().compareTo(planned) > 0) {
-            planned = scenario.actions().getLast().at();
+        Duration span = scenario.deadline() != null ? scenario.deadline() : Duration.ZERO;
+        if (!arrivals.isEmpty() && arrivals.getLast().compareTo(span) > 0) {
+            span = arrivals.getLast();
         }
-        return planned.compareTo(Duration.ofMinutes(10)) < 0 ? Duration.ofSeconds(10) : Duration.ofMinutes(1);
+        if (!scenario.actions().isEmpty() && scenario.actions().getLast().at().compareTo(span) > 0) {
+            span = scenario.actions().getLast().at();
+        }
+        for (Duration d : List.of(Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(10),
+                Duration.ofHours(1), Duration.ofHours(6))) {
+            if (span.dividedBy(d) <= 2_000) {
+                return d;
+            }
+        }
+        return Duration.ofDays(1);
     }
 
     /** The scenario's expectations, or "every device enrolled" when it states none and runs devices. */
@@ -350,7 +373,8 @@ public final class ScenarioRunner {
             b.maxConnections(f.maxConnections());
         }
         if (f.keyPool() != null) {
-            b.keySource(KeySource.pregenerated(f.keyPool()));
+            b.keySource(f.keyPoolFile() != null ? KeySource.pool(f.keyPoolFile(), f.keyPool())
+                    : KeySource.pregenerated(f.keyPool()));
         }
         if (f.lifetime() != null) {
             b.lifetime(f.lifetime());

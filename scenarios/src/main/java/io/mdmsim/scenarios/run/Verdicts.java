@@ -22,7 +22,7 @@ import java.util.function.Predicate;
  * Evaluates a scenario's expectations on what the run recorded: devices' results (by population), stage times, the
  * DEP side per minute, the actions' results and, from the reference MDM's admin API, the commands it queued.
  */
-final class Verdicts {
+public final class Verdicts {
 
     /** One evaluated expectation: what was observed, in words, and whether it passed. */
     record Verdict(ExpectationSpec spec, double observed, String actual, boolean passed) {
@@ -39,6 +39,56 @@ final class Verdicts {
     private static final Set<String> TERMINAL = Set.of("ACKNOWLEDGED", "ERROR", "COMMAND_FORMAT_ERROR", "CANCELED");
 
     private Verdicts() {
+    }
+
+    /**
+     * The expectations that can be evaluated on a report alone (a merged report of shards has no device's own
+     * result): outcomes, stages and errors without a population, the DEP side and the devices started or finished;
+     * the others are left out (their shards' results stay in the merged report).
+     */
+    public static List<RunReport.ExpectationResult> onReport(List<ExpectationSpec> specs, RunReport report) {
+        List<RunReport.ExpectationResult> out = new ArrayList<>();
+        for (ExpectationSpec e : specs) {
+            if (e.population() != null) {
+                continue;
+            }
+            Threshold th = e.threshold();
+            Verdict v = switch (e.subject()) {
+                case OUTCOME -> {
+                    long n = switch (e.value()) {
+                        case "enrolled" -> report.count(io.mdmsim.device.Outcome.ENROLLED);
+                        case "not-enrolled" -> report.devices().finished()
+                                - report.count(io.mdmsim.device.Outcome.ENROLLED);
+                        case "not-assigned" -> report.count(io.mdmsim.device.Outcome.NOT_ASSIGNED);
+                        case "needs-wipe" -> report.count(io.mdmsim.device.Outcome.NEEDS_WIPE);
+                        case "failed" -> report.count(io.mdmsim.device.Outcome.FAILED);
+                        default -> -1; // timed-out: a device's own result
+                    };
+                    yield n < 0 ? null : counted(e, n, report.devices().total(), null);
+                }
+                case STAGE -> {
+                    Stage stage = Stage.valueOf(e.value().toUpperCase(Locale.ROOT).replace('-', '_'));
+                    Latency l = report.stage(stage).orElse(null);
+                    if (th.aggregate().equals("count")) {
+                        long n = l == null ? 0 : l.count();
+                        yield new Verdict(e, n, n + " devices completed it", th.test(n));
+                    }
+                    yield l == null ? new Verdict(e, Double.NaN, "no device completed " + e.value(), false)
+                            : latency(e, l);
+                }
+                case ERROR -> th.aggregate().equals("count")
+                        ? counted(e, report.errorCountContaining(e.value()), report.devices().total(), "errors")
+                        : null;
+                case DEP -> dep(e, report);
+                case DEVICES -> counted(e, e.value().equals("started") ? report.devices().started()
+                        : report.devices().finished(), report.devices().total(), null);
+                default -> null;
+            };
+            if (v != null) {
+                out.add(v.result());
+            }
+        }
+        return out;
     }
 
     static List<Verdict> evaluate(List<ExpectationSpec> specs, Facts facts) {
@@ -65,8 +115,8 @@ final class Verdicts {
             case ERROR -> share(e, scope, r -> r.reason() != null && r.reason().contains(e.value())
                     || f.shownErrors().apply(r.device().serialNumber()).stream().anyMatch(t -> t.contains(e.value())));
             case MANAGEMENT -> share(e, scope, management(e.value()));
-            case DEVICES -> share(e, scope, e.value().equals("started") ? r -> !r.reason().startsWith(
-                    "interrupted before power-on") : r -> true);
+            case DEVICES -> share(e, scope, e.value().equals("started") ? r -> r.reason() == null
+                    || !r.reason().startsWith("interrupted before power-on") : r -> true);
             case STAGE -> stage(e, scope);
             case DEP -> dep(e, f.report());
             case ACTION -> {
@@ -141,7 +191,12 @@ final class Verdicts {
         if (times.isEmpty()) {
             return new Verdict(e, Double.NaN, "no device completed " + e.value(), false);
         }
-        Latency l = Latency.of(times);
+        return latency(e, Latency.of(times));
+    }
+
+    /** A time aggregate of a stage's latencies. */
+    private static Verdict latency(ExpectationSpec e, Latency l) {
+        Threshold th = e.threshold();
         double ms = switch (th.aggregate()) {
             case "avg" -> l.meanMs();
             case "min" -> l.minMs();
@@ -149,15 +204,17 @@ final class Verdicts {
             case "max" -> l.maxMs();
             default -> l.percentileMs(th.percentile());
         };
-        return new Verdict(e, ms, millis(ms) + " (" + times.size() + " devices)", th.test(ms));
+        return new Verdict(e, ms, millis(ms) + " (" + l.count() + " devices)", th.test(ms));
     }
 
     private static Verdict dep(ExpectationSpec e, RunReport report) {
         Threshold th = e.threshold();
         boolean visible = e.value().equals("visible");
-        List<Double> perMinute = new ArrayList<>();
+        // per minute: intervals shorter than a minute are added up minute by minute, longer ones divided
+        long step = Math.max(60_000, report.intervalMs());
+        double scale = 60_000.0 / step;
+        Map<Long, Long> byStep = new TreeMap<>();
         long total = 0;
-        double scale = 60_000.0 / report.intervalMs();
         for (RunReport.Interval i : report.timeseries()) {
             long n = 0;
             for (Map.Entry<String, RunReport.DepCount> d : i.dep().entrySet()) {
@@ -166,7 +223,12 @@ final class Verdicts {
                 }
             }
             total += n;
-            perMinute.add(n * scale);
+            byStep.merge(i.startMs() / step, n, Long::sum);
+        }
+        List<Double> perMinute = new ArrayList<>();
+        long lastStep = byStep.isEmpty() ? -1 : ((TreeMap<Long, Long>) byStep).lastKey();
+        for (long k = 0; k <= lastStep; k++) {
+            perMinute.add(byStep.getOrDefault(k, 0L) * scale);
         }
         if (th.aggregate().equals("count")) {
             return new Verdict(e, total, total + " devices", th.test(total));

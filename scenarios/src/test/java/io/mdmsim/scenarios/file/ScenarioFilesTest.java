@@ -74,7 +74,7 @@ class ScenarioFilesTest {
     @Test
     void anUnknownKeyNamesItsPlaceAndTheKeysAllowed() throws IOException {
         assertEquals(List.of("s.yaml:3:5: populations[0].behavior: unknown key (expected: one of name, count, models,"
-                + " os, ipadShare, device, enrollment, profileUrl, behaviour)"), problems("""
+                + " os, ipadShare, device, organization, enrollment, profileUrl, behaviour)"), problems("""
                 populations:
                   - count: 3
                     behavior: {scepDelay: 16m}
@@ -133,6 +133,22 @@ class ScenarioFilesTest {
                 actions:
                   - at: 1m
                     wipe: {population: tablets}
+                """));
+    }
+
+    @Test
+    void organizationsNamedElsewhereMustExist() throws IOException {
+        assertEquals(List.of(
+                "s.yaml:4:28: world.abm.mdmServers[0].organization: 'Nope' is not an organization of world.abm"
+                        + " (expected: one of A)",
+                "s.yaml:6:16: populations[0].organization: 'B' is not an organization of world.abm (expected: one"
+                        + " of A)"), problems("""
+                world:
+                  abm:
+                    organizations: [{name: A}]
+                    mdmServers: [{name: S, organization: Nope}]
+                populations:
+                  - {count: 1, organization: B}
                 """));
     }
 

@@ -97,6 +97,37 @@ class RunCommandTest {
     }
 
     @Test
+    void twoOrganizationsEachWithItsMdmServerAndDevices() throws IOException {
+        Path f = write("orgs.yaml", """
+                seed: 9
+                clock: manual
+                world:
+                  abm:
+                    organizations:
+                      - {name: Contoso Retail}
+                      - {name: Contoso Schools, orgType: edu}
+                    mdmServers:
+                      - {name: Retail MDM, organization: Contoso Retail, assign: all}
+                      - {name: Schools MDM, organization: Contoso Schools, assign: all}
+                  mdm:
+                    tokens:
+                      - {mdmServer: Retail MDM}
+                      - {mdmServer: Schools MDM}
+                populations:
+                  - {name: shops, count: 2, models: iPhone, os: "17"}
+                  - {name: classrooms, count: 2, models: iPad, os: "17", organization: Contoso Schools}
+                fleet: {keyPool: 2}
+                expect:
+                  - {outcome: enrolled, population: shops, threshold: rate == 1}
+                  - {outcome: enrolled, population: classrooms, threshold: rate == 1}
+                """);
+        CliRun r = CliRun.run("run", f.toString(), "--out", dir.resolve("orgs").toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("(MDM server Retail MDM): 2 devices synced"), r.out());
+        assertTrue(r.out().contains("(MDM server Schools MDM): 2 devices synced"), r.out());
+    }
+
+    @Test
     void anInvalidFileExits2WithFileLineColumn() throws IOException {
         Path f = write("invalid.yaml", "populations:\n  - count: two\n");
         CliRun r = CliRun.run("run", f.toString());
