@@ -33,7 +33,7 @@ import java.util.List;
  * @param language         the MachineInfo LANGUAGE, e.g. "en"
  * @param behaviours       the knobs of each device, same order and size as {@code devices}: a population's devices
  *                         get the population's {@link Behaviour}, explicit devices the builder's
- * @param apnsUrl          base URL of the fake APNs device channel (CONTRACT.md C.1, FakeAbmServer.apnsUri()); each
+ * @param apnsUrl          base URL of the fake APNs device channel (docs/fake-abm.md "Fake APNs", FakeAbmServer.apnsUri()); each
  *                         device then gets its push token from it and holds one shared push stream; null: random
  *                         tokens and no push channel
  * @param lifetime         simulated time each device lives on after enrollment (push-driven and periodic check-ins,

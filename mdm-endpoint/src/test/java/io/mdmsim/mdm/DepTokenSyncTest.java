@@ -78,7 +78,7 @@ class DepTokenSyncTest {
 
             // ABM releases more devices; the next delta sync, one interval of simulated time later, assigns them.
             dep.deviceCount.set(5);
-            await().atMost(Duration.ofSeconds(30)).until(() -> t.clock.sleepers() > 0); // the sync loop waits
+            await().atMost(Duration.ofSeconds(30)).until(() -> t.clock.timers() > 0); // the next sync round waits on the clock
             t.clock.advance(MdmConfig.DEFAULT_DEP_SYNC_INTERVAL); // the seeds: a delta sync every 12 hours
             JsonNode afterDelta = awaitToken(name, n -> n.path("assigned").asInt() == 5);
             assertEquals(5, afterDelta.path("devices").asInt());

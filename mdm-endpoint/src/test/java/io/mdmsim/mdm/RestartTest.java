@@ -120,7 +120,7 @@ class RestartTest {
 
                 // the next delta sync comes one interval after the last one, from the stored cursor
                 org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
-                        .until(() -> t.clock.sleepers() > 0);
+                        .until(() -> t.clock.timers() > 0); // the next round waits on the clock
                 t.clock.advance(MdmConfig.DEFAULT_DEP_SYNC_INTERVAL);
                 t.awaitDepToken(name, n -> n.path("assigned").asInt() == 5);
                 assertEquals("c-3", dep.syncCursors.getLast());

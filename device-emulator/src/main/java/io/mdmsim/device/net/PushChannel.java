@@ -25,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
- * The devices' side of the fake APNs (CONTRACT.md C.1): each device registers for a token before its TokenUpdate;
+ * The devices' side of the fake APNs (docs/fake-abm.md "Fake APNs"): each device registers for a token before its TokenUpdate;
  * the whole fleet shares ONE event stream (a multiplexed connection) on which the devices that are online get their
  * pushes. The stream runs on its own virtual thread; a dropped stream is reopened with every online token.
  *

@@ -3,6 +3,7 @@ package io.mdmsim.device.runtime;
 import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.seed.Seeds;
 import io.mdmsim.device.DeviceResult;
 import io.mdmsim.device.DeviceSpec;
 import io.mdmsim.device.FleetListener;
@@ -14,10 +15,7 @@ import io.mdmsim.device.model.HardwareProfile;
 import io.mdmsim.device.model.StageFailure;
 import io.mdmsim.device.net.PushChannel;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -257,16 +255,6 @@ public final class DeviceRunner {
 
     /** The device's own random stream for tokens and nonces: seed and serial only, like its hardware. */
     static long runSeed(long seed, DeviceSpec spec) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest(("run/" + seed + "/" + spec.serialNumber()).getBytes(StandardCharsets.UTF_8));
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = (v << 8) | (h[i] & 0xff);
-            }
-            return v;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return Seeds.of("run/" + seed + "/" + spec.serialNumber());
     }
 }

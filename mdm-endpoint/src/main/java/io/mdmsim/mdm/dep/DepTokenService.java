@@ -5,7 +5,6 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 import static java.util.Objects.requireNonNull;
 
-import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.dep.AccountDetail;
 import io.mdmsim.core.dep.DepDevice;
 import io.mdmsim.core.dep.DepProfile;
@@ -15,6 +14,8 @@ import io.mdmsim.core.dep.ServerToken;
 import io.mdmsim.core.http.HttpError;
 import io.mdmsim.core.http.Json;
 import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.pki.PkiException;
+import io.mdmsim.core.time.ClockTimer;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.events.EventLog;
 import io.mdmsim.mdm.management.EnrollmentProfile;
@@ -87,6 +88,8 @@ public final class DepTokenService implements AutoCloseable {
         final ReentrantLock syncLock = new ReentrantLock();
         DepClient client;
         volatile boolean removed;
+        /** The background sync on the clock's timers (a round, then one every sync interval). */
+        volatile ClockTimer syncTimer;
         SyncState syncState = SyncState.PENDING;
         String lastError;
         String orgName;
@@ -369,7 +372,7 @@ public final class DepTokenService implements AutoCloseable {
                 }
             }
             Duration first = wait;
-            executor.submit(() -> syncLoop(t, first));
+            startSyncLoop(t, first);
         }
     }
 
@@ -454,7 +457,7 @@ public final class DepTokenService implements AutoCloseable {
                         + " (limit: " + MAX_TOKENS + "); delete one before adding another");
             }
             if (previous != null) {
-                previous.removed = true;
+                retire(previous);
             }
             token = new Token(name, appleId, url, st, clock.now());
             token.key = key;
@@ -479,7 +482,7 @@ public final class DepTokenService implements AutoCloseable {
         }
         events.emit("dep.token.added", null, "token", token.name, "appleId", appleId, "expiry",
                 str(st.accessTokenExpiry()));
-        executor.submit(() -> syncLoop(token, Duration.ZERO));
+        startSyncLoop(token, Duration.ZERO);
         return created;
     }
 
@@ -573,7 +576,7 @@ public final class DepTokenService implements AutoCloseable {
                         + " enrollment profiles; delete them first (DELETE /admin/dep/tokens/" + name
                         + "/profiles/{uuid})");
             }
-            token.removed = true;
+            retire(token);
             tokens.remove(name);
         }
         ReentrantLock lock = persistLock(name);
@@ -647,10 +650,18 @@ public final class DepTokenService implements AutoCloseable {
         this.profileRules = java.util.Objects.requireNonNull(rules, "rules");
     }
 
-    /** Every violation of a profile: the seeds' constraints, then the server's other rules. */
-    List<String> validate(EnrollmentProfile profile) {
+    /**
+     * Every violation of a profile: the seeds' constraints, the server's other rules, then Apple's rules for the DEP
+     * profile it becomes (the ones the fake ABM checks), so a profile saved here is one ABM accepts.
+     */
+    public List<String> validate(EnrollmentProfile profile) {
         List<String> v = new ArrayList<>(profile.violations());
         v.addAll(profileRules.apply(profile));
+        if (v.isEmpty()) {
+            String enroll = publicBase.get() + "/mdm/enroll";
+            io.mdmsim.core.dep.ProfileRules.violations(profile.toDep(enroll, enroll, null, List.of()))
+                    .forEach(x -> v.add(x.message() + " [" + x.code() + "]"));
+        }
         return v;
     }
 
@@ -764,7 +775,7 @@ public final class DepTokenService implements AutoCloseable {
     }
 
     /**
-     * Edits a profile (issue 6; seeds: "If you make changes to an existing enrollment profile, the new settings won't
+     * Edits a profile (seeds: "If you make changes to an existing enrollment profile, the new settings won't
      * take effect on assigned devices until devices are reset back to factory settings"): validated like a new one,
      * defined again in ABM ({@code POST /profile}, a new profile_uuid) and assigned again to its serials ({@code POST
      * /profile/devices}): the serials assigned to it, and for the default profile every serial of the token without a
@@ -991,7 +1002,7 @@ public final class DepTokenService implements AutoCloseable {
         }
         try {
             return ServerToken.fromP7m(p7m, keyPair.certificate(), keyPair.privateKey());
-        } catch (CmsException | io.mdmsim.core.dep.DepException | IllegalArgumentException e) {
+        } catch (PkiException | io.mdmsim.core.dep.DepException | IllegalArgumentException e) {
             throw new BadInputException("cannot read the server token: " + e.getMessage()
                     + " (expected: the .p7m ABM made for this server's public key, GET /admin/dep/public-key)");
         }
@@ -1045,21 +1056,36 @@ public final class DepTokenService implements AutoCloseable {
         return new HttpError(status, "application/json", Json.write(body));
     }
 
-    private void syncLoop(Token token, Duration firstWait) {
-        try {
-            if (!firstWait.isZero()) {
-                clock.sleep(firstWait);
-            }
-            while (!token.removed && !Thread.currentThread().isInterrupted()) {
-                syncRound(token, false);
-                int failed;
-                synchronized (tokens) {
-                    failed = token.failedInARow;
-                }
-                clock.sleep(nextSyncIn(syncInterval, failed));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * The token's background sync on the clock's timers: a round after {@code first}, then the next one a sync interval
+     * of simulated time after the previous round ends (longer after failed rounds, see {@link #nextSyncIn}), until the
+     * token is removed.
+     */
+    private void startSyncLoop(Token token, Duration first) {
+        token.syncTimer = clock.schedule(first, () -> backgroundRound(token));
+    }
+
+    private void backgroundRound(Token token) {
+        if (token.removed) {
+            retire(token);
+            return;
+        }
+        syncRound(token, false);
+        int failed;
+        synchronized (tokens) {
+            failed = token.failedInARow;
+        }
+        if (!token.removed) {
+            token.syncTimer = clock.schedule(nextSyncIn(syncInterval, failed), () -> backgroundRound(token));
+        }
+    }
+
+    /** The token is gone (deleted, replaced, or the server stops): no more rounds. */
+    private static void retire(Token token) {
+        token.removed = true;
+        ClockTimer timer = token.syncTimer;
+        if (timer != null) {
+            timer.cancel();
         }
     }
 
@@ -1273,7 +1299,7 @@ public final class DepTokenService implements AutoCloseable {
         }
     }
 
-    /** The ADE profile (PROTOCOL.md §1.7; ADS Profile.json), CONTRACT.md B. */
+    /** The ADE profile (PROTOCOL.md §1.7; ADS Profile.json), docs/DESIGN.md "Wire contracts between the parts". */
     private DepProfile profile(Token token) {
         return DepProfile.builder()
                 .profileName(organization + " ADE enrollment")
@@ -1300,7 +1326,7 @@ public final class DepTokenService implements AutoCloseable {
     @Override
     public void close() {
         synchronized (tokens) {
-            tokens.values().forEach(t -> t.removed = true);
+            tokens.values().forEach(DepTokenService::retire);
         }
         executor.shutdownNow();
         http.shutdownNow();

@@ -13,6 +13,7 @@ import io.mdmsim.core.cms.SignedContent;
 import io.mdmsim.core.pki.CertificateChains;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.pki.PkiException;
 import io.mdmsim.core.plist.Plist;
 import io.mdmsim.core.plist.PlistException;
 import io.mdmsim.core.time.SimClock;
@@ -101,7 +102,7 @@ public final class EnrollmentService {
         }
         try {
             CertificateChains.verify(signed.signer(), signed.intermediates(), trustedDeviceCas, clock.now());
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new EnrollmentRefusedException("MachineInfo signer " + subject(signed.signer())
                     + " is not trusted: " + e.getMessage());
         }

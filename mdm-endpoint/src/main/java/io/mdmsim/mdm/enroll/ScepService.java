@@ -5,11 +5,11 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.cms.Cms;
-import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.pki.CertificateAuthority;
 import io.mdmsim.core.pki.CertificateChains;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.pki.PkiException;
 import io.mdmsim.core.scep.FailInfo;
 import io.mdmsim.core.scep.PkiMessage;
 import io.mdmsim.core.scep.Scep;
@@ -46,7 +46,7 @@ public final class ScepService {
 
     private static final System.Logger LOG = System.getLogger(ScepService.class.getName());
 
-    /** What GetCACaps advertises (micromdm/scep's default set, CONTRACT.md B). */
+    /** What GetCACaps advertises (micromdm/scep's default set, docs/DESIGN.md "Wire contracts between the parts"). */
     static final String CAPABILITIES = "Renewal\nSHA-1\nSHA-256\nAES\nDES3\nSCEPStandard\nPOSTPKIOperation";
     static final String CA_CERT = "application/x-x509-ca-cert";
     static final String CA_RA_CERT = "application/x-x509-ca-ra-cert";
@@ -151,7 +151,7 @@ public final class ScepService {
         PKCS10CertificationRequest csr;
         try {
             csr = csr(request);
-        } catch (CmsException | ScepException e) {
+        } catch (PkiException | ScepException e) {
             return fail(request, FailInfo.BAD_MESSAGE_CHECK, "cannot read the CSR: " + e.getMessage(), null);
         }
         if (!signatureValid(csr)) {
@@ -269,14 +269,14 @@ public final class ScepService {
         String udid = bindings.boundTo(old).orElse(null);
         try {
             CertificateChains.verify(old, List.of(), List.of(ca.certificate()), clock.now());
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             return fail(request, FailInfo.BAD_REQUEST, "RenewalReq must be signed by a current identity of this CA: "
                     + e.getMessage(), udid);
         }
         PKCS10CertificationRequest csr;
         try {
             csr = csr(request);
-        } catch (CmsException | ScepException e) {
+        } catch (PkiException | ScepException e) {
             return fail(request, FailInfo.BAD_MESSAGE_CHECK, "cannot read the CSR: " + e.getMessage(), udid);
         }
         if (!signatureValid(csr)) {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The device lifecycle commands of {@code mdmsim mdm} (issue 6 points 3 and 6): {@code mdm profile edit} and
+ * The device lifecycle commands of {@code mdmsim mdm} (docs/mdm-endpoint.md "Editing a profile, wipe, retire, re-enrollment"): {@code mdm profile edit} and
  * {@code mdm devices list|show|wipe|retire}, against a running MDM's admin API.
  */
 final class MdmLifecycleCommands {

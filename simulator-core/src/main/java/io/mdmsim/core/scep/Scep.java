@@ -6,10 +6,11 @@ import io.mdmsim.core.cms.Cms;
 import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.cms.ContentCipher;
 import io.mdmsim.core.cms.DigestAlgorithm;
-import io.mdmsim.core.cms.internal.Bc;
 import io.mdmsim.core.cms.internal.CmsSupport;
+import io.mdmsim.core.pki.Bc;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.pki.PkiException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -203,7 +204,7 @@ public final class Scep {
                 String cipherOid;
                 try {
                     cipherOid = CmsSupport.parseEnvelopedData(enveloped).getEncryptionAlgOID();
-                } catch (CmsException e) {
+                } catch (PkiException e) {
                     throw new ScepException("pkiMessage " + type + " content: " + e.getMessage(), e);
                 }
                 cipher = ContentCipher.fromOid(cipherOid);
@@ -220,7 +221,7 @@ public final class Scep {
             }
             return new PkiMessage(type, transactionId, senderNonce, recipientNonce, status, failInfo, signer, digest,
                     cipher, enveloped, der.clone());
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new ScepException(e.getMessage(), e);
         }
     }
@@ -236,7 +237,7 @@ public final class Scep {
         }
         try {
             return Cms.decrypt(message.envelopedData(), recipientCert, key);
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new ScepException("cannot decrypt the pkiMessage content: " + e.getMessage(), e);
         }
     }
@@ -278,7 +279,7 @@ public final class Scep {
         List<X509Certificate> certs;
         try {
             certs = Cms.parseDegenerate(degenerate);
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new ScepException("CertRep SUCCESS content: " + e.getMessage(), e);
         }
         List<X509Certificate> ordered = new ArrayList<>();
@@ -361,7 +362,7 @@ public final class Scep {
             return CmsSupport.generate(content, encapsulate,
                     CmsSupport.signerInfoGenerator(signer, digest, new AttributeTable(attributes)),
                     signer.certificateAndChain());
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new ScepException("cannot sign the pkiMessage as " + signer.subjectDn() + ": " + e.getMessage(), e);
         }
     }
@@ -369,7 +370,7 @@ public final class Scep {
     private static byte[] encrypt(byte[] content, X509Certificate recipient, ContentCipher cipher) {
         try {
             return Cms.encrypt(content, recipient, cipher);
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new ScepException(e.getMessage(), e);
         }
     }

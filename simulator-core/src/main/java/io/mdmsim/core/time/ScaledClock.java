@@ -168,6 +168,14 @@ public final class ScaledClock implements SimClock {
     }
 
     @Override
+    public ClockTimer schedule(Duration delay, Runnable task) {
+        if (realTime != RealTime.SYSTEM) {
+            return SimClock.super.schedule(delay, task); // a test's real time: sleep on it like any other wait
+        }
+        return Timers.onRealTime(delay, task, nanos -> realNanosFor(Duration.ofNanos(nanos)));
+    }
+
+    @Override
     public String describe() {
         return "scaled x" + formatFactor(factor);
     }

@@ -1,4 +1,4 @@
-package io.mdmsim.device.model;
+package io.mdmsim.core.seed;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -12,8 +12,13 @@ public final class Seeds {
 
     /** 64 bits of SHA-256 over "seed/label". */
     public static long mix(long seed, String label) {
+        return of(seed + "/" + label);
+    }
+
+    /** The first 64 bits of SHA-256 over {@code text} (UTF-8). */
+    public static long of(String text) {
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest((seed + "/" + label).getBytes(StandardCharsets.UTF_8));
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             long v = 0;
             for (int i = 0; i < 8; i++) {
                 v = (v << 8) | (h[i] & 0xff);

@@ -1,4 +1,4 @@
-package io.mdmsim.device.setup;
+package io.mdmsim.device.enroll;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;

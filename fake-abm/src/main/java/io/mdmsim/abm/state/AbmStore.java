@@ -1,9 +1,7 @@
-package io.mdmsim.abm.store;
+package io.mdmsim.abm.state;
 
 import io.mdmsim.abm.FakeAbmConfig;
 import io.mdmsim.abm.inventory.InventoryDevice;
-import io.mdmsim.abm.state.AbmProfile;
-import io.mdmsim.abm.state.AbmState;
 import io.mdmsim.core.dep.OpType;
 import io.mdmsim.core.dep.ProfileStatus;
 import java.security.cert.X509Certificate;

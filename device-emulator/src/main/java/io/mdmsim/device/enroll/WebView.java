@@ -1,8 +1,7 @@
-package io.mdmsim.device.setup;
+package io.mdmsim.device.enroll;
 
 import io.mdmsim.core.cms.Cms;
 import io.mdmsim.core.plist.Plist;
-import io.mdmsim.device.enroll.EnrollmentSteps;
 import io.mdmsim.device.model.Device;
 import io.mdmsim.device.model.DeviceBehaviour;
 import io.mdmsim.device.model.StageFailure;

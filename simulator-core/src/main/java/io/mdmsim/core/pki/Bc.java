@@ -1,4 +1,4 @@
-package io.mdmsim.core.cms.internal;
+package io.mdmsim.core.pki;
 
 import java.security.Provider;
 import java.security.SecureRandom;

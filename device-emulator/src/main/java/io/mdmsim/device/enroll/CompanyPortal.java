@@ -1,4 +1,4 @@
-package io.mdmsim.device.setup;
+package io.mdmsim.device.enroll;
 
 import com.dd.plist.NSDictionary;
 import com.dd.plist.NSString;
@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mdmsim.core.cms.Cms;
-import io.mdmsim.device.enroll.EnrollmentSteps;
 import io.mdmsim.device.managed.ManagedLife;
+import io.mdmsim.device.model.CompanyPortalApp;
 import io.mdmsim.device.model.Device;
 import io.mdmsim.device.model.DeviceBehaviour;
 import io.mdmsim.device.model.ManagedState;
@@ -26,25 +26,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The Company Portal app on a virtual device (CONTRACT.md D.2): installed by the MDM with InstallApplication (App
+ * The Company Portal app on a virtual device (docs/mdm-endpoint.md "Company Portal and Single App Mode"): installed by the MDM with InstallApplication (App
  * Store ID 719171358, bundle com.microsoft.CompanyPortal) as a managed app; when its managed app configuration has a
  * ServiceURL, the user's sign-in registers the device there with a JSON POST signed like a check-in (Mdm-Signature by
  * the device's MDM identity).
  */
 public final class CompanyPortal {
 
-    public static final String BUNDLE_ID = "com.microsoft.CompanyPortal";
-    static final long STORE_ID = 719171358L;
-    public static final String SERVICE_URL = "ServiceURL";
     static final String USER_UNLICENSED = "io.mdmsim.license.user-unlicensed";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CompanyPortal() {
-    }
-
-    /** Whether an InstallApplication names Company Portal, by App Store ID or bundle ID. */
-    public static boolean is(Long storeId, String identifier) {
-        return (storeId != null && storeId == STORE_ID) || BUNDLE_ID.equals(identifier);
     }
 
     /** The seeds' limitation, as the device's failure reason. */
@@ -57,7 +49,7 @@ public final class CompanyPortal {
 
     /** The managed Company Portal app, null if the MDM did not install it. */
     public static ManagedState.App app(Device d) {
-        ManagedState.App a = d.managed().app(BUNDLE_ID);
+        ManagedState.App a = d.managed().app(CompanyPortalApp.BUNDLE_ID);
         return a != null && a.managed() ? a : null;
     }
 
@@ -73,12 +65,12 @@ public final class CompanyPortal {
     /** The ServiceURL of Company Portal's managed app configuration, null without one. */
     public static URI serviceUrl(ManagedState.App app) throws StageFailure {
         NSDictionary config = app == null ? null : app.configuration();
-        if (config == null || config.objectForKey(SERVICE_URL) == null) {
+        if (config == null || config.objectForKey(CompanyPortalApp.SERVICE_URL) == null) {
             return null;
         }
-        if (!(config.objectForKey(SERVICE_URL) instanceof NSString s)) {
-            throw StageFailure.failed("Company Portal's configuration " + SERVICE_URL + " is "
-                    + PlistFields.typeName(config.objectForKey(SERVICE_URL)) + " (expected: a URL string)");
+        if (!(config.objectForKey(CompanyPortalApp.SERVICE_URL) instanceof NSString s)) {
+            throw StageFailure.failed("Company Portal's configuration " + CompanyPortalApp.SERVICE_URL + " is "
+                    + PlistFields.typeName(config.objectForKey(CompanyPortalApp.SERVICE_URL)) + " (expected: a URL string)");
         }
         try {
             URI u = new URI(s.getContent());
@@ -88,7 +80,7 @@ public final class CompanyPortal {
             }
             return u;
         } catch (URISyntaxException e) {
-            throw StageFailure.failed("Company Portal's configuration " + SERVICE_URL + " is " + s.getContent()
+            throw StageFailure.failed("Company Portal's configuration " + CompanyPortalApp.SERVICE_URL + " is " + s.getContent()
                     + " (expected: an absolute http(s) URL; " + e.getReason() + ")");
         }
     }

@@ -1,4 +1,4 @@
-package io.mdmsim.device.setup;
+package io.mdmsim.device.enroll;
 
 import io.mdmsim.device.Behaviour;
 import io.mdmsim.device.PaneEvent;
@@ -6,6 +6,7 @@ import io.mdmsim.device.SetupPane;
 import io.mdmsim.device.Stage;
 import io.mdmsim.device.managed.ManagedLife;
 import io.mdmsim.device.model.CloudConfiguration;
+import io.mdmsim.device.model.CompanyPortalApp;
 import io.mdmsim.device.model.Device;
 import io.mdmsim.device.model.DeviceBehaviour;
 import io.mdmsim.device.model.StageFailure;
@@ -17,7 +18,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The Setup Assistant stages around enrollment (issue 5 item 2, PROTOCOL.md section 9): power-on, the language and
+ * The Setup Assistant stages around enrollment (PROTOCOL.md section 9): power-on, the language and
  * region panes, activation, the panes before Remote Management, the Remote Management pane with its authentication,
  * and after enrollment the remaining panes, the home screen and Company Portal. Each pane the user sees costs a dwell
  * time on the SimClock ({@link DeviceBehaviour#dwell}); with the default dwell scale 0 users click through instantly.
@@ -234,7 +235,7 @@ public final class SetupAssistant {
      * the download, enrollment fails and needs a factory reset (seeds). The stage applies to users the
      * companyPortalShare knob picks and to every device locked in Single App Mode (the user can do nothing else).
      * When the MDM installed Company Portal (InstallApplication, {@link CompanyPortal#BUNDLE_ID}) with a Configuration
-     * ServiceURL, the sign-in registers the device there (CONTRACT.md D.2, {@link CompanyPortal#signIn}); the App Store
+     * ServiceURL, the sign-in registers the device there (docs/mdm-endpoint.md "Company Portal and Single App Mode", {@link CompanyPortal#signIn}); the App Store
      * Company Portal calls nothing.
      */
     static final class CompanyPortalStep implements Step {
@@ -254,9 +255,9 @@ public final class SetupAssistant {
             Device d = ctx.device();
             Behaviour knobs = d.behaviour().knobs();
             String locked = d.singleAppMode();
-            if (locked != null && !locked.equals(CompanyPortal.BUNDLE_ID)) {
+            if (locked != null && !locked.equals(CompanyPortalApp.BUNDLE_ID)) {
                 throw StageFailure.failed("the device is locked in Single App Mode to " + locked + ", so the user"
-                        + " cannot open Company Portal (" + CompanyPortal.BUNDLE_ID + ") to sign in");
+                        + " cannot open Company Portal (" + CompanyPortalApp.BUNDLE_ID + ") to sign in");
             }
             Duration delay = d.pass() == 1 ? knobs.companyPortalDelay() : Duration.ZERO; // a reset user is prompt
             ctx.userWait(delay);
