@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * How the users and the network of a population behave: the knobs of issue 5 item 6. Every knob that picks devices is a
+ * How the users and the network of a population behave: the behaviour knobs (docs/devices.md). Every knob that picks devices is a
  * share (0..1): whether a device is picked is fixed by the fleet seed and the device's serial number alone, so a device
  * behaves the same in every run, shard and position. The defaults are a perfect world: users click through instantly,
  * the network never fails, every command succeeds.

@@ -37,9 +37,10 @@ public final class DeviceFleet {
     /**
      * Runs every device to its end and returns the results in device order. Blocks the caller.
      *
-     * <p>If the calling thread is interrupted, the devices still running or waiting are stopped, each ends FAILED with
-     * the reason "interrupted...", the result is returned, and the caller's interrupt flag is set again. A device
-     * already in its managed life ({@link FleetConfig#lifetime()}) had enrolled: it ends ENROLLED.
+     * <p>If the calling thread is interrupted, the devices still running or waiting are stopped, each ends INTERRUPTED
+     * at the stage it was in (its trace written), the result is returned, and the caller's interrupt flag is set
+     * again. A device already in its managed life ({@link FleetConfig#lifetime()}) had enrolled: it ends ENROLLED.
+     * Every device ends: {@link FleetConfig#timeouts()} bound each stage and, optionally, each run.
      */
     public static FleetResult run(FleetConfig config) {
         requireNonNull(config, "config");
@@ -53,25 +54,35 @@ public final class DeviceFleet {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(config.httpTimeout())
                 .executor(clientExecutor);
+        // The fleet's APNs traffic (push tokens, online/offline, the one event stream) on its own HTTP/2 client: a
+        // single TLS connection multiplexes it, where HTTP/1.1 would open (and handshake) one per concurrent request.
+        HttpClient.Builder apns = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_2)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(config.httpTimeout())
+                .executor(clientExecutor);
         if (!config.trustAnchors().isEmpty()) {
-            http.sslContext(Tls.trusting(config.trustAnchors()));
+            javax.net.ssl.SSLContext tls = Tls.trusting(config.trustAnchors());
+            http.sslContext(tls);
+            apns.sslContext(tls);
         }
         Instant start = config.clock().now();
         try (clientExecutor;
              HttpClient client = http.build();
+             HttpClient apnsClient = apns.build();
              // named, so a profile or a thread dump tells the devices' threads from the servers' in one JVM
              ExecutorService devices = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("device-", 0)
                      .factory())) {
             DeviceHttp deviceHttp = new DeviceHttp(client, config.httpTimeout(), config.maxConnections());
             PushChannel push = config.apnsUrl() == null ? null
-                    : new PushChannel(client, config.apnsUrl(), config.httpTimeout());
+                    : new PushChannel(apnsClient, config.apnsUrl(), config.httpTimeout());
             FleetContext fleet = new FleetContext(config, deviceHttp, factory, CommandHandlers.defaults(), push);
             List<Step> steps = new ArrayList<>(config.enrollmentProfile() == null ? EnrollmentSteps.all()
                     : io.mdmsim.device.enroll.OtaEnrollment.steps(config.enrollmentProfile()));
             steps.add(new ManagedLife());
             DeviceRunner runner = new DeviceRunner(fleet, steps);
             try {
-                return runAll(config, runner, devices, start);
+                return runAll(config, runner, devices, start, fleet);
             } finally {
                 if (push != null) {
                     push.close();
@@ -80,7 +91,8 @@ public final class DeviceFleet {
         }
     }
 
-    private static FleetResult runAll(FleetConfig config, DeviceRunner runner, ExecutorService devices, Instant start) {
+    private static FleetResult runAll(FleetConfig config, DeviceRunner runner, ExecutorService devices, Instant start,
+            FleetContext fleet) {
         Semaphore permits = new Semaphore(config.concurrency());
         List<Future<DeviceResult>> futures = new ArrayList<>(config.devices().size());
         boolean interrupted = false;
@@ -96,6 +108,7 @@ public final class DeviceFleet {
                     permits.acquire(); // here, so devices power on in list order
                 } catch (InterruptedException e) {
                     interrupted = true;
+                    fleet.stopping().set(true);
                     devices.shutdownNow(); // running devices end with an "interrupted" result
                 }
             }
@@ -120,6 +133,7 @@ public final class DeviceFleet {
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
+                    fleet.stopping().set(true);
                     devices.shutdownNow(); // every device ends with an "interrupted" result; keep collecting
                 } catch (ExecutionException e) {
                     devices.shutdownNow();

@@ -33,7 +33,7 @@ import java.util.List;
  * @param language         the MachineInfo LANGUAGE, e.g. "en"
  * @param behaviours       the knobs of each device, same order and size as {@code devices}: a population's devices
  *                         get the population's {@link Behaviour}, explicit devices the builder's
- * @param apnsUrl          base URL of the fake APNs device channel (CONTRACT.md C.1, FakeAbmServer.apnsUri()); each
+ * @param apnsUrl          base URL of the fake APNs device channel (docs/fake-abm.md "Fake APNs", FakeAbmServer.apnsUri()); each
  *                         device then gets its push token from it and holds one shared push stream; null: random
  *                         tokens and no push channel
  * @param lifetime         simulated time each device lives on after enrollment (push-driven and periodic check-ins,
@@ -47,6 +47,10 @@ import java.util.List;
  * @param enrollmentProfile over-the-air enrollment: an http(s) URL each device GETs its enrollment profile from, or a
  *                         file: URI read once; then no cloud configuration and no MachineInfo (cloudConfigUrl may be
  *                         null); null: automated device enrollment through cloudConfigUrl
+ * @param arrivals         when each device powers on, from the start of the run, one per device; empty: as soon
+ *                         as the concurrency lets it
+ * @param timeouts         the overall deadline of each device's run and the timeout of each stage, on the clock
+ *                         ({@link Timeouts#DEFAULT}: a timeout per stage, no deadline), so that every run ends
  */
 public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<DeviceSpec> devices, long seed,
                           SimClock clock, int concurrency, FleetListener listener, Duration httpTimeout,
@@ -54,7 +58,7 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
                           List<X509Certificate> trustAnchors, KeySource keySource, String language,
                           List<Behaviour> behaviours, URI apnsUrl, Duration lifetime, Duration checkinInterval,
                           Duration tokenUpdateInterval, TraceOptions traces, int maxConnections,
-                          URI enrollmentProfile, List<Duration> arrivals) {
+                          URI enrollmentProfile, List<Duration> arrivals, Timeouts timeouts) {
 
     public static final int MAX_CONCURRENCY = 100_000;
 
@@ -130,6 +134,7 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
             throw new IllegalArgumentException("checkinInterval: " + checkinInterval + ", tokenUpdateInterval: "
                     + tokenUpdateInterval + " (expected: >= 0; 0 = never)");
         }
+        requireNonNull(timeouts, "timeouts");
         requireNonNull(behaviours, "behaviours");
         behaviours = List.copyOf(behaviours);
         requireNonNull(arrivals, "arrivals");
@@ -165,7 +170,7 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
                 .trustAnchors(trustAnchors).keySource(keySource).language(language).apnsUrl(apnsUrl)
                 .lifetime(lifetime).checkinInterval(checkinInterval).tokenUpdateInterval(tokenUpdateInterval)
                 .traces(traces).maxConnections(maxConnections).enrollmentProfile(enrollmentProfile)
-                .arrivals(arrivals);
+                .arrivals(arrivals).timeouts(timeouts);
         for (int i = 0; i < devices.size(); i++) {
             b.addDevice(devices.get(i), behaviours.get(i));
         }
@@ -197,9 +202,28 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
         private TraceOptions traces;
         private int maxConnections = 256;
         private URI enrollmentProfile;
+        private Timeouts timeouts = Timeouts.DEFAULT;
         private List<Duration> arrivals = List.of();
 
         private Builder() {
+        }
+
+        /** Every timeout at once (default {@link Timeouts#DEFAULT}). */
+        public Builder timeouts(Timeouts timeouts) {
+            this.timeouts = requireNonNull(timeouts, "timeouts");
+            return this;
+        }
+
+        /** The longest each device's run may take from power-on, on the clock; null (the default): none. */
+        public Builder deadline(Duration deadline) {
+            this.timeouts = timeouts.withDeadline(deadline);
+            return this;
+        }
+
+        /** The timeout of one stage, on the clock (defaults: {@link Timeouts#DEFAULT}). */
+        public Builder stageTimeout(Stage stage, Duration timeout) {
+            this.timeouts = timeouts.withStage(stage, timeout);
+            return this;
         }
 
         /**
@@ -367,7 +391,7 @@ public record FleetConfig(URI cloudConfigUrl, Identity appleDeviceCa, List<Devic
             return new FleetConfig(cloudConfigUrl, appleDeviceCa, all, seed, clock, concurrency, listener,
                     httpTimeout, idlePollInterval, maxIdlePolls, maxCommands, trustAnchors, keySource, language,
                     knobs, apnsUrl, lifetime, checkinInterval, tokenUpdateInterval, traces, maxConnections,
-                    enrollmentProfile, arrivals);
+                    enrollmentProfile, arrivals, timeouts);
         }
     }
 }

@@ -12,5 +12,12 @@ public enum Outcome {
      */
     NEEDS_WIPE,
     /** Something along the way failed; the result names the stage and the reason. */
-    FAILED
+    FAILED,
+    /**
+     * A stage took longer than its timeout, or the run passed its deadline ({@link Timeouts}); the result names the
+     * stage and the last answer the device got.
+     */
+    TIMED_OUT,
+    /** The fleet run was stopped (Ctrl-C, SIGTERM, an interrupt) before the device finished; the stage it was in. */
+    INTERRUPTED
 }

@@ -1,13 +1,14 @@
 package io.mdmsim.device;
 
 import io.mdmsim.core.catalog.DeviceCatalog;
+import io.mdmsim.core.catalog.DeviceIdentifiers;
 
 import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.catalog.DeviceCatalog.Family;
 import io.mdmsim.core.catalog.DeviceCatalog.Model;
 import io.mdmsim.core.catalog.DeviceCatalog.OsRelease;
-import io.mdmsim.device.model.Seeds;
+import io.mdmsim.core.seed.Seeds;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -43,12 +44,6 @@ public record Population(int count, List<Share> models, List<Share> osVersions, 
     /** Default OS shares by major: most fleets run recent releases. */
     private static final Map<Integer, Double> DEFAULT_MAJOR_WEIGHTS = Map.of(11, 1.0, 12, 2.0, 13, 2.0, 14, 3.0, 15, 6.0,
             16, 12.0, 17, 28.0, 18, 46.0);
-    private static final String NEW_SERIAL_CHARS = "0123456789CDFGHJKLMNPQRTVWXY";
-    private static final String OLD_SERIAL_CHARS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-    private static final String HALF_YEAR_CHARS = "CDFGHJKLMNPQRSTVWXYZ";
-    private static final String WEEK_CHARS = "123456789CDFGHJKLMNPQRTVWXY";
-    private static final List<String> IPHONE_PLANTS = List.of("F2L", "F17", "FK1", "DNP", "C39", "G6T", "F4H", "DX3");
-    private static final List<String> IPAD_PLANTS = List.of("DMP", "DLX", "F9F", "GG7", "DMQ");
 
     /**
      * One selector and its relative weight.
@@ -140,7 +135,9 @@ public record Population(int count, List<Share> models, List<Share> osVersions, 
             OsRelease release = plan.drawRelease(model, random);
             String serial;
             do {
-                serial = serial(model, random);
+                serial = DeviceIdentifiers.serial(model, model.colors().get(random.nextInt(model.colors().size())),
+                        model.capacitiesGb().get(random.nextInt(model.capacitiesGb().size())),
+                        model.released().plusDays(random.nextInt(540)), random);
             } while (!serials.add(serial));
             out.add(new DeviceSpec(serial, model.productType(), model.name(), release.version(), release.build()));
         }
@@ -315,32 +312,6 @@ public record Population(int count, List<Share> models, List<Share> osVersions, 
 
     private static String describe(List<Share> shares, String none) {
         return shares.isEmpty() ? none : "[" + String.join(", ", shares.stream().map(Share::selector).toList()) + "]";
-    }
-
-    /** A serial as Apple makes them: 10 random characters from 2021 on, before that plant-year-week-unit-model. */
-    private static String serial(Model model, SplittableRandom random) {
-        StringBuilder sb = new StringBuilder(12);
-        if (model.randomizedSerial()) {
-            for (int i = 0; i < 10; i++) {
-                sb.append(NEW_SERIAL_CHARS.charAt(random.nextInt(NEW_SERIAL_CHARS.length())));
-            }
-            return sb.toString();
-        }
-        List<String> plants = model.family() == Family.IPAD ? IPAD_PLANTS : IPHONE_PLANTS;
-        LocalDate made = model.released().plusDays(random.nextInt(540));
-        int half = (made.getYear() - 2010) * 2 + (made.getMonthValue() > 6 ? 1 : 0);
-        int week = Math.min(WEEK_CHARS.length() - 1, (made.getDayOfYear() - 1) % 182 / 7);
-        sb.append(plants.get(random.nextInt(plants.size())))
-                .append(HALF_YEAR_CHARS.charAt(Math.floorMod(half, HALF_YEAR_CHARS.length())))
-                .append(WEEK_CHARS.charAt(week));
-        for (int i = 0; i < 3; i++) {
-            sb.append(OLD_SERIAL_CHARS.charAt(random.nextInt(OLD_SERIAL_CHARS.length())));
-        }
-        SplittableRandom config = new SplittableRandom(mix(0, model.productType()));
-        for (int i = 0; i < 4; i++) {
-            sb.append(OLD_SERIAL_CHARS.charAt(config.nextInt(OLD_SERIAL_CHARS.length())));
-        }
-        return sb.toString();
     }
 
     static long mix(long seed, String label) {

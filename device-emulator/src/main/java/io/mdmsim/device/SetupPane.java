@@ -1,6 +1,8 @@
 package io.mdmsim.device;
 
 import io.mdmsim.core.catalog.DeviceCatalog;
+import io.mdmsim.core.catalog.SkipKeys.SkipKey;
+import io.mdmsim.core.catalog.SkipKeys;
 
 import static java.util.Objects.requireNonNull;
 
@@ -26,62 +28,46 @@ import java.util.Set;
  */
 public enum SetupPane {
 
-    LANGUAGE(Phase.BEFORE_ACTIVATION, null, "Language", "7.0", null, null, Kind.PANE, true, 6),
-    REGION(Phase.BEFORE_ACTIVATION, null, "Country or Region", "7.0", null, null, Kind.PANE, true, 5),
-    KEYBOARD(Phase.BEFORE_ACTIVATION, "Keyboard", "Keyboard", "13.0", "13.0", null, Kind.PANE, false, 5),
-    SPOKEN_LANGUAGE(Phase.BEFORE_ACTIVATION, "SpokenLanguage", "Dictation", "13.0", "13.0", null, Kind.PANE, false,
-            4),
-    TERMS_OF_ADDRESS(Phase.BEFORE_ACTIVATION, "TermsOfAddress", "Terms of Address", "16.0", "16.0", null, Kind.PANE,
-            false, 5),
-    WIFI(Phase.BEFORE_ACTIVATION, null, "Wi-Fi", "7.0", null, null, Kind.PANE, true, 15),
+    LANGUAGE(Phase.BEFORE_ACTIVATION, null, "Language", "7.0", Kind.PANE, 6),
+    REGION(Phase.BEFORE_ACTIVATION, null, "Country or Region", "7.0", Kind.PANE, 5),
+    KEYBOARD(Phase.BEFORE_ACTIVATION, "Keyboard", "Keyboard", "13.0", Kind.PANE, 5),
+    SPOKEN_LANGUAGE(Phase.BEFORE_ACTIVATION, "SpokenLanguage", "Dictation", "13.0", Kind.PANE, 4),
+    TERMS_OF_ADDRESS(Phase.BEFORE_ACTIVATION, "TermsOfAddress", "Terms of Address", "16.0", Kind.PANE, 5),
+    WIFI(Phase.BEFORE_ACTIVATION, null, "Wi-Fi", "7.0", Kind.PANE, 15),
 
-    PRIVACY(Phase.BEFORE_REMOTE_MANAGEMENT, "Privacy", "Data & Privacy", "11.3", "11.3", null, Kind.PANE, true, 5),
+    PRIVACY(Phase.BEFORE_REMOTE_MANAGEMENT, "Privacy", "Data & Privacy", "11.3", Kind.PANE, 5),
 
-    BIOMETRIC(Phase.AFTER_CONFIGURATION, "Biometric", "Touch ID / Face ID", "8.1", "8.1", null, Kind.PANE, true, 30),
-    PASSCODE(Phase.AFTER_CONFIGURATION, "Passcode", "Passcode", "7.0", "7.0", null, Kind.PANE, true, 20),
-    RESTORE(Phase.AFTER_CONFIGURATION, "Restore", "Apps & Data", "7.0", "7.0", null, Kind.PANE, true, 8),
-    ANDROID(Phase.AFTER_CONFIGURATION, "Android", "Move Data from Android (Apps & Data option)", "9.0", "9.0", null,
-            Kind.OPTION, true, 0),
-    DEVICE_TO_DEVICE_MIGRATION(Phase.AFTER_CONFIGURATION, "DeviceToDeviceMigration",
-            "Transfer Directly from iPhone (Apps & Data option)", "12.4", "12.4", null, Kind.OPTION, true, 0),
-    RESTORE_COMPLETED(Phase.AFTER_CONFIGURATION, "RestoreCompleted", "Restore Completed", "14.0", "14.0", null,
-            Kind.PANE, true, 4),
-    APPLE_ID(Phase.AFTER_CONFIGURATION, "AppleID", "Apple ID", "7.0", "7.0", null, Kind.PANE, true, 12),
-    TOS(Phase.AFTER_CONFIGURATION, "TOS", "Terms and Conditions", "7.0", "7.0", null, Kind.PANE, true, 8),
-    ENABLE_LOCKDOWN_MODE(Phase.AFTER_CONFIGURATION, "EnableLockdownMode", "Lockdown Mode", "17.1", "17.1", null,
-            Kind.PANE, true, 4),
-    SOFTWARE_UPDATE(Phase.AFTER_CONFIGURATION, "SoftwareUpdate", "Software Update", "12.0", "12.0", null, Kind.PANE,
-            true, 4),
-    UPDATE_COMPLETED(Phase.AFTER_CONFIGURATION, "UpdateCompleted", "Software Update Completed", "14.0", "14.0", null,
-            Kind.PANE, true, 4),
-    LOCATION(Phase.AFTER_CONFIGURATION, "Location", "Location Services", "7.0", "7.0", null, Kind.PANE, true, 4),
-    SIRI(Phase.AFTER_CONFIGURATION, "Siri", "Siri", "7.0", "7.0", null, Kind.PANE, true, 8),
-    SCREEN_TIME(Phase.AFTER_CONFIGURATION, "ScreenTime", "Screen Time", "12.0", "12.0", null, Kind.PANE, true, 4),
-    DIAGNOSTICS(Phase.AFTER_CONFIGURATION, "Diagnostics", "App Analytics", "7.0", "7.0", null, Kind.PANE, true, 3),
-    DISPLAY_TONE(Phase.AFTER_CONFIGURATION, "DisplayTone", "True Tone Display", "9.3.2", "9.3.2", "15.0", Kind.PANE,
-            true, 4),
-    APPEARANCE(Phase.AFTER_CONFIGURATION, "Appearance", "Appearance", "13.0", "13.0", null, Kind.PANE, true, 4),
-    ZOOM(Phase.AFTER_CONFIGURATION, "Zoom", "Display Zoom", "8.3", "8.3", "17.0", Kind.PANE, true, 4),
-    HOME_BUTTON_SENSITIVITY(Phase.AFTER_CONFIGURATION, "HomeButtonSensitivity", "Home Button", "10.0", "10.0", "15.0",
-            Kind.PANE, true, 8),
-    ON_BOARDING(Phase.AFTER_CONFIGURATION, "OnBoarding", "Onboarding", "11.0", "11.0", "14.0", Kind.PANE, true, 10),
-    WATCH_MIGRATION(Phase.AFTER_CONFIGURATION, "WatchMigration", "Watch Migration", "11.0", "11.0", null, Kind.PANE,
-            true, 3),
-    IMESSAGE_AND_FACETIME(Phase.AFTER_CONFIGURATION, "iMessageAndFaceTime", "iMessage & FaceTime", "9.0", "12.0",
-            null, Kind.PANE, true, 4),
-    MESSAGING_ACTIVATION(Phase.AFTER_CONFIGURATION, "MessagingActivationUsingPhoneNumber",
-            "iMessage activation by phone number (option)", "10.0", "10.0", null, Kind.OPTION, true, 0),
-    SIM_SETUP(Phase.AFTER_CONFIGURATION, "SIMSetup", "Cellular Setup", "12.0", "12.0", null, Kind.PANE, true, 10),
-    PAYMENT(Phase.AFTER_CONFIGURATION, "Payment", "Apple Pay", "8.1", "8.1", null, Kind.PANE, true, 6),
-    APP_STORE(Phase.AFTER_CONFIGURATION, "AppStore", "App Store", "14.3", "14.3", null, Kind.PANE, true, 3),
-    SAFETY(Phase.AFTER_CONFIGURATION, "Safety", "Safety", "16.0", "16.0", null, Kind.PANE, true, 4),
-    ACTION_BUTTON(Phase.AFTER_CONFIGURATION, "ActionButton", "Action Button", "17.0", "17.0", null, Kind.PANE, true,
-            6),
-    CAMERA_BUTTON(Phase.AFTER_CONFIGURATION, "CameraButton", "Camera Control", "18.0", "18.0", null, Kind.PANE, true,
-            6),
-    INTELLIGENCE(Phase.AFTER_CONFIGURATION, "Intelligence", "Apple Intelligence", "18.0", "18.0", null, Kind.PANE,
-            true, 5),
-    WELCOME(Phase.AFTER_CONFIGURATION, "Welcome", "Get Started", "13.0", "13.0", null, Kind.PANE, true, 2);
+    BIOMETRIC(Phase.AFTER_CONFIGURATION, "Biometric", "Touch ID / Face ID", "8.1", Kind.PANE, 30),
+    PASSCODE(Phase.AFTER_CONFIGURATION, "Passcode", "Passcode", "7.0", Kind.PANE, 20),
+    RESTORE(Phase.AFTER_CONFIGURATION, "Restore", "Apps & Data", "7.0", Kind.PANE, 8),
+    ANDROID(Phase.AFTER_CONFIGURATION, "Android", "Move Data from Android (Apps & Data option)", "9.0", Kind.OPTION, 0),
+    DEVICE_TO_DEVICE_MIGRATION(Phase.AFTER_CONFIGURATION, "DeviceToDeviceMigration", "Transfer Directly from iPhone (Apps & Data option)", "12.4", Kind.OPTION, 0),
+    RESTORE_COMPLETED(Phase.AFTER_CONFIGURATION, "RestoreCompleted", "Restore Completed", "14.0", Kind.PANE, 4),
+    APPLE_ID(Phase.AFTER_CONFIGURATION, "AppleID", "Apple ID", "7.0", Kind.PANE, 12),
+    TOS(Phase.AFTER_CONFIGURATION, "TOS", "Terms and Conditions", "7.0", Kind.PANE, 8),
+    ENABLE_LOCKDOWN_MODE(Phase.AFTER_CONFIGURATION, "EnableLockdownMode", "Lockdown Mode", "17.1", Kind.PANE, 4),
+    SOFTWARE_UPDATE(Phase.AFTER_CONFIGURATION, "SoftwareUpdate", "Software Update", "12.0", Kind.PANE, 4),
+    UPDATE_COMPLETED(Phase.AFTER_CONFIGURATION, "UpdateCompleted", "Software Update Completed", "14.0", Kind.PANE, 4),
+    LOCATION(Phase.AFTER_CONFIGURATION, "Location", "Location Services", "7.0", Kind.PANE, 4),
+    SIRI(Phase.AFTER_CONFIGURATION, "Siri", "Siri", "7.0", Kind.PANE, 8),
+    SCREEN_TIME(Phase.AFTER_CONFIGURATION, "ScreenTime", "Screen Time", "12.0", Kind.PANE, 4),
+    DIAGNOSTICS(Phase.AFTER_CONFIGURATION, "Diagnostics", "App Analytics", "7.0", Kind.PANE, 3),
+    DISPLAY_TONE(Phase.AFTER_CONFIGURATION, "DisplayTone", "True Tone Display", "9.3.2", Kind.PANE, 4),
+    APPEARANCE(Phase.AFTER_CONFIGURATION, "Appearance", "Appearance", "13.0", Kind.PANE, 4),
+    ZOOM(Phase.AFTER_CONFIGURATION, "Zoom", "Display Zoom", "8.3", Kind.PANE, 4),
+    HOME_BUTTON_SENSITIVITY(Phase.AFTER_CONFIGURATION, "HomeButtonSensitivity", "Home Button", "10.0", Kind.PANE, 8),
+    ON_BOARDING(Phase.AFTER_CONFIGURATION, "OnBoarding", "Onboarding", "11.0", Kind.PANE, 10),
+    WATCH_MIGRATION(Phase.AFTER_CONFIGURATION, "WatchMigration", "Watch Migration", "11.0", Kind.PANE, 3),
+    IMESSAGE_AND_FACETIME(Phase.AFTER_CONFIGURATION, "iMessageAndFaceTime", "iMessage & FaceTime", "9.0", Kind.PANE, 4),
+    MESSAGING_ACTIVATION(Phase.AFTER_CONFIGURATION, "MessagingActivationUsingPhoneNumber", "iMessage activation by phone number (option)", "10.0", Kind.OPTION, 0),
+    SIM_SETUP(Phase.AFTER_CONFIGURATION, "SIMSetup", "Cellular Setup", "12.0", Kind.PANE, 10),
+    PAYMENT(Phase.AFTER_CONFIGURATION, "Payment", "Apple Pay", "8.1", Kind.PANE, 6),
+    APP_STORE(Phase.AFTER_CONFIGURATION, "AppStore", "App Store", "14.3", Kind.PANE, 3),
+    SAFETY(Phase.AFTER_CONFIGURATION, "Safety", "Safety", "16.0", Kind.PANE, 4),
+    ACTION_BUTTON(Phase.AFTER_CONFIGURATION, "ActionButton", "Action Button", "17.0", Kind.PANE, 6),
+    CAMERA_BUTTON(Phase.AFTER_CONFIGURATION, "CameraButton", "Camera Control", "18.0", Kind.PANE, 6),
+    INTELLIGENCE(Phase.AFTER_CONFIGURATION, "Intelligence", "Apple Intelligence", "18.0", Kind.PANE, 5),
+    WELCOME(Phase.AFTER_CONFIGURATION, "Welcome", "Get Started", "13.0", Kind.PANE, 2);
 
     /** When a pane comes in Setup Assistant. */
     public enum Phase {
@@ -106,22 +92,19 @@ public enum SetupPane {
     private final String skipKey;
     private final String title;
     private final String since;
-    private final String keySince;
-    private final String deprecated;
+    private final SkipKey key;
     private final Kind kind;
-    private final boolean alwaysSkippable;
     private final int medianSeconds;
 
-    SetupPane(Phase phase, String skipKey, String title, String since, String keySince, String deprecated, Kind kind,
-              boolean alwaysSkippable, int medianSeconds) {
+    /** The key's versions and skippability come from the one skip key table ({@link SkipKeys}). */
+    SetupPane(Phase phase, String skipKey, String title, String since, Kind kind, int medianSeconds) {
         this.phase = phase;
         this.skipKey = skipKey;
         this.title = title;
         this.since = since;
-        this.keySince = keySince;
-        this.deprecated = deprecated;
+        this.key = skipKey == null ? null : SkipKeys.find(skipKey).filter(SkipKey::onIos).orElseThrow(
+                () -> new IllegalStateException("pane " + title + ": " + skipKey + " is not an iOS key of SkipKeys"));
         this.kind = kind;
-        this.alwaysSkippable = alwaysSkippable;
         this.medianSeconds = medianSeconds;
     }
 
@@ -145,12 +128,12 @@ public enum SetupPane {
 
     /** The first iOS version that honours {@link #skipKey()} (skipkeys.yaml "introduced"), null without a key. */
     public String keySince() {
-        return keySince;
+        return key == null ? null : key.ios();
     }
 
     /** The iOS version from which the pane is gone (skipkeys.yaml "deprecated"), null if still shown. */
     public String deprecated() {
-        return deprecated;
+        return key == null ? null : key.iosDeprecated();
     }
 
     public Kind kind() {
@@ -159,7 +142,7 @@ public enum SetupPane {
 
     /** False for keys skipkeys.yaml marks "always-skippable: false". */
     public boolean alwaysSkippable() {
-        return alwaysSkippable;
+        return key == null || key.alwaysSkippable();
     }
 
     /** Median time a user spends on the pane, before the fleet's dwell scale. Zero for options. */
@@ -224,8 +207,8 @@ public enum SetupPane {
         if (!c.atLeast(since)) {
             return hidden("not in " + os + " (since " + since + ")");
         }
-        if (deprecated != null && c.atLeast(deprecated)) {
-            return hidden("gone from " + os + " (deprecated in " + deprecated + ")");
+        if (deprecated() != null && c.atLeast(deprecated())) {
+            return hidden("gone from " + os + " (deprecated in " + deprecated() + ")");
         }
         if (c.sharedIpad() && phase != Phase.BEFORE_ACTIVATION) {
             return hidden("Shared iPad: every pane after activation is skipped");
@@ -235,8 +218,8 @@ public enum SetupPane {
             return hidden(hardware);
         }
         // a key newer than the OS is unknown to the device: the pane shows (iMessageAndFaceTime before 12.0)
-        if (skipKey != null && c.skipSetup().contains(skipKey) && c.atLeast(keySince)) {
-            if (!alwaysSkippable && !c.cloudConfigKnown()) {
+        if (skipKey != null && c.skipSetup().contains(skipKey) && c.atLeast(keySince())) {
+            if (!alwaysSkippable() && !c.cloudConfigKnown()) {
                 return shown("shown although SkipSetup has " + skipKey
                         + ": not always skippable, it comes before the cloud configuration");
             }

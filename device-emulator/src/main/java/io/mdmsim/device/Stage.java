@@ -1,7 +1,7 @@
 package io.mdmsim.device;
 
 /**
- * The stages a virtual device walks through, in order (PROTOCOL.md sections 0 and 9, issue 5 item 2). A failed device
+ * The stages a virtual device walks through, in order (PROTOCOL.md sections 0 and 9). A failed device
  * reports the stage it failed in. Stages that do not apply to a device (web authentication without a
  * ConfigurationWebURL, awaiting configuration when the record does not ask for it, Company Portal for users who do not
  * use it) are neither entered nor timed.
@@ -41,7 +41,7 @@ public enum Stage {
     /**
      * The user signs in to Company Portal (seeds: within 24 hours of its download): users the companyPortalShare knob
      * picks, and every device locked in Single App Mode. With the MDM's Company Portal and a ServiceURL in its
-     * configuration, the sign-in registers the device there (CONTRACT.md D.2).
+     * configuration, the sign-in registers the device there (docs/mdm-endpoint.md "Company Portal and Single App Mode").
      */
     COMPANY_PORTAL,
     /**

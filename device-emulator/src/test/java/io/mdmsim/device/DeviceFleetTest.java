@@ -545,7 +545,7 @@ class DeviceFleetTest {
         FleetResult r = run.get(30, TimeUnit.SECONDS);
         caller.join();
         assertEquals(1, flagAfterwards.get(), "the caller's interrupt flag is set again");
-        assertEquals(3, r.count(Outcome.FAILED));
+        assertEquals(3, r.count(Outcome.INTERRUPTED));
         assertEquals(Stage.SCEP, r.devices().get(0).stage());
         assertEquals("interrupted: the fleet run was stopped", r.devices().get(0).reason());
         for (DeviceResult notStarted : r.devices().subList(1, 3)) {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Enrollment policy on the device side (issue 6, CONTRACT.md D.2): Company Portal and its sign-in, Single App Mode,
+ * Enrollment policy on the device side (docs/mdm-endpoint.md "Company Portal and Single App Mode"): Company Portal and its sign-in, Single App Mode,
  * locked enrollment and its 30-day provisional window, supervision, retire and re-enrollment, against the in-test fake.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)

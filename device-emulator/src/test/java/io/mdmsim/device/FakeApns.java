@@ -24,7 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-test double of the fake APNs device channel of CONTRACT.md C.1 (the real one lives in fake-abm, which
+ * An in-test double of the fake APNs device channel of docs/fake-abm.md "Fake APNs" (the real one lives in fake-abm, which
  * device-emulator may not depend on): tokens per device, multiplexed connections with an SSE event stream, online and
  * offline tokens, the last push kept while a token is offline. Built on the JDK's own HTTP server so it streams.
  * A test pushes with {@link #push}, as an MDM would through the provider API.

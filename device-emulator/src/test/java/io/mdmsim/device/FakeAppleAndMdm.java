@@ -428,7 +428,7 @@ final class FakeAppleAndMdm implements AutoCloseable {
     private record Queued(String requestType, byte[] plist) {
     }
 
-    // ---- Company Portal (CONTRACT.md D.2) ------------------------------------------------------------------------
+    // ---- Company Portal (docs/mdm-endpoint.md "Company Portal and Single App Mode") ------------------------------------------------------------------------
 
     static final String SINGLE_APP_MODE_PROFILE = "io.mdmsim.singleappmode";
 

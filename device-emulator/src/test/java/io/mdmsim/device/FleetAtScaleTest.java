@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** A thousand devices at once against the in-test fake: every one enrolls, none disturbs another. Not timed. */
+@Tag("slow") // CI runs it; -DexcludedGroups=slow skips it
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class FleetAtScaleTest {
 

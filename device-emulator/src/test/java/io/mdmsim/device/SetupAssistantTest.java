@@ -24,7 +24,7 @@ import io.mdmsim.device.model.DeviceBehaviour;
 import io.mdmsim.device.net.DeviceHttp;
 import io.mdmsim.device.runtime.DeviceRunner;
 import io.mdmsim.device.runtime.FleetContext;
-import io.mdmsim.device.setup.SetupAssistant;
+import io.mdmsim.device.enroll.SetupAssistant;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,8 +42,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The seeds' device behaviours, through the whole Setup Assistant against the in-test fake Apple and MDM (issue 5
- * acceptance): panes by OS version, Shared iPad, the three authentication methods, the 16-minute SCEP user, await
+ * The seeds' device behaviours, through the whole Setup Assistant against the in-test fake Apple and MDM:
+ * panes by OS version, Shared iPad, the three authentication methods, the 16-minute SCEP user, await
  * final configuration, erase and re-enroll, activated devices, and the knobs.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -317,7 +317,7 @@ class SetupAssistantTest {
         fake.webEnrollOverride = request -> io.mdmsim.core.http.HttpResponse.text(403, "not for you");
         DeviceResult plain = one(config(Behaviour.DEFAULT, spec("F2LXK0PQ0360", "iPhone15,2", "17.5")).build());
         assertEquals(Outcome.FAILED, plain.outcome());
-        assertEquals(Stage.MACHINE_INFO, plain.stage(), "CONTRACT.md D.1: a refusal at Remote Management");
+        assertEquals(Stage.MACHINE_INFO, plain.stage(), "a refusal at Remote Management (docs/mdm-endpoint.md, Enrollment policy)");
         assertEquals("Invalid Profile: The configuration for your iPhone could not be downloaded from 127.0.0.1: 403"
                 + " from GET " + web + ": not for you", plain.reason());
 

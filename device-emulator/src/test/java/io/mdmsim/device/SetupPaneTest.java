@@ -21,7 +21,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** Panes by OS version (issue 5 acceptance), against the seeds' pane table and ADM other/skipkeys.yaml. */
+/** Panes by OS version, against the seeds' pane table and ADM other/skipkeys.yaml. */
 class SetupPaneTest {
 
     private static Context context(String productType, String os, Set<String> skip, boolean known, boolean shared,

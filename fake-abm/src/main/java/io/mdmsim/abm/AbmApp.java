@@ -17,7 +17,7 @@ import io.mdmsim.abm.settings.AbmSettings;
 import io.mdmsim.abm.settings.Faults;
 import io.mdmsim.abm.state.AbmState;
 import io.mdmsim.abm.state.SeededRandom;
-import io.mdmsim.abm.store.AbmStore;
+import io.mdmsim.abm.state.AbmStore;
 import io.mdmsim.abm.store.SqliteStore;
 import io.mdmsim.core.http.Router;
 import io.mdmsim.core.security.Secrets;

@@ -6,7 +6,7 @@ import io.mdmsim.core.pki.Identity;
 import java.time.Duration;
 
 /**
- * The fake APNs listener that {@link FakeAbmServer} starts next to the ABM one (CONTRACT.md C.1). Build with
+ * The fake APNs listener that {@link FakeAbmServer} starts next to the ABM one (docs/fake-abm.md "Fake APNs"). Build with
  * {@link #builder()}; {@link #defaults()} is TLS on a free port.
  *
  * @param port              0 picks a free port ({@link FakeAbmServer#apnsUri()} tells which)

@@ -112,7 +112,7 @@ public record FakeAbmConfig(String host, int port, Identity tls, long seed, int 
         requireNonNull(admin, "admin");
         requireNonNull(errorBodyStyle, "errorBodyStyle");
         requireNonNull(assignCooldown, "assignCooldown");
-        new AbmSettings.Values(errorBodyStyle, sessionTtl, sessionRotateEvery, requestsPerSecond, assignCooldown,
+        checkDepSettings(errorBodyStyle, sessionTtl, sessionRotateEvery, requestsPerSecond, assignCooldown,
                 maxDepBodyBytes);
         requireNonNull(apns, "apns");
         if (port < 0 || port > 65_535) {
@@ -142,6 +142,32 @@ public record FakeAbmConfig(String host, int port, Identity tls, long seed, int 
     private static void positive(String name, Duration d) {
         if (d.isZero() || d.isNegative()) {
             throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
+        }
+    }
+
+    /**
+     * Checks the DEP settings a test may also change at run time ({@code PUT /admin/settings}); the message says
+     * which value is wrong and what is expected.
+     */
+    public static void checkDepSettings(ErrorBodyStyle errorBodyStyle, Duration sessionTtl, int sessionRotateEvery,
+            double requestsPerSecond, Duration assignCooldown, int maxDepBodyBytes) {
+        requireNonNull(errorBodyStyle, "errorBodyStyle");
+        requireNonNull(sessionTtl, "sessionTtl");
+        requireNonNull(assignCooldown, "assignCooldown");
+        if (sessionTtl.isZero() || sessionTtl.isNegative()) {
+            throw new IllegalArgumentException("sessionTtl: " + sessionTtl + " (expected: > 0)");
+        }
+        if (sessionRotateEvery < 0) {
+            throw new IllegalArgumentException("sessionRotateEvery: " + sessionRotateEvery + " (expected: >= 0, 0 = never)");
+        }
+        if (!(requestsPerSecond >= 0) || Double.isInfinite(requestsPerSecond)) {
+            throw new IllegalArgumentException("requestsPerSecond: " + requestsPerSecond + " (expected: >= 0, 0 = no limit)");
+        }
+        if (assignCooldown.isNegative()) {
+            throw new IllegalArgumentException("assignCooldown: " + assignCooldown + " (expected: >= 0, 0 = never THROTTLED)");
+        }
+        if (maxDepBodyBytes < 1) {
+            throw new IllegalArgumentException("maxDepBodyBytes: " + maxDepBodyBytes + " (expected: >= 1)");
         }
     }
 

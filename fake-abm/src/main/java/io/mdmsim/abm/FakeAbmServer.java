@@ -14,7 +14,7 @@ import java.security.cert.X509Certificate;
 
 /**
  * The fake Apple side: on one listener the DEP API (PROTOCOL.md §1), the device-facing cloud configuration (§2) and
- * the ABM admin API (CONTRACT.md B "fake-abm"); on a second one the fake APNs (§8, CONTRACT.md C.1).
+ * the ABM admin API (docs/fake-abm.md); on a second one the fake APNs (§8, docs/fake-abm.md "Fake APNs").
  *
  * <pre>{@code
  * try (FakeAbmServer abm = FakeAbmServer.start(FakeAbmConfig.builder().appleDeviceCa(ca).build())) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Acceptance (issue 3): a test plays an MDM server against the fake ABM over real HTTP — token decrypted with
+ * Acceptance: a test plays an MDM server against the fake ABM over real HTTP — token decrypted with
  * {@code openssl cms} as well as in Java, session, 5,000 devices fetched in pages, syncs after assign, unassign and
  * release with the right op_types, a profile defined and assigned, and each documented error with Apple's status and
  * code, the server serving on after every bad input. Every JSON answer is checked against the DEP schemas.

@@ -4,10 +4,10 @@ import static io.mdmsim.abm.ApnsFixture.TOPIC;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.pki.Pem;
+import io.mdmsim.core.testing.Prerequisites;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -42,8 +42,10 @@ class ApnsCurlTest {
             Thread.currentThread().interrupt();
             version = "";
         }
-        assumeTrue(version.contains("HTTP2"), "needs curl with HTTP/2 support (Debian package curl); `curl -V` said: "
-                + (version.isEmpty() ? "not found" : version.lines().findFirst().orElse("")));
+        if (!version.contains("HTTP2")) {
+            throw Prerequisites.missing("curl with HTTP/2 support is not installed (Debian package curl): `curl -V`"
+                    + " said: " + (version.isEmpty() ? "not found" : version.lines().findFirst().orElse("")));
+        }
     }
 
     @TempDir

@@ -31,7 +31,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Benchmark, not a test (issue 3, item 8): a full DEP fetch of N devices (default 200,000) at 1,000 a page with pacing
+ * Benchmark, not a test: a full DEP fetch of N devices (default 200,000) at 1,000 a page with pacing
  * off, over loopback HTTP as an MDM does it; plus the state's heap cost per device, and with {@code --data-dir} the
  * cost of writing the assignment to SQLite and of loading it back. Command in /work/coord/bench-abm2.md.
  *

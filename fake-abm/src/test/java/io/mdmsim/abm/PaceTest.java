@@ -12,7 +12,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Acceptance (issue 3, item 4): with the default pace of 3,000 devices a minute, what an MDM sees through fetch and
+ * Acceptance: with the default pace of 3,000 devices a minute, what an MDM sees through fetch and
  * sync follows the rate within 2% as the simulated clock advances.
  */
 class PaceTest {

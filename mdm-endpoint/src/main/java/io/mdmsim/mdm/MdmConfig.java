@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  *     ADE enrollment (OTA enrollment with GET /mdm/enroll still works)
  * @param publicBaseUrl the base URL written into profiles (ServerURL, CheckInURL, SCEP URL, DEP profile url);
  *     null means the HTTPS listener's URI when there is one, else the HTTP listener's
- * @param depBaseUrl where uploaded DEP tokens sync from unless the upload names another
+ * @param depBaseUrl where uploaded DEP tokens sync from unless the upload names another; null (the default) means
+ *     every upload must name its DEP API, so nothing is sent off the machine to an address nobody named
  * @param topic the APNs topic of the MDM payload; must start with "com.apple.mgmt."
  * @param seed seeds every random choice (challenges, UUIDs, OAuth nonces)
  * @param maxBodyBytes larger request bodies are refused with 413
@@ -52,13 +53,15 @@ import java.util.regex.Pattern;
  * @param scepPendingRounds fault option: a good PKCSReq is answered PENDING this many times (the request and then
  *     CertPolls) before the certificate is issued; 0 issues at once
  * @param userAuthentication how a UserAuthenticate (macOS user channel) is answered
- * @param apnsUrl the APNs provider API base URL (PROTOCOL.md §8, CONTRACT.md C.1); null turns pushes off
+ * @param apnsUrl the APNs provider API base URL; null (the default) turns pushes off. Apple's APNs
+ *     ({@link #APPLE_APNS_URL}, or its sandbox) needs {@code apnsClientIdentity}, the MDM push certificate
  * @param apnsTrustAnchors the roots an https APNs URL must chain to; empty means the JDK's default trust store
  * @param apnsClientIdentity the push certificate presented to APNs over TLS (the real APNs requires it); optional
  * @param apnsMaxAttempts how often a push is tried when APNs answers 429 or 5xx or cannot be reached
  * @param apnsRetryDelay the first retry delay (simulated time); it doubles on each retry, capped at 5 minutes
  * @param webhookUrl every event is also POSTed there as JSON when set
- * @param eventBufferSize how many recent events GET /admin/events keeps
+ * @param eventBufferSize how many recent events GET /admin/events keeps (a reader that falls further behind gets a
+ *     "gap" event saying how many it missed)
  * @param admin how the admin API is protected: bearer token, extra Host names, token file
  * @param eventsIncludeSecrets keep PushMagic, push tokens and UnlockTokens in the events' raw payloads (default:
  *     they are left out, so that whoever reads the events cannot push to or unlock the devices)
@@ -79,6 +82,8 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
     public static final URI APPLE_DEP_URL = URI.create("https://mdmenrollment.apple.com");
     public static final URI APPLE_APNS_URL = URI.create("https://api.push.apple.com");
     public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+    /** The most events kept (about 1 KiB each: a gigabyte). */
+    public static final int MAX_EVENT_BUFFER = 1_000_000;
     /** The seeds: a delta sync every 12 hours. */
     public static final Duration DEFAULT_DEP_SYNC_INTERVAL = Duration.ofHours(12);
     private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+){0,3}");
@@ -93,7 +98,6 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         requireNonNull(host, "host");
         requireNonNull(clock, "clock");
         trustedDeviceCas = List.copyOf(requireNonNull(trustedDeviceCas, "trustedDeviceCas"));
-        requireNonNull(depBaseUrl, "depBaseUrl");
         requireNonNull(topic, "topic");
         requireNonNull(organization, "organization");
         requireNonNull(challengeTtl, "challengeTtl");
@@ -132,14 +136,26 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         if (apnsMaxAttempts < 1 || apnsMaxAttempts > 20) {
             throw new IllegalArgumentException("apnsMaxAttempts: " + apnsMaxAttempts + " (expected: 1..20)");
         }
-        if (eventBufferSize < 1) {
-            throw new IllegalArgumentException("eventBufferSize: " + eventBufferSize + " (expected: >= 1)");
+        if (eventBufferSize < 1 || eventBufferSize > MAX_EVENT_BUFFER) {
+            throw new IllegalArgumentException("eventBufferSize: " + eventBufferSize + " (expected: 1.."
+                    + MAX_EVENT_BUFFER + ")");
         }
         requireNonNull(admin, "admin");
         allowedDepHosts = List.copyOf(requireNonNull(allowedDepHosts, "allowedDepHosts"));
         apnsUrl = absoluteHttp("apnsUrl", apnsUrl);
+        depBaseUrl = absoluteHttp("depBaseUrl", depBaseUrl);
+        if (apnsUrl != null && isApple(apnsUrl) && apnsClientIdentity == null) {
+            throw new IllegalArgumentException("apnsUrl: " + apnsUrl + " is Apple's APNs, which accepts only the MDM"
+                    + " push certificate (expected: apnsClientIdentity, or the fake APNs' URL)");
+        }
         webhookUrl = absoluteHttp("webhookUrl", webhookUrl);
         publicBaseUrl = absoluteHttp("publicBaseUrl", publicBaseUrl);
+    }
+
+    /** Whether {@code url} is Apple's host (api.push.apple.com, mdmenrollment.apple.com, ...). */
+    public static boolean isApple(URI url) {
+        String host = url.getHost() == null ? "" : url.getHost().toLowerCase(java.util.Locale.ROOT);
+        return host.equals("apple.com") || host.endsWith(".apple.com");
     }
 
     /** Whether the server has an HTTPS listener. */
@@ -183,7 +199,7 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         private Identity scepCa;
         private List<X509Certificate> trustedDeviceCas = List.of();
         private URI publicBaseUrl;
-        private URI depBaseUrl = APPLE_DEP_URL;
+        private URI depBaseUrl;
         private String topic;
         private long seed = 1;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
@@ -202,7 +218,7 @@ public record MdmConfig(String host, int port, SimClock clock, Identity scepCa, 
         private boolean scepRa;
         private int scepPendingRounds;
         private UserAuthentication userAuthentication = UserAuthentication.DECLINE;
-        private URI apnsUrl = APPLE_APNS_URL;
+        private URI apnsUrl;
         private List<X509Certificate> apnsTrustAnchors = List.of();
         private Identity apnsClientIdentity;
         private int apnsMaxAttempts = 5;

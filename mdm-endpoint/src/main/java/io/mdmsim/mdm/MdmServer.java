@@ -27,7 +27,6 @@ import io.mdmsim.mdm.http.CompanyPortalSignIn;
 import io.mdmsim.mdm.http.LifecycleApi;
 import io.mdmsim.mdm.http.MdmHttp;
 import io.mdmsim.mdm.http.MdmIdentityVerifier;
-import io.mdmsim.mdm.model.BadInputException;
 import io.mdmsim.mdm.model.Ids;
 import io.mdmsim.mdm.policy.LicenseGate;
 import io.mdmsim.mdm.push.PushService;
@@ -51,7 +50,7 @@ import java.util.List;
 
 /**
  * The reference MDM server: ADE enrollment, SCEP, check-in, commands, push, DEP token sync and a JSON admin API, on
- * an HTTP listener and optionally an HTTPS one serving the same routes (CONTRACT.md B, C). {@code
+ * an HTTP listener and optionally an HTTPS one serving the same routes (docs/DESIGN.md "Wire contracts between the parts"). {@code
  * MdmServer.start(config)}; {@link #close()} stops it.
  */
 public final class MdmServer implements AutoCloseable {
@@ -136,7 +135,7 @@ public final class MdmServer implements AutoCloseable {
                 config.errorBodyFormat()), bindings, registry, udid -> DeviceLifecycle.management(registry, udid)), events,
                 registry,
                 config.eventsIncludeSecrets());
-        EnrollmentService enrollment = new EnrollmentService(config, scepCa.certificate(), tlsRoot(config.tlsIdentity()),
+        EnrollmentService enrollment = new EnrollmentService(config, root(scepCa.identity()), root(config.tlsIdentity()),
                 challenges, ids, base, events);
         ScepService scep = new ScepService(scepCa, scepRa, config.scepPendingRounds(), challenges, bindings, clock,
                 config.identityValidity(), events);
@@ -168,7 +167,7 @@ public final class MdmServer implements AutoCloseable {
                 .profiles(dep::profileRefFor);
         CompanyPortalService portal = new CompanyPortalService(base, events, ids);
         reference.companyPortal(portal);
-        LicenseGate licenses = policy; // CONTRACT.md D.4: the policy's user licences (LicenseGate.ALWAYS: none)
+        LicenseGate licenses = policy; // docs/mdm-endpoint.md "Company Portal sign-in": the policy's user licences (LicenseGate.ALWAYS: none)
         if (config.webhookUrl() != null) {
             services.add(new Webhook(config.webhookUrl(), events));
         }
@@ -179,10 +178,12 @@ public final class MdmServer implements AutoCloseable {
         new MdmHttp(enrollment, scep, service, identities, config.errorBodyFormat(), events).signIn(signIn)
                 .addRoutes(routes);
         List<String> depHosts = new ArrayList<>(config.allowedDepHosts());
-        depHosts.add(config.depBaseUrl().getHost());
+        if (config.depBaseUrl() != null) {
+            depHosts.add(config.depBaseUrl().getHost());
+        }
         new AdminApi(dep, reference, registry, clock, pushes, events).signIn(signIn).allowDepHosts(depHosts)
                 .addRoutes(routes);
-        new io.mdmsim.mdm.http.PolicyAdminApi(policy).addRoutes(routes);
+        new io.mdmsim.mdm.http.PolicyAdminApi(new io.mdmsim.mdm.policy.PolicyAdmin(policy)).addRoutes(routes);
         new LifecycleApi(dep, lifecycle).addRoutes(routes);
         new io.mdmsim.mdm.http.JitRegistrationApi(jit).addRoutes(routes);
         new CompanyPortalSignIn(registry, identities, bindings, portal, pushes, licenses, config.errorBodyFormat(),
@@ -190,7 +191,6 @@ public final class MdmServer implements AutoCloseable {
         AdminAccess access = config.admin().access();
         Handler router = access.protect(routes.build());
         ErrorMapper errors = ErrorMapper.defaults().toBuilder()
-                .badRequest(BadInputException.class)
                 .map(UnrecognizedDeviceException.class,
                         e -> MdmHttp.unrecognized(e.getMessage(), null, config.errorBodyFormat()))
                 .build();
@@ -229,13 +229,12 @@ public final class MdmServer implements AutoCloseable {
         return new MdmServer(config, http, https, services, scepCa.certificate(), publicBase, store.location(), access.token());
     }
 
-    /** The root an HTTPS certificate chains to: the last of its chain, or itself when self-signed. */
-    private static X509Certificate tlsRoot(Identity tls) {
-        if (tls == null) {
+    /** The root an identity chains to (the last certificate of its chain; itself when self-signed), null for none. */
+    private static X509Certificate root(Identity identity) {
+        if (identity == null) {
             return null;
         }
-        List<X509Certificate> all = tls.certificateAndChain();
-        return all.getLast();
+        return identity.certificateAndChain().getLast();
     }
 
     /**

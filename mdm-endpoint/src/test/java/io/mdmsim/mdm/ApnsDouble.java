@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A tiny stand-in for the APNs provider API (CONTRACT.md C.1) until the fake ABM's lands: records every
+ * A tiny stand-in for the APNs provider API (docs/fake-abm.md "Fake APNs") until the fake ABM's lands: records every
  * {@code POST /3/device/{token}} and answers with scripted statuses (200 with an apns-id when nothing is scripted).
  */
 final class ApnsDouble implements AutoCloseable {

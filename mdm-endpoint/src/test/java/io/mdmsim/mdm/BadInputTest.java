@@ -83,7 +83,7 @@ class BadInputTest {
         assertEquals(200, d.report(base, CommandResult.idle(d.udid)).statusCode());
     }
 
-    /** Issue 4 acceptance: each bad input gets a clear 4xx and a well-behaved device is served right after it. */
+    /** Each bad input gets a clear 4xx and a well-behaved device is served right after it. */
     @Test
     void everyBadInputIsAClear4xxAndOtherDevicesAreStillServed() throws Exception {
         TestDevice good = t.enrolled("UDID-GOOD", false);

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sign-in endpoint asks the licence gate (CONTRACT.md D.4) for the user's licence: a refusal is the gate's 403
+ * The sign-in endpoint asks the licence gate (docs/mdm-endpoint.md "Company Portal sign-in") for the user's licence: a refusal is the gate's 403
  * body (io.mdmsim.license.user-unlicensed) and records nothing; a granted licence registers the user and lifts Single
  * App Mode. Real HTTP on 127.0.0.1, with a gate that refuses users whose name starts with "unlicensed".
  */

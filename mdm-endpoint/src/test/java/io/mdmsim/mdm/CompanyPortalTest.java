@@ -34,7 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * CONTRACT.md D.2 on the reference MDM over real HTTP: Company Portal after the setup DeviceInformation, Single App
+ * docs/mdm-endpoint.md "Company Portal and Single App Mode" on the reference MDM over real HTTP: Company Portal after the setup DeviceInformation, Single App
  * Mode until the Company Portal sign-in, the sign-in endpoint and every bad input it refuses, supervision on the
  * device view.
  */

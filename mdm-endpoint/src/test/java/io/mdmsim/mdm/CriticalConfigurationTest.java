@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Await final configuration with critical policies and apps (F2, F3): the policy's stand-in profile carries one real
+ * Await final configuration with critical policies and apps: the policy's stand-in profile carries one real
  * payload the device accepts; critical apps are device-licensed VPP apps that hold DeviceConfigured on iOS 16+, and
  * follow DeviceConfigured on earlier iOS, which answers NotNow to every app install during Setup Assistant.
  */

@@ -78,7 +78,7 @@ class DepTokenSyncTest {
 
             // ABM releases more devices; the next delta sync, one interval of simulated time later, assigns them.
             dep.deviceCount.set(5);
-            await().atMost(Duration.ofSeconds(30)).until(() -> t.clock.sleepers() > 0); // the sync loop waits
+            await().atMost(Duration.ofSeconds(30)).until(() -> t.clock.timers() > 0); // the next sync round waits on the clock
             t.clock.advance(MdmConfig.DEFAULT_DEP_SYNC_INTERVAL); // the seeds: a delta sync every 12 hours
             JsonNode afterDelta = awaitToken(name, n -> n.path("assigned").asInt() == 5);
             assertEquals(5, afterDelta.path("devices").asInt());
@@ -125,6 +125,13 @@ class DepTokenSyncTest {
                 .POST(BodyPublishers.ofByteArray(TOKEN.toP7m(publicKey()))).build());
         assertEquals(400, badUrl.statusCode());
         assertTrue(new String(badUrl.body()).contains("depUrl"), new String(badUrl.body()));
+
+        HttpResponse<byte[]> noUrl = TestDevice.send(HttpRequest.newBuilder(t.base.resolve(
+                "/admin/dep/tokens?appleId=a%40example.com")).header("Content-Type", "application/pkcs7-mime")
+                .POST(BodyPublishers.ofByteArray(TOKEN.toP7m(publicKey()))).build());
+        assertEquals(400, noUrl.statusCode(), "no default DEP API: nothing is sent to an address nobody named");
+        assertTrue(new String(noUrl.body()).contains("depUrl: missing (expected: the DEP API the token syncs from"),
+                new String(noUrl.body()));
 
         assertEquals("[]", new String(TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/admin/dep/tokens")).GET()
                 .build()).body()));

@@ -71,7 +71,8 @@ class EnrollmentFlowTest {
         AppleYaml.assertPayload("com.apple.security.root.yaml", root);
         AppleYaml.assertPayload("com.apple.security.scep.yaml", scep);
         AppleYaml.assertPayload("com.apple.mdm.yaml", mdm);
-        assertArrayEquals(Certificates.der(TestPki.PKI.scepCa().certificate()), ((NSData) root.get("PayloadContent")).bytes());
+        assertArrayEquals(Certificates.der(TestPki.PKI.root().certificate()), ((NSData) root.get("PayloadContent")).bytes(),
+                "the trust payload holds the root the SCEP CA chains to, not the CA itself");
 
         NSDictionary scepContent = (NSDictionary) scep.get("PayloadContent");
         assertEquals(base + "/scep", str(scepContent, "URL"));

@@ -123,11 +123,12 @@ class HttpsEnrollmentTest {
     }
 
     @Test
-    void withoutHttpsTheProfileHasOnlyTheScepCaAndHttpUrls() {
+    void withoutHttpsTheProfileHasOnlyTheScepCasRootAndHttpUrls() {
         try (TestServer plain = new TestServer()) {
             TestDevice d = plain.newDevice("UDID-PLAIN");
             d.enroll(plain.base);
-            assertEquals(List.of(TestPki.PKI.scepCa().certificate()), trustPayloads(d.profile));
+            assertEquals(List.of(TestPki.PKI.root().certificate()), trustPayloads(d.profile),
+                    "the root the SCEP CA chains to, not the CA (an intermediate)");
             assertTrue(str(d.payload("com.apple.mdm"), "ServerURL").startsWith("http://127.0.0.1:"));
             assertEquals(true, ((NSNumber) d.payload("com.apple.mdm").get("SignMessage")).boolValue());
             assertEquals(null, plain.server.httpsUri());
@@ -146,13 +147,13 @@ class HttpsEnrollmentTest {
     }
 
     @Test
-    void scepCaPayloadIsStillFirst() {
+    void oneTrustPayloadWhenTheTlsCertificateAndTheScepCaShareTheRoot() {
         TestDevice d = t.newDevice("UDID-TLS-ORDER");
         d.useTls(TestPki.PKI.root().certificate(), false);
         d.profile = Plist.parseDictionary(Cms.verifyAttached(d.postMachineInfo(https,
                 d.signedMachineInfo(d.machineInfoValues())).body()).content());
         List<X509Certificate> roots = trustPayloads(d.profile);
-        assertArrayEquals(Certificates.der(TestPki.PKI.scepCa().certificate()), Certificates.der(roots.getFirst()));
-        assertEquals(2, roots.size());
+        assertArrayEquals(Certificates.der(TestPki.PKI.root().certificate()), Certificates.der(roots.getFirst()));
+        assertEquals(1, roots.size(), "the simulator root is the SCEP CA's root and the TLS certificate's");
     }
 }

@@ -16,7 +16,7 @@ class MdmConfigTest {
         assertEquals("127.0.0.1", c.host());
         assertEquals(0, c.port());
         assertEquals(Duration.ofMinutes(15), c.challengeTtl());
-        assertEquals(MdmConfig.APPLE_DEP_URL, c.depBaseUrl());
+        assertEquals(null, c.depBaseUrl(), "no default DEP API: nothing leaves the machine unless named");
         assertTrue(c.topic().startsWith("com.apple.mgmt.External."), c.topic());
         assertEquals(c.topic(), MdmConfig.builder().seed(3).build().topic(), "the topic comes from the seed");
     }
@@ -33,9 +33,19 @@ class MdmConfigTest {
     }
 
     @Test
+    void applesApnsNeedsThePushCertificate() {
+        assertEquals("apnsUrl: https://api.push.apple.com is Apple's APNs, which accepts only the MDM push certificate"
+                + " (expected: apnsClientIdentity, or the fake APNs' URL)", assertThrows(IllegalArgumentException.class,
+                        () -> MdmConfig.builder().apnsUrl(MdmConfig.APPLE_APNS_URL).build()).getMessage());
+        assertEquals("depBaseUrl: mdmenrollment.apple.com (expected: an absolute http or https URL)",
+                assertThrows(IllegalArgumentException.class, () -> MdmConfig.builder()
+                        .depBaseUrl(URI.create("mdmenrollment.apple.com")).build()).getMessage());
+    }
+
+    @Test
     void phaseTwoDefaultsAndChecks() {
         MdmConfig c = MdmConfig.builder().build();
-        assertEquals(MdmConfig.APPLE_APNS_URL, c.apnsUrl());
+        assertEquals(null, c.apnsUrl(), "no pushes by default: nothing leaves the machine unless named");
         assertEquals(MdmConfig.UserAuthentication.DECLINE, c.userAuthentication());
         assertEquals(MdmConfig.ErrorBodyFormat.JSON, c.errorBodyFormat());
         assertEquals(false, c.https());

@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The enrollment policy over HTTP (CONTRACT.md D.1): refusals at POST /mdm/enroll, the web view, the over-the-air
+ * The enrollment policy over HTTP (docs/mdm-endpoint.md "Enrollment policy"): refusals at POST /mdm/enroll, the web view, the over-the-air
  * download and the over-the-air device's Authenticate, each a 403 with the JSON error body; and its admin API.
  */
 class PolicyHttpTest {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
- * The device lifecycle on the reference MDM (issue 6 points 3 and 6, F6): profile edits and the enrollment-time
+ * The device lifecycle on the reference MDM (docs/mdm-endpoint.md "Editing a profile, wipe, retire, re-enrollment"): profile edits and the enrollment-time
  * snapshot, wipe and retire, Shared iPad settings and the cellular data plan, each bad input with its clear error.
  */
 class ProfileLifecycleTest {
@@ -355,7 +355,7 @@ class ProfileLifecycleTest {
         assertEquals(2, life(d).path("wipes").asInt());
     }
 
-    // ---- F6: Shared iPad settings and the cellular data plan ---------------------------------------------------
+    // ---- Shared iPad settings and the cellular data plan ---------------------------------------------------
 
     @Test
     void sharedIpadGetsItsSettingsAfterEnrollment() throws Exception {

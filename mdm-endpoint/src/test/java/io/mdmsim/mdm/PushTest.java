@@ -15,7 +15,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** APNs pushes (CONTRACT.md C.1) against an in-test APNs double: when, what, and how refusals are handled. */
+/** APNs pushes (docs/fake-abm.md "Fake APNs") against an in-test APNs double: when, what, and how refusals are handled. */
 class PushTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);

@@ -39,7 +39,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The queue property of issue 4: under random dropped requests, dropped responses, duplicated and stale replayed
+ * The queue property: under random dropped requests, dropped responses, duplicated and stale replayed
  * reports and NotNow, every command ends in exactly one terminal state, none is lost and none is run twice. A model
  * device behaves as Apple describes (AppleDoc:sending-mdm-commands-to-a-device): it runs each command it receives,
  * keeps its result until the server has taken it (a non-200 or lost answer means "send it again"), and polls Idle

@@ -120,13 +120,40 @@ class RestartTest {
 
                 // the next delta sync comes one interval after the last one, from the stored cursor
                 org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
-                        .until(() -> t.clock.sleepers() > 0);
+                        .until(() -> t.clock.timers() > 0); // the next round waits on the clock
                 t.clock.advance(MdmConfig.DEFAULT_DEP_SYNC_INTERVAL);
                 t.awaitDepToken(name, n -> n.path("assigned").asInt() == 5);
                 assertEquals("c-3", dep.syncCursors.getLast());
                 assertEquals(1, dep.profiles.size(), "the profile defined before the restart is still the token's");
                 assertEquals(5, dep.assigned.size());
             }
+        }
+    }
+
+    @Test
+    void anIdentityRenewedBeforeARestartTakesOverAtItsFirstUseAfterIt() {
+        TestDevice d;
+        io.mdmsim.core.pki.Identity renewed;
+        try (TestServer t = start()) {
+            d = t.enrolled("UDID-RENEW", false);
+            java.security.KeyPair next = io.mdmsim.core.pki.KeyPairs.rsa2048();
+            byte[] req = io.mdmsim.core.scep.Scep.request(io.mdmsim.core.scep.MessageType.RENEWAL_REQ,
+                    io.mdmsim.core.scep.Scep.csr(next, "CN=renewed", null), d.mdmIdentity, d.caCertificate(t.base),
+                    io.mdmsim.core.cms.ContentCipher.AES128_CBC, io.mdmsim.core.cms.DigestAlgorithm.SHA256,
+                    io.mdmsim.core.scep.Scep.transactionId(next.getPublic()), io.mdmsim.core.scep.Scep.newNonce());
+            HttpResponse<byte[]> r = TestDevice.send(java.net.http.HttpRequest.newBuilder(t.base.resolve(
+                    "/scep?operation=PKIOperation")).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(req))
+                    .build());
+            assertEquals(200, r.statusCode());
+            List<java.security.cert.X509Certificate> certs = io.mdmsim.core.scep.Scep.issuedCertificates(
+                    io.mdmsim.core.scep.Scep.parse(r.body()), d.mdmIdentity, next.getPublic());
+            renewed = new io.mdmsim.core.pki.Identity(certs.getFirst(), next.getPrivate(),
+                    certs.subList(1, certs.size()));
+        }
+        try (TestServer t = start()) {
+            d.mdmIdentity = renewed; // first used after the restart
+            HttpResponse<byte[]> idle = d.report(t.base, CommandResult.idle(d.udid));
+            assertEquals(200, idle.statusCode(), () -> new String(idle.body()));
         }
     }
 

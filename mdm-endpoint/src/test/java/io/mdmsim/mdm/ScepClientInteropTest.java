@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Our SCEP server with a client nobody on this project wrote: {@code scepclient} from Debian's {@code scep} package
- * (micromdm/scep), which sends DES-encrypted, SHA-1-signed requests (PROTOCOL.md §5 item 5).
+ * (micromdm/scep), which sends DES-encrypted, SHA-1-signed requests; and {@code openssl verify} on what it got.
  */
 class ScepClientInteropTest {
 
@@ -63,6 +63,34 @@ class ScepClientInteropTest {
         Result reused = run(challenge, "scepclient-test", dir.resolve("c"));
         assertNotEquals(0, reused.exit(), reused.output());
         assertTrue(!Files.exists(dir.resolve("c/cert.pem")), reused.output());
+    }
+
+    @Test
+    void scepclientWithA4096BitKeyGetsACertificateThatOpensslVerifiesFromTheRootOnly() throws Exception {
+        scepclient = ExternalTools.require("scepclient", "scep");
+        Path openssl = ExternalTools.require("openssl", "openssl");
+        Path out = dir.resolve("big");
+        Result r = runAgainst(t, otaChallenge(), "scepclient-4096", out, 4096);
+        assertEquals(0, r.exit(), r.output());
+        X509Certificate cert = Pem.certificate(Files.readString(out.resolve("cert.pem")));
+        assertEquals(4096, ((java.security.interfaces.RSAPublicKey) cert.getPublicKey()).getModulus().bitLength());
+
+        // what GetCACert serves is the path from the issuing CA up to the root: openssl needs nothing else
+        HttpResponse<byte[]> ca = TestDevice.send(HttpRequest.newBuilder(t.base.resolve("/scep?operation=GetCACert"))
+                .GET().build());
+        assertEquals("application/x-x509-ca-ra-cert", ca.headers().firstValue("Content-Type").orElseThrow());
+        List<X509Certificate> served = io.mdmsim.core.cms.Cms.parseDegenerate(ca.body());
+        assertEquals(List.of(TestPki.PKI.scepCa().certificate(), TestPki.PKI.root().certificate()), served);
+        Files.writeString(out.resolve("root.pem"), Pem.encode(TestPki.PKI.root().certificate()));
+        Files.writeString(out.resolve("served.pem"), Pem.encode(served));
+        String at = Long.toString(t.clock.now().getEpochSecond()); // the server's simulated now
+        ExternalTools.Result ok = ExternalTools.runAllowingFailure(null, openssl, "verify", "-attime", at, "-CAfile",
+                out.resolve("root.pem"), "-untrusted", out.resolve("served.pem"), out.resolve("cert.pem"));
+        assertEquals(0, ok.exitCode(), ok.stdoutText() + ok.stderr());
+        assertEquals(out.resolve("cert.pem") + ": OK", ok.stdoutText().strip());
+        ExternalTools.Result alone = ExternalTools.runAllowingFailure(null, openssl, "verify", "-attime", at,
+                "-CAfile", out.resolve("root.pem"), out.resolve("cert.pem"));
+        assertNotEquals(0, alone.exitCode(), "without the served CA the root alone cannot reach the certificate");
     }
 
     @Test
@@ -115,6 +143,11 @@ class ScepClientInteropTest {
 
     private Result runAgainst(TestServer server, String challenge, String cn, Path out)
             throws IOException, InterruptedException {
+        return runAgainst(server, challenge, cn, out, 2048);
+    }
+
+    private Result runAgainst(TestServer server, String challenge, String cn, Path out, int keySize)
+            throws IOException, InterruptedException {
         Files.createDirectories(out);
         Path log = out.resolve("scepclient.log");
         Process p = new ProcessBuilder(List.of(scepclient.toString(),
@@ -123,7 +156,7 @@ class ScepClientInteropTest {
                 "-cn", cn,
                 "-private-key", out.resolve("key.pem").toString(),
                 "-certificate", out.resolve("cert.pem").toString(),
-                "-keySize", "2048"))
+                "-keySize", Integer.toString(keySize)))
                 .directory(out.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

@@ -51,9 +51,10 @@ class ScepModesTest {
             assertEquals(200, r.statusCode());
             assertEquals("application/x-x509-ca-ra-cert", r.headers().firstValue("Content-Type").orElseThrow());
             List<X509Certificate> certs = Cms.parseDegenerate(r.body());
-            assertEquals(2, certs.size());
+            assertEquals(3, certs.size(), "RA, CA and the root the CA chains to");
             X509Certificate ra = certs.get(0);
             assertEquals(TestPki.PKI.scepCa().certificate(), certs.get(1));
+            assertEquals(TestPki.PKI.root().certificate(), certs.get(2));
             assertEquals(-1, ra.getBasicConstraints(), "the RA is not a CA");
             assertEquals(TestPki.PKI.scepCa().certificate().getSubjectX500Principal(), ra.getIssuerX500Principal());
 

@@ -45,7 +45,7 @@ class CliTest {
     void unknownOptionIsBadUsage() {
         CliRun r = run("quickstart", "--devcies", "3");
         assertEquals(Main.EXIT_USAGE, r.exit());
-        assertTrue(r.err().contains("'--devcies'") && r.err().contains("Possible solutions: --devices"), r.err());
+        assertTrue(r.err().contains("'--devcies'") && r.err().contains("possible solutions: --devices"), r.err());
     }
 
     @Test

@@ -139,8 +139,10 @@ class DevicesCommandTest {
                 "--error-rate", "ProfileList=2");
         assertUsage("--not-now + --error-rate: 1.5 (expected: <= 1)", "devices", "--abm", url, "--not-now",
                 "ProfileList=0.7", "--error-rate", "ProfileList=0.8");
-        assertUsage("--clock-scale: 0.0 (expected: > 0 and <= 1000000)", "devices", "--abm", url, "--clock-scale",
-                "0");
+        assertUsage("--clock: x0 (expected: wall or xN with 0 < N <= 1000000, such as x60)", "devices", "--abm", url,
+                "--clock", "x0");
+        assertUsage("--clock: manual (expected: wall or xN; mdmsim devices has no admin API to move a manual clock)",
+                "devices", "--abm", url, "--clock", "manual");
         assertUsage("--user-domain: nodomain (expected: a domain such as example.com)", "devices", "--abm", url,
                 "--user-domain", "nodomain");
     }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code mdmsim devices}' enrollment-policy knobs (issue 6): help text and bad usage before any I/O, and a run where
+ * {@code mdmsim devices}' enrollment-policy knobs (docs/mdm-endpoint.md "Enrollment policy"): help text and bad usage before any I/O, and a run where
  * users remove management in their provisional window against the fake ABM and the reference MDM.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)

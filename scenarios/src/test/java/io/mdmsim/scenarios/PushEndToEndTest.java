@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT.md C.1 end to end: the fake APNs (TLS from the simulator PKI), our MDM pushing through it, and virtual
+ * docs/fake-abm.md "Fake APNs" end to end: the fake APNs (TLS from the simulator PKI), our MDM pushing through it, and virtual
  * devices holding one push stream: a command queued on the MDM reaches an idle device only through a push.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)

@@ -8,6 +8,7 @@ import io.mdmsim.core.plist.Plist;
 import io.mdmsim.core.plist.PlistException;
 import io.mdmsim.core.protocol.Command;
 import io.mdmsim.device.model.CommandReply;
+import io.mdmsim.device.model.CompanyPortalApp;
 import io.mdmsim.device.model.Device;
 import io.mdmsim.device.model.DeviceErrors;
 import io.mdmsim.device.model.ManagedState;
@@ -15,7 +16,6 @@ import io.mdmsim.device.model.StageFailure;
 import io.mdmsim.device.model.Versions;
 import io.mdmsim.device.net.DeviceHttp;
 import io.mdmsim.device.runtime.DeviceContext;
-import io.mdmsim.device.setup.CompanyPortal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -93,8 +93,8 @@ final class AppHandlers {
             identifier = m.bundleId;
             name = m.title;
             version = m.version;
-        } else if (CompanyPortal.is(storeId, identifier)) {
-            identifier = CompanyPortal.BUNDLE_ID; // the App Store resolves ID 719171358 to it
+        } else if (CompanyPortalApp.is(storeId, identifier)) {
+            identifier = CompanyPortalApp.BUNDLE_ID; // the App Store resolves ID 719171358 to it
             name = "Company Portal";
         } else {
             if (identifier == null) {
@@ -119,10 +119,10 @@ final class AppHandlers {
                 existing != null ? existing.dynamicSize() : size / 10, true, storeId, manifestUrl, (int) flags,
                 configuration, attributes, now, now.plus(download).plus(install));
         d.managed().app(app);
-        if (identifier.equals(CompanyPortal.BUNDLE_ID)) {
+        if (identifier.equals(CompanyPortalApp.BUNDLE_ID)) {
             Map<String, Object> event = new LinkedHashMap<>();
             event.put("readyAt", app.readyAt().toString());
-            event.put("serviceUrl", configuration != null && configuration.objectForKey(CompanyPortal.SERVICE_URL)
+            event.put("serviceUrl", configuration != null && configuration.objectForKey(CompanyPortalApp.SERVICE_URL)
                     instanceof NSString u ? u.getContent() : null);
             ctx.trace().event("company-portal-installed", event);
         }

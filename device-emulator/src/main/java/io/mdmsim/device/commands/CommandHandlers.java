@@ -8,6 +8,7 @@ import io.mdmsim.device.model.Device;
 import io.mdmsim.device.model.DeviceErrors;
 import io.mdmsim.device.model.PlistFields;
 import io.mdmsim.device.model.Versions;
+import io.mdmsim.device.runtime.CommandDispatcher;
 import io.mdmsim.device.runtime.DeviceContext;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,7 +20,9 @@ import java.util.Set;
  * {@link CommandRequirements} refuses what iOS would refuse: a RequestType unknown on the device's OS, a missing
  * access right, an unsupervised device, a device not enrolled through ADE, the wrong Shared iPad channel.
  */
-public final class CommandHandlers {
+public final class CommandHandlers implements CommandDispatcher {
+
+    private static final System.Logger LOG = System.getLogger(CommandHandlers.class.getName());
 
     private final Map<String, CommandHandler> handlers;
 
@@ -77,6 +80,17 @@ public final class CommandHandlers {
             return handlers.get(command.requestType()).handle(device, command);
         } catch (PlistFields.FieldException e) {
             throw new CommandHandler.CommandFormatException(e.getMessage());
+        }
+    }
+
+    @Override
+    public CommandReply answer(DeviceContext ctx, Command command) throws InterruptedException {
+        try {
+            return dispatch(ctx, command);
+        } catch (CommandHandler.CommandFormatException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: malformed {1}: {2}", ctx.device().ref(), command.requestType(),
+                    e.getMessage());
+            return CommandReply.formatError();
         }
     }
 

@@ -29,8 +29,6 @@ import io.mdmsim.device.net.ScepClient;
 import io.mdmsim.device.net.Wakeup;
 import io.mdmsim.device.runtime.DeviceContext;
 import io.mdmsim.device.runtime.Step;
-import io.mdmsim.device.setup.SetupAssistant;
-import io.mdmsim.device.setup.WebView;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.util.ArrayList;
@@ -216,7 +214,7 @@ public final class EnrollmentSteps {
         }
 
         /**
-         * A 403 at Remote Management (CONTRACT.md D.1): Apple's com.apple.softwareupdate.required keeps its meaning;
+         * A 403 at Remote Management (docs/mdm-endpoint.md "Enrollment policy"): Apple's com.apple.softwareupdate.required keeps its meaning;
          * every other refusal is what Setup Assistant shows as "Invalid Profile" (seeds: a blocked platform "will show
          * as Invalid Profile"), with the MDM's code and message. Reported at {@code stage} (MACHINE_INFO, also for
          * the web view; PROFILE for an over-the-air download).
@@ -336,7 +334,7 @@ public final class EnrollmentSteps {
             Device d = ctx.device();
             DeviceBehaviour b = d.behaviour();
             if (b.delaysScep() && d.pass() == 1 && !b.knobs().scepDelay().isZero()) {
-                ctx.clock().sleep(b.knobs().scepDelay());
+                ctx.userWait(b.knobs().scepDelay());
             }
             try {
                 enroll(ctx);
@@ -353,9 +351,7 @@ public final class EnrollmentSteps {
                     // a listener's failure is not the device's
                 }
                 java.time.Duration after = b.knobs().scepRetryAfter();
-                if (!after.isZero()) {
-                    ctx.clock().sleep(after);
-                }
+                ctx.userWait(after);
                 if (after.compareTo(io.mdmsim.device.Behaviour.SCEP_RETRY_WINDOW) > 0) {
                     throw StageFailure.needsWipe(f.reason() + "; the user downloaded the management profile again "
                             + after.toMinutes() + " minutes later, more than 15 minutes after the error: the device"
@@ -406,7 +402,7 @@ public final class EnrollmentSteps {
 
     /**
      * Section 6: TokenUpdate (ADM mdm/checkin/tokenupdate.yaml); enrollment is complete after it. With a fake APNs
-     * (CONTRACT.md C.1) the token comes from it and the device goes online on the fleet's push stream once the MDM
+     * (docs/fake-abm.md "Fake APNs") the token comes from it and the device goes online on the fleet's push stream once the MDM
      * has the token; without one the token is random.
      */
     static final class TokenUpdateStep implements Step {

@@ -6,7 +6,6 @@ import io.mdmsim.core.plist.Plist;
 import io.mdmsim.core.plist.PlistException;
 import io.mdmsim.core.protocol.Command;
 import io.mdmsim.core.protocol.ProtocolException;
-import io.mdmsim.device.commands.CommandHandler;
 import io.mdmsim.device.model.CommandReply;
 import io.mdmsim.device.model.Device;
 import io.mdmsim.device.model.ManagedState;
@@ -121,8 +120,8 @@ public final class CommandSession {
             Command command = Command.parse(commandPlist);
             // the behaviour knobs may answer NotNow or Error instead of running the command
             java.util.Optional<CommandReply> fault = d.behaviour().commandFault(command.requestType());
-            result = fault.isPresent() ? fault.get() : ctx.fleet().handlers().dispatch(ctx, command);
-        } catch (PlistException | ProtocolException | CommandHandler.CommandFormatException e) {
+            result = fault.isPresent() ? fault.get() : ctx.fleet().handlers().answer(ctx, command);
+        } catch (PlistException | ProtocolException e) {
             LOG.log(Level.DEBUG, "{0}: malformed command: {1}", d.ref(), e.getMessage());
             result = CommandReply.formatError();
         }

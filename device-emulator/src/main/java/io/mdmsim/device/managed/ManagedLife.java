@@ -37,15 +37,15 @@ public final class ManagedLife implements Step {
     }
 
     /**
-     * Lives until the lifetime has passed. An interrupt (the fleet run is stopped) ends the life early: the device
-     * enrolled, so it still ends ENROLLED; the thread's interrupt flag stays set.
+     * Lives until the lifetime has passed. An interrupt (the fleet run is stopped, or the run's deadline passed) ends
+     * the life early: the device enrolled, so it still ends ENROLLED; the thread's interrupt flag stays set.
      */
     @Override
     public void run(DeviceContext ctx) throws StageFailure, InterruptedException {
         try {
             live(ctx);
         } catch (InterruptedException e) {
-            ctx.trace().event("stopped", Map.of("reason", "the fleet run was stopped"));
+            ctx.trace().event("stopped", Map.of("reason", ctx.stopReason()));
             Thread.currentThread().interrupt();
         }
     }

@@ -18,7 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * How a device leaves management (issue 6, seeds): the MDM retires it (RemoveProfile of the enrollment profile), or its
+ * How a device leaves management (seeds): the MDM retires it (RemoveProfile of the enrollment profile), or its
  * user removes management in Settings, which locked enrollment forbids except during the 30-day provisional window of
  * a device added to ABM with Apple Configurator. Either way the device sends CheckOut when the MDM payload says
  * CheckOutWhenRemoved, leaves APNs, drops the MDM profile and everything it installed, and is unmanaged.

@@ -2,9 +2,8 @@ package io.mdmsim.device.model;
 
 import static java.util.Objects.requireNonNull;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.mdmsim.core.catalog.DeviceIdentifiers;
+import io.mdmsim.core.seed.Seeds;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -36,7 +35,7 @@ public record Cellular(String iccid, String phoneNumber, String carrier, String 
         while (iccid.length() < 19) {
             iccid.append((char) ('0' + r.nextInt(10)));
         }
-        iccid.append(HardwareProfile.luhn(iccid.toString()));
+        iccid.append(DeviceIdentifiers.luhn(iccid.toString()));
         String phone = String.format(Locale.ROOT, "+1 (%03d) 555-%04d", 201 + r.nextInt(780), r.nextInt(10_000));
         String modem = String.format(Locale.ROOT, "%d.%02d.%02d", 1 + r.nextInt(4), r.nextInt(80), r.nextInt(10));
         StringBuilder eid = new StringBuilder("890490320");
@@ -53,15 +52,6 @@ public record Cellular(String iccid, String phoneNumber, String carrier, String 
     }
 
     private static long seed(String udid) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(("cellular/" + udid).getBytes(StandardCharsets.UTF_8));
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = (v << 8) | (h[i] & 0xff);
-            }
-            return v;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return Seeds.of("cellular/" + udid);
     }
 }

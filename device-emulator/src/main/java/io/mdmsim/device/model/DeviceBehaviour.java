@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.protocol.CommandStatus;
 import io.mdmsim.core.protocol.ErrorChainItem;
+import io.mdmsim.core.seed.Seeds;
 import io.mdmsim.device.Behaviour;
 import io.mdmsim.device.DeviceSpec;
 import io.mdmsim.device.Stage;

@@ -3,10 +3,9 @@ package io.mdmsim.device.model;
 import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.catalog.DeviceCatalog;
+import io.mdmsim.core.catalog.DeviceIdentifiers;
+import io.mdmsim.core.seed.Seeds;
 import io.mdmsim.device.DeviceSpec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -47,17 +46,15 @@ public record HardwareProfile(String udid, String imei, String meid, String mode
     /** The same seed and serial give the same profile, on any machine. */
     public static HardwareProfile derive(long seed, DeviceSpec spec) {
         requireNonNull(spec, "spec");
-        SplittableRandom random = new SplittableRandom(mix(seed, spec.serialNumber()));
+        SplittableRandom random = new SplittableRandom(Seeds.mix(seed, spec.serialNumber()));
         String udid = udid(random, spec);
         String imei = null;
         String meid = null;
         boolean cellular = DeviceCatalog.model(spec.productType())
                 .map(m -> m.has(DeviceCatalog.Feature.CELLULAR)).orElse(spec.family().equals("iPhone"));
         if (cellular) {
-            String digits = "35" + digits(random, 12);
-            digits += luhn(digits);
-            imei = digits.substring(0, 2) + " " + digits.substring(2, 8) + " " + digits.substring(8, 14) + " "
-                    + digits.substring(14);
+            String digits = DeviceIdentifiers.imei(spec.productType(), random);
+            imei = DeviceIdentifiers.spaced(digits);
             meid = digits.substring(0, 14);
         }
         StringBuilder model = new StringBuilder("M");
@@ -121,44 +118,6 @@ public record HardwareProfile(String udid, String imei, String meid, String mode
             };
             default -> 0;
         };
-    }
-
-    private static long mix(long seed, String serial) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] h = sha.digest((seed + "/" + serial).getBytes(StandardCharsets.UTF_8));
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = (v << 8) | (h[i] & 0xff);
-            }
-            return v;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
-    }
-
-    private static String digits(SplittableRandom random, int n) {
-        StringBuilder sb = new StringBuilder(n);
-        for (int i = 0; i < n; i++) {
-            sb.append((char) ('0' + random.nextInt(10)));
-        }
-        return sb.toString();
-    }
-
-    /** The Luhn check digit of an IMEI's first 14 digits. */
-    static char luhn(String digits) {
-        int sum = 0;
-        for (int i = 0; i < digits.length(); i++) {
-            int d = digits.charAt(digits.length() - 1 - i) - '0';
-            if (i % 2 == 0) {
-                d *= 2;
-                if (d > 9) {
-                    d -= 9;
-                }
-            }
-            sum += d;
-        }
-        return (char) ('0' + (10 - sum % 10) % 10);
     }
 
     private static String mac(byte[] b) {

@@ -23,7 +23,7 @@ public final class StageFailure extends Exception {
         this.outcome = requireNonNull(outcome, "outcome");
         this.wipeHelps = wipeHelps;
         if (outcome == Outcome.ENROLLED) {
-            throw new IllegalArgumentException("outcome: ENROLLED (expected: NOT_ASSIGNED, NEEDS_WIPE or FAILED)");
+            throw new IllegalArgumentException("outcome: ENROLLED (expected: a way of not enrolling)");
         }
     }
 
@@ -68,7 +68,7 @@ public final class StageFailure extends Exception {
 
     /**
      * Reports the failure at {@code stage} instead of the stage that was running (the web view of modern
-     * authentication runs in REMOTE_MANAGEMENT, but an MDM refusal there is a MACHINE_INFO failure, CONTRACT.md D.1).
+     * authentication runs in REMOTE_MANAGEMENT, but an MDM refusal there is a MACHINE_INFO failure, docs/mdm-endpoint.md "Enrollment policy").
      */
     public StageFailure at(io.mdmsim.device.Stage stage) {
         this.stage = requireNonNull(stage, "stage");

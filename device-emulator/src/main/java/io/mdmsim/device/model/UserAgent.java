@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The User-Agent a virtual device sends before it is enrolled (CONTRACT D.3): Safari's, naming the device family and
+ * The User-Agent a virtual device sends before it is enrolled (docs/DESIGN.md "Device identity before MachineInfo"): Safari's, naming the device family and
  * its OS version with underscores, so an MDM can tell iOS from iPadOS by the User-Agent alone, e.g.
  * {@code Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148}
  * and {@code Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) ...}.

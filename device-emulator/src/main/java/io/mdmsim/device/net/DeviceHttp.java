@@ -105,8 +105,19 @@ public final class DeviceHttp {
                       Response response, Map<String, List<String>> responseHeaders, String failure, long realNanos);
     }
 
+    /**
+     * Lets a device's deadlines stop it between exchanges: called on the device's thread before and after each one;
+     * either may throw {@link InterruptedException} to end the device there. An exchange in flight is never cut.
+     */
+    public interface Guard {
+        void beforeExchange() throws InterruptedException;
+
+        void afterExchange() throws InterruptedException;
+    }
+
     private final HttpClient client;
     private final Duration timeout;
+    private final Guard guard;           // null: no deadlines
     private final Behaviour network;     // null: a perfect network
     private final SplittableRandom faults;
     private final SimClock clock;
@@ -114,7 +125,7 @@ public final class DeviceHttp {
     private final Semaphore inFlight;    // null: no fleet-wide limit
 
     public DeviceHttp(HttpClient client, Duration timeout) {
-        this(client, timeout, null, null, null, null, null);
+        this(client, timeout, null, null, null, null, null, null);
     }
 
     /**
@@ -123,11 +134,12 @@ public final class DeviceHttp {
      * load on the server) however many devices are alive.
      */
     public DeviceHttp(HttpClient client, Duration timeout, int maxInFlight) {
-        this(client, timeout, null, null, null, null, new Semaphore(maxInFlight, true));
+        this(client, timeout, null, null, null, null, new Semaphore(maxInFlight, true), null);
     }
 
     private DeviceHttp(HttpClient client, Duration timeout, Behaviour network, SplittableRandom faults,
-                       SimClock clock, Recorder recorder, Semaphore inFlight) {
+                       SimClock clock, Recorder recorder, Semaphore inFlight, Guard guard) {
+        this.guard = guard;
         this.client = requireNonNull(client, "client");
         this.timeout = requireNonNull(timeout, "timeout");
         this.network = network;
@@ -149,13 +161,19 @@ public final class DeviceHttp {
         requireNonNull(faults, "faults");
         requireNonNull(clock, "clock");
         boolean perfect = knobs.latency().isZero() && knobs.dropRate() == 0 && knobs.resetRate() == 0;
-        return perfect ? this : new DeviceHttp(client, timeout, knobs, faults, clock, recorder, inFlight);
+        return perfect ? this : new DeviceHttp(client, timeout, knobs, faults, clock, recorder, inFlight, guard);
     }
 
     /** The same transport, with every exchange shown to {@code recorder} (one device's trace). */
     public DeviceHttp recordingTo(Recorder recorder) {
         return new DeviceHttp(client, timeout, network, faults, clock, requireNonNull(recorder, "recorder"),
-                inFlight);
+                inFlight, guard);
+    }
+
+    /** The same transport, asking {@code guard} before and after every exchange (one device's deadlines). */
+    public DeviceHttp guardedBy(Guard guard) {
+        return new DeviceHttp(client, timeout, network, faults, clock, recorder, inFlight,
+                requireNonNull(guard, "guard"));
     }
 
     /** The shared client (the push channel streams on it too). */
@@ -227,10 +245,14 @@ public final class DeviceHttp {
             b.header("Content-Type", contentType);
         }
         headers.forEach(b::header);
+        if (guard != null) {
+            guard.beforeExchange();
+        }
         if (inFlight != null) {
             inFlight.acquire();
         }
         long t0 = System.nanoTime(); // real time of the exchange, for traces only
+        boolean guarded = guard != null;
         try {
             HttpResponse<byte[]> r = ClientExchange.send(client, b.build(), HttpResponse.BodyHandlers.ofByteArray(),
                     timeout);
@@ -259,6 +281,9 @@ public final class DeviceHttp {
         } finally {
             if (inFlight != null) {
                 inFlight.release();
+            }
+            if (guarded) {
+                guard.afterExchange();
             }
         }
     }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mdmsim.core.http.ClientExchange;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -24,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
- * The devices' side of the fake APNs (CONTRACT.md C.1): each device registers for a token before its TokenUpdate;
+ * The devices' side of the fake APNs (docs/fake-abm.md "Fake APNs"): each device registers for a token before its TokenUpdate;
  * the whole fleet shares ONE event stream (a multiplexed connection) on which the devices that are online get their
  * pushes. The stream runs on its own virtual thread; a dropped stream is reopened with every online token.
  *
@@ -305,7 +306,7 @@ public final class PushChannel implements AutoCloseable {
 
     private HttpResponse<byte[]> send(String method, String path, String json)
             throws PushException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout);
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
         if (json == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -313,7 +314,7 @@ public final class PushChannel implements AutoCloseable {
                     .method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
         }
         try {
-            return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return ClientExchange.send(client, b.build(), HttpResponse.BodyHandlers.ofByteArray(), timeout);
         } catch (IOException e) {
             throw new PushException(method + " " + base.resolve(path) + " failed: " + e, e);
         }

@@ -78,7 +78,14 @@ public final class Wakeup {
                     lock.unlock();
                 }
             } catch (InterruptedException e) {
-                // the device woke up first, or stopped
+                // the device woke up first or stopped, or its deadline passed: a waiter still there must wake
+                lock.lock();
+                try {
+                    firedGeneration = Math.max(firedGeneration, generation);
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
             }
         });
         try {

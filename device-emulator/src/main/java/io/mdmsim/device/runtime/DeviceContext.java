@@ -21,6 +21,8 @@ public final class DeviceContext {
     private final Wakeup wakeup = new Wakeup();
     private final Trace trace;
     private final DeviceHttp http;
+    private final Deadlines deadlines;
+    private final LastAnswer lastAnswer = new LastAnswer();
     private MdmClient mdm;
 
     public DeviceContext(FleetContext fleet, Device device, SplittableRandom random) {
@@ -39,8 +41,25 @@ public final class DeviceContext {
             }
         });
         DeviceBehaviour b = device.behaviour();
+        this.deadlines = new Deadlines(fleet.config().clock(), fleet.config().timeouts());
         DeviceHttp network = fleet.http().withNetwork(b.knobs(), b.networkRandom(), fleet.config().clock());
-        this.http = trace.enabled() ? network.recordingTo(trace) : network;
+        this.http = network.recordingTo(trace.enabled() ? lastAnswer.and(trace) : lastAnswer).guardedBy(deadlines);
+    }
+
+    /** The device's deadlines: its run's and its running stage's ({@link io.mdmsim.device.Timeouts}). */
+    Deadlines deadlines() {
+        return deadlines;
+    }
+
+    /** Why the device's run is being stopped: the deadline that passed, else the fleet's stop. */
+    public String stopReason() {
+        Deadlines.Expired e = deadlines.expired();
+        return e != null ? e.why() : "the fleet run was stopped";
+    }
+
+    /** The last answer the device got from a server, in words ("PUT http://.../mdm/connect answered 200: ..."). */
+    public String lastAnswer() {
+        return lastAnswer.describe();
     }
 
     public FleetContext fleet() {
@@ -51,8 +70,9 @@ public final class DeviceContext {
         return fleet.config();
     }
 
+    /** The fleet's clock; a device's sleeps on it end at its deadlines ({@link io.mdmsim.device.Timeouts}). */
     public SimClock clock() {
-        return fleet.config().clock();
+        return deadlines.clock();
     }
 
     /**
@@ -109,10 +129,19 @@ public final class DeviceContext {
     /** Sleeps the user's dwell for something whose median is {@code median}; returns the time spent. */
     public java.time.Duration dwell(java.time.Duration median) throws InterruptedException {
         java.time.Duration d = device.behaviour().dwell(median);
-        if (!d.isZero()) {
+        userWait(d);
+        return d;
+    }
+
+    /**
+     * The user pauses for {@code d} (a knob: a pane's dwell, the wait before SCEP, a retry later, a reboot): the
+     * device sleeps on the SimClock, and the time does not count against the stage's timeout.
+     */
+    public void userWait(java.time.Duration d) throws InterruptedException {
+        if (d.isPositive()) {
+            deadlines.extend(d);
             clock().sleep(d);
         }
-        return d;
     }
 
     public byte[] randomBytes(int n) {

@@ -3,6 +3,7 @@ package io.mdmsim.device.runtime;
 import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.seed.Seeds;
 import io.mdmsim.device.DeviceResult;
 import io.mdmsim.device.DeviceSpec;
 import io.mdmsim.device.FleetListener;
@@ -14,10 +15,7 @@ import io.mdmsim.device.model.HardwareProfile;
 import io.mdmsim.device.model.StageFailure;
 import io.mdmsim.device.net.PushChannel;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,8 +59,9 @@ public final class DeviceRunner {
     public DeviceResult notStarted(int index, DeviceSpec spec, String reason) {
         Device device = newDevice(index, spec);
         Stage first = steps.isEmpty() ? Stage.DONE : steps.getFirst().stage();
-        DeviceResult result = new DeviceResult(device.ref(), Outcome.FAILED, first, reason, Map.of(), Duration.ZERO);
-        notify(() -> fleet.config().listener().stageFailed(device.ref(), first, Outcome.FAILED, reason));
+        DeviceResult result = new DeviceResult(device.ref(), Outcome.INTERRUPTED, first, reason, Map.of(),
+                Duration.ZERO);
+        notify(() -> fleet.config().listener().stageFailed(device.ref(), first, Outcome.INTERRUPTED, reason));
         notify(() -> fleet.config().listener().deviceFinished(result));
         return result;
     }
@@ -73,7 +72,9 @@ public final class DeviceRunner {
         Map<Stage, Duration> durations = new EnumMap<>(Stage.class);
         Instant start = ctx.clock().now();
         Stage current = steps.isEmpty() ? Stage.DONE : steps.getFirst().stage();
+        Deadlines deadlines = ctx.deadlines();
         try {
+            deadlines.startRun();
             manufacture(ctx);
             traceHeader(ctx);
             boolean rebooted = false;
@@ -86,8 +87,10 @@ public final class DeviceRunner {
                 device.stage(current);
                 notify(() -> listener.stageEntered(device.ref(), step.stage()));
                 Instant t0 = ctx.clock().now();
+                deadlines.enterStage(step.stage());
                 try {
                     step.run(ctx);
+                    deadlines.leaveStage(step.stage() != Stage.MANAGED);
                     Duration took = Duration.between(t0, ctx.clock().now());
                     durations.merge(step.stage(), took, Duration::plus);
                     notify(() -> listener.stageCompleted(device.ref(), step.stage(), took));
@@ -109,7 +112,7 @@ public final class DeviceRunner {
                 }
                 if (!rebooted && device.behaviour().rebootAfter().orElse(null) == step.stage()) {
                     rebooted = true;
-                    ctx.clock().sleep(device.behaviour().knobs().rebootDuration());
+                    ctx.userWait(device.behaviour().knobs().rebootDuration());
                     if (step.stage().ordinal() < Stage.TOKEN_UPDATE.ordinal()) {
                         // not enrolled yet: Setup Assistant starts again; activation and the record are kept
                         device.forgetEnrollment();
@@ -124,8 +127,14 @@ public final class DeviceRunner {
             return fail(device, f.stage() != null ? f.stage() : current, f.outcome(), f.reason(), durations, start,
                     ctx);
         } catch (InterruptedException e) {
+            Deadlines.Expired expired = deadlines.expired();
+            if (expired != null && !fleet.stopping().get()) {
+                return fail(device, expired.stage() != null ? expired.stage() : current, Outcome.TIMED_OUT,
+                        expired.why() + "; last answer: " + ctx.lastAnswer(), durations, start, ctx);
+            }
             Thread.currentThread().interrupt();
-            return fail(device, current, Outcome.FAILED, "interrupted: the fleet run was stopped", durations, start, ctx);
+            return fail(device, current, Outcome.INTERRUPTED, "interrupted: the fleet run was stopped", durations,
+                    start, ctx);
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, device.ref() + ": unexpected failure at " + current, e);
             return fail(device, current, Outcome.FAILED, "unexpected error: " + e, durations, start, ctx);
@@ -246,16 +255,6 @@ public final class DeviceRunner {
 
     /** The device's own random stream for tokens and nonces: seed and serial only, like its hardware. */
     static long runSeed(long seed, DeviceSpec spec) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest(("run/" + seed + "/" + spec.serialNumber()).getBytes(StandardCharsets.UTF_8));
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = (v << 8) | (h[i] & 0xff);
-            }
-            return v;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return Seeds.of("run/" + seed + "/" + spec.serialNumber());
     }
 }

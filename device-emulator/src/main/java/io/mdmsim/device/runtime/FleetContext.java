@@ -4,26 +4,33 @@ import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.pki.CertificateAuthority;
 import io.mdmsim.device.FleetConfig;
-import io.mdmsim.device.commands.CommandHandlers;
 import io.mdmsim.device.net.DeviceHttp;
 import io.mdmsim.device.net.PushChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * What all devices of a fleet share.
+ * What all devices of a fleet share; {@code handlers} answers the commands.
  *
- * @param push the fleet's one APNs stream, null when the fleet has no {@link FleetConfig#apnsUrl()}
+ * @param push     the fleet's one APNs stream, null when the fleet has no {@link FleetConfig#apnsUrl()}
+ * @param stopping set when the fleet run is being stopped (its devices are interrupted and end INTERRUPTED)
  */
 public record FleetContext(FleetConfig config, DeviceHttp http, CertificateAuthority factory,
-                           CommandHandlers handlers, PushChannel push) {
+                           CommandDispatcher handlers, PushChannel push, AtomicBoolean stopping) {
     public FleetContext {
         requireNonNull(config, "config");
         requireNonNull(http, "http");
         requireNonNull(factory, "factory");
         requireNonNull(handlers, "handlers");
+        requireNonNull(stopping, "stopping");
+    }
+
+    public FleetContext(FleetConfig config, DeviceHttp http, CertificateAuthority factory, CommandDispatcher handlers,
+            PushChannel push) {
+        this(config, http, factory, handlers, push, new AtomicBoolean());
     }
 
     /** A fleet without a push channel. */
-    public FleetContext(FleetConfig config, DeviceHttp http, CertificateAuthority factory, CommandHandlers handlers) {
+    public FleetContext(FleetConfig config, DeviceHttp http, CertificateAuthority factory, CommandDispatcher handlers) {
         this(config, http, factory, handlers, null);
     }
 }

@@ -29,7 +29,9 @@ import java.util.TreeMap;
  * One device's trace (see {@link TraceOptions}): JSON lines, recorded on the device's own thread. Lines collect in
  * memory; past the buffer size they are appended to the device's file. When the device's run ends the trace is kept
  * (written out) or dropped according to the mode. Line types: {@code device} (first: who and how), {@code http}
- * (one exchange), {@code event} (push, restart, erase, ...), {@code result} (last).
+ * (one exchange), {@code event} (push, restart, erase, ...), {@code gap} (lines that could not be written to the file:
+ * how many and why), {@code result} (last; its {@code droppedLines} says whether the trace is whole). A trace is never
+ * cut silently.
  */
 public final class Trace implements DeviceHttp.Recorder {
 
@@ -47,6 +49,8 @@ public final class Trace implements DeviceHttp.Recorder {
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     private boolean spilled;
     private int seq;
+    /** Lines lost because the file could not be written: a {@code gap} line in the trace says where and how many. */
+    private long droppedLines;
 
     /** What a trace line says about where the device is. */
     interface DeviceContextView {
@@ -169,6 +173,7 @@ public final class Trace implements DeviceHttp.Recorder {
         }
         line.put("unenrolled", m.unenrolled().name());
         line.put("enrollments", m.enrollments());
+        line.put("droppedLines", droppedLines);
         write(line);
         boolean keep = options.mode() == TraceOptions.Mode.ALL || !result.enrolled();
         try {
@@ -180,7 +185,8 @@ public final class Trace implements DeviceHttp.Recorder {
                 Files.deleteIfExists(file);
             }
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot write trace " + file + ": " + e.getMessage());
+            LOG.log(Level.WARNING, "cannot write trace " + file + " (" + e + "); the file on disk lacks its last "
+                    + countLines() + " lines");
         } finally {
             buffer.reset();
         }
@@ -232,20 +238,53 @@ public final class Trace implements DeviceHttp.Recorder {
             try {
                 flush();
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "cannot append to trace " + file + " (" + e.getMessage()
-                        + "); its buffered lines are dropped");
+                // the memory stays bounded, but the trace says what it lost
+                long lines = countLines();
+                droppedLines += lines;
+                LOG.log(Level.WARNING, "cannot append to trace " + file + " (" + e + "); " + lines
+                        + " buffered lines are dropped and a gap line marks them");
                 buffer.reset();
+                Map<String, Object> gap = new LinkedHashMap<>();
+                gap.put("type", "gap");
+                gap.put("at", view.at());
+                gap.put("droppedLines", lines);
+                gap.put("reason", "cannot append to " + file + ": " + e);
+                try {
+                    buffer.write(JSON.writeValueAsBytes(gap));
+                    buffer.write('\n');
+                } catch (IOException impossible) {
+                    throw new UncheckedIOException(impossible);
+                }
             }
         }
     }
 
-    private void flush() throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                spilled ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-            buffer.writeTo(out);
+    private long countLines() {
+        byte[] b = buffer.toByteArray();
+        long n = 0;
+        for (byte x : b) {
+            if (x == '\n') {
+                n++;
+            }
         }
-        spilled = true;
-        buffer.reset();
+        return n;
+    }
+
+    /** Appends the buffer to the file; an interrupted device (a deadline, a stop) still writes its trace. */
+    private void flush() throws IOException {
+        boolean interrupted = Thread.interrupted(); // file channels close on interrupt
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    spilled ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+                buffer.writeTo(out);
+            }
+            spilled = true;
+            buffer.reset();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

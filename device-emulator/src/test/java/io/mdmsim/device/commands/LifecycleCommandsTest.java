@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the MDM sends after enrollment (F6): RefreshCellularPlans (ADM device.esim.yaml) and the Shared iPad
+ * What the MDM sends after enrollment: RefreshCellularPlans (ADM device.esim.yaml) and the Shared iPad
  * SharedDeviceConfiguration with PasscodePolicy (settings.yaml, iOS 17+), accepted and recorded by the device.
  */
 class LifecycleCommandsTest {

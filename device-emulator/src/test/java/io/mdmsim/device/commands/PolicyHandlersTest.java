@@ -23,7 +23,7 @@ import io.mdmsim.device.model.DeviceBehaviour;
 import io.mdmsim.device.model.HardwareProfile;
 import io.mdmsim.device.model.ManagedState;
 import io.mdmsim.device.model.StageFailure;
-import io.mdmsim.device.setup.CompanyPortal;
+import io.mdmsim.device.enroll.CompanyPortal;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

@@ -46,7 +46,7 @@ final class TestDevices {
     /** A device and the context its handlers run in; the clock is manual. */
     record Fixture(Device device, DeviceContext ctx, ManualClock clock) {
         CommandReply run(io.mdmsim.core.protocol.Command c) throws Exception {
-            return ctx.fleet().handlers().dispatch(ctx, c);
+            return ((CommandHandlers) ctx.fleet().handlers()).dispatch(ctx, c);
         }
     }
 

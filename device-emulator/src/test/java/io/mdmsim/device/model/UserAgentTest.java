@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** CONTRACT D.3: the User-Agent of a device before enrollment names its family and OS version. */
+/** docs/DESIGN.md "Device identity before MachineInfo": the User-Agent of a device before enrollment names its family and OS version. */
 class UserAgentTest {
 
     @Test
@@ -31,7 +31,7 @@ class UserAgentTest {
 
     @Test
     void platformIsReadableTheWayTheMdmReadsIt() {
-        // CONTRACT D.1: "(iPhone;" → iOS, "(iPad;" → iPadOS
+        // docs/mdm-endpoint.md "Enrollment policy": "(iPhone;" → iOS, "(iPad;" → iPadOS
         assertTrue(UserAgent.of("iPhone10,6", "15.0").contains("(iPhone;"));
         assertTrue(UserAgent.of("iPad8,1", "15.0").contains("(iPad;"));
         assertEquals(-1, UserAgent.of("iPad8,1", "15.0").indexOf("(iPhone;"));

@@ -88,9 +88,9 @@ public record ApnsPush(String token, String apnsId, String topic, int priority, 
      */
     public static ApnsPush parse(String rawToken, HttpRequest request, Supplier<UUID> newId) {
         for (String name : SINGLE_HEADERS) {
-            if (request.headers().getAll(name).size() > 1) {
+            if (request.headerValues(name).size() > 1) {
                 throw new Rejection(ApnsReason.DUPLICATE_HEADERS, "header " + name + " appears "
-                        + request.headers().getAll(name).size() + " times (expected: once)");
+                        + request.headerValues(name).size() + " times (expected: once)");
             }
         }
         String token = token(rawToken);

@@ -11,10 +11,10 @@ import io.mdmsim.abm.FakeAbmConfig;
 import io.mdmsim.abm.state.AbmProfile;
 import io.mdmsim.abm.state.AbmState;
 import io.mdmsim.core.cms.Cms;
-import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.cms.SignedContent;
 import io.mdmsim.core.pki.CertificateChains;
 import io.mdmsim.core.pki.Certificates;
+import io.mdmsim.core.pki.PkiException;
 import io.mdmsim.core.plist.Plist;
 import io.mdmsim.core.plist.PlistException;
 import java.security.cert.X509Certificate;
@@ -22,7 +22,7 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The cloud configuration an activating device fetches (PROTOCOL.md §2; transport as CONTRACT.md B): the device sends
+ * The cloud configuration an activating device fetches (PROTOCOL.md §2; transport as docs/DESIGN.md "Wire contracts between the parts"): the device sends
  * its identity (serial, UDID, product) as a plist signed with its Apple-issued certificate; ABM answers with the
  * record made from the ADE profile assigned to that serial, and marks the profile pushed.
  */
@@ -65,12 +65,12 @@ public final class CloudConfigService {
         SignedContent signed;
         try {
             signed = Cms.verifyAttached(body, "cloud configuration request signature");
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new Refusal(400, e.getMessage());
         }
         try {
             CertificateChains.verify(signed.signer(), signed.certificates(), List.of(config.appleDeviceCa()), state.now());
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new Refusal(403, "device certificate not trusted: " + e.getMessage()
                     + " (expected: issued by the fake Apple device CA " + config.appleDeviceCa().getSubjectX500Principal() + ")");
         }

@@ -16,6 +16,7 @@ import io.mdmsim.core.dep.ClearProfileResponse;
 import io.mdmsim.core.dep.DefineProfileResponse;
 import io.mdmsim.core.dep.DepDevice;
 import io.mdmsim.core.dep.DepProfile;
+import io.mdmsim.core.dep.ProfileRules;
 import io.mdmsim.core.dep.DeviceResult;
 import io.mdmsim.core.dep.FetchDevicesResponse;
 import io.mdmsim.core.dep.SessionResponse;
@@ -50,9 +51,6 @@ public final class DepService {
     /** The most serials one assign, clear, details or disown request may carry (AppleDoc:assign-profile). */
     static final int MAX_SERIALS = 1000;
 
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
-    private static final Pattern LANGUAGE = Pattern.compile("[A-Za-z]{2,3}");
-    private static final Pattern REGION = Pattern.compile("[A-Z]{2}");
     private static final Pattern ESCROW_KEY = Pattern.compile("[0-9A-Fa-f]{64}");
     private static final int MAX_USER_AGENT = 1024;
 
@@ -218,53 +216,28 @@ public final class DepService {
         JsonNode body = request.get();
         requireObject(body);
         String name = optionalText(body, "profile_name");
-        if (name == null) {
-            throw DepException.badRequest("CONFIG_NAME_REQUIRED", "profile_name is required");
-        }
-        if (name.isBlank() || name.codePointCount(0, name.length()) > 125) {
-            throw DepException.badRequest("CONFIG_NAME_INVALID", "profile_name: " + name.codePointCount(0, name.length())
-                    + " characters (expected: at least 1, at most 125)");
-        }
         String url = optionalText(body, "url");
-        if (url == null) {
-            throw DepException.badRequest("CONFIG_URL_REQUIRED", "url is required (the MDM enrollment URL)");
-        }
-        requireHttpUrl("url", url);
         String webUrl = optionalText(body, "configuration_web_url");
-        if (webUrl != null) {
-            requireHttpUrl("configuration_web_url", webUrl);
-        }
         boolean supervised = flag(body, "is_supervised", false);
         boolean removable = flag(body, "is_mdm_removable", true);
-        if (!removable && !supervised) {
-            throw DepException.badRequest("FLAGS_INVALID", "is_mdm_removable may be false only if is_supervised is true");
-        }
-        String department = length(body, "department", 125, "DEPARTMENT_INVALID");
-        String magic = length(body, "org_magic", 256, "MAGIC_INVALID");
-        String phone = length(body, "support_phone_number", 50, "SUPPORT_PHONE_INVALID");
-        String email = length(body, "support_email_address", 250, "SUPPORT_EMAIL_INVALID");
-        if (email != null && !EMAIL.matcher(email).matches()) {
-            throw DepException.badRequest("SUPPORT_EMAIL_INVALID", "support_email_address: " + email + " (expected: an email address)");
-        }
+        String department = optionalText(body, "department");
+        String magic = optionalText(body, "org_magic");
+        String phone = optionalText(body, "support_phone_number");
+        String email = optionalText(body, "support_email_address");
         String language = optionalText(body, "language");
-        if (language != null && !LANGUAGE.matcher(language).matches()) {
-            throw DepException.badRequest("LOCALE_INVALID", "language: " + language + " (expected: ISO 639 code, e.g. en)");
-        }
         String region = optionalText(body, "region");
-        if (region != null && !REGION.matcher(region).matches()) {
-            throw DepException.badRequest("LOCALE_INVALID", "region: " + region + " (expected: ISO 3166-1 alpha-2, e.g. US)");
-        }
         List<String> skip = strings(body, "skip_setup_items");
-        for (String key : skip) {
-            if (!SkipKeys.isKnown(key)) {
-                throw DepException.badRequest(SkipKeys.INVALID, "skip_setup_items: unknown key '" + key
-                        + "' (expected: a key of Apple's skipkeys.yaml, e.g. Siri, Location, AppleID)");
-            }
-        }
         List<String> anchors = strings(body, "anchor_certs");
         List<String> hostCerts = strings(body, "supervising_host_certs");
-        certificates("anchor_certs", anchors);
-        certificates("supervising_host_certs", hostCerts);
+        // Apple's rules for the values, shared with the reference MDM (one copy in simulator-core)
+        List<ProfileRules.Violation> violations = ProfileRules.violations(DepProfile.builder().profileName(name)
+                .url(url).configurationWebUrl(webUrl).isSupervised(supervised).isMdmRemovable(removable)
+                .department(department).orgMagic(magic).supportPhoneNumber(phone).supportEmailAddress(email)
+                .language(language).region(region).skipSetupItems(skip).anchorCerts(anchors)
+                .supervisingHostCerts(hostCerts).build());
+        if (!violations.isEmpty()) {
+            throw DepException.badRequest(violations.get(0).code(), violations.get(0).message());
+        }
         List<String> serials = strings(body, "devices");
         if (serials.size() > MAX_SERIALS) {
             throw DepException.badRequest("MALFORMED_REQUEST_BODY",
@@ -460,16 +433,6 @@ public final class DepService {
         return n.textValue();
     }
 
-    /** A field that may be absent, but if present must be 1..max characters (Apple: "either empty or too long"). */
-    private static String length(JsonNode body, String field, int max, String code) {
-        String s = optionalText(body, field);
-        if (s != null && (s.isEmpty() || s.codePointCount(0, s.length()) > max)) {
-            throw DepException.badRequest(code, field + ": " + s.codePointCount(0, s.length())
-                    + " characters (expected: at least 1, at most " + max + ")");
-        }
-        return s;
-    }
-
     private static boolean flag(JsonNode body, String field, boolean defaultValue) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) {
@@ -497,37 +460,6 @@ public final class DepService {
             out.add(item.textValue());
         }
         return out;
-    }
-
-    /** Each must be base64 of a DER X.509 certificate (the device pins TLS against them). */
-    private static void certificates(String field, List<String> base64Ders) {
-        for (int i = 0; i < base64Ders.size(); i++) {
-            try {
-                byte[] der = Base64.getMimeDecoder().decode(base64Ders.get(i));
-                CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
-            } catch (IllegalArgumentException | CertificateException e) {
-                throw DepException.badRequest("MALFORMED_REQUEST_BODY", field + "[" + i
-                        + "]: not a base64 DER certificate (" + e.getMessage() + ")");
-            }
-        }
-    }
-
-    private static void requireHttpUrl(String field, String url) {
-        boolean ok;
-        try {
-            URI u = new URI(url);
-            ok = ("https".equalsIgnoreCase(u.getScheme()) || "http".equalsIgnoreCase(u.getScheme())) && u.getHost() != null;
-        } catch (java.net.URISyntaxException e) {
-            ok = false;
-        }
-        if (!ok || url.length() > 2000) {
-            throw DepException.badRequest("CONFIG_URL_INVALID", field + ": " + abbreviate(url)
-                    + " (expected: an absolute http(s) URL of at most 2000 characters)");
-        }
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 80) + "…(" + s.length() + " characters)";
     }
 
     private static List<String> unique(List<String> serials) {

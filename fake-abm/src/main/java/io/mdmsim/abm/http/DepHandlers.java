@@ -20,6 +20,8 @@ import io.mdmsim.core.time.SimClock;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -103,8 +105,17 @@ public final class DepHandlers {
         });
     }
 
-    /** Faults, rate limit, body cap and error mapping around one endpoint. */
+    /**
+     * Faults, rate limit, body cap and error mapping around one endpoint; every answer carries a {@code Date} header
+     * from this ABM's clock, as Apple's does, so a client can tell a clock skew from a bad signature.
+     */
     private Handler dep(String endpoint, Handler h) {
+        Handler inner = undated(endpoint, h);
+        return request -> inner.handle(request).withHeader("Date",
+                DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.now().atOffset(ZoneOffset.UTC)));
+    }
+
+    private Handler undated(String endpoint, Handler h) {
         return request -> {
             try {
                 Faults.Decision decision = faults.decide(endpoint);

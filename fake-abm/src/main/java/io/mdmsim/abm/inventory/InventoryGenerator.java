@@ -1,6 +1,7 @@
 package io.mdmsim.abm.inventory;
 
 import io.mdmsim.core.catalog.DeviceCatalog;
+import io.mdmsim.core.catalog.DeviceIdentifiers;
 
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
@@ -17,19 +18,12 @@ import java.util.function.Predicate;
 
 /**
  * Draws an organization's device inventory from a seed: the same seed, count and date give the same devices.
- * Serials follow the 12-character layout Apple used until 2021 (plant, half-year, week, unique id, configuration
- * code) over an alphabet without vowels; OS versions are releases the model really ran by {@code asOf}.
+ * Serials and IMEIs come from {@link DeviceIdentifiers} (Apple's layouts, shared with the virtual devices); OS versions are releases the model really ran by {@code asOf}.
  */
 public final class InventoryGenerator {
 
     public static final LocalDate DEFAULT_AS_OF = LocalDate.of(2025, 6, 1);
 
-    private static final String ALPHABET = "0123456789BCDFGHJKLMNPQRSTVWXYZ";
-    /** Manufacturing half-year codes, a 10-year cycle starting with the first half of 2010 (and of 2020). */
-    private static final String HALF_YEAR = "CDFGHJKLMNPQRSTVWXYZ";
-    /** Week within the half-year, 1..27. */
-    private static final String WEEK = "123456789CDFGHJKLMNPQRTVWXY";
-    private static final List<String> PLANTS = List.of("F17", "DNP", "DX3", "C39", "F2L", "G6T", "GG7", "FFM", "DMP", "FK1", "F4G", "DLX");
     private static final LocalDate FIRST_PURCHASE = LocalDate.of(2021, 10, 1);
     private static final int MAX_ORDER_SIZE = 40;
 
@@ -89,7 +83,7 @@ public final class InventoryGenerator {
         DeviceCatalog.OsRelease os = os(model, purchased);
         String serial;
         do {
-            serial = serial(model, color, capacity, made);
+            serial = DeviceIdentifiers.serial(model, color, capacity, made, random);
         } while (taken.test(serial) || !serials.add(serial));
         String udid = udid(model);
         String imei = model.cellular() ? imei(model) : null;
@@ -165,11 +159,6 @@ public final class InventoryGenerator {
                 d -> DeviceCatalog.models().stream().filter(m -> !m.released().isAfter(d)).toList());
     }
 
-    private static String sixDigits(int n) {
-        String s = Integer.toString(n);
-        return "000000".substring(s.length()) + s;
-    }
-
     /** Most fleets run the newest release the model can get; the rest lag somewhere since purchase. */
     private DeviceCatalog.OsRelease os(DeviceCatalog.Model model, LocalDate purchased) {
         List<DeviceCatalog.OsRelease> all = releasesAsOf.computeIfAbsent(model, m -> DeviceCatalog.releasesFor(m, asOf));
@@ -181,60 +170,13 @@ public final class InventoryGenerator {
         return from.get(random.nextInt(from.size()));
     }
 
-    private String serial(DeviceCatalog.Model model, String color, int capacity, LocalDate made) {
-        int half = made.getMonthValue() <= 6 ? 0 : 1;
-        int halfIndex = Math.floorMod((made.getYear() - 2010) * 2 + half, HALF_YEAR.length());
-        LocalDate halfStart = LocalDate.of(made.getYear(), half == 0 ? 1 : 7, 1);
-        int week = (int) Math.min(ChronoUnit.WEEKS.between(halfStart, made), WEEK.length() - 1);
-        StringBuilder s = new StringBuilder(12)
-                .append(PLANTS.get(random.nextInt(PLANTS.size())))
-                .append(HALF_YEAR.charAt(halfIndex))
-                .append(WEEK.charAt(week));
-        for (int i = 0; i < 3; i++) {
-            s.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
-        }
-        return s.append(configurationCode(model, color, capacity)).toString();
-    }
-
-    /** The last four characters identify the configuration (model, colour, capacity), the same for every unit of it. */
-    static String configurationCode(DeviceCatalog.Model model, String color, int capacity) {
-        long h = 1125899906842597L;
-        for (char c : (model.productType() + "|" + color + "|" + capacity).toCharArray()) {
-            h = 31 * h + c;
-        }
-        StringBuilder code = new StringBuilder(4);
-        long v = h & Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++) {
-            code.append(ALPHABET.charAt((int) (v % ALPHABET.length())));
-            v /= ALPHABET.length();
-        }
-        return code.toString();
-    }
-
     /** 15 digits: an 8-digit type allocation code per product type, a 6-digit serial, a Luhn check digit. */
     private String imei(DeviceCatalog.Model model) {
-        String tac = "35" + String.format(Locale.ROOT, "%06d", Math.floorMod(model.productType().hashCode(), 1_000_000));
         String imei;
         do {
-            String body = tac + sixDigits(random.nextInt(1_000_000));
-            imei = body + luhn(body);
+            imei = DeviceIdentifiers.imei(model.productType(), random);
         } while (!imeis.add(imei));
         return imei;
-    }
-
-    static int luhn(String digits) {
-        int sum = 0;
-        for (int i = 0; i < digits.length(); i++) {
-            int d = digits.charAt(digits.length() - 1 - i) - '0';
-            if (i % 2 == 0) {
-                d *= 2;
-                if (d > 9) {
-                    d -= 9;
-                }
-            }
-            sum += d;
-        }
-        return (10 - sum % 10) % 10;
     }
 
     /** Apple's order-line description, e.g. "IPHONE 13 PRO SIERRA BLUE 128GB-USA". */

@@ -15,24 +15,8 @@ public final class AbmSettings {
     public record Values(FakeAbmConfig.ErrorBodyStyle errorBodyStyle, Duration sessionTtl, int sessionRotateEvery,
             double requestsPerSecond, Duration assignCooldown, int maxDepBodyBytes) {
         public Values {
-            requireNonNull(errorBodyStyle, "errorBodyStyle");
-            requireNonNull(sessionTtl, "sessionTtl");
-            requireNonNull(assignCooldown, "assignCooldown");
-            if (sessionTtl.isZero() || sessionTtl.isNegative()) {
-                throw new IllegalArgumentException("sessionTtl: " + sessionTtl + " (expected: > 0)");
-            }
-            if (sessionRotateEvery < 0) {
-                throw new IllegalArgumentException("sessionRotateEvery: " + sessionRotateEvery + " (expected: >= 0, 0 = never)");
-            }
-            if (!(requestsPerSecond >= 0) || Double.isInfinite(requestsPerSecond)) {
-                throw new IllegalArgumentException("requestsPerSecond: " + requestsPerSecond + " (expected: >= 0, 0 = no limit)");
-            }
-            if (assignCooldown.isNegative()) {
-                throw new IllegalArgumentException("assignCooldown: " + assignCooldown + " (expected: >= 0, 0 = never THROTTLED)");
-            }
-            if (maxDepBodyBytes < 1) {
-                throw new IllegalArgumentException("maxDepBodyBytes: " + maxDepBodyBytes + " (expected: >= 1)");
-            }
+            FakeAbmConfig.checkDepSettings(errorBodyStyle, sessionTtl, sessionRotateEvery, requestsPerSecond,
+                    assignCooldown, maxDepBodyBytes);
         }
     }
 

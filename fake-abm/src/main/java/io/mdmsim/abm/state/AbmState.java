@@ -6,7 +6,6 @@ import io.mdmsim.abm.FakeAbmConfig;
 import io.mdmsim.abm.inventory.Inventory;
 import io.mdmsim.abm.inventory.InventoryDevice;
 import io.mdmsim.abm.inventory.StringPool;
-import io.mdmsim.abm.store.AbmStore;
 import io.mdmsim.core.dep.DeviceResult;
 import io.mdmsim.core.dep.OpType;
 import io.mdmsim.core.dep.ProfileStatus;

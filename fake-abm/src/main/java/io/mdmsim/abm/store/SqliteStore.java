@@ -9,6 +9,7 @@ import io.mdmsim.abm.inventory.Inventory;
 import io.mdmsim.abm.inventory.InventoryDevice;
 import io.mdmsim.abm.state.AbmProfile;
 import io.mdmsim.abm.state.AbmState;
+import io.mdmsim.abm.state.AbmStore;
 import io.mdmsim.core.dep.DepProfile;
 import io.mdmsim.core.dep.OpType;
 import io.mdmsim.core.dep.ProfileStatus;

@@ -1,7 +1,7 @@
 /**
- * Persistence of the fake ABM under {@code --data-dir}: the {@code AbmStore} interface that receives each change set
- * and hands everything back at start, and {@code SqliteStore} ({@code abm.db}).
+ * Persistence of the fake ABM under {@code --data-dir}: {@code SqliteStore} ({@code abm.db}) implements {@code
+ * state.AbmStore}, which receives each change set and hands everything back at start.
  *
- * <p>May use {@code inventory} and simulator-core.
+ * <p>May use {@code state}, {@code inventory} and simulator-core.
  */
 package io.mdmsim.abm.store;

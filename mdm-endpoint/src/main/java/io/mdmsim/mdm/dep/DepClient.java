@@ -77,6 +77,12 @@ final class DepClient {
                 .timeout(Duration.ofSeconds(60))
                 .build();
         HttpResponse<byte[]> response = http.send(request, BodyHandlers.ofByteArray());
+        if (response.statusCode() == 401) {
+            Duration skew = skew(response);
+            if (skew != null && skew.abs().compareTo(SKEW_TOLERANCE) > 0) {
+                throw new ClockSkewException(base, skew, clock.now());
+            }
+        }
         if (response.statusCode() != 200) {
             throw new DepCallException("GET /session", response.statusCode(), text(response.body()));
         }
@@ -274,7 +280,46 @@ final class DepClient {
     }
 
     /** A DEP call failed; the message names the call, the status and Apple's error code. */
-    static final class DepCallException extends RuntimeException {
+    /**
+     * The DEP API's clock ({@code Date} of its answer) minus ours, or null without a readable {@code Date}. Apple's
+     * service refuses OAuth timestamps more than a few minutes off, and so does the fake ABM.
+     */
+    private Duration skew(HttpResponse<byte[]> response) {
+        try {
+            return response.headers().firstValue("Date")
+                    .map(d -> Duration.between(clock.now(), java.time.ZonedDateTime.parse(d,
+                            java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant()))
+                    .orElse(null);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** More than this between the DEP API's clock and ours explains a refused OAuth timestamp (Apple allows 5 min). */
+    static final Duration SKEW_TOLERANCE = Duration.ofMinutes(4);
+
+    /** {@code GET /session} was refused and the DEP API's clock is far from ours: the parts do not share a clock. */
+    static final class ClockSkewException extends DepCallException {
+        final Duration skew;
+
+        ClockSkewException(URI base, Duration skew, java.time.Instant ours) {
+            super("DEP API " + base + " refuses our OAuth timestamp: clock skew of " + words(skew.abs())
+                    + " (its clock says " + ours.plus(skew).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    + ", ours " + ours.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "; it accepts 5 minutes)."
+                    + " Parts that talk to each other must share a clock: start them with the same --clock");
+            this.skew = skew;
+        }
+
+        private static String words(Duration d) {
+            long minutes = d.toMinutes();
+            if (minutes < 120) {
+                return minutes + " minutes";
+            }
+            return d.toHours() + " hours" + (minutes % 60 == 0 ? "" : " " + minutes % 60 + " minutes");
+        }
+    }
+
+    static class DepCallException extends RuntimeException {
         DepCallException(String message) {
             super(message);
         }

@@ -5,7 +5,6 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 import static java.util.Objects.requireNonNull;
 
-import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.dep.AccountDetail;
 import io.mdmsim.core.dep.DepDevice;
 import io.mdmsim.core.dep.DepProfile;
@@ -15,6 +14,8 @@ import io.mdmsim.core.dep.ServerToken;
 import io.mdmsim.core.http.HttpError;
 import io.mdmsim.core.http.Json;
 import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.pki.PkiException;
+import io.mdmsim.core.time.ClockTimer;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.events.EventLog;
 import io.mdmsim.mdm.management.EnrollmentProfile;
@@ -87,6 +88,8 @@ public final class DepTokenService implements AutoCloseable {
         final ReentrantLock syncLock = new ReentrantLock();
         DepClient client;
         volatile boolean removed;
+        /** The background sync on the clock's timers (a round, then one every sync interval). */
+        volatile ClockTimer syncTimer;
         SyncState syncState = SyncState.PENDING;
         String lastError;
         String orgName;
@@ -95,6 +98,8 @@ public final class DepTokenService implements AutoCloseable {
         String cursor;
         Instant lastSyncAt;
         int syncs;
+        /** Failed rounds in a row: the first is logged as a warning, the rest at debug level, and each waits longer. */
+        int failedInARow;
         /** The sync rules of the seeds (DESIGN.md "The reference MDM's rules"). */
         Instant lastFullSyncAt;
         Instant lastManualSyncAt;
@@ -152,6 +157,7 @@ public final class DepTokenService implements AutoCloseable {
             m.put("profileUuid", profileUuid);
             m.put("assigned", assigned.size());
             m.put("syncs", syncs);
+            m.put("failedRounds", failedInARow);
             m.put("uploadedAt", str(uploadedAt));
             m.put("lastSyncAt", str(lastSyncAt));
             m.put("lastSyncKind", lastSyncKind);
@@ -312,7 +318,7 @@ public final class DepTokenService implements AutoCloseable {
         this.keyPair = requireNonNull(keyPair, "keyPair");
         this.clock = requireNonNull(clock, "clock");
         this.ids = requireNonNull(ids, "ids");
-        this.defaultDepUrl = requireNonNull(defaultDepUrl, "defaultDepUrl");
+        this.defaultDepUrl = defaultDepUrl; // null: every upload names its DEP API
         this.publicBase = requireNonNull(publicBase, "publicBase");
         this.organization = requireNonNull(organization, "organization");
         this.syncInterval = requireNonNull(syncInterval, "syncInterval");
@@ -366,7 +372,7 @@ public final class DepTokenService implements AutoCloseable {
                 }
             }
             Duration first = wait;
-            executor.submit(() -> syncLoop(t, first));
+            startSyncLoop(t, first);
         }
     }
 
@@ -428,9 +434,14 @@ public final class DepTokenService implements AutoCloseable {
     }
 
     public Map<String, Object> upload(byte[] p7m, String appleId, URI depUrl, String requestedName, String flowId) {
+        URI url = depUrl != null ? depUrl : defaultDepUrl;
+        if (url == null) {
+            throw new BadInputException("depUrl: missing (expected: the DEP API the token syncs from, e.g. the fake"
+                    + " ABM's http://127.0.0.1:8400 or Apple's https://mdmenrollment.apple.com; this MDM has no"
+                    + " default DEP URL, so it sends nothing to an address nobody named)");
+        }
         Identity key = flowId == null ? keyPair : flowKey(flowId);
         ServerToken st = decrypt(p7m, key);
-        URI url = depUrl != null ? depUrl : defaultDepUrl;
         Token token;
         Map<String, Object> created = new LinkedHashMap<>();
         synchronized (tokens) {
@@ -446,7 +457,7 @@ public final class DepTokenService implements AutoCloseable {
                         + " (limit: " + MAX_TOKENS + "); delete one before adding another");
             }
             if (previous != null) {
-                previous.removed = true;
+                retire(previous);
             }
             token = new Token(name, appleId, url, st, clock.now());
             token.key = key;
@@ -471,7 +482,7 @@ public final class DepTokenService implements AutoCloseable {
         }
         events.emit("dep.token.added", null, "token", token.name, "appleId", appleId, "expiry",
                 str(st.accessTokenExpiry()));
-        executor.submit(() -> syncLoop(token, Duration.ZERO));
+        startSyncLoop(token, Duration.ZERO);
         return created;
     }
 
@@ -565,7 +576,7 @@ public final class DepTokenService implements AutoCloseable {
                         + " enrollment profiles; delete them first (DELETE /admin/dep/tokens/" + name
                         + "/profiles/{uuid})");
             }
-            token.removed = true;
+            retire(token);
             tokens.remove(name);
         }
         ReentrantLock lock = persistLock(name);
@@ -639,10 +650,18 @@ public final class DepTokenService implements AutoCloseable {
         this.profileRules = java.util.Objects.requireNonNull(rules, "rules");
     }
 
-    /** Every violation of a profile: the seeds' constraints, then the server's other rules. */
-    List<String> validate(EnrollmentProfile profile) {
+    /**
+     * Every violation of a profile: the seeds' constraints, the server's other rules, then Apple's rules for the DEP
+     * profile it becomes (the ones the fake ABM checks), so a profile saved here is one ABM accepts.
+     */
+    public List<String> validate(EnrollmentProfile profile) {
         List<String> v = new ArrayList<>(profile.violations());
         v.addAll(profileRules.apply(profile));
+        if (v.isEmpty()) {
+            String enroll = publicBase.get() + "/mdm/enroll";
+            io.mdmsim.core.dep.ProfileRules.violations(profile.toDep(enroll, enroll, null, List.of()))
+                    .forEach(x -> v.add(x.message() + " [" + x.code() + "]"));
+        }
         return v;
     }
 
@@ -756,7 +775,7 @@ public final class DepTokenService implements AutoCloseable {
     }
 
     /**
-     * Edits a profile (issue 6; seeds: "If you make changes to an existing enrollment profile, the new settings won't
+     * Edits a profile (seeds: "If you make changes to an existing enrollment profile, the new settings won't
      * take effect on assigned devices until devices are reset back to factory settings"): validated like a new one,
      * defined again in ABM ({@code POST /profile}, a new profile_uuid) and assigned again to its serials ({@code POST
      * /profile/devices}): the serials assigned to it, and for the default profile every serial of the token without a
@@ -983,7 +1002,7 @@ public final class DepTokenService implements AutoCloseable {
         }
         try {
             return ServerToken.fromP7m(p7m, keyPair.certificate(), keyPair.privateKey());
-        } catch (CmsException | io.mdmsim.core.dep.DepException | IllegalArgumentException e) {
+        } catch (PkiException | io.mdmsim.core.dep.DepException | IllegalArgumentException e) {
             throw new BadInputException("cannot read the server token: " + e.getMessage()
                     + " (expected: the .p7m ABM made for this server's public key, GET /admin/dep/public-key)");
         }
@@ -1037,23 +1056,54 @@ public final class DepTokenService implements AutoCloseable {
         return new HttpError(status, "application/json", Json.write(body));
     }
 
-    private void syncLoop(Token token, Duration firstWait) {
-        try {
-            if (!firstWait.isZero()) {
-                clock.sleep(firstWait);
-            }
-            while (!token.removed && !Thread.currentThread().isInterrupted()) {
-                syncRound(token, false);
-                clock.sleep(syncInterval);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * The token's background sync on the clock's timers: a round after {@code first}, then the next one a sync interval
+     * of simulated time after the previous round ends (longer after failed rounds, see {@link #nextSyncIn}), until the
+     * token is removed.
+     */
+    private void startSyncLoop(Token token, Duration first) {
+        token.syncTimer = clock.schedule(first, () -> backgroundRound(token));
+    }
+
+    private void backgroundRound(Token token) {
+        if (token.removed) {
+            retire(token);
+            return;
+        }
+        syncRound(token, false);
+        int failed;
+        synchronized (tokens) {
+            failed = token.failedInARow;
+        }
+        if (!token.removed) {
+            token.syncTimer = clock.schedule(nextSyncIn(syncInterval, failed), () -> backgroundRound(token));
+        }
+    }
+
+    /** The token is gone (deleted, replaced, or the server stops): no more rounds. */
+    private static void retire(Token token) {
+        token.removed = true;
+        ClockTimer timer = token.syncTimer;
+        if (timer != null) {
+            timer.cancel();
         }
     }
 
     void syncRound(Token token) {
         syncRound(token, false);
     }
+
+    /** After failed rounds, at least 1, 2, 4 ... minutes up to an hour (simulated), never less than the interval. */
+    static Duration nextSyncIn(Duration interval, int failedInARow) {
+        if (failedInARow <= 0) {
+            return interval;
+        }
+        Duration backoff = Duration.ofMinutes(1L << Math.min(failedInARow - 1, 6));
+        backoff = backoff.compareTo(MAX_FAILURE_BACKOFF) > 0 ? MAX_FAILURE_BACKOFF : backoff;
+        return backoff.compareTo(interval) > 0 ? backoff : interval;
+    }
+
+    static final Duration MAX_FAILURE_BACKOFF = Duration.ofHours(1);
 
     /**
      * One round: a full fetch (first time, on request, after a failed delta or a lost cursor) or a delta sync, then
@@ -1165,6 +1215,10 @@ public final class DepTokenService implements AutoCloseable {
                     token.nextFull = false;
                 }
                 token.syncs++;
+                if (token.failedInARow > 0) {
+                    LOG.log(INFO, "DEP token {0} syncs again after {1} failed rounds", token.name, token.failedInARow);
+                }
+                token.failedInARow = 0;
             }
             persist(token); // the cursor with what it brought
             events.emit("dep.sync.completed", null, "token", token.name, "kind", full ? "full" : "delta",
@@ -1181,10 +1235,12 @@ public final class DepTokenService implements AutoCloseable {
             Thread.currentThread().interrupt();
             failed(token, round, "interrupted (server closing)");
         } catch (DepClient.DepCallException e) {
-            LOG.log(WARNING, "DEP token {0} sync failed: {1}", token.name, e.getMessage());
+            LOG.log(failureLevel(token), "DEP token {0} sync failed: {1}; next try in {2}", token.name,
+                    e.getMessage(), nextSyncIn(syncInterval, token.failedInARow + 1));
             failed(token, round, e.getMessage());
         } catch (IOException e) {
-            LOG.log(WARNING, "DEP token {0} sync failed: {1}", token.name, e.toString());
+            LOG.log(failureLevel(token), "DEP token {0} sync failed: {1}; next try in {2}", token.name, e.toString(),
+                    nextSyncIn(syncInterval, token.failedInARow + 1));
             failed(token, round, "DEP API " + token.depUrl + " unreachable: " + e);
         } catch (RuntimeException e) {
             LOG.log(WARNING, "DEP token " + token.name + " sync failed", e);
@@ -1218,11 +1274,19 @@ public final class DepTokenService implements AutoCloseable {
         });
     }
 
+    /** A warning for the first failure in a row, debug after: a broken link does not flood the log. */
+    private System.Logger.Level failureLevel(Token token) {
+        synchronized (tokens) {
+            return token.failedInARow == 0 ? WARNING : DEBUG;
+        }
+    }
+
     private void failed(Token token, long round, String msg) {
         synchronized (tokens) {
             if (round != -1 && token.round != round) {
                 return; // this round already ran out of time (expireOverdue); a later one owns the state
             }
+            token.failedInARow++;
             token.nextFull = true; // the seeds: if a sync fails for any reason, the next sync is a full sync
             token.syncState = SyncState.FAILED;
             token.lastError = msg;
@@ -1235,7 +1299,7 @@ public final class DepTokenService implements AutoCloseable {
         }
     }
 
-    /** The ADE profile (PROTOCOL.md §1.7; ADS Profile.json), CONTRACT.md B. */
+    /** The ADE profile (PROTOCOL.md §1.7; ADS Profile.json), docs/DESIGN.md "Wire contracts between the parts". */
     private DepProfile profile(Token token) {
         return DepProfile.builder()
                 .profileName(organization + " ADE enrollment")
@@ -1262,7 +1326,7 @@ public final class DepTokenService implements AutoCloseable {
     @Override
     public void close() {
         synchronized (tokens) {
-            tokens.values().forEach(t -> t.removed = true);
+            tokens.values().forEach(DepTokenService::retire);
         }
         executor.shutdownNow();
         http.shutdownNow();

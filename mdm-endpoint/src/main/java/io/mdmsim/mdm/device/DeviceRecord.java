@@ -3,7 +3,6 @@ package io.mdmsim.mdm.device;
 import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.mdm.queue.CommandQueue;
-import io.mdmsim.mdm.reference.DeviceLifecycle;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,7 +79,7 @@ public final class DeviceRecord {
     public Object declarativeStatus;
     public Instant declarativeStatusAt;
     /** Lifecycle: profile snapshot, enrollments, wipe and retire (DeviceLifecycle). */
-    public final DeviceLifecycle.State life = new DeviceLifecycle.State();
+    public final LifecycleState life = new LifecycleState();
     /** Company Portal, Single App Mode, supervision (CompanyPortalService); new at each Authenticate. */
     public PortalState portal = new PortalState();
 

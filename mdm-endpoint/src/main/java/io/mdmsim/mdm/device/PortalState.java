@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * What the MDM knows of one enrollment's Company Portal, Single App Mode, supervision and critical apps deferred past
- * DeviceConfigured (CONTRACT.md D.2; {@link CompanyPortalService}). Read and written only under the lock of its
+ * DeviceConfigured (docs/mdm-endpoint.md "Company Portal and Single App Mode"; {@link CompanyPortalService}). Read and written only under the lock of its
  * {@link DeviceRecord}; a new enrollment (Authenticate) starts with a fresh one.
  */
 public final class PortalState {

@@ -30,7 +30,8 @@ public final class ChallengeStore {
         /** The challenge was valid and is now spent; {@code udid} is null for an OTA challenge. */
         record Accepted(String udid, Instant mintedAt) implements Redemption {}
 
-        record Rejected(String reason) implements Redemption {}
+        /** {@code udid}: the device the challenge was minted for, when it is known (null otherwise). */
+        record Rejected(String reason, String udid) implements Redemption {}
     }
 
     private record Entry(String udid, Instant mintedAt, Instant expiresAt) {}
@@ -41,7 +42,7 @@ public final class ChallengeStore {
     /** Live challenges by digest. */
     private final Map<String, Entry> live = new ConcurrentHashMap<>();
     /** Spent challenges by digest, kept until they would have expired so that reuse gets a precise reason. */
-    private final Map<String, Instant> spent = new ConcurrentHashMap<>();
+    private final Map<String, Entry> spent = new ConcurrentHashMap<>();
     private final AtomicReference<Instant> nextSweep = new AtomicReference<>(Instant.MIN);
     private final StoredChallenges store;
 
@@ -61,7 +62,7 @@ public final class ChallengeStore {
         }
         for (StoredChallenges.Challenge c : store.loadAll()) {
             if (c.spent()) {
-                spent.put(c.digest(), c.expiresAt());
+                spent.put(c.digest(), new Entry(c.udid(), c.mintedAt(), c.expiresAt()));
             } else {
                 live.put(c.digest(), new Entry(c.udid(), c.mintedAt(), c.expiresAt()));
             }
@@ -99,21 +100,25 @@ public final class ChallengeStore {
     /** Spends {@code challenge}; at most one caller ever gets {@link Redemption.Accepted} for a given challenge. */
     Redemption redeem(String challenge) {
         if (challenge == null || challenge.isEmpty()) {
-            return new Redemption.Rejected("the CSR carries no challengePassword (expected: the Challenge of the enrollment profile)");
+            return new Redemption.Rejected("the CSR carries no challengePassword (expected: the Challenge of the"
+                    + " enrollment profile)", null);
         }
         Instant t = now.get();
         String digest = digest(challenge);
         Entry entry = live.remove(digest);
         if (entry == null) {
-            return spent.containsKey(digest)
-                    ? new Redemption.Rejected("challenge was already used (each challenge is valid for one enrollment)")
-                    : new Redemption.Rejected("challenge is unknown (expected: the Challenge of an enrollment profile from this server)");
+            Entry used = spent.get(digest);
+            return used != null
+                    ? new Redemption.Rejected("challenge was already used (each challenge is valid for one enrollment)",
+                            used.udid())
+                    : new Redemption.Rejected("challenge is unknown (expected: the Challenge of an enrollment profile"
+                            + " from this server)", null);
         }
-        spent.put(digest, entry.expiresAt());
+        spent.put(digest, entry);
         store.put(new StoredChallenges.Challenge(digest, entry.udid(), entry.mintedAt(), entry.expiresAt(), true));
         if (!t.isBefore(entry.expiresAt())) {
             return new Redemption.Rejected("challenge expired at " + entry.expiresAt() + " (minted " + entry.mintedAt()
-                    + ", valid " + ttl.toMinutes() + " minutes; now " + t + ")");
+                    + ", valid " + ttl.toMinutes() + " minutes; now " + t + ")", entry.udid());
         }
         return new Redemption.Accepted(entry.udid(), entry.mintedAt());
     }
@@ -130,7 +135,7 @@ public final class ChallengeStore {
         // Expired-but-unused challenges stay answerable as "expired" for one more ttl, then are forgotten.
         Instant horizon = t.minus(ttl);
         live.entrySet().removeIf(e -> e.getValue().expiresAt().isBefore(horizon));
-        spent.entrySet().removeIf(e -> e.getValue().isBefore(horizon));
+        spent.entrySet().removeIf(e -> e.getValue().expiresAt().isBefore(horizon));
         store.forgetExpiredBefore(horizon);
     }
 

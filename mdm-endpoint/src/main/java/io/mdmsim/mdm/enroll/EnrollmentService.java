@@ -13,6 +13,7 @@ import io.mdmsim.core.cms.SignedContent;
 import io.mdmsim.core.pki.CertificateChains;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.pki.PkiException;
 import io.mdmsim.core.plist.Plist;
 import io.mdmsim.core.plist.PlistException;
 import io.mdmsim.core.time.SimClock;
@@ -45,7 +46,7 @@ public final class EnrollmentService {
 
     private final SimClock clock;
     private final List<X509Certificate> trustedDeviceCas;
-    private final X509Certificate scepCaCertificate;
+    private final X509Certificate scepRoot;
     private final ChallengeStore challenges;
     private final Ids ids;
     private final Supplier<URI> publicBase;
@@ -59,13 +60,16 @@ public final class EnrollmentService {
     private final EventLog events;
 
     /**
-     * @param tlsRoot the root the HTTPS certificate chains to, installed by the profile's trust payload (null: HTTP)
+     * @param scepRoot the root the SCEP CA chains to (the CA itself when self-signed), installed by the profile's trust
+     *     payload: a device trusts the root, and GetCACert sends the CA with its chain up to it
+     * @param tlsRoot the root the HTTPS certificate chains to, installed by a second trust payload when it is another
+     *     root (null: HTTP)
      */
-    public EnrollmentService(MdmConfig config, X509Certificate scepCaCertificate, X509Certificate tlsRoot,
+    public EnrollmentService(MdmConfig config, X509Certificate scepRoot, X509Certificate tlsRoot,
             ChallengeStore challenges, Ids ids, Supplier<URI> publicBase, EventLog events) {
         this.clock = config.clock();
         this.trustedDeviceCas = config.trustedDeviceCas();
-        this.scepCaCertificate = requireNonNull(scepCaCertificate, "scepCaCertificate");
+        this.scepRoot = requireNonNull(scepRoot, "scepRoot");
         this.tlsRoot = tlsRoot;
         this.challenges = requireNonNull(challenges, "challenges");
         this.ids = requireNonNull(ids, "ids");
@@ -98,7 +102,7 @@ public final class EnrollmentService {
         }
         try {
             CertificateChains.verify(signed.signer(), signed.intermediates(), trustedDeviceCas, clock.now());
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new EnrollmentRefusedException("MachineInfo signer " + subject(signed.signer())
                     + " is not trusted: " + e.getMessage());
         }
@@ -268,11 +272,11 @@ public final class EnrollmentService {
 
         List<NSObject> payloads = new ArrayList<>();
         NSDictionary root = payload("com.apple.security.root", "io.mdmsim.mdm.enrollment.ca", ids.uuid());
-        root.put("PayloadDisplayName", organization + " SCEP CA");
-        root.put("PayloadCertificateFileName", "scep-ca.cer");
-        root.put("PayloadContent", new NSData(Certificates.der(scepCaCertificate)));
+        root.put("PayloadDisplayName", organization + " root CA");
+        root.put("PayloadCertificateFileName", "root-ca.cer");
+        root.put("PayloadContent", new NSData(Certificates.der(scepRoot)));
         payloads.add(root);
-        if (tlsRoot != null && !tlsRoot.equals(scepCaCertificate)) {
+        if (tlsRoot != null && !tlsRoot.equals(scepRoot)) {
             NSDictionary tls = payload("com.apple.security.root", "io.mdmsim.mdm.enrollment.tls-root", ids.uuid());
             tls.put("PayloadDisplayName", organization + " server trust");
             tls.put("PayloadCertificateFileName", "tls-root.cer");

@@ -37,13 +37,22 @@ public final class IdentityBindings {
     public IdentityBindings(StoredBindings store, Supplier<Instant> now) {
         this.store = requireNonNull(store, "store");
         this.now = requireNonNull(now, "now");
-        store.loadAll().forEach(b -> byFingerprint.put(b.fingerprint(), b.enrollmentId()));
+        Map<String, StoredBindings.Binding> latestSuccessor = new java.util.HashMap<>();
+        for (StoredBindings.Binding b : store.loadAll()) {
+            byFingerprint.put(b.fingerprint(), b.enrollmentId());
+            if (b.successor()) {
+                latestSuccessor.merge(b.enrollmentId(), b, (x, y) -> y.boundAt().isAfter(x.boundAt()) ? y : x);
+            }
+        }
+        // a renewal waiting for its first use when the server stopped still takes over (one that already did is
+        // the enrollment's current identity, which is checked first)
+        latestSuccessor.forEach((id, b) -> successorByEnrollment.put(id, b.fingerprint()));
     }
 
     void recordIssued(X509Certificate certificate, String enrollmentId) {
         if (enrollmentId != null) {
             String fingerprint = Certificates.sha256Fingerprint(certificate);
-            store.put(new StoredBindings.Binding(fingerprint, enrollmentId, now.get()));
+            store.put(new StoredBindings.Binding(fingerprint, enrollmentId, now.get(), false));
             byFingerprint.put(fingerprint, enrollmentId);
         }
     }
@@ -63,7 +72,7 @@ public final class IdentityBindings {
             return bound;
         }
         try {
-            store.put(new StoredBindings.Binding(fingerprint, enrollmentId, now.get()));
+            store.put(new StoredBindings.Binding(fingerprint, enrollmentId, now.get(), false));
         } catch (RuntimeException e) {
             byFingerprint.remove(fingerprint, enrollmentId); // not kept, so not bound
             throw e;
@@ -81,8 +90,10 @@ public final class IdentityBindings {
         if (id == null) {
             return;
         }
-        recordIssued(issued, id);
-        successorByEnrollment.put(id, Certificates.sha256Fingerprint(issued));
+        String fingerprint = Certificates.sha256Fingerprint(issued);
+        store.put(new StoredBindings.Binding(fingerprint, id, now.get(), true)); // kept: it takes over after a restart too
+        byFingerprint.put(fingerprint, id);
+        successorByEnrollment.put(id, fingerprint);
     }
 
     /** Whether {@code certificate} is the renewal waiting to replace {@code enrollmentId}'s identity; clears it. */

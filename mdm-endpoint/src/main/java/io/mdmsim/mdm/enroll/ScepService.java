@@ -5,14 +5,15 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.cms.Cms;
-import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.pki.CertificateAuthority;
 import io.mdmsim.core.pki.CertificateChains;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.pki.PkiException;
 import io.mdmsim.core.scep.FailInfo;
 import io.mdmsim.core.scep.PkiMessage;
 import io.mdmsim.core.scep.Scep;
+import io.mdmsim.core.scep.ScepAlgorithmException;
 import io.mdmsim.core.scep.ScepException;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.enroll.ChallengeStore.Redemption;
@@ -45,7 +46,7 @@ public final class ScepService {
 
     private static final System.Logger LOG = System.getLogger(ScepService.class.getName());
 
-    /** What GetCACaps advertises (micromdm/scep's default set, CONTRACT.md B). */
+    /** What GetCACaps advertises (micromdm/scep's default set, docs/DESIGN.md "Wire contracts between the parts"). */
     static final String CAPABILITIES = "Renewal\nSHA-1\nSHA-256\nAES\nDES3\nSCEPStandard\nPOSTPKIOperation";
     static final String CA_CERT = "application/x-x509-ca-cert";
     static final String CA_RA_CERT = "application/x-x509-ca-ra-cert";
@@ -98,14 +99,21 @@ public final class ScepService {
     }
 
     /**
-     * GetCACert: the CA certificate alone (DER, application/x-x509-ca-cert), or with an RA the RA and the CA as a
-     * degenerate PKCS#7 (application/x-x509-ca-ra-cert), RFC 8894 §4.2.1.
+     * GetCACert (RFC 8894 §4.2.1): a self-signed CA alone (DER, application/x-x509-ca-cert); a CA under a root, or an
+     * RA, as a degenerate PKCS#7 (application/x-x509-ca-ra-cert) of the RA if any, the CA, then its chain up to the
+     * root, so that a client that trusts only the root (OpenSSL-based ones such as certmonger) can build the path.
      */
     public CaCertificates caCertificates() {
-        if (ra == null) {
+        List<X509Certificate> chain = ca.identity().chain();
+        if (ra == null && chain.isEmpty()) {
             return new CaCertificates(Certificates.der(ca.certificate()), CA_CERT);
         }
-        return new CaCertificates(Cms.degenerateCertificates(List.of(ra.certificate(), ca.certificate())), CA_RA_CERT);
+        List<X509Certificate> certs = new ArrayList<>();
+        if (ra != null) {
+            certs.add(ra.certificate());
+        }
+        certs.addAll(ca.identity().certificateAndChain());
+        return new CaCertificates(Cms.degenerateCertificates(certs), CA_RA_CERT);
     }
 
     /** The identity that decrypts requests and signs CertReps. */
@@ -122,14 +130,20 @@ public final class ScepService {
         if (der == null || der.length == 0) {
             throw new BadInputException("empty PKIOperation message (expected: a DER SCEP pkiMessage, RFC 8894 §3.2)");
         }
-        PkiMessage request = Scep.parse(der);
+        PkiMessage request;
+        try {
+            request = Scep.parse(der);
+        } catch (ScepAlgorithmException e) {
+            // RFC 8894 §3.3.2.2: a CertRep FAILURE badAlg, which a SCEP client reads (not an HTTP error)
+            return fail(e.request(), FailInfo.BAD_ALG, e.getMessage(), null);
+        }
         return switch (request.messageType()) {
             case PKCS_REQ -> pending.containsKey(request.transactionId()) ? poll(request) : pkcsReq(request);
             case RENEWAL_REQ -> renewalReq(request);
             case CERT_POLL -> poll(request);
             default -> fail(request, FailInfo.BAD_REQUEST,
                     "messageType " + request.messageType() + " is not supported (expected: PKCSReq, RenewalReq or"
-                            + " CertPoll)");
+                            + " CertPoll)", null);
         };
     }
 
@@ -137,32 +151,33 @@ public final class ScepService {
         PKCS10CertificationRequest csr;
         try {
             csr = csr(request);
-        } catch (CmsException | ScepException e) {
-            return fail(request, FailInfo.BAD_MESSAGE_CHECK, "cannot read the CSR: " + e.getMessage());
+        } catch (PkiException | ScepException e) {
+            return fail(request, FailInfo.BAD_MESSAGE_CHECK, "cannot read the CSR: " + e.getMessage(), null);
         }
         if (!signatureValid(csr)) {
-            return fail(request, FailInfo.BAD_MESSAGE_CHECK, "CSR signature does not verify");
+            return fail(request, FailInfo.BAD_MESSAGE_CHECK, "CSR signature does not verify", null);
         }
         String challenge = Scep.challengePassword(csr);
         Issued prior = remembered(request.transactionId());
         if (prior != null && prior.key().equals(keyDigest(csr.getSubjectPublicKeyInfo()))
                 && prior.challenge().equals(digest(challenge))) {
             // RFC 8894 §3.3.1: the client lost our reply and sends the same transaction again
-            event(request, "SUCCESS", null, csr, "the same request again: the certificate issued for it");
+            event(request, "SUCCESS", null, csr, "the same request again: the certificate issued for it",
+                    prior.udid());
             return Scep.certRepSuccess(request, prior.certs(), replier());
         }
         Redemption r = challenges.redeem(challenge);
         return switch (r) {
-            case Redemption.Rejected rejected -> fail(request, FailInfo.BAD_REQUEST, rejected.reason());
+            case Redemption.Rejected rejected -> fail(request, FailInfo.BAD_REQUEST, rejected.reason(), rejected.udid());
             case Redemption.Accepted accepted -> {
                 if (pendingRounds > 0) {
                     pending.put(request.transactionId(), new Pending(csr, accepted.udid(), pendingRounds - 1));
-                    yield pendingReply(request, csr);
+                    yield pendingReply(request, csr, accepted.udid());
                 }
                 List<X509Certificate> certs = issueCertificates(csr, accepted.udid());
                 remember(request.transactionId(), new Issued(keyDigest(csr.getSubjectPublicKeyInfo()),
-                        digest(challenge), certs, clock.now().plus(challenges.ttl())));
-                event(request, "SUCCESS", null, csr, null);
+                        digest(challenge), certs, clock.now().plus(challenges.ttl()), accepted.udid()));
+                event(request, "SUCCESS", null, csr, null, accepted.udid());
                 yield Scep.certRepSuccess(request, certs, replier());
             }
         };
@@ -172,7 +187,7 @@ public final class ScepService {
      * What was issued for a transaction, for a resent PKCSReq (same key, same challenge) or a CertPoll of it: kept for
      * a challenge's lifetime, at most {@value #MAX_REMEMBERED} transactions (the oldest are forgotten first).
      */
-    private record Issued(String key, String challenge, List<X509Certificate> certs, Instant until) {}
+    private record Issued(String key, String challenge, List<X509Certificate> certs, Instant until, String udid) {}
 
     static final int MAX_REMEMBERED = 10_000;
     private final LinkedHashMap<String, Issued> issued = new LinkedHashMap<>(); // guarded by itself
@@ -228,46 +243,48 @@ public final class ScepService {
             X509Certificate signer = request.signerCertificate();
             if (prior != null && signer != null && prior.key().equals(keyDigest(
                     SubjectPublicKeyInfo.getInstance(signer.getPublicKey().getEncoded())))) {
-                event(request, "SUCCESS", null, null, "CertPoll of an issued transaction: the certificate issued for it");
+                event(request, "SUCCESS", null, null, "CertPoll of an issued transaction: the certificate issued for it",
+                        prior.udid());
                 return Scep.certRepSuccess(request, prior.certs(), replier());
             }
             return fail(request, FailInfo.BAD_CERT_ID, "no pending or issued request with transactionID "
                     + request.transactionId() + " (expected: the transactionID of a PKCSReq answered PENDING or"
-                    + " SUCCESS, polled with the key of that request)");
+                    + " SUCCESS, polled with the key of that request)", null);
         }
         synchronized (p) {
             if (p.issued == null && p.pendingLeft > 0) {
                 p.pendingLeft--;
-                return pendingReply(request, p.csr);
+                return pendingReply(request, p.csr, p.udid);
             }
             if (p.issued == null) {
                 p.issued = issueCertificates(p.csr, p.udid);
             }
-            event(request, "SUCCESS", null, p.csr, null);
+            event(request, "SUCCESS", null, p.csr, null, p.udid);
             return Scep.certRepSuccess(request, p.issued, replier());
         }
     }
 
     private byte[] renewalReq(PkiMessage request) {
         X509Certificate old = request.signerCertificate();
+        String udid = bindings.boundTo(old).orElse(null);
         try {
             CertificateChains.verify(old, List.of(), List.of(ca.certificate()), clock.now());
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             return fail(request, FailInfo.BAD_REQUEST, "RenewalReq must be signed by a current identity of this CA: "
-                    + e.getMessage());
+                    + e.getMessage(), udid);
         }
         PKCS10CertificationRequest csr;
         try {
             csr = csr(request);
-        } catch (CmsException | ScepException e) {
-            return fail(request, FailInfo.BAD_MESSAGE_CHECK, "cannot read the CSR: " + e.getMessage());
+        } catch (PkiException | ScepException e) {
+            return fail(request, FailInfo.BAD_MESSAGE_CHECK, "cannot read the CSR: " + e.getMessage(), udid);
         }
         if (!signatureValid(csr)) {
-            return fail(request, FailInfo.BAD_MESSAGE_CHECK, "CSR signature does not verify");
+            return fail(request, FailInfo.BAD_MESSAGE_CHECK, "CSR signature does not verify", udid);
         }
         List<X509Certificate> certs = issueCertificates(csr, null);
         bindings.renewed(old, certs.getFirst());
-        event(request, "SUCCESS", null, csr, null);
+        event(request, "SUCCESS", null, csr, null, udid);
         return Scep.certRepSuccess(request, certs, replier());
     }
 
@@ -295,20 +312,23 @@ public final class ScepService {
         return certs;
     }
 
-    private byte[] pendingReply(PkiMessage request, PKCS10CertificationRequest csr) {
-        event(request, "PENDING", null, csr, null);
+    private byte[] pendingReply(PkiMessage request, PKCS10CertificationRequest csr, String udid) {
+        event(request, "PENDING", null, csr, null, udid);
         return Scep.certRepPending(request, replier());
     }
 
-    private byte[] fail(PkiMessage request, FailInfo info, String reason) {
+    /** A CertRep FAILURE; {@code udid}: the device the request is known to come from, null if none is. */
+    private byte[] fail(PkiMessage request, FailInfo info, String reason, String udid) {
         LOG.log(INFO, "SCEP {0} transaction {1} refused ({2}): {3}", request.messageType(), request.transactionId(),
                 info, reason);
-        event(request, "FAILURE", info, null, reason);
+        event(request, "FAILURE", info, null, reason, udid);
         return Scep.certRepFailure(request, info, replier());
     }
 
-    private void event(PkiMessage request, String status, FailInfo info, PKCS10CertificationRequest csr, String reason) {
-        events.emit("scep", null, "messageType", request.messageType().name(), "transactionId", request.transactionId(),
+    /** A "scep" event, for the device the challenge was minted for (or the renewing identity belongs to). */
+    private void event(PkiMessage request, String status, FailInfo info, PKCS10CertificationRequest csr, String reason,
+            String udid) {
+        events.emit("scep", udid, "messageType", request.messageType().name(), "transactionId", request.transactionId(),
                 "pkiStatus", status, "failInfo", info == null ? null : failInfoWire(info),
                 "subject", csr == null ? null : csr.getSubject().toString(), "reason", reason);
     }

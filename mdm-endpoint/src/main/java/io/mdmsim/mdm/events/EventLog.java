@@ -19,7 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * What happened on the server, in order: every check-in, command report, enrollment, SCEP exchange, queued command
  * and push is one {@link Event} with a sequence number. Keeps the last {@code capacity} events for
  * {@code GET /admin/events} (long-poll with {@code ?after=<seq>}); the webhook reads it the same way, so it sees the
- * events in order.
+ * events in order. Nothing is dropped silently: a reader whose {@code after} is older than the oldest event kept gets a
+ * {@value #GAP} event first that says how many were dropped.
  */
 public final class EventLog {
 
@@ -50,6 +51,9 @@ public final class EventLog {
             return m;
         }
     }
+
+    /** The type of the event that stands for events no longer kept. */
+    public static final String GAP = "gap";
 
     private final SimClock clock;
     private final int capacity;
@@ -152,6 +156,13 @@ public final class EventLog {
                 appended.await(left, TimeUnit.NANOSECONDS);
             }
             List<Event> out = new ArrayList<>();
+            long first = recent.isEmpty() ? lastSeq + 1 : recent.peekFirst().seq();
+            if (after < first - 1) {
+                out.add(gap(after, first));
+                if (out.size() == limit) {
+                    return out;
+                }
+            }
             for (Event e : recent) {
                 if (e.seq() > after) {
                     out.add(e);
@@ -164,6 +175,22 @@ public final class EventLog {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Events {@code after + 1 .. first - 1} are no longer kept: one event in their place, with the last of their
+     * sequence numbers (so a reader goes on from it) and the time of the oldest event kept.
+     */
+    private Event gap(long after, long first) {
+        long dropped = first - 1 - after;
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("after", after);
+        data.put("dropped", dropped);
+        data.put("kept", capacity);
+        data.put("reason", dropped + " events after seq " + after + " are no longer kept (the server keeps the last "
+                + capacity + "; mdmsim mdm --event-buffer N keeps more); the next event is seq " + first);
+        Instant at = recent.isEmpty() ? clock.now() : recent.peekFirst().time();
+        return new Event(first - 1, at, GAP, null, data);
     }
 
     /** The oldest event still kept, or 0 when there is none. */

@@ -39,7 +39,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The JSON admin API under {@code /admin} (CONTRACT.md B and C): DEP tokens, devices, commands (typed JSON or raw
+ * The JSON admin API under {@code /admin} (docs/DESIGN.md "Wire contracts between the parts"): DEP tokens, devices, commands (typed JSON or raw
  * plist), push, declarations, the event stream and the clock.
  */
 public final class AdminApi {

@@ -20,7 +20,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Admin routes of the device lifecycle (issue 6 points 3 and 6): profile edits, wipe and retire.
+ * Admin routes of the device lifecycle (docs/mdm-endpoint.md "Editing a profile, wipe, retire, re-enrollment"): profile edits, wipe and retire.
  * <ul>
  * <li>{@code GET /admin/dep/tokens/{name}/profiles/{uuid}}: one profile with its revision and ABM profile_uuid.</li>
  * <li>{@code PUT /admin/dep/tokens/{name}/profiles/{uuid}}: the whole edited profile (JSON, like a new one); 200 with

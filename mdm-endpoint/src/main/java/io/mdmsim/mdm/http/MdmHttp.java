@@ -37,8 +37,8 @@ import java.util.Optional;
 
 /**
  * The device-facing endpoints, as thin adapters: check the media type, read the body, dispatch to a service, map
- * errors to status codes. Paths and media types per CONTRACT.md B and PROTOCOL.md §3–7. {@link BadInputException}
- * and the core codec exceptions become 400 in the server's ErrorMapper ({@link MdmServer}).
+ * errors to status codes. Paths and media types per docs/DESIGN.md "Wire contracts between the parts" and PROTOCOL.md §3–7. Every MalformedInputException
+ * ({@link BadInputException}, the core codecs' exceptions) becomes 400 in the server's ErrorMapper ({@link MdmServer}).
  */
 public final class MdmHttp {
 

@@ -3,9 +3,9 @@ package io.mdmsim.mdm.http;
 import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.cms.Cms;
-import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.cms.SignedContent;
 import io.mdmsim.core.pki.CertificateChains;
+import io.mdmsim.core.pki.PkiException;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.service.UnrecognizedDeviceException;
 import java.security.cert.X509Certificate;
@@ -46,7 +46,7 @@ public final class MdmIdentityVerifier {
         SignedContent signed;
         try {
             signed = Cms.verifyDetached(der, body == null ? new byte[0] : body, HEADER);
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new UnrecognizedDeviceException(e.getMessage());
         }
         return chained(signed.signer(), signed.intermediates(), HEADER + " signer");
@@ -55,7 +55,7 @@ public final class MdmIdentityVerifier {
     private X509Certificate chained(X509Certificate leaf, List<X509Certificate> intermediates, String what) {
         try {
             CertificateChains.verify(leaf, intermediates, anchors, clock.now());
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new UnrecognizedDeviceException(what + " is not a device identity of this server: " + e.getMessage());
         }
         return leaf;

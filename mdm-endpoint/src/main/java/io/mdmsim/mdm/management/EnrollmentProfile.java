@@ -1,6 +1,7 @@
 package io.mdmsim.mdm.management;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.mdmsim.core.catalog.SkipKeys;
 import io.mdmsim.core.dep.DepProfile;
 import java.net.URI;
 import java.util.ArrayList;
@@ -73,16 +74,6 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
     static final int AWAIT_SETTING_SINCE = 2;
     public static final Set<Integer> LOCK_GRACE_VALUES = Set.of(0, 60, 300, 900, 3600, 14400);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^}]*)}}");
-    /** ADS skip_setup_items keys (AppleDoc "SkipKeys"). */
-    public static final Set<String> PANES = Set.of("Accessibility", "ActionButton", "Android", "Appearance",
-            "AppleID", "AppStore", "Biometric", "CameraButton", "DeviceToDeviceMigration", "Diagnostics",
-            "EnableLockdownMode", "FileVault", "iCloudDiagnostics", "iCloudStorage", "iMessageAndFaceTime",
-            "Intelligence", "Keyboard", "Location", "MessagingActivationUsingPhoneNumber", "Passcode", "Payment",
-            "Privacy", "Restore", "RestoreCompleted", "Safety", "ScreenSaver", "ScreenTime", "SIMSetup", "Siri",
-            "SoftwareUpdate", "SpokenLanguage", "TapToSetup", "TermsOfAddress", "TOS", "TVHomeScreenSync",
-            "TVProviderSignIn", "TVRoom", "UnlockWithWatch", "UpdateCompleted", "Wallpaper", "WatchMigration",
-            "Welcome", "Zoom", "DisplayTone", "HomeButtonSensitivity", "OnBoarding", "Registration", "Avatar",
-            "PreferredLanguage", "Tone", "iCloudKeychain");
 
     public UserAffinity affinity() {
         return userAffinity == null ? UserAffinity.WITH_USER : userAffinity;
@@ -270,9 +261,9 @@ public record EnrollmentProfile(String name, String description, UserAffinity us
         }
         if (hiddenPanes != null) {
             for (String pane : hiddenPanes) {
-                if (!PANES.contains(pane)) {
-                    v.add("hiddenPanes: unknown pane " + pane + " (expected: a Setup Assistant skip key such as"
-                            + " Location, Siri, Privacy, Diagnostics)");
+                if (!SkipKeys.isKnown(pane)) { // the one table the fake ABM also checks
+                    v.add("hiddenPanes: unknown pane " + pane + " (expected: a Setup Assistant skip key of Apple's"
+                            + " skipkeys.yaml such as Location, Siri, Privacy, Diagnostics)");
                 }
             }
         }

@@ -2,6 +2,7 @@ package io.mdmsim.mdm.policy;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.core.time.ClockTimer;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.management.EnrollmentProfile;
 import io.mdmsim.mdm.model.DeviceError;
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
 
 /**
  * The enrollment policy of the reference MDM (DESIGN.md "The reference MDM's rules", seeds "Enrollment blockers";
- * CONTRACT.md D.1, D.4): device type restrictions, corporate device identifiers, user and device licences, and the
+ * docs/mdm-endpoint.md "Enrollment policy" and "Company Portal sign-in"): device type restrictions, corporate device identifiers, user and device licences, and the
  * VPP tokens Company Portal licences come from. {@link #checkEnrollment} answers each enrollment request with nothing
  * (allowed; licences it needs are then consumed) or the refusal the device is given. {@link #alerts()} are the
  * seeds' "Intune alerts you when a token is about to expire or licenses are running low", on the {@link SimClock}.
@@ -51,7 +52,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     /** ... or below this share (percent) of the token's total. */
     public static final int LOW_LICENSES_PERCENT = 10;
 
-    /** The platform a request comes from (CONTRACT.md D.1). */
+    /** The platform a request comes from (docs/mdm-endpoint.md "Enrollment policy"). */
     public enum Platform {
         IOS("iOS (iPhone)"), IPADOS("iPadOS (iPad)"), UNKNOWN("an unknown platform");
 
@@ -76,7 +77,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
             return product.startsWith("iPad") ? IPADOS : UNKNOWN;
         }
 
-        /** The User-Agent of an over-the-air request (CONTRACT.md D.3): "(iPhone;" or "(iPad;". */
+        /** The User-Agent of an over-the-air request (docs/DESIGN.md "Device identity before MachineInfo"): "(iPhone;" or "(iPad;". */
         public static Platform ofUserAgent(String userAgent) {
             if (userAgent == null) {
                 return UNKNOWN;
@@ -197,21 +198,21 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     private volatile Supplier<List<EnrollmentProfile>> allProfiles = List::of;
 
     // guarded by this
-    public boolean iosAllowed = true;
-    public boolean ipadosAllowed = true;
-    public boolean personalAllowed = true;
-    public final Set<String> corporateSerials = new TrackedSet<>(v -> changed(PolicyStorage.CORPORATE_SERIAL, v));
-    public final Set<String> corporateImeis = new TrackedSet<>(v -> changed(PolicyStorage.CORPORATE_IMEI, v));
-    public final Licenses userLicenses = new Licenses(v -> changed(PolicyStorage.USER_LICENSE, v));
-    public final Licenses deviceLicenses = new Licenses(v -> changed(PolicyStorage.DEVICE_LICENSE, v));
-    public final Map<String, VppToken> vppTokens = new TrackedMap<>(name -> vppTokenChanged(name));
+    boolean iosAllowed = true;
+    boolean ipadosAllowed = true;
+    boolean personalAllowed = true;
+    final Set<String> corporateSerials = new TrackedSet<>(v -> changed(PolicyStorage.CORPORATE_SERIAL, v));
+    final Set<String> corporateImeis = new TrackedSet<>(v -> changed(PolicyStorage.CORPORATE_IMEI, v));
+    final Licenses userLicenses = new Licenses(v -> changed(PolicyStorage.USER_LICENSE, v));
+    final Licenses deviceLicenses = new Licenses(v -> changed(PolicyStorage.DEVICE_LICENSE, v));
+    final Map<String, VppToken> vppTokens = new TrackedMap<>(name -> vppTokenChanged(name));
     /** Devices whose MachineInfo was checked: their Authenticate needs no second check. */
     final Set<String> checkedUdids = new TrackedSet<>(v -> changed(PolicyStorage.CHECKED_UDID, v));
 
     private final PolicyStorage storage;
     private final Map<String, Alert> alerts = new LinkedHashMap<>();
 
-    private final Thread alertTicker;
+    private final ClockTimer alertTicker;
 
     /**
      * @param alertInterval real time between alert evaluations in the background (they are also evaluated on every
@@ -228,17 +229,8 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
         this.storage = new PolicyStorage(requireNonNull(store, "store"));
         load();
         if (alertInterval != null && !alertInterval.isZero() && !alertInterval.isNegative()) {
-            // real time, not the SimClock: a sleeper on a manual clock would be seen by tests that count them
-            this.alertTicker = Thread.ofVirtual().name("mdm-policy-alerts").start(() -> {
-                try {
-                    while (!Thread.currentThread().isInterrupted()) {
-                        Thread.sleep(alertInterval);
-                        evaluateAlerts();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            // a timer on the simulated clock: alerts every interval of simulated time, no thread until due
+            this.alertTicker = clock.scheduleRepeatedly(alertInterval, alertInterval, this::evaluateAlerts);
         } else {
             this.alertTicker = null;
         }
@@ -285,7 +277,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
 
     /**
      * The policy's answer to an enrollment request: empty when the device may enroll (the device and Company Portal
-     * licences it needs are then taken, once per device), else the refusal (CONTRACT.md D.1), in this order: device
+     * licences it needs are then taken, once per device), else the refusal (docs/mdm-endpoint.md "Enrollment policy"), in this order: device
      * type restriction, personally owned, device licence, VPP token expired, Company Portal licences exhausted.
      */
     public Optional<DeviceError> checkEnrollment(EnrollmentRequest r) {
@@ -412,7 +404,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
         return Optional.of(new DeviceError(code, description, message, details));
     }
 
-    // ---- user licences (CONTRACT.md D.4) ----------------------------------------------------------------------
+    // ---- user licences (docs/mdm-endpoint.md "Company Portal sign-in") ----------------------------------------------------------------------
 
     @Override
     public Optional<DeviceError> claimUserLicense(String userName, String udid) {
@@ -592,7 +584,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     @Override
     public void close() {
         if (alertTicker != null) {
-            alertTicker.interrupt();
+            alertTicker.cancel();
         }
     }
 }

@@ -4,6 +4,6 @@
  * licence check Company Portal's sign-in asks) and {@code JitRegistrationPolicy} (the device configuration policy Just
  * in Time Registration needs).
  *
- * <p>May use {@code management}, {@code store}, {@code model} and simulator-core. Its admin routes are {@code http.PolicyAdminApi}.
+ * <p>May use {@code management}, {@code store}, {@code model} and simulator-core. {@code PolicyAdmin} holds the administrator's operations; their routes are {@code http.PolicyAdminApi}.
  */
 package io.mdmsim.mdm.policy;

@@ -39,7 +39,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Wakes devices through the APNs provider API (PROTOCOL.md §8, CONTRACT.md C.1; nanomdm push/nanopush/provider.go):
+ * Wakes devices through the APNs provider API (PROTOCOL.md §8, docs/fake-abm.md "Fake APNs"; nanomdm push/nanopush/provider.go):
  * {@code POST <apnsUrl>/3/device/<hex token>} with {@code apns-topic}, {@code apns-push-type: mdm} and the body
  * {@code {"mdm":"<PushMagic>"}}, over HTTP/2 with the JDK client. Only devices that sent a TokenUpdate are pushed.
  * 410 Unregistered marks the device (no more pushes until its next TokenUpdate); 429, 5xx and unreachable APNs are

@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The reference MDM's additions to the setup flow (CONTRACT.md D.2, seeds "Install Company Portal", "Run Company Portal
+ * The reference MDM's additions to the setup flow (docs/mdm-endpoint.md "Company Portal and Single App Mode", seeds "Install Company Portal", "Run Company Portal
  * in Single App Mode until authentication", "Supervised", "Await final configuration"):
  * <ul>
  * <li>a profile with authentication COMPANY_PORTAL or installCompanyPortal gets InstallApplication of Company Portal
@@ -225,7 +225,7 @@ public final class CompanyPortalService {
     }
 
     /**
-     * InstallApplication of Company Portal as CONTRACT.md D.2 gives it; {@code userlessPrimaryUser} adds
+     * InstallApplication of Company Portal as docs/mdm-endpoint.md "Company Portal and Single App Mode" gives it; {@code userlessPrimaryUser} adds
      * {@value #USERLESS_KEY} to its configuration (seeds: "send the IntuneUDAUserlessDevice key to the Company Portal
      * app in an app configuration policy").
      */

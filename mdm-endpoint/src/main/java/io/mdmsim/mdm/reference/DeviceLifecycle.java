@@ -10,6 +10,8 @@ import io.mdmsim.mdm.dep.DepTokenService;
 import io.mdmsim.mdm.device.DeviceRecord;
 import io.mdmsim.mdm.device.DeviceRegistry;
 import io.mdmsim.mdm.device.EnrollmentState;
+import io.mdmsim.mdm.device.LifecycleState;
+import io.mdmsim.mdm.device.LifecycleState.Action;
 import io.mdmsim.mdm.enroll.EnrollmentService;
 import io.mdmsim.mdm.events.EventLog;
 import io.mdmsim.mdm.management.EnrollmentProfile;
@@ -26,7 +28,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * A device's life with the reference MDM across enrollments (issue 6, seeds "Re-enroll a device"): the enrollment
+ * A device's life with the reference MDM across enrollments (seeds "Re-enroll a device"): the enrollment
  * profile snapshot taken at each Authenticate (edits take effect only after a factory reset, except the device name
  * template), the enrollment count and history, wipe (EraseDevice) and retire (RemoveProfile of the enrollment
  * profile), and the commands an enrollment profile sends after enrollment (Shared iPad settings, the cellular data
@@ -36,34 +38,6 @@ public final class DeviceLifecycle {
 
     /** PayloadIdentifier of the enrollment (MDM) profile {@link EnrollmentService} serves. */
     public static final String ENROLLMENT_PROFILE_IDENTIFIER = "io.mdmsim.mdm.enrollment";
-    static final int MAX_HISTORY = 50;
-
-    enum Action { WIPE, RETIRE }
-
-    /** Per-device lifecycle state, kept on the {@link DeviceRecord} and guarded by its lock. */
-    public static final class State {
-        /** The profile the device enrolled with (null: none known then); taken at each Authenticate. */
-        DepTokenService.ProfileRef snapshot;
-        Instant snapshotAt;
-        int enrollments;
-        int wipes;
-        int retires;
-        /** The last wipe or retire asked for, its command, when; cleared by the next Authenticate. */
-        Action pending;
-        String pendingCommandUuid;
-        Instant pendingSince;
-        /** The device checked out after a retire. */
-        Instant retiredAt;
-        Action lastAction;
-        final List<Map<String, Object>> history = new ArrayList<>();
-
-        void record(Map<String, Object> entry) {
-            history.add(entry);
-            if (history.size() > MAX_HISTORY) {
-                history.removeFirst();
-            }
-        }
-    }
 
     private final DeviceRegistry registry;
     private final ReferenceMdmService mdm;
@@ -98,7 +72,7 @@ public final class DeviceLifecycle {
      * enrollment (after a wipe or a retire, the history says so).
      */
     static void authenticated(DeviceRecord d, DepTokenService.ProfileRef profile, Instant now, EventLog events) {
-        State s = d.life;
+        LifecycleState s = d.life;
         // a new enrollment: what the last one had pending was canceled (ReferenceMdmService cancels the queue)
         d.nameCommandUuid = null;
         d.nameRefused = null;
@@ -133,7 +107,7 @@ public final class DeviceLifecycle {
 
     /** CheckOut: after a retire the device is RETIRED. */
     static void checkedOut(DeviceRecord d, Instant now, EventLog events) {
-        State s = d.life;
+        LifecycleState s = d.life;
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("enrollment", s.enrollments);
         e.put("at", now.toString());
@@ -247,7 +221,7 @@ public final class DeviceLifecycle {
 
     /** Why a wipe or retire cannot be asked for now (one is under way), empty if it can. Device lock held. */
     private static Optional<String> pendingRefusal(DeviceRecord d) {
-        State s = d.life;
+        LifecycleState s = d.life;
         if (s.pending == null) {
             return Optional.empty();
         }
@@ -272,7 +246,7 @@ public final class DeviceLifecycle {
 
     /** The lifecycle part of {@code GET /admin/devices/{udid}}. Device lock held. */
     public static Map<String, Object> json(DeviceRecord d) {
-        State s = d.life;
+        LifecycleState s = d.life;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("management", management(d));
         m.put("enrollments", s.enrollments);
@@ -324,7 +298,7 @@ public final class DeviceLifecycle {
 
     /** MANAGED, WIPE_PENDING, WIPING, RETIRE_PENDING, RETIRED, CHECKED_OUT or ENROLLING. */
     static String management(DeviceRecord d) {
-        State s = d.life;
+        LifecycleState s = d.life;
         if (d.state == EnrollmentState.CHECKED_OUT) {
             return s.retiredAt != null ? "RETIRED" : "CHECKED_OUT";
         }

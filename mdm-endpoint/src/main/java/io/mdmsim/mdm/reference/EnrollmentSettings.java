@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The commands an enrollment profile sends once the device is enrolled (F6; seeds "Create an Apple enrollment
+ * The commands an enrollment profile sends once the device is enrolled (seeds "Create an Apple enrollment
  * profile"), from the profile the device enrolled with:
  * <ul>
  * <li>Shared iPad (sharedIpad, an iPad on iPadOS 13.4+): one Settings command (ADM mdm/commands/settings.yaml) with

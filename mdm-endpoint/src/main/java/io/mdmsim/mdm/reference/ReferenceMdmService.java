@@ -60,7 +60,7 @@ public final class ReferenceMdmService implements MdmService {
 
     private static final System.Logger LOG = System.getLogger(ReferenceMdmService.class.getName());
 
-    /** The queries of the setup DeviceInformation (CONTRACT.md B). */
+    /** The queries of the setup DeviceInformation (docs/DESIGN.md "Wire contracts between the parts"). */
     public static final List<String> SETUP_QUERIES = List.of("DeviceName", "OSVersion", "BuildVersion", "ModelName", "Model",
             "ProductName", "SerialNumber", "UDID", "IMEI", "IsSupervised");
 
@@ -173,7 +173,7 @@ public final class ReferenceMdmService implements MdmService {
         this.profiles = java.util.Objects.requireNonNull(lookup, "lookup");
     }
 
-    // ---- portal (CONTRACT.md D.2): Company Portal, Single App Mode, critical apps; see CompanyPortalService ----
+    // ---- portal (docs/mdm-endpoint.md "Company Portal and Single App Mode"): Company Portal, Single App Mode, critical apps; see CompanyPortalService ----
     private volatile CompanyPortalService portal;
 
     /** Company Portal, Single App Mode and critical apps as device-licensed VPP apps (none without). */
@@ -215,7 +215,7 @@ public final class ReferenceMdmService implements MdmService {
         return d.serialNumber == null ? null : profiles.apply(d.serialNumber);
     }
 
-    /** F6: Shared iPad settings and the cellular data plan of the enrolled-with profile, once enrolled. */
+    /** Shared iPad settings and the cellular data plan of the enrolled-with profile, once enrolled. */
     private void queueEnrollmentSettings(DeviceRecord d, Instant now) {
         EnrollmentSettings.Plan plan = EnrollmentSettings.plan(profileOf(d), d.productName, d.osVersion,
                 d.imei != null || d.meid != null, ids::uuid);
@@ -278,7 +278,7 @@ public final class ReferenceMdmService implements MdmService {
                 d.setupCommandUuid = uuid;
             }
             if (justEnrolled) {
-                queueEnrollmentSettings(d, now); // lifecycle (F6)
+                queueEnrollmentSettings(d, now); // lifecycle
             }
             if (justEnrolled && portal != null) { // portal: without await configuration, Company Portal comes now
                 portal.enrolled(d, profileOf(d), t.awaitingConfiguration(), now);
@@ -480,7 +480,7 @@ public final class ReferenceMdmService implements MdmService {
             List<Command> afterConfigured = new java.util.ArrayList<>();
             if (p != null) {
                 List<String> apps = p.criticalApps() == null ? List.of() : p.criticalApps();
-                if (portal != null && unsupported == null) { // portal (F3): iOS < 16 installs no app before DeviceConfigured
+                if (portal != null && unsupported == null) { // portal: iOS < 16 installs no app before DeviceConfigured
                     apps = portal.criticalAppsToHold(d, p, apps);
                 }
                 for (String app : apps) {
@@ -531,7 +531,7 @@ public final class ReferenceMdmService implements MdmService {
                 d.setupFlow = SetupFlow.DONE;
                 LOG.log(DEBUG, "{0} configured", d.id);
                 if (portal != null) {
-                    portal.configured(d, now); // portal (F3): critical apps of iOS < 16 follow DeviceConfigured
+                    portal.configured(d, now); // portal: critical apps of iOS < 16 follow DeviceConfigured
                 }
             } else {
                 LOG.log(WARNING, "{0} answered DeviceConfigured with {1}; it stays awaiting configuration", d.id, e.state());

@@ -16,7 +16,7 @@ import java.util.Optional;
  * Decorator that applies the enrollment policy at Authenticate to devices that enrolled without a MachineInfo (over
  * the air): only there does the server learn their serial number and IMEI, so a personally owned device that is not
  * in the corporate identifiers (or a blocked platform, for a profile installed from a file) is refused with 403 and
- * the policy's error body (CONTRACT.md D.1). Devices whose MachineInfo was checked pass straight through.
+ * the policy's error body (docs/mdm-endpoint.md "Enrollment policy"). Devices whose MachineInfo was checked pass straight through.
  */
 public final class PolicyMdmService implements MdmService {
 

@@ -34,7 +34,8 @@ final class SqliteMdmStore implements MdmStore {
         "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         """
         CREATE TABLE IF NOT EXISTS identity_bindings (
-          fingerprint TEXT PRIMARY KEY, enrollment_id TEXT NOT NULL, bound_at TEXT NOT NULL)""",
+          fingerprint TEXT PRIMARY KEY, enrollment_id TEXT NOT NULL, bound_at TEXT NOT NULL,
+          successor INTEGER NOT NULL DEFAULT 0)""",
         """
         CREATE TABLE IF NOT EXISTS scep_challenges (
           digest TEXT PRIMARY KEY, udid TEXT, minted_at TEXT NOT NULL, expires_at TEXT NOT NULL, spent INTEGER NOT NULL)""",
@@ -76,6 +77,7 @@ final class SqliteMdmStore implements MdmStore {
                     }
                 }
             }
+            addMissingColumns(c);
             String version = getMeta(c, "schema_version");
             if (version == null) {
                 putMeta(c, "schema_version", Integer.toString(SCHEMA_VERSION));
@@ -102,6 +104,20 @@ final class SqliteMdmStore implements MdmStore {
 
     GroupCommit groupCommit() {
         return db;
+    }
+
+    /** Columns added after a database of this schema version could have been made without them. */
+    private static void addMissingColumns(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM pragma_table_info('identity_bindings')"
+                        + " WHERE name = 'successor'")) {
+            rs.next();
+            if (rs.getInt(1) == 0) {
+                try (Statement alter = c.createStatement()) {
+                    alter.execute("ALTER TABLE identity_bindings ADD COLUMN successor INTEGER NOT NULL DEFAULT 0");
+                }
+            }
+        }
     }
 
     static String getMeta(Connection c, String key) throws SQLException {
@@ -179,10 +195,11 @@ final class SqliteMdmStore implements MdmStore {
             requireNonNull(b, "binding");
             db.run("bind an identity to " + b.enrollmentId(), c -> {
                 try (PreparedStatement ps = c.prepareStatement("""
-                        INSERT INTO identity_bindings (fingerprint, enrollment_id, bound_at) VALUES (?, ?, ?)
+                        INSERT INTO identity_bindings (fingerprint, enrollment_id, bound_at, successor)
+                        VALUES (?, ?, ?, ?)
                         ON CONFLICT (fingerprint) DO UPDATE SET enrollment_id = excluded.enrollment_id,
-                          bound_at = excluded.bound_at""")) {
-                    Sql.set(ps, 1, b.fingerprint(), b.enrollmentId(), b.boundAt());
+                          bound_at = excluded.bound_at, successor = excluded.successor""")) {
+                    Sql.set(ps, 1, b.fingerprint(), b.enrollmentId(), b.boundAt(), b.successor());
                     ps.executeUpdate();
                 }
                 return null;
@@ -194,9 +211,10 @@ final class SqliteMdmStore implements MdmStore {
             return db.run("load identity bindings", c -> {
                 List<Binding> out = new ArrayList<>();
                 try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                        "SELECT fingerprint, enrollment_id, bound_at FROM identity_bindings ORDER BY fingerprint")) {
+                        "SELECT fingerprint, enrollment_id, bound_at, successor FROM identity_bindings"
+                                + " ORDER BY fingerprint")) {
                     while (rs.next()) {
-                        out.add(new Binding(rs.getString(1), rs.getString(2), Sql.instant(rs, 3)));
+                        out.add(new Binding(rs.getString(1), rs.getString(2), Sql.instant(rs, 3), Sql.bool(rs, 4)));
                     }
                 }
                 return out;

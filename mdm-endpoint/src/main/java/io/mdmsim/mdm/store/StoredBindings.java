@@ -12,8 +12,9 @@ public interface StoredBindings {
      * @param fingerprint SHA-256 of the certificate, lower-case hex
      * @param enrollmentId the UDID (or EnrollmentID) it is bound to
      * @param boundAt when (simulated time)
+     * @param successor SCEP renewed the enrollment's identity as this one, which takes over at its first use
      */
-    record Binding(String fingerprint, String enrollmentId, Instant boundAt) {
+    record Binding(String fingerprint, String enrollmentId, Instant boundAt, boolean successor) {
         public Binding {
             requireNonNull(fingerprint, "fingerprint");
             requireNonNull(enrollmentId, "enrollmentId");

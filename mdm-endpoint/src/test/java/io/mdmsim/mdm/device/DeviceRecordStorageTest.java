@@ -88,25 +88,11 @@ class DeviceRecordStorageTest {
     void aFailedWriteReachesTheCallerAndIsRetriedByTheNextChange() {
         MdmStore store = MdmStore.inMemory();
         AtomicInteger failures = new AtomicInteger(1);
-        StoredDevices flaky = new StoredDevices() {
-            @Override
-            public void save(Device device, List<Command> changedCommands) {
-                if (failures.getAndDecrement() > 0) {
-                    throw new StoreException("disk full");
-                }
-                store.devices().save(device, changedCommands);
+        StoredDevices flaky = before(store.devices(), device -> {
+            if (failures.getAndDecrement() > 0) {
+                throw new StoreException("disk full");
             }
-
-            @Override
-            public List<Loaded> loadAll() {
-                return store.devices().loadAll();
-            }
-
-            @Override
-            public int count() {
-                return store.devices().count();
-            }
-        };
+        });
         DeviceRegistry registry = new DeviceRegistry(flaky);
         DeviceRecord d = registry.getOrCreate("UDID-3");
         d.lock();
@@ -127,30 +113,16 @@ class DeviceRecordStorageTest {
         MdmStore store = MdmStore.inMemory();
         java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        StoredDevices slowForA = new StoredDevices() {
-            @Override
-            public void save(Device device, List<Command> changedCommands) {
-                if (device.enrollmentId().equals("UDID-A")) {
-                    writing.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
+        StoredDevices slowForA = before(store.devices(), device -> {
+            if (device.enrollmentId().equals("UDID-A")) {
+                writing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
                 }
-                store.devices().save(device, changedCommands);
             }
-
-            @Override
-            public List<Loaded> loadAll() {
-                return store.devices().loadAll();
-            }
-
-            @Override
-            public int count() {
-                return store.devices().count();
-            }
-        };
+        });
         DeviceRegistry registry = new DeviceRegistry(slowForA);
         DeviceRecord a = registry.getOrCreate("UDID-A");
         DeviceRecord b = registry.getOrCreate("UDID-B");
@@ -181,10 +153,15 @@ class DeviceRecordStorageTest {
     }
 
     private static StoredDevices counting(StoredDevices inner, AtomicInteger writes) {
+        return before(inner, device -> writes.incrementAndGet());
+    }
+
+    /** {@code inner}, with {@code hook} run before each save (it may throw or wait). */
+    private static StoredDevices before(StoredDevices inner, java.util.function.Consumer<StoredDevices.Device> hook) {
         return new StoredDevices() {
             @Override
             public void save(Device device, List<Command> changedCommands) {
-                writes.incrementAndGet();
+                hook.accept(device);
                 inner.save(device, changedCommands);
             }
 

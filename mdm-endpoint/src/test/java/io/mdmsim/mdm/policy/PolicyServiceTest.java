@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mdmsim.core.http.HttpError;
 import io.mdmsim.core.time.ManualClock;
 import io.mdmsim.core.time.SimClock;
-import io.mdmsim.mdm.http.PolicyAdminApi;
 import io.mdmsim.mdm.management.EnrollmentProfile;
 import io.mdmsim.mdm.model.DeviceError;
 import io.mdmsim.mdm.policy.PolicyService.Channel;
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-/** Every rule of the enrollment policy (CONTRACT.md D.1, D.4), its alerts, and every bad admin input. */
+/** Every rule of the enrollment policy (docs/mdm-endpoint.md "Enrollment policy" and "Company Portal sign-in"), its alerts, and every bad admin input. */
 class PolicyServiceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,7 +34,7 @@ class PolicyServiceTest {
     private final List<Map<String, Object>> events = new ArrayList<>();
     private final Map<String, EnrollmentProfile> profiles = new HashMap<>();
     private PolicyService policy;
-    private PolicyAdminApi admin;
+    private PolicyAdmin admin;
 
     @BeforeEach
     void setUp() {
@@ -47,7 +46,7 @@ class PolicyServiceTest {
         }, null);
         policy.profileLookup(profiles::get);
         policy.allProfiles(() -> List.copyOf(profiles.values()));
-        admin = new PolicyAdminApi(policy);
+        admin = new PolicyAdmin(policy);
     }
 
     private static EnrollmentProfile profile(String json) throws Exception {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mdmsim.core.time.ManualClock;
 import io.mdmsim.core.time.SimClock;
-import io.mdmsim.mdm.http.PolicyAdminApi;
 import io.mdmsim.mdm.management.EnrollmentProfile;
 import io.mdmsim.mdm.model.DeviceError;
 import io.mdmsim.mdm.policy.PolicyService.Channel;
@@ -53,7 +52,7 @@ class PolicyStorageTest {
         Map<String, Object> before;
         try (MdmStore store = MdmStore.open(dir)) {
             PolicyService policy = open(store);
-            PolicyAdminApi admin = new PolicyAdminApi(policy);
+            PolicyAdmin admin = new PolicyAdmin(policy);
             admin.updatePolicy(JSON.readTree("""
                     {"deviceTypeRestrictions":{"ipados":"blocked","personallyOwned":"blocked"},
                      "corporateIdentifiers":{"serials":["C1","C2"],"imeis":["356789012345678"]},
@@ -71,7 +70,7 @@ class PolicyStorageTest {
         }
         try (MdmStore store = MdmStore.open(dir)) {
             PolicyService policy = open(store);
-            PolicyAdminApi admin = new PolicyAdminApi(policy);
+            PolicyAdmin admin = new PolicyAdmin(policy);
             assertEquals(before, admin.policyJson());
             assertEquals(List.of("KIOSK1"), List.copyOf(policy.deviceLicenses.holders));
             assertEquals(List.of("KIOSK1"), List.copyOf(policy.vppTokens.get("Apps").holders));

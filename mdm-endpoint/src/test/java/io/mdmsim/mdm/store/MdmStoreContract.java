@@ -156,12 +156,14 @@ abstract class MdmStoreContract {
 
     @Test
     void bindingsAreKeptByFingerprint() throws Exception {
-        store.bindings().put(new StoredBindings.Binding("bb", "UDID-2", T));
-        store.bindings().put(new StoredBindings.Binding("aa", "UDID-1", T));
-        store.bindings().put(new StoredBindings.Binding("aa", "UDID-3", T.plusSeconds(5)));
+        store.bindings().put(new StoredBindings.Binding("bb", "UDID-2", T, false));
+        store.bindings().put(new StoredBindings.Binding("aa", "UDID-1", T, false));
+        store.bindings().put(new StoredBindings.Binding("aa", "UDID-3", T.plusSeconds(5), false));
+        store.bindings().put(new StoredBindings.Binding("cc", "UDID-3", T.plusSeconds(9), true));
         restart();
-        assertEquals(List.of(new StoredBindings.Binding("aa", "UDID-3", T.plusSeconds(5)),
-                new StoredBindings.Binding("bb", "UDID-2", T)), store.bindings().loadAll());
+        assertEquals(List.of(new StoredBindings.Binding("aa", "UDID-3", T.plusSeconds(5), false),
+                new StoredBindings.Binding("bb", "UDID-2", T, false),
+                new StoredBindings.Binding("cc", "UDID-3", T.plusSeconds(9), true)), store.bindings().loadAll());
     }
 
     @Test

@@ -99,6 +99,22 @@ class SqliteMdmStoreTest extends MdmStoreContract {
     }
 
     @Test
+    void aDatabaseMadeBeforeTheSuccessorColumnGetsIt() throws Exception {
+        store.close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir().resolve("mdm.db"));
+                Statement st = c.createStatement()) {
+            st.execute("DROP TABLE identity_bindings");
+            st.execute("CREATE TABLE identity_bindings (fingerprint TEXT PRIMARY KEY, enrollment_id TEXT NOT NULL,"
+                    + " bound_at TEXT NOT NULL)");
+            st.execute("INSERT INTO identity_bindings VALUES ('aa', 'UDID-1', '2026-03-02T09:00:00Z')");
+        }
+        store = MdmStore.open(dir());
+        assertEquals(List.of(new StoredBindings.Binding("aa", "UDID-1", T, false)), store.bindings().loadAll());
+        store.bindings().put(new StoredBindings.Binding("bb", "UDID-1", T, true));
+        assertEquals(2, store.bindings().loadAll().size());
+    }
+
+    @Test
     void aWriteIsCommittedWhenItReturnsAsTheSqlite3ShellSees() {
         Path sqlite3 = ExternalTools.require("sqlite3", "sqlite3");
         store.devices().save(device("UDID-1", "ENROLLED", "{\"deviceName\":\"iPhone\"}"),

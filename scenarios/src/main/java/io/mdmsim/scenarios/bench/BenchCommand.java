@@ -9,12 +9,13 @@ import picocli.CommandLine.Command;
         subcommands = {EnrollBench.class, EnrollOtaBench.class, CommandsBench.class, IdleFleetBench.class,
                 AbmFetchBench.class, DepSyncBench.class},
         description = {
-                "Named benchmarks. Each starts the parts it needs on 127.0.0.1 (in this JVM, or with --split as",
-                "processes of their own), drives them over the wire, and prints one table: throughput, latency per",
-                "stage (p50/p95/p99), CPU per operation for each part, heap and RSS, the JVM, GC and machine; the",
-                "same as JSON (--json, default bench-NAME.json). --warmup runs first and is not measured.",
-                "Take figures on a quiet machine: the table shows the load average before and after. A device",
-                "waits up to 3 minutes for an HTTP answer (a saturated server is measured, not failed).",
+                "Run a named benchmark and print one table of its figures.",
+                "Each starts the parts it needs on 127.0.0.1 (in this JVM, or with --split as processes of their"
+                        + " own), drives them over the wire, and prints throughput, latency per stage (p50/p95/p99),"
+                        + " CPU per operation for each part, heap and RSS, the JVM, GC and machine; the same as JSON"
+                        + " (--json, default bench-NAME.json). --warmup runs first and is not measured.",
+                "Take figures on a quiet machine: the table shows the load average before and after. A device"
+                        + " waits up to 3 minutes for an HTTP answer (a saturated server is measured, not failed).",
                 "",
                 "  enroll       full ADE enrollments: cloud configuration, MachineInfo, SCEP, Authenticate,",
                 "               TokenUpdate, DeviceInformation, DeviceConfigured (fake ABM, MDM, devices)",

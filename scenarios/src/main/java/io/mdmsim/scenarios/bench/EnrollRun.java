@@ -25,8 +25,10 @@ final class EnrollRun {
             description = "Devices enrolled in the measured window (default ${DEFAULT-VALUE}).")
     int devices;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "200",
-            description = "Devices enrolled first, not measured: JIT warm-up (default ${DEFAULT-VALUE}; 0: none).")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "2000",
+            description = "Devices enrolled first, not measured (default ${DEFAULT-VALUE}; 0: none): the JIT compilers"
+                    + " take a few thousand enrollments to finish, and their work would count against the measured"
+                    + " ones.")
     int warmup;
 
     @Option(names = "--concurrency", paramLabel = "C", defaultValue = "256",

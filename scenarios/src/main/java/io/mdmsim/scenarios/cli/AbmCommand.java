@@ -32,11 +32,12 @@ import java.util.concurrent.Callable;
 @Command(name = "abm",
         mixinStandardHelpOptions = true,
         description = {
-                "Run the fake Apple Business Manager on 127.0.0.1: the Device Assignment (DEP) API an MDM server",
-                "syncs from (OAuth /session, /account, /server/devices, /devices/sync, /devices, /devices/disown,",
-                "/profile, /profile/devices, /device/activationlock), the cloud configuration activating devices fetch",
-                "(/cloudconfig), and a JSON admin API (/admin/...) for organizations, devices, MDM servers, tokens,",
-                "assignments, settings and faults.",
+                "Run the fake Apple Business Manager (DEP API, cloud configuration, fake APNs) on 127.0.0.1.",
+                "It serves the Device Assignment (DEP) API an MDM server syncs from (OAuth /session, /account,"
+                        + " /server/devices, /devices/sync, /devices, /devices/disown, /profile, /profile/devices,"
+                        + " /device/activationlock), the cloud configuration activating devices fetch (/cloudconfig),"
+                        + " and a JSON admin API (/admin/...) for organizations, devices, MDM servers, tokens,"
+                        + " assignments, settings and faults.",
                 "",
                 "With --mdm-cert it stands up a provisioned ABM for a real MDM under test: an MDM server with that",
                 "certificate, every device assigned to it, its server token written to --token-out, e.g.",
@@ -53,6 +54,9 @@ final class AbmCommand implements Callable<Integer> {
 
     @Mixin
     PkiOption pki;
+
+    @Mixin
+    ClockOption clockOption;
 
     @Option(names = "--devices", paramLabel = "N", defaultValue = "100",
             description = "Devices in the organization's inventory, generated from the seed (default ${DEFAULT-VALUE}).")
@@ -127,21 +131,18 @@ final class AbmCommand implements Callable<Integer> {
         };
         String certPem = null;
         if (mdmCert != null) {
-            if (!Files.isRegularFile(mdmCert)) {
-                throw new CommandLine.ParameterException(cl, "--mdm-cert: " + mdmCert + " is not a file");
-            }
-            certPem = Files.readString(mdmCert, StandardCharsets.US_ASCII);
+            certPem = Cli.readInputText(spec, "--mdm-cert", mdmCert);
             try {
                 Pem.certificate(certPem);
             } catch (RuntimeException e) {
                 throw new CommandLine.ParameterException(cl, "--mdm-cert: " + mdmCert
-                        + " is not a PEM certificate (" + Main.describe(e) + ")");
+                        + " is not a PEM certificate (" + CliFailure.describe(e) + ")");
             }
         } else if (tokenOut != null || newToken) {
             throw new CommandLine.ParameterException(cl, (tokenOut != null ? "--token-out" : "--new-token")
                     + " needs --mdm-cert (the MDM server the token is for)");
         }
-        SimClock clock = SimClock.system();
+        SimClock clock = clockOption.clock(spec, true);
         SimPki simPki = pki.load(clock.now());
         FakeAbmConfig.Builder config = FakeAbmConfig.builder()
                 .port(server.port)
@@ -179,6 +180,7 @@ final class AbmCommand implements Callable<Integer> {
             if (dataDir != null) {
                 out.printf("  state in %s%n", dataDir.resolve("abm.db"));
             }
+            out.printf("  clock               %s%n", ClockOption.describe(clock));
             out.flush();
             return abm;
         } catch (IOException | InterruptedException | RuntimeException e) {

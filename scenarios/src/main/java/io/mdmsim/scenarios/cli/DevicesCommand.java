@@ -35,8 +35,8 @@ import java.util.concurrent.Callable;
         sortOptions = false,
         subcommands = DevicesReplayCommand.class,
         description = {
-                "Run virtual iPhones and iPads through Setup Assistant and automated device enrollment: each powers"
-                        + " on, walks the panes of its OS version, fetches its cloud configuration from the fake ABM"
+                "Run virtual iPhones and iPads through Setup Assistant and automated device enrollment.",
+                "Each powers on, walks the panes of its OS version, fetches its cloud configuration from the fake ABM"
                         + " and enrolls into whatever MDM server that configuration names (ours or any other).",
                 "The devices are the fake ABM's inventory that is assigned to an MDM server, narrowed by the"
                         + " population options; the knobs make users slow or late and the network flaky. Everything"
@@ -87,7 +87,7 @@ final class DevicesCommand implements Callable<Integer> {
             description = "OS versions, with optional weights: majors (17), minors with their patches (17.5) or releases"
                     + " (17.5.1), e.g. '17=60,18=40'. Each device gets one its model runs. Default: keep the"
                     + " inventory's.")
-    String os;
+    String osVersions;
 
     @Option(names = "--ipad-share", paramLabel = "F",
             description = "Share of iPads among the devices, 0..1 (default: as the inventory and --models give).")
@@ -238,10 +238,8 @@ final class DevicesCommand implements Callable<Integer> {
             description = "How often a device repeats a dropped or reset exchange (default ${DEFAULT-VALUE}).")
     int networkRetries;
 
-    @Option(names = "--clock-scale", paramLabel = "F", defaultValue = "1",
-            description = "Simulated seconds per real second for the devices' clock (default ${DEFAULT-VALUE}: the"
-                    + " wall clock). Against servers on the wall clock, delays like --scep-delay only matter at 1.")
-    double clockScale;
+    @Mixin
+    ClockOption clockOption;
 
     @Override
     public Integer call() {
@@ -256,9 +254,7 @@ final class DevicesCommand implements Callable<Integer> {
         if (concurrency < 1) {
             throw usage("--concurrency: " + concurrency + " (expected: 1 or more)");
         }
-        if (!(clockScale > 0) || clockScale > 1_000_000) {
-            throw usage("--clock-scale: " + clockScale + " (expected: > 0 and <= 1000000)");
-        }
+        SimClock clock = clockOption.clock(spec, false);
         Behaviour behaviour = behaviour();
         population(count != null ? count : 1, behaviour); // bad --models/--os/--ipad-share fail before any I/O
         PrintWriter out = spec.commandLine().getOut();
@@ -283,22 +279,26 @@ final class DevicesCommand implements Callable<Integer> {
         List<DeviceSpec> specs = ops.shard(population(inventory.size(), behaviour).selectFrom(inventory, seed));
         if (specs.isEmpty()) {
             out.println("mdmsim devices: none of the " + inventory.size() + " assigned devices fits --models "
-                    + (models == null ? "(all)" : models) + " and --os " + (os == null ? "(any)" : os) + ".");
+                    + (models == null ? "(all)" : models) + " and --os "
+                    + (osVersions == null ? "(any)" : osVersions) + ".");
             return Main.EXIT_EXPECTATION_FAILED;
         }
         out.printf("mdmsim devices: %d devices from %s (%s)%n", specs.size(), profileUri != null ? profileUri : abm,
                 mix(specs));
+        if (clock != SimClock.system()) {
+            out.printf("  clock %s%n", ClockOption.describe(clock));
+        }
         if (count != null && specs.size() < count) {
             out.printf("  only %d of the %d asked for fit the population%n", specs.size(), count);
         }
-        SimClock clock = clockScale == 1 ? SimClock.system() : SimClock.scaled(clockScale);
         Instant started = clock.now();
         Progress progress = new Progress(out, specs.size());
         RunRecorder recorder = report.recorder("devices", seed, ops.parsedShard(), clock, specs.size(), ops);
         FleetResult result;
-        try {
+        try (Interruption interruption = Interruption.install(spec.commandLine().getErr())) {
             SimPki simPki = pki.load(clock.now());
-            result = DeviceFleet.run(ops.applyTo(FleetConfig.builder(), simPki)
+            try {
+                result = DeviceFleet.run(ops.applyTo(FleetConfig.builder(), simPki)
                     .cloudConfigUrl(abm == null ? null : abm.resolve("/cloudconfig"))
                     .enrollmentProfile(profileUri)
                     .appleDeviceCa(simPki.appleDeviceCa().identity())
@@ -310,10 +310,28 @@ final class DevicesCommand implements Callable<Integer> {
                     .language(language)
                     .listener(ReportOptions.listener(progress, recorder))
                     .build());
-        } finally {
-            progress.finish();
+            } finally {
+                progress.finish();
+            }
+            Thread.interrupted(); // a signal's interrupt stopped the fleet; the summary still prints
+            int exit = summarize(out, result, Duration.between(started, clock.now()), specs.size());
+            // the fake ABM's DEP figures share the run's time line only on the wall clock; of shards, the first records them
+            report.write(recorder, result, specs.size(), out,
+                    clock == SimClock.system() && ops.parsedShard().index() == 1 ? abm : null, adminToken);
+            if (interruption.signalled()) {
+                out.printf("  stopped by Ctrl-C or SIGTERM: %d devices had not finished%s; exit %d%n",
+                        result.count(io.mdmsim.device.Outcome.INTERRUPTED),
+                        ops.traceDir == null ? " (traces need --trace-dir)"
+                                : ", their traces are in " + ops.traceDir, Interruption.EXIT_INTERRUPTED);
+                out.flush();
+                return Interruption.EXIT_INTERRUPTED;
+            }
+            return exit;
         }
-        Summary summary = new Summary(result, Duration.between(started, clock.now()));
+    }
+
+    private static int summarize(PrintWriter out, FleetResult result, Duration took, int expected) {
+        Summary summary = new Summary(result, took);
         summary.print(out);
         Map<String, Integer> m = result.management();
         if (m.get("unmanaged") > 0 || m.get("singleAppMode") > 0) {
@@ -325,10 +343,8 @@ final class DevicesCommand implements Callable<Integer> {
             out.printf("  %d check-ins refused with 403 while managed: the MDM does not recognize devices it enrolled"
                     + " (restarted without its state?)%n", m.get("refusedWhileManaged"));
         }
-        // the fake ABM's DEP figures share the run's time line only on the wall clock; of shards, the first records them
-        report.write(recorder, result, specs.size(), out,
-                clockScale == 1 && ops.parsedShard().index() == 1 ? abm : null, adminToken);
-        return summary.allEnrolled(specs.size()) ? Main.EXIT_OK : Main.EXIT_EXPECTATION_FAILED;
+        out.flush();
+        return summary.allEnrolled(expected) ? Main.EXIT_OK : Main.EXIT_EXPECTATION_FAILED;
     }
 
     /** --profile as a URI: an http(s) URL as given, anything else a file that must exist; null without --profile. */
@@ -364,13 +380,12 @@ final class DevicesCommand implements Callable<Integer> {
             if (models != null) {
                 b.models(models);
             }
-            if (os != null) {
-                b.osVersions(os);
+            if (osVersions != null) {
+                b.osVersions(osVersions);
             }
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage().replace("osVersions: ", "--os: ").replace("models: ", "--models: ")
-                    .replace("ipadShare: ", "--ipad-share: ").replace("count: ", "--count: "));
+            throw usage(e.getMessage()); // option names replace the Java names centrally (Main)
         }
     }
 
@@ -404,7 +419,8 @@ final class DevicesCommand implements Callable<Integer> {
             faults.forEach((type, p) -> b.commandFault(type, p[0], p[1]));
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw usage(option(e.getMessage()));
+            // option names replace the Java names centrally (Main); CommandFault calls Error "error"
+            throw usage(e.getMessage().replace("notNow + error:", "notNow + errorRate:"));
         }
     }
 
@@ -425,28 +441,6 @@ final class DevicesCommand implements Callable<Integer> {
             }
             faults.computeIfAbsent(v.substring(0, eq).strip(), t -> new double[2])[slot] = share;
         }
-    }
-
-    /** Behaviour's component names in an error message, as the user's option names. */
-    private static String option(String message) {
-        String[][] names = {{"scepDelayShare", "--scep-delay-share"}, {"scepDelay", "--scep-delay"},
-                {"scepRetryShare", "--scep-retry-share"}, {"scepRetryAfter", "--scep-retry-after"},
-                {"activatedShare", "--activated-share"}, {"rebootShare", "--reboot-share"},
-                {"mfaShare", "--mfa-share"}, {"companyPortalShare", "--company-portal-share"},
-                {"companyPortalDelay", "--company-portal-delay"}, {"userDomain", "--user-domain"},
-                {"dwellScale", "--dwell-scale"}, {"dropRate + resetRate", "--drop-rate + --reset-rate"},
-                {"dropRate", "--drop-rate"}, {"resetRate", "--reset-rate"}, {"networkRetries", "--network-retries"},
-                {"latency", "--latency"}, {"notNow + error", "--not-now + --error-rate"},
-                {"secondFactorElsewhereShare", "--second-factor-elsewhere-share"},
-                {"restoreShare", "--restore-share"}, {"softwareUpdateShare", "--software-update-share"},
-                {"configuratorShare", "--configurator-share"}, {"removeManagementShare", "--remove-management-share"},
-                {"removeManagementAfter", "--remove-management-after"}};
-        for (String[] n : names) {
-            if (message.startsWith(n[0] + ":")) {
-                return n[1] + message.substring(n[0].length());
-            }
-        }
-        return message;
     }
 
     private static String mix(List<DeviceSpec> specs) {

@@ -5,6 +5,8 @@ import io.mdmsim.device.DeviceSpec;
 import io.mdmsim.device.FleetConfig;
 import io.mdmsim.device.KeySource;
 import io.mdmsim.device.Shard;
+import io.mdmsim.device.Stage;
+import io.mdmsim.device.Timeouts;
 import io.mdmsim.device.TraceOptions;
 import java.net.URI;
 import java.nio.file.Path;
@@ -14,8 +16,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * The options of {@code mdmsim devices} for a fleet's life after enrollment, its traces and its scale: push channel,
- * lifetime, periodic check-ins, traces, key pool, connection limit, {@code --shard i/n}. A picocli mixin:
+ * The options of {@code mdmsim devices} for a fleet's life after enrollment, its traces, its time limits and its
+ * scale: push channel, lifetime, periodic check-ins, traces, deadline and stage timeouts, key pool, connection limit,
+ * {@code --shard i/n}. A picocli mixin:
  * {@code @Mixin DevicesOpsOptions ops;}, then {@code specs = ops.shard(specs)} and {@code ops.applyTo(builder, pki)}.
  */
 public final class DevicesOpsOptions {
@@ -62,6 +65,19 @@ public final class DevicesOpsOptions {
     @Option(names = "--trace-all", description = "Keep the traces of enrolled devices too (needs --trace-dir).")
     boolean traceAll;
 
+    @Option(names = "--deadline", paramLabel = "DURATION", converter = DevicesCommand.DurationConverter.class,
+            description = "The longest each device's run may take on the devices' clock; a device past it ends"
+                    + " TIMED_OUT at its stage with the last answer it got (default: none; the stage timeouts end"
+                    + " every run).")
+    Duration deadline;
+
+    @Option(names = "--stage-timeout", paramLabel = "STAGE=DURATION",
+            description = "The timeout of one stage on the devices' clock, e.g. AWAITING_CONFIGURATION=2h. Repeatable."
+                    + " Defaults: SCEP 15m (the challenge window), the HTTP stages 5m, REMOTE_MANAGEMENT 15m,"
+                    + " AWAITING_CONFIGURATION and COMPANY_PORTAL 30m, the panes 10m; the user's own pauses (the"
+                    + " knobs) do not count.")
+    List<String> stageTimeouts = new java.util.ArrayList<>();
+
     @Option(names = "--key-pool", paramLabel = "N",
             description = "Draw RSA keys from a pool of N keys made before the run, instead of a fresh key per"
                     + " identity (load runs; devices then share keys). Default: fresh keys.")
@@ -100,6 +116,7 @@ public final class DevicesOpsOptions {
         if (traceDir != null) {
             b.traces(traceAll ? TraceOptions.all(traceDir) : TraceOptions.failed(traceDir));
         }
+        b.timeouts(timeouts());
         if (keyPool != null) {
             b.keySource(keyPoolFile != null ? KeySource.pool(keyPoolFile, keyPool) : KeySource.pregenerated(keyPool));
         }
@@ -130,6 +147,43 @@ public final class DevicesOpsOptions {
         if (maxConnections < 1 || maxConnections > 20_000) {
             throw usage("--max-connections: " + maxConnections + " (expected: 1..20000)");
         }
+        if (deadline != null && !deadline.isPositive()) {
+            throw usage("--deadline: " + deadline + " (expected: > 0)");
+        }
+        timeouts();
+    }
+
+    /** --deadline and --stage-timeout over the defaults. */
+    Timeouts timeouts() {
+        Timeouts t = Timeouts.DEFAULT.withDeadline(deadline);
+        for (String s : stageTimeouts) {
+            int eq = s.indexOf('=');
+            Stage stage = null;
+            if (eq > 0) {
+                try {
+                    stage = Stage.valueOf(s.substring(0, eq).strip().toUpperCase(java.util.Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    // reported below
+                }
+            }
+            if (stage == null) {
+                throw usage("--stage-timeout: " + s + " (expected: STAGE=DURATION with STAGE one of "
+                        + java.util.Arrays.toString(Stage.values()) + ", e.g. SCEP=20m)");
+            }
+            Duration d;
+            try {
+                d = new DevicesCommand.DurationConverter().convert(s.substring(eq + 1));
+            } catch (CommandLine.TypeConversionException e) {
+                throw usage("--stage-timeout: " + s + " (expected: a duration after '=', e.g. SCEP=20m)");
+            }
+            try {
+                t = t.withStage(stage, d);
+            } catch (IllegalArgumentException e) {
+                String m = e.getMessage();
+                throw usage("--stage-timeout: " + s + " " + m.substring(Math.max(0, m.indexOf('('))));
+            }
+        }
+        return t;
     }
 
     private CommandLine.ParameterException usage(String message) {

@@ -32,8 +32,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "replay",
         mixinStandardHelpOptions = true,
         description = {
-                "Run one device again from its trace (written by 'mdmsim devices --trace-dir'): the same serial, model,",
-                "OS, seed and knobs, so the same UDID and every derived fact, against the recorded server or --server.",
+                "Run one device again from its trace (written by 'mdmsim devices --trace-dir').",
+                "The device has the same serial, model, OS, seed and knobs, so the same UDID and every derived fact,"
+                        + " and runs against the recorded server or --server.",
                 "Writes the new run's trace and says where it first differs from the recording.",
                 "Exits 0 if the device enrolled."
         })
@@ -68,7 +69,7 @@ public final class DevicesReplayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage("TRACE: " + e.getMessage());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + trace + ": " + e.getMessage(), e);
+            throw usage(CliFailure.unreadable("TRACE", trace, e));
         }
         URI cloudConfig;
         try {

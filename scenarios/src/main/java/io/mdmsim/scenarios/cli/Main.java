@@ -11,9 +11,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = {
-                "A simulator of Apple's device-management world, for testing:",
-                "a fake Apple Business Manager (DEP API, cloud configuration), a reference MDM server,",
-                "and virtual iPhones and iPads that enroll through them, all on the real wire protocols."
+                "A simulator of Apple's device-management world, for testing: a fake Apple Business Manager (DEP API,"
+                        + " cloud configuration), a reference MDM server, and virtual iPhones and iPads that enroll"
+                        + " through them, all on the real wire protocols."
         },
         subcommands = {
                 QuickstartCommand.class,
@@ -27,7 +27,9 @@ import picocli.CommandLine.Command;
                 VersionCommand.class,
                 CommandLine.HelpCommand.class
         },
-        footer = {"", "Exit codes: 0 pass, 1 an expectation failed, 2 bad usage, 70 runtime failure.",
+        footer = {"", "Exit codes: 0 pass; 1 an expectation was not met (e.g. a device did not enroll, the server refused);"
+                + " 2 bad usage or an input file that cannot be read; 70 a server that cannot be reached or started;"
+                + " 130 stopped by Ctrl-C or SIGTERM (after the summary and the traces).",
                 "Run 'mdmsim COMMAND --help' for a command's options."})
 public final class Main implements Runnable {
 
@@ -44,19 +46,44 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command, e.g. 'mdmsim quickstart'.");
     }
 
+    /**
+     * The {@code mdmsim} command line with the one error rule ({@link CliFailure}) for every command and subcommand:
+     * bad usage is one line naming the option and exits 2; what a command throws is classified into 2, 1 or 70 and
+     * printed as one line; every {@code URI} option must be an http(s) URL.
+     */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setUsageHelpWidth(120); // our description lines are written for 120 columns
+        cl.registerConverter(java.net.URI.class, new Cli.HttpUrlConverter());
+        cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            cmd.getErr().println(cmd.getColorScheme().errorText("mdmsim: " + describe(ex)));
-            return EXIT_RUNTIME;
+            CliFailure.Outcome o = CliFailure.classify(ex);
+            String message = o.exitCode() == EXIT_USAGE ? Cli.optionNames(cmd.getCommandSpec(), o.message())
+                    : o.message();
+            cmd.getErr().println(cmd.getColorScheme().errorText(prefix(cmd) + oneLine(message)));
+            return o.exitCode();
         });
         return cl;
     }
 
-    static String describe(Throwable ex) {
-        String msg = ex.getMessage();
-        return msg == null || msg.isBlank() ? ex.getClass().getSimpleName() : msg;
+    /** Bad usage: one line with the option and what was expected, and where to read more; exit 2. */
+    private static int usageError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        String message = Cli.optionNames(cmd.getCommandSpec(), ex.getMessage());
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            message += " (possible solutions: " + String.join(", ", u.getSuggestions()) + ")";
+        }
+        cmd.getErr().println(cmd.getColorScheme().errorText(prefix(cmd) + oneLine(message) + "; see '"
+                + cmd.getCommandSpec().qualifiedName() + " --help'"));
+        return EXIT_USAGE;
+    }
+
+    private static String prefix(CommandLine cmd) {
+        return cmd.getCommandSpec().qualifiedName() + ": ";
+    }
+
+    private static String oneLine(String message) {
+        return String.valueOf(message).strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     public static void main(String[] args) {

@@ -19,8 +19,8 @@ import picocli.CommandLine.Mixin;
 
 /**
  * A {@code mdmsim mdm} subcommand that talks to a running MDM's admin API ({@code --mdm URL}): the request, the printed
- * answer and the exit code they all share. The answer goes to stdout (JSON pretty-printed) with exit 0; a refusal or a
- * failed exchange goes to stderr with exit 1.
+ * answer and the exit code they all share. The answer goes to stdout (JSON pretty-printed) with exit 0; a refusal goes
+ * to stderr with exit 1; an MDM that cannot be reached exits 70 ({@link CliFailure}).
  */
 abstract class MdmClientCommand implements Callable<Integer> {
 
@@ -67,7 +67,12 @@ abstract class MdmClientCommand implements Callable<Integer> {
             Function<RuntimeException, String> why) {
         try {
             return action.get();
+        } catch (CliFailure | CommandLine.ParameterException e) {
+            throw e;
         } catch (RuntimeException e) {
+            if (CliFailure.isUnreachable(e)) {
+                throw CliFailure.unreachable(why.apply(e), e); // exit 70: the MDM is not there
+            }
             spec.commandLine().getErr().println(why.apply(e));
             return null;
         }

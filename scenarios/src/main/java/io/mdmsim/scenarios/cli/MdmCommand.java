@@ -1,5 +1,7 @@
 package io.mdmsim.scenarios.cli;
 
+import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.pki.Pem;
 import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.MdmConfig;
@@ -23,11 +25,11 @@ import java.util.concurrent.Callable;
                 MdmPolicyCommands.Policy.class, MdmPolicyCommands.Vpp.class, MdmPolicyCommands.Alerts.class,
                 MdmLifecycleCommands.Devices.class},
         description = {
-                "Run the reference MDM server on 127.0.0.1: MachineInfo enrollment",
-                "(/mdm/enroll), SCEP (/scep), check-in (/mdm/checkin), commands (/mdm/connect),",
-                "APNs pushes, and a JSON admin API (/admin/...) for DEP tokens, devices,",
-                "commands, declarations, events and the clock. It trusts the fake Apple device",
-                "CA of the simulator PKI."
+                "Run the reference MDM server (enrollment, SCEP, check-in, commands, pushes) on 127.0.0.1.",
+                "It serves MachineInfo enrollment (/mdm/enroll), SCEP (/scep), check-in (/mdm/checkin), commands"
+                        + " (/mdm/connect), APNs pushes, and a JSON admin API (/admin/...) for DEP tokens, devices,"
+                        + " commands, declarations, events and the clock. It trusts the fake Apple device CA of the"
+                        + " simulator PKI."
         })
 final class MdmCommand implements Callable<Integer> {
 
@@ -40,10 +42,11 @@ final class MdmCommand implements Callable<Integer> {
     @Mixin
     PkiOption pki;
 
-    @Option(names = "--dep-url", paramLabel = "URL", defaultValue = "https://mdmenrollment.apple.com",
-            description = "Default DEP API base URL that uploaded server tokens sync from (default ${DEFAULT-VALUE});"
-                    + " point it at a fake ABM, e.g. http://127.0.0.1:8400.")
-    URI depUrl;
+    @Option(names = "--dep-url", paramLabel = "URL",
+            description = "The DEP API that uploaded server tokens sync from unless the upload names one, e.g. a fake"
+                    + " ABM at http://127.0.0.1:8400, or Apple's https://mdmenrollment.apple.com. There is no default:"
+                    + " nothing is sent off this machine to an address you did not name.")
+    URI depBaseUrl;
 
     @Option(names = "--https", description = "Also listen on HTTPS with the simulator PKI's TLS certificate; profiles"
             + " then carry https URLs and a trust payload with the simulator root.")
@@ -59,26 +62,37 @@ final class MdmCommand implements Callable<Integer> {
 
     @Option(names = "--public-url", paramLabel = "URL",
             description = "Base URL written into profiles (default: the HTTPS listener with --https, else the HTTP one).")
-    URI publicUrl;
+    URI publicBaseUrl;
 
-    @Option(names = "--apns-url", paramLabel = "URL|off", defaultValue = "https://api.push.apple.com",
-            description = "APNs provider API to push through (default ${DEFAULT-VALUE}); the fake ABM's APNs, e.g."
-                    + " https://127.0.0.1:8443, or 'off'. Any URL but Apple's is trusted through the simulator root.")
+    @Option(names = "--apns-url", paramLabel = "URL|off", defaultValue = "off",
+            description = "APNs provider API to push through, e.g. the fake ABM's APNs at https://127.0.0.1:8443"
+                    + " (trusted through the simulator root). Default ${DEFAULT-VALUE}: no pushes, nothing sent off"
+                    + " this machine. Apple's https://api.push.apple.com also needs --apns-cert.")
     String apnsUrl;
+
+    @Option(names = "--apns-cert", paramLabel = "PEM",
+            description = "The MDM push certificate and its private key (one PEM file) presented to APNs; Apple's APNs"
+                    + " accepts nothing else.")
+    Path apnsClientIdentity;
+
+    @Option(names = "--event-buffer", paramLabel = "N", defaultValue = "10000",
+            description = "How many recent events GET /admin/events and the webhook keep (default ${DEFAULT-VALUE});"
+                    + " a reader further behind gets a \"gap\" event that says how many it missed.")
+    int eventBufferSize;
 
     @Option(names = "--webhook", paramLabel = "URL",
             description = "POST every event (check-ins, reports, enrollments, SCEP, pushes) there as JSON.")
-    URI webhook;
+    URI webhookUrl;
 
     @Option(names = "--sign-profiles", description = "CMS-sign the enrollment profile with the TLS certificate.")
     boolean signProfiles;
 
     @Option(names = "--min-os", paramLabel = "VERSION", description = "Refuse enrollment below this OS version:"
             + " 403 com.apple.softwareupdate.required for devices that can update, e.g. 18.2.")
-    String minOs;
+    String minimumOsVersion;
 
     @Option(names = "--min-build", paramLabel = "BUILD", description = "BuildVersion named with --min-os, e.g. 22C152.")
-    String minBuild;
+    String minimumBuildVersion;
 
     @Option(names = "--error-format", paramLabel = "json|plist", defaultValue = "json",
             description = "Body format of 403 refusals (ADM mdm/errors; default ${DEFAULT-VALUE}).")
@@ -91,16 +105,14 @@ final class MdmCommand implements Callable<Integer> {
     @Option(names = "--scep-pending", paramLabel = "N", defaultValue = "0",
             description = "Fault: answer a good SCEP request PENDING N times before issuing (to CertPoll; default"
                     + " ${DEFAULT-VALUE}).")
-    int scepPending;
+    int scepPendingRounds;
 
     @Option(names = "--user-auth", paramLabel = "decline|digest", defaultValue = "decline",
             description = "Answer to UserAuthenticate: decline (410) or the digest exchange (default ${DEFAULT-VALUE}).")
     String userAuth;
 
-    @Option(names = "--clock", paramLabel = "wall|manual|xN", defaultValue = "wall",
-            description = "Simulated clock: wall time, manual (moved with POST /admin/clock), or xN, N times faster"
-                    + " (default ${DEFAULT-VALUE}).")
-    String clockMode;
+    @Mixin
+    ClockOption clockOption;
 
     @Option(names = "--dep-sync-interval", paramLabel = "DURATION", defaultValue = "12h",
             converter = DevicesCommand.DurationConverter.class,
@@ -138,12 +150,12 @@ final class MdmCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--client-certs needs --https (client certificates travel"
                     + " over TLS)");
         }
-        if (minBuild != null && minOs == null) {
-            throw new CommandLine.ParameterException(cl, "--min-build needs --min-os");
-        }
-        SimClock clock = clock(cl, clockMode);
+        Cli.requireWith(spec, "--min-build", minimumOsVersion != null, "--min-os");
+        Cli.requireWith(spec, "--https-port", https, "--https");
+        SimClock clock = clockOption.clock(spec, true);
         SimPki simPki = pki.load(clock.now());
-        URI apns = apnsUrl.equalsIgnoreCase("off") ? null : uri(cl, "--apns-url", apnsUrl);
+        URI apns = apnsUrl.equalsIgnoreCase("off") ? null : new Cli.HttpUrlConverter().convert(cl, "--apns-url", apnsUrl);
+        Cli.requireWith(spec, "--apns-cert", apns != null, "--apns-url");
         MdmConfig.Builder b = MdmConfig.builder()
                 .port(server.port)
                 .seed(server.seed)
@@ -152,17 +164,19 @@ final class MdmCommand implements Callable<Integer> {
                 .depSyncInterval(depSyncInterval)
                 .scepCa(simPki.scepCa().identity())
                 .trustedDeviceCas(List.of(simPki.appleDeviceCa().certificate()))
-                .depBaseUrl(depUrl)
-                .publicBaseUrl(publicUrl)
+                .depBaseUrl(depBaseUrl)
+                .publicBaseUrl(publicBaseUrl)
                 .apnsUrl(apns)
-                .apnsTrustAnchors(apns == null || apns.equals(MdmConfig.APPLE_APNS_URL) ? List.of()
+                .apnsTrustAnchors(apns == null || MdmConfig.isApple(apns) ? List.of()
                         : List.of(simPki.root().certificate()))
-                .webhookUrl(webhook)
-                .minimumOsVersion(minOs)
-                .minimumBuildVersion(minBuild)
+                .apnsClientIdentity(apnsClientIdentity == null ? null : pushIdentity())
+                .webhookUrl(webhookUrl)
+                .eventBufferSize(eventBufferSize)
+                .minimumOsVersion(minimumOsVersion)
+                .minimumBuildVersion(minimumBuildVersion)
                 .errorBodyFormat(choice(cl, "--error-format", errorFormat, MdmConfig.ErrorBodyFormat.class))
                 .scepRa(scepRa)
-                .scepPendingRounds(scepPending)
+                .scepPendingRounds(scepPendingRounds)
                 .userAuthentication(choice(cl, "--user-auth", userAuth, MdmConfig.UserAuthentication.class))
                 .dataDir(dataDir)
                 .adminToken(server.token())
@@ -175,12 +189,7 @@ final class MdmCommand implements Callable<Integer> {
         if (signProfiles) {
             b.profileSigner(simPki.tlsServer());
         }
-        MdmConfig config;
-        try {
-            config = b.build();
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage());
-        }
+        MdmConfig config = Cli.build(spec, b::build);
         MdmServer mdm = MdmServer.start(config);
         PrintWriter out = cl.getOut();
         URI base = mdm.publicBaseUrl();
@@ -194,39 +203,26 @@ final class MdmCommand implements Callable<Integer> {
                 mdm.baseUri().resolve("/admin/devices"));
         server.announce(out, mdm.baseUri(), mdm.adminToken());
         out.printf("  APNs        %s%n", apns == null ? "off" : apns);
-        out.printf("  clock       %s%n", clock.describe());
+        out.printf("  clock       %s%n", ClockOption.describe(clock));
         out.printf("  state       %s%n", mdm.stateLocation().equals("memory") ? "in memory (--data-dir keeps it)"
                 : mdm.stateLocation());
         Servers.runUntilStopped(mdm, out);
         return Main.EXIT_OK;
     }
 
-    private static SimClock clock(CommandLine cl, String mode) {
-        String m = mode.toLowerCase(Locale.ROOT);
-        if (m.equals("wall")) {
-            return SimClock.system();
-        }
-        if (m.equals("manual")) {
-            return SimClock.manual(SimClock.system().now());
-        }
-        if (m.startsWith("x")) {
-            try {
-                double factor = Double.parseDouble(m.substring(1));
-                if (factor > 0 && Double.isFinite(factor)) {
-                    return SimClock.scaled(factor);
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-        }
-        throw new CommandLine.ParameterException(cl, "--clock: " + mode + " (expected: wall, manual or xN such as x60)");
-    }
-
-    private static URI uri(CommandLine cl, String option, String value) {
+    /** --apns-cert: a certificate and its private key in one PEM file. */
+    private Identity pushIdentity() {
+        String pem = Cli.readInputText(spec, "--apns-cert", apnsClientIdentity);
         try {
-            return URI.create(value);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, option + ": " + value + " (expected: a URL)");
+            List<java.security.cert.X509Certificate> certs = Pem.certificates(pem);
+            if (certs.isEmpty()) {
+                throw new IllegalArgumentException("no certificate");
+            }
+            return new Identity(certs.getFirst(), Pem.privateKey(pem), certs.subList(1, certs.size()));
+        } catch (RuntimeException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--apns-cert: " + apnsClientIdentity
+                    + " (expected: one PEM file with the push certificate and its private key; "
+                    + CliFailure.describe(e) + ")");
         }
     }
 
@@ -312,10 +308,10 @@ final class MdmCommand implements Callable<Integer> {
     @Command(name = "profile", mixinStandardHelpOptions = true,
             subcommands = {MdmLifecycleCommands.ProfileEdit.class, MdmTokenCommands.ProfileList.class,
                     MdmTokenCommands.ProfileAssign.class, MdmTokenCommands.ProfileDelete.class},
-            description = {"Create an enrollment profile for a DEP token from a JSON file (settings: mdm profile edit --help),",
-                    "validated with the seeds' rules, defined in ABM; --default makes it the token's default.",
-                    "mdm profile edit TOKEN UUID changes one (see mdm profile edit --help); list, assign and",
-                    "delete do what they say."})
+            description = {"Create an enrollment profile for a DEP token from a JSON file.",
+                    "It is validated with the seeds' rules and defined in ABM; --default makes it the token's default."
+                            + " Its settings are listed by mdm profile edit --help. mdm profile edit TOKEN UUID changes"
+                            + " one; list, assign and delete do what they say."})
     static final class Profile implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -345,16 +341,10 @@ final class MdmCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameters: TOKEN FILE"
                         + " (expected: mdm profile --mdm URL TOKEN FILE, or mdm profile edit --mdm URL TOKEN UUID ...)");
             }
-            return MdmClientCommand.print(spec, () -> {
-                try {
-                    return target.client().postBytes("/admin/dep/tokens/"
-                            + MdmClientCommand.enc(token) + "/profiles"
-                            + (makeDefault ? "?default=true" : ""), java.nio.file.Files.readAllBytes(file),
-                            "application/json");
-                } catch (java.io.IOException e) {
-                    throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
-                }
-            }, RuntimeException::getMessage);
+            byte[] body = Cli.readInput(spec, "FILE", file);
+            return MdmClientCommand.print(spec, () -> target.client().postBytes("/admin/dep/tokens/"
+                    + MdmClientCommand.enc(token) + "/profiles" + (makeDefault ? "?default=true" : ""), body,
+                    "application/json"), RuntimeException::getMessage);
         }
     }
 }

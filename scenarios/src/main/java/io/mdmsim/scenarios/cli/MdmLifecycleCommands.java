@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The device lifecycle commands of {@code mdmsim mdm} (issue 6 points 3 and 6): {@code mdm profile edit} and
+ * The device lifecycle commands of {@code mdmsim mdm} (docs/mdm-endpoint.md "Editing a profile, wipe, retire, re-enrollment"): {@code mdm profile edit} and
  * {@code mdm devices list|show|wipe|retire}, against a running MDM's admin API.
  */
 final class MdmLifecycleCommands {
@@ -33,12 +33,13 @@ final class MdmLifecycleCommands {
     }
 
     @Command(name = "edit", mixinStandardHelpOptions = true,
-            description = {"Edit an enrollment profile: validated like a new one, defined again in ABM (a new",
-                    "profile_uuid there) and assigned again to its devices. Enrolled devices keep the settings",
-                    "they enrolled with until they are wiped and enroll again; only the device name template",
-                    "reaches them, at their next check-in.",
-                    "Either --set key=value (repeatable; the current profile with these changes; a JSON value",
-                    "such as true, 300 or [\"Siri\"], else a string; key= removes the setting) or --file."},
+            description = {"Edit an enrollment profile.",
+                    "It is validated like a new one, defined again in ABM (a new profile_uuid there) and assigned"
+                            + " again to its devices. Enrolled devices keep the settings they enrolled with until they"
+                            + " are wiped and enroll again; only the device name template reaches them, at their next"
+                            + " check-in.",
+                    "Either --set key=value (repeatable; the current profile with these changes; a JSON value such"
+                            + " as true, 300 or [\"Siri\"], else a string; key= removes the setting) or --file."},
             footer = {"", "Settings: name, description, userAffinity, authentication, installCompanyPortal, vppToken,",
                     "singleAppModeUntilAuth, supervised, lockedEnrollment, sharedIpad, maxCachedUsers,",
                     "lockGraceSeconds, inactivityLogoutSeconds, temporarySessionOnly, temporarySessionLogoutSeconds,",
@@ -66,11 +67,7 @@ final class MdmLifecycleCommands {
             }
             byte[] body;
             if (file != null) {
-                try {
-                    body = Files.readAllBytes(file);
-                } catch (IOException e) {
-                    throw new CommandLine.ParameterException(cl, "--file: cannot read " + file + ": " + e);
-                }
+                body = Cli.readInput(spec, "--file", file);
             } else {
                 List<String[]> changes = sets.stream().map(s -> parseSet(cl, s)).toList();
                 String path = profilePath();
@@ -131,8 +128,9 @@ final class MdmLifecycleCommands {
 
     @Command(name = "devices", mixinStandardHelpOptions = true,
             subcommands = {DevicesList.class, DevicesShow.class, DevicesWipe.class, DevicesRetire.class},
-            description = {"The devices of a running MDM: list them, show one with its lifecycle (enrollments,",
-                    "the profile it enrolled with, wipe and retire history), wipe or retire one."},
+            description = {"List, show, wipe or retire the devices of a running MDM.",
+                    "show gives one device with its lifecycle (enrollments, the profile it enrolled with, wipe and"
+                            + " retire history)."},
             footer = {"", "Exit: 0 done, 1 the MDM refused (404 unknown device, 409 not enrolled), 2 bad usage."})
     static final class Devices implements Callable<Integer> {
         @CommandLine.Spec
@@ -146,10 +144,11 @@ final class MdmLifecycleCommands {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = {"List the devices: UDID, serial number, enrollment state, management (MANAGED, RETIRED, …),",
-                    "enrollments, OS version, enrollment profile and name (--json: all fields).",
-                    "--enrollment-profile NAME lists the devices that enrolled with that profile (a dynamic group's",
-                    "rule device.enrollmentProfileName -eq \"NAME\"; case is ignored)."})
+            description = {"List the devices: UDID, serial number, enrollment state, management (MANAGED, RETIRED, …),"
+                    + " enrollments, OS version, enrollment profile and name (--json: all fields).",
+                    "STATE is AWAITING_FINAL_CONFIGURATION while an enrolled device waits for DeviceConfigured.",
+                    "--enrollment-profile NAME lists the devices that enrolled with that profile (a dynamic group's"
+                            + " rule device.enrollmentProfileName -eq \"NAME\"; case is ignored)."})
     static final class DevicesList extends MdmClientCommand {
         @Option(names = "--json", description = "Print the JSON of GET /admin/devices.")
         boolean json;
@@ -168,17 +167,24 @@ final class MdmLifecycleCommands {
             if (all == null) {
                 return Main.EXIT_EXPECTATION_FAILED;
             }
-            String row = "%-40s %-14s %-12s %-14s %-11s %-8s %-20s %s%n";
+            String row = "%-40s %-14s %-28s %-14s %-11s %-8s %-20s %s%n";
             out.printf(row, "UDID", "SERIAL", "STATE", "MANAGEMENT", "ENROLLMENTS", "OS", "PROFILE", "NAME");
             for (JsonNode d : all) {
                 out.printf(row, d.path("udid").asText(), d.path("serialNumber").asText(""),
-                        d.path("enrollmentState").asText(), d.path("management").asText(""),
+                        state(d), d.path("management").asText(""),
                         d.path("enrollments").asText(""), d.path("osVersion").asText(""),
                         d.path("enrollmentProfileName").asText(""), d.path("deviceName").asText(""));
             }
             out.printf("%d devices%n", all.size());
             return Main.EXIT_OK;
         }
+    }
+
+    /** The enrollment state, or AWAITING_FINAL_CONFIGURATION for an enrolled device held in Setup Assistant. */
+    static String state(JsonNode device) {
+        String state = device.path("enrollmentState").asText();
+        return state.equals("ENROLLED") && device.path("awaitingConfiguration").asBoolean()
+                ? "AWAITING_FINAL_CONFIGURATION" : state;
     }
 
     /** A command on one device of the MDM, named by its UDID. */
@@ -203,8 +209,8 @@ final class MdmLifecycleCommands {
     }
 
     @Command(name = "wipe", mixinStandardHelpOptions = true,
-            description = {"Wipe a device: EraseDevice is queued and the device pushed; it erases itself, runs Setup",
-                    "Assistant again and enrolls again with the current enrollment profile."})
+            description = {"Wipe a device: EraseDevice is queued and the device pushed.", "It erases itself, runs"
+                    + " Setup Assistant again and enrolls again with the current enrollment profile."})
     static final class DevicesWipe extends DeviceCommand {
         @Override
         public Integer call() {
@@ -213,8 +219,8 @@ final class MdmLifecycleCommands {
     }
 
     @Command(name = "retire", mixinStandardHelpOptions = true,
-            description = {"Retire a device: RemoveProfile of its enrollment profile is queued and the device pushed;",
-                    "it sends CheckOut and is unmanaged (RETIRED) until its user erases it and it enrolls again."})
+            description = {"Retire a device: RemoveProfile of its enrollment profile is queued and the device pushed.",
+                    "It sends CheckOut and is unmanaged (RETIRED) until its user erases it and it enrolls again."})
     static final class DevicesRetire extends DeviceCommand {
         @Override
         public Integer call() {

@@ -63,10 +63,11 @@ final class MdmPolicyCommands {
 
     @Command(name = "policy", mixinStandardHelpOptions = true,
             subcommands = {Policy.Show.class, Policy.Set.class},
-            description = {"Show or change the enrollment policy of a running MDM: device type restrictions",
-                    "(iOS, iPadOS, personally owned), corporate device identifiers (serials, IMEIs), user and",
-                    "device licences. A refused enrollment gets 403 with io.mdmsim.enrollment.platform-blocked,",
-                    "io.mdmsim.enrollment.personal-blocked or io.mdmsim.license.device-unavailable."})
+            description = {"Show or change the enrollment policy of a running MDM.",
+                    "The policy is the device type restrictions (iOS, iPadOS, personally owned), the corporate device"
+                            + " identifiers (serials, IMEIs), and user and device licences. A refused enrollment gets"
+                            + " 403 with io.mdmsim.enrollment.platform-blocked, io.mdmsim.enrollment.personal-blocked"
+                            + " or io.mdmsim.license.device-unavailable."})
     static final class Policy extends Group {
         @Command(name = "show", mixinStandardHelpOptions = true,
                 description = "Print the policy with licence usage (who holds which licence) and alert thresholds.")
@@ -78,9 +79,10 @@ final class MdmPolicyCommands {
         }
 
         @Command(name = "set", mixinStandardHelpOptions = true,
-                description = {"Change parts of the policy; what is not named stays as it is. Nothing changes unless",
-                        "every value is valid. Example: mdmsim mdm policy set --mdm http://127.0.0.1:8500",
-                        "  --ios blocked --personally-owned blocked --add-serial C02XK1ZZJG5J --device-licenses 50"})
+                description = {"Change parts of the policy; what is not named stays as it is.",
+                        "Nothing changes unless every value is valid. Example:",
+                        "  mdmsim mdm policy set --mdm http://127.0.0.1:8500 --ios blocked --personally-owned blocked"
+                                + " --add-serial C02XK1ZZJG5J --device-licenses 50"})
         static final class Set extends MdmClientCommand {
             @Option(names = "--ios", paramLabel = "allowed|blocked", description = "iOS (iPhone) enrollment.")
             String ios;
@@ -185,10 +187,11 @@ final class MdmPolicyCommands {
 
     @Command(name = "vpp", mixinStandardHelpOptions = true,
             subcommands = {Vpp.ListTokens.class, Vpp.Add.class, Vpp.Update.class, Vpp.Delete.class},
-            description = {"VPP (apps and books) tokens of a running MDM: name, organization, expiry and Company",
-                    "Portal licences. An enrollment profile that installs Company Portal with a vppToken takes one",
-                    "licence per device; an expired token or none left refuses enrollment (io.mdmsim.vpp.token-expired,",
-                    "io.mdmsim.vpp.licenses-exhausted)."})
+            description = {"List and change the VPP (apps and books) tokens of a running MDM.",
+                    "Each has a name, organization, expiry and Company Portal licences. An enrollment profile that"
+                            + " installs Company Portal with a vppToken takes one licence per device; an expired token"
+                            + " or none left refuses enrollment (io.mdmsim.vpp.token-expired,"
+                            + " io.mdmsim.vpp.licenses-exhausted)."})
     static final class Vpp extends Group {
         @Command(name = "list", mixinStandardHelpOptions = true,
                 description = "List the VPP tokens with expiry, licences used and available, holders and the"
@@ -277,8 +280,9 @@ final class MdmPolicyCommands {
     // ---- alerts -----------------------------------------------------------------------------------------------
 
     @Command(name = "alerts", mixinStandardHelpOptions = true,
-            description = {"The MDM's active alerts, one a line: a VPP token expiring within 30 days or expired,",
-                    "Company Portal licences running low (fewer than 10 left or under 10 %%) or exhausted."})
+            description = {"Print the MDM's active alerts, one a line.", "An alert is a VPP token expiring within 30"
+                    + " days or expired, or Company Portal licences running low (fewer than 10 left or under 10 %%)"
+                    + " or exhausted."})
     static final class Alerts extends MdmClientCommand {
         @Option(names = "--json", description = "Print the JSON of GET /admin/alerts instead.")
         boolean json;

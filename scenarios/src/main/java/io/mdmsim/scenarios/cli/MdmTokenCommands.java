@@ -27,14 +27,6 @@ final class MdmTokenCommands {
     private MdmTokenCommands() {
     }
 
-    private static byte[] read(CommandLine cl, String option, Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new CommandLine.ParameterException(cl, option + ": cannot read " + file + " (" + e + ")");
-        }
-    }
-
     private static String query(String... pairs) {
         StringBuilder q = new StringBuilder();
         for (int i = 0; i < pairs.length; i += 2) {
@@ -104,8 +96,8 @@ final class MdmTokenCommands {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = {"Upload a server token (.p7m downloaded from the MDM server in ABM) with the Apple ID of the",
-                    "ABM account; the MDM decrypts it, syncs and keeps a token record. Answer: the token."})
+            description = {"Upload a server token (.p7m downloaded from the MDM server in ABM) with the ABM account's"
+                    + " Apple ID.", "The MDM decrypts it, syncs and keeps a token record. Answer: the token."})
     static final class Add extends MdmClientCommand {
         @Option(names = "--p7m", paramLabel = "FILE", required = true, description = "The server token from ABM.")
         Path p7m;
@@ -125,7 +117,7 @@ final class MdmTokenCommands {
 
         @Override
         public Integer call() {
-            byte[] body = read(spec.commandLine(), "--p7m", p7m);
+            byte[] body = Cli.readInput(spec, "--p7m", p7m);
             String path = "/admin/dep/tokens" + query("appleId", appleId, "depUrl",
                     depUrl == null ? null : depUrl.toString(), "flow", flow, "name", name, "scopeTags", scopeTags);
             return print(() -> uploadTo(this, "POST", path, body));
@@ -133,8 +125,8 @@ final class MdmTokenCommands {
     }
 
     @Command(name = "renew", mixinStandardHelpOptions = true,
-            description = {"Renew a token with a new .p7m from ABM (a new download invalidates the old one); devices,",
-                    "profiles and the sync cursor stay. Another Apple ID is accepted with a warning."})
+            description = {"Renew a token with a new .p7m from ABM (a new download invalidates the old one).",
+                    "Devices, profiles and the sync cursor stay. Another Apple ID is accepted with a warning."})
     static final class Renew extends TokenCommand {
         @Option(names = "--p7m", paramLabel = "FILE", required = true, description = "The new server token.")
         Path p7m;
@@ -146,7 +138,7 @@ final class MdmTokenCommands {
 
         @Override
         public Integer call() {
-            byte[] body = read(spec.commandLine(), "--p7m", p7m);
+            byte[] body = Cli.readInput(spec, "--p7m", p7m);
             return print(() -> uploadTo(this, "PUT", tokenPath() + query("appleId", appleId, "scopeTags", scopeTags),
                     body));
         }
@@ -164,8 +156,8 @@ final class MdmTokenCommands {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
-            description = {"Delete a token: refused (exit 1, with what to do) while it has devices, a default",
-                    "profile or profiles."})
+            description = {"Delete a token; refused (exit 1, with what to do) while it has devices, a default profile"
+                    + " or profiles."})
     static final class Delete extends TokenCommand {
 
         @Override
@@ -185,8 +177,8 @@ final class MdmTokenCommands {
     }
 
     @Command(name = "delete-device", mixinStandardHelpOptions = true,
-            description = {"Delete a device from a token here; if ABM still assigns it to this MDM server it comes",
-                    "back on the next full sync."})
+            description = {"Delete a device from a token here.", "If ABM still assigns it to this MDM server it"
+                    + " comes back on the next full sync."})
     static final class DeleteDevice extends TokenCommand {
         @Parameters(index = "1", paramLabel = "SERIAL", description = "The device's serial number.")
         String serial;

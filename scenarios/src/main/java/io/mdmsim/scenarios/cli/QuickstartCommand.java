@@ -18,15 +18,17 @@ import picocli.CommandLine.Option;
 @Command(name = "quickstart",
         mixinStandardHelpOptions = true,
         description = {
-                "Start the fake ABM, the MDM endpoint and N virtual iPhones in one JVM on loopback ports, and enroll",
-                "every device end to end over HTTP: DEP token and sync, cloud configuration, MachineInfo, SCEP,",
-                "Authenticate, TokenUpdate (awaiting configuration), DeviceInformation, DeviceConfigured.",
-                "A built-in scenario run by the same runner as 'mdmsim run' (same progress and summary; a report folder",
-                "with --out). 'mdmsim quickstart --print' shows it as a scenario file to start your own from.",
+                "Start the fake ABM, the MDM endpoint and N virtual iPhones in one JVM and enroll them end to end.",
+                "Everything runs on loopback ports over HTTP: DEP token and sync, cloud configuration, MachineInfo,"
+                        + " SCEP, Authenticate, TokenUpdate (awaiting configuration), DeviceInformation,"
+                        + " DeviceConfigured.",
+                "A built-in scenario run by the same runner as 'mdmsim run' (same progress and summary; a report"
+                        + " folder with --out). 'mdmsim quickstart --print' shows it as a scenario file to start your"
+                        + " own from.",
                 "Exits 0 only if all N devices enrolled."
         },
-        footer = {"", "Exit codes: 0 every device enrolled, 1 not every device enrolled, 2 bad usage, 70 runtime"
-                + " failure."})
+        footer = {"", "Exit codes: 0 every device enrolled, 1 not every device enrolled, 2 bad usage, 70 a server"
+                + " that cannot be reached or started."})
 final class QuickstartCommand implements Callable<Integer> {
 
     /** The built-in scenario in the jar. */

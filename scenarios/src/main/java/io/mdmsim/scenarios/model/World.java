@@ -28,9 +28,10 @@ public record World(Abm abm, Mdm mdm) {
      * @param devicesPerMinute Apple's pace per MDM server; 0 = unlimited
      * @param mdmServers       the MDM servers (at least one)
      * @param settings         runtime settings for {@code PUT /admin/settings}, or null
+     * @param port             its port on 127.0.0.1, 0 for any free one
      */
     public record Abm(List<Organization> organizations, Integer devices, Path inventory, int devicesPerMinute,
-                      List<MdmServer> mdmServers, JsonNode settings) {
+                      List<MdmServer> mdmServers, JsonNode settings, int port) {
         public Abm {
             organizations = List.copyOf(organizations);
             mdmServers = List.copyOf(mdmServers);

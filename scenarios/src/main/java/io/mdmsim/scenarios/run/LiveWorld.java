@@ -54,6 +54,7 @@ final class LiveWorld implements AutoCloseable {
                 .seed(scenario.seed())
                 .deviceCount(inventoryDevices)
                 .devicesPerMinute(world.abm().devicesPerMinute())
+                .port(world.abm().port())
                 .clock(clock)
                 .appleDeviceCa(pki.appleDeviceCa().certificate())
                 .apnsTls(pki.tlsServer());

@@ -65,6 +65,8 @@ final class Provisioner {
         return serialsByPopulation;
     }
 
+    /** MDM server name to how many devices ABM assigned to it. */
+    private final Map<String, Integer> assignedTo = new LinkedHashMap<>();
     /** Organization name to its ABM id. */
     private final Map<String, String> orgIds = new LinkedHashMap<>();
 
@@ -122,10 +124,18 @@ final class Provisioner {
         });
     }
 
-    /** The fake ABM's devices, as the emulator needs them. */
+    /**
+     * The fake ABM's devices a population may pick, as the emulator needs them: those assigned to an MDM server, or
+     * every device when a server is still to assign populations' devices.
+     */
     List<DeviceSpec> abmDevices() {
+        boolean byPopulation = scenario.world().abm().mdmServers().stream()
+                .anyMatch(s -> !s.assignPopulations().isEmpty());
         List<DeviceSpec> out = new ArrayList<>();
         for (JsonNode d : world.abmAdmin().getJson("/admin/devices")) {
+            if (!byPopulation && !d.path("mdmServer").isTextual()) {
+                continue;
+            }
             out.add(new DeviceSpec(d.path("serialNumber").asText(), d.path("productType").asText(),
                     d.path("model").asText(), d.path("osVersion").asText(), d.path("buildVersion").asText()));
         }
@@ -166,12 +176,10 @@ final class Provisioner {
     }
 
     /** MDM servers in ABM, their devices assigned, tokens uploaded (or written for a real MDM) and synced. */
-    void serversAndTokens(List<DevicePlan.Device> devices, Path outDir) {
-        devices.forEach(d -> serialsByPopulation.computeIfAbsent(d.population().name(), k -> new ArrayList<>())
-                .add(d.spec().serialNumber()));
+    /** MDM servers created in ABM (with the reference MDM's key or a real MDM's certificate), all or N devices assigned. */
+    void servers() {
         AdminClient abm = world.abmAdmin();
         AdminClient mdm = world.mdmAdmin();
-        Map<String, Integer> assignedTo = new LinkedHashMap<>();
         for (World.MdmServer s : scenario.world().abm().mdmServers()) {
             String pem;
             try {
@@ -195,7 +203,35 @@ final class Provisioner {
                 abm.exchange("PUT", "/admin/mdm-servers/" + enc(s.name()) + "/pace", Map.of("devicesPerMinute",
                         s.devicesPerMinute() == 0 ? "unlimited" : s.devicesPerMinute()));
             }
-            assignedTo.put(s.name(), assign(s));
+            if (s.assignPopulations().isEmpty()) {
+                assignedTo.put(s.name(), assign(s));
+            }
+        }
+    }
+
+    /** The named devices an inventory lacked, imported and assigned where the servers assign all. */
+    void addMissing(List<DevicePlan.Device> missing) {
+        inventory(missing);
+        for (World.MdmServer s : scenario.world().abm().mdmServers()) {
+            if (s.assignAll() && assignedTo.containsKey(s.name())) {
+                assignedTo.put(s.name(), assign(s));
+            }
+        }
+    }
+
+    /**
+     * The populations' devices assigned to the servers that name them; the tokens of real MDMs written out; the
+     * reference MDM's tokens uploaded and synced, with their profiles.
+     */
+    void populationsAndTokens(List<DevicePlan.Device> devices, Path outDir) {
+        devices.forEach(d -> serialsByPopulation.computeIfAbsent(d.population().name(), k -> new ArrayList<>())
+                .add(d.spec().serialNumber()));
+        AdminClient abm = world.abmAdmin();
+        AdminClient mdm = world.mdmAdmin();
+        for (World.MdmServer s : scenario.world().abm().mdmServers()) {
+            if (!s.assignPopulations().isEmpty()) {
+                assignedTo.put(s.name(), assign(s));
+            }
             if (s.certificate() != null) {
                 Path out = s.tokenOut() != null ? s.tokenOut() : outDir.resolve(s.name().replaceAll("[^A-Za-z0-9._-]",
                         "-") + ".p7m");

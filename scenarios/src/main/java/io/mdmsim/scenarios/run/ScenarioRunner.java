@@ -9,9 +9,7 @@ import io.mdmsim.device.DeviceSpec;
 import io.mdmsim.device.FleetConfig;
 import io.mdmsim.device.FleetListener;
 import io.mdmsim.device.FleetResult;
-import io.mdmsim.device.KeySource;
 import io.mdmsim.device.Shard;
-import io.mdmsim.device.TraceOptions;
 import io.mdmsim.scenarios.console.EndSummary;
 import io.mdmsim.scenarios.console.LiveProgress;
 import io.mdmsim.scenarios.model.ClockSpec;
@@ -36,7 +34,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -130,6 +127,7 @@ public final class ScenarioRunner {
             prov.organizations();
             prov.inventory(madeDevices);
             prov.mdmPolicy();
+            prov.servers();
             List<DevicePlan.Device> devices;
             if (made) {
                 devices = madeDevices;
@@ -138,12 +136,11 @@ public final class ScenarioRunner {
                 devices = DevicePlan.pick(scenario, scenario.populations().isEmpty() ? List.of()
                         : prov.abmDevices(), missing);
                 if (!missing.isEmpty()) {
-                    prov.inventory(missing.stream().map(d -> new DevicePlan.Device(d, devices.stream()
-                            .filter(x -> x.spec().equals(d)).findFirst().orElseThrow().population())).toList());
+                    prov.addMissing(devices.stream().filter(d -> missing.contains(d.spec())).toList());
                 }
             }
             Path outDir = options.out();
-            prov.serversAndTokens(devices, outDir != null ? outDir : Path.of("."));
+            prov.populationsAndTokens(devices, outDir != null ? outDir : Path.of("."));
             return runDevices(world, clock, pki, prov, devices, log, realStart, worldStart);
         } finally {
             if (pkiDir != null) {
@@ -195,8 +192,8 @@ public final class ScenarioRunner {
                 : new LiveProgress(out, options.terminal(), clock, running.size())) {
             FleetListener listener = progress == null ? Listeners.of(recorder, shown, activity)
                     : Listeners.of(recorder, shown, activity, progress);
-            for (Map.Entry<URI, List<Integer>> group : groups(world, running).entrySet()) {
-                FleetConfig config = fleetConfig(world, pki, devicesClock, listener, outDir, traces, running,
+            for (Map.Entry<URI, List<Integer>> group : FleetPlan.groups(world, running).entrySet()) {
+                FleetConfig config = new FleetPlan(scenario).fleetConfig(world, pki, devicesClock, listener, outDir, traces, running,
                         arrivals, group.getKey(), group.getValue());
                 Thread t = Thread.ofPlatform().name("fleet-" + fleets.size()).unstarted(() -> {
                     try {
@@ -213,7 +210,7 @@ public final class ScenarioRunner {
             boolean deadlineHit;
             if (clock instanceof ManualClock manual) {
                 deadlineHit = new ManualDriver(manual, devicesClock, activity, actions, deadline, start,
-                        sorted(arrivals), concurrency(running.size())).drive();
+                        sorted(arrivals), new FleetPlan(scenario).concurrency(running.size())).drive();
             } else {
                 deadlineHit = runOnClock(clock, actions, fleets, deadline);
             }
@@ -267,14 +264,6 @@ public final class ScenarioRunner {
         List<Duration> s = new ArrayList<>(arrivals);
         s.sort(null);
         return s;
-    }
-
-    /** How many devices run at once: the fleet setting, constant-devices' count, or all. */
-    private int concurrency(int devices) {
-        FleetSpec f = scenario.fleet();
-        return f.concurrency() != null ? f.concurrency()
-                : scenario.load() instanceof LoadSpec.ConstantDevices c ? c.devices()
-                : Math.max(1, Math.min(FleetConfig.MAX_CONCURRENCY, devices));
     }
 
     /**
@@ -335,74 +324,6 @@ public final class ScenarioRunner {
             actionThread.interrupt();
             return true;
         }
-    }
-
-    /** Populations grouped by how their devices enroll: null key for ADE, else the over-the-air profile URL. */
-    private static Map<URI, List<Integer>> groups(LiveWorld world, List<DevicePlan.Device> running) {
-        Map<URI, List<Integer>> groups = new LinkedHashMap<>();
-        for (int i = 0; i < running.size(); i++) {
-            DevicePlan.Device d = running.get(i);
-            URI key = !d.population().ota() ? null
-                    : d.population().profileUrl() != null ? d.population().profileUrl() : world.otaProfileUrl();
-            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
-        }
-        return groups;
-    }
-
-    private FleetConfig fleetConfig(LiveWorld world, SimPki pki, SimClock clock, FleetListener listener, Path outDir,
-                                    String traces, List<DevicePlan.Device> running, List<Duration> arrivals,
-                                    URI ota, List<Integer> indexes) {
-        FleetSpec f = scenario.fleet();
-        FleetConfig.Builder b = FleetConfig.builder()
-                .appleDeviceCa(pki.appleDeviceCa().identity())
-                .trustAnchors(List.of(pki.root().certificate()))
-                .seed(scenario.seed())
-                .clock(clock)
-                .listener(listener)
-                .language(f.language() == null ? "en" : f.language());
-        if (ota == null) {
-            b.cloudConfigUrl(world.abmUri().resolve("/cloudconfig"));
-        } else {
-            b.enrollmentProfile(ota);
-        }
-        if (f.push() == null || f.push()) {
-            b.apnsUrl(world.apnsUri());
-        }
-        b.concurrency(Math.min(concurrency(indexes.size()), Math.max(1, indexes.size())));
-        if (f.maxConnections() != null) {
-            b.maxConnections(f.maxConnections());
-        }
-        if (f.keyPool() != null) {
-            b.keySource(f.keyPoolFile() != null ? KeySource.pool(f.keyPoolFile(), f.keyPool())
-                    : KeySource.pregenerated(f.keyPool()));
-        }
-        if (f.lifetime() != null) {
-            b.lifetime(f.lifetime());
-        }
-        if (f.checkinInterval() != null) {
-            b.checkinInterval(f.checkinInterval());
-        }
-        if (f.tokenUpdateInterval() != null) {
-            b.tokenUpdateInterval(f.tokenUpdateInterval());
-        }
-        if (f.idlePollInterval() != null) {
-            b.idlePollInterval(f.idlePollInterval());
-        }
-        if (outDir != null && !traces.equals("none")) {
-            Path dir = ReportFolder.traces(outDir);
-            b.traces(traces.equals("all") ? TraceOptions.all(dir) : TraceOptions.failed(dir));
-        }
-        List<Duration> groupArrivals = new ArrayList<>();
-        boolean anyLater = false;
-        for (int i : indexes) {
-            b.addDevice(running.get(i).spec(), running.get(i).population().behaviour());
-            groupArrivals.add(arrivals.get(i));
-            anyLater |= !arrivals.get(i).isZero();
-        }
-        if (anyLater) {
-            b.arrivals(groupArrivals);
-        }
-        return b.build();
     }
 
     private static void join(Thread t) {

@@ -126,7 +126,7 @@ class AbmCommandTest {
         assertUsage("--token-out needs --mdm-cert", "--token-out", "t.p7m");
         assertUsage("--error-style: xml (expected: bare, quoted or json)", "--error-style", "xml");
         assertUsage("--devices-per-minute: 0 (expected: a number >= 1, or unlimited)", "--devices-per-minute", "0");
-        assertUsage("is not a file", "--mdm-cert", tmp.resolve("missing.pem").toString());
+        assertUsage("(no such file)", "--mdm-cert", tmp.resolve("missing.pem").toString());
     }
 
     private static void assertUsage(String message, String... args) {

@@ -33,7 +33,7 @@ class MdmDataDirCliTest {
         CliRun r = CliRun.run("mdm", "--pki-dir", dir.resolve("pki").toString(), "--data-dir", file.toString(),
                 "--apns-url", "off");
         assertEquals(70, r.exit(), r.out());
-        assertEquals("mdmsim: data directory " + file + " is a file (expected: a directory, or a path that does not"
+        assertEquals("mdmsim mdm: data directory " + file + " is a file (expected: a directory, or a path that does not"
                 + " exist yet)", r.err().strip());
     }
 
@@ -44,7 +44,7 @@ class MdmDataDirCliTest {
             CliRun r = CliRun.run("mdm", "--pki-dir", dir.resolve("pki").toString(), "--data-dir", data.toString(),
                     "--apns-url", "off");
             assertEquals(70, r.exit(), r.out());
-            assertEquals("mdmsim: data directory " + data + " is in use by another MDM server (pid "
+            assertEquals("mdmsim mdm: data directory " + data + " is in use by another MDM server (pid "
                     + ProcessHandle.current().pid() + ") (expected: one server per data directory; stop it or choose"
                     + " another --data-dir)", r.err().strip());
         }

@@ -75,11 +75,11 @@ class MdmTokenCommandsTest {
             port = s.getLocalPort(); // nothing listens once it is closed
         }
         CliRun r = CliRun.run("mdm", "tokens", "--mdm", "http://127.0.0.1:" + port);
-        assertEquals(1, r.exit());
+        assertEquals(70, r.exit(), "a server that cannot be reached");
         assertTrue(r.err().contains("cannot connect to 127.0.0.1:" + port + " (is the server running there?)"),
                 r.err());
         r = CliRun.run("mdm", "tokens", "devices", "--mdm", "http://127.0.0.1:" + port, "T");
-        assertEquals(1, r.exit());
+        assertEquals(70, r.exit(), "a server that cannot be reached");
         assertTrue(r.err().contains("cannot connect to 127.0.0.1:" + port), r.err());
     }
 

@@ -76,6 +76,10 @@ class AwaitFinalConfigurationE2eTest extends E2eWorldTest {
         assertTrue(held.path("awaitingConfiguration").asBoolean(), held.toString());
         assertTrue(held.path("configuredAt").isNull(), held.toString());
         String udid = held.path("udid").asText();
+        io.mdmsim.scenarios.CliRun list = io.mdmsim.scenarios.CliRun.run("mdm", "devices", "list", "--mdm",
+                world.mdm.baseUri().toString());
+        assertTrue(list.out().lines().anyMatch(l -> l.startsWith(udid) && l.contains(" AWAITING_FINAL_CONFIGURATION ")),
+                "mdm devices list shows the held device as such:\n" + list.out());
         assertFalse(world.mdmAdmin.getJson("/admin/devices/" + udid + "/commands").toString()
                 .contains("\"DeviceConfigured\""), "no DeviceConfigured yet");
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Company Portal and Single App Mode end to end (CONTRACT.md D.2, seeds "Run Company Portal in Single App Mode until
+ * Company Portal and Single App Mode end to end (docs/mdm-endpoint.md "Company Portal and Single App Mode", seeds "Run Company Portal in Single App Mode until
  * authentication"): the fake ABM, the reference MDM and virtual iPhones on 127.0.0.1 over HTTP, on one SimClock
  * running 100 times real time (Company Portal's download takes simulated minutes). The MDM installs Company Portal
  * with a device licence and locks the device to it; the user's sign-in registers the device and lifts the lock. A

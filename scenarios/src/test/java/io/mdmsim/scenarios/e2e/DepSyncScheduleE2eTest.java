@@ -142,8 +142,8 @@ class DepSyncScheduleE2eTest extends E2eWorldTest {
         assertEquals(1, cut.path("syncs").asInt(), "nothing of the cut sync was kept");
 
         // ABM answers the old request late: it changes nothing; the Sync button works again and its sync is full
-        assertEquals(200, world.http.send(java.net.http.HttpRequest.newBuilder(world.abm.baseUri().resolve(
-                "/admin/faults")).DELETE().build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+        var cleared = world.abmAdmin.exchange("DELETE", "/admin/faults", null);
+        assertEquals(200, cleared.status(), cleared.body());
         world.clock.advance(Duration.ofMinutes(5));
         HttpResponse<String> again = world.mdm("POST", "/admin/dep/tokens/" + token + "/sync");
         assertEquals(202, again.statusCode(), again.body());

@@ -92,7 +92,7 @@ class EnrollmentProfileE2eTest extends E2eWorldTest {
                 + d.panes().get(SetupPane.SCREEN_TIME));
         assertTrue(d.result().management().supervised());
 
-        // the device followed the profile's URL, with an iOS User-Agent (CONTRACT D.3)
+        // the device followed the profile's URL, with an iOS User-Agent (docs/DESIGN.md "Device identity before MachineInfo")
         JsonNode machineInfo = d.exchange("POST", "/mdm/enroll");
         assertTrue(machineInfo.path("request").path("headers").path("User-Agent").asText()
                 .startsWith("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X)"), machineInfo.toString());

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The device lifecycle end to end (issue 6 points 3 and 6, F6): the fake ABM (DEP API, cloud configuration, APNs),
+ * The device lifecycle end to end (docs/mdm-endpoint.md "Editing a profile, wipe, retire, re-enrollment"): the fake ABM (DEP API, cloud configuration, APNs),
  * the reference MDM and virtual devices over real HTTP on 127.0.0.1. A profile edit leaves enrolled devices on the
  * settings they enrolled with — except the device name template, which reaches them at their next check-in — while a
  * wiped device runs Setup Assistant again and enrolls with the edited profile; a retired device sends CheckOut and

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -230,6 +231,7 @@ class TokenRulesE2eTest extends E2eWorldTest {
     }
 
     @Test
+    @Tag("slow") // 200,001 devices; CI runs it, -DexcludedGroups=slow skips it
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void aTokenAbove200000DevicesWarns() throws Exception {
         world = new E2eWorld(200_001);

@@ -2,6 +2,11 @@ package io.mdmsim.core.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.Collections;
 import java.util.Comparator;
@@ -104,6 +109,9 @@ public final class DeviceCatalog {
             requireNonNull(chipId, "chipId");
             requireNonNull(released, "released");
             requireNonNull(launchOs, "launchOs");
+            requireNonNull(features, "features");
+            requireNonNull(colors, "colors");
+            requireNonNull(capacitiesGb, "capacitiesGb");
             features = features.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(features));
             colors = List.copyOf(colors);
             capacitiesGb = List.copyOf(capacitiesGb);
@@ -177,278 +185,22 @@ public final class DeviceCatalog {
         }
     }
 
-    private static final Set<Feature> NONE = Set.of();
+    /**
+     * The catalog's data file beside this class: every model ({@link Model}'s components by name) and every release
+     * ({@link OsRelease}'s), read once with Jackson. Edit it to add a device or a release.
+     */
+    static final String RESOURCE = "devices.json";
 
-    private static final List<Model> MODELS = List.of(
-            iphone("iPhone8,1", "iPhone 6s", "8000", "2015-09-25", "11.0", 15, 1, 1,
-                    List.of("Space Gray", "Silver", "Gold", "Rose Gold"), List.of(16, 32, 64, 128), Feature.TOUCH_ID),
-            iphone("iPhone8,2", "iPhone 6s Plus", "8000", "2015-09-25", "11.0", 15, 1, 1,
-                    List.of("Space Gray", "Silver", "Gold", "Rose Gold"), List.of(16, 32, 64, 128), Feature.TOUCH_ID),
-            iphone("iPhone8,4", "iPhone SE (1st generation)", "8000", "2016-03-31", "11.0", 15, 1, 1,
-                    List.of("Space Gray", "Silver", "Gold", "Rose Gold"), List.of(16, 32, 64, 128), Feature.TOUCH_ID),
-            iphone("iPhone9,1", "iPhone 7", "8010", "2016-09-16", "11.0", 15, 1, 1,
-                    List.of("Black", "Jet Black", "Silver", "Gold", "Rose Gold", "(PRODUCT)RED"), List.of(32, 128, 256), Feature.TOUCH_ID, Feature.HAPTIC_HOME_BUTTON),
-            iphone("iPhone9,3", "iPhone 7", "8010", "2016-09-16", "11.0", 15, 1, 1,
-                    List.of("Black", "Jet Black", "Silver", "Gold", "Rose Gold", "(PRODUCT)RED"), List.of(32, 128, 256), Feature.TOUCH_ID, Feature.HAPTIC_HOME_BUTTON),
-            iphone("iPhone9,2", "iPhone 7 Plus", "8010", "2016-09-16", "11.0", 15, 1, 1,
-                    List.of("Black", "Jet Black", "Silver", "Gold", "Rose Gold", "(PRODUCT)RED"), List.of(32, 128, 256), Feature.TOUCH_ID,
-                    Feature.HAPTIC_HOME_BUTTON),
-            iphone("iPhone10,1", "iPhone 8", "8015", "2017-09-22", "11.0", 16, 2, 2,
-                    List.of("Space Gray", "Silver", "Gold", "(PRODUCT)RED"), List.of(64, 128, 256), Feature.TOUCH_ID, Feature.HAPTIC_HOME_BUTTON,
-                    Feature.TRUE_TONE),
-            iphone("iPhone10,4", "iPhone 8", "8015", "2017-09-22", "11.0", 16, 1, 1,
-                    List.of("Space Gray", "Silver", "Gold", "(PRODUCT)RED"), List.of(64, 128, 256), Feature.TOUCH_ID, Feature.HAPTIC_HOME_BUTTON,
-                    Feature.TRUE_TONE),
-            iphone("iPhone10,2", "iPhone 8 Plus", "8015", "2017-09-22", "11.0", 16, 1, 1,
-                    List.of("Space Gray", "Silver", "Gold", "(PRODUCT)RED"), List.of(64, 128, 256), Feature.TOUCH_ID,
-                    Feature.HAPTIC_HOME_BUTTON, Feature.TRUE_TONE),
-            iphone("iPhone10,3", "iPhone X", "8015", "2017-11-03", "11.1", 16, 1, 1,
-                    List.of("Space Gray", "Silver"), List.of(64, 256), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone10,6", "iPhone X", "8015", "2017-11-03", "11.1", 16, 1, 1,
-                    List.of("Space Gray", "Silver"), List.of(64, 256), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone11,2", "iPhone XS", "8020", "2018-09-21", "12.0", 18, 1, 1,
-                    List.of("Space Gray", "Silver", "Gold"), List.of(64, 256, 512), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone11,6", "iPhone XS Max", "8020", "2018-09-21", "12.0", 18, 1, 1,
-                    List.of("Space Gray", "Silver", "Gold"), List.of(64, 256, 512), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone11,8", "iPhone XR", "8020", "2018-10-26", "12.0", 18, 2, 3,
-                    List.of("Black", "White", "Blue", "Yellow", "Coral", "(PRODUCT)RED"), List.of(64, 128, 256), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone12,1", "iPhone 11", "8030", "2019-09-20", "13.0", 18, 4, 6,
-                    List.of("Black", "White", "Purple", "Yellow", "Green", "(PRODUCT)RED"), List.of(64, 128, 256), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone12,3", "iPhone 11 Pro", "8030", "2019-09-20", "13.0", 18, 1, 2,
-                    List.of("Space Gray", "Silver", "Gold", "Midnight Green"), List.of(64, 256, 512), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone12,5", "iPhone 11 Pro Max", "8030", "2019-09-20", "13.0", 18, 1, 1,
-                    List.of("Space Gray", "Silver", "Gold", "Midnight Green"), List.of(64, 256, 512), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone12,8", "iPhone SE (2nd generation)", "8030", "2020-04-24", "13.4", 18, 4, 6,
-                    List.of("Black", "White", "(PRODUCT)RED"), List.of(64, 128, 256), Feature.TOUCH_ID,
-                    Feature.HAPTIC_HOME_BUTTON, Feature.TRUE_TONE),
-            iphone("iPhone13,1", "iPhone 12 mini", "8101", "2020-11-13", "14.1", 18, 1, 2,
-                    List.of("Black", "White", "Blue", "Green", "(PRODUCT)RED", "Purple"), List.of(64, 128, 256), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone13,2", "iPhone 12", "8101", "2020-10-23", "14.1", 18, 6, 8,
-                    List.of("Black", "White", "Blue", "Green", "(PRODUCT)RED", "Purple"), List.of(64, 128, 256), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone13,3", "iPhone 12 Pro", "8101", "2020-10-23", "14.1", 18, 2, 3,
-                    List.of("Graphite", "Silver", "Gold", "Pacific Blue"), List.of(128, 256, 512), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone13,4", "iPhone 12 Pro Max", "8101", "2020-11-13", "14.2", 18, 1, 2,
-                    List.of("Graphite", "Silver", "Gold", "Pacific Blue"), List.of(128, 256, 512), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone14,4", "iPhone 13 mini", "8110", "2021-09-24", "15.0", 18, 1, 10,
-                    List.of("Midnight", "Starlight", "Blue", "Pink", "(PRODUCT)RED", "Green"), List.of(128, 256, 512), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone14,5", "iPhone 13", "8110", "2021-09-24", "15.0", 18, 8, 100,
-                    List.of("Midnight", "Starlight", "Blue", "Pink", "(PRODUCT)RED", "Green"), List.of(128, 256, 512), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone14,2", "iPhone 13 Pro", "8110", "2021-09-24", "15.0", 18, 3, 60,
-                    List.of("Graphite", "Gold", "Silver", "Sierra Blue", "Alpine Green"), List.of(128, 256, 512, 1024), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone14,3", "iPhone 13 Pro Max", "8110", "2021-09-24", "15.0", 18, 2, 30,
-                    List.of("Graphite", "Gold", "Silver", "Sierra Blue", "Alpine Green"), List.of(128, 256, 512, 1024), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone14,6", "iPhone SE (3rd generation)", "8110", "2022-03-18", "15.4", 18, 5, 60,
-                    List.of("Midnight", "Starlight", "(PRODUCT)RED"), List.of(64, 128, 256), Feature.TOUCH_ID,
-                    Feature.HAPTIC_HOME_BUTTON, Feature.TRUE_TONE),
-            iphone("iPhone14,7", "iPhone 14", "8110", "2022-09-16", "16.0", 18, 10, 120,
-                    List.of("Midnight", "Starlight", "Blue", "Purple", "(PRODUCT)RED", "Yellow"), List.of(128, 256, 512), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone14,8", "iPhone 14 Plus", "8110", "2022-10-07", "16.0", 18, 2, 30,
-                    List.of("Midnight", "Starlight", "Blue", "Purple", "(PRODUCT)RED", "Yellow"), List.of(128, 256, 512), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone15,2", "iPhone 14 Pro", "8120", "2022-09-16", "16.0", 18, 4, 60,
-                    List.of("Space Black", "Silver", "Gold", "Deep Purple"), List.of(128, 256, 512, 1024), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone15,3", "iPhone 14 Pro Max", "8120", "2022-09-16", "16.0", 18, 2, 30,
-                    List.of("Space Black", "Silver", "Gold", "Deep Purple"), List.of(128, 256, 512, 1024), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone15,4", "iPhone 15", "8120", "2023-09-22", "17.0", 18, 12, 140,
-                    List.of("Black", "Blue", "Green", "Yellow", "Pink"), List.of(128, 256, 512), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone15,5", "iPhone 15 Plus", "8120", "2023-09-22", "17.0", 18, 2, 30,
-                    List.of("Black", "Blue", "Green", "Yellow", "Pink"), List.of(128, 256, 512), Feature.FACE_ID, Feature.TRUE_TONE),
-            iphone("iPhone16,1", "iPhone 15 Pro", "8130", "2023-09-22", "17.0", 18, 6, 80,
-                    List.of("Black Titanium", "White Titanium", "Blue Titanium", "Natural Titanium"), List.of(128, 256, 512, 1024), Feature.FACE_ID, Feature.TRUE_TONE,
-                    Feature.ACTION_BUTTON, Feature.APPLE_INTELLIGENCE),
-            iphone("iPhone16,2", "iPhone 15 Pro Max", "8130", "2023-09-22", "17.0", 18, 3, 40,
-                    List.of("Black Titanium", "White Titanium", "Blue Titanium", "Natural Titanium"), List.of(256, 512, 1024), Feature.FACE_ID, Feature.TRUE_TONE,
-                    Feature.ACTION_BUTTON, Feature.APPLE_INTELLIGENCE),
-            iphone("iPhone17,3", "iPhone 16", "8140", "2024-09-20", "18.0", 18, 12, 140,
-                    List.of("Black", "White", "Pink", "Teal", "Ultramarine"), List.of(128, 256, 512), Feature.FACE_ID, Feature.TRUE_TONE,
-                    Feature.ACTION_BUTTON, Feature.CAMERA_CONTROL, Feature.APPLE_INTELLIGENCE),
-            iphone("iPhone17,4", "iPhone 16 Plus", "8140", "2024-09-20", "18.0", 18, 2, 30,
-                    List.of("Black", "White", "Pink", "Teal", "Ultramarine"), List.of(128, 256, 512), Feature.FACE_ID, Feature.TRUE_TONE,
-                    Feature.ACTION_BUTTON, Feature.CAMERA_CONTROL, Feature.APPLE_INTELLIGENCE),
-            iphone("iPhone17,1", "iPhone 16 Pro", "8140", "2024-09-20", "18.0", 18, 5, 80,
-                    List.of("Black Titanium", "White Titanium", "Natural Titanium", "Desert Titanium"), List.of(128, 256, 512, 1024), Feature.FACE_ID, Feature.TRUE_TONE,
-                    Feature.ACTION_BUTTON, Feature.CAMERA_CONTROL, Feature.APPLE_INTELLIGENCE),
-            iphone("iPhone17,2", "iPhone 16 Pro Max", "8140", "2024-09-20", "18.0", 18, 3, 40,
-                    List.of("Black Titanium", "White Titanium", "Natural Titanium", "Desert Titanium"), List.of(256, 512, 1024), Feature.FACE_ID, Feature.TRUE_TONE,
-                    Feature.ACTION_BUTTON, Feature.CAMERA_CONTROL, Feature.APPLE_INTELLIGENCE),
-            iphone("iPhone17,5", "iPhone 16e", "8140", "2025-02-28", "18.3", 18, 4, 30,
-                    List.of("Black", "White"), List.of(128, 256, 512), Feature.FACE_ID, Feature.TRUE_TONE,
-                    Feature.ACTION_BUTTON, Feature.APPLE_INTELLIGENCE),
+    /** The file's shape. */
+    record Data(List<Model> models, List<OsRelease> releases) {
+    }
 
-            ipad("iPad6,11", "iPad (5th generation)", "8000", "2017-03-24", "11.0", 16, 1, 1, false,
-                    List.of("Space Gray", "Silver", "Gold"), List.of(32, 128), Feature.TOUCH_ID),
-            ipad("iPad6,12", "iPad (5th generation)", "8000", "2017-03-24", "11.0", 16, 1, 1, true,
-                    List.of("Space Gray", "Silver", "Gold"), List.of(32, 128), Feature.TOUCH_ID),
-            ipad("iPad7,5", "iPad (6th generation)", "8010", "2018-03-27", "11.3", 17, 2, 2, false,
-                    List.of("Space Gray", "Silver", "Gold"), List.of(32, 128), Feature.TOUCH_ID),
-            ipad("iPad7,6", "iPad (6th generation)", "8010", "2018-03-27", "11.3", 17, 1, 1, true,
-                    List.of("Space Gray", "Silver", "Gold"), List.of(32, 128), Feature.TOUCH_ID),
-            ipad("iPad7,3", "iPad Pro (10.5-inch)", "8011", "2017-06-13", "11.0", 17, 1, 1, false,
-                    List.of("Space Gray", "Silver", "Gold", "Rose Gold"), List.of(64, 256, 512), Feature.TOUCH_ID,
-                    Feature.TRUE_TONE),
-            ipad("iPad7,4", "iPad Pro (10.5-inch)", "8011", "2017-06-13", "11.0", 17, 1, 1, true,
-                    List.of("Space Gray", "Silver", "Gold", "Rose Gold"), List.of(64, 256, 512), Feature.TOUCH_ID,
-                    Feature.TRUE_TONE),
-            ipad("iPad7,11", "iPad (7th generation)", "8010", "2019-09-25", "13.1", 18, 3, 3, false,
-                    List.of("Space Gray", "Silver", "Gold"), List.of(32, 128), Feature.TOUCH_ID),
-            ipad("iPad7,12", "iPad (7th generation)", "8010", "2019-09-25", "13.1", 18, 1, 1, true,
-                    List.of("Space Gray", "Silver", "Gold"), List.of(32, 128), Feature.TOUCH_ID),
-            ipad("iPad11,1", "iPad mini (5th generation)", "8020", "2019-03-18", "12.2", 18, 1, 1, false,
-                    List.of("Space Gray", "Silver", "Gold"), List.of(64, 256), Feature.TOUCH_ID,
-                    Feature.TRUE_TONE),
-            ipad("iPad11,2", "iPad mini (5th generation)", "8020", "2019-03-18", "12.2", 18, 1, 1, true,
-                    List.of("Space Gray", "Silver", "Gold"), List.of(64, 256), Feature.TOUCH_ID,
-                    Feature.TRUE_TONE),
-            ipad("iPad11,3", "iPad Air (3rd generation)", "8020", "2019-03-18", "12.2", 18, 1, 1, false,
-                    List.of("Space Gray", "Silver", "Gold"), List.of(64, 256), Feature.TOUCH_ID,
-                    Feature.TRUE_TONE),
-            ipad("iPad11,4", "iPad Air (3rd generation)", "8020", "2019-03-18", "12.2", 18, 1, 1, true,
-                    List.of("Space Gray", "Silver", "Gold"), List.of(64, 256), Feature.TOUCH_ID,
-                    Feature.TRUE_TONE),
-            ipad("iPad8,1", "iPad Pro 11-inch (1st generation)", "8027", "2018-11-07", "12.1", 18, 1, 1, false,
-                    List.of("Space Gray", "Silver"), List.of(64, 256, 512, 1024), Feature.FACE_ID,
-                    Feature.TRUE_TONE),
-            ipad("iPad8,3", "iPad Pro 11-inch (1st generation)", "8027", "2018-11-07", "12.1", 18, 1, 1, true,
-                    List.of("Space Gray", "Silver"), List.of(64, 256, 512, 1024), Feature.FACE_ID,
-                    Feature.TRUE_TONE),
-            ipad("iPad8,9", "iPad Pro 11-inch (2nd generation)", "8027", "2020-03-25", "13.4", 18, 1, 1, false,
-                    List.of("Space Gray", "Silver"), List.of(128, 256, 512, 1024), Feature.FACE_ID,
-                    Feature.TRUE_TONE),
-            ipad("iPad8,10", "iPad Pro 11-inch (2nd generation)", "8027", "2020-03-25", "13.4", 18, 1, 1, true,
-                    List.of("Space Gray", "Silver"), List.of(128, 256, 512, 1024), Feature.FACE_ID,
-                    Feature.TRUE_TONE),
-            ipad("iPad11,6", "iPad (8th generation)", "8020", "2020-09-18", "14.0", 18, 3, 4, false,
-                    List.of("Space Gray", "Silver", "Gold"), List.of(32, 128), Feature.TOUCH_ID),
-            ipad("iPad11,7", "iPad (8th generation)", "8020", "2020-09-18", "14.0", 18, 1, 1, true,
-                    List.of("Space Gray", "Silver", "Gold"), List.of(32, 128), Feature.TOUCH_ID),
-            ipad("iPad13,1", "iPad Air (4th generation)", "8101", "2020-10-23", "14.1", 18, 2, 2, false,
-                    List.of("Space Gray", "Silver", "Rose Gold", "Green", "Sky Blue"), List.of(64, 256), Feature.TOUCH_ID,
-                    Feature.TRUE_TONE),
-            ipad("iPad13,2", "iPad Air (4th generation)", "8101", "2020-10-23", "14.1", 18, 1, 1, true,
-                    List.of("Space Gray", "Silver", "Rose Gold", "Green", "Sky Blue"), List.of(64, 256), Feature.TOUCH_ID,
-                    Feature.TRUE_TONE),
-            ipad("iPad13,4", "iPad Pro 11-inch (3rd generation)", "8103", "2021-05-21", "14.5", 18, 1, 5, false,
-                    List.of("Space Gray", "Silver"), List.of(128, 256, 512, 1024, 2048),
-                    Feature.FACE_ID, Feature.TRUE_TONE, Feature.APPLE_INTELLIGENCE),
-            ipad("iPad13,6", "iPad Pro 11-inch (3rd generation)", "8103", "2021-05-21", "14.5", 18, 1, 3, true,
-                    List.of("Space Gray", "Silver"), List.of(128, 256, 512, 1024, 2048),
-                    Feature.FACE_ID, Feature.TRUE_TONE, Feature.APPLE_INTELLIGENCE),
-            ipad("iPad12,1", "iPad (9th generation)", "8030", "2021-09-24", "15.0", 18, 6, 60, false,
-                    List.of("Space Gray", "Silver"), List.of(64, 256), Feature.TOUCH_ID,
-                    Feature.TRUE_TONE),
-            ipad("iPad12,2", "iPad (9th generation)", "8030", "2021-09-24", "15.0", 18, 2, 20, true,
-                    List.of("Space Gray", "Silver"), List.of(64, 256), Feature.TOUCH_ID,
-                    Feature.TRUE_TONE),
-            ipad("iPad14,1", "iPad mini (6th generation)", "8110", "2021-09-24", "15.0", 18, 2, 30, false,
-                    List.of("Space Gray", "Pink", "Purple", "Starlight"), List.of(64, 256), Feature.TOUCH_ID,
-                    Feature.TRUE_TONE),
-            ipad("iPad14,2", "iPad mini (6th generation)", "8110", "2021-09-24", "15.0", 18, 1, 10, true,
-                    List.of("Space Gray", "Pink", "Purple", "Starlight"), List.of(64, 256), Feature.TOUCH_ID,
-                    Feature.TRUE_TONE),
-            ipad("iPad13,16", "iPad Air (5th generation)", "8103", "2022-03-18", "15.4", 18, 2, 30, false,
-                    List.of("Space Gray", "Starlight", "Pink", "Purple", "Blue"), List.of(64, 256), Feature.TOUCH_ID,
-                    Feature.TRUE_TONE, Feature.APPLE_INTELLIGENCE),
-            ipad("iPad13,17", "iPad Air (5th generation)", "8103", "2022-03-18", "15.4", 18, 1, 10, true,
-                    List.of("Space Gray", "Starlight", "Pink", "Purple", "Blue"), List.of(64, 256), Feature.TOUCH_ID,
-                    Feature.TRUE_TONE, Feature.APPLE_INTELLIGENCE),
-            ipad("iPad13,18", "iPad (10th generation)", "8101", "2022-10-26", "16.1", 18, 8, 80, false,
-                    List.of("Silver", "Blue", "Pink", "Yellow"), List.of(64, 256), Feature.TOUCH_ID,
-                    Feature.TRUE_TONE),
-            ipad("iPad13,19", "iPad (10th generation)", "8101", "2022-10-26", "16.1", 18, 3, 40, true,
-                    List.of("Silver", "Blue", "Pink", "Yellow"), List.of(64, 256), Feature.TOUCH_ID,
-                    Feature.TRUE_TONE),
-            ipad("iPad14,3", "iPad Pro 11-inch (4th generation)", "8112", "2022-10-26", "16.1", 18, 1, 20, false,
-                    List.of("Space Gray", "Silver"), List.of(128, 256, 512, 1024, 2048),
-                    Feature.FACE_ID, Feature.TRUE_TONE, Feature.APPLE_INTELLIGENCE),
-            ipad("iPad14,4", "iPad Pro 11-inch (4th generation)", "8112", "2022-10-26", "16.1", 18, 1, 10, true,
-                    List.of("Space Gray", "Silver"), List.of(128, 256, 512, 1024, 2048),
-                    Feature.FACE_ID, Feature.TRUE_TONE, Feature.APPLE_INTELLIGENCE),
-            ipad("iPad14,8", "iPad Air 11-inch (M2)", "8112", "2024-05-15", "17.5", 18, 2, 30, false,
-                    List.of("Space Gray", "Blue", "Purple", "Starlight"), List.of(128, 256, 512, 1024), Feature.TOUCH_ID,
-                    Feature.TRUE_TONE, Feature.APPLE_INTELLIGENCE),
-            ipad("iPad14,9", "iPad Air 11-inch (M2)", "8112", "2024-05-15", "17.5", 18, 1, 10, true,
-                    List.of("Space Gray", "Blue", "Purple", "Starlight"), List.of(128, 256, 512, 1024), Feature.TOUCH_ID,
-                    Feature.TRUE_TONE, Feature.APPLE_INTELLIGENCE),
-            ipad("iPad16,3", "iPad Pro 11-inch (M4)", "8132", "2024-05-15", "17.5", 18, 1, 20, false,
-                    List.of("Space Black", "Silver"), List.of(256, 512, 1024, 2048), Feature.FACE_ID,
-                    Feature.TRUE_TONE, Feature.APPLE_INTELLIGENCE),
-            ipad("iPad16,4", "iPad Pro 11-inch (M4)", "8132", "2024-05-15", "17.5", 18, 1, 10, true,
-                    List.of("Space Black", "Silver"), List.of(256, 512, 1024, 2048), Feature.FACE_ID,
-                    Feature.TRUE_TONE, Feature.APPLE_INTELLIGENCE));
+    private static final Data DATA = load();
+
+    private static final List<Model> MODELS = List.copyOf(DATA.models());
 
     /** iOS and iPadOS releases with Apple's build numbers, in version order. iPhone and iPad share the builds. */
-    private static final List<OsRelease> RELEASES = sortedByVersion(List.of(
-            os("11.0", "15A372", "2017-09-19"),
-            os("11.0.3", "15A432", "2017-10-11"),
-            os("11.1", "15B93", "2017-10-31"),
-            os("11.2", "15C114", "2017-12-02"),
-            os("11.2.6", "15D100", "2018-02-19"),
-            os("11.3", "15E216", "2018-03-29"),
-            os("11.4", "15F79", "2018-05-29"),
-            os("11.4.1", "15G77", "2018-07-09"),
-            os("12.0", "16A366", "2018-09-17"),
-            os("12.1", "16B92", "2018-10-30"),
-            os("12.1.4", "16D57", "2019-02-07"),
-            os("12.2", "16E227", "2019-03-25"),
-            os("12.3", "16F156", "2019-05-13"),
-            os("12.4", "16G77", "2019-07-22"),
-            os("12.4.1", "16G102", "2019-08-26"),
-            os("13.0", "17A577", "2019-09-19"),
-            os("13.1", "17A844", "2019-09-24"),
-            os("13.2", "17B84", "2019-10-28"),
-            os("13.3", "17C54", "2019-12-10"),
-            os("13.4", "17E255", "2020-03-24"),
-            os("13.5", "17F75", "2020-06-01"),
-            os("13.6", "17G68", "2020-07-15"),
-            os("13.7", "17H35", "2020-09-01"),
-            os("14.0", "18A373", "2020-09-16"),
-            os("14.1", "18A8395", "2020-10-20"),
-            os("14.2", "18B92", "2020-11-05"),
-            os("14.3", "18C66", "2020-12-14"),
-            os("14.4", "18D52", "2021-01-26"),
-            os("14.5", "18E199", "2021-04-26"),
-            os("14.6", "18F72", "2021-05-24"),
-            os("14.7", "18G69", "2021-07-19"),
-            os("14.8", "18H17", "2021-09-13"),
-            os("14.8.1", "18H107", "2021-10-26"),
-            os("15.0", "19A346", "2021-09-20"),
-            os("15.1", "19B74", "2021-10-25"),
-            os("15.2", "19C56", "2021-12-13"),
-            os("15.3", "19D50", "2022-01-26"),
-            os("15.4", "19E241", "2022-03-14"),
-            os("15.5", "19F77", "2022-05-16"),
-            os("15.6", "19G71", "2022-07-20"),
-            os("15.7", "19H12", "2022-09-12"),
-            os("15.8", "19H370", "2023-10-25"),
-            os("16.0", "20A362", "2022-09-12"),
-            os("16.1", "20B82", "2022-10-24"),
-            os("16.2", "20C65", "2022-12-13"),
-            os("16.3", "20D47", "2023-01-23"),
-            os("16.4", "20E247", "2023-03-27"),
-            os("16.5", "20F66", "2023-05-18"),
-            os("16.6", "20G75", "2023-07-24"),
-            os("16.7", "20H19", "2023-09-21"),
-            os("17.0", "21A329", "2023-09-18"),
-            os("17.1", "21B74", "2023-10-25"),
-            os("17.1.2", "21B101", "2023-11-30"),
-            os("17.2", "21C62", "2023-12-11"),
-            os("17.3", "21D50", "2024-01-22"),
-            os("17.4", "21E219", "2024-03-05"),
-            os("17.5", "21F79", "2024-05-13"),
-            os("17.5.1", "21F90", "2024-05-20"),
-            os("17.6", "21G80", "2024-07-29"),
-            os("17.6.1", "21G93", "2024-08-07"),
-            os("18.0", "22A3354", "2024-09-16"),
-            os("18.0.1", "22A3370", "2024-10-03"),
-            os("18.1", "22B83", "2024-10-28"),
-            os("18.1.1", "22B91", "2024-11-19"),
-            os("18.2", "22C152", "2024-12-11"),
-            os("18.2.1", "22C161", "2025-01-06"),
-            os("18.3", "22D63", "2025-01-27"),
-            os("18.3.1", "22D72", "2025-02-10"),
-            os("18.3.2", "22D82", "2025-03-10"),
-            os("18.4", "22E240", "2025-03-31"),
-            os("18.4.1", "22E252", "2025-04-16"),
-            os("18.5", "22F76", "2025-05-12")));
+    private static final List<OsRelease> RELEASES = sortedByVersion(DATA.releases());
 
     private static final Map<String, Model> BY_PRODUCT_TYPE = index();
 
@@ -517,27 +269,24 @@ public final class DeviceCatalog {
                 .toList();
     }
 
-    private static Model iphone(String productType, String name, String chipId, String released, String launchOs,
-                                int lastMajor, int weight, int inventoryWeight, List<String> colors,
-                                List<Integer> capacities, Feature... features) {
-        Set<Feature> f = features.length == 0 ? EnumSet.noneOf(Feature.class) : EnumSet.of(features[0], features);
-        f.add(Feature.CELLULAR);
-        return new Model(productType, name, Family.IPHONE, chipId, LocalDate.parse(released), launchOs, lastMajor, f,
-                weight, inventoryWeight, colors, capacities);
-    }
-
-    private static Model ipad(String productType, String name, String chipId, String released, String launchOs,
-                              int lastMajor, int weight, int inventoryWeight, boolean cellular, List<String> colors,
-                              List<Integer> capacities, Feature... features) {
-        Set<Feature> f = features.length == 0 ? EnumSet.noneOf(Feature.class) : EnumSet.of(features[0], features);
-        if (cellular) {
-            f.add(Feature.CELLULAR);
+    static Data load() {
+        try (InputStream in = DeviceCatalog.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the device catalog " + RESOURCE + " is missing beside "
+                        + DeviceCatalog.class.getName());
+            }
+            return read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the device catalog " + RESOURCE + " cannot be read: " + e.getMessage(), e);
         }
-        return new Model(productType, name, Family.IPAD, chipId, LocalDate.parse(released), launchOs, lastMajor,
-                f.isEmpty() ? NONE : f, weight, inventoryWeight, colors, capacities);
     }
 
-    private static OsRelease os(String version, String build, String released) {
-        return new OsRelease(version, build, LocalDate.parse(released));
+    /** Reads a catalog file; a malformed one fails with Jackson's message (where, and what was wrong). */
+    static Data read(InputStream in) throws IOException {
+        Data data = new ObjectMapper().registerModule(new JavaTimeModule()).readValue(in, Data.class);
+        if (data.models() == null || data.models().isEmpty() || data.releases() == null || data.releases().isEmpty()) {
+            throw new IOException("expected non-empty \"models\" and \"releases\"");
+        }
+        return data;
     }
 }

@@ -2,7 +2,7 @@ package io.mdmsim.core.cms;
 
 import static java.util.Objects.requireNonNull;
 
-import io.mdmsim.core.cms.internal.Bc;
+import io.mdmsim.core.pki.Bc;
 import io.mdmsim.core.cms.internal.CmsSupport;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;

@@ -2,6 +2,7 @@ package io.mdmsim.core.cms;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.core.pki.Certificates;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Function;
@@ -37,12 +38,7 @@ public enum DigestAlgorithm {
 
     /** The JCA signature algorithm for a key of that algorithm ("RSA" -> "SHA256withRSA", "EC" -> "SHA256withECDSA"). */
     public String signatureAlgorithm(String keyAlgorithm) {
-        requireNonNull(keyAlgorithm, "keyAlgorithm");
-        return switch (keyAlgorithm) {
-            case "RSA" -> signaturePrefix + "withRSA";
-            case "EC", "ECDSA" -> signaturePrefix + "withECDSA";
-            default -> throw new IllegalArgumentException("key algorithm: " + keyAlgorithm + " (expected: RSA or EC)");
-        };
+        return Certificates.signatureAlgorithm(signaturePrefix, keyAlgorithm);
     }
 
     /** The digest with that OID, or null if it is none of these. */

@@ -3,6 +3,7 @@ package io.mdmsim.core.http;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.mdmsim.core.error.MalformedInputException;
 import java.lang.System.Logger.Level;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,10 +18,9 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@link HttpError}: its own response.</li>
  *   <li>an exception implementing {@link HasHttpStatus}: that status, its message as text.</li>
- *   <li>registered exception classes (by class, or by class name for classes this package cannot see), matched on
- *       the exception's class and then its superclasses, nearest first. {@link #defaults()} maps the core codec
- *       exceptions ({@code PlistException}, {@code ProtocolException}, {@code CmsException}, {@code ScepException})
- *       and Jackson's {@link JsonProcessingException} to 400 with their message.</li>
+ *   <li>registered exception classes, matched on the exception's class and then its superclasses, nearest first.
+ *       {@link #defaults()} maps {@link MalformedInputException} (the base of every codec's and every part's "bad
+ *       input" exception) and Jackson's {@link JsonProcessingException} to 400 with their message.</li>
  *   <li>anything else: 500 {@code "internal error <id>; see the server log"}, logged with its stack trace.</li>
  * </ul>
  * {@link IllegalArgumentException} is deliberately not mapped: a handler that means 400 says so with HttpError.
@@ -31,25 +31,16 @@ public final class ErrorMapper {
 
     private static final System.Logger LOG = System.getLogger(ErrorMapper.class.getName());
 
-    /** Class names of the core exceptions that mean "the client sent something malformed". */
-    public static final java.util.List<String> CORE_BAD_REQUEST_EXCEPTIONS = java.util.List.of(
-            "io.mdmsim.core.plist.PlistException",
-            "io.mdmsim.core.protocol.ProtocolException",
-            "io.mdmsim.core.cms.CmsException",
-            "io.mdmsim.core.scep.ScepException");
-
-    private final Map<String, Function<Throwable, HttpResponse>> byClassName;
+    private final Map<Class<?>, Function<Throwable, HttpResponse>> byClass;
     private final AtomicLong incidents = new AtomicLong();
 
-    private ErrorMapper(Map<String, Function<Throwable, HttpResponse>> byClassName) {
-        this.byClassName = Map.copyOf(byClassName);
+    private ErrorMapper(Map<Class<?>, Function<Throwable, HttpResponse>> byClass) {
+        this.byClass = Map.copyOf(byClass);
     }
 
-    /** HttpError, HasHttpStatus, the core codec exceptions and Jackson's as 400. */
+    /** HttpError, HasHttpStatus, and MalformedInputException and Jackson's exceptions as 400. */
     public static ErrorMapper defaults() {
-        Builder b = builder().badRequest(JsonProcessingException.class);
-        CORE_BAD_REQUEST_EXCEPTIONS.forEach(b::badRequest);
-        return b.build();
+        return builder().badRequest(MalformedInputException.class).badRequest(JsonProcessingException.class).build();
     }
 
     /** Only HttpError and HasHttpStatus; everything else 500. */
@@ -58,7 +49,7 @@ public final class ErrorMapper {
     }
 
     public Builder toBuilder() {
-        return new Builder(byClassName);
+        return new Builder(byClass);
     }
 
     /** The response for a known error, or empty when it would be a 500 incident. */
@@ -72,7 +63,7 @@ public final class ErrorMapper {
             return Optional.of(HttpResponse.text(s.httpStatus(), messageOf(e)));
         }
         for (Class<?> c = e.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
-            Function<Throwable, HttpResponse> mapping = byClassName.get(c.getName());
+            Function<Throwable, HttpResponse> mapping = byClass.get(c);
             if (mapping != null) {
                 return Optional.of(requireNonNull(mapping.apply(e), "mapping of " + c.getName() + " returned null"));
             }
@@ -121,37 +112,24 @@ public final class ErrorMapper {
     }
 
     public static final class Builder {
-        private final Map<String, Function<Throwable, HttpResponse>> byClassName;
+        private final Map<Class<?>, Function<Throwable, HttpResponse>> byClass;
 
-        private Builder(Map<String, Function<Throwable, HttpResponse>> initial) {
-            this.byClassName = new LinkedHashMap<>(initial);
+        private Builder(Map<Class<?>, Function<Throwable, HttpResponse>> initial) {
+            this.byClass = new LinkedHashMap<>(initial);
         }
 
         /** Answer {@code type} (and its subclasses) with what {@code mapping} returns. */
         public <T extends Throwable> Builder map(Class<T> type, Function<? super T, HttpResponse> mapping) {
             requireNonNull(type, "type");
             requireNonNull(mapping, "mapping");
-            byClassName.put(type.getName(), e -> mapping.apply(type.cast(e)));
-            return this;
-        }
-
-        /** Answer the exception class of this name (and its subclasses) with what {@code mapping} returns. */
-        public Builder map(String className, Function<Throwable, HttpResponse> mapping) {
-            requireNonNull(className, "className");
-            requireNonNull(mapping, "mapping");
-            byClassName.put(className, mapping);
+            byClass.put(type, e -> mapping.apply(type.cast(e)));
             return this;
         }
 
         /** Answer {@code type} (and its subclasses) with {@code status} and the exception's message as text. */
         public Builder status(Class<? extends Throwable> type, int status) {
-            return status(type.getName(), status);
-        }
-
-        /** As {@link #status(Class, int)}, by class name. */
-        public Builder status(String className, int status) {
             HttpResponse.empty(status); // validates the status now rather than at the first error
-            return map(className, e -> HttpResponse.text(status, describe(e)));
+            return map(type, e -> HttpResponse.text(status, describe(e)));
         }
 
         /** Answer {@code type} (and its subclasses) with 400 and the exception's message as text. */
@@ -159,13 +137,8 @@ public final class ErrorMapper {
             return status(type, 400);
         }
 
-        /** As {@link #badRequest(Class)}, by class name. */
-        public Builder badRequest(String className) {
-            return status(className, 400);
-        }
-
         public ErrorMapper build() {
-            return new ErrorMapper(byClassName);
+            return new ErrorMapper(byClass);
         }
     }
 }

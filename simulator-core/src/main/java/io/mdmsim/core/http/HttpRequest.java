@@ -54,6 +54,11 @@ public record HttpRequest(String method, String path, Map<String, List<String>> 
         return headers.get(name);
     }
 
+    /** Every value of a header, in order (empty if absent), so handlers need no Netty type to count them. */
+    public List<String> headerValues(String name) {
+        return headers.getAll(name);
+    }
+
     /** The first value of a query parameter, or null. */
     public String queryParam(String name) {
         List<String> values = query.get(name);

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -51,8 +52,18 @@ final class HttpServerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("alpn", new Negotiation());
     }
 
+    /**
+     * The longest request line and header block accepted (64 KiB each; Netty's default is 4 KiB for the line). Real
+     * clients need it: SCEP's {@code GET ?operation=PKIOperation&message=...} with a 4096-bit key makes a line of
+     * 5.5 KB (certmonger), and some clients put a 6.6 KB message in a POST's query; Go's server takes 1 MB.
+     */
+    static final int MAX_REQUEST_LINE_BYTES = 64 * 1024;
+    static final int MAX_HEADER_BYTES = 64 * 1024;
+
     private void http1(ChannelPipeline p) {
-        p.addLast("codec", new HttpServerCodec());
+        p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
+                .setMaxHeaderSize(MAX_HEADER_BYTES)));
         p.addLast("keep-alive", new HttpServerKeepAliveHandler());
         p.addLast("aggregator", new ReadableObjectAggregator(config.maxBodyBytes()));
         p.addLast("handler", new HttpServerHandler(config, executor));
@@ -60,7 +71,8 @@ final class HttpServerInitializer extends ChannelInitializer<SocketChannel> {
 
     private void http2(ChannelPipeline p) {
         p.addLast("h2", Http2FrameCodecBuilder.forServer()
-                .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(config.maxConcurrentStreams()))
+                .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(config.maxConcurrentStreams())
+                        .maxHeaderListSize(MAX_REQUEST_LINE_BYTES + MAX_HEADER_BYTES))
                 .build());
         p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override

@@ -2,9 +2,6 @@ package io.mdmsim.core.pki;
 
 import static java.util.Objects.requireNonNull;
 
-import io.mdmsim.core.cms.CmsException;
-import io.mdmsim.core.cms.DigestAlgorithm;
-import io.mdmsim.core.cms.internal.Bc;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -141,15 +138,15 @@ public final class CertificateAuthority {
         try {
             key = publicKey(spki);
             if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
-                throw new CmsException("the CSR for " + csr.getSubject() + " is not signed by the key it holds (signature does not verify)");
+                throw new PkiException("the CSR for " + csr.getSubject() + " is not signed by the key it holds (signature does not verify)");
             }
         } catch (OperatorCreationException | PKCSException e) {
-            throw new CmsException("cannot verify the CSR for " + csr.getSubject() + ": " + e.getMessage(), e);
+            throw new PkiException("cannot verify the CSR for " + csr.getSubject() + ": " + e.getMessage(), e);
         }
         GeneralNames sans = requestedSans(csr);
         X500Name subject = X500Name.getInstance(csr.getSubject().toASN1Primitive());
         if (subject.getRDNs().length == 0 && sans == null) {
-            throw new CmsException("the CSR has an empty subject and no subjectAltName (expected e.g. CN=<udid>)");
+            throw new PkiException("the CSR has an empty subject and no subjectAltName (expected e.g. CN=<udid>)");
         }
         return issue(subject, key, notBefore, validity, b -> {
             clientExtensions(b);
@@ -209,11 +206,11 @@ public final class CertificateAuthority {
                 b.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuerCert.getPublicKey()));
             }
             extender.extend(b);
-            ContentSigner signer = new JcaContentSignerBuilder(DigestAlgorithm.SHA256.signatureAlgorithm(issuerKey.getAlgorithm()))
+            ContentSigner signer = new JcaContentSignerBuilder(Certificates.signatureAlgorithm("SHA256", issuerKey.getAlgorithm()))
                     .build(issuerKey);
             return new JcaX509CertificateConverter().getCertificate(b.build(signer));
         } catch (CertIOException | OperatorCreationException | CertificateException | java.security.NoSuchAlgorithmException e) {
-            throw new CmsException("cannot issue a certificate for " + subject + ": " + e.getMessage(), e);
+            throw new PkiException("cannot issue a certificate for " + subject + ": " + e.getMessage(), e);
         }
     }
 
@@ -249,7 +246,7 @@ public final class CertificateAuthority {
         try {
             return new JcaPEMKeyConverter().getPublicKey(spki);
         } catch (PEMException e) {
-            throw new CmsException("the CSR holds a public key this JDK cannot read: " + e.getMessage(), e);
+            throw new PkiException("the CSR holds a public key this JDK cannot read: " + e.getMessage(), e);
         }
     }
 }

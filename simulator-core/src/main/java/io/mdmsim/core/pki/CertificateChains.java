@@ -2,7 +2,6 @@ package io.mdmsim.core.pki;
 
 import static java.util.Objects.requireNonNull;
 
-import io.mdmsim.core.cms.CmsException;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -21,7 +20,7 @@ public final class CertificateChains {
     /**
      * Checks that leaf chains, through intermediates, to one of anchors, every certificate valid at {@code at} and
      * every issuer a CA allowed to sign certificates. An anchor need not be self-signed: trusting an intermediate
-     * trusts what it issued. Throws CmsException: "certificate CN=x is not signed by any trusted CA (...)",
+     * trusts what it issued. Throws PkiException: "certificate CN=x is not signed by any trusted CA (...)",
      * "certificate CN=x expired at 2026-01-01T00:00:00Z (checked at ...)", ...
      */
     public static void verify(X509Certificate leaf, Collection<X509Certificate> intermediates,
@@ -31,7 +30,7 @@ public final class CertificateChains {
         requireNonNull(anchors, "anchors");
         requireNonNull(at, "at");
         if (anchors.isEmpty()) {
-            throw new CmsException("certificate " + Certificates.name(leaf) + " cannot be trusted: no trusted CA certificates configured");
+            throw new PkiException("certificate " + Certificates.name(leaf) + " cannot be trusted: no trusted CA certificates configured");
         }
         checkValidity(leaf, at);
         List<X509Certificate> unused = new ArrayList<>(intermediates);
@@ -58,7 +57,7 @@ public final class CertificateChains {
             unused.remove(next);
             current = next;
         }
-        throw new CmsException("certificate " + Certificates.name(leaf) + " cannot be trusted: its chain has more than "
+        throw new PkiException("certificate " + Certificates.name(leaf) + " cannot be trusted: its chain has more than "
                 + MAX_INTERMEDIATES + " intermediate certificates");
     }
 
@@ -80,7 +79,7 @@ public final class CertificateChains {
         }
     }
 
-    private static CmsException notTrusted(List<X509Certificate> path, Collection<X509Certificate> intermediates,
+    private static PkiException notTrusted(List<X509Certificate> path, Collection<X509Certificate> intermediates,
             Collection<X509Certificate> anchors) {
         X509Certificate leaf = path.get(0);
         X509Certificate last = path.get(path.size() - 1);
@@ -100,7 +99,7 @@ public final class CertificateChains {
         if (sameName) {
             m.append("; a CA named ").append(issuer).append(" is known but its key did not make this signature (a different CA with the same name?)");
         }
-        return new CmsException(m.append(")").toString());
+        return new PkiException(m.append(")").toString());
     }
 
     private static String names(Collection<X509Certificate> certs) {
@@ -109,12 +108,12 @@ public final class CertificateChains {
 
     private static void checkIssuer(X509Certificate issuer, X509Certificate child) {
         if (issuer.getBasicConstraints() < 0) {
-            throw new CmsException("certificate " + Certificates.name(child) + " is signed by " + Certificates.name(issuer)
+            throw new PkiException("certificate " + Certificates.name(child) + " is signed by " + Certificates.name(issuer)
                     + ", which is not a CA (its basicConstraints do not say cA=true)");
         }
         boolean[] keyUsage = issuer.getKeyUsage();
         if (keyUsage != null && (keyUsage.length <= 5 || !keyUsage[5])) {
-            throw new CmsException("certificate " + Certificates.name(child) + " is signed by " + Certificates.name(issuer)
+            throw new PkiException("certificate " + Certificates.name(child) + " is signed by " + Certificates.name(issuer)
                     + ", whose keyUsage does not allow signing certificates (keyCertSign missing)");
         }
     }
@@ -123,10 +122,10 @@ public final class CertificateChains {
         Instant notBefore = c.getNotBefore().toInstant();
         Instant notAfter = c.getNotAfter().toInstant();
         if (at.isAfter(notAfter)) {
-            throw new CmsException("certificate " + Certificates.name(c) + " expired at " + notAfter + " (checked at " + at + ")");
+            throw new PkiException("certificate " + Certificates.name(c) + " expired at " + notAfter + " (checked at " + at + ")");
         }
         if (at.isBefore(notBefore)) {
-            throw new CmsException("certificate " + Certificates.name(c) + " is not valid before " + notBefore + " (checked at " + at + ")");
+            throw new PkiException("certificate " + Certificates.name(c) + " is not valid before " + notBefore + " (checked at " + at + ")");
         }
     }
 }

@@ -2,7 +2,6 @@ package io.mdmsim.core.pki;
 
 import static java.util.Objects.requireNonNull;
 
-import io.mdmsim.core.cms.CmsException;
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -34,17 +33,17 @@ import org.bouncycastle.cert.X509CertificateHolder;
 public final class Certificates {
     private Certificates() {}
 
-    /** A DER certificate; CmsException if it is not one. */
+    /** A DER certificate; PkiException if it is not one. */
     public static X509Certificate fromDer(byte[] der) {
         requireNonNull(der, "der");
         if (der.length == 0) {
-            throw new CmsException("not a DER X.509 certificate: no bytes");
+            throw new PkiException("not a DER X.509 certificate: no bytes");
         }
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             return (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der));
         } catch (CertificateException | RuntimeException e) {
-            throw new CmsException("not a DER X.509 certificate: " + e.getMessage(), e);
+            throw new PkiException("not a DER X.509 certificate: " + e.getMessage(), e);
         }
     }
 
@@ -53,7 +52,7 @@ public final class Certificates {
         try {
             return fromDer(holder.getEncoded());
         } catch (java.io.IOException e) {
-            throw new CmsException("cannot encode certificate " + holder.getSubject() + ": " + e.getMessage(), e);
+            throw new PkiException("cannot encode certificate " + holder.getSubject() + ": " + e.getMessage(), e);
         }
     }
 
@@ -62,7 +61,7 @@ public final class Certificates {
         try {
             return certificate.getEncoded();
         } catch (CertificateEncodingException e) {
-            throw new CmsException("cannot encode certificate " + name(certificate) + ": " + e.getMessage(), e);
+            throw new PkiException("cannot encode certificate " + name(certificate) + ": " + e.getMessage(), e);
         }
     }
 
@@ -155,5 +154,19 @@ public final class Certificates {
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * The JCA signature algorithm for a digest prefix and a key algorithm ("SHA256", "RSA" -> "SHA256withRSA"; "EC"
+     * -> "SHA256withECDSA").
+     */
+    public static String signatureAlgorithm(String digestPrefix, String keyAlgorithm) {
+        requireNonNull(digestPrefix, "digestPrefix");
+        requireNonNull(keyAlgorithm, "keyAlgorithm");
+        return switch (keyAlgorithm) {
+            case "RSA" -> digestPrefix + "withRSA";
+            case "EC", "ECDSA" -> digestPrefix + "withECDSA";
+            default -> throw new IllegalArgumentException("key algorithm: " + keyAlgorithm + " (expected: RSA or EC)");
+        };
     }
 }

@@ -1,9 +1,8 @@
 package io.mdmsim.core.pki;
 
-import io.mdmsim.core.cms.CmsException;
 
 /** PEM text could not be decoded; the message says what was found and what was expected. */
-public final class PemException extends CmsException {
+public final class PemException extends PkiException {
     public PemException(String message) {
         super(message);
     }

@@ -1,10 +1,12 @@
 package io.mdmsim.core.plist;
 
+import io.mdmsim.core.error.MalformedInputException;
+
 /**
  * A body that is not a usable property list. The message says what was wrong and what was expected;
  * {@link #raw()} holds the exact bytes so a caller can log what arrived.
  */
-public class PlistException extends RuntimeException {
+public class PlistException extends MalformedInputException {
     private static final long serialVersionUID = 1L;
 
     private final transient byte[] raw;

@@ -1,10 +1,12 @@
 package io.mdmsim.core.protocol;
 
+import io.mdmsim.core.error.MalformedInputException;
+
 /**
  * A message that cannot be understood. The message says what was wrong and what was expected; {@link #raw()} holds
  * the exact bytes that arrived so a caller can log them.
  */
-public class ProtocolException extends RuntimeException {
+public class ProtocolException extends MalformedInputException {
     private static final long serialVersionUID = 1L;
 
     private final transient byte[] raw;

@@ -6,10 +6,11 @@ import io.mdmsim.core.cms.Cms;
 import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.cms.ContentCipher;
 import io.mdmsim.core.cms.DigestAlgorithm;
-import io.mdmsim.core.cms.internal.Bc;
 import io.mdmsim.core.cms.internal.CmsSupport;
+import io.mdmsim.core.pki.Bc;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.pki.PkiException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -160,10 +161,10 @@ public final class Scep {
             }
             SignerInformation signerInfo = signers.iterator().next();
             DigestAlgorithm digest = DigestAlgorithm.fromOid(signerInfo.getDigestAlgOID());
-            if (digest == null) {
-                throw new ScepException("pkiMessage digest algorithm " + signerInfo.getDigestAlgOID()
-                        + " is not supported (expected: SHA-1 " + DigestAlgorithm.SHA1.oid() + " or SHA-256 " + DigestAlgorithm.SHA256.oid() + ")");
-            }
+            // an unsupported digest (SHA-512 ...) still verifies here; the request is answered badAlg below
+            String unsupported = digest != null ? null : "pkiMessage digest algorithm " + signerInfo.getDigestAlgOID()
+                    + " is not supported (expected: SHA-1 " + DigestAlgorithm.SHA1.oid() + " or SHA-256 "
+                    + DigestAlgorithm.SHA256.oid() + ")";
             X509Certificate signer = CmsSupport.signerCertificate(signed, signerInfo, "pkiMessage signature");
             CmsSupport.verifySignerInfo(signerInfo, signer, "pkiMessage signature");
 
@@ -195,11 +196,23 @@ public final class Scep {
 
             byte[] enveloped = content(signed);
             ContentCipher cipher = null;
+            if (unsupported != null) {
+                throw new ScepAlgorithmException(unsupported, new PkiMessage(type, transactionId, senderNonce,
+                        recipientNonce, status, failInfo, signer, DigestAlgorithm.SHA256, null, null, der.clone()));
+            }
             if (enveloped != null) {
+                String cipherOid;
                 try {
-                    cipher = Cms.contentCipher(enveloped);
-                } catch (CmsException e) {
+                    cipherOid = CmsSupport.parseEnvelopedData(enveloped).getEncryptionAlgOID();
+                } catch (PkiException e) {
                     throw new ScepException("pkiMessage " + type + " content: " + e.getMessage(), e);
+                }
+                cipher = ContentCipher.fromOid(cipherOid);
+                if (cipher == null) {
+                    throw new ScepAlgorithmException("pkiMessage " + type + " content cipher " + cipherOid
+                            + " is not supported (expected: DES-CBC, DES-EDE3-CBC or AES-128/192/256-CBC)",
+                            new PkiMessage(type, transactionId, senderNonce, recipientNonce, status, failInfo, signer,
+                                    digest, null, null, der.clone()));
                 }
             } else if (type == MessageType.PKCS_REQ || type == MessageType.RENEWAL_REQ
                     || (type == MessageType.CERT_REP && status == PkiStatus.SUCCESS)) {
@@ -208,7 +221,7 @@ public final class Scep {
             }
             return new PkiMessage(type, transactionId, senderNonce, recipientNonce, status, failInfo, signer, digest,
                     cipher, enveloped, der.clone());
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new ScepException(e.getMessage(), e);
         } catch (ScepException e) {
             throw e;
@@ -229,7 +242,7 @@ public final class Scep {
         }
         try {
             return Cms.decrypt(message.envelopedData(), recipientCert, key);
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new ScepException("cannot decrypt the pkiMessage content: " + e.getMessage(), e);
         }
     }
@@ -271,7 +284,7 @@ public final class Scep {
         List<X509Certificate> certs;
         try {
             certs = Cms.parseDegenerate(degenerate);
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new ScepException("CertRep SUCCESS content: " + e.getMessage(), e);
         }
         List<X509Certificate> ordered = new ArrayList<>();
@@ -354,7 +367,7 @@ public final class Scep {
             return CmsSupport.generate(content, encapsulate,
                     CmsSupport.signerInfoGenerator(signer, digest, new AttributeTable(attributes)),
                     signer.certificateAndChain());
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new ScepException("cannot sign the pkiMessage as " + signer.subjectDn() + ": " + e.getMessage(), e);
         }
     }
@@ -362,7 +375,7 @@ public final class Scep {
     private static byte[] encrypt(byte[] content, X509Certificate recipient, ContentCipher cipher) {
         try {
             return Cms.encrypt(content, recipient, cipher);
-        } catch (CmsException e) {
+        } catch (PkiException e) {
             throw new ScepException(e.getMessage(), e);
         }
     }

@@ -45,8 +45,14 @@ public final class ScaledClock implements SimClock {
     private final Instant start;
     private final long startNanos;
     private final RealTime realTime;
+    /** Where simulated and real time coincide, for clocks made with {@link #fromOrigin}; null otherwise. */
+    private final Instant origin;
 
     private ScaledClock(double factor, Instant start, RealTime realTime) {
+        this(factor, start, realTime, null);
+    }
+
+    private ScaledClock(double factor, Instant start, RealTime realTime, Instant origin) {
         if (!(factor > 0) || Double.isInfinite(factor)) {
             throw new IllegalArgumentException("factor: " + factor + " (expected: > 0 and finite)");
         }
@@ -55,10 +61,29 @@ public final class ScaledClock implements SimClock {
         this.start = requireNonNull(start, "start");
         this.realTime = requireNonNull(realTime, "realTime");
         this.startNanos = realTime.nanoTime();
+        this.origin = origin;
     }
 
     static ScaledClock startingNow(double factor) {
         return of(factor, Instant.now(), RealTime.SYSTEM);
+    }
+
+    /** Reads {@code origin + (wall - origin) * factor}, so that clocks with the same factor and origin agree. */
+    static ScaledClock fromOrigin(double factor, Instant origin) {
+        return fromOrigin(factor, origin, Instant.now(), RealTime.SYSTEM);
+    }
+
+    /** As {@link #fromOrigin(double, Instant)} with the real instant {@code wallNow} of this call given. */
+    static ScaledClock fromOrigin(double factor, Instant origin, Instant wallNow, RealTime realTime) {
+        requireNonNull(origin, "origin");
+        ScaledClock probe = of(factor, origin, realTime); // validates the factor
+        Duration real = Duration.between(origin, wallNow);
+        BigDecimal simulatedNanos = (new BigDecimal(real.getSeconds()).multiply(NANOS_PER_SECOND)
+                .add(BigDecimal.valueOf(real.getNano()))).multiply(probe.factorDecimal);
+        BigDecimal[] secondsAndNanos = simulatedNanos.divideAndRemainder(NANOS_PER_SECOND);
+        Instant start = origin.plusSeconds(secondsAndNanos[0].longValueExact())
+                .plusNanos(secondsAndNanos[1].setScale(0, RoundingMode.FLOOR).longValue());
+        return new ScaledClock(factor, start, realTime, origin);
     }
 
     /**
@@ -94,6 +119,11 @@ public final class ScaledClock implements SimClock {
 
     public double factor() {
         return factor;
+    }
+
+    /** Where simulated and real time coincide (clocks of {@link SimClock#scaled(double, Instant)}); else null. */
+    public Instant origin() {
+        return origin;
     }
 
     @Override
@@ -138,6 +168,14 @@ public final class ScaledClock implements SimClock {
     }
 
     @Override
+    public ClockTimer schedule(Duration delay, Runnable task) {
+        if (realTime != RealTime.SYSTEM) {
+            return SimClock.super.schedule(delay, task); // a test's real time: sleep on it like any other wait
+        }
+        return Timers.onRealTime(delay, task, nanos -> realNanosFor(Duration.ofNanos(nanos)));
+    }
+
+    @Override
     public String describe() {
         return "scaled x" + formatFactor(factor);
     }
@@ -151,6 +189,6 @@ public final class ScaledClock implements SimClock {
 
     @Override
     public String toString() {
-        return describe() + " (started at " + start + ")";
+        return describe() + (origin != null ? " from " + origin : " (started at " + start + ")");
     }
 }

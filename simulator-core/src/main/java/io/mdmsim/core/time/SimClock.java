@@ -26,6 +26,28 @@ public interface SimClock {
     /** {@code "wall"}, {@code "scaled x60"} or {@code "manual"}. */
     String describe();
 
+    /**
+     * Runs {@code task} once {@code delay} of simulated time has passed, on a virtual thread of its own; what it
+     * throws is logged. The DEP sync loops, policy alerts and other server timers use this instead of a thread that
+     * sleeps: on a {@link ManualClock} a timer costs no thread until it is due, {@link ManualClock#nextWake()}
+     * knows it, and {@link ManualClock#runUntilIdle()} runs it. A clock that wraps another should delegate.
+     *
+     * @param delay zero or negative runs the task at once
+     */
+    default ClockTimer schedule(Duration delay, Runnable task) {
+        return Timers.sleeping(this, delay, task);
+    }
+
+    /**
+     * Runs {@code task} after {@code initialDelay}, then again {@code period} after each run ends (fixed delay, as
+     * a sync loop wants), until the timer is cancelled.
+     *
+     * @param period greater than zero
+     */
+    default ClockTimer scheduleRepeatedly(Duration initialDelay, Duration period, Runnable task) {
+        return Timers.repeating(this, initialDelay, period, task);
+    }
+
     /** Real time. */
     static SimClock system() {
         return SystemClock.INSTANCE;
@@ -38,6 +60,18 @@ public interface SimClock {
      */
     static SimClock scaled(double factor) {
         return ScaledClock.startingNow(factor);
+    }
+
+    /**
+     * Simulated time that runs {@code factor} times faster than real time from {@code origin}: at real time t it reads
+     * {@code origin + (t - origin) * factor}. Clocks of separate processes made with the same factor and origin agree,
+     * whenever each was started.
+     *
+     * @param factor greater than 0 and finite
+     * @param origin the real instant where simulated and real time coincide
+     */
+    static SimClock scaled(double factor, Instant origin) {
+        return ScaledClock.fromOrigin(factor, origin);
     }
 
     /** A clock that moves only when told to, starting at {@code start}. */

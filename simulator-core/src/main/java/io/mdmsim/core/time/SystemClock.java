@@ -31,6 +31,11 @@ final class SystemClock implements SimClock {
     }
 
     @Override
+    public ClockTimer schedule(Duration delay, Runnable task) {
+        return Timers.onRealTime(delay, task, nanos -> nanos);
+    }
+
+    @Override
     public String describe() {
         return "wall";
     }

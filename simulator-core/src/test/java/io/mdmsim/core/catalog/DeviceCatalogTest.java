@@ -93,4 +93,53 @@ class DeviceCatalogTest {
                 "X", Family.IPHONE, "8030", d, "14.0", 18, Set.of(), 1, 1, List.of(), List.of(64)));
         assertEquals("model iPhone1,1: needs colors and capacities", colors.getMessage());
     }
+
+    @Test
+    void theDataFileHoldsEveryModelOnceAndEveryRelease() {
+        Set<String> types = new java.util.HashSet<>();
+        for (Model m : DeviceCatalog.models()) {
+            assertTrue(types.add(m.productType()), "twice: " + m.productType());
+            assertTrue(m.family() == Family.IPAD || m.cellular(), "an iPhone has a modem: " + m.productType());
+            assertFalse(DeviceCatalog.releasesFor(m).isEmpty(), "no release runs on " + m.productType());
+        }
+        assertEquals(DeviceCatalog.releases().size(),
+                DeviceCatalog.releases().stream().map(OsRelease::build).distinct().count(), "builds are unique");
+    }
+
+    @Test
+    void aMalformedCatalogFileIsRefusedWithWhereAndWhat() {
+        var badChip = assertThrows(java.io.IOException.class, () -> DeviceCatalog.read(stream("""
+                {"models": [{"productType": "iPhone1,1", "name": "X", "family": "IPHONE", "chipId": "80x0",
+                  "released": "2020-01-01", "launchOs": "14.0", "lastMajor": 18, "weight": 1, "inventoryWeight": 1,
+                  "features": ["CELLULAR"], "colors": ["Black"], "capacitiesGb": [64]}],
+                 "releases": [{"version": "14.0", "build": "18A373", "released": "2020-09-16"}]}""")));
+        assertTrue(badChip.getMessage().contains("chipId: 80x0 (expected: 4 hex digits) for iPhone1,1"),
+                badChip.getMessage());
+        var unknownKey = assertThrows(java.io.IOException.class, () -> DeviceCatalog.read(stream("""
+                {"models": [], "releases": [], "modles": []}""")));
+        assertTrue(unknownKey.getMessage().contains("modles"), unknownKey.getMessage());
+        var empty = assertThrows(java.io.IOException.class, () -> DeviceCatalog.read(stream("{}")));
+        assertEquals("expected non-empty \"models\" and \"releases\"", empty.getMessage());
+    }
+
+    @Test
+    void theDepStringsAreThoseOfApplesDeviceSchema() throws Exception {
+        // cross-check last: the gate skips (or, under MDMSIM_REQUIRE_TOOLS=1, fails) without Apple's schemas
+        java.nio.file.Path schema = io.mdmsim.core.testing.Prerequisites.appleDeviceServices()
+                .resolve("dep/schemas/Device.json");
+        var props = new com.fasterxml.jackson.databind.ObjectMapper().readTree(schema.toFile()).path("properties");
+        Set<String> families = new java.util.HashSet<>();
+        props.path("device_family").path("enum").forEach(n -> families.add(n.asText()));
+        Set<String> oses = new java.util.HashSet<>();
+        props.path("os").path("enum").forEach(n -> oses.add(n.asText()));
+        assertFalse(families.isEmpty() || oses.isEmpty(), "Device.json lists device_family and os");
+        for (Family f : Family.values()) {
+            assertTrue(families.contains(f.wire()), f.wire() + " is not a device_family of Device.json " + families);
+            assertTrue(oses.contains(f.os()), f.os() + " is not an os of Device.json " + oses);
+        }
+    }
+
+    private static java.io.InputStream stream(String json) {
+        return new java.io.ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

@@ -113,6 +113,29 @@ class HttpServerTest {
     }
 
     @Test
+    void requestLinesAndHeadersOfRealWorldSizeAreAccepted() {
+        HttpServer server = start(Router.builder()
+                .get("/scep", r -> HttpResponse.text(200, r.queryParam("message").length() + " " + r.header("X-Big")
+                        .length()))
+                .build());
+        // SCEP GET PKIOperation with a 4096-bit key: a line of about 5.5 KB; accepted up to 64 KiB each
+        String message = "A".repeat(60 * 1024);
+        String big = "b".repeat(30 * 1024);
+        try {
+            var r = client.send(java.net.http.HttpRequest.newBuilder(at(server, "/scep?operation=PKIOperation&message="
+                    + message)).header("X-Big", big).GET().build(), BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(message.length() + " " + big.length(), r.body());
+            var tooLong = client.send(java.net.http.HttpRequest.newBuilder(at(server, "/scep?message="
+                    + "A".repeat(65 * 1024))).GET().build(), BodyHandlers.ofString());
+            assertEquals(414, tooLong.statusCode());
+            assertTrue(tooLong.body().startsWith("request line too long: "), tooLong.body());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void unknownPathIs404AndWrongMethodIs405WithAllow() {
         HttpServer server = start(Router.builder()
                 .get("/profile", r -> HttpResponse.text(200, "get"))

@@ -16,7 +16,7 @@ import io.mdmsim.core.testing.AppleSchemas.Schema;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The test helper that reads Apple's YAML, checked on the command files issue 4 will build against. */
+/** The test helper that reads Apple's YAML, checked on the command files the MDM builds against. */
 class AppleSchemasTest {
 
     @Test

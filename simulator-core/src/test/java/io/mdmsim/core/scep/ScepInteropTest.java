@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
+import io.mdmsim.core.testing.Prerequisites;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,7 +73,7 @@ class ScepInteropTest {
         List<String> decrypt = Stream.of("cms", "-decrypt", "-binary", "-inform", "DER", "-in", "inner.der", "-recip", "ca.pem",
                 "-inkey", "ca-key.pem", "-out", "csr.der").collect(Collectors.toList());
         if (cipher == ContentCipher.DES_CBC) {
-            Assumptions.assumeTrue(openssl(dir, "list", "-provider", "legacy", "-cipher-algorithms").exitCode() == 0,
+            gate(openssl(dir, "list", "-provider", "legacy", "-cipher-algorithms").exitCode() == 0,
                     "OpenSSL's legacy provider is not installed; skipping the DES-CBC cross-check");
             decrypt.addAll(List.of("-provider", "legacy", "-provider", "default"));
         }
@@ -169,9 +169,15 @@ class ScepInteropTest {
                         p -> p.length > 1 ? URLDecoder.decode(p[1], StandardCharsets.UTF_8) : "", (a, b) -> a));
     }
 
+    private static void gate(boolean present, String missing) {
+        if (!present) {
+            throw Prerequisites.missing(missing);
+        }
+    }
+
     private static void assumeScepclient() {
-        Assumptions.assumeTrue(OpenSsl.probe("scepclient", "-version"),
-                "scepclient is not installed (Debian package: scep); skipping the real-client cross-check");
+        gate(OpenSsl.probe("scepclient", "-version"),
+                "scepclient is not installed (Debian package scep): apt-get install -y scep");
     }
 
     @Test

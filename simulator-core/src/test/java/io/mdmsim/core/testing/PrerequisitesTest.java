@@ -1,7 +1,7 @@
 package io.mdmsim.core.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,9 @@ class PrerequisitesTest {
     @Test
     void aMissingFolderIsOneLineSayingWhereItWasLookedFor(@TempDir Path dir) {
         Path cwd = dir.resolve("p/simulator-core");
-        assertNull(Prerequisites.locate("apple-device-management", dir.resolve("shared").toString(), cwd));
+        Path found = Prerequisites.locate("apple-device-management", dir.resolve("shared").toString(), cwd);
+        // nothing here; a shared/ folder above the temporary folder (another checkout's) may still be found
+        assertTrue(found == null || !found.startsWith(dir), String.valueOf(found));
         assertEquals("Apple's schemas are missing: no apple-device-management/ in " + dir.resolve("shared")
                 + " (mdmsim.shared.dir) nor in a shared/ folder above " + cwd
                 + "; put a copy of github.com/apple/device-management there to run this cross-check",

@@ -37,6 +37,33 @@ class ScaledClockTest {
     }
 
     @Test
+    void clocksWithTheSameOriginAgreeWhenEverTheyWereStarted() {
+        ScaledClock.RealTime real = new ScaledClock.RealTime() {
+            @Override
+            public long nanoTime() {
+                return nanos.get();
+            }
+
+            @Override
+            public void sleepNanos(long n) {
+                nanos.addAndGet(n);
+            }
+        };
+        Instant origin = Instant.parse("2026-12-07T00:00:00Z");
+        // one process starts at 10:00:00 real, the other 30 real seconds later
+        ScaledClock first = ScaledClock.fromOrigin(60, origin, origin.plus(Duration.ofHours(10)), real);
+        nanos.addAndGet(30_000_000_000L);
+        ScaledClock second = ScaledClock.fromOrigin(60, origin, origin.plus(Duration.ofHours(10)).plusSeconds(30),
+                real);
+        assertEquals(origin.plus(Duration.ofHours(600)).plus(Duration.ofMinutes(30)), first.now());
+        assertEquals(first.now(), second.now());
+        nanos.addAndGet(1_000_000_000L);
+        assertEquals(first.now(), second.now());
+        assertEquals(origin, second.origin());
+        assertEquals("scaled x60 from 2026-12-07T00:00:00Z", second.toString());
+    }
+
+    @Test
     void fractionalFactorsKeepNanosecondPrecision() {
         ScaledClock clock = clock(0.5);
         nanos.addAndGet(3);

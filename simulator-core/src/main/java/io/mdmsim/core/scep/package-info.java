@@ -1,0 +1,6 @@
+/**
+ * SCEP (RFC 8894) messages: {@code Scep} builds and parses pkiMessages (PKCSReq, RenewalReq, CertRep SUCCESS, FAILURE,
+ * PENDING), {@code PkiMessage}, {@code FailInfo}, {@code ScepException}. Uses {@code cms}, {@code pki} and
+ * {@code error}.
+ */
+package io.mdmsim.core.scep;
