@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Sources and docs name only documents the project contains: every Markdown file name that a source, doc, script or
  * build file mentions is a file of the repository (by its path from the citing file or from the root, or, for a bare
- * file name, some file of that name), and a section named after it in quotes ({@code docs/x.md "Some section"}) is a
- * heading or a bold term of that document. Apple's documents are cited by page title (docs/DESIGN.md), never as files.
+ * file name, some file of that name), and a section named after it in quotes (such as {@code docs/devices.md "Java
+ * API"}) is a heading or a bold term of that document. Apple's documents are cited by page title (docs/DESIGN.md),
+ * never as files.
  */
 class DocReferencesTest {
 
