@@ -36,7 +36,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The stages of automated device enrollment, docs/devices.md, each a {@link Step}. */
+/**
+ * The stages of automated device enrollment, docs/devices.md, each a {@link Step}.
+ *
+ * <p>It stays over 400 lines because it holds the enrollment stages in the order a device walks them (cloud
+ * configuration, MachineInfo, profile, SCEP, Authenticate, TokenUpdate), so the path reads top to bottom; the web
+ * view, the over-the-air enrollment and Setup Assistant are apart ({@link WebView}, {@link OtaEnrollment}, {@link
+ * SetupAssistant}).
+ */
 public final class EnrollmentSteps {
 
     private static final System.Logger LOG = System.getLogger(EnrollmentSteps.class.getName());
