@@ -202,7 +202,7 @@ class ScenarioFilesTest {
         Path f = write("s.json", "{\"seed\": 3,\n \"populations\": [{\"count\": 2}],\n \"clok\": \"wall\"}");
         ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioFiles.read(f));
         assertEquals(f + ":3:2: clok: unknown key (expected: one of name, description, seed, clock, deadline,"
-                + " world, populations, fleet, load, actions, expect)", e.problems().getFirst()
+                + " stageTimeouts, world, populations, fleet, load, actions, expect)", e.problems().getFirst()
                 .toString());
         Files.writeString(f, "{\"seed\": 3, \"populations\": [{\"count\": 2}]}");
         assertEquals(3, ScenarioFiles.read(f).seed());
