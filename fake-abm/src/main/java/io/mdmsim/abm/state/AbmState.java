@@ -26,7 +26,8 @@ import java.util.function.Supplier;
 
 /**
  * What ABM knows: organizations, the inventory, the MDM servers with their tokens and profiles, which device is
- * assigned where, and per MDM server the log of device changes that fetch and sync read (PROTOCOL.md §1.5, §1.6).
+ * assigned where, and per MDM server the log of device changes that fetch and sync read (Apple's "Get a List of
+ * Devices" and "Sync the List of Devices").
  *
  * <p>A device assigned to an MDM server becomes visible to that server's DEP API at the server's pace
  * ({@code devicesPerMinute}): each server releases its assignments one after another, so the device at position

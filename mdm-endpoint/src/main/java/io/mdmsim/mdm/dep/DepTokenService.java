@@ -1299,7 +1299,7 @@ public final class DepTokenService implements AutoCloseable {
         }
     }
 
-    /** The ADE profile (PROTOCOL.md §1.7; ADS Profile.json), docs/DESIGN.md "Wire contracts between the parts". */
+    /** The ADE profile (Apple's "Define a Profile"; ADS Profile.json). */
     private DepProfile profile(Token token) {
         return DepProfile.builder()
                 .profileName(organization + " ADE enrollment")

@@ -53,8 +53,9 @@ import java.util.Optional;
 
 /**
  * The reference MDM behaviour of the walking skeleton: enrollment state from check-ins, one command queue per device,
- * and the await-configuration flow (PROTOCOL.md §9): TokenUpdate with AwaitingConfiguration queues DeviceInformation;
- * once that completes, DeviceConfigured; its acknowledgement makes the device CONFIGURED.
+ * and the await-configuration flow (Apple's "Token Update", AwaitingConfiguration): TokenUpdate with
+ * AwaitingConfiguration queues DeviceInformation; once that completes, DeviceConfigured; its acknowledgement makes the
+ * device CONFIGURED.
  */
 public final class ReferenceMdmService implements MdmService {
 
