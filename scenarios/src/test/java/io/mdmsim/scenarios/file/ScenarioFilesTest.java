@@ -222,6 +222,8 @@ class ScenarioFilesTest {
         assertTrue(r.out().contains(good + ": valid, scenario good"), r.out());
         assertTrue(r.out().contains("devices   30 in 1 population: a 30"), r.out());
         assertTrue(r.out().contains("the last device powers on at 29s"), r.out());
+        assertTrue(r.out().contains("expect    none written: every device enrolled (the default expectation)"),
+                r.out());
         CliRun ok = CliRun.run("validate", good.toString());
         assertEquals(0, ok.exit(), ok.err());
         CliRun schema = CliRun.run("validate", "--schema");
