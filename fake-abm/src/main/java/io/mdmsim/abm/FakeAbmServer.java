@@ -15,7 +15,7 @@ import java.security.cert.X509Certificate;
 
 /**
  * The fake Apple side: on one listener the DEP API (Apple's "Device assignment"), the device-facing cloud configuration
- * (docs/fake-abm.md) and the ABM admin API (docs/fake-abm.md); on a second one the fake APNs (§8, docs/fake-abm.md
+ * (docs/fake-abm.md) and the ABM admin API (docs/fake-abm.md); on a second one the fake APNs (docs/fake-abm.md
  * "Fake APNs").
  *
  * <pre>{@code

@@ -36,7 +36,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The stages of automated device enrollment, docs/devices.md, each a {@link Step}. */
+/**
+ * The stages of automated device enrollment, docs/devices.md, each a {@link Step}.
+ *
+ * <p>It stays over 400 lines because it holds the enrollment stages in the order a device walks them (cloud
+ * configuration, MachineInfo, profile, SCEP, Authenticate, TokenUpdate), so the path reads top to bottom; the web
+ * view, the over-the-air enrollment and Setup Assistant are apart ({@link WebView}, {@link OtaEnrollment}, {@link
+ * SetupAssistant}).
+ */
 public final class EnrollmentSteps {
 
     private static final System.Logger LOG = System.getLogger(EnrollmentSteps.class.getName());
@@ -66,7 +73,7 @@ public final class EnrollmentSteps {
                 new TokenUpdateStep(), new AwaitConfiguration());
     }
 
-    /** Section 2: POST the signed device facts to Apple, get the cloud configuration record. */
+    /** POST the signed device facts to Apple, get the cloud configuration record (docs/fake-abm.md). */
     static final class CloudConfig implements Step {
         @Override
         public Stage stage() {
@@ -123,7 +130,7 @@ public final class EnrollmentSteps {
         }
     }
 
-    /** Section 3: POST CMS-signed MachineInfo to ConfigurationURL, get the enrollment profile. */
+    /** POST CMS-signed MachineInfo (Apple's "MachineInfo") to ConfigurationURL, get the enrollment profile. */
     public static final class MachineInfo implements Step {
         private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -290,7 +297,7 @@ public final class EnrollmentSteps {
         }
     }
 
-    /** Section 4: read the enrollment profile; iOS refuses a bad one with "Invalid Profile". */
+    /** Profile: read the enrollment profile; iOS refuses a bad one with "Invalid Profile". */
     static final class Profile implements Step {
         @Override
         public Stage stage() {
@@ -316,7 +323,7 @@ public final class EnrollmentSteps {
         }
     }
 
-    /** Section 5: obtain the MDM identity. */
+    /** SCEP (RFC 8894): obtain the MDM identity. */
     static final class ScepEnrollment implements Step {
         @Override
         public Stage stage() {
@@ -384,7 +391,7 @@ public final class EnrollmentSteps {
         }
     }
 
-    /** Section 6: Authenticate (ADM mdm/checkin/authenticate.yaml; DeviceName/Model/ModelName are macOS only). */
+    /** Authenticate (ADM mdm/checkin/authenticate.yaml; DeviceName/Model/ModelName are macOS only). */
     static final class AuthenticateStep implements Step {
         @Override
         public Stage stage() {
@@ -401,7 +408,7 @@ public final class EnrollmentSteps {
     }
 
     /**
-     * Section 6: TokenUpdate (ADM mdm/checkin/tokenupdate.yaml); enrollment is complete after it. With a fake APNs
+     * TokenUpdate (ADM mdm/checkin/tokenupdate.yaml); enrollment is complete after it. With a fake APNs
      * (docs/fake-abm.md "Fake APNs") the token comes from it and the device goes online on the fleet's push stream once the MDM
      * has the token; without one the token is random.
      */
@@ -450,7 +457,7 @@ public final class EnrollmentSteps {
     }
 
     /**
-     * Section 9: while awaiting configuration, connect to ServerURL and answer commands until DeviceConfigured. After a
+     * While awaiting configuration, connect to ServerURL and answer commands until DeviceConfigured. After a
      * session that ends with a zero-length reply the device connects again when pushed or after
      * {@code idlePollInterval} (simulated), giving up after {@code maxIdlePolls} empty sessions in a row.
      */

@@ -40,6 +40,9 @@ import java.util.Map;
  * (facts and assignment state, one row a device), {@code profiles} (Apple's Profile JSON), {@code change_log} (every
  * added/modified/deleted record of every MDM server, in the order fetch and sync read them); view {@code assignments}.
  * Times are ISO-8601 UTC text. The README text describes every column.
+ *
+ * <p>It stays over 400 lines because it is one database: its schema, and for each table the SQL next to the row
+ * mapping that writes and reads it.
  */
 public final class SqliteStore implements AbmStore {
 

@@ -18,7 +18,6 @@ import io.mdmsim.core.dep.SessionResponse;
 import io.mdmsim.core.dep.SyncDevicesRequest;
 import io.mdmsim.core.http.Json;
 import io.mdmsim.core.time.SimClock;
-import io.mdmsim.mdm.model.Ids;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
