@@ -48,11 +48,14 @@ final class ManualDriver {
     }
 
     /**
-     * Drives the clock until every device finished and every action ran, or the deadline is reached; returns true
-     * when the deadline was reached first.
+     * Drives the clock until every device finished and every action ran (FINISHED), the deadline is reached (DEADLINE)
+     * or the calling thread is interrupted (STOPPED: Ctrl-C).
      */
-    boolean drive() {
+    ScenarioRunner.End drive() {
         while (true) {
+            if (Thread.interrupted()) {
+                return ScenarioRunner.End.STOPPED;
+            }
             if (actions.runDue() > 0) {
                 LockSupport.parkNanos(AFTER_ACTION_NANOS);
                 continue;
@@ -60,10 +63,10 @@ final class ManualDriver {
             Instant nextAction = actions.nextDue();
             boolean devicesDone = activity.finished() >= arrivals.size();
             if (devicesDone && nextAction == null) {
-                return false;
+                return ScenarioRunner.End.FINISHED;
             }
             if (!clock.now().isBefore(deadline)) {
-                return true;
+                return ScenarioRunner.End.DEADLINE;
             }
             if (!settled()) {
                 continue;
