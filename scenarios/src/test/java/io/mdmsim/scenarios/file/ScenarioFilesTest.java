@@ -173,7 +173,8 @@ class ScenarioFilesTest {
     @Test
     void aNamedDeviceMustBeInTheCatalog() throws IOException {
         assertEquals(List.of("s.yaml:4:7: populations[0].device.model: iPhone99,9 is not in the device catalog"
-                + " (expected: a product type such as iPhone15,2 or a name such as iPhone 14 Pro)"), problems("""
+                + " (expected: a product type such as iPhone15,2 (quoted inside {...}: \"iPhone15,2\") or a name such"
+                + " as iPhone 14 Pro)"), problems("""
                 populations:
                   - device:
                       serial: F2LXK0PQHG7F
