@@ -8,6 +8,8 @@ import io.mdmsim.scenarios.file.ScenarioFiles;
 import io.mdmsim.scenarios.model.Scenario;
 import io.mdmsim.scenarios.report.ReportFolder;
 import io.mdmsim.scenarios.run.ScenarioRunner;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -88,6 +90,19 @@ final class RunCommand implements Callable<Integer> {
      * when Ctrl-C or SIGTERM stopped it (after the summary and the report).
      */
     static int run(CommandLine cl, Scenario scenario, Path out, boolean quiet, Shard part, Path pkiDir) {
+        if (out != null) {
+            // before the run, not after it: the traces go there while it runs, and a long run's result is not lost
+            try {
+                Files.createDirectories(out);
+            } catch (IOException e) {
+                throw new CommandLine.ParameterException(cl, "--out: " + out + " cannot be created: "
+                        + CliFailure.reason(e) + " (expected: a folder this user can write)");
+            }
+            if (!Files.isWritable(out)) {
+                throw new CommandLine.ParameterException(cl, "--out: " + out + " is not writable (expected: a folder"
+                        + " this user can write)");
+            }
+        }
         try (Interruption interruption = Interruption.install(cl.getErr())) {
             ScenarioRunner.Outcome outcome = new ScenarioRunner(scenario,
                     new ScenarioRunner.Options(out, quiet, Terminal.isTerminal(), part, pkiDir), cl.getOut()).run();
