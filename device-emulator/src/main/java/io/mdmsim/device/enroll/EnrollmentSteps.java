@@ -252,7 +252,7 @@ public final class EnrollmentSteps {
                 token = ctx.randomBytes(32);
             } else {
                 try {
-                    token = push.register(d.udid(), mdm.topic());
+                    token = push.register(d.udid(), mdm.topic(), d.factoryIdentity());
                 } catch (PushChannel.PushException e) {
                     throw StageFailure.failed("cannot get a push token from APNs (MCMDMErrorDomain 12015): "
                             + e.getMessage(), e);

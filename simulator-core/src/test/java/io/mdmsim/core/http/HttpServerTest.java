@@ -436,27 +436,8 @@ class HttpServerTest {
         }
     }
 
-    private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length:\\s*(\\d+)\\s*$");
-
-    /** Reads {@code count} responses that each carry Content-Length; returns head + body as text. */
     private static List<String> readResponses(InputStream in, int count) throws IOException {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("connection closed after " + head);
-                }
-                head.write(b);
-            }
-            String headText = head.toString(StandardCharsets.US_ASCII);
-            Matcher m = CONTENT_LENGTH.matcher(headText);
-            int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
-            byte[] body = in.readNBytes(length);
-            out.add(headText + new String(body, StandardCharsets.UTF_8));
-        }
-        return out;
+        return RawHttp.readResponses(in, count);
     }
 
 }
