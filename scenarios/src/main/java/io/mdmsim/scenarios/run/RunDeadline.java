@@ -17,17 +17,23 @@ import java.time.Duration;
 final class RunDeadline implements FleetListener {
 
     private final FleetListener next;
-    private final String why;
+    private final String deadlineWhy;
+    private volatile String why;
     private volatile boolean passed;
 
     /** @param deadline the scenario's deadline on its clock */
     RunDeadline(Duration deadline, FleetListener next) {
         this.next = next;
-        this.why = "the scenario's deadline of " + Durations.format(deadline) + " passed";
+        this.deadlineWhy = "the scenario's deadline of " + (deadline == null ? "none" : Durations.format(deadline))
+                + " passed";
     }
 
-    /** From now on, devices stopped by the fleet ended because the deadline passed. Call before stopping it. */
-    void pass() {
+    /**
+     * From now on, devices stopped by the fleet ended because the deadline passed ({@code why} null), or for
+     * {@code why}. Call before stopping the fleet.
+     */
+    void pass(String why) {
+        this.why = why != null ? why : deadlineWhy;
         passed = true;
     }
 

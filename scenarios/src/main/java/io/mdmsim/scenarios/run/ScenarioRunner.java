@@ -64,8 +64,11 @@ public final class ScenarioRunner {
     public record Options(Path out, boolean quiet, boolean terminal, Shard shard, Path pkiDir) {
     }
 
-    /** How the run ended: every device finished and every action ran, the deadline passed, or it was stopped. */
-    public enum End { FINISHED, DEADLINE, STOPPED }
+    /**
+     * How the run ended: every device finished and every action ran, the deadline passed, it stalled (a manual clock
+     * that could not move while nothing happened for minutes of real time), or it was stopped.
+     */
+    public enum End { FINISHED, DEADLINE, STALLED, STOPPED }
 
     /**
      * How the run went: its report (with the expectations), what was written, and how it ended ({@link End#STOPPED}:
@@ -229,7 +232,13 @@ public final class ScenarioRunner {
             } else if (end == End.DEADLINE) {
                 log.accept("deadline       " + Durations.format(scenario.deadline()) + " reached: devices still"
                         + " running end now, as timed out");
-                runDeadline.pass();
+                runDeadline.pass(null);
+                fleets.forEach(Thread::interrupt);
+            } else if (end == End.STALLED) {
+                String why = "the run stalled: nothing happened for " + Durations.format(ManualDriver.STALL)
+                        + " of real time and the manual clock could not move";
+                log.accept("stalled        " + why + ": devices still running end now, as timed out");
+                runDeadline.pass(why);
                 fleets.forEach(Thread::interrupt);
             }
             for (Thread t : fleets) {
