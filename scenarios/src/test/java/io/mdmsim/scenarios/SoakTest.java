@@ -13,8 +13,12 @@ import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.device.Behaviour;
 import io.mdmsim.device.DeviceFleet;
+import io.mdmsim.device.DeviceRef;
 import io.mdmsim.device.FleetConfig;
+import io.mdmsim.device.FleetListener;
 import io.mdmsim.device.FleetResult;
+import io.mdmsim.device.Outcome;
+import io.mdmsim.device.Stage;
 import io.mdmsim.mdm.MdmConfig;
 import io.mdmsim.mdm.MdmServer;
 import io.mdmsim.scenarios.quickstart.AdminClient;
@@ -95,10 +99,23 @@ class SoakTest {
                 AdminClient mdmAdmin = new AdminClient("MDM", mdm.baseUri(), ADMIN_TOKEN);
                 ManagedFleet.provision(abm, abmAdmin, mdmAdmin, "soak", devices);
                 Set<String> managed = ConcurrentHashMap.newKeySet();
-                FleetConfig config = ManagedFleet.config(abm, abmAdmin, pki, clock, 41, managed,
+                FleetConfig managedFleet = ManagedFleet.config(abm, abmAdmin, pki, clock, 41, managed,
                         Behaviour.builder().dropRate(0.02).resetRate(0.02).networkRetries(8)
-                                .commandFault(COMMAND, 0.1, 0).build()).toBuilder()
-                        .lifetime(simulated.multipliedBy(2)).build();
+                                .commandFault(COMMAND, 0.1, 0).build());
+                Map<String, String> progress = new ConcurrentHashMap<>(); // serial -> stage, or how it failed
+                FleetConfig config = managedFleet.toBuilder().lifetime(simulated.multipliedBy(2))
+                        .listener(new FleetListener() {
+                            @Override
+                            public void stageEntered(DeviceRef device, Stage stage) {
+                                progress.put(device.serialNumber(), stage.toString());
+                                managedFleet.listener().stageEntered(device, stage);
+                            }
+
+                            @Override
+                            public void stageFailed(DeviceRef device, Stage stage, Outcome outcome, String reason) {
+                                progress.put(device.serialNumber(), outcome + " at " + stage + ": " + reason);
+                            }
+                        }).build();
                 CompletableFuture<FleetResult> run = new CompletableFuture<>();
                 Thread fleet = Thread.ofVirtual().start(() -> {
                     try {
@@ -107,7 +124,12 @@ class SoakTest {
                         run.completeExceptionally(t);
                     }
                 });
-                await().atMost(Duration.ofMinutes(10)).until(() -> managed.size() == devices || run.isDone());
+                try {
+                    await().atMost(Duration.ofMinutes(5)).until(() -> managed.size() == devices || run.isDone());
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError(managed.size() + " of " + devices + " devices managed in 5 minutes; where"
+                            + " each is: " + new TreeMap<>(progress), e);
+                }
                 if (run.isDone()) {
                     FleetResult early = run.get();
                     throw new AssertionError("the fleet ended before every device was managed: " + early.summary());

@@ -17,19 +17,24 @@ final class RawHttp {
     private RawHttp() {
     }
 
+    /** The status line and headers of one response, up to and with the blank line. */
+    static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed after " + head);
+            }
+            head.write(b);
+        }
+        return head.toString(StandardCharsets.US_ASCII);
+    }
+
     /** Reads {@code count} responses that each carry Content-Length; returns head + body as text. */
     static List<String> readResponses(InputStream in, int count) throws IOException {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("connection closed after " + head);
-                }
-                head.write(b);
-            }
-            String headText = head.toString(StandardCharsets.US_ASCII);
+            String headText = readHead(in);
             Matcher m = CONTENT_LENGTH.matcher(headText);
             int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
             byte[] body = in.readNBytes(length);
