@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -46,6 +47,8 @@ public final class PushChannel implements AutoCloseable {
     /** Real-time pauses before reopening a dropped stream, doubling up to the maximum (transport, not protocol time). */
     private static final Duration RECONNECT_DELAY = Duration.ofMillis(200);
     private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(30);
+    /** Attempts of a repeatable request whose connection failed under it. */
+    static final int ATTEMPTS = 3;
 
     /** A channel failure that a device turns into its own failure reason. */
     public static final class PushException extends Exception {
@@ -304,6 +307,12 @@ public final class PushChannel implements AutoCloseable {
         }
     }
 
+    /**
+     * One request, sent again (at most {@link #ATTEMPTS} times in all) when the connection under it fails: the fleet
+     * shares one connection, so a connection that breaks while it is set up (a TLS handshake the loaded server gave
+     * up on) would fail every device waiting on it, where a real device's push daemon connects again. Only requests
+     * that are the same when repeated (a device's token, presence, release) are repeated; a time limit reached is not.
+     */
     private HttpResponse<byte[]> send(String method, String path, String json)
             throws PushException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
@@ -313,11 +322,26 @@ public final class PushChannel implements AutoCloseable {
             b.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
         }
-        try {
-            return ClientExchange.send(client, b.build(), HttpResponse.BodyHandlers.ofByteArray(), timeout);
-        } catch (IOException e) {
-            throw new PushException(method + " " + base.resolve(path) + " failed: " + e, e);
+        HttpRequest request = b.build();
+        int attempts = repeatable(method, path) ? ATTEMPTS : 1;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return ClientExchange.send(client, request, HttpResponse.BodyHandlers.ofByteArray(), timeout);
+            } catch (HttpTimeoutException e) {
+                throw new PushException(method + " " + request.uri() + " failed: " + e, e);
+            } catch (IOException e) {
+                if (attempt >= attempts) {
+                    throw new PushException(method + " " + request.uri() + " failed" + (attempts > 1 ? " "
+                            + attempts + " times" : "") + ": " + e, e);
+                }
+                LOG.log(Level.DEBUG, "{0} {1} failed ({2}); sending it again", method, request.uri(), e);
+            }
         }
+    }
+
+    /** Everything but opening a stream ({@code POST /apns/v1/connections}, which makes a new one each time). */
+    static boolean repeatable(String method, String path) {
+        return !("POST".equals(method) && path.equals("/apns/v1/connections"));
     }
 
     private static String json(Object o) {

@@ -1,0 +1,107 @@
+package io.mdmsim.device.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The device side of the fake APNs when the connection under a request breaks (a raw socket server plays APNs). */
+class PushChannelTest {
+
+    private static final String TOKEN = "ab".repeat(32);
+
+    /** Accepts connections one after the other; the first {@code drops} are closed once the request was read. */
+    private static final class FlakyApns implements AutoCloseable {
+        final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final AtomicInteger connections = new AtomicInteger();
+        final Thread acceptor;
+
+        FlakyApns(int drops) throws IOException {
+            acceptor = Thread.ofVirtual().start(() -> {
+                while (!socket.isClosed()) {
+                    try (Socket s = socket.accept()) {
+                        int n = connections.incrementAndGet();
+                        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                                StandardCharsets.ISO_8859_1));
+                        int length = 0;
+                        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                            if (line.toLowerCase().startsWith("content-length:")) {
+                                length = Integer.parseInt(line.substring(15).trim());
+                            }
+                        }
+                        in.skip(length);
+                        if (n <= drops) {
+                            continue; // hang up without an answer
+                        }
+                        byte[] body = ("{\"token\":\"" + TOKEN + "\"}").getBytes(StandardCharsets.UTF_8);
+                        OutputStream out = s.getOutputStream();
+                        out.write(("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: "
+                                + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        out.write(body);
+                        out.flush();
+                    } catch (IOException e) {
+                        // closed
+                    }
+                }
+            });
+        }
+
+        URI base() {
+            return URI.create("http://127.0.0.1:" + socket.getLocalPort());
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private static PushChannel channel(HttpClient client, URI base) {
+        return new PushChannel(client, base, Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aTokenRequestWhoseConnectionBrokeIsSentAgain() throws Exception {
+        try (FlakyApns apns = new FlakyApns(2);
+             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            byte[] token = channel(client, apns.base()).register("udid-1", "com.apple.mgmt.test");
+            assertEquals(TOKEN, HexFormat.of().formatHex(token));
+            assertEquals(3, apns.connections.get());
+        }
+    }
+
+    @Test
+    void aConnectionThatKeepsBreakingFailsTheRequestSayingHowOftenItWasTried() throws Exception {
+        try (FlakyApns apns = new FlakyApns(Integer.MAX_VALUE);
+             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            PushChannel.PushException e = assertThrows(PushChannel.PushException.class,
+                    () -> channel(client, apns.base()).register("udid-1", "com.apple.mgmt.test"));
+            assertTrue(e.getMessage().startsWith("POST " + apns.base() + "/apns/v1/tokens failed 3 times: "),
+                    e.getMessage());
+            assertEquals(PushChannel.ATTEMPTS, apns.connections.get());
+        }
+    }
+
+    @Test
+    void onlyOpeningAStreamIsNotRepeated() {
+        assertFalse(PushChannel.repeatable("POST", "/apns/v1/connections"));
+        assertTrue(PushChannel.repeatable("POST", "/apns/v1/tokens"));
+        assertTrue(PushChannel.repeatable("PUT", "/apns/v1/connections/c1/tokens/" + TOKEN));
+        assertTrue(PushChannel.repeatable("DELETE", "/apns/v1/tokens/" + TOKEN));
+    }
+}
