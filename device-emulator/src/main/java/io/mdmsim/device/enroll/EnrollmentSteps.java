@@ -125,7 +125,7 @@ public final class EnrollmentSteps {
 
     /** Section 3: POST CMS-signed MachineInfo to ConfigurationURL, get the enrollment profile. */
     public static final class MachineInfo implements Step {
-        private static final ObjectMapper JSON = new ObjectMapper();
+        private static final ObjectMapper JSON = io.mdmsim.core.http.Json.plainMapper();
 
         @Override
         public Stage stage() {

@@ -42,7 +42,7 @@ import java.util.stream.Stream;
 public final class PushChannel implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PushChannel.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.mdmsim.core.http.Json.plainMapper();
     private static final HexFormat HEX = HexFormat.of();
     /** Real-time pauses before reopening a dropped stream, doubling up to the maximum (transport, not protocol time). */
     private static final Duration RECONNECT_DELAY = Duration.ofMillis(200);
