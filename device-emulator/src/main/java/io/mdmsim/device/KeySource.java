@@ -22,7 +22,7 @@ import java.util.stream.IntStream;
 
 /**
  * Where devices get their RSA keys: the factory identity key and the SCEP key. Key generation is the most expensive
- * thing a virtual device does (DESIGN.md "Identities and trust"), so load runs may use {@link #reusing(int)}; the
+ * thing a virtual device does (docs/DESIGN.md "Identities and trust"), so load runs may use {@link #reusing(int)}; the
  * default makes a fresh key every time. Called concurrently from device threads.
  */
 @FunctionalInterface

@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * The iOS/iPadOS Setup Assistant panes, in the order a device shows them, with the SkipSetup key that hides each
- * (ADM other/skipkeys.yaml; PROTOCOL.md section 10) and the OS versions that have it (skipkeys.yaml and the seeds'
+ * (ADM other/skipkeys.yaml) and the OS versions that have it (skipkeys.yaml and the seeds'
  * Setup Assistant screen table). {@link #decide(Context)} says whether a device shows a pane and why not.
  *
  * <p>Rules from the seeds: a Shared iPad skips every pane after activation; on iOS/iPadOS 14.5 and later the

@@ -11,8 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One of {@code count} processes driving one population ({@code --shard i/n}, DESIGN.md "Beyond one machine"): the
- * population's serials are sorted and cut into {@code count} contiguous ranges whose sizes differ by at most one;
+ * One of {@code count} processes driving one population ({@code --shard i/n}, docs/reports.md "Beyond one machine"):
+ * the population's serials are sorted and cut into {@code count} contiguous ranges whose sizes differ by at most one;
  * shard {@code index} (1-based, as in {@code --shard 1/4}) takes the {@code index}-th range. Every process that sees
  * the same population picks a disjoint part, and together they cover it, whatever order each got it in. (A Kubernetes
  * Indexed Job passes {@code $((JOB_COMPLETION_INDEX + 1))/n}.)

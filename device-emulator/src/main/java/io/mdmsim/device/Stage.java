@@ -1,7 +1,7 @@
 package io.mdmsim.device;
 
 /**
- * The stages a virtual device walks through, in order (PROTOCOL.md sections 0 and 9). A failed device
+ * The stages a virtual device walks through, in order (docs/devices.md). A failed device
  * reports the stage it failed in. Stages that do not apply to a device (web authentication without a
  * ConfigurationWebURL, awaiting configuration when the record does not ask for it, Company Portal for users who do not
  * use it) are neither entered nor timed.
@@ -13,13 +13,13 @@ public enum Stage {
     LANGUAGE_REGION,
     /** Activation with Apple; a device that was already set up must be wiped first (seeds). */
     ACTIVATION,
-    /** Fetch the cloud configuration ("activation record") from Apple (PROTOCOL.md section 2). */
+    /** Fetch the cloud configuration ("activation record") from Apple (docs/fake-abm.md "Cloud configuration"). */
     CLOUD_CONFIG,
     /** Panes between the cloud configuration and Remote Management (Data &amp; Privacy). */
     SETUP_PANES,
     /**
      * The Remote Management pane; with a ConfigurationWebURL on iOS 13 and later, modern authentication in a web view
-     * that ends with the enrollment profile (PROTOCOL.md section 3.3).
+     * that ends with the enrollment profile (Apple's "Authenticating through web views").
      */
     REMOTE_MANAGEMENT,
     /** POST the CMS-signed MachineInfo to the record's ConfigurationURL (section 3); legacy sign-in on a 401. */

@@ -48,7 +48,10 @@ public record FakeAbmConfig(String host, int port, Identity tls, long seed, int 
         ErrorBodyStyle errorBodyStyle, Path dataDir, int sessionRotateEvery, double requestsPerSecond,
         Duration assignCooldown, int maxDepBodyBytes, ApnsConfig apns, AdminSettings admin) {
 
-    /** How DEP errors are written (PROTOCOL.md §1.4 "Error body format"); clients should substring-match. */
+    /**
+     * How DEP errors are written (Apple does not document the body; docs/fake-abm.md "The Device Assignment (DEP)
+     * API"); clients should substring-match.
+     */
     public enum ErrorBodyStyle {
         /** {@code INVALID_CURSOR}, as Apple sends it. */
         BARE,

@@ -13,8 +13,9 @@ import java.net.URI;
 import java.security.cert.X509Certificate;
 
 /**
- * The fake Apple side: on one listener the DEP API (PROTOCOL.md §1), the device-facing cloud configuration (§2) and
- * the ABM admin API (docs/fake-abm.md); on a second one the fake APNs (§8, docs/fake-abm.md "Fake APNs").
+ * The fake Apple side: on one listener the DEP API (Apple's "Device assignment"), the device-facing cloud configuration
+ * (docs/fake-abm.md) and the ABM admin API (docs/fake-abm.md); on a second one the fake APNs (§8, docs/fake-abm.md
+ * "Fake APNs").
  *
  * <pre>{@code
  * try (FakeAbmServer abm = FakeAbmServer.start(FakeAbmConfig.builder().appleDeviceCa(ca).build())) {

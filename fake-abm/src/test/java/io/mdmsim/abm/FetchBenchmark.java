@@ -33,7 +33,8 @@ import java.util.Random;
 /**
  * Benchmark, not a test: a full DEP fetch of N devices (default 200,000) at 1,000 a page with pacing
  * off, over loopback HTTP as an MDM does it; plus the state's heap cost per device, and with {@code --data-dir} the
- * cost of writing the assignment to SQLite and of loading it back. Command in /work/coord/bench-abm2.md.
+ * cost of writing the assignment to SQLite and of loading it back. Command and figures: BENCHMARKS.md "Fake ABM: full
+ * DEP fetch of 200,000 devices".
  *
  * <pre>java -Xmx2g -cp … io.mdmsim.abm.FetchBenchmark [devices] [--data-dir DIR] [--rounds N] [--state-devices N]</pre>
  */

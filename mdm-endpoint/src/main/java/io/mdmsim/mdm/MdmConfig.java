@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * @param seed seeds every random choice (challenges, UUIDs, OAuth nonces)
  * @param maxBodyBytes larger request bodies are refused with 413
  * @param organization PayloadOrganization and DEP profile department
- * @param challengeTtl how long a SCEP challenge stays valid (15 minutes, DESIGN.md "Time")
+ * @param challengeTtl how long a SCEP challenge stays valid (15 minutes, docs/mdm-endpoint.md "Device endpoints")
  * @param identityValidity validity of certificates issued over SCEP
  * @param depSyncInterval simulated time between delta syncs of each DEP token after its first full fetch (default
  *     12 hours, the seeds')

@@ -7,7 +7,7 @@ import io.mdmsim.core.testing.AppleSchemas;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Profile payloads checked against Apple's YAML schemas (shared/apple-device-management) with core's AppleSchemas. */
+/** Profile payloads checked against Apple's YAML schemas (ADM, apple/device-management) with core's AppleSchemas. */
 final class AppleYaml {
 
     private AppleYaml() {}

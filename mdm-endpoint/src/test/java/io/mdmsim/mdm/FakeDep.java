@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A tiny DEP API test double written from PROTOCOL.md §1 and the ADS schemas (raw snake_case JSON, not the core
- * models), recording what the client did. It verifies the OAuth 1.0a header of GET /session, requires
+ * A tiny DEP API test double written from Apple's "Device assignment" and the ADS schemas (raw snake_case JSON, not the
+ * core models), recording what the client did. It verifies the OAuth 1.0a header of GET /session, requires
  * X-ADM-Auth-Session elsewhere, and expires the first session once to exercise the client's re-authentication.
  */
 final class FakeDep implements AutoCloseable {

@@ -39,7 +39,7 @@ final class AppHandlers {
     }
 
     /**
-     * PROTOCOL.md section 9, ADM application.install.yaml: while Setup Assistant runs, iOS before 16 answers NotNow to
+     * ADM application.install.yaml: while Setup Assistant runs, iOS before 16 answers NotNow to
      * every install; iOS 16 and later installs only device-licensed VPP apps (PurchaseMethod 1) and enterprise apps
      * (ManifestURL) and answers NotNow to the rest.
      */

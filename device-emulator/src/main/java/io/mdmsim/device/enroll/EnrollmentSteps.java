@@ -36,7 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The stages of automated device enrollment, PROTOCOL.md section 0 and 9, each a {@link Step}. */
+/** The stages of automated device enrollment, docs/devices.md, each a {@link Step}. */
 public final class EnrollmentSteps {
 
     private static final System.Logger LOG = System.getLogger(EnrollmentSteps.class.getName());

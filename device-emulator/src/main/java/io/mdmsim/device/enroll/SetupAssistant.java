@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The Setup Assistant stages around enrollment (PROTOCOL.md section 9): power-on, the language and
+ * The Setup Assistant stages around enrollment (docs/devices.md "What the devices do"): power-on, the language and
  * region panes, activation, the panes before Remote Management, the Remote Management pane with its authentication,
  * and after enrollment the remaining panes, the home screen and Company Portal. Each pane the user sees costs a dwell
  * time on the SimClock ({@link DeviceBehaviour#dwell}); with the default dwell scale 0 users click through instantly.

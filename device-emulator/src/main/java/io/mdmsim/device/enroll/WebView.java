@@ -22,7 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Modern authentication in Setup Assistant (PROTOCOL.md section 3.3, AppleDoc authenticating-through-web-views): the
+ * Modern authentication in Setup Assistant (Apple's "Authenticating through web views"): the
  * device loads ConfigurationWebURL with GET and the header {@code x-apple-aspen-deviceinfo} (base64 of the CMS-signed
  * MachineInfo); the simulated user signs in on whatever pages follow, and the page answered with
  * {@code application/x-apple-aspen-config} ends the flow with the enrollment profile.

@@ -18,9 +18,10 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * One connection of a device to its ServerURL (PROTOCOL.md section 7): report Idle, execute each command the server
- * sends back and report its result, until the server answers with a zero-length body. Then the device does what the
- * commands left pending: a declarative sync, a restart (off the push channel, boot, back on), an erase.
+ * One connection of a device to its ServerURL (Apple's "Sending MDM commands to a device"): report Idle, execute each
+ * command the server sends back and report its result, until the server answers with a zero-length body. Then the
+ * device does what the commands left pending: a declarative sync, a restart (off the push channel, boot, back on), an
+ * erase.
  */
 public final class CommandSession {
 

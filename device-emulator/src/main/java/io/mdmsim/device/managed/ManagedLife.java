@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The device's life after enrollment (PROTOCOL.md section 8, AppleDoc "sending MDM commands to a device"): it is
+ * The device's life after enrollment (Apple's "Sending MDM commands to a device"): it is
  * otherwise idle, holds its push channel, and connects to ServerURL when a push carries its PushMagic (a push with
  * another PushMagic is ignored and traced), every {@code checkinInterval} on its own, and repeats its TokenUpdate
  * every {@code tokenUpdateInterval}, until {@code lifetime} has passed on the SimClock. A refused check-in is traced
@@ -97,7 +97,7 @@ public final class ManagedLife implements Step {
         }
     }
 
-    /** PROTOCOL.md section 8: a push counts only when its mdm value is the PushMagic the device sent. */
+    /** A push counts only when its mdm value is the PushMagic the device sent. */
     public static boolean accept(DeviceContext ctx, Wakeup.Push push) {
         Device d = ctx.device();
         boolean ok = d.pushMagic() != null && d.pushMagic().equals(push.pushMagic());

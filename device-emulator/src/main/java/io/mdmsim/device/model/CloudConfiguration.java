@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The cloud configuration ("activation record") a device fetched from Apple, PROTOCOL.md section 2.
+ * The cloud configuration ("activation record") a device fetched from Apple, docs/fake-abm.md "Cloud configuration".
  *
  * @param configurationUrl      where to POST MachineInfo; null if the record has none
  * @param configurationWebUrl   web-view enrollment URL (section 3.3); null if none
@@ -53,7 +53,7 @@ public record CloudConfiguration(URI configurationUrl, URI configurationWebUrl, 
         return isSupervised || osMajor >= 13;
     }
 
-    /** Not supervised means AwaitDeviceConfigured is ignored (PROTOCOL.md section 2, device-side normalisation). */
+    /** Not supervised means AwaitDeviceConfigured is ignored (docs/fake-abm.md "Cloud configuration"). */
     public boolean awaitsConfiguration(int osMajor) {
         return awaitDeviceConfigured && supervised(osMajor);
     }

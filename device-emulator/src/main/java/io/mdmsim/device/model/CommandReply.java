@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a device reports for one command (PROTOCOL.md section 7): a status, the command's result keys (e.g.
- * QueryResponses) and, for Error, an ErrorChain.
+ * What a device reports for one command (Apple's "Sending MDM commands to a device"): a status, the command's result
+ * keys (e.g. QueryResponses) and, for Error, an ErrorChain.
  */
 public record CommandReply(CommandStatus status, Map<String, NSObject> resultKeys, List<ErrorChainItem> errorChain) {
 

@@ -3,12 +3,12 @@ package io.mdmsim.device.model;
 import io.mdmsim.core.protocol.ErrorChainItem;
 
 /**
- * The ErrorChain items a device reports (PROTOCOL.md section 7). Domains and codes follow what iOS reports: the
- * MCMDMErrorDomain table of Apple's MDM Protocol Reference (12000 range), MCProfileErrorDomain (1000 range) for
- * profiles it cannot read, MCSCEPErrorDomain 22013 for a SCEP server it cannot use. Refusals that table has no code
- * for (supervision, ADE, channel, unmanaged app, a command mdmsim does not simulate) use mdmsim's own MCMDMErrorDomain
- * codes 12070..12079. LocalizedDescription says what was wrong and what was expected; USEnglishDescription is the same
- * text.
+ * The ErrorChain items a device reports (Apple's "Sending MDM commands to a device"). Domains and codes follow what iOS
+ * reports: the MCMDMErrorDomain table of Apple's MDM Protocol Reference (12000 range), MCProfileErrorDomain (1000
+ * range) for profiles it cannot read, MCSCEPErrorDomain 22013 for a SCEP server it cannot use. Refusals that table has
+ * no code for (supervision, ADE, channel, unmanaged app, a command mdmsim does not simulate) use mdmsim's own
+ * MCMDMErrorDomain codes 12070..12079. LocalizedDescription says what was wrong and what was expected;
+ * USEnglishDescription is the same text.
  */
 public final class DeviceErrors {
 

@@ -21,8 +21,8 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * A device's side of the check-in and command protocols (PROTOCOL.md sections 6 and 7): PUT to CheckInURL and
- * ServerURL, each request signed with Mdm-Signature when the MDM payload says SignMessage.
+ * A device's side of the check-in and command protocols (Apple's "Check-in" and "Sending MDM commands to a device"):
+ * PUT to CheckInURL and ServerURL, each request signed with Mdm-Signature when the MDM payload says SignMessage.
  */
 public final class MdmClient {
 

@@ -32,7 +32,7 @@ import java.util.SplittableRandom;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
- * The device side of SCEP as iOS uses it (PROTOCOL.md section 5, RFC 8894): GetCACaps, GetCACert, then PKCSReq with
+ * The device side of SCEP as iOS uses it (RFC 8894): GetCACaps, GetCACert, then PKCSReq with
  * the payload's challenge, polling while the server says PENDING. Every failure reads like the device's own message,
  * "The SCEP server returned an invalid response", followed by what exactly was wrong.
  */

@@ -40,7 +40,7 @@ import javax.security.auth.x500.X500Principal;
 
 /**
  * The fake APNs: device tokens, the devices' connections with their event streams, delivery and Apple's coalescing
- * (PROTOCOL.md §8, docs/fake-abm.md "Fake APNs"). Thread-safe; memory is bounded by {@link ApnsConfig#maxTokens()} (at most one
+ * (docs/fake-abm.md "Fake APNs"). Thread-safe; memory is bounded by {@link ApnsConfig#maxTokens()} (at most one
  * stored push per token) and {@link ApnsConfig#maxConnections()}.
  *
  * <p>A token is online when it belongs to a connection whose event stream is open. A push to an online token is

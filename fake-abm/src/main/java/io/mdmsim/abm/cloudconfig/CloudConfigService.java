@@ -22,9 +22,10 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The cloud configuration an activating device fetches (PROTOCOL.md §2; transport as docs/DESIGN.md "Wire contracts between the parts"): the device sends
- * its identity (serial, UDID, product) as a plist signed with its Apple-issued certificate; ABM answers with the
- * record made from the ADE profile assigned to that serial, and marks the profile pushed.
+ * The cloud configuration an activating device fetches (docs/fake-abm.md "Cloud configuration"; Apple does not document
+ * it, so the transport is ours): the device sends its identity (serial, UDID, product) as a plist signed with its
+ * Apple-issued certificate; ABM answers with the record made from the ADE profile assigned to that serial, and marks
+ * the profile pushed.
  */
 public final class CloudConfigService {
 
@@ -128,7 +129,7 @@ public final class CloudConfigService {
         config.clock().sleep(latency);
     }
 
-    /** PROTOCOL.md §2 table: DEP profile keys to record keys, plus the device's organization. */
+    /** docs/fake-abm.md "Cloud configuration": DEP profile keys to record keys, plus the device's organization. */
     NSDictionary record(AbmProfile p, FakeAbmConfig.Organization org) {
         NSDictionary d = new NSDictionary();
         d.put("ConfigurationURL", p.url());

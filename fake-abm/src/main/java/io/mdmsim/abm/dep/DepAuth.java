@@ -19,9 +19,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * DEP authentication (PROTOCOL.md §1.2, §1.3): OAuth 1.0a on {@code GET /session} against the MDM server's current
- * token, then an auth session token that every other call presents in {@code X-ADM-Auth-Session}. Sessions may be
- * rotated (a new token in a response, the old one then refused) and dropped on purpose (the session-loss fault).
+ * DEP authentication (Apple's "Authenticating for Automated Device Enrollment"): OAuth 1.0a on {@code GET /session}
+ * against the MDM server's current token, then an auth session token that every other call presents in {@code
+ * X-ADM-Auth-Session}. Sessions may be rotated (a new token in a response, the old one then refused) and dropped on
+ * purpose (the session-loss fault).
  */
 public final class DepAuth {
 

@@ -6,9 +6,9 @@ import io.mdmsim.abm.state.EventKey;
 import java.time.Instant;
 
 /**
- * The state a DEP cursor carries (PROTOCOL.md §1.6). A fetch cursor remembers the snapshot it pages through
- * ({@code high}) and how far it got; a sync cursor only the log position delivered so far. Both belong to one MDM
- * server and expire a fixed time after they were issued.
+ * The state a DEP cursor carries (Apple's "Get a List of Devices" and "Sync the List of Devices"; docs/fake-abm.md). A
+ * fetch cursor remembers the snapshot it pages through ({@code high}) and how far it got; a sync cursor only the log
+ * position delivered so far. Both belong to one MDM server and expire a fixed time after they were issued.
  */
 sealed interface DepCursor {
 

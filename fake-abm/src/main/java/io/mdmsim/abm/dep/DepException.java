@@ -3,9 +3,9 @@ package io.mdmsim.abm.dep;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A DEP API refusal: an HTTP status and Apple's error code (PROTOCOL.md §1.3, §1.4), e.g. 400 INVALID_CURSOR. The
- * detail says what exactly was wrong; it goes to the log and the {@code X-Mdmsim-Detail} header, never into the body,
- * which carries only the code as Apple's does.
+ * A DEP API refusal: an HTTP status and Apple's error code (Apple's "Device assignment" endpoint pages), e.g. 400
+ * INVALID_CURSOR. The detail says what exactly was wrong; it goes to the log and the {@code X-Mdmsim-Detail} header,
+ * never into the body, which carries only the code as Apple's does.
  */
 public final class DepException extends RuntimeException {
 

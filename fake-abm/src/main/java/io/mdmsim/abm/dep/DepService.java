@@ -41,10 +41,10 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * The Device Assignment ("DEP") web API of PROTOCOL.md §1, without HTTP: each method takes what the handler read from
- * the request (the body parsed only after authorization) and returns the response model, or throws
- * {@link DepException} with Apple's status and code. Response shapes follow {@code X-Server-Protocol-Version}
- * (PROTOCOL.md §1.3).
+ * The Device Assignment ("DEP") web API (Apple's "Device assignment"; docs/fake-abm.md), without HTTP: each method
+ * takes what the handler read from the request (the body parsed only after authorization) and returns the response
+ * model, or throws {@link DepException} with Apple's status and code. Response shapes follow {@code
+ * X-Server-Protocol-Version} (docs/fake-abm.md, X-Server-Protocol-Version).
  */
 public final class DepService {
 
@@ -349,7 +349,7 @@ public final class DepService {
         return cursor;
     }
 
-    /** Clamped to what /account advertises, as PROTOCOL.md §1.6 recommends; zero or less is refused. */
+    /** Clamped to what /account advertises, as Apple's "Get a List of Devices" recommends; zero or less is refused. */
     private int limit(JsonNode body) {
         requireObject(body);
         JsonNode limit = body.get("limit");
@@ -380,7 +380,7 @@ public final class DepService {
         return unique(serials);
     }
 
-    /** Device records as the requested protocol version shapes them (PROTOCOL.md §1.3). */
+    /** Device records as the requested protocol version shapes them (docs/fake-abm.md, X-Server-Protocol-Version). */
     private static List<DepDevice> devices(List<AbmState.DeviceView> views, int protocolVersion) {
         List<DepDevice> out = new ArrayList<>(views.size());
         for (AbmState.DeviceView v : views) {

@@ -40,7 +40,7 @@ public final class DepHandlers {
 
     private static final System.Logger LOG = System.getLogger(DepHandlers.class.getName());
 
-    /** What Apple's DEP service answers with (PROTOCOL.md §1). */
+    /** What Apple's DEP service answers with (Apple's "Device assignment" endpoint pages). */
     static final String CONTENT_TYPE = "application/json;charset=UTF8";
     static final String SESSION_HEADER = "X-ADM-Auth-Session";
     static final String PROTOCOL_VERSION_HEADER = "X-Server-Protocol-Version";

@@ -49,7 +49,7 @@ public final class Faults {
             };
         }
 
-        /** The status Apple documents for a code (PROTOCOL.md §1.2–1.4); 400 for the rest. */
+        /** The status Apple documents for a code (Apple's "Device assignment" endpoint pages); 400 for the rest. */
         public static int statusOf(String code) {
             return switch (code) {
                 case "UNAUTHORIZED" -> 401;

@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 
 /**
- * An ADE enrollment profile as ABM keeps it after {@code POST /profile} (PROTOCOL.md §1.7, ADS Profile.json), with
- * Apple's documented defaults already applied to the flags.
+ * An ADE enrollment profile as ABM keeps it after {@code POST /profile} (Apple's "Define a Profile"; ADS Profile.json),
+ * with Apple's documented defaults already applied to the flags.
  */
 public record AbmProfile(String profileUuid, String profileName, String url, String configurationWebUrl, boolean allowPairing,
         boolean isSupervised, boolean isMandatory, boolean isMdmRemovable, boolean awaitDeviceConfigured,

@@ -18,7 +18,6 @@ import io.mdmsim.core.dep.SessionResponse;
 import io.mdmsim.core.dep.SyncDevicesRequest;
 import io.mdmsim.core.http.Json;
 import io.mdmsim.core.time.SimClock;
-import io.mdmsim.mdm.model.Ids;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,19 +33,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A client of Apple's Device Assignment ("DEP") web API (PROTOCOL.md §1) at any base URL: the fake ABM, depsim, or
- * mdmenrollment.apple.com. Holds one session: {@code GET /session} with an OAuth 1.0a header, then
+ * A client of Apple's Device Assignment ("DEP") web API (Apple's "Device assignment") at any base URL: the fake ABM,
+ * depsim, or mdmenrollment.apple.com. Holds one session: {@code GET /session} with an OAuth 1.0a header, then
  * {@code X-ADM-Auth-Session} on every call; a 401 or 403 re-authenticates once and retries (nanodep
  * {@code client/transport.go}); a new session token in any response replaces the old one. Not thread-safe.
  */
 final class DepClient {
 
-    /** X-Server-Protocol-Version sent (v3: org fields in /account; PROTOCOL.md §1.3). */
+    /** X-Server-Protocol-Version sent (v3: org fields in /account). */
     static final String PROTOCOL_VERSION = "3";
     static final String USER_AGENT = "mdmsim-mdm/0.1";
-    /** Exactly what depsim requires (PROTOCOL.md §1.2). */
+    /** Exactly what Apple's depsim requires (as micromdm/nanodep records it). */
     static final String JSON_UTF8 = "application/json;charset=UTF8";
-    /** The most serials one assign call may carry (PROTOCOL.md §1.4). */
+    /** The most serials one assign call may carry (Apple's "Assign a Profile"). */
     static final int ASSIGN_BATCH = 1000;
 
     private final HttpClient http;

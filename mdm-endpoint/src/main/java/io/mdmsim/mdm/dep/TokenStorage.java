@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How a DEP token ({@link DepTokenService.Token}) and an add flow are kept in the store: the token's settings, sync
+ * How a DEP token ({@link Token}) and an add flow are kept in the store: the token's settings, sync
  * state, cursor and enrollment profiles as one JSON document; each serial number it knows as one row, written when it
  * changed; a key pair other than the server's as PEM. The client, locks and progress are not kept; they are made
  * again at load.
@@ -41,7 +41,7 @@ final class TokenStorage {
     }
 
     /** The token's document. Called with the tokens monitor held. */
-    StoredDep.Token row(DepTokenService.Token t) {
+    StoredDep.Token row(Token t) {
         TokenDoc doc = new TokenDoc(t.name, t.appleId, t.depUrl.toString(), t.uploadedAt, t.serverToken.toJson(),
                 t.renewedAt, pem(t.key), t.syncState.name(), t.lastError, t.orgName, t.serverName, t.profileUuid,
                 t.cursor, t.lastSyncAt, t.syncs, t.lastFullSyncAt, t.lastManualSyncAt, t.syncStartedAt, t.syncKind,
@@ -52,7 +52,7 @@ final class TokenStorage {
     }
 
     /** The rows of the serial numbers that changed since the last call; the token forgets them. Monitor held. */
-    List<StoredDep.Device> drainChanges(DepTokenService.Token t) {
+    List<StoredDep.Device> drainChanges(Token t) {
         List<StoredDep.Device> out = new ArrayList<>(t.changedSerials.size());
         for (String serial : t.changedSerials) {
             out.add(device(t, serial));
@@ -62,7 +62,7 @@ final class TokenStorage {
     }
 
     /** Every serial number the token knows, as rows (a token written in full). Monitor held. */
-    List<StoredDep.Device> allDevices(DepTokenService.Token t) {
+    List<StoredDep.Device> allDevices(Token t) {
         java.util.Set<String> all = new java.util.LinkedHashSet<>(t.serials);
         all.addAll(t.assigned);
         all.addAll(t.profileOf.keySet());
@@ -73,20 +73,20 @@ final class TokenStorage {
         return all.stream().map(s -> device(t, s)).toList();
     }
 
-    private static StoredDep.Device device(DepTokenService.Token t, String serial) {
+    private static StoredDep.Device device(Token t, String serial) {
         return new StoredDep.Device(t.name, serial, t.serials.contains(serial), t.assigned.contains(serial),
                 t.profileOf.get(serial), t.removedAt.get(serial), t.removedFromAbm.get(serial),
                 t.deletedHere.contains(serial));
     }
 
     /** A token from its document and its serial numbers (in stored order). */
-    DepTokenService.Token restore(StoredDep.Token row, List<StoredDep.Device> devices) {
+    Token restore(StoredDep.Token row, List<StoredDep.Device> devices) {
         TokenDoc d = StoredJson.read(row.json(), TokenDoc.class);
-        DepTokenService.Token t = new DepTokenService.Token(d.name(), d.appleId(), URI.create(d.depUrl()),
+        Token t = new Token(d.name(), d.appleId(), URI.create(d.depUrl()),
                 ServerToken.fromJson(d.serverToken()), d.uploadedAt());
         t.renewedAt = d.renewedAt();
         t.key = d.keyPem() == null ? serverKey : StoredIdentities.decode("key of DEP token " + d.name(), d.keyPem());
-        t.syncState = DepTokenService.SyncState.valueOf(d.syncState());
+        t.syncState = Token.SyncState.valueOf(d.syncState());
         t.lastError = d.lastError();
         t.orgName = d.orgName();
         t.serverName = d.serverName();

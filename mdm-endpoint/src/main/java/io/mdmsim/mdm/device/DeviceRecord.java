@@ -20,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class DeviceRecord {
 
-    /** Progress of the await-configuration flow (PROTOCOL.md §9): DeviceInformation, then DeviceConfigured. */
+    /** Progress of the await-configuration flow (Apple's "Token Update"): DeviceInformation, then DeviceConfigured. */
     public enum SetupFlow { NONE, INFORMATION_QUEUED, CRITICAL_QUEUED, CONFIGURED_QUEUED, DONE }
 
     private final transient ReentrantLock lock = new ReentrantLock();

@@ -17,11 +17,11 @@ import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
- * One-time SCEP challenges (PROTOCOL.md §5 item 4): minted when an enrollment profile is rendered, optionally bound
- * to the UDID it was rendered for, valid for {@code ttl} of simulated time, consumed by the first PKCSReq that
- * presents it. Expired challenges are swept lazily when new ones are minted. Challenges are known by their SHA-256
- * digest; each one minted or spent is written to the store before the answer that carries or spends it, so a device
- * that downloaded its profile before a restart gets its certificate after it.
+ * One-time SCEP challenges (docs/mdm-endpoint.md "Device endpoints"): minted when an enrollment profile is rendered,
+ * optionally bound to the UDID it was rendered for, valid for {@code ttl} of simulated time, consumed by the first
+ * PKCSReq that presents it. Expired challenges are swept lazily when new ones are minted. Challenges are known by their
+ * SHA-256 digest; each one minted or spent is written to the store before the answer that carries or spends it, so a
+ * device that downloaded its profile before a restart gets its certificate after it.
  */
 public final class ChallengeStore {
 

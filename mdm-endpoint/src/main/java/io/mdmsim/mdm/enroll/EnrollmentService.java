@@ -30,9 +30,9 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * ADE enrollment (PROTOCOL.md §3–4): verifies the CMS-signed MachineInfo against the trusted device CAs, applies the
- * enrollment policy (minimum OS), and renders the enrollment profile with a fresh one-time SCEP challenge, CMS-signed
- * when configured. OTA enrollment gets the same profile with a challenge not bound to a device.
+ * ADE enrollment (Apple's "MachineInfo"): verifies the CMS-signed MachineInfo against the trusted device CAs, applies
+ * the enrollment policy (minimum OS), and renders the enrollment profile with a fresh one-time SCEP challenge,
+ * CMS-signed when configured. OTA enrollment gets the same profile with a challenge not bound to a device.
  */
 public final class EnrollmentService {
 
@@ -147,8 +147,8 @@ public final class EnrollmentService {
     }
 
     /**
-     * The {@code x-apple-aspen-deviceinfo} header of the web-view flow (PROTOCOL.md §3.3): base64 of the same
-     * CMS-signed MachineInfo a device POSTs.
+     * The {@code x-apple-aspen-deviceinfo} header of the web-view flow (Apple's "Authenticating through web views"):
+     * base64 of the same CMS-signed MachineInfo a device POSTs.
      */
     public MachineInfo verifyDeviceInfoHeader(String header) {
         byte[] der;

@@ -36,7 +36,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 
 /**
- * The SCEP server (RFC 8894, PROTOCOL.md §5; behaviour after micromdm/scep {@code server/service.go}): PKCSReq with
+ * The SCEP server (RFC 8894; behaviour after micromdm/scep {@code server/service.go}): PKCSReq with
  * a live one-time challenge gets a certificate for the CSR subject; RenewalReq signed by an identity this CA issued
  * gets a new one. Everything else is a CertRep FAILURE. Two options: an RA (GetCACert returns RA and CA; the RA
  * decrypts requests and signs replies), and a PENDING fault mode in which a good request is first answered PENDING

@@ -33,7 +33,7 @@ import java.util.Optional;
  * {@code POST /companyportal/signin} (docs/mdm-endpoint.md "Company Portal and Single App Mode"): Company Portal registers its user's sign-in. Body JSON
  * {@code {"UDID": ..., "UserName": ...}}, header {@code Mdm-Signature} = base64 detached CMS signature over the body by
  * the device's MDM identity (checked as for a check-in, {@link MdmIdentityVerifier}), which must be the identity of
- * that UDID. The user's licence comes from the {@link LicenseGate} (D.4). 200 {@code {"registered": true,
+ * that UDID. The user's licence comes from the {@link LicenseGate}. 200 {@code {"registered": true,
  * "singleAppModeLifted": bool}}; a device locked in Single App Mode gets RemoveProfile and a push.
  * <p>
  * Errors, each JSON {@code {"code", "message"}} saying what was wrong and what was expected: 413 body over

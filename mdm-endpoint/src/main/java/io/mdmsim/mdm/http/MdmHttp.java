@@ -37,8 +37,9 @@ import java.util.Optional;
 
 /**
  * The device-facing endpoints, as thin adapters: check the media type, read the body, dispatch to a service, map
- * errors to status codes. Paths and media types per docs/DESIGN.md "Wire contracts between the parts" and PROTOCOL.md §3–7. Every MalformedInputException
- * ({@link BadInputException}, the core codecs' exceptions) becomes 400 in the server's ErrorMapper ({@link MdmServer}).
+ * errors to status codes. Paths and media types per docs/DESIGN.md "Wire contracts between the parts" and
+ * docs/mdm-endpoint.md "Device endpoints". Every MalformedInputException ({@link BadInputException}, the core codecs'
+ * exceptions) becomes 400 in the server's ErrorMapper ({@link MdmServer}).
  */
 public final class MdmHttp {
 
@@ -50,7 +51,7 @@ public final class MdmHttp {
     static final String PKI_MESSAGE = "application/x-pki-message";
     static final String DEVICE_INFO_HEADER = "x-apple-aspen-deviceinfo";
 
-    /** What a MachineInfo POST may be labelled (observed: application/pkcs7-signature; PROTOCOL.md §3.1). */
+    /** What a MachineInfo POST may be labelled (observed: application/pkcs7-signature; Apple names none). */
     private static final List<String> MACHINE_INFO_TYPES = List.of("application/pkcs7-signature",
             "application/x-pkcs7-signature", "application/pkcs7-mime", "application/x-pkcs7-mime",
             "application/octet-stream");
@@ -92,10 +93,10 @@ public final class MdmHttp {
                 .put("/mdm/connect", this::connect);
     }
 
-    // ---- enrollment (PROTOCOL.md §3) ---------------------------------------------------------------------------
+    // ---- enrollment (Apple's "MachineInfo") -----------------------------------------------------------------------
 
     HttpResponse enroll(HttpRequest request) {
-        requireType(request, MACHINE_INFO_TYPES, true, "a CMS-signed MachineInfo (PROTOCOL.md §3.1)");
+        requireType(request, MACHINE_INFO_TYPES, true, "a CMS-signed MachineInfo");
         return enrollVerified(() -> enrollment.verifyMachineInfo(request.body()), false, request);
     }
 
@@ -178,7 +179,7 @@ public final class MdmHttp {
         return HttpResponse.json(outcome.status(), body);
     }
 
-    // ---- SCEP (PROTOCOL.md §5) ---------------------------------------------------------------------------------
+    // ---- SCEP (RFC 8894) ----------------------------------------------------------------------------------------
 
     HttpResponse scepGet(HttpRequest request) {
         String op = operation(request);
@@ -231,10 +232,10 @@ public final class MdmHttp {
         return HttpError.badRequest("operation: " + op + " (expected: GetCACaps, GetCACert or PKIOperation)");
     }
 
-    // ---- check-in and commands (PROTOCOL.md §6–7) --------------------------------------------------------------
+    // ---- check-in and commands (Apple's "Check-in") --------------------------------------------------------------
 
     HttpResponse checkin(HttpRequest request) {
-        requireType(request, List.of(CHECKIN_TYPE), true, "a check-in plist (PROTOCOL.md §6.1)");
+        requireType(request, List.of(CHECKIN_TYPE), true, "a check-in plist");
         X509Certificate identity;
         try {
             identity = identities.verify(request.header(MdmIdentityVerifier.HEADER), request.body(),
@@ -257,7 +258,7 @@ public final class MdmHttp {
             // CheckInURL defaults to ServerURL; route on the media type (nanomdm CheckinAndCommandHandler).
             return checkin(request);
         }
-        requireType(request, REPORT_TYPES, true, "a command report plist (PROTOCOL.md §7)");
+        requireType(request, REPORT_TYPES, true, "a command report plist");
         X509Certificate identity;
         try {
             identity = identities.verify(request.header(MdmIdentityVerifier.HEADER), request.body(),

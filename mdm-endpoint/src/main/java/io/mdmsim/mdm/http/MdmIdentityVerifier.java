@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * Finds and checks the device identity of a check-in or command request: the signer of the {@code Mdm-Signature}
- * header (PROTOCOL.md §6.2; nanomdm {@code cryptoutil.VerifyMdmSignature}), or the TLS client certificate, which must
- * chain to the SCEP CA. Any failure means the device is not recognised.
+ * header (Apple's MDM payload key SignMessage; nanomdm {@code cryptoutil.VerifyMdmSignature}), or the TLS client
+ * certificate, which must chain to the SCEP CA. Any failure means the device is not recognised.
  */
 public final class MdmIdentityVerifier {
 

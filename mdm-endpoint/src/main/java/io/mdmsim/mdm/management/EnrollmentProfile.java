@@ -12,8 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An automated device enrollment profile with every setting the seeds list (DESIGN.md "The reference MDM's rules",
- * seeds 000_… "Create an Apple enrollment profile"). Null means "not set" and takes the seeds' default.
+ * An automated device enrollment profile with every setting the seeds list (docs/mdm-endpoint.md "The seeds' rules, one
+ * by one", seeds 000_… "Create an Apple enrollment profile"). Null means "not set" and takes the seeds' default.
  *
  * @param userAffinity            WITH_USER, WITHOUT_USER or SHARED_DEVICE_MODE (default WITH_USER)
  * @param authentication          COMPANY_PORTAL, SETUP_ASSISTANT_LEGACY or SETUP_ASSISTANT_MODERN; only with user affinity

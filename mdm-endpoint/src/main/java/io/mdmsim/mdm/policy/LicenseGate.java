@@ -1,6 +1,6 @@
 package io.mdmsim.mdm.policy;
 
-/** The licences a sign-in needs (CONTRACT.md D.4). */
+/** The licences a sign-in needs (docs/mdm-endpoint.md "Company Portal sign-in"). */
 public interface LicenseGate {
     /** Claims (or finds) the user's licence; empty when licensed, else the refusal. */
     java.util.Optional<io.mdmsim.mdm.model.DeviceError> claimUserLicense(String userName, String udid);

@@ -24,11 +24,12 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The enrollment policy of the reference MDM (DESIGN.md "The reference MDM's rules", seeds "Enrollment blockers";
- * docs/mdm-endpoint.md "Enrollment policy" and "Company Portal sign-in"): device type restrictions, corporate device identifiers, user and device licences, and the
- * VPP tokens Company Portal licences come from. {@link #checkEnrollment} answers each enrollment request with nothing
- * (allowed; licences it needs are then consumed) or the refusal the device is given. {@link #alerts()} are the
- * seeds' "Intune alerts you when a token is about to expire or licenses are running low", on the {@link SimClock}.
+ * The enrollment policy of the reference MDM (docs/mdm-endpoint.md "The seeds' rules, one by one", seeds "Enrollment
+ * blockers"; docs/mdm-endpoint.md "Enrollment policy" and "Company Portal sign-in"): device type restrictions,
+ * corporate device identifiers, user and device licences, and the VPP tokens Company Portal licences come from. {@link
+ * #checkEnrollment} answers each enrollment request with nothing (allowed; licences it needs are then consumed) or the
+ * refusal the device is given. {@link #alerts()} are the seeds' "Intune alerts you when a token is about to expire or
+ * licenses are running low", on the {@link SimClock}.
  *
  * <p>Thread-safe: every rule and every change runs under this object's monitor. Every change is written to the store
  * by {@link #persist()} (its callers: the enrollment checks here, the admin API after each change) before it is

@@ -39,12 +39,12 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Wakes devices through the APNs provider API (PROTOCOL.md §8, docs/fake-abm.md "Fake APNs"; nanomdm push/nanopush/provider.go):
- * {@code POST <apnsUrl>/3/device/<hex token>} with {@code apns-topic}, {@code apns-push-type: mdm} and the body
- * {@code {"mdm":"<PushMagic>"}}, over HTTP/2 with the JDK client. Only devices that sent a TokenUpdate are pushed.
- * 410 Unregistered marks the device (no more pushes until its next TokenUpdate); 429, 5xx and unreachable APNs are
- * retried with a doubling delay on the SimClock; other refusals are recorded. Pushes run on virtual threads; a push
- * asked for while one is in flight for the same device is sent once that one ends.
+ * Wakes devices through the APNs provider API (Apple's "Sending MDM commands to a device", docs/fake-abm.md "Fake
+ * APNs"; nanomdm push/nanopush/provider.go): {@code POST <apnsUrl>/3/device/<hex token>} with {@code apns-topic},
+ * {@code apns-push-type: mdm} and the body {@code {"mdm":"<PushMagic>"}}, over HTTP/2 with the JDK client. Only devices
+ * that sent a TokenUpdate are pushed. 410 Unregistered marks the device (no more pushes until its next TokenUpdate);
+ * 429, 5xx and unreachable APNs are retried with a doubling delay on the SimClock; other refusals are recorded. Pushes
+ * run on virtual threads; a push asked for while one is in flight for the same device is sent once that one ends.
  */
 public final class PushService implements AutoCloseable {
 

@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  * signs in ({@link #signedIn});</li>
  * <li>critical apps are sent as device-licensed VPP apps (PurchaseMethod 1), which iOS 16 and later install while
  * awaiting configuration; iOS before 16 answers NotNow to every app then, so they are queued after DeviceConfigured
- * instead of holding it (ADM application.install.yaml, PROTOCOL.md section 9).</li>
+ * instead of holding it (ADM application.install.yaml).</li>
  * </ul>
  * Every method runs under the lock of the device's record (its callers hold it).
  */

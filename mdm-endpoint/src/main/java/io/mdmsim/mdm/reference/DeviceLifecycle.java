@@ -19,7 +19,6 @@ import io.mdmsim.mdm.push.PushService;
 import io.mdmsim.mdm.queue.CommandQueue;
 import io.mdmsim.mdm.queue.CommandState;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

@@ -2,12 +2,9 @@ package io.mdmsim.mdm.reference;
 
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.INFO;
-import static java.lang.System.Logger.Level.WARNING;
 import static java.util.Objects.requireNonNull;
 
-import com.dd.plist.NSData;
 import com.dd.plist.NSDictionary;
-import com.dd.plist.NSObject;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.protocol.Authenticate;
 import io.mdmsim.core.protocol.CheckOut;
@@ -17,7 +14,6 @@ import io.mdmsim.core.protocol.CommandResult;
 import io.mdmsim.core.protocol.CommandStatus;
 import io.mdmsim.core.protocol.Commands;
 import io.mdmsim.core.protocol.DeclarativeManagement;
-import io.mdmsim.core.protocol.ErrorChainItem;
 import io.mdmsim.core.protocol.GetBootstrapToken;
 import io.mdmsim.core.protocol.GetToken;
 import io.mdmsim.core.protocol.SetBootstrapToken;
@@ -33,28 +29,24 @@ import io.mdmsim.mdm.device.DeviceRegistry;
 import io.mdmsim.mdm.device.EnrollmentState;
 import io.mdmsim.mdm.device.PortalState;
 import io.mdmsim.mdm.events.EventLog;
-import io.mdmsim.mdm.model.BadInputException;
 import io.mdmsim.mdm.model.Ids;
-import io.mdmsim.mdm.model.PlistJson;
 import io.mdmsim.mdm.queue.CommandQueue.ReportOutcome;
-import io.mdmsim.mdm.queue.CommandQueue;
 import io.mdmsim.mdm.queue.CommandState;
 import io.mdmsim.mdm.queue.CommandView;
 import io.mdmsim.mdm.service.CheckinReply;
 import io.mdmsim.mdm.service.MdmRequest;
 import io.mdmsim.mdm.service.MdmService;
 import io.mdmsim.mdm.service.UnrecognizedDeviceException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * The reference MDM behaviour of the walking skeleton: enrollment state from check-ins, one command queue per device,
- * and the await-configuration flow (PROTOCOL.md §9): TokenUpdate with AwaitingConfiguration queues DeviceInformation;
- * once that completes, DeviceConfigured; its acknowledgement makes the device CONFIGURED.
+ * The reference MDM behaviour: enrollment state from check-ins (Authenticate, TokenUpdate, CheckOut), one command
+ * queue per device with its reports, and the admin's commands. The await-configuration flow and what completed
+ * commands change are {@link AwaitConfigurationFlow}'s; the other check-in requests (user channel, bootstrap token,
+ * GetToken, declarative management) {@link CheckinRequests}'; Company Portal {@link CompanyPortalService}'s; the
+ * profile snapshot, wipe and retire {@link DeviceLifecycle}'s.
  */
 public final class ReferenceMdmService implements MdmService {
 
@@ -64,18 +56,12 @@ public final class ReferenceMdmService implements MdmService {
     public static final List<String> SETUP_QUERIES = List.of("DeviceName", "OSVersion", "BuildVersion", "ModelName", "Model",
             "ProductName", "SerialNumber", "UDID", "IMEI", "IsSupervised");
 
-    private static final String DEVICE_INFORMATION = "DeviceInformation";
-    private static final String DEVICE_CONFIGURED = "DeviceConfigured";
-
-    /** GetToken services (ADM gettoken.yaml TokenServiceType). */
-    static final String MAID = "com.apple.maid";
-    static final String WATCH_PAIRING = "com.apple.watch.pairing";
-
     private final DeviceRegistry registry;
     private final SimClock clock;
     private final Ids ids;
-    private final MdmConfig.UserAuthentication userAuthentication;
     private final DeclarationStore declarations;
+    private final CheckinRequests requests;
+    private final AwaitConfigurationFlow setup;
 
     public ReferenceMdmService(DeviceRegistry registry, SimClock clock, Ids ids) {
         this(registry, clock, ids, MdmConfig.UserAuthentication.DECLINE, new DeclarationStore(clock));
@@ -86,8 +72,9 @@ public final class ReferenceMdmService implements MdmService {
         this.registry = requireNonNull(registry, "registry");
         this.clock = requireNonNull(clock, "clock");
         this.ids = requireNonNull(ids, "ids");
-        this.userAuthentication = requireNonNull(userAuthentication, "userAuthentication");
         this.declarations = requireNonNull(declarations, "declarations");
+        this.requests = new CheckinRequests(clock, userAuthentication, declarations);
+        this.setup = new AwaitConfigurationFlow(ids, () -> portal, this::liveProfileOf);
     }
 
     // ---- check-in ---------------------------------------------------------------------------------------------
@@ -98,20 +85,12 @@ public final class ReferenceMdmService implements MdmService {
             case Authenticate a -> authenticate(request, a);
             case TokenUpdate t -> tokenUpdate(request, t);
             case CheckOut c -> checkOut(request);
-            case UserAuthenticate u -> withDevice(request, "UserAuthenticate", d -> userAuthenticate(d, u));
-            case SetBootstrapToken s -> withDevice(request, "SetBootstrapToken", d -> {
-                byte[] token = s.bootstrapToken();
-                d.bootstrapToken = token == null || token.length == 0 ? null : token.clone();
-                return CheckinReply.ok();
-            });
-            case GetBootstrapToken g -> withDevice(request, "GetBootstrapToken", d -> {
-                NSDictionary reply = new NSDictionary();
-                reply.put("BootstrapToken", new NSData(d.bootstrapToken == null ? new byte[0] : d.bootstrapToken));
-                return CheckinReply.plist(reply);
-            });
-            case GetToken g -> withDevice(request, "GetToken", d -> getToken(d, g));
+            case UserAuthenticate u -> withDevice(request, "UserAuthenticate", d -> requests.userAuthenticate(d, u));
+            case SetBootstrapToken s -> withDevice(request, "SetBootstrapToken", d -> requests.setBootstrapToken(d, s));
+            case GetBootstrapToken g -> withDevice(request, "GetBootstrapToken", requests::getBootstrapToken);
+            case GetToken g -> withDevice(request, "GetToken", d -> requests.getToken(d, g));
             case DeclarativeManagement dm -> withDevice(request, "DeclarativeManagement",
-                    d -> declarativeManagement(d, dm));
+                    d -> requests.declarativeManagement(d, dm));
         };
     }
 
@@ -230,23 +209,6 @@ public final class ReferenceMdmService implements MdmService {
     }
     // ---- lifecycle: profile snapshot (end) ----
 
-    /**
-     * The device name template (seeds: applied at enrollment and at each check-in, the one setting that changes
-     * without a factory reset): queues Settings DeviceName when the device's name differs from the template's.
-     */
-    private void applyNameTemplate(DeviceRecord d, Instant now) {
-        io.mdmsim.mdm.management.EnrollmentProfile p = liveProfileOf(d);
-        String type = d.productName == null ? null : d.productName.replaceAll("[0-9,]+$", "");
-        String name = p == null ? null : p.deviceName(type, d.serialNumber);
-        if (name == null || name.equals(d.deviceName) || name.equals(d.nameRefused) || d.nameCommandUuid != null) {
-            return;
-        }
-        String uuid = ids.uuid();
-        enqueue(d, Commands.settings(uuid, List.of(Commands.Setting.deviceName(name))), now);
-        d.templateName = name;
-        d.nameCommandUuid = uuid;
-    }
-
     private CheckinReply tokenUpdate(MdmRequest request, TokenUpdate t) {
         return withDevice(request, "TokenUpdate", d -> {
             if (t.userId() != null) {
@@ -271,11 +233,8 @@ public final class ReferenceMdmService implements MdmService {
                 LOG.log(DEBUG, "{0} enrolled (AwaitingConfiguration={1})", d.id, t.awaitingConfiguration());
             }
             d.awaitingConfiguration = t.awaitingConfiguration();
-            if (t.awaitingConfiguration() && d.setupFlow == SetupFlow.NONE) {
-                String uuid = ids.uuid();
-                enqueue(d, Commands.deviceInformation(uuid, SETUP_QUERIES), now);
-                d.setupFlow = SetupFlow.INFORMATION_QUEUED;
-                d.setupCommandUuid = uuid;
+            if (t.awaitingConfiguration()) {
+                setup.awaiting(d, now);
             }
             if (justEnrolled) {
                 queueEnrollmentSettings(d, now); // lifecycle
@@ -312,111 +271,6 @@ public final class ReferenceMdmService implements MdmService {
         return CheckinReply.ok();
     }
 
-    /**
-     * UserAuthenticate (ADM userauthenticate.yaml; nanomdm service/nanomdm/ua.go): declined with 410, or a digest
-     * exchange: the first request gets {@code DigestChallenge}, the second must answer it in DigestResponse.
-     */
-    private CheckinReply userAuthenticate(DeviceRecord d, UserAuthenticate u) {
-        if (userAuthentication == MdmConfig.UserAuthentication.DECLINE) {
-            return CheckinReply.status(410, "user channels are declined by this server (userAuthentication=DECLINE)");
-        }
-        if (u.digestResponse() == null) {
-            String nonce = io.mdmsim.core.security.Secrets.hex(16);
-            d.digestNonces.put(u.userId(), nonce);
-            NSDictionary reply = new NSDictionary();
-            reply.put("DigestChallenge", "Digest realm=\"mdmsim\", nonce=\"" + nonce + "\", qop=\"auth\", algorithm=MD5");
-            return CheckinReply.plist(reply);
-        }
-        String nonce = d.digestNonces.get(u.userId());
-        if (nonce == null) {
-            return CheckinReply.status(410, "DigestResponse for user " + u.userId()
-                    + " without a DigestChallenge (expected: a first UserAuthenticate without DigestResponse)");
-        }
-        if (!u.digestResponse().contains("nonce=\"" + nonce + "\"")) {
-            return CheckinReply.status(410, "DigestResponse for user " + u.userId()
-                    + " does not answer the challenge (expected: nonce=\"" + nonce + "\")");
-        }
-        d.digestNonces.remove(u.userId());
-        DeviceRecord.UserChannel old = d.users.get(u.userId());
-        d.users.put(u.userId(), new DeviceRecord.UserChannel(u.userId(), old == null ? null : old.shortName(),
-                old == null ? null : old.longName(), true, old != null && old.hasToken()));
-        return CheckinReply.ok();
-    }
-
-    /** GetToken (ADM gettoken.yaml): a token for the service, {@code {TokenData: <data>}}. */
-    private CheckinReply getToken(DeviceRecord d, GetToken g) {
-        String service = g.tokenServiceType();
-        switch (service) {
-            case MAID -> { }
-            case WATCH_PAIRING -> {
-                GetToken.TokenParameters p = g.tokenParameters();
-                if (p == null || p.securityToken() == null || p.phoneUdid() == null || p.watchUdid() == null) {
-                    throw new BadInputException("GetToken " + WATCH_PAIRING + " needs TokenParameters with"
-                            + " SecurityToken, PhoneUDID and WatchUDID (ADM gettoken.yaml)");
-                }
-            }
-            default -> throw new BadInputException("GetToken TokenServiceType: " + service + " (expected: " + MAID
-                    + " or " + WATCH_PAIRING + ")");
-        }
-        String token = "mdmsim:" + service + ":" + d.id + ":" + io.mdmsim.core.security.Secrets.hex(8);
-        NSDictionary reply = new NSDictionary();
-        reply.put("TokenData", new NSData(token.getBytes(StandardCharsets.UTF_8)));
-        return CheckinReply.plist(reply);
-    }
-
-    /**
-     * DeclarativeManagement (ADM declarativemanagement.yaml, declarative/protocol/*.yaml): {@code tokens},
-     * {@code declaration-items}, {@code declaration/<kind>/<identifier>} from the {@link DeclarationStore};
-     * {@code status} reports are stored.
-     */
-    private CheckinReply declarativeManagement(DeviceRecord d, DeclarativeManagement dm) {
-        String endpoint = dm.endpoint();
-        if (endpoint.equals("tokens")) {
-            return CheckinReply.json(io.mdmsim.core.http.Json.write(declarations.tokens()));
-        }
-        if (endpoint.equals("declaration-items")) {
-            return CheckinReply.json(io.mdmsim.core.http.Json.write(declarations.items()));
-        }
-        if (endpoint.equals("status")) {
-            d.declarativeStatus = statusReport(dm.data());
-            d.declarativeStatusAt = clock.now();
-            return CheckinReply.ok();
-        }
-        String[] parts = endpoint.split("/", -1);
-        if (parts.length == 3 && parts[0].equals("declaration") && !parts[2].isEmpty()) {
-            DeclarationStore.Kind kind = DeclarationStore.Kind.ofSegment(parts[1]).orElseThrow(() ->
-                    new BadInputException("DeclarativeManagement Endpoint: " + endpoint + " (expected the kind to be"
-                            + " activation, configuration, asset or management)"));
-            return declarations.get(kind, parts[2])
-                    .map(decl -> CheckinReply.json(io.mdmsim.core.http.Json.write(decl.json())))
-                    .orElseGet(() -> CheckinReply.status(404, "no " + kind.segment + " declaration '" + parts[2]
-                            + "' on this server (see the declaration-items endpoint)"));
-        }
-        throw new BadInputException("DeclarativeManagement Endpoint: " + endpoint + " (expected: tokens,"
-                + " declaration-items, status or declaration/<kind>/<identifier>)");
-    }
-
-    /** A status report (ADM declarative/protocol/statusreport.yaml): JSON with StatusItems and Errors. */
-    private static Object statusReport(byte[] data) {
-        if (data == null || data.length == 0) {
-            throw new BadInputException("DeclarativeManagement status without Data (expected: the JSON status"
-                    + " report, ADM declarative/protocol/statusreport.yaml)");
-        }
-        com.fasterxml.jackson.databind.JsonNode json;
-        try {
-            json = io.mdmsim.core.http.Json.MAPPER.readTree(data);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadInputException("DeclarativeManagement status Data is not JSON: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
-            throw new BadInputException("DeclarativeManagement status Data is not JSON: " + e.getMessage());
-        }
-        if (json == null || !json.isObject() || !json.path("StatusItems").isObject() || !json.path("Errors").isArray()) {
-            throw new BadInputException("DeclarativeManagement status report lacks StatusItems (object) or Errors"
-                    + " (array) (ADM declarative/protocol/statusreport.yaml)");
-        }
-        return io.mdmsim.core.http.Json.MAPPER.convertValue(json, Object.class);
-    }
-
     // ---- command reports --------------------------------------------------------------------------------------
 
     @Override
@@ -426,11 +280,11 @@ public final class ReferenceMdmService implements MdmService {
             boolean skipNotNow = false;
             CommandStatus status = result.status();
             switch (status) {
-                case IDLE -> applyNameTemplate(d, now);
+                case IDLE -> setup.applyNameTemplate(d, now);
                 case NOT_NOW -> {
                     skipNotNow = true;
                     ReportOutcome o = d.commands.report(result.commandUuid(), CommandState.NOT_NOW, status.wire(), null, now);
-                    logUnusual(d, result, o);
+                    CommandReports.logUnusual(d, result, o);
                 }
                 case ACKNOWLEDGED, ERROR, COMMAND_FORMAT_ERROR -> {
                     CommandState terminal = switch (status) {
@@ -439,10 +293,10 @@ public final class ReferenceMdmService implements MdmService {
                         default -> CommandState.COMMAND_FORMAT_ERROR;
                     };
                     ReportOutcome o = d.commands.report(result.commandUuid(), terminal, status.wire(),
-                            resultJson(result), now);
-                    logUnusual(d, result, o);
+                            CommandReports.resultJson(result), now);
+                    CommandReports.logUnusual(d, result, o);
                     if (o == ReportOutcome.COMPLETED) {
-                        completed(d, d.commands.get(result.commandUuid()).orElseThrow(), result, now);
+                        setup.completed(d, d.commands.get(result.commandUuid()).orElseThrow(), result, now);
                     }
                 }
             }
@@ -450,162 +304,12 @@ public final class ReferenceMdmService implements MdmService {
         });
     }
 
-    private void completed(DeviceRecord d, CommandQueue.Entry e, CommandResult result, Instant now) {
-        boolean acknowledged = e.state() == CommandState.ACKNOWLEDGED;
-        if (portal != null) {
-            portal.completed(d, e, result, now); // portal: Company Portal, Single App Mode
-        }
-        if (DEVICE_INFORMATION.equals(e.requestType()) && acknowledged) {
-            NSObject qr = result.body() == null ? null : result.body().get("QueryResponses");
-            if (qr instanceof NSDictionary answers) {
-                answers.forEach((k, v) -> d.queryResponses.put(k, PlistJson.toJson(v)));
-                d.deviceName = stringOr(answers, "DeviceName", d.deviceName);
-                d.osVersion = stringOr(answers, "OSVersion", d.osVersion);
-                d.buildVersion = stringOr(answers, "BuildVersion", d.buildVersion);
-                d.productName = stringOr(answers, "ProductName", d.productName);
-                d.serialNumber = stringOr(answers, "SerialNumber", d.serialNumber);
-                d.modelName = stringOr(answers, "ModelName", d.modelName);
-                d.model = stringOr(answers, "Model", d.model);
-            }
-        }
-        if (d.setupFlow == SetupFlow.INFORMATION_QUEUED && e.commandUuid().equals(d.setupCommandUuid)) {
-            if (!acknowledged) {
-                LOG.log(WARNING, "{0} answered the setup DeviceInformation with {1}; sending DeviceConfigured anyway",
-                        d.id, e.state());
-            }
-            applyNameTemplate(d, now);
-            io.mdmsim.mdm.management.EnrollmentProfile p = profileOf(d);
-            // outside the seeds' supported cases the device is not held: critical items follow DeviceConfigured
-            String unsupported = AwaitSupport.unsupported(p, d.osVersion);
-            List<Command> afterConfigured = new java.util.ArrayList<>();
-            if (p != null) {
-                List<String> apps = p.criticalApps() == null ? List.of() : p.criticalApps();
-                if (portal != null && unsupported == null) { // portal: iOS < 16 installs no app before DeviceConfigured
-                    apps = portal.criticalAppsToHold(d, p, apps);
-                }
-                for (String app : apps) {
-                    String uuid = ids.uuid();
-                    critical(d, CompanyPortalService.criticalApp(uuid, app), "app " + app, unsupported,
-                            afterConfigured, now);
-                }
-                for (String policy : p.criticalPolicies() == null ? List.<String>of() : p.criticalPolicies()) {
-                    String uuid = ids.uuid();
-                    critical(d, Commands.installProfile(uuid, policyProfile(policy, uuid, ids.uuid())),
-                            "policy " + policy, unsupported, afterConfigured, now);
-                }
-            }
-            if (portal != null) {
-                portal.setupAdditions(d, p, now); // portal: Company Portal, Single App Mode
-                portal.notHeld(d, unsupported);
-            }
-            if (d.pendingCritical.isEmpty()) {
-                queueConfigured(d, now);
-                afterConfigured.forEach(c -> enqueue(d, c, now));
-            } else {
-                d.setupFlow = SetupFlow.CRITICAL_QUEUED;
-            }
-        } else if (d.setupFlow == SetupFlow.CRITICAL_QUEUED && d.pendingCritical.containsKey(e.commandUuid())) {
-            if (acknowledged) {
-                d.pendingCritical.remove(e.commandUuid());
-                if (d.pendingCritical.isEmpty()) {
-                    queueConfigured(d, now);
-                }
-            } else {
-                LOG.log(WARNING, "{0} answered critical {1} with {2}; it stays at Awaiting final configuration",
-                        d.id, d.pendingCritical.get(e.commandUuid()), e.state());
-            }
-        }
-        if (e.commandUuid().equals(d.nameCommandUuid)) {
-            if (acknowledged) {
-                d.deviceName = d.templateName;
-            } else {
-                d.nameRefused = d.templateName;
-            }
-            d.nameCommandUuid = null;
-        }
-        if (DEVICE_CONFIGURED.equals(e.requestType())) {
-            if (acknowledged) {
-                d.state = EnrollmentState.CONFIGURED;
-                d.configuredAt = now;
-                d.awaitingConfiguration = false;
-                d.setupFlow = SetupFlow.DONE;
-                LOG.log(DEBUG, "{0} configured", d.id);
-                if (portal != null) {
-                    portal.configured(d, now); // portal: critical apps of iOS < 16 follow DeviceConfigured
-                }
-            } else {
-                LOG.log(WARNING, "{0} answered DeviceConfigured with {1}; it stays awaiting configuration", d.id, e.state());
-            }
-        }
-    }
-
-    /** A critical policy or app: holds DeviceConfigured where the locked experience is supported, else follows it. */
-    private static void critical(DeviceRecord d, Command c, String what, String unsupported, List<Command> after,
-            Instant now) {
-        if (unsupported != null) {
-            after.add(c);
-        } else {
-            enqueue(d, c, now);
-            d.pendingCritical.put(c.commandUuid(), what);
-        }
-    }
-
-    private void queueConfigured(DeviceRecord d, Instant now) {
-        String uuid = ids.uuid();
-        enqueue(d, Commands.deviceConfigured(uuid), now);
-        d.setupFlow = SetupFlow.CONFIGURED_QUEUED;
-        d.setupCommandUuid = uuid;
-    }
-
     /**
-     * A configuration profile standing for a critical policy of the enrollment profile. Devices refuse a profile
-     * without payloads (MCProfileErrorDomain 1005), so it holds one harmless restriction (ADM
-     * com.apple.applicationaccess.yaml: forceEncryptedBackup, iOS 4+, no supervision needed).
+     * A configuration profile standing for a critical policy of the enrollment profile: one harmless restriction,
+     * since devices refuse a profile without payloads (see {@link AwaitConfigurationFlow#policyProfile}).
      */
     public static byte[] policyProfile(String policy, String uuid, String payloadUuid) {
-        String identifier = "io.mdmsim.policy." + policy.replaceAll("[^A-Za-z0-9.-]", "-");
-        Map<String, Object> restriction = io.mdmsim.mdm.management.ConfigurationProfiles.payload(
-                "com.apple.applicationaccess", identifier + ".restrictions", payloadUuid, policy + " (restrictions)");
-        restriction.put("forceEncryptedBackup", true);
-        return io.mdmsim.mdm.management.ConfigurationProfiles.xml(identifier, uuid, policy, List.of(restriction));
-    }
-
-    private static void logUnusual(DeviceRecord d, CommandResult r, ReportOutcome o) {
-        switch (o) {
-            case UNKNOWN -> LOG.log(WARNING, "{0} reported {1} for unknown CommandUUID {2}; ignored", d.id,
-                    r.status().wire(), r.commandUuid());
-            case CONFLICTING -> LOG.log(WARNING, "{0} reported {1} for command {2} that already ended as {3}; ignored",
-                    d.id, r.status().wire(), r.commandUuid(), d.commands.get(r.commandUuid()).orElseThrow().state());
-            case REPEATED, LATE -> LOG.log(DEBUG, "{0} repeated {1} for command {2}", d.id, r.status().wire(),
-                    r.commandUuid());
-            default -> { }
-        }
-    }
-
-    private static Object resultJson(CommandResult r) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (r.body() != null) {
-            for (Map.Entry<String, NSObject> e : r.body().entrySet()) {
-                switch (e.getKey()) {
-                    case "UDID", "EnrollmentID", "Status", "CommandUUID", "ErrorChain" -> { }
-                    default -> out.put(e.getKey(), PlistJson.toJson(e.getValue()));
-                }
-            }
-        }
-        if (r.errorChain() != null && !r.errorChain().isEmpty()) {
-            List<Map<String, Object>> chain = r.errorChain().stream().map(ReferenceMdmService::errorJson).toList();
-            out.put("ErrorChain", chain);
-        }
-        return out.isEmpty() ? null : out;
-    }
-
-    private static Map<String, Object> errorJson(ErrorChainItem i) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ErrorCode", i.errorCode());
-        m.put("ErrorDomain", i.errorDomain());
-        m.put("LocalizedDescription", i.localizedDescription());
-        m.put("USEnglishDescription", i.usEnglishDescription());
-        return m;
+        return AwaitConfigurationFlow.policyProfile(policy, uuid, payloadUuid);
     }
 
     // ---- admin -----------------------------------------------------------------------------------------------
@@ -651,7 +355,7 @@ public final class ReferenceMdmService implements MdmService {
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     private static void enqueue(DeviceRecord d, Command c, Instant now) {
-        d.commands.enqueue(c.commandUuid(), c.requestType(), c.toXml(), now);
+        AwaitConfigurationFlow.enqueue(d, c, now);
     }
 
     private interface DeviceAction<T> {
@@ -678,11 +382,6 @@ public final class ReferenceMdmService implements MdmService {
         return registry.find(request.enrollmentId()).orElseThrow(() -> new UnrecognizedDeviceException(
                 "enrollment " + request.enrollmentId() + " is unknown; " + what
                         + " refused (expected: an Authenticate check-in first)"));
-    }
-
-    private static String stringOr(NSDictionary d, String key, String fallback) {
-        NSObject v = d.get(key);
-        return v instanceof com.dd.plist.NSString s ? s.getContent() : fallback;
     }
 
     private static <T> T firstNonNull(T a, T b) {

@@ -1,6 +1,8 @@
 /**
  * The reference MDM's own behaviour, the innermost {@code MdmService}: {@code ReferenceMdmService} (enrollment state
- * from check-ins, one command queue per device, the await-configuration setup flow, device names), {@code
+ * from check-ins, one command queue per device and its reports) with {@code AwaitConfigurationFlow} (the
+ * await-configuration setup flow, critical items, device names), {@code CheckinRequests} (user channel, bootstrap
+ * token, GetToken, declarative management) and {@code CommandReports} (reports as the queue keeps them), {@code
  * CompanyPortalService} (Company Portal, Single App Mode, supervision, deferred critical apps), {@code
  * EnrollmentSettings} (the commands an enrollment profile sends once enrolled) and {@code DeviceLifecycle}
  * (profile snapshot per enrollment, wipe, retire, re-enrollment).

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.dd.plist.NSDictionary;
 import io.mdmsim.core.plist.Plist;
 
-/** What a check-in message is answered with (PROTOCOL.md §6.3): usually 200 with an empty body. */
+/** What a check-in message is answered with (Apple's "Check-in"): usually 200 with an empty body. */
 public record CheckinReply(int status, String contentType, byte[] body) {
 
     static final String PLIST = "application/xml";

@@ -11,16 +11,16 @@ class SyncBackoffTest {
     @Test
     void failuresWaitLongerEachTimeUpToAnHour() {
         Duration interval = Duration.ofSeconds(15);
-        assertEquals(interval, DepTokenService.nextSyncIn(interval, 0));
-        assertEquals(Duration.ofMinutes(1), DepTokenService.nextSyncIn(interval, 1));
-        assertEquals(Duration.ofMinutes(2), DepTokenService.nextSyncIn(interval, 2));
-        assertEquals(Duration.ofMinutes(32), DepTokenService.nextSyncIn(interval, 6));
-        assertEquals(Duration.ofHours(1), DepTokenService.nextSyncIn(interval, 7));
-        assertEquals(Duration.ofHours(1), DepTokenService.nextSyncIn(interval, 1000));
+        assertEquals(interval, SyncScheduler.nextSyncIn(interval, 0));
+        assertEquals(Duration.ofMinutes(1), SyncScheduler.nextSyncIn(interval, 1));
+        assertEquals(Duration.ofMinutes(2), SyncScheduler.nextSyncIn(interval, 2));
+        assertEquals(Duration.ofMinutes(32), SyncScheduler.nextSyncIn(interval, 6));
+        assertEquals(Duration.ofHours(1), SyncScheduler.nextSyncIn(interval, 7));
+        assertEquals(Duration.ofHours(1), SyncScheduler.nextSyncIn(interval, 1000));
     }
 
     @Test
     void neverSoonerThanTheSyncInterval() {
-        assertEquals(Duration.ofHours(12), DepTokenService.nextSyncIn(Duration.ofHours(12), 3));
+        assertEquals(Duration.ofHours(12), SyncScheduler.nextSyncIn(Duration.ofHours(12), 3));
     }
 }

@@ -231,7 +231,7 @@ class PolicyServiceTest {
         assertEquals(List.of("K2"), admin.vppTokenJson("Apps").get("holders"));
     }
 
-    // ---- user licences (D.4) ----------------------------------------------------------------------------------
+    // ---- user licences ----------------------------------------------------------------------------------------
 
     @Test
     void userLicensesAreClaimedOncePerUser() throws Exception {

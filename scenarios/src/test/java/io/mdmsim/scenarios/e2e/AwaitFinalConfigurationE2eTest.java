@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN.md "The reference MDM's rules", await final configuration (basic rule, no critical apps or policies): new
- * profiles await by default; the device sits at "Awaiting final configuration" until the MDM sends DeviceConfigured.
+ * docs/mdm-endpoint.md "The seeds' rules, one by one", await final configuration (basic rule, no critical apps or
+ * policies): new profiles await by default; the device sits at "Awaiting final configuration" until the MDM sends
+ * DeviceConfigured.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AwaitFinalConfigurationE2eTest extends E2eWorldTest {

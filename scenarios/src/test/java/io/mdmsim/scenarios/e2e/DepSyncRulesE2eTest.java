@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The seeds' enrollment program token and DEP sync rules (DESIGN.md "The reference MDM's rules"), end to end: the
- * fake ABM and the reference MDM on 127.0.0.1 over HTTP, on one ManualClock.
+ * The seeds' enrollment program token and DEP sync rules (docs/mdm-endpoint.md "The seeds' rules, one by one"), end to
+ * end: the fake ABM and the reference MDM on 127.0.0.1 over HTTP, on one ManualClock.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DepSyncRulesE2eTest extends E2eWorldTest {

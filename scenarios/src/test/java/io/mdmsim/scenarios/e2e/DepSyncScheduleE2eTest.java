@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The DEP sync rules DepSyncRulesE2eTest does not show (DESIGN.md "The reference MDM's rules", sync): the delta sync
- * every 12 hours on its own, a failed delta making the next sync full, the Sync button refused while a sync runs, and
- * every sync, full or delta, cut after 15 minutes.
+ * The DEP sync rules DepSyncRulesE2eTest does not show (docs/mdm-endpoint.md "The seeds' rules, one by one", sync): the
+ * delta sync every 12 hours on its own, a failed delta making the next sync full, the Sync button refused while a sync
+ * runs, and every sync, full or delta, cut after 15 minutes.
  * Fake ABM (with its fault injection) and the reference MDM over HTTP on a ManualClock.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)

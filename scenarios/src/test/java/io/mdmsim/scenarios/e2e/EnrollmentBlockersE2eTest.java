@@ -20,10 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * DESIGN.md "The reference MDM's rules", enrollment blockers that the device side shows: a SCEP challenge older than
- * 15 minutes ("The SCEP server returned an invalid response"; a retry within 15 minutes succeeds, later needs a factory
- * reset) and a device that was activated before it was assigned (must be wiped first). Fake ABM, reference MDM and
- * virtual devices over HTTP; the ManualClock jumps to the next sleeper so the 16 minutes pass in milliseconds.
+ * docs/mdm-endpoint.md "The seeds' rules, one by one", enrollment blockers that the device side shows: a SCEP challenge
+ * older than 15 minutes ("The SCEP server returned an invalid response"; a retry within 15 minutes succeeds, later
+ * needs a factory reset) and a device that was activated before it was assigned (must be wiped first). Fake ABM,
+ * reference MDM and virtual devices over HTTP; the ManualClock jumps to the next sleeper so the 16 minutes pass in
+ * milliseconds.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class EnrollmentBlockersE2eTest extends E2eWorldTest {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The enrollment policy (DESIGN.md "The reference MDM's rules": enrollment blockers; docs/mdm-endpoint.md "Enrollment policy") end to end: the
+ * The enrollment policy (docs/mdm-endpoint.md "Enrollment policy") end to end: the
  * fake ABM, the reference MDM and virtual devices on 127.0.0.1 over HTTP. A refused device ends FAILED with what
  * Setup Assistant shows: "Invalid Profile: ... 403 CODE (MESSAGE)".
  */

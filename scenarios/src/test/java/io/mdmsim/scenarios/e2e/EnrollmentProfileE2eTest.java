@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN.md "The reference MDM's rules", enrollment profile settings: each one created over the MDM's admin API,
- * defined in the fake ABM (DEP {@code POST /profile}), delivered in the device's cloud configuration and acted on by
- * the virtual device; plus the validation of bad profiles (each violation a clear 400).
+ * docs/mdm-endpoint.md "The seeds' rules, one by one", enrollment profile settings: each one created over the MDM's
+ * admin API, defined in the fake ABM (DEP {@code POST /profile}), delivered in the device's cloud configuration and
+ * acted on by the virtual device; plus the validation of bad profiles (each violation a clear 400).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class EnrollmentProfileE2eTest extends E2eWorldTest {

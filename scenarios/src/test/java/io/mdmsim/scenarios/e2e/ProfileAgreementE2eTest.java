@@ -45,11 +45,8 @@ class ProfileAgreementE2eTest extends E2eWorldTest {
         List<String> disagreements = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             EnrollmentProfile p = draw(random, i, hostCert);
-            HttpResponse<String> mdm = w.http.send(HttpRequest.newBuilder(
-                            w.mdm.baseUri().resolve("/admin/dep/tokens/" + E2eWorld.enc(token) + "/profiles"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json(p))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> mdm = w.mdmJson("POST", "/admin/dep/tokens/" + E2eWorld.enc(token) + "/profiles",
+                    json(p));
             assertTrue(mdm.statusCode() == 201 || mdm.statusCode() == 400,
                     () -> "the MDM answered " + mdm.statusCode() + " (502: ABM refused what the MDM accepted): "
                             + mdm.body() + " for " + json(p));
@@ -124,7 +121,7 @@ class ProfileAgreementE2eTest extends E2eWorldTest {
             Identity id = w.pki.tlsServer();
             w.abmAdmin.postJson("/admin/mdm-servers", Map.of("name", server, "certificatePem",
                     Pem.encode(id.certificate())));
-            byte[] p7m = w.abmAdmin.getBytes("/admin/mdm-servers/" + E2eWorld.enc(server) + "/token");
+            byte[] p7m = w.abmAdmin.postForBytes("/admin/mdm-servers/" + E2eWorld.enc(server) + "/token");
             Dep dep = new Dep(w, ServerToken.fromP7m(p7m, id.certificate(), id.privateKey()), new String[1]);
             URI uri = w.abm.baseUri().resolve("/session");
             String header = OAuth1.authorizationHeader("GET", uri, dep.token, OAuth1.nonce(new SplittableRandom(7)),

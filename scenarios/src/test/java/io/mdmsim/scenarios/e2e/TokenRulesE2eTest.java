@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * DESIGN.md "The reference MDM's rules", tokens: the add flow (MDM public key → ABM → .p7m → upload with an Apple ID),
- * the token record, an abandoned add flow, renewal, deletion and the per-account / per-token limits; end to end with
- * the fake ABM and the reference MDM over HTTP on a ManualClock.
+ * docs/mdm-endpoint.md "The seeds' rules, one by one", tokens: the add flow (MDM public key → ABM → .p7m → upload with
+ * an Apple ID), the token record, an abandoned add flow, renewal, deletion and the per-account / per-token limits; end
+ * to end with the fake ABM and the reference MDM over HTTP on a ManualClock.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class TokenRulesE2eTest extends E2eWorldTest {

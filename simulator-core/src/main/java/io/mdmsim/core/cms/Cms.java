@@ -32,7 +32,7 @@ import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
 import org.bouncycastle.operator.OutputEncryptor;
 
 /**
- * CMS (RFC 5652) as Apple device management uses it: detached signatures (Mdm-Signature, PROTOCOL.md §6.2), attached
+ * CMS (RFC 5652) as Apple device management uses it: detached signatures (Mdm-Signature), attached
  * signatures (MachineInfo, §3.1), EnvelopedData with KeyTransRecipientInfo (server tokens §1.1, SCEP §5) and
  * certs-only SignedData. Every failure is a {@link CmsException} that says what failed.
  *

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The S/MIME file form of a DEP server token (.p7m, PROTOCOL.md §1.1; AppleDoc:examining-server-tokens): MIME headers,
+ * The S/MIME file form of a DEP server token (.p7m; Apple's "Examining server tokens"): MIME headers,
  * a blank line, then the DER EnvelopedData in base64 lines of 76 characters. Lines end in CRLF (RFC 5751); unwrap
  * also takes LF.
  */

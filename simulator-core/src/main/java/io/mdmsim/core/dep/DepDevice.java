@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.time.Instant;
 
 /**
- * A device as the DEP API lists it (ADS {@code Device.json}, PROTOCOL.md §1.5). Required: serial number and model.
- * {@code opType}/{@code opDate} only in sync responses, {@code responseStatus} only in device details.
+ * A device as the DEP API lists it (ADS {@code Device.json}, Apple's "Get a List of Devices"). Required: serial number
+ * and model. {@code opType}/{@code opDate} only in sync responses, {@code responseStatus} only in device details.
  *
  * @param os           iOS, iPadOS, OSX, tvOS or visionOS (protocol version 2+)
  * @param deviceFamily iPad, iPhone, iPod, Mac, AppleTV or Vision (protocol version 2+)

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 
 /**
- * An ADE enrollment profile (ADS {@code Profile.json}, PROTOCOL.md §1.7): body of {@code POST /profile} and response of
- * {@code GET /profile}. The schema requires {@code is_mdm_removable} and {@code org_magic}.
+ * An ADE enrollment profile (ADS {@code Profile.json}, Apple's "Define a Profile"): body of {@code POST /profile} and
+ * response of {@code GET /profile}. The schema requires {@code is_mdm_removable} and {@code org_magic}.
  *
  * @param url                 where the device POSTs its MachineInfo
  * @param anchorCerts         base64 DER certificates the device pins the TLS connection to {@code url} against

@@ -22,7 +22,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * OAuth 1.0a with HMAC-SHA1 (RFC 5849) as the DEP {@code GET /session} call uses it (PROTOCOL.md §1.2).
+ * OAuth 1.0a with HMAC-SHA1 (RFC 5849) as the DEP {@code GET /session} call uses it (Apple's "Authenticating for
+ * Automated Device Enrollment").
  *
  * <p>Signature base string (RFC 5849 §3.4.1): {@code METHOD&pct(base URI)&pct(normalized parameters)}, where the
  * parameters are the request's query parameters, any form-body parameters, and the {@code oauth_*} parameters except

@@ -18,7 +18,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /**
- * The OAuth credentials inside a DEP server token ({@code *_Token_*.p7m}), PROTOCOL.md §1.1:
+ * The OAuth credentials inside a DEP server token ({@code *_Token_*.p7m}), Apple's "Examining server tokens":
  * {@code {"consumer_key":"CK_…","consumer_secret":"CS_…","access_token":"AT_…","access_secret":"AS_…",
  * "access_token_expiry":"2015-01-14T21:27:41Z"}}.
  *
@@ -96,7 +96,8 @@ public record ServerToken(String consumerKey, String consumerSecret, String acce
 
     /**
      * The token file ABM offers for download: S/MIME {@code smime.p7m} around a CMS EnvelopedData (AES-128-CBC, as in
-     * Apple's sample) encrypted to the certificate the admin uploaded for the MDM server (PROTOCOL.md §1.1).
+     * Apple's sample) encrypted to the certificate the admin uploaded for the MDM server (Apple's "Examining server
+     * tokens").
      */
     public byte[] toP7m(X509Certificate recipient) {
         requireNonNull(recipient, "recipient");

@@ -5,7 +5,7 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 
-/** RSA key pairs (DESIGN.md "Identities and trust": RSA 2048 by default). */
+/** RSA key pairs (docs/DESIGN.md "Identities and trust": RSA 2048 by default). */
 public final class KeyPairs {
     private KeyPairs() {}
 

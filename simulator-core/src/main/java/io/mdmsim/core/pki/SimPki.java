@@ -25,9 +25,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The one simulator PKI of DESIGN.md "Identities and trust": a root CA, the "fake Apple device CA" that issues each
- * virtual device its MachineInfo signing certificate, the MDM's SCEP CA, and the TLS server identity for 127.0.0.1 and
- * localhost. In memory, or persisted as PEM files in a directory. The three CAs are issued by the root, so trusting
+ * The one simulator PKI of docs/DESIGN.md "Identities and trust": a root CA, the "fake Apple device CA" that issues
+ * each virtual device its MachineInfo signing certificate, the MDM's SCEP CA, and the TLS server identity for 127.0.0.1
+ * and localhost. In memory, or persisted as PEM files in a directory. The three CAs are issued by the root, so trusting
  * root-ca.pem trusts all of them.
  */
 public final class SimPki {

@@ -48,7 +48,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
- * SCEP pkiMessages (RFC 8894; PROTOCOL.md §5), both sides: a pkiMessage is a CMS SignedData whose signed attributes
+ * SCEP pkiMessages (RFC 8894), both sides: a pkiMessage is a CMS SignedData whose signed attributes
  * carry messageType, transactionID and the nonces, over an EnvelopedData of the CSR (request) or of a certs-only
  * SignedData (CertRep SUCCESS). Accepts DES, 3DES and AES content encryption and SHA-1 and SHA-256 digests, which is
  * what iOS, Debian's scepclient and mdmb send.

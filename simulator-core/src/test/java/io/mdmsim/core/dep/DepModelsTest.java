@@ -152,7 +152,7 @@ class DepModelsTest {
         assertEquals("tok", read("{\"auth_session_token\":\"tok\"}", SessionResponse.class).authSessionToken());
     }
 
-    // --- the sample shapes of PROTOCOL.md §1.4, as a client receives them ---
+    // --- the sample shapes of Apple's "Device assignment" pages, as a client receives them ---
 
     @Test
     void readsAnAccountResponse() {

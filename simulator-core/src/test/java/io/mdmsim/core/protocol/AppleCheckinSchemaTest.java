@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The codec against Apple's check-in YAMLs ({@code shared/apple-device-management/mdm/checkin/*.yaml}), one run per
+ * The codec against Apple's check-in YAMLs (ADM {@code mdm/checkin/*.yaml}), one run per
  * file: messages built from the YAML keys round-trip, every key the YAML requires everywhere is enforced, no other key
  * is, and every key's type is checked.
  */

@@ -191,7 +191,7 @@ class ScepInteropTest {
         PkiMessage request = requests.get(0);
         assertEquals(MessageType.PKCS_REQ, request.messageType());
         assertEquals(16, request.senderNonce().length);
-        // What it sent is what PROTOCOL.md §5 measured: DES-CBC content, SHA-1 digest (asserting it documents the interop case).
+        // What it sent is what iOS sends too: DES-CBC content, SHA-1 digest (asserting it documents the interop case).
         assertEquals(ContentCipher.DES_CBC, request.cipher(), request::toString);
         assertEquals(DigestAlgorithm.SHA1, request.digest(), request::toString);
 

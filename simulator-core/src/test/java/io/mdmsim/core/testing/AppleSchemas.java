@@ -29,9 +29,9 @@ import java.util.stream.Stream;
 
 /**
  * Apple's device-management schemas (the YAML files of apple/device-management, vendored in
- * {@code apple-device-management} beside the checkout; their format is {@code docs/schema.md}) for tests: load a check-in message or
- * an MDM command, list its keys with type and presence, build a sample message from them, check a dictionary against
- * them.
+ * {@code apple-device-management} beside the checkout; their format is described in that repository's schema
+ * documentation) for tests: load a check-in message or an MDM command, list its keys with type and presence, build a
+ * sample message from them, check a dictionary against them.
  *
  * <p>The schemas are found, or the calling test skipped, by {@link Prerequisites#appleDeviceManagement()}.
  */
