@@ -64,6 +64,9 @@ public final class PushChannel implements AutoCloseable {
     private final Duration timeout;
     private final Map<String, Wakeup> online = new ConcurrentHashMap<>();
     private final ReentrantLock connecting = new ReentrantLock();
+    /** Held by the one request in flight while no connection is known to work ({@link #exchange}). */
+    private final ReentrantLock firstThrough = new ReentrantLock();
+    private volatile boolean connected;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong unknownTokens = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
@@ -326,7 +329,7 @@ public final class PushChannel implements AutoCloseable {
         int attempts = repeatable(method, path) ? ATTEMPTS : 1;
         for (int attempt = 1; ; attempt++) {
             try {
-                return ClientExchange.send(client, request, HttpResponse.BodyHandlers.ofByteArray(), timeout);
+                return exchange(request);
             } catch (HttpTimeoutException e) {
                 throw new PushException(method + " " + request.uri() + " failed: " + e, e);
             } catch (IOException e) {
@@ -337,6 +340,45 @@ public final class PushChannel implements AutoCloseable {
                 LOG.log(Level.DEBUG, "{0} {1} failed ({2}); sending it again", method, request.uri(), e);
             }
         }
+    }
+
+    /**
+     * While no request has gone through the client's connection (at the start, or after one broke), requests go one at
+     * a time until one succeeds, then all together: the client opens a new connection for each request that finds
+     * none, so a fleet reaching TokenUpdate at once made hundreds of TLS handshakes that the loaded fake APNs did not
+     * finish in time, where one connection carries them all once it is up.
+     */
+    private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException, InterruptedException {
+        if (!connected) {
+            firstThrough.lockInterruptibly();
+            try {
+                if (!connected) {
+                    return exchangeMarking(request);
+                }
+            } finally {
+                firstThrough.unlock();
+            }
+        }
+        return exchangeMarking(request);
+    }
+
+    private HttpResponse<byte[]> exchangeMarking(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            HttpResponse<byte[]> r = ClientExchange.send(client, request, HttpResponse.BodyHandlers.ofByteArray(),
+                    timeout);
+            connected = true;
+            return r;
+        } catch (HttpTimeoutException e) {
+            throw e; // the connection may be fine; the server was slow
+        } catch (IOException e) {
+            connected = false;
+            throw e;
+        }
+    }
+
+    /** Requests waiting for the one that (re)connects (for tests). */
+    int waitingForConnection() {
+        return firstThrough.getQueueLength();
     }
 
     /** Everything but opening a stream ({@code POST /apns/v1/connections}, which makes a new one each time). */

@@ -17,7 +17,13 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** The device side of the fake APNs when the connection under a request breaks (a raw socket server plays APNs). */
@@ -29,9 +35,18 @@ class PushChannelTest {
     private static final class FlakyApns implements AutoCloseable {
         final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         final AtomicInteger connections = new AtomicInteger();
+        /** The first answer waits for this (the test opens it). */
+        final CountDownLatch firstAnswer = new CountDownLatch(1);
         final Thread acceptor;
 
         FlakyApns(int drops) throws IOException {
+            this(drops, false);
+        }
+
+        FlakyApns(int drops, boolean holdFirstAnswer) throws IOException {
+            if (!holdFirstAnswer) {
+                firstAnswer.countDown();
+            }
             acceptor = Thread.ofVirtual().start(() -> {
                 while (!socket.isClosed()) {
                     try (Socket s = socket.accept()) {
@@ -48,13 +63,14 @@ class PushChannelTest {
                         if (n <= drops) {
                             continue; // hang up without an answer
                         }
+                        firstAnswer.await();
                         byte[] body = ("{\"token\":\"" + TOKEN + "\"}").getBytes(StandardCharsets.UTF_8);
                         OutputStream out = s.getOutputStream();
                         out.write(("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: "
                                 + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
                         out.write(body);
                         out.flush();
-                    } catch (IOException e) {
+                    } catch (IOException | InterruptedException e) {
                         // closed
                     }
                 }
@@ -94,6 +110,26 @@ class PushChannelTest {
             assertTrue(e.getMessage().startsWith("POST " + apns.base() + "/apns/v1/tokens failed 3 times: "),
                     e.getMessage());
             assertEquals(PushChannel.ATTEMPTS, apns.connections.get());
+        }
+    }
+
+    @Test
+    void whileNoConnectionWorksOneRequestGoesAheadAndTheOthersWaitForIt() throws Exception {
+        try (FlakyApns apns = new FlakyApns(0, true);
+             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+             ExecutorService devices = Executors.newVirtualThreadPerTaskExecutor()) {
+            PushChannel channel = channel(client, apns.base());
+            List<Future<byte[]>> tokens = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String udid = "udid-" + i;
+                tokens.add(devices.submit(() -> channel.register(udid, "com.apple.mgmt.test")));
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> channel.waitingForConnection() == 19);
+            assertEquals(1, apns.connections.get(), "only the first request has a connection");
+            apns.firstAnswer.countDown();
+            for (Future<byte[]> t : tokens) {
+                assertEquals(TOKEN, HexFormat.of().formatHex(t.get()));
+            }
         }
     }
 
