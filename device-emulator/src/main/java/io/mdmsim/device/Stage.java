@@ -22,17 +22,17 @@ public enum Stage {
      * that ends with the enrollment profile (Apple's "Authenticating through web views").
      */
     REMOTE_MANAGEMENT,
-    /** POST the CMS-signed MachineInfo to the record's ConfigurationURL (section 3); legacy sign-in on a 401. */
+    /** POST the CMS-signed MachineInfo (Apple's "MachineInfo") to ConfigurationURL; legacy sign-in on a 401. */
     MACHINE_INFO,
-    /** Read the enrollment profile: trust certificates, SCEP payload, MDM payload (section 4). */
+    /** Read the enrollment profile: trust certificates, SCEP payload, MDM payload. */
     PROFILE,
-    /** Obtain the MDM identity certificate by SCEP (section 5). */
+    /** Obtain the MDM identity certificate by SCEP (RFC 8894). */
     SCEP,
-    /** Check-in Authenticate (section 6). */
+    /** Check-in Authenticate (Apple's "Check-in"). */
     AUTHENTICATE,
-    /** Check-in TokenUpdate: the enrollment is complete after it (section 6). */
+    /** Check-in TokenUpdate: the enrollment is complete after it. */
     TOKEN_UPDATE,
-    /** Poll ServerURL and answer commands until DeviceConfigured releases the device (section 9). */
+    /** Poll ServerURL and answer commands until DeviceConfigured releases the device. */
     AWAITING_CONFIGURATION,
     /** The panes after enrollment (Touch ID, Passcode, Apps &amp; Data, Apple ID, Siri ... Get Started). */
     REMAINING_PANES,

@@ -127,12 +127,27 @@ final class FakeApns implements AutoCloseable {
         }
     }
 
+    /** Releasing a token and putting it online need its key. */
+    private static boolean needsKey(String[] p, String method) {
+        return p[0].equals("tokens") && p.length == 2 && method.equals("DELETE")
+                || p[0].equals("connections") && p.length == 4 && method.equals("PUT");
+    }
+
+    /** The key the double gives with a token (the real fake APNs draws it from SecureRandom). */
+    private static String key(String token) {
+        return "key-" + token;
+    }
+
     private void handle(HttpExchange x) throws IOException {
         String path = x.getRequestURI().getPath();
         String method = x.getRequestMethod();
         String[] p = path.substring("/apns/v1/".length()).split("/");
         try {
             if (p[0].equals("tokens") && p.length == 1 && method.equals("POST")) {
+                if (x.getRequestHeaders().getFirst("Apns-Device-Signature") == null) {
+                    json(x, 401, "{\"reason\":\"Apns-Device-Signature missing\"}");
+                    return;
+                }
                 JsonNode body = JSON.readTree(x.getRequestBody());
                 String udid = body.path("deviceId").asText();
                 String token = tokenByDevice.computeIfAbsent(udid, u -> {
@@ -141,7 +156,9 @@ final class FakeApns implements AutoCloseable {
                     return HexFormat.of().formatHex(b);
                 });
                 log.add("register " + udid);
-                json(x, 201, "{\"token\":\"" + token + "\"}");
+                json(x, 201, "{\"token\":\"" + token + "\",\"key\":\"" + key(token) + "\"}");
+            } else if (needsKey(p, method) && !key(p[p.length - 1]).equals(x.getRequestHeaders().getFirst("Apns-Token-Key"))) {
+                json(x, 403, "{\"reason\":\"wrong key\"}");
             } else if (p[0].equals("tokens") && p.length == 2 && method.equals("DELETE")) {
                 released.add(p[1]);
                 tokenByDevice.values().remove(p[1]);
@@ -153,7 +170,13 @@ final class FakeApns implements AutoCloseable {
                 String id = UUID.randomUUID().toString();
                 connections.put(id, new Connection(id));
                 List<String> tokens = new ArrayList<>();
-                body.path("tokens").forEach(t -> tokens.add(t.asText()));
+                for (JsonNode t : body.path("tokens")) {
+                    if (!key(t.path("token").asText()).equals(t.path("key").asText())) {
+                        json(x, 403, "{\"reason\":\"wrong key\"}");
+                        return;
+                    }
+                    tokens.add(t.path("token").asText());
+                }
                 log.add("connect " + tokens.size());
                 tokens.forEach(t -> onlineOn.put(t, id));
                 json(x, 201, "{\"connection\":\"" + id + "\"}");

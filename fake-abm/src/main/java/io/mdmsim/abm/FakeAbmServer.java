@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.abm.apns.ApnsService;
 import io.mdmsim.abm.apns.ApnsTls;
+import io.mdmsim.abm.apns.DeviceSignature;
 import io.mdmsim.abm.http.ApnsHandlers;
 import io.mdmsim.core.http.AdminAccess;
 import io.mdmsim.core.http.Handler;
@@ -14,7 +15,7 @@ import java.security.cert.X509Certificate;
 
 /**
  * The fake Apple side: on one listener the DEP API (Apple's "Device assignment"), the device-facing cloud configuration
- * (docs/fake-abm.md) and the ABM admin API (docs/fake-abm.md); on a second one the fake APNs (§8, docs/fake-abm.md
+ * (docs/fake-abm.md) and the ABM admin API (docs/fake-abm.md); on a second one the fake APNs (docs/fake-abm.md
  * "Fake APNs").
  *
  * <pre>{@code
@@ -64,7 +65,8 @@ public final class FakeAbmServer implements AutoCloseable {
             URI[] base = new URI[1];
             Router.Builder router = Router.builder();
             app.addRoutes(router, () -> base[0]);
-            ApnsHandlers apnsHandlers = new ApnsHandlers(apnsService);
+            ApnsHandlers apnsHandlers = new ApnsHandlers(apnsService,
+                    new DeviceSignature(config.appleDeviceCa(), config.clock()));
             apnsHandlers.addAdminRoutes(router);
             HttpServer.Builder http = HttpServer.builder().name("fake-abm").host(config.host()).port(config.port())
                     .maxBodyBytes(AbmApp.MAX_BODY_BYTES).handler(access.protect(router.build()));

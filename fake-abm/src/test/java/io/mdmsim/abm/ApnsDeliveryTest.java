@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.abm.ApnsFixture.Event;
 import io.mdmsim.abm.ApnsFixture.Events;
+import io.mdmsim.abm.apns.DeviceSignature;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -310,7 +311,7 @@ class ApnsDeliveryTest {
         assertTrue(badJson.body().startsWith("invalid JSON"), badJson.body());
 
         HttpResponse<String> unknownToken = f.deviceCall("POST", "/apns/v1/connections",
-                "{\"tokens\":[\"" + "0".repeat(64) + "\"]}");
+                "{\"tokens\":[{\"token\":\"" + "0".repeat(64) + "\",\"key\":\"k\"}]}");
         assertEquals(400, unknownToken.statusCode());
         assertTrue(unknownToken.body().startsWith("tokens: " + "0".repeat(64) + " is not issued"), unknownToken.body());
         assertEquals(400, f.deviceCall("POST", "/apns/v1/connections", "{\"tokens\":\"x\"}").statusCode());
@@ -357,8 +358,9 @@ class ApnsDeliveryTest {
             assertNull(plain.server.apnsTrustAnchor());
             HttpClient h = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
             String token = ApnsFixture.json(ApnsFixture.send(h, java.net.http.HttpRequest.newBuilder(
-                    plain.apns("/apns/v1/tokens")).POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                    "{\"deviceId\":\"D\"}")).build())).get("token").textValue();
+                    plain.apns("/apns/v1/tokens")).header(DeviceSignature.HEADER, ApnsFixture.signature(
+                    plain.deviceIdentity("D"), "{\"deviceId\":\"D\"}")).POST(java.net.http.HttpRequest.BodyPublishers
+                    .ofString("{\"deviceId\":\"D\"}")).build())).get("token").textValue();
             HttpResponse<String> r = ApnsFixture.send(h, plain.pushRequest(token, "m").build());
             assertEquals(HttpClient.Version.HTTP_1_1, r.version());
             assertEquals(200, r.statusCode());

@@ -4,9 +4,13 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mdmsim.abm.apns.ApnsService;
+import io.mdmsim.abm.apns.DeviceSignature;
+import io.mdmsim.core.cms.Cms;
 import io.mdmsim.core.http.Json;
 import io.mdmsim.core.pki.CertificateAuthority;
 import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.pki.KeyPairs;
 import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.time.ManualClock;
 import io.mdmsim.core.time.SimClock;
@@ -21,14 +25,17 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +64,16 @@ final class ApnsFixture implements AutoCloseable {
                 T0.minus(Duration.ofDays(1)), Duration.ofDays(3650));
         static final Identity NOT_YET_VALID_CERT = PKI.root().issueClientIdentity("UID=" + TOPIC + ", CN=future",
                 T0.plus(Duration.ofDays(10)), Duration.ofDays(3650));
+        /** The fake Apple device CA, valid on the fixture's clock; every test device shares one key. */
+        static final CertificateAuthority DEVICE_CA = CertificateAuthority.selfSignedRoot("mdmsim test device CA",
+                T0.minus(Duration.ofDays(1)), Duration.ofDays(3650));
+        static final KeyPair DEVICE_KEY = KeyPairs.rsa2048();
     }
+
+    /** Device identities by UDID (CN), for every fixture: issuing one is an RSA signature. */
+    private static final Map<String, Identity> DEVICE_IDENTITIES = new ConcurrentHashMap<>();
+    /** The key each token came with: what a device keeps. */
+    final Map<String, String> tokenKeys = new ConcurrentHashMap<>();
 
     final ManualClock clock = SimClock.manual(T0);
     final FakeAbmServer server;
@@ -72,7 +88,7 @@ final class ApnsFixture implements AutoCloseable {
         ApnsConfig.Builder apns = ApnsConfig.builder().tls(pki().tlsServer());
         customize.accept(apns);
         server = FakeAbmServer.start(FakeAbmConfig.builder().seed(7).deviceCount(3).devicesPerMinute(0).clock(clock)
-                .appleDeviceCa(pki().appleDeviceCa().certificate()).apns(apns.build()).build());
+                .appleDeviceCa(Shared.DEVICE_CA.certificate()).apns(apns.build()).build());
         io.mdmsim.core.testing.AdminTokens.register(server.baseUri(), server.adminToken());
         io.mdmsim.core.testing.AdminTokens.register(server.apnsUri(), server.adminToken());
         provider = client(null, HttpClient.Version.HTTP_2);
@@ -167,13 +183,73 @@ final class ApnsFixture implements AutoCloseable {
 
     // -------------------------------------------------------------------------------------------- device side
 
+    /**
+     * A call as the device itself makes it: a token request signed by the certificate of the deviceId it names, a
+     * token's key with every call on that token. {@link #rawCall} sends exactly what it is given.
+     */
     HttpResponse<String> deviceCall(String method, String path, String json) {
+        HttpResponse<String> r = send(device, asDevice(method, path, json).build());
+        remember(r);
+        return r;
+    }
+
+    /** A device-side call with only the headers given (name, value, ...): what anyone on loopback can send. */
+    HttpResponse<String> rawCall(String method, String path, String json, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(apns(path))
                 .method(method, json == null ? BodyPublishers.noBody() : BodyPublishers.ofString(json));
         if (json != null) {
             b.header("Content-Type", "application/json");
         }
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
         return send(device, b.build());
+    }
+
+    private HttpRequest.Builder asDevice(String method, String path, String json) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(apns(path))
+                .method(method, json == null ? BodyPublishers.noBody() : BodyPublishers.ofString(json));
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (method.equals("POST") && path.equals("/apns/v1/tokens") && json != null) {
+            JsonNode id = readOrNull(json).path("deviceId");
+            if (id.isTextual() && !id.textValue().isBlank()) {
+                b.header(DeviceSignature.HEADER, signature(deviceIdentity(id.textValue()), json));
+            }
+        }
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        String key = tokenKeys.get(last);
+        if (key != null && path.contains("/tokens/")) {
+            b.header(ApnsService.KEY_HEADER, key);
+        }
+        return b;
+    }
+
+    /** The identity the fake Apple device CA gave the device with this UDID. */
+    Identity deviceIdentity(String udid) {
+        return DEVICE_IDENTITIES.computeIfAbsent(udid, id -> new Identity(Shared.DEVICE_CA.issueClient(
+                Shared.DEVICE_KEY.getPublic(), "CN=" + id, T0.minus(Duration.ofHours(1)), Duration.ofDays(3650)),
+                Shared.DEVICE_KEY.getPrivate(), List.of(Shared.DEVICE_CA.certificate())));
+    }
+
+    static String signature(Identity signer, String body) {
+        return Base64.getEncoder().encodeToString(Cms.signDetached(body.getBytes(StandardCharsets.UTF_8), signer));
+    }
+
+    private void remember(HttpResponse<String> r) {
+        if (r.statusCode() == 201 && r.request().uri().getPath().equals("/apns/v1/tokens")) {
+            JsonNode n = json(r);
+            tokenKeys.put(n.get("token").textValue(), n.get("key").textValue());
+        }
+    }
+
+    private static JsonNode readOrNull(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (IOException | RuntimeException e) {
+            return Json.MAPPER.nullNode();
+        }
     }
 
     String issueToken(String deviceId, String topic) {
@@ -190,12 +266,13 @@ final class ApnsFixture implements AutoCloseable {
         Semaphore inFlight = new Semaphore(IN_FLIGHT);
         for (int i = 0; i < n; i++) {
             inFlight.acquireUninterruptibly();
-            pending.add(device.sendAsync(HttpRequest.newBuilder(apns("/apns/v1/tokens")).POST(BodyPublishers.ofString(
-                    "{\"deviceId\":\"" + String.format("%s-%05d", prefix, i) + "\",\"topic\":\"" + TOPIC + "\"}"))
-                    .build(), BodyHandlers.ofString()).whenComplete((r, e) -> inFlight.release()));
+            String body = "{\"deviceId\":\"" + String.format("%s-%05d", prefix, i) + "\",\"topic\":\"" + TOPIC + "\"}";
+            pending.add(device.sendAsync(asDevice("POST", "/apns/v1/tokens", body).build(), BodyHandlers.ofString())
+                    .whenComplete((r, e) -> inFlight.release()));
         }
         return pending.stream().map(CompletableFuture::join).map(r -> {
             assertEquals(201, r.statusCode(), r.body());
+            remember(r);
             return json(r).get("token").textValue();
         }).toList();
     }
@@ -216,8 +293,12 @@ final class ApnsFixture implements AutoCloseable {
     private static final int IN_FLIGHT = 200;
 
     String openConnection(String... tokens) {
+        List<Map<String, String>> members = new ArrayList<>();
+        for (String t : tokens) {
+            members.add(Map.of("token", t, "key", tokenKeys.getOrDefault(t, "")));
+        }
         HttpResponse<String> r = deviceCall("POST", "/apns/v1/connections",
-                Json.MAPPER.createObjectNode().set("tokens", Json.MAPPER.valueToTree(List.of(tokens))).toString());
+                Json.MAPPER.createObjectNode().set("tokens", Json.MAPPER.valueToTree(members)).toString());
         assertEquals(201, r.statusCode(), r.body());
         return json(r).get("connection").textValue();
     }

@@ -36,6 +36,22 @@ class InputEdgesTest {
     }
 
     @Test
+    void aBinaryTokenUpdateWithAControlCharacterIsRefusedNotA500() {
+        TestDevice d = t.enrolled("UDID-NUL", false);
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("MessageType", "TokenUpdate");
+        m.put("UDID", "UDID-NUL\u0000");
+        m.put("Topic", d.topic());
+        m.put("Token", new byte[32]);
+        m.put("PushMagic", "magic");
+        byte[] binary = io.mdmsim.core.plist.Plist.toBinary(io.mdmsim.core.plist.Plist.wrap(m));
+        HttpResponse<byte[]> r = d.checkin(t.base, binary);
+        assertEquals(403, r.statusCode(), text(r));
+        assertEquals(200, d.checkin(t.base, io.mdmsim.core.protocol.TokenUpdate.forDevice(d.topic(), d.udid,
+                new byte[32], "magic", null, false)).statusCode(), "the server goes on");
+    }
+
+    @Test
     void anEnrollmentProfileNameMustBeAString() {
         io.mdmsim.core.http.HttpError e = org.junit.jupiter.api.Assertions.assertThrows(
                 io.mdmsim.core.http.HttpError.class, () -> io.mdmsim.core.http.Json.read(

@@ -76,7 +76,8 @@ class DevicesCommandTest {
     void aPopulationOfTheInventoryEnrollsWithItsKnobs() {
         CliRun r = run("devices", "--abm", abm.baseUri().toString(), "--pki-dir", pkiDir.toString(), "--count", "4",
                 "--models", "iPhone", "--os", "18.1", "--seed", "3", "--latency", "5ms", "--not-now",
-                "DeviceInformation=0.5", "--reset-rate", "0.1", "--network-retries", "10");
+                "DeviceInformation=0.5", "--reset-rate", "0.1", "--network-retries", "10",
+                "--idle-poll-interval", "1s"); // after a NotNow the device polls again 1s later (default 30s)
         assertEquals(Main.EXIT_OK, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("mdmsim devices: 4 devices from " + abm.baseUri() + " (4 iPhone; OS 18.x 4)"),
                 r.out());
@@ -129,6 +130,8 @@ class DevicesCommandTest {
         String url = "http://127.0.0.1:1";
         assertUsage("'16x' is not a duration (expected: a duration such as 250ms, 30s, 16m, 1h30m or 7d)", "devices", "--abm",
                 url, "--scep-delay", "16x");
+        assertUsage("'1 minute' is not a duration (expected: a duration such as 250ms, 30s, 16m, 1h30m or 7d)",
+                "devices", "--abm", url, "--idle-poll-interval", "1 minute");
         assertUsage("--scep-delay-share: 2.0 (expected: a share 0..1)", "devices", "--abm", url,
                 "--scep-delay-share", "2");
         assertUsage("--drop-rate + --reset-rate: 1.1 (expected: < 1, or no exchange would ever get through)",

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.abm.FakeAbmServer;
 import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.time.SimClock;
+import io.mdmsim.device.Behaviour;
 import io.mdmsim.device.DeviceRef;
 import io.mdmsim.device.DeviceSpec;
 import io.mdmsim.device.FleetConfig;
@@ -50,6 +51,12 @@ final class ManagedFleet {
     /** Every device of the fake ABM's inventory, listening to its APNs for a day; {@code managed} collects their UDIDs. */
     static FleetConfig config(FakeAbmServer abm, AdminClient abmAdmin, SimPki pki, SimClock clock, long seed,
             Set<String> managed) {
+        return config(abm, abmAdmin, pki, clock, seed, managed, Behaviour.DEFAULT);
+    }
+
+    /** The same, every device with these knobs. */
+    static FleetConfig config(FakeAbmServer abm, AdminClient abmAdmin, SimPki pki, SimClock clock, long seed,
+            Set<String> managed, Behaviour behaviour) {
         List<DeviceSpec> specs = new ArrayList<>();
         for (JsonNode d : abmAdmin.getJson("/admin/devices")) {
             specs.add(new DeviceSpec(d.path("serialNumber").asText(), d.path("productType").asText(),
@@ -58,6 +65,7 @@ final class ManagedFleet {
         return FleetConfig.builder()
                 .cloudConfigUrl(abm.baseUri().resolve("/cloudconfig"))
                 .appleDeviceCa(pki.appleDeviceCa().identity())
+                .behaviour(behaviour)
                 .devices(specs)
                 .seed(seed)
                 .clock(clock)

@@ -115,7 +115,7 @@ public final class CompanyPortal {
         DeviceHttp.Response r = ctx.http().post(service, "application/json", body, headers);
         if (r.status() == 403) {
             String code = MdmClient.errorCode(r);
-            String message = EnrollmentSteps.MachineInfo.errorMessage(r);
+            String message = MachineInfoStep.errorMessage(r);
             throw StageFailure.failed("Company Portal sign-in of " + user.userName() + " refused: 403 "
                     + (code == null ? r.describe() : code + (message == null ? "" : " (" + message + ")")));
         }

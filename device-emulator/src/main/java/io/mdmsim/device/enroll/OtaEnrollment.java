@@ -76,7 +76,7 @@ public final class OtaEnrollment {
             if (bytes == null) {
                 DeviceHttp.Response r = ctx.http().get(source, UserAgent.with(d, Map.of()));
                 if (r.status() == 403) {
-                    throw EnrollmentSteps.MachineInfo.refused(d, r, Stage.PROFILE);
+                    throw MachineInfoStep.refused(d, r, Stage.PROFILE);
                 }
                 if (!r.ok()) {
                     throw StageFailure.failed("cannot download the enrollment profile: " + r.describe());

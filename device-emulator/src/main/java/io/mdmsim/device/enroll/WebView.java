@@ -52,7 +52,7 @@ public final class WebView {
     public static byte[] enroll(DeviceContext ctx, URI start) throws StageFailure, InterruptedException {
         Device d = ctx.device();
         DeviceBehaviour.SimUser user = d.behaviour().user();
-        byte[] signed = Cms.signAttached(Plist.toXml(Plist.wrap(EnrollmentSteps.MachineInfo.machineInfo(d,
+        byte[] signed = Cms.signAttached(Plist.toXml(Plist.wrap(MachineInfoStep.machineInfo(d,
                 ctx.config().language()))), d.factoryIdentity());
         Map<String, String> cookies = new LinkedHashMap<>();
         Map<String, String> first = new HashMap<>();
@@ -75,7 +75,7 @@ public final class WebView {
                 continue;
             }
             if (s == 403) {
-                throw EnrollmentSteps.MachineInfo.refused(d, r, io.mdmsim.device.Stage.MACHINE_INFO);
+                throw MachineInfoStep.refused(d, r, io.mdmsim.device.Stage.MACHINE_INFO);
             }
             if (s != 200) {
                 throw StageFailure.failed("modern authentication refused: " + r.describe());

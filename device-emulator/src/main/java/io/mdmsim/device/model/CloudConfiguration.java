@@ -14,7 +14,7 @@ import java.util.List;
  * The cloud configuration ("activation record") a device fetched from Apple, docs/fake-abm.md "Cloud configuration".
  *
  * @param configurationUrl      where to POST MachineInfo; null if the record has none
- * @param configurationWebUrl   web-view enrollment URL (section 3.3); null if none
+ * @param configurationWebUrl   web-view enrollment URL (Apple's "Authenticating through web views"); null if none
  * @param awaitDeviceConfigured the raw record value; see {@link #awaitsConfiguration(int)}
  */
 public record CloudConfiguration(URI configurationUrl, URI configurationWebUrl, boolean isSupervised,

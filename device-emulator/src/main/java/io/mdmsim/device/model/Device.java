@@ -17,6 +17,10 @@ import java.util.Set;
 
 /**
  * One virtual device's state. Owned by the device's own thread: not thread-safe, never shared.
+ *
+ * <p>It is a little over 400 lines because it is one device's whole state (identity, Setup Assistant, enrollment,
+ * managed state, installed profiles and apps), each field with its accessors; the behaviour that changes it lives in
+ * the step and command packages.
  */
 public final class Device {
 

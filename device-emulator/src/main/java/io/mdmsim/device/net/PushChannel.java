@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mdmsim.core.cms.Cms;
 import io.mdmsim.core.http.ClientExchange;
+import io.mdmsim.core.pki.Identity;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -14,6 +16,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
@@ -28,12 +32,14 @@ import java.util.stream.Stream;
 /**
  * The devices' side of the fake APNs (docs/fake-abm.md "Fake APNs"): each device registers for a token before its TokenUpdate;
  * the whole fleet shares ONE event stream (a multiplexed connection) on which the devices that are online get their
- * pushes. The stream runs on its own virtual thread; a dropped stream is reopened with every online token.
+ * pushes. The stream runs on its own virtual thread; a dropped stream is reopened with every online token. A token
+ * request is signed by the device's factory identity ({@code Apns-Device-Signature}); the key it answers goes with
+ * every later use of the token ({@code Apns-Token-Key}, or next to the token in a connection's list).
  *
  * <pre>
- * POST   /apns/v1/tokens {"deviceId","topic"}           -> 201 {"token"}
+ * POST   /apns/v1/tokens {"deviceId","topic"}           -> 201 {"token","key"}
  * DELETE /apns/v1/tokens/{token}                         -> 204
- * POST   /apns/v1/connections {"tokens":[...]}           -> 201 {"connection"}
+ * POST   /apns/v1/connections {"tokens":[{"token","key"}]} -> 201 {"connection"}
  * GET    /apns/v1/connections/{id}/events                -> text/event-stream "event: push" / "data: {...}"
  * PUT    /apns/v1/connections/{id}/tokens/{token}        -> 204 online
  * DELETE /apns/v1/connections/{id}/tokens/{token}        -> 204 offline
@@ -44,6 +50,8 @@ public final class PushChannel implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PushChannel.class.getName());
     private static final ObjectMapper JSON = io.mdmsim.core.http.Json.plainMapper();
     private static final HexFormat HEX = HexFormat.of();
+    private static final String SIGNATURE_HEADER = "Apns-Device-Signature";
+    private static final String KEY_HEADER = "Apns-Token-Key";
     /** Real-time pauses before reopening a dropped stream, doubling up to the maximum (transport, not protocol time). */
     private static final Duration RECONNECT_DELAY = Duration.ofMillis(200);
     private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(30);
@@ -63,6 +71,8 @@ public final class PushChannel implements AutoCloseable {
     private final URI base;
     private final Duration timeout;
     private final Map<String, Wakeup> online = new ConcurrentHashMap<>();
+    /** Each registered token's key, as the fake APNs gave it to the device. */
+    private final Map<String, String> keys = new ConcurrentHashMap<>();
     private final ReentrantLock connecting = new ReentrantLock();
     /** Held by the one request in flight while no connection is known to work ({@link #exchange}). */
     private final ReentrantLock firstThrough = new ReentrantLock();
@@ -86,31 +96,44 @@ public final class PushChannel implements AutoCloseable {
         return base;
     }
 
-    /** POST /apns/v1/tokens: the device's push token (32 bytes), stable per device until released. */
-    public byte[] register(String udid, String topic) throws PushException, InterruptedException {
+    /**
+     * POST /apns/v1/tokens: the device's push token (32 bytes), stable per device until released; the request is
+     * signed with {@code identity}, the device's certificate from the fake Apple device CA (CN = {@code udid}).
+     */
+    public byte[] register(String udid, String topic, Identity identity) throws PushException, InterruptedException {
         String body = json(Map.of("deviceId", udid, "topic", topic));
-        HttpResponse<byte[]> r = send("POST", "/apns/v1/tokens", body);
+        String signature = Base64.getEncoder().encodeToString(Cms.signDetached(body.getBytes(StandardCharsets.UTF_8),
+                requireNonNull(identity, "identity")));
+        HttpResponse<byte[]> r = send("POST", "/apns/v1/tokens", body, SIGNATURE_HEADER, signature);
         if (r.statusCode() != 201 && r.statusCode() != 200) {
             throw new PushException("POST " + base + "/apns/v1/tokens answered " + r.statusCode() + ": "
                     + text(r.body()) + " (expected: 201 {\"token\": ...})", null);
         }
         try {
-            String hex = JSON.readTree(r.body()).path("token").asText("");
+            JsonNode answer = JSON.readTree(r.body());
+            String hex = answer.path("token").asText("");
             byte[] token = HEX.parseHex(hex);
             if (token.length != 32) {
                 throw new IllegalArgumentException("token has " + token.length + " bytes (expected: 32)");
             }
+            String key = answer.path("key").asText("");
+            if (key.isEmpty()) {
+                throw new IllegalArgumentException("no key");
+            }
+            keys.put(HEX.formatHex(token), key);
             return token;
         } catch (IOException | IllegalArgumentException e) {
             throw new PushException("POST " + base + "/apns/v1/tokens answered " + text(r.body())
-                    + " (expected: {\"token\": \"<64 hex digits>\"}): " + e.getMessage(), e);
+                    + " (expected: {\"token\": \"<64 hex digits>\", \"key\": ...}): " + e.getMessage(), e);
         }
     }
 
     /** DELETE /apns/v1/tokens/{token}: erase or unenroll; later pushes to it get 410 Unregistered. */
     public void release(byte[] token) throws PushException, InterruptedException {
         offline(token);
-        HttpResponse<byte[]> r = send("DELETE", "/apns/v1/tokens/" + HEX.formatHex(token), null);
+        String hex = HEX.formatHex(token);
+        HttpResponse<byte[]> r = send("DELETE", "/apns/v1/tokens/" + hex, null, KEY_HEADER, key(hex));
+        keys.remove(hex);
         if (r.statusCode() != 204 && r.statusCode() != 200 && r.statusCode() != 404) {
             throw new PushException("DELETE " + base + "/apns/v1/tokens/" + HEX.formatHex(token) + " answered "
                     + r.statusCode() + ": " + text(r.body()), null);
@@ -122,7 +145,8 @@ public final class PushChannel implements AutoCloseable {
         String hex = HEX.formatHex(token);
         online.put(hex, requireNonNull(wakeup, "wakeup"));
         String id = ensureConnection();
-        HttpResponse<byte[]> r = send("PUT", "/apns/v1/connections/" + id + "/tokens/" + hex, null);
+        HttpResponse<byte[]> r = send("PUT", "/apns/v1/connections/" + id + "/tokens/" + hex, null, KEY_HEADER,
+                key(hex));
         if (r.statusCode() == 404) {
             // the connection is gone (stream dropped); the reader reopens one with every online token
             reconnectSoon(id);
@@ -182,7 +206,11 @@ public final class PushChannel implements AutoCloseable {
 
     /** POST a connection with every online token, start reading its events, wait until the stream is open. */
     private void open() throws PushException, InterruptedException {
-        String body = json(Map.of("tokens", List.copyOf(online.keySet())));
+        List<Map<String, String>> members = new ArrayList<>();
+        for (String hex : online.keySet()) {
+            members.add(Map.of("token", hex, "key", key(hex)));
+        }
+        String body = json(Map.of("tokens", members));
         HttpResponse<byte[]> r = send("POST", "/apns/v1/connections", body);
         if (r.statusCode() != 201 && r.statusCode() != 200) {
             throw new PushException("POST " + base + "/apns/v1/connections answered " + r.statusCode() + ": "
@@ -310,15 +338,23 @@ public final class PushChannel implements AutoCloseable {
         }
     }
 
+    /** The key of a token this channel registered (empty for another: the fake APNs refuses it with 403). */
+    private String key(String hex) {
+        return keys.getOrDefault(hex, "");
+    }
+
     /**
      * One request, sent again (at most {@link #ATTEMPTS} times in all) when the connection under it fails: the fleet
      * shares one connection, so a connection that breaks while it is set up (a TLS handshake the loaded server gave
      * up on) would fail every device waiting on it, where a real device's push daemon connects again. Only requests
      * that are the same when repeated (a device's token, presence, release) are repeated; a time limit reached is not.
      */
-    private HttpResponse<byte[]> send(String method, String path, String json)
+    private HttpResponse<byte[]> send(String method, String path, String json, String... headers)
             throws PushException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
         if (json == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

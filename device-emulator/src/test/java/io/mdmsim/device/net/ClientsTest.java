@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mdmsim.core.cms.ContentCipher;
 import io.mdmsim.core.cms.DigestAlgorithm;
-import io.mdmsim.device.enroll.EnrollmentSteps;
+import io.mdmsim.device.enroll.MachineInfoStep;
 import io.mdmsim.device.model.EnrollmentProfile;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +40,7 @@ class ClientsTest {
                 "application/xml", ("<?xml version=\"1.0\"?><plist version=\"1.0\"><dict><key>code</key>"
                 + "<string>com.apple.softwareupdate.required</string></dict></plist>").getBytes(StandardCharsets.UTF_8));
         assertEquals("403 com.apple.softwareupdate.required from POST http://h/enroll",
-                EnrollmentSteps.MachineInfo.refusal(plist));
+                MachineInfoStep.refusal(plist));
         DeviceHttp.Response binary = new DeviceHttp.Response("GET", URI.create("http://h/x"), 500, "application/octet-stream",
                 new byte[] {0, 1, 2});
         assertEquals("GET http://h/x answered 500 (3 bytes of application/octet-stream)", binary.describe());

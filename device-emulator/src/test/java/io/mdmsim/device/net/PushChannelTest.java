@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mdmsim.core.pki.Identity;
+import io.mdmsim.core.scep.Scep;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,7 +17,9 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +34,17 @@ import org.junit.jupiter.api.Test;
 class PushChannelTest {
 
     private static final String TOKEN = "ab".repeat(32);
+    private static final Identity IDENTITY = identity();
+
+    private static Identity identity() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            return Scep.selfSigned(g.generateKeyPair(), "CN=udid-1", Instant.now());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     /** Accepts connections one after the other; the first {@code drops} are closed once the request was read. */
     private static final class FlakyApns implements AutoCloseable {
@@ -64,7 +79,7 @@ class PushChannelTest {
                             continue; // hang up without an answer
                         }
                         firstAnswer.await();
-                        byte[] body = ("{\"token\":\"" + TOKEN + "\"}").getBytes(StandardCharsets.UTF_8);
+                        byte[] body = ("{\"token\":\"" + TOKEN + "\",\"key\":\"k1\"}").getBytes(StandardCharsets.UTF_8);
                         OutputStream out = s.getOutputStream();
                         out.write(("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: "
                                 + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -95,7 +110,7 @@ class PushChannelTest {
     void aTokenRequestWhoseConnectionBrokeIsSentAgain() throws Exception {
         try (FlakyApns apns = new FlakyApns(2);
              HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            byte[] token = channel(client, apns.base()).register("udid-1", "com.apple.mgmt.test");
+            byte[] token = channel(client, apns.base()).register("udid-1", "com.apple.mgmt.test", IDENTITY);
             assertEquals(TOKEN, HexFormat.of().formatHex(token));
             assertEquals(3, apns.connections.get());
         }
@@ -106,7 +121,7 @@ class PushChannelTest {
         try (FlakyApns apns = new FlakyApns(Integer.MAX_VALUE);
              HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             PushChannel.PushException e = assertThrows(PushChannel.PushException.class,
-                    () -> channel(client, apns.base()).register("udid-1", "com.apple.mgmt.test"));
+                    () -> channel(client, apns.base()).register("udid-1", "com.apple.mgmt.test", IDENTITY));
             assertTrue(e.getMessage().startsWith("POST " + apns.base() + "/apns/v1/tokens failed 3 times: "),
                     e.getMessage());
             assertEquals(PushChannel.ATTEMPTS, apns.connections.get());
@@ -122,7 +137,7 @@ class PushChannelTest {
             List<Future<byte[]>> tokens = new java.util.ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 String udid = "udid-" + i;
-                tokens.add(devices.submit(() -> channel.register(udid, "com.apple.mgmt.test")));
+                tokens.add(devices.submit(() -> channel.register(udid, "com.apple.mgmt.test", IDENTITY)));
             }
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> channel.waitingForConnection() == 19);
             assertEquals(1, apns.connections.get(), "only the first request has a connection");

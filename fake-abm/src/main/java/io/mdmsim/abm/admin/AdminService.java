@@ -28,6 +28,9 @@ import java.util.Set;
  * imported), MDM servers and their server tokens, assigning (by serial, order number or CSV), unassigning, moving and
  * releasing devices, and the clock. Every assignment change lands in the servers' change logs through
  * {@link AbmState}.
+ *
+ * <p>It is a little over 400 lines: one short method per action of the ABM web UI, each checking its input and calling
+ * {@link AbmState}.
  */
 public final class AdminService {
 

@@ -54,6 +54,8 @@ public final class ApnsService implements AutoCloseable {
     static final String UID_OID = "0.9.2342.19200300.100.1.1";
     private static final int MAX_PROVIDERS = 1000;
     private static final int MAX_DEVICE_ID_LENGTH = 256;
+    /** The header that carries a token's key on the device side ({@code PUT}, {@code GET}, {@code DELETE} of a token). */
+    public static final String KEY_HEADER = "Apns-Token-Key";
 
     private final ApnsConfig config;
     private final SimClock clock;
@@ -101,6 +103,8 @@ public final class ApnsService implements AutoCloseable {
     private static final class Token {
         final String value;
         final String deviceId;
+        /** Given only to the device that proved its identity: moving, reading or releasing the token needs it. */
+        final String key;
         final Instant issuedAt;
         String topic;
         Connection connection;
@@ -110,6 +114,7 @@ public final class ApnsService implements AutoCloseable {
         Token(String value, String deviceId, String topic, Instant issuedAt) {
             this.value = value;
             this.deviceId = deviceId;
+            this.key = Secrets.hex(32);
             this.topic = topic;
             this.issuedAt = issuedAt;
         }
@@ -159,22 +164,21 @@ public final class ApnsService implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------- tokens
 
     /** What {@code POST /apns/v1/tokens} answers. */
-    public record IssuedToken(String token, String deviceId, String topic, boolean created) {
+    public record IssuedToken(String token, String deviceId, String topic, String key, boolean created) {
+    }
+
+    /** A token and the key its device got with it, as a connection names its members. */
+    public record TokenKey(String token, String key) {
     }
 
     /**
      * The token of {@code deviceId}: the one it holds if any (its topic updated when one is given), else a new one.
-     * Tokens are derived from the seed and the device id, so a run with the same seed gives the same tokens.
+     * Tokens are derived from the seed and the device id, so a run with the same seed gives the same tokens; the
+     * caller has checked that the request comes from that device ({@link DeviceSignature}). The answer carries the
+     * token's key (from {@code SecureRandom}): every later use of the token on the device side needs it.
      */
     public IssuedToken issueToken(String deviceId, String topic) {
-        if (deviceId == null || deviceId.isBlank() || deviceId.length() > MAX_DEVICE_ID_LENGTH) {
-            throw new DeviceApiError(400, "deviceId: " + (deviceId == null ? "missing" : "'" + deviceId + "'")
-                    + " (expected: the device's UDID, 1.." + MAX_DEVICE_ID_LENGTH + " characters)");
-        }
-        if (topic != null && (topic.isBlank() || topic.length() > ApnsPush.MAX_TOPIC_LENGTH)) {
-            throw new DeviceApiError(400, "topic: '" + topic + "' (expected: the MDM push topic, 1.."
-                    + ApnsPush.MAX_TOPIC_LENGTH + " characters, or no topic)");
-        }
+        checkTokenRequest(deviceId, topic);
         synchronized (issueLock) {
             Token existing = byDevice.get(deviceId);
             if (existing != null) {
@@ -182,7 +186,7 @@ public final class ApnsService implements AutoCloseable {
                     if (topic != null) {
                         existing.topic = topic;
                     }
-                    return new IssuedToken(existing.value, deviceId, existing.topic, false);
+                    return new IssuedToken(existing.value, deviceId, existing.topic, existing.key, false);
                 }
             }
             if (tokens.size() >= config.maxTokens()) {
@@ -195,7 +199,19 @@ public final class ApnsService implements AutoCloseable {
             tokens.put(value, token);
             byDevice.put(deviceId, token);
             tokensIssued.increment();
-            return new IssuedToken(value, deviceId, topic, true);
+            return new IssuedToken(value, deviceId, topic, token.key, true);
+        }
+    }
+
+    /** The checks of a token request that come before its signature's: a 400 names the field. */
+    public void checkTokenRequest(String deviceId, String topic) {
+        if (deviceId == null || deviceId.isBlank() || deviceId.length() > MAX_DEVICE_ID_LENGTH) {
+            throw new DeviceApiError(400, "deviceId: " + (deviceId == null ? "missing" : "'" + deviceId + "'")
+                    + " (expected: the device's UDID, 1.." + MAX_DEVICE_ID_LENGTH + " characters)");
+        }
+        if (topic != null && (topic.isBlank() || topic.length() > ApnsPush.MAX_TOPIC_LENGTH)) {
+            throw new DeviceApiError(400, "topic: '" + topic + "' (expected: the MDM push topic, 1.."
+                    + ApnsPush.MAX_TOPIC_LENGTH + " characters, or no topic)");
         }
     }
 
@@ -208,15 +224,17 @@ public final class ApnsService implements AutoCloseable {
         }
     }
 
-    /** Erase or unenroll: later pushes to the token get 410 Unregistered. */
-    public void releaseToken(String value) {
+    /** Erase or unenroll: later pushes to the token get 410 Unregistered. Only its device (with its key) may. */
+    public void releaseToken(String value, String key) {
         String tokenValue = tokenPathParam(value);
         synchronized (issueLock) {
-            Token token = tokens.remove(tokenValue);
+            Token token = tokens.get(tokenValue);
             if (token == null) {
                 throw new DeviceApiError(404, "token " + tokenValue + " is not issued (expected: a token from POST "
                         + "/apns/v1/tokens that has not been released)");
             }
+            requireKey(token, key);
+            tokens.remove(tokenValue);
             byDevice.remove(token.deviceId, token);
             Instant at = clock.now();
             synchronized (token) {
@@ -235,9 +253,10 @@ public final class ApnsService implements AutoCloseable {
         }
     }
 
-    /** {@code GET /apns/v1/tokens/{token}}. */
-    public Map<String, Object> tokenStatus(String value) {
+    /** {@code GET /apns/v1/tokens/{token}}, for its device (with its key): it names the connection. */
+    public Map<String, Object> tokenStatus(String value, String key) {
         Token token = issued(tokenPathParam(value));
+        requireKey(token, key);
         synchronized (token) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("token", token.value);
@@ -261,6 +280,19 @@ public final class ApnsService implements AutoCloseable {
         return token;
     }
 
+    /** The token's key, compared in constant time; without it nobody can move, read or release a device's token. */
+    private static void requireKey(Token token, String key) {
+        if (key == null || key.isEmpty()) {
+            throw new DeviceApiError(403, "token " + token.value + ": no key (expected: the key POST /apns/v1/tokens"
+                    + " gave the token's device, in " + KEY_HEADER + " or the connection's tokens[].key)");
+        }
+        if (!java.security.MessageDigest.isEqual(key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                token.key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            throw new DeviceApiError(403, "token " + token.value + ": wrong key (expected: the key POST"
+                    + " /apns/v1/tokens gave the token's device; a token is moved, read or released only by its device)");
+        }
+    }
+
     private static String tokenPathParam(String value) {
         String lower = value == null ? "" : value.toLowerCase(java.util.Locale.ROOT);
         if (!ApnsPush.TOKEN.matcher(lower).matches()) {
@@ -271,15 +303,16 @@ public final class ApnsService implements AutoCloseable {
 
     // -------------------------------------------------------------------------------------------- connections
 
-    /** A new connection holding {@code tokenValues}; they come online when its event stream opens. */
-    public String openConnection(List<String> tokenValues) {
+    /** A new connection holding {@code tokenKeys}' tokens; they come online when its event stream opens. */
+    public String openConnection(List<TokenKey> tokenKeys) {
         List<Token> members = new ArrayList<>();
-        for (String v : tokenValues) {
-            Token t = tokens.get(tokenPathParam(v));
+        for (TokenKey v : tokenKeys) {
+            Token t = tokens.get(tokenPathParam(v.token()));
             if (t == null) {
-                throw new DeviceApiError(400, "tokens: " + v + " is not issued (expected: tokens from POST "
+                throw new DeviceApiError(400, "tokens: " + v.token() + " is not issued (expected: tokens from POST "
                         + "/apns/v1/tokens that have not been released)");
             }
+            requireKey(t, v.key());
             members.add(t);
         }
         if (connectionCount.incrementAndGet() > config.maxConnections()) {
@@ -327,10 +360,11 @@ public final class ApnsService implements AutoCloseable {
         }
     }
 
-    /** The device of {@code tokenValue} is online on this connection (moved from any other). */
-    public void online(String connectionId, String tokenValue) {
+    /** The device of {@code tokenValue} is online on this connection (moved from any other): it needs its key. */
+    public void online(String connectionId, String tokenValue, String key) {
         Connection connection = connection(connectionId);
         Token token = issued(tokenPathParam(tokenValue));
+        requireKey(token, key);
         join(token, connection);
         if (connection.closed) {
             leave(token, connection);

@@ -45,6 +45,9 @@ import java.util.regex.Pattern;
  * takes what the handler read from the request (the body parsed only after authorization) and returns the response
  * model, or throws {@link DepException} with Apple's status and code. Response shapes follow {@code
  * X-Server-Protocol-Version} (docs/fake-abm.md, X-Server-Protocol-Version).
+ *
+ * <p>It is a little over 400 lines: one method per DEP endpoint, each reading its request as Apple documents it;
+ * authentication, cursors and rate limits are apart ({@link DepAuth}, {@link DepCursor}, {@link RateLimiter}).
  */
 public final class DepService {
 

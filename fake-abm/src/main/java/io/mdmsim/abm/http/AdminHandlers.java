@@ -29,6 +29,9 @@ import java.util.Map;
  * Thin HTTP adapters for {@link AdminService} (the ABM admin API under {@code /admin}), the runtime settings, the
  * faults, and {@link CloudConfigService} ({@code /cloudconfig}): JSON (or plist, or CSV) in and out. Refusals are
  * readable text with a 4xx status.
+ *
+ * <p>It is a little over 400 lines because it is the route table of the whole ABM admin API with one short adapter per
+ * route; the work is in the services.
  */
 public final class AdminHandlers {
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.abm.apns.ApnsPush;
 import io.mdmsim.abm.apns.ApnsReason;
 import io.mdmsim.abm.apns.ApnsService;
+import io.mdmsim.abm.apns.DeviceSignature;
 import io.mdmsim.core.http.EventStream;
 import io.mdmsim.core.http.Handler;
 import io.mdmsim.core.http.HttpError;
@@ -29,9 +30,11 @@ public final class ApnsHandlers {
     static final String PROVIDER_PREFIX = "/3/device";
 
     private final ApnsService apns;
+    private final DeviceSignature devices;
 
-    public ApnsHandlers(ApnsService apns) {
+    public ApnsHandlers(ApnsService apns, DeviceSignature devices) {
         this.apns = requireNonNull(apns, "apns");
+        this.devices = requireNonNull(devices, "devices");
     }
 
     /** Everything the APNs listener serves: the provider API for any path outside /apns/ and /admin/. */
@@ -108,22 +111,27 @@ public final class ApnsHandlers {
     void addDeviceRoutes(Router.Builder router) {
         router.post("/apns/v1/tokens", device(r -> {
             JsonNode body = object(r);
-            ApnsService.IssuedToken issued = apns.issueToken(text(body, "deviceId", true), text(body, "topic", false));
+            String deviceId = text(body, "deviceId", true);
+            String topic = text(body, "topic", false);
+            apns.checkTokenRequest(deviceId, topic);
+            devices.requireDevice(deviceId, r.header(DeviceSignature.HEADER), r.body());
+            ApnsService.IssuedToken issued = apns.issueToken(deviceId, topic);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("token", issued.token());
             out.put("deviceId", issued.deviceId());
             out.put("topic", issued.topic());
+            out.put("key", issued.key());
             return HttpResponse.json(201, out);
         }));
         router.get("/apns/v1/tokens/{token}", device(r -> HttpResponse.json(200,
-                apns.tokenStatus(r.pathParam("token")))));
+                apns.tokenStatus(r.pathParam("token"), r.header(ApnsService.KEY_HEADER)))));
         router.delete("/apns/v1/tokens/{token}", device(r -> {
-            apns.releaseToken(r.pathParam("token"));
+            apns.releaseToken(r.pathParam("token"), r.header(ApnsService.KEY_HEADER));
             return HttpResponse.empty(204);
         }));
         router.post("/apns/v1/connections", device(r -> {
             JsonNode body = r.body().length == 0 ? Json.MAPPER.createObjectNode() : object(r);
-            String id = apns.openConnection(strings(body, "tokens"));
+            String id = apns.openConnection(tokenKeys(body, "tokens"));
             return HttpResponse.json(201, Map.of("connection", id));
         }));
         router.get("/apns/v1/connections/{id}/events", device(r -> {
@@ -143,7 +151,7 @@ public final class ApnsHandlers {
             return HttpResponse.empty(204);
         }));
         router.put("/apns/v1/connections/{id}/tokens/{token}", device(r -> {
-            apns.online(r.pathParam("id"), r.pathParam("token"));
+            apns.online(r.pathParam("id"), r.pathParam("token"), r.header(ApnsService.KEY_HEADER));
             return HttpResponse.empty(204);
         }));
         router.delete("/apns/v1/connections/{id}/tokens/{token}", device(r -> {
@@ -226,20 +234,22 @@ public final class ApnsHandlers {
         return v.textValue();
     }
 
-    private static List<String> strings(JsonNode body, String field) {
+    /** {@code "tokens": [{"token": "<64 hex>", "key": "<the token's key>"}, ...]}. */
+    private static List<ApnsService.TokenKey> tokenKeys(JsonNode body, String field) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
             return List.of();
         }
         if (!v.isArray()) {
-            throw HttpError.badRequest(field + ": " + abbreviate(v) + " (expected: an array of tokens)");
+            throw HttpError.badRequest(field + ": " + abbreviate(v) + " (expected: an array of {\"token\", \"key\"})");
         }
-        List<String> out = new ArrayList<>(v.size());
+        List<ApnsService.TokenKey> out = new ArrayList<>(v.size());
         for (JsonNode e : v) {
-            if (!e.isTextual()) {
-                throw HttpError.badRequest(field + ": element " + abbreviate(e) + " (expected: a string)");
+            if (!e.isObject() || !e.path("token").isTextual() || !e.path("key").isTextual()) {
+                throw HttpError.badRequest(field + ": element " + abbreviate(e)
+                        + " (expected: {\"token\": \"<64 hex digits>\", \"key\": \"<the token's key>\"})");
             }
-            out.add(e.textValue());
+            out.add(new ApnsService.TokenKey(e.get("token").textValue(), e.get("key").textValue()));
         }
         return out;
     }

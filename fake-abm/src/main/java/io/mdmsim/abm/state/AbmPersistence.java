@@ -33,16 +33,7 @@ final class AbmPersistence {
     /** From now on every change is written to {@code store}; what the tables hold now counts as stored. */
     void attach(AbmStore store) {
         this.store = requireNonNull(store, "store");
-        devicesStored = t.inventory.size();
-        profilesStored = t.profiles.size();
-        for (ServerEntry s : t.servers) {
-            s.membersStored = s.members.size();
-            s.changesStored = s.changes.size();
-        }
-        t.dirtyDevices.clear();
-        t.dirtyServers.clear();
-        t.dirtyOrgs.clear();
-        t.cancelled.clear();
+        markStored();
     }
 
     /** Writes everything changed since the last flush to the store, in one transaction. */
@@ -77,6 +68,11 @@ final class AbmPersistence {
         List<Long> cancelledSeqs = t.cancelled.stream().map(c -> c[1]).toList();
         store.write(new AbmStore.Changes(orgRows, serverRows, newDevices, changedDevices, profileRows, logRows,
                 cancelledSeqs, t.lastNow));
+        markStored();
+    }
+
+    /** Everything the tables hold now counts as stored: nothing is dirty. */
+    private void markStored() {
         devicesStored = t.inventory.size();
         profilesStored = t.profiles.size();
         for (ServerEntry s : t.servers) {

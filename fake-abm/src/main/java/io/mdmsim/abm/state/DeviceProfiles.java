@@ -101,25 +101,14 @@ final class DeviceProfiles {
      * {@code removed} and a {@code modified} record; one without stays as it is. Others are NOT_ACCESSIBLE.
      */
     Map<String, DeviceResult> clear(String serverName, Collection<String> serials) {
-        ServerEntry s = t.existing(serverName);
-        long nowNanos = EventKey.nanos(t.now());
-        Map<String, DeviceResult> result = new LinkedHashMap<>();
-        for (String serial : serials) {
-            int i = t.inventory.indexOf(serial);
-            if (!t.accessible(i, s, nowNanos)) {
-                result.put(serial, DeviceResult.NOT_ACCESSIBLE);
-                continue;
-            }
+        return eachAccessible(serverName, serials, (s, i, nowNanos) -> {
             if (t.profile[i] >= 0) {
                 t.profile[i] = -1;
                 t.status[i] = (byte) ProfileStatus.REMOVED.ordinal();
                 s.changes.append(nowNanos, ++t.seq, i, OP_MODIFIED);
                 t.dirtyDevices.set(i);
             }
-            result.put(serial, DeviceResult.SUCCESS);
-        }
-        journal.flush();
-        return result;
+        });
     }
 
     /**
@@ -127,6 +116,21 @@ final class DeviceProfiles {
      * organization as it did on Apple's service. Devices the server can't see are NOT_ACCESSIBLE.
      */
     Map<String, DeviceResult> disown(String serverName, Collection<String> serials) {
+        return eachAccessible(serverName, serials, (s, i, nowNanos) -> {
+            t.leave(i, nowNanos);
+            t.flags[i] |= RELEASED;
+            t.dirtyDevices.set(i);
+        });
+    }
+
+    /** What the server does to one device it can see (inventory index {@code i}). */
+    private interface DeviceChange {
+        void apply(ServerEntry s, int i, long nowNanos);
+    }
+
+    /** {@code change} for each serial the server can see (SUCCESS), NOT_ACCESSIBLE for the others; then stored. */
+    private Map<String, DeviceResult> eachAccessible(String serverName, Collection<String> serials,
+            DeviceChange change) {
         ServerEntry s = t.existing(serverName);
         long nowNanos = EventKey.nanos(t.now());
         Map<String, DeviceResult> result = new LinkedHashMap<>();
@@ -136,9 +140,7 @@ final class DeviceProfiles {
                 result.put(serial, DeviceResult.NOT_ACCESSIBLE);
                 continue;
             }
-            t.leave(i, nowNanos);
-            t.flags[i] |= RELEASED;
-            t.dirtyDevices.set(i);
+            change.apply(s, i, nowNanos);
             result.put(serial, DeviceResult.SUCCESS);
         }
         journal.flush();

@@ -11,7 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -21,7 +24,10 @@ import java.util.random.RandomGenerator;
  * optionally bound to the UDID it was rendered for, valid for {@code ttl} of simulated time, consumed by the first
  * PKCSReq that presents it. Expired challenges are swept lazily when new ones are minted. Challenges are known by their
  * SHA-256 digest; each one minted or spent is written to the store before the answer that carries or spends it, so a
- * device that downloaded its profile before a restart gets its certificate after it.
+ * device that downloaded its profile before a restart gets its certificate after it. At most
+ * {@value #MAX_OVER_THE_AIR} over-the-air challenges (bound to no device: anyone can ask for one with
+ * {@code GET /mdm/enroll}) are outstanding at once; past that the oldest is spent unused, so a flood of requests holds
+ * no more memory and cannot touch the challenges minted for ADE devices.
  */
 public final class ChallengeStore {
 
@@ -36,6 +42,9 @@ public final class ChallengeStore {
 
     private record Entry(String udid, Instant mintedAt, Instant expiresAt) {}
 
+    /** Outstanding over-the-air challenges kept at once; older ones are dropped. */
+    static final int MAX_OVER_THE_AIR = 10_000;
+
     private final Supplier<Instant> now;
     private final RandomGenerator random;
     private final Duration ttl;
@@ -44,6 +53,9 @@ public final class ChallengeStore {
     /** Spent challenges by digest, kept until they would have expired so that reuse gets a precise reason. */
     private final Map<String, Entry> spent = new ConcurrentHashMap<>();
     private final AtomicReference<Instant> nextSweep = new AtomicReference<>(Instant.MIN);
+    /** Digests of the last {@value #MAX_OVER_THE_AIR} over-the-air challenges minted, oldest first (some spent since). */
+    private final Queue<String> overTheAir = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger overTheAirQueued = new AtomicInteger();
     private final StoredChallenges store;
 
     /** Challenges of their own, in memory (tests). */
@@ -65,8 +77,13 @@ public final class ChallengeStore {
                 spent.put(c.digest(), new Entry(c.udid(), c.mintedAt(), c.expiresAt()));
             } else {
                 live.put(c.digest(), new Entry(c.udid(), c.mintedAt(), c.expiresAt()));
+                if (c.udid() == null) {
+                    overTheAir.add(c.digest());
+                    overTheAirQueued.incrementAndGet();
+                }
             }
         }
+        dropOldestOverTheAir();
     }
 
     Duration ttl() {
@@ -94,7 +111,31 @@ public final class ChallengeStore {
             live.remove(digest); // not kept, so never handed out
             throw e;
         }
+        if (udid == null) {
+            overTheAir.add(digest);
+            overTheAirQueued.incrementAndGet();
+            dropOldestOverTheAir();
+        }
         return challenge;
+    }
+
+    /**
+     * Keeps the last {@link #MAX_OVER_THE_AIR} over-the-air challenges minted: an older one still unused is spent now
+     * (its PKCSReq is refused as already used, the answer a real MDM gives to a challenge it no longer honours).
+     */
+    private void dropOldestOverTheAir() {
+        while (overTheAirQueued.get() > MAX_OVER_THE_AIR) {
+            String oldest = overTheAir.poll();
+            if (oldest == null) {
+                return;
+            }
+            overTheAirQueued.decrementAndGet();
+            Entry entry = live.remove(oldest);
+            if (entry != null) {
+                spent.put(oldest, entry);
+                store.put(new StoredChallenges.Challenge(oldest, null, entry.mintedAt(), entry.expiresAt(), true));
+            }
+        }
     }
 
     /** Spends {@code challenge}; at most one caller ever gets {@link Redemption.Accepted} for a given challenge. */

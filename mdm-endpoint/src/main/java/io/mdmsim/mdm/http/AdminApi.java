@@ -4,14 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mdmsim.core.http.AdminAccess;
 import io.mdmsim.core.http.HttpError;
 import io.mdmsim.core.http.HttpRequest;
 import io.mdmsim.core.http.HttpResponse;
 import io.mdmsim.core.http.Json;
-import io.mdmsim.core.http.ResponseSink;
 import io.mdmsim.core.http.Router;
-import io.mdmsim.core.pki.Pem;
 import io.mdmsim.core.protocol.Command;
 import io.mdmsim.core.time.ManualClock;
 import io.mdmsim.core.time.SimClock;
@@ -26,9 +23,6 @@ import io.mdmsim.mdm.queue.CommandView;
 import io.mdmsim.mdm.reference.CompanyPortalService;
 import io.mdmsim.mdm.reference.DeviceLifecycle;
 import io.mdmsim.mdm.reference.ReferenceMdmService;
-import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,30 +33,31 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The JSON admin API under {@code /admin} (docs/DESIGN.md "Wire contracts between the parts"): DEP tokens, devices, commands (typed JSON or raw
- * plist), push, declarations, the event stream and the clock.
+ * The JSON admin API under {@code /admin} (docs/DESIGN.md "Wire contracts between the parts"): DEP tokens ({@link
+ * DepAdminApi}), devices, commands (typed JSON or raw plist), push, declarations, the event stream ({@link EventsApi})
+ * and the clock.
  */
 public final class AdminApi {
 
-    static final String NDJSON = "application/x-ndjson";
-    private static final Duration MAX_WAIT = Duration.ofSeconds(60);
-    private static final Duration FOLLOW_HEARTBEAT = Duration.ofSeconds(15);
-
     private final DepTokenService dep;
+    private final DepAdminApi depApi;
     private final ReferenceMdmService mdm;
     private final DeviceRegistry registry;
     private final SimClock clock;
     private final PushService pushes;
     private final EventLog events;
+    private final EventsApi eventsApi;
 
     public AdminApi(DepTokenService dep, ReferenceMdmService mdm, DeviceRegistry registry, SimClock clock,
             PushService pushes, EventLog events) {
         this.dep = requireNonNull(dep, "dep");
+        this.depApi = new DepAdminApi(dep);
         this.mdm = requireNonNull(mdm, "mdm");
         this.registry = requireNonNull(registry, "registry");
         this.clock = requireNonNull(clock, "clock");
         this.pushes = requireNonNull(pushes, "pushes");
         this.events = requireNonNull(events, "events");
+        this.eventsApi = new EventsApi(events);
     }
 
     private volatile io.mdmsim.mdm.signin.SetupAssistantSignIn signIn;
@@ -73,57 +68,18 @@ public final class AdminApi {
         return this;
     }
 
-    private volatile java.util.Set<String> depHosts = java.util.Set.of();
-
     /**
      * Hosts an uploaded token's {@code depUrl} may name besides loopback ones (the default DEP URL's and those the
      * server was told to allow): the DEP client must not be pointed at whatever a caller names.
      */
     public AdminApi allowDepHosts(java.util.Collection<String> hosts) {
-        java.util.Set<String> lower = new java.util.TreeSet<>();
-        hosts.forEach(h -> lower.add(h.toLowerCase(Locale.ROOT)));
-        this.depHosts = java.util.Set.copyOf(lower);
+        depApi.allowDepHosts(hosts);
         return this;
     }
 
     public void addRoutes(Router.Builder router) {
-        router.get("/admin/dep/public-key", this::publicKey)
-                .post("/admin/dep/tokens", this::uploadToken)
-                .get("/admin/dep/tokens", r -> HttpResponse.json(200, dep.list()))
-                .post("/admin/dep/add-flows", r -> HttpResponse.json(201, dep.startAddFlow()))
-                .delete("/admin/dep/add-flows/{id}", r -> {
-                    dep.abandonAddFlow(r.pathParam("id"));
-                    return HttpResponse.json(200, Map.of("abandoned", r.pathParam("id")));
-                })
-                .put("/admin/dep/tokens/{name}", this::renewToken)
-                .delete("/admin/dep/tokens/{name}", r -> {
-                    dep.delete(r.pathParam("name"));
-                    return HttpResponse.json(200, Map.of("deleted", r.pathParam("name")));
-                })
-                .get("/admin/dep/tokens/{name}/devices", r -> HttpResponse.json(200, dep.devices(r.pathParam("name"))))
-                .delete("/admin/dep/tokens/{name}/devices/{serial}", r -> {
-                    dep.deleteDevice(r.pathParam("name"), r.pathParam("serial"));
-                    return HttpResponse.json(200, Map.of("deleted", r.pathParam("serial")));
-                })
-                .get("/admin/dep/tokens/{name}/profiles", r -> HttpResponse.json(200, dep.profiles(r.pathParam("name"))))
-                .post("/admin/dep/tokens/{name}/profiles", r -> HttpResponse.json(201, dep.createProfile(
-                        r.pathParam("name"), Json.readRequest(r, io.mdmsim.mdm.management.EnrollmentProfile.class),
-                        "true".equalsIgnoreCase(r.queryParam("default")))))
-                .post("/admin/dep/tokens/{name}/profiles/{uuid}/devices", r -> HttpResponse.json(200,
-                        dep.assignProfile(r.pathParam("name"), r.pathParam("uuid"), serials(r))))
-                .delete("/admin/dep/tokens/{name}/profiles/{uuid}", r -> {
-                    if (r.pathParam("uuid").equals("default")) {
-                        dep.deleteProfile(r.pathParam("name"));
-                    } else {
-                        dep.deleteProfile(r.pathParam("name"), r.pathParam("uuid"));
-                    }
-                    return HttpResponse.json(200, Map.of("deleted", r.pathParam("uuid")));
-                })
-                .post("/admin/dep/tokens/{name}/sync", r -> HttpResponse.json(202, dep.syncNow(r.pathParam("name"),
-                        "true".equalsIgnoreCase(r.queryParam("full")))
-                        .orElseThrow(() -> HttpError.notFound("DEP token " + r.pathParam("name")
-                                + " is unknown (see GET /admin/dep/tokens)"))))
-                .get("/admin/devices", this::devices)
+        depApi.addRoutes(router);
+        router.get("/admin/devices", this::devices)
                 .get("/admin/devices/{udid}", this::device)
                 .post("/admin/devices/{udid}/commands", this::enqueue)
                 .get("/admin/devices/{udid}/commands", this::history)
@@ -133,66 +89,9 @@ public final class AdminApi {
                 .post("/admin/declarations", this::putDeclarations)
                 .put("/admin/declarations", this::putDeclarations)
                 .delete("/admin/declarations/{identifier}", this::deleteDeclaration)
-                .get("/admin/events", this::events)
+                .get("/admin/events", eventsApi::events)
                 .get("/admin/clock", r -> HttpResponse.json(200, clockJson()))
                 .post("/admin/clock", this::moveClock);
-    }
-
-    private static List<String> serials(HttpRequest r) {
-        JsonNode body = Json.readRequest(r, JsonNode.class);
-        List<String> out = new java.util.ArrayList<>();
-        body.path("serials").forEach(n -> out.add(n.asText()));
-        return out;
-    }
-
-    // ---- DEP ------------------------------------------------------------------------------------------------------
-
-    private HttpResponse publicKey(HttpRequest request) {
-        return HttpResponse.ok(Pem.encode(dep.keyPair().certificate()).getBytes(StandardCharsets.US_ASCII),
-                HttpResponse.TEXT_PLAIN);
-    }
-
-    private HttpResponse uploadToken(HttpRequest request) {
-        String depUrl = request.queryParam("depUrl");
-        URI url = null;
-        if (depUrl != null && !depUrl.isEmpty()) {
-            try {
-                url = new URI(depUrl);
-            } catch (URISyntaxException e) {
-                throw HttpError.badRequest("depUrl: " + depUrl + " (expected: an absolute http(s) URL: " + e.getReason() + ")");
-            }
-            if (url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https"))
-                    || url.getHost() == null) {
-                throw HttpError.badRequest("depUrl: " + depUrl + " (expected: an absolute http(s) URL)");
-            }
-            String host = url.getHost().toLowerCase(Locale.ROOT);
-            if (!AdminAccess.isLoopback(host) && !depHosts.contains(host)) {
-                throw HttpError.badRequest("depUrl: " + depUrl + " (expected: a loopback URL" + (depHosts.isEmpty()
-                        ? "" : " or one on " + String.join(", ", depHosts)) + "; allow another DEP host with"
-                        + " --allow-dep-host)");
-            }
-        }
-        java.util.List<String> tags = io.mdmsim.mdm.dep.ScopeTags.parse(request.queryParam("scopeTags"));
-        Map<String, Object> created = dep.upload(request.body(), request.queryParam("appleId"), url,
-                request.queryParam("name"), request.queryParam("flow"));
-        if (request.queryParam("scopeTags") != null) {
-            created = new LinkedHashMap<>(created);
-            created.putAll(dep.scopeTags((String) created.get("name"), tags));
-        }
-        return HttpResponse.json(202, created);
-    }
-
-    /** A renewal, with the "Scope tags" page of the 2023 page: {@code ?scopeTags=} replaces them when given. */
-    private HttpResponse renewToken(HttpRequest request) {
-        String name = request.pathParam("name");
-        java.util.List<String> tags = io.mdmsim.mdm.dep.ScopeTags.parse(request.queryParam("scopeTags"));
-        Map<String, Object> renewed = new LinkedHashMap<>(dep.renew(name, request.body(), request.queryParam("appleId")));
-        if (request.queryParam("scopeTags") != null) {
-            Object warnings = renewed.get("warnings");
-            renewed.putAll(dep.scopeTags(name, tags));
-            renewed.put("warnings", warnings);
-        }
-        return HttpResponse.json(200, renewed);
     }
 
     // ---- devices --------------------------------------------------------------------------------------------------
@@ -398,78 +297,6 @@ public final class AdminApi {
             throw HttpError.notFound("declaration " + id + " is unknown (see GET /admin/declarations)");
         }
         return HttpResponse.empty(204);
-    }
-
-    // ---- events ---------------------------------------------------------------------------------------------------
-
-    /**
-     * {@code GET /admin/events?after=<seq>&limit=<n>&wait=<seconds>}: the events after {@code seq} as JSON lines;
-     * with {@code wait}, blocks until there is one or the wait is over (long-poll). Header {@code X-Mdmsim-Last-Seq}
-     * is the seq to pass as {@code after} next time. With {@code follow=true} the response does not end: every
-     * event is written as it happens (a streamed body) until the client hangs up.
-     */
-    private HttpResponse events(HttpRequest request) throws InterruptedException {
-        long after = longParam(request, "after", 0, 0, Long.MAX_VALUE);
-        if ("true".equals(request.queryParam("follow"))) {
-            return HttpResponse.streaming(200, NDJSON, sink -> follow(sink, after));
-        }
-        int limit = (int) longParam(request, "limit", 1000, 1, 10_000);
-        long waitSeconds = longParam(request, "wait", 0, 0, MAX_WAIT.toSeconds());
-        List<EventLog.Event> list = events.after(after, limit, Duration.ofSeconds(waitSeconds));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (EventLog.Event e : list) {
-            out.writeBytes(Json.write(e.toJson()));
-            out.write('\n');
-        }
-        long last = list.isEmpty() ? Math.max(after, 0) : list.getLast().seq();
-        return HttpResponse.of(200, out.toByteArray(), NDJSON).withHeader("X-Mdmsim-Last-Seq", Long.toString(last));
-    }
-
-    /** Writes the events after {@code after}, then each new one, from a virtual thread until the sink closes. */
-    private void follow(ResponseSink sink, long after) {
-        Thread writer = Thread.ofVirtual().name("mdm-events-follow").start(() -> {
-            long last = after;
-            try {
-                while (sink.isOpen()) {
-                    List<EventLog.Event> batch = events.after(last, 1000, FOLLOW_HEARTBEAT);
-                    if (batch.isEmpty()) {
-                        // An empty line now and then: proxies keep the connection, and a gone client is noticed.
-                        sink.write("\n");
-                        continue;
-                    }
-                    ByteArrayOutputStream out = new ByteArrayOutputStream();
-                    for (EventLog.Event e : batch) {
-                        out.writeBytes(Json.write(e.toJson()));
-                        out.write('\n');
-                        last = e.seq();
-                    }
-                    if (!sink.write(out.toByteArray())) {
-                        return;
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                sink.close();
-            }
-        });
-        sink.whenClosed().thenRun(writer::interrupt);
-    }
-
-    private static long longParam(HttpRequest request, String name, long dflt, long min, long max) {
-        String v = request.queryParam(name);
-        if (v == null || v.isEmpty()) {
-            return dflt;
-        }
-        try {
-            long n = Long.parseLong(v);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw HttpError.badRequest(name + ": " + v + " (expected: an integer " + min + ".." + max + ")");
     }
 
     // ---- clock ----------------------------------------------------------------------------------------------------

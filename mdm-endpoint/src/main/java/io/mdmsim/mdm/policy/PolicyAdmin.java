@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
  * alerts. Every bad input is a 400 with a JSON body {@code {"error", "violations"}} naming the key, what it was and
  * what is allowed; nothing is changed unless the whole request is valid. It lives beside {@link PolicyService} because
  * it edits the policy's state under the policy's lock.
+ *
+ * <p>It is a little over 400 lines because each admin operation validates its whole document (every violation named)
+ * before it changes anything; the routes are elsewhere.
  */
 public final class PolicyAdmin {
 
@@ -75,7 +78,7 @@ public final class PolicyAdmin {
             m.put("userLicenses", policy.userLicenses.json());
             m.put("deviceLicenses", policy.deviceLicenses.json());
             List<Map<String, Object>> cp = new ArrayList<>();
-            for (PolicyService.VppToken t : policy.vppTokens.values()) {
+            for (VppToken t : policy.vppTokens.values()) {
                 Map<String, Object> u = new LinkedHashMap<>();
                 u.put("vppToken", t.name);
                 u.put("total", t.companyPortalLicenses);
@@ -221,7 +224,7 @@ public final class PolicyAdmin {
     }
 
     private static void licenses(String name, JsonNode value, List<String> v, List<Runnable> changes,
-            PolicyService.Licenses pool) {
+            Licenses pool) {
         if (!value.isObject()) {
             v.add(name + ": " + value + " (expected: an object with total and/or release)");
             return;
@@ -287,7 +290,7 @@ public final class PolicyAdmin {
         List<String> using = policy.profilesUsing(name);
         Instant now = policy.clock().now();
         synchronized (policy) {
-            PolicyService.VppToken t = existing(name);
+            VppToken t = existing(name);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", t.name);
             m.put("organization", t.organization);
@@ -305,8 +308,8 @@ public final class PolicyAdmin {
         }
     }
 
-    private PolicyService.VppToken existing(String name) {
-        PolicyService.VppToken t = policy.vppTokens.get(name);
+    private VppToken existing(String name) {
+        VppToken t = policy.vppTokens.get(name);
         if (t == null) {
             throw HttpError.notFound("VPP token " + name + " is unknown (expected: one of "
                     + (policy.vppTokens.isEmpty() ? "none yet" : String.join(", ", policy.vppTokens.keySet()))
@@ -335,7 +338,7 @@ public final class PolicyAdmin {
                 throw HttpError.conflict("VPP token " + name + " already exists (change it with PUT /admin/vpp-tokens/"
                         + name + ")");
             }
-            policy.vppTokens.put(name, new PolicyService.VppToken(name, organization, expiry, licenses));
+            policy.vppTokens.put(name, new VppToken(name, organization, expiry, licenses));
         }
         policy.persist();
         policy.emit("vpp.token.added", PolicyService.data("vppToken", name, "expiry", expiry.toString(),
@@ -363,7 +366,7 @@ public final class PolicyAdmin {
             throw bad(v);
         }
         synchronized (policy) {
-            PolicyService.VppToken t = existing(name);
+            VppToken t = existing(name);
             if (body.has("organization")) {
                 t.organization = organization;
             }
@@ -467,7 +470,7 @@ public final class PolicyAdmin {
     // ---- alerts -----------------------------------------------------------------------------------------------
 
     public Map<String, Object> alertsJson() {
-        List<Map<String, Object>> list = policy.alerts().stream().map(PolicyService.Alert::json).toList();
+        List<Map<String, Object>> list = policy.alerts().stream().map(Alert::json).toList();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("evaluatedAt", policy.clock().now().toString());
         m.put("thresholds", thresholds());

@@ -33,7 +33,12 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safe: every rule and every change runs under this object's monitor. Every change is written to the store
  * by {@link #persist()} (its callers: the enrollment checks here, the admin API after each change) before it is
- * answered, and read back at start; alerts are not kept, they are evaluated again.
+ * answered, and read back at start; alerts are not kept, they are evaluated again ({@link PolicyAlerts}).
+ *
+ * <p>It stays a little over 400 lines because the enrollment decision, the licences it consumes and the VPP tokens
+ * they come from are one state under one monitor (an enrollment is checked and its licences taken in one step); the
+ * vocabulary ({@link Platform}, {@link Licenses}, {@link VppToken}, {@link Alert}), the alerts and the store mapping
+ * ({@link PolicyStorage}) are apart.
  */
 public final class PolicyService implements LicenseGate, AutoCloseable {
 
@@ -52,43 +57,6 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     public static final int LOW_LICENSES_COUNT = 10;
     /** ... or below this share (percent) of the token's total. */
     public static final int LOW_LICENSES_PERCENT = 10;
-
-    /** The platform a request comes from (docs/mdm-endpoint.md "Enrollment policy"). */
-    public enum Platform {
-        IOS("iOS (iPhone)"), IPADOS("iPadOS (iPad)"), UNKNOWN("an unknown platform");
-
-        private final String label;
-
-        Platform(String label) {
-            this.label = label;
-        }
-
-        public String label() {
-            return label;
-        }
-
-        /** MachineInfo PRODUCT or Authenticate ProductName: iPhone* is iOS, iPad* iPadOS. */
-        public static Platform ofProduct(String product) {
-            if (product == null) {
-                return UNKNOWN;
-            }
-            if (product.startsWith("iPhone")) {
-                return IOS;
-            }
-            return product.startsWith("iPad") ? IPADOS : UNKNOWN;
-        }
-
-        /** The User-Agent of an over-the-air request (docs/DESIGN.md "Device identity before MachineInfo"): "(iPhone;" or "(iPad;". */
-        public static Platform ofUserAgent(String userAgent) {
-            if (userAgent == null) {
-                return UNKNOWN;
-            }
-            if (userAgent.contains("(iPhone;")) {
-                return IOS;
-            }
-            return userAgent.contains("(iPad;") ? IPADOS : UNKNOWN;
-        }
-    }
 
     /** How a device asks to enroll. */
     public enum Channel {
@@ -124,75 +92,6 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
         public void emit(String type, String udid, Map<String, ?> data);
     }
 
-    /** An active alert. */
-    public record Alert(String id, String kind, String severity, String vppToken, String message, Instant since) {
-        public Map<String, Object> json() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", id);
-            m.put("kind", kind);
-            m.put("severity", severity);
-            m.put("vppToken", vppToken);
-            m.put("message", message);
-            m.put("since", since.toString());
-            return m;
-        }
-    }
-
-    /** A licence pool: {@code total} null is unlimited. */
-    public static final class Licenses {
-        public Integer total;
-        public final Set<String> holders;
-
-        Licenses(java.util.function.Consumer<String> changed) {
-            this.holders = new TrackedSet<>(changed);
-        }
-
-        public Integer available() {
-            return total == null ? null : Math.max(0, total - holders.size());
-        }
-
-        boolean exhausted() {
-            return total != null && holders.size() >= total;
-        }
-
-        public Map<String, Object> json() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("total", total == null ? "unlimited" : total);
-            m.put("used", holders.size());
-            m.put("available", total == null ? "unlimited" : available());
-            m.put("holders", List.copyOf(holders));
-            return m;
-        }
-    }
-
-    /** A VPP (apps and books) location token with its Company Portal licences. */
-    public static final class VppToken {
-        public final String name;
-        public String organization;
-        public Instant expiry;
-        public int companyPortalLicenses;
-        /** The devices (serial, else UDID) holding a Company Portal licence of this token. */
-        public final Set<String> holders;
-        /** Holders added or removed since the policy was last stored. */
-        final Set<String> changedHolders = new LinkedHashSet<>();
-
-        public VppToken(String name, String organization, Instant expiry, int companyPortalLicenses) {
-            this.name = name;
-            this.organization = organization;
-            this.expiry = expiry;
-            this.companyPortalLicenses = companyPortalLicenses;
-            this.holders = new TrackedSet<>(changedHolders::add);
-        }
-
-        public int available() {
-            return Math.max(0, companyPortalLicenses - holders.size());
-        }
-
-        public boolean expired(Instant now) {
-            return !now.isBefore(expiry);
-        }
-    }
-
     private final SimClock clock;
     private final EventSink events;
     private volatile Function<String, EnrollmentProfile> profileLookup = serial -> null;
@@ -211,7 +110,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     final Set<String> checkedUdids = new TrackedSet<>(v -> changed(PolicyStorage.CHECKED_UDID, v));
 
     private final PolicyStorage storage;
-    private final Map<String, Alert> alerts = new LinkedHashMap<>();
+    private final PolicyAlerts alerts = new PolicyAlerts();
 
     private final ClockTimer alertTicker;
 
@@ -504,54 +403,14 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
     public List<Alert> alerts() {
         evaluateAlerts();
         synchronized (this) {
-            return List.copyOf(alerts.values());
+            return alerts.active();
         }
     }
 
     /** Recomputes the alerts on the SimClock; each one raised or cleared is an "alert" event. */
     public void evaluateAlerts() {
-        List<Map<String, Object>> emitted = new ArrayList<>();
         synchronized (this) {
-            Instant now = clock.now();
-            Map<String, Alert> next = new LinkedHashMap<>();
-            for (VppToken t : vppTokens.values()) {
-                if (t.expired(now)) {
-                    put(next, "vpp.token-expired", "critical", t, "VPP token " + t.name + " expired at " + t.expiry
-                            + ": devices whose enrollment profile installs Company Portal with it cannot enroll", now);
-                } else if (!now.plus(EXPIRY_WARNING).isBefore(t.expiry)) {
-                    long days = Duration.between(now, t.expiry).toDays();
-                    put(next, "vpp.token-expiring", "warning", t, "VPP token " + t.name + " expires at " + t.expiry
-                            + " (in " + days + (days == 1 ? " day" : " days") + "; warning from "
-                            + EXPIRY_WARNING.toDays() + " days before): renew it", now);
-                }
-                int available = t.available();
-                if (available == 0) {
-                    put(next, "vpp.licenses-exhausted", "critical", t, "VPP token " + t.name + " has no Company Portal"
-                            + " license left (" + t.holders.size() + " of " + t.companyPortalLicenses + " in use)", now);
-                } else if (lowLicenses(available, t.companyPortalLicenses)) {
-                    put(next, "vpp.licenses-low", "warning", t, "VPP token " + t.name + " has " + available
-                            + " Company Portal license" + (available == 1 ? "" : "s") + " left of "
-                            + t.companyPortalLicenses + " (low: fewer than " + LOW_LICENSES_COUNT + " or under "
-                            + LOW_LICENSES_PERCENT + "%)", now);
-                }
-            }
-            for (Alert a : next.values()) {
-                if (!alerts.containsKey(a.id())) {
-                    Map<String, Object> e = a.json();
-                    e.put("state", "raised");
-                    emitted.add(e);
-                }
-            }
-            for (Alert a : alerts.values()) {
-                if (!next.containsKey(a.id())) {
-                    Map<String, Object> e = a.json();
-                    e.put("state", "cleared");
-                    emitted.add(e);
-                }
-            }
-            alerts.clear();
-            alerts.putAll(next);
-            for (Map<String, Object> e : emitted) {
+            for (Map<String, Object> e : alerts.evaluate(vppTokens.values(), clock.now())) {
                 events.emit("alert", null, e);
             }
         }
@@ -559,13 +418,7 @@ public final class PolicyService implements LicenseGate, AutoCloseable {
 
     /** Fewer than {@link #LOW_LICENSES_COUNT} left, or under {@link #LOW_LICENSES_PERCENT} % of the total. */
     static boolean lowLicenses(int available, int total) {
-        return available < LOW_LICENSES_COUNT || (long) available * 100 < (long) total * LOW_LICENSES_PERCENT;
-    }
-
-    private void put(Map<String, Alert> next, String kind, String severity, VppToken t, String message, Instant now) {
-        String id = kind + ":" + t.name;
-        Alert old = alerts.get(id);
-        next.put(id, new Alert(id, kind, severity, t.name, message, old == null ? now : old.since()));
+        return PolicyAlerts.lowLicenses(available, total);
     }
 
     public static Map<String, Object> data(Object... kv) {

@@ -68,7 +68,7 @@ final class PolicyStorage {
             p.userLicenses.total = st.userLicenses();
             p.deviceLicenses.total = st.deviceLicenses();
             for (StoredVppToken t : st.vppTokens() == null ? List.<StoredVppToken>of() : st.vppTokens()) {
-                p.vppTokens.put(t.name(), new PolicyService.VppToken(t.name(), t.organization(), t.expiry(),
+                p.vppTokens.put(t.name(), new VppToken(t.name(), t.organization(), t.expiry(),
                         t.companyPortalLicenses()));
             }
         }
@@ -93,7 +93,7 @@ final class PolicyStorage {
             case DEVICE_LICENSE -> p.deviceLicenses.holders;
             case CHECKED_UDID -> p.checkedUdids;
             default -> {
-                PolicyService.VppToken t = name.startsWith(VPP) ? p.vppTokens.get(name.substring(VPP.length())) : null;
+                VppToken t = name.startsWith(VPP) ? p.vppTokens.get(name.substring(VPP.length())) : null;
                 yield t == null ? null : t.holders;
             }
         };
@@ -115,12 +115,12 @@ final class PolicyStorage {
             }
             for (String name : changedVppTokens) {
                 cleared.add(VPP + name);
-                PolicyService.VppToken t = p.vppTokens.get(name);
+                VppToken t = p.vppTokens.get(name);
                 if (t != null) {
                     t.holders.forEach(h -> added.add(new StoredPolicy.Member(VPP + name, h)));
                 }
             }
-            for (PolicyService.VppToken t : p.vppTokens.values()) {
+            for (VppToken t : p.vppTokens.values()) {
                 if (!changedVppTokens.contains(t.name)) {
                     for (String h : t.changedHolders) {
                         (t.holders.contains(h) ? added : removed).add(new StoredPolicy.Member(VPP + t.name, h));

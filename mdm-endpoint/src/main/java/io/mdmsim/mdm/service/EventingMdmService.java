@@ -118,7 +118,11 @@ public final class EventingMdmService implements MdmService {
             return raw;
         }
         data.put("leftOut", found);
-        return Plist.toXml(root);
+        try {
+            return Plist.toXml(root);
+        } catch (IllegalArgumentException notXmlSafe) {
+            return null; // control characters a binary plist carried: the payload is left out whole
+        }
     }
 
     private static void leaveOut(NSObject o, List<String> found) {

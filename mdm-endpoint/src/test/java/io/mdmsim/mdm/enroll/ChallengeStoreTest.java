@@ -61,4 +61,19 @@ class ChallengeStoreTest {
         assertEquals(1, store.liveCount());
         assertInstanceOf(Redemption.Accepted.class, store.redeem(c));
     }
+
+    @Test
+    void aFloodOfOverTheAirChallengesKeepsOnlyTheLatestAndLeavesAdeOnesAlone() {
+        String ade = store.mint("UDID-ADE");
+        String first = store.mint(null);
+        String second = store.mint(null);
+        for (int i = 0; i < ChallengeStore.MAX_OVER_THE_AIR - 1; i++) {
+            store.mint(null);
+        }
+        assertEquals(ChallengeStore.MAX_OVER_THE_AIR + 1, store.liveCount(), "the ADE one and the latest OTA ones");
+        var dropped = assertInstanceOf(Redemption.Rejected.class, store.redeem(first));
+        assertTrue(dropped.reason().contains("already used"), dropped.reason());
+        assertInstanceOf(Redemption.Accepted.class, store.redeem(second));
+        assertEquals("UDID-ADE", assertInstanceOf(Redemption.Accepted.class, store.redeem(ade)).udid());
+    }
 }

@@ -12,7 +12,6 @@ import io.mdmsim.mdm.management.EnrollmentProfile;
 import io.mdmsim.mdm.model.DeviceError;
 import io.mdmsim.mdm.policy.PolicyService.Channel;
 import io.mdmsim.mdm.policy.PolicyService.EnrollmentRequest;
-import io.mdmsim.mdm.policy.PolicyService.Platform;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -270,7 +269,7 @@ class PolicyServiceTest {
         vpp("{\"name\":\"Apps\",\"expiry\":\"2026-04-15T09:00:00Z\",\"companyPortalLicenses\":100}");
         assertEquals(List.of(), policy.alerts(), "44 days ahead: no alert");
         clock.advance(Duration.ofDays(14));
-        List<PolicyService.Alert> a = policy.alerts();
+        List<Alert> a = policy.alerts();
         assertEquals(1, a.size(), a.toString());
         assertEquals("vpp.token-expiring", a.get(0).kind());
         assertEquals("warning", a.get(0).severity());

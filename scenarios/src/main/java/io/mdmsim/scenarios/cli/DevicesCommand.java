@@ -30,6 +30,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
+/**
+ * {@code mdmsim devices}: runs virtual iPhones and iPads through Setup Assistant and automated device enrollment (see
+ * the command's description below) and prints their progress and summary.
+ *
+ * <p>It is a little over 400 lines because it is the whole option list of the command (every behaviour knob of the
+ * fleet, each with its help text) and their mapping to {@code FleetConfig}.
+ */
 @Command(name = "devices",
         mixinStandardHelpOptions = true,
         sortOptions = false,

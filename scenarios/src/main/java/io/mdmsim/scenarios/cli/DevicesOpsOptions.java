@@ -56,6 +56,12 @@ public final class DevicesOpsOptions {
                     + " ${DEFAULT-VALUE}: never).")
     Duration tokenUpdateInterval;
 
+    @Option(names = "--idle-poll-interval", paramLabel = "DURATION", defaultValue = "30s",
+            converter = DevicesCommand.DurationConverter.class,
+            description = "How long a device awaiting configuration waits before polling again after an empty reply"
+                    + " or a NotNow (default ${DEFAULT-VALUE}).")
+    Duration idlePollInterval;
+
     @Option(names = "--trace-dir", paramLabel = "DIR",
             description = "Write a trace per device (DIR/<serial>.jsonl, every message with raw plists) for the"
                     + " devices that did not enroll; with --trace-all for every device. Replay one with 'mdmsim"
@@ -112,6 +118,7 @@ public final class DevicesOpsOptions {
     public FleetConfig.Builder applyTo(FleetConfig.Builder b, SimPki pki) {
         validate();
         b.apnsUrl(apns).lifetime(lifetime).checkinInterval(checkinInterval).tokenUpdateInterval(tokenUpdateInterval)
+                .idlePollInterval(idlePollInterval)
                 .maxConnections(maxConnections).trustAnchors(List.of(pki.root().certificate()));
         if (traceDir != null) {
             b.traces(traceAll ? TraceOptions.all(traceDir) : TraceOptions.failed(traceDir));
@@ -130,7 +137,7 @@ public final class DevicesOpsOptions {
             throw usage("--apns: " + apns + " (expected: the fake APNs base URL, e.g. https://127.0.0.1:8443)");
         }
         for (Object[] d : new Object[][] {{"--lifetime", lifetime}, {"--checkin-interval", checkinInterval},
-                {"--token-update-interval", tokenUpdateInterval}}) {
+                {"--token-update-interval", tokenUpdateInterval}, {"--idle-poll-interval", idlePollInterval}}) {
             if (((Duration) d[1]).isNegative()) {
                 throw usage(d[0] + ": " + d[1] + " (expected: >= 0)");
             }

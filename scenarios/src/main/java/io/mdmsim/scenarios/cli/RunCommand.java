@@ -8,6 +8,8 @@ import io.mdmsim.scenarios.file.ScenarioFiles;
 import io.mdmsim.scenarios.model.Scenario;
 import io.mdmsim.scenarios.report.ReportFolder;
 import io.mdmsim.scenarios.run.ScenarioRunner;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -32,7 +34,8 @@ import picocli.CommandLine.Parameters;
         },
         footer = {"", "Exit codes: 0 every expectation met; 1 an expectation failed; 2 bad command line or scenario"
                 + " (each problem as FILE:LINE:COLUMN: what is wrong (expected: ...)); 70 runtime failure (a server"
-                + " could not start, a port was taken ...)."})
+                + " could not start, a port was taken ...); 130 stopped by Ctrl-C or SIGTERM (the summary and the report"
+                + " are written first)."})
 final class RunCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -82,11 +85,33 @@ final class RunCommand implements Callable<Integer> {
                 : ReportFolder.defaultDir(scenario.name(), Instant.now()), quiet, part, null);
     }
 
-    /** Runs a scenario read or built in: exit 0, 1, or 2 for a scenario problem found while setting up its world. */
+    /**
+     * Runs a scenario read or built in: exit 0, 1, or 2 for a scenario problem found while setting up its world; 130
+     * when Ctrl-C or SIGTERM stopped it (after the summary and the report).
+     */
     static int run(CommandLine cl, Scenario scenario, Path out, boolean quiet, Shard part, Path pkiDir) {
-        try {
+        if (out != null) {
+            // before the run, not after it: the traces go there while it runs, and a long run's result is not lost
+            try {
+                Files.createDirectories(out);
+            } catch (IOException e) {
+                throw new CommandLine.ParameterException(cl, "--out: " + out + " cannot be created: "
+                        + CliFailure.reason(e) + " (expected: a folder this user can write)");
+            }
+            if (!Files.isWritable(out)) {
+                throw new CommandLine.ParameterException(cl, "--out: " + out + " is not writable (expected: a folder"
+                        + " this user can write)");
+            }
+        }
+        try (Interruption interruption = Interruption.install(cl.getErr())) {
             ScenarioRunner.Outcome outcome = new ScenarioRunner(scenario,
                     new ScenarioRunner.Options(out, quiet, Terminal.isTerminal(), part, pkiDir), cl.getOut()).run();
+            if (interruption.signalled() || outcome.end() == ScenarioRunner.End.STOPPED) {
+                cl.getOut().printf("  stopped by Ctrl-C or SIGTERM: %d devices had not finished; exit %d%n",
+                        outcome.report().count(io.mdmsim.device.Outcome.INTERRUPTED), Interruption.EXIT_INTERRUPTED);
+                cl.getOut().flush();
+                return Interruption.EXIT_INTERRUPTED;
+            }
             return outcome.passed() ? Main.EXIT_OK : Main.EXIT_EXPECTATION_FAILED;
         } catch (ScenarioException e) {
             cl.getOut().flush();

@@ -71,6 +71,17 @@ final class MappingContext {
         }
     }
 
+    /** A duration that must be more than zero (a time limit). */
+    Duration positiveDuration(String pointer) {
+        int before = problems.size();
+        Duration d = duration(pointer);
+        if (d.isZero() && problems.size() == before) {
+            problem(pointer, ScenarioSchema.dotted(pointer) + ": " + t.root().at(pointer).asText()
+                    + " (expected: more than 0)");
+        }
+        return d;
+    }
+
     void problem(String pointer, String message) {
         problems.add(new Problem(t.at(pointer), message));
     }

@@ -47,8 +47,12 @@ final class ScenarioMapper {
         String name = root.path("name").asText(defaultName);
         long seed = root.path("seed").asLong(1);
         ClockSpec clock = ClockSpec.parse(root.path("clock").asText("wall"));
-        Duration deadline = root.has("deadline") ? c.duration("/deadline") : DEFAULT_DEADLINE;
+        Duration deadline = root.has("deadline") ? c.positiveDuration("/deadline") : DEFAULT_DEADLINE;
         Map<String, Duration> stageTimeouts = new LinkedHashMap<>();
+        for (Iterator<String> it = root.path("stageTimeouts").fieldNames(); it.hasNext(); ) {
+            String stage = it.next();
+            stageTimeouts.put(stage, c.positiveDuration("/stageTimeouts/" + LocatedTree.escape(stage)));
+        }
 
         List<PopulationSpec> populations = populations(root.path("populations"));
         Set<String> populationNames = new HashSet<>();

@@ -144,7 +144,10 @@ public final class ScenarioSchema {
         return d.isEmpty() ? "" : " (expected: " + d.replaceAll("\\.$", "") + ")";
     }
 
-    private static String names(JsonNode schemaNode, JsonNode parent) {
+    private String names(JsonNode schemaNode, JsonNode parent) {
+        if (schemaNode.has("$ref")) {
+            schemaNode = schemaAt(schemaNode.get("$ref").asText().replaceFirst("^#", ""));
+        }
         JsonNode en = schemaNode.path("enum");
         if (en.isArray()) {
             return "one of " + enumWords(schemaNode);

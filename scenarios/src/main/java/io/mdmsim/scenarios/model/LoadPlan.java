@@ -66,7 +66,9 @@ public record LoadPlan(Integer devices, Integer arrivals, Duration lastArrival, 
         out.add("load      " + load);
         out.add("actions   " + (s.actions().isEmpty() ? "none" : s.actions().size() + ", the last at "
                 + Durations.format(lastAction)));
-        out.add("expect    " + s.expectations().size() + " expectation" + (s.expectations().size() == 1 ? "" : "s"));
+        out.add("expect    " + (s.expectations().isEmpty() && (devices == null || devices > 0)
+                ? "none written: every device enrolled (the default expectation)"
+                : s.expectations().size() + " expectation" + (s.expectations().size() == 1 ? "" : "s")));
         Duration least = lastArrival == null ? lastAction : lastArrival.compareTo(lastAction) > 0 ? lastArrival
                 : lastAction;
         out.add("duration  at least " + Durations.format(least) + " on the " + s.clock().text() + " clock"

@@ -60,7 +60,8 @@ public record PopulationSpec(String name, Integer count, String models, String o
             return DeviceCatalog.model(text).or(() -> DeviceCatalog.models().stream()
                     .filter(x -> x.name().equalsIgnoreCase(text)).findFirst())
                     .orElseThrow(() -> new IllegalArgumentException("model: " + text + " is not in the device catalog"
-                            + " (expected: a product type such as iPhone15,2 or a name such as iPhone 14 Pro)"));
+                            + " (expected: a product type such as iPhone15,2 (quoted inside {...}: \"iPhone15,2\") or a"
+                            + " name such as iPhone 14 Pro)"));
         }
     }
 }

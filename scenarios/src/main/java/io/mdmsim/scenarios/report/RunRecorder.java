@@ -42,6 +42,9 @@ import org.HdrHistogram.Histogram;
  * <p>Bounded: at most {@link #MAX_ERROR_KINDS} distinct error texts (later new texts count under
  * {@link #OTHER_ERRORS}), {@link #MAX_LISTED} unexpected devices listed (all counted), {@link #MAX_INTERVALS}
  * intervals (later events count in the last one).
+ *
+ * <p>It is a little over 400 lines because every bounded collection of the record is kept under one lock so a snapshot
+ * is consistent; the report types and writers are apart.
  */
 public final class RunRecorder implements FleetListener {
 

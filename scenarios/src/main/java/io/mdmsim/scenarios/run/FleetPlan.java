@@ -5,6 +5,8 @@ import io.mdmsim.core.time.SimClock;
 import io.mdmsim.device.FleetConfig;
 import io.mdmsim.device.FleetListener;
 import io.mdmsim.device.KeySource;
+import io.mdmsim.device.Stage;
+import io.mdmsim.device.Timeouts;
 import io.mdmsim.device.TraceOptions;
 import io.mdmsim.scenarios.model.FleetSpec;
 import io.mdmsim.scenarios.model.LoadSpec;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -37,6 +40,29 @@ final class FleetPlan {
         return f.concurrency() != null ? f.concurrency()
                 : scenario.load() instanceof LoadSpec.ConstantDevices c ? c.devices()
                 : Math.max(1, Math.min(FleetConfig.MAX_CONCURRENCY, devices));
+    }
+
+    /**
+     * The devices' stage timeouts: the fleet's defaults, then the scenario's {@code default} for every stage, then each
+     * stage it names. No per-device deadline: the scenario's deadline counts from the run's start, and the runner ends
+     * the devices still running then as timed out.
+     */
+    Timeouts timeouts() {
+        Timeouts t = Timeouts.DEFAULT;
+        Duration all = scenario.stageTimeouts().get("default");
+        if (all != null) {
+            for (Stage stage : Stage.values()) {
+                if (stage != Stage.MANAGED && stage != Stage.DONE) {
+                    t = t.withStage(stage, all);
+                }
+            }
+        }
+        for (Map.Entry<String, Duration> e : scenario.stageTimeouts().entrySet()) {
+            if (!e.getKey().equals("default")) {
+                t = t.withStage(Stage.valueOf(e.getKey().toUpperCase(Locale.ROOT).replace('-', '_')), e.getValue());
+            }
+        }
+        return t;
     }
 
     /** Populations grouped by how their devices enroll: null key for ADE, else the over-the-air profile URL. */
@@ -90,6 +116,7 @@ final class FleetPlan {
         if (f.idlePollInterval() != null) {
             b.idlePollInterval(f.idlePollInterval());
         }
+        b.timeouts(timeouts());
         if (outDir != null && !traces.equals("none")) {
             Path dir = ReportFolder.traces(outDir);
             b.traces(traces.equals("all") ? TraceOptions.all(dir) : TraceOptions.failed(dir));

@@ -10,7 +10,9 @@ import java.util.concurrent.locks.LockSupport;
  * Moves a manual clock for a scenario: when every running device is asleep on the clock and nothing has happened for
  * a moment, the clock jumps to the next thing anybody waits for (a device's wait, a server's timer, the next action,
  * the run's deadline). Due actions run before time moves on. So simulated minutes and days pass in real milliseconds,
- * and no device ever sees time jump while it is in the middle of a step.
+ * and no device ever sees time jump while it is in the middle of a step. If nothing at all happens for
+ * {@link #STALL} of real time (no device event, no sleep, no arrival, the clock cannot move), the run has stalled and
+ * ends as at its deadline: a run on a manual clock always ends.
  */
 final class ManualDriver {
 
@@ -21,6 +23,11 @@ final class ManualDriver {
      * through the fake APNs, a sync) reaches the devices asynchronously.
      */
     private static final long AFTER_ACTION_NANOS = 300_000_000L;
+    /**
+     * Real time without any progress after which the run counts as stalled: longer than anything a device does without
+     * an event or a sleep (an HTTP exchange is cut after 30 s, a push channel opens within its timeout).
+     */
+    static final java.time.Duration STALL = java.time.Duration.ofMinutes(2);
 
     private final ManualClock clock;
     private final CountingClock devicesClock;
@@ -30,6 +37,7 @@ final class ManualDriver {
     private final Instant start;
     private final List<Duration> arrivals;
     private final int concurrency;
+    private final long stallNanos;
 
     /**
      * @param arrivals    when each device powers on, from {@code start}, in ascending order
@@ -37,6 +45,12 @@ final class ManualDriver {
      */
     ManualDriver(ManualClock clock, CountingClock devicesClock, Activity activity, ActionRunner actions,
                  Instant deadline, Instant start, List<Duration> arrivals, int concurrency) {
+        this(clock, devicesClock, activity, actions, deadline, start, arrivals, concurrency, STALL);
+    }
+
+    ManualDriver(ManualClock clock, CountingClock devicesClock, Activity activity, ActionRunner actions,
+                 Instant deadline, Instant start, List<Duration> arrivals, int concurrency, Duration stall) {
+        this.stallNanos = stall.toNanos();
         this.start = start;
         this.arrivals = arrivals;
         this.concurrency = concurrency;
@@ -48,22 +62,36 @@ final class ManualDriver {
     }
 
     /**
-     * Drives the clock until every device finished and every action ran, or the deadline is reached; returns true
-     * when the deadline was reached first.
+     * Drives the clock until every device finished and every action ran (FINISHED), the deadline is reached (DEADLINE),
+     * nothing happened for the stall time (STALLED) or the calling thread is interrupted (STOPPED: Ctrl-C).
      */
-    boolean drive() {
+    ScenarioRunner.End drive() {
+        List<Object> seen = List.of();
+        long progressAt = System.nanoTime();
         while (true) {
+            if (Thread.interrupted()) {
+                return ScenarioRunner.End.STOPPED;
+            }
             if (actions.runDue() > 0) {
                 LockSupport.parkNanos(AFTER_ACTION_NANOS);
+                progressAt = System.nanoTime();
                 continue;
+            }
+            List<Object> now = List.of(activity.events(), devicesClock.sleeps(), clock.sleepers(), clock.now(),
+                    activity.started());
+            if (!now.equals(seen)) {
+                seen = now;
+                progressAt = System.nanoTime();
+            } else if (System.nanoTime() - progressAt > stallNanos) {
+                return ScenarioRunner.End.STALLED;
             }
             Instant nextAction = actions.nextDue();
             boolean devicesDone = activity.finished() >= arrivals.size();
             if (devicesDone && nextAction == null) {
-                return false;
+                return ScenarioRunner.End.FINISHED;
             }
             if (!clock.now().isBefore(deadline)) {
-                return true;
+                return ScenarioRunner.End.DEADLINE;
             }
             if (!settled()) {
                 continue;

@@ -64,8 +64,17 @@ public final class ScenarioRunner {
     public record Options(Path out, boolean quiet, boolean terminal, Shard shard, Path pkiDir) {
     }
 
-    /** How the run went: its report (with the expectations) and what was written. */
-    public record Outcome(RunReport report, List<Path> written) {
+    /**
+     * How the run ended: every device finished and every action ran, the deadline passed, it stalled (a manual clock
+     * that could not move while nothing happened for minutes of real time), or it was stopped.
+     */
+    public enum End { FINISHED, DEADLINE, STALLED, STOPPED }
+
+    /**
+     * How the run went: its report (with the expectations), what was written, and how it ended ({@link End#STOPPED}:
+     * the running thread was interrupted, e.g. by Ctrl-C; the devices still running ended INTERRUPTED).
+     */
+    public record Outcome(RunReport report, List<Path> written, End end) {
         public boolean passed() {
             return report.passed();
         }
@@ -190,15 +199,16 @@ public final class ScenarioRunner {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         try (LiveProgress progress = options.quiet() ? null
                 : new LiveProgress(out, options.terminal(), clock, running.size())) {
-            FleetListener listener = progress == null ? Listeners.of(recorder, shown, activity)
-                    : Listeners.of(recorder, shown, activity, progress);
+            RunDeadline runDeadline = new RunDeadline(scenario.deadline(), progress == null
+                    ? Listeners.of(recorder, shown, activity) : Listeners.of(recorder, shown, activity, progress));
+            FleetListener listener = runDeadline;
             for (Map.Entry<URI, List<Integer>> group : FleetPlan.groups(world, running).entrySet()) {
                 FleetConfig config = new FleetPlan(scenario).fleetConfig(world, pki, devicesClock, listener, outDir, traces, running,
                         arrivals, group.getKey(), group.getValue());
                 Thread t = Thread.ofPlatform().name("fleet-" + fleets.size()).unstarted(() -> {
                     try {
                         FleetResult r = DeviceFleet.run(config);
-                        r.devices().forEach(d -> results.put(d.device().serialNumber(), d));
+                        r.devices().forEach(d -> results.put(d.device().serialNumber(), runDeadline.apply(d)));
                     } catch (Throwable e) {
                         failure.compareAndSet(null, e);
                     }
@@ -207,16 +217,28 @@ public final class ScenarioRunner {
                 fleets.add(t);
             }
             fleets.forEach(Thread::start);
-            boolean deadlineHit;
+            End end;
             if (clock instanceof ManualClock manual) {
-                deadlineHit = new ManualDriver(manual, devicesClock, activity, actions, deadline, start,
+                end = new ManualDriver(manual, devicesClock, activity, actions, deadline, start,
                         sorted(arrivals), new FleetPlan(scenario).concurrency(running.size())).drive();
             } else {
-                deadlineHit = runOnClock(clock, actions, fleets, deadline);
+                end = runOnClock(clock, actions, fleets, deadline);
             }
-            if (deadlineHit) {
+            boolean stopped = end == End.STOPPED || Thread.interrupted(); // the summary and report still come
+            if (stopped) {
+                log.accept("stopped        devices still running end now, as interrupted");
+                end = End.STOPPED;
+                fleets.forEach(Thread::interrupt);
+            } else if (end == End.DEADLINE) {
                 log.accept("deadline       " + Durations.format(scenario.deadline()) + " reached: devices still"
                         + " running end now, as timed out");
+                runDeadline.pass(null);
+                fleets.forEach(Thread::interrupt);
+            } else if (end == End.STALLED) {
+                String why = "the run stalled: nothing happened for " + Durations.format(ManualDriver.STALL)
+                        + " of real time and the manual clock could not move";
+                log.accept("stalled        " + why + ": devices still running end now, as timed out");
+                runDeadline.pass(why);
                 fleets.forEach(Thread::interrupt);
             }
             for (Thread t : fleets) {
@@ -226,11 +248,6 @@ public final class ScenarioRunner {
                 throw new IllegalStateException("the device fleet failed: " + failure.get().getMessage(),
                         failure.get());
             }
-            Set<String> timedOut = new HashSet<>();
-            if (deadlineHit) {
-                results.values().stream().filter(r -> r.reason() != null && r.reason().startsWith("interrupted"))
-                        .forEach(r -> timedOut.add(r.device().serialNumber()));
-            }
             // the DEP side, per MDM server and interval, as the fake ABM counted it; every shard's world syncs every
             // device, so only the first shard records it (merged reports then count it once)
             if (options.shard().index() == 1) {
@@ -239,7 +256,7 @@ public final class ScenarioRunner {
             RunReport snapshot = recorder.snapshot();
             List<ExpectationSpec> specs = expectations(running);
             List<Verdicts.Verdict> verdicts = Verdicts.evaluate(specs, new Verdicts.Facts(running, results,
-                    shown::of, timedOut, snapshot, actions.results(), world.mdmAdmin()));
+                    shown::of, snapshot, actions.results(), world.mdmAdmin()));
             RunReport report = snapshot.withExpectations(verdicts.stream().map(Verdicts.Verdict::result).toList());
             if (progress != null) {
                 progress.close();
@@ -254,7 +271,7 @@ public final class ScenarioRunner {
             }
             EndSummary.print(out, report, actions.results().stream().map(ActionRunner.Result::toString).toList(),
                     Duration.ofNanos(System.nanoTime() - realStart), written.stream().map(Path::toString).toList());
-            return new Outcome(report, written);
+            return new Outcome(report, written, end);
         } finally {
             fleets.forEach(Thread::interrupt);
         }
@@ -297,8 +314,8 @@ public final class ScenarioRunner {
                 ExpectationSpec.Subject.OUTCOME, "enrolled", null, null, null, Threshold.parse("rate == 1"), where));
     }
 
-    /** Wall or scaled clock: actions on time in their own thread, the deadline watched; true when it was reached. */
-    private static boolean runOnClock(SimClock clock, ActionRunner actions, List<Thread> fleets, Instant deadline) {
+    /** Wall or scaled clock: actions on time in their own thread, the deadline watched. */
+    private static End runOnClock(SimClock clock, ActionRunner actions, List<Thread> fleets, Instant deadline) {
         AtomicReference<Throwable> actionFailure = new AtomicReference<>();
         Thread actionThread = Thread.ofVirtual().name("scenario-actions").start(() -> {
             try {
@@ -313,16 +330,15 @@ public final class ScenarioRunner {
             while (fleets.stream().anyMatch(Thread::isAlive) || actionThread.isAlive()) {
                 if (!clock.now().isBefore(deadline)) {
                     actionThread.interrupt();
-                    return true;
+                    return End.DEADLINE;
                 }
                 Duration left = Duration.between(clock.now(), deadline);
                 clock.sleep(left.compareTo(Duration.ofSeconds(1)) < 0 ? left : Duration.ofSeconds(1));
             }
-            return false;
+            return End.FINISHED;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             actionThread.interrupt();
-            return true;
+            return End.STOPPED;
         }
     }
 

@@ -33,7 +33,7 @@ public final class Verdicts {
 
     /** The run's facts the expectations are evaluated on. */
     record Facts(List<DevicePlan.Device> planned, Map<String, DeviceResult> results,
-                 java.util.function.Function<String, List<String>> shownErrors, Set<String> timedOut,
+                 java.util.function.Function<String, List<String>> shownErrors,
                  RunReport report, List<ActionRunner.Result> actions, AdminClient mdmAdmin) { }
 
     private static final Set<String> TERMINAL = Set.of("ACKNOWLEDGED", "ERROR", "COMMAND_FORMAT_ERROR", "CANCELED");
@@ -62,9 +62,9 @@ public final class Verdicts {
                         case "not-assigned" -> report.count(io.mdmsim.device.Outcome.NOT_ASSIGNED);
                         case "needs-wipe" -> report.count(io.mdmsim.device.Outcome.NEEDS_WIPE);
                         case "failed" -> report.count(io.mdmsim.device.Outcome.FAILED);
-                        default -> -1; // timed-out: a device's own result
+                        default -> report.count(io.mdmsim.device.Outcome.TIMED_OUT);
                     };
-                    yield n < 0 ? null : counted(e, n, report.devices().total(), null);
+                    yield counted(e, n, report.devices().total(), null);
                 }
                 case STAGE -> {
                     Stage stage = Stage.valueOf(e.value().toUpperCase(Locale.ROOT).replace('-', '_'));
@@ -111,7 +111,7 @@ public final class Verdicts {
             }
         }
         return switch (e.subject()) {
-            case OUTCOME -> share(e, scope, outcome(e.value(), f.timedOut()));
+            case OUTCOME -> share(e, scope, outcome(e.value()));
             case ERROR -> share(e, scope, r -> r.reason() != null && r.reason().contains(e.value())
                     || f.shownErrors().apply(r.device().serialNumber()).stream().anyMatch(t -> t.contains(e.value())));
             case MANAGEMENT -> share(e, scope, management(e.value()));
@@ -133,14 +133,14 @@ public final class Verdicts {
         };
     }
 
-    private static Predicate<DeviceResult> outcome(String value, Set<String> timedOut) {
+    private static Predicate<DeviceResult> outcome(String value) {
         return switch (value) {
             case "enrolled" -> r -> r.outcome() == Outcome.ENROLLED;
             case "not-enrolled" -> r -> r.outcome() != Outcome.ENROLLED;
             case "not-assigned" -> r -> r.outcome() == Outcome.NOT_ASSIGNED;
             case "needs-wipe" -> r -> r.outcome() == Outcome.NEEDS_WIPE;
-            case "timed-out" -> r -> timedOut.contains(r.device().serialNumber());
-            default -> r -> r.outcome() == Outcome.FAILED && !timedOut.contains(r.device().serialNumber());
+            case "timed-out" -> r -> r.outcome() == Outcome.TIMED_OUT;
+            default -> r -> r.outcome() == Outcome.FAILED;
         };
     }
 

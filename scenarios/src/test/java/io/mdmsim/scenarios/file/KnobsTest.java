@@ -27,7 +27,7 @@ class KnobsTest {
             Map.entry("--seed", "seed"),
             Map.entry("--clock", "clock (the scenario's, top level)"),
             Map.entry("--deadline", "deadline (the scenario's, top level)"),
-            Map.entry("--stage-timeout", "not in scenario files yet; the runner can set FleetConfig.stageTimeout"),
+            Map.entry("--stage-timeout", "stageTimeouts (top level)"),
             Map.entry("--shard", "mdmsim run --shard"),
             Map.entry("--apns", "fleet.push"),
             Map.entry("--trace-dir", "the report folder's traces/"),

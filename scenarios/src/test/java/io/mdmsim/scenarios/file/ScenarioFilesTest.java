@@ -173,7 +173,8 @@ class ScenarioFilesTest {
     @Test
     void aNamedDeviceMustBeInTheCatalog() throws IOException {
         assertEquals(List.of("s.yaml:4:7: populations[0].device.model: iPhone99,9 is not in the device catalog"
-                + " (expected: a product type such as iPhone15,2 or a name such as iPhone 14 Pro)"), problems("""
+                + " (expected: a product type such as iPhone15,2 (quoted inside {...}: \"iPhone15,2\") or a name such"
+                + " as iPhone 14 Pro)"), problems("""
                 populations:
                   - device:
                       serial: F2LXK0PQHG7F
@@ -202,7 +203,7 @@ class ScenarioFilesTest {
         Path f = write("s.json", "{\"seed\": 3,\n \"populations\": [{\"count\": 2}],\n \"clok\": \"wall\"}");
         ScenarioException e = assertThrows(ScenarioException.class, () -> ScenarioFiles.read(f));
         assertEquals(f + ":3:2: clok: unknown key (expected: one of name, description, seed, clock, deadline,"
-                + " world, populations, fleet, load, actions, expect)", e.problems().getFirst()
+                + " stageTimeouts, world, populations, fleet, load, actions, expect)", e.problems().getFirst()
                 .toString());
         Files.writeString(f, "{\"seed\": 3, \"populations\": [{\"count\": 2}]}");
         assertEquals(3, ScenarioFiles.read(f).seed());
@@ -222,6 +223,8 @@ class ScenarioFilesTest {
         assertTrue(r.out().contains(good + ": valid, scenario good"), r.out());
         assertTrue(r.out().contains("devices   30 in 1 population: a 30"), r.out());
         assertTrue(r.out().contains("the last device powers on at 29s"), r.out());
+        assertTrue(r.out().contains("expect    none written: every device enrolled (the default expectation)"),
+                r.out());
         CliRun ok = CliRun.run("validate", good.toString());
         assertEquals(0, ok.exit(), ok.err());
         CliRun schema = CliRun.run("validate", "--schema");

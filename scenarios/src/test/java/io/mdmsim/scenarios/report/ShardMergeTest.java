@@ -25,15 +25,16 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Shards on loopback, each its own process, merged by {@code mdmsim report merge}: the merged report equals, in
- * counts, the report of one run of the whole population with the same seed. Twice: {@code mdmsim run SCENARIO --shard
- * I/3} (each shard with its own world), and {@code mdmsim devices --shard I/3 --report DIR} against one shared fake
- * ABM and MDM.
+ * Shards on loopback merged by {@code mdmsim report merge}: the merged report equals, in counts, the report of one run
+ * of the whole population with the same seed. Twice: {@code mdmsim run SCENARIO --shard I/3} in three processes, each
+ * shard with its own world, and {@code mdmsim devices --shard I/3 --report DIR}, three at once (in this JVM: a process
+ * each adds only start-up time here) against one shared fake ABM and MDM.
  */
 class ShardMergeTest {
 
@@ -66,12 +67,17 @@ class ShardMergeTest {
         }
     }
 
-    /** Starts {@code mdmsim devices} in its own JVM. */
-    private Process devices(URI abm, Path pkiDir, String shard, Path report) throws IOException {
-        return mdmsim(shard, "devices", "--abm", abm.toString(), "--admin-token", AdminTokens.of(abm),
-                "--pki-dir", pkiDir.toString(),
-                "--seed", Long.toString(SEED), "--shard", shard, "--concurrency", "4", "--report", report.toString(),
-                "--report-interval", "5s");
+    /** Runs {@code mdmsim devices} for one shard in this JVM, on a thread of its own. */
+    private static CompletableFuture<CliRun> devices(URI abm, Path pkiDir, String shard, Path report) {
+        return CompletableFuture.supplyAsync(() -> CliRun.run("devices", "--abm", abm.toString(), "--admin-token",
+                AdminTokens.of(abm), "--pki-dir", pkiDir.toString(), "--seed", Long.toString(SEED), "--shard", shard,
+                "--concurrency", "4", "--report", report.toString(), "--report-interval", "5s"),
+                runnable -> Thread.ofPlatform().name("shard-" + shard).start(runnable));
+    }
+
+    private static void assertExit0(CompletableFuture<CliRun> run, String what) throws Exception {
+        CliRun r = run.get(3, TimeUnit.MINUTES);
+        assertEquals(0, r.exit(), what + " exited " + r.exit() + ":\n" + r.out() + r.err());
     }
 
     /** Starts {@code mdmsim ARGS} in its own JVM (the test's class path), its output in shard-I-N.log. */
@@ -93,24 +99,24 @@ class ShardMergeTest {
     }
 
     @Test
-    void threeShardProcessesMergeIntoWhatOneRunOfTheSameSeedRecords() throws Exception {
+    void threeDevicesShardsAgainstOneWorldMergeIntoWhatOneRunOfTheSameSeedRecords() throws Exception {
         Path pkiDir = dir.resolve("pki");
         SimPki pki = SimPki.loadOrCreate(pkiDir, SimClock.system().now());
         List<Path> shardDirs = new ArrayList<>();
         try (World world = World.start(pki)) {
-            List<Process> shards = new ArrayList<>();
+            List<CompletableFuture<CliRun>> shards = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
                 Path d = dir.resolve("shard-" + i);
                 shardDirs.add(d);
                 shards.add(devices(world.abm().baseUri(), pkiDir, i + "/3", d));
             }
             for (int i = 1; i <= 3; i++) {
-                awaitExit(shards.get(i - 1), i + "/3");
+                assertExit0(shards.get(i - 1), i + "/3");
             }
         }
         Path single = dir.resolve("single");
         try (World world = World.start(pki)) {
-            awaitExit(devices(world.abm().baseUri(), pkiDir, "1/1", single), "1/1");
+            assertExit0(devices(world.abm().baseUri(), pkiDir, "1/1", single), "1/1");
         }
 
         RunReport whole = ReportJson.read(single);

@@ -294,4 +294,15 @@ class RunCommandTest {
         assertEquals(2, r.exit());
         assertEquals(f + ":2:5: populations[0].count: 'two' (expected: a whole number)\n", r.err());
     }
+
+    @Test
+    void aReportFolderThatCannotBeCreatedIsBadUsageBeforeTheRun() throws IOException {
+        Path f = write("ok.yaml", "clock: manual\npopulations: [{name: p, count: 1}]\n");
+        Path file = write("a-file", "not a folder");
+        CliRun r = CliRun.run("run", f.toString(), "--out", file.resolve("report").toString());
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().startsWith("mdmsim run: --out: " + file.resolve("report") + " cannot be created: "), r.err());
+        assertTrue(r.err().contains("(expected: a folder this user can write)"), r.err());
+        assertEquals("", r.out(), "nothing ran");
+    }
 }

@@ -33,7 +33,7 @@ import org.bouncycastle.operator.OutputEncryptor;
 
 /**
  * CMS (RFC 5652) as Apple device management uses it: detached signatures (Mdm-Signature), attached
- * signatures (MachineInfo, §3.1), EnvelopedData with KeyTransRecipientInfo (server tokens §1.1, SCEP §5) and
+ * signatures (MachineInfo), EnvelopedData with KeyTransRecipientInfo (server tokens, SCEP) and
  * certs-only SignedData. Every failure is a {@link CmsException} that says what failed.
  *
  * <p>Output is DER with definite lengths; certificate sets keep the order given. Signatures carry the signed

@@ -28,6 +28,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -61,6 +62,15 @@ public final class HttpServer implements AutoCloseable {
     /** Default cap on unsent bytes of one streamed response before its client is cut off: 4 MiB. */
     public static final long DEFAULT_MAX_PENDING_STREAM_BYTES = 4L * 1024 * 1024;
 
+    /** Default time a connection with no request in flight may send and receive nothing before it is closed: 60 s. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Default time from a request's first byte to its last (HTTP/1.1) before it is answered 408: 30 s. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Default number of connections a listener holds at once; more are answered 503 and closed: 4096. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 4096;
+
     private final Config config;
     private EventLoopGroup group;
     private ExecutorService executor;
@@ -72,7 +82,7 @@ public final class HttpServer implements AutoCloseable {
     /** Frozen settings, passed to the initializer and handler. */
     record Config(String name, String host, int port, Identity tls, boolean requestClientCertificates,
             boolean http2, int maxConcurrentStreams, int maxBodyBytes, long maxPendingStreamBytes, Handler handler,
-            ErrorMapper errorMapper, int ioThreads) {
+            ErrorMapper errorMapper, int ioThreads, Duration idleTimeout, Duration requestTimeout, int maxConnections) {
     }
 
     private HttpServer(Config config) {
@@ -171,6 +181,11 @@ public final class HttpServer implements AutoCloseable {
         return config.tls != null && config.http2;
     }
 
+    /** Connections open now (what {@link Builder#maxConnections} counts). */
+    public int openConnections() {
+        return channels == null ? 0 : channels.size();
+    }
+
     /** Stops accepting, closes open connections, interrupts running handlers. Idempotent. */
     @Override
     public synchronized void close() {
@@ -215,6 +230,9 @@ public final class HttpServer implements AutoCloseable {
         private Handler handler;
         private ErrorMapper errorMapper;
         private int ioThreads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
 
         private Builder() {
         }
@@ -320,6 +338,34 @@ public final class HttpServer implements AutoCloseable {
             return this;
         }
 
+        /** A connection with no request in flight and no traffic for this long is closed. Default 60 s. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = positive("idleTimeout", idleTimeout);
+            return this;
+        }
+
+        /** An HTTP/1.1 request not received in full this long after its first byte is answered 408. Default 30 s. */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = positive("requestTimeout", requestTimeout);
+            return this;
+        }
+
+        /** Connections held at once; a new one past this is answered 503 and closed. Default 4096. */
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 1)");
+            }
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        private static Duration positive(String name, Duration d) {
+            if (d == null || d.isNegative() || d.isZero() || d.toMillis() < 1) {
+                throw new IllegalArgumentException(name + ": " + d + " (expected: at least 1 ms)");
+            }
+            return d;
+        }
+
         public HttpServer build() {
             if (handler == null) {
                 throw new IllegalStateException(name + ": no router or handler set (expected: router(...))");
@@ -330,7 +376,8 @@ public final class HttpServer implements AutoCloseable {
             }
             return new HttpServer(new Config(name, host, port, tls, requestClientCertificates, http2,
                     maxConcurrentStreams, maxBodyBytes, maxPendingStreamBytes, handler,
-                    errorMapper == null ? ErrorMapper.defaults() : errorMapper, ioThreads));
+                    errorMapper == null ? ErrorMapper.defaults() : errorMapper, ioThreads, idleTimeout, requestTimeout,
+                    maxConnections));
         }
 
         /** {@code build().start()}. */

@@ -66,6 +66,10 @@ final class HttpServerHandler extends SimpleChannelInboundHandler<FullHttpReques
         HttpRequest request = toRequest(ctx, msg);
         HttpVersion version = msg.protocolVersion();
         boolean head = HttpMethod.HEAD.equals(msg.method());
+        ConnectionGuard guard = ctx.pipeline().get(ConnectionGuard.class); // HTTP/1.1 only
+        if (guard != null) {
+            guard.received(ctx.channel());
+        }
         tail = tail.thenComposeAsync(v -> respond(ctx, request, version, head), executor)
                 .exceptionally(t -> {
                     // Only when the executor refused the task (server closing): nobody will answer, so hang up.
@@ -73,6 +77,9 @@ final class HttpServerHandler extends SimpleChannelInboundHandler<FullHttpReques
                     ctx.close();
                     return null;
                 });
+        if (guard != null) {
+            tail.whenComplete((v, t) -> ctx.executor().execute(() -> guard.answered(ctx.channel())));
+        }
     }
 
     private HttpRequest toRequest(ChannelHandlerContext ctx, FullHttpRequest msg) {

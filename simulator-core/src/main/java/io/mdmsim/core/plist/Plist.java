@@ -248,7 +248,9 @@ public final class Plist {
                 }
                 case NSString str -> count(str.getContent().length());
                 case NSData d -> count(d.length());
-                case null, default -> { }
+                case null -> throw new PlistException("malformed plist: a null value (binary marker 0x00) at nesting"
+                        + " level " + depth + " (expected: plists have no null; leave the key out)", data);
+                default -> { }
             }
         }
 

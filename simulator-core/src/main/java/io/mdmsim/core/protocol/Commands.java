@@ -15,6 +15,9 @@ import java.util.Set;
  * {@code mdm/commands/<file>.yaml} named in each method. Optional keys are passed as null to leave them out. Commands
  * with many optional keys take one of the option records nested here ({@link AppInstall}, {@link Setting},
  * {@link EraseOptions}). To add one: a method that puts its keys in a map and calls {@link #command}.
+ *
+ * <p>It is a little over 400 lines because it is the catalogue of Apple's commands, one builder each; keeping them
+ * together keeps the catalogue in one place.
  */
 public final class Commands {
     private Commands() {}

@@ -223,6 +223,11 @@ public final class Scep {
                     cipher, enveloped, der.clone());
         } catch (PkiException e) {
             throw new ScepException(e.getMessage(), e);
+        } catch (ScepException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // BouncyCastle reads certificates and attributes lazily: malformed ones surface here
+            throw new ScepException("malformed pkiMessage: " + e.getMessage(), e);
         }
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mdmsim.core.pki.Identity;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,8 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -436,27 +433,8 @@ class HttpServerTest {
         }
     }
 
-    private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length:\\s*(\\d+)\\s*$");
-
-    /** Reads {@code count} responses that each carry Content-Length; returns head + body as text. */
     private static List<String> readResponses(InputStream in, int count) throws IOException {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("connection closed after " + head);
-                }
-                head.write(b);
-            }
-            String headText = head.toString(StandardCharsets.US_ASCII);
-            Matcher m = CONTENT_LENGTH.matcher(headText);
-            int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
-            byte[] body = in.readNBytes(length);
-            out.add(headText + new String(body, StandardCharsets.UTF_8));
-        }
-        return out;
+        return RawHttp.readResponses(in, count);
     }
 
 }

@@ -102,6 +102,17 @@ public final class CmsSupport {
     }
 
     public static SignedContent verify(CMSSignedData signedData, byte[] content, String label) {
+        try {
+            return verifyParsed(signedData, content, label);
+        } catch (CmsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // BouncyCastle reads the structures inside lazily: a malformed certificate or SignerInfo surfaces here
+            throw new CmsException(label + " does not verify: malformed SignedData: " + e.getMessage(), e);
+        }
+    }
+
+    private static SignedContent verifyParsed(CMSSignedData signedData, byte[] content, String label) {
         Collection<SignerInformation> signers = signedData.getSignerInfos().getSigners();
         if (signers.size() != 1) {
             throw new CmsException(label + " does not verify: the SignedData has " + signers.size() + " signers (expected: 1)");
