@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,17 +44,23 @@ import java.util.stream.Stream;
  * PUT    /apns/v1/connections/{id}/tokens/{token}        -> 204 online
  * DELETE /apns/v1/connections/{id}/tokens/{token}        -> 204 offline
  * </pre>
+ *
+ * <p>It stays a little over 400 lines because the token requests and the shared stream depend on the same connection
+ * state: requests go one at a time until a connection works, and a dropped stream is reopened with
+ * every token that is online.
  */
 public final class PushChannel implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PushChannel.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.mdmsim.core.http.Json.plainMapper();
     private static final HexFormat HEX = HexFormat.of();
     private static final String SIGNATURE_HEADER = "Apns-Device-Signature";
     private static final String KEY_HEADER = "Apns-Token-Key";
     /** Real-time pauses before reopening a dropped stream, doubling up to the maximum (transport, not protocol time). */
     private static final Duration RECONNECT_DELAY = Duration.ofMillis(200);
     private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(30);
+    /** Attempts of a repeatable request whose connection failed under it. */
+    static final int ATTEMPTS = 3;
 
     /** A channel failure that a device turns into its own failure reason. */
     public static final class PushException extends Exception {
@@ -71,6 +78,9 @@ public final class PushChannel implements AutoCloseable {
     /** Each registered token's key, as the fake APNs gave it to the device. */
     private final Map<String, String> keys = new ConcurrentHashMap<>();
     private final ReentrantLock connecting = new ReentrantLock();
+    /** Held by the one request in flight while no connection is known to work ({@link #exchange}). */
+    private final ReentrantLock firstThrough = new ReentrantLock();
+    private volatile boolean connected;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong unknownTokens = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
@@ -337,6 +347,12 @@ public final class PushChannel implements AutoCloseable {
         return keys.getOrDefault(hex, "");
     }
 
+    /**
+     * One request, sent again (at most {@link #ATTEMPTS} times in all) when the connection under it fails: the fleet
+     * shares one connection, so a connection that breaks while it is set up (a TLS handshake the loaded server gave
+     * up on) would fail every device waiting on it, where a real device's push daemon connects again. Only requests
+     * that are the same when repeated (a device's token, presence, release) are repeated; a time limit reached is not.
+     */
     private HttpResponse<byte[]> send(String method, String path, String json, String... headers)
             throws PushException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
@@ -349,11 +365,65 @@ public final class PushChannel implements AutoCloseable {
             b.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
         }
-        try {
-            return ClientExchange.send(client, b.build(), HttpResponse.BodyHandlers.ofByteArray(), timeout);
-        } catch (IOException e) {
-            throw new PushException(method + " " + base.resolve(path) + " failed: " + e, e);
+        HttpRequest request = b.build();
+        int attempts = repeatable(method, path) ? ATTEMPTS : 1;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return exchange(request);
+            } catch (HttpTimeoutException e) {
+                throw new PushException(method + " " + request.uri() + " failed: " + e, e);
+            } catch (IOException e) {
+                if (attempt >= attempts) {
+                    throw new PushException(method + " " + request.uri() + " failed" + (attempts > 1 ? " "
+                            + attempts + " times" : "") + ": " + e, e);
+                }
+                LOG.log(Level.DEBUG, "{0} {1} failed ({2}); sending it again", method, request.uri(), e);
+            }
         }
+    }
+
+    /**
+     * While no request has gone through the client's connection (at the start, or after one broke), requests go one at
+     * a time until one succeeds, then all together: the client opens a new connection for each request that finds
+     * none, so a fleet reaching TokenUpdate at once made hundreds of TLS handshakes that the loaded fake APNs did not
+     * finish in time, where one connection carries them all once it is up.
+     */
+    private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException, InterruptedException {
+        if (!connected) {
+            firstThrough.lockInterruptibly();
+            try {
+                if (!connected) {
+                    return exchangeMarking(request);
+                }
+            } finally {
+                firstThrough.unlock();
+            }
+        }
+        return exchangeMarking(request);
+    }
+
+    private HttpResponse<byte[]> exchangeMarking(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            HttpResponse<byte[]> r = ClientExchange.send(client, request, HttpResponse.BodyHandlers.ofByteArray(),
+                    timeout);
+            connected = true;
+            return r;
+        } catch (HttpTimeoutException e) {
+            throw e; // the connection may be fine; the server was slow
+        } catch (IOException e) {
+            connected = false;
+            throw e;
+        }
+    }
+
+    /** Requests waiting for the one that (re)connects (for tests). */
+    int waitingForConnection() {
+        return firstThrough.getQueueLength();
+    }
+
+    /** Everything but opening a stream ({@code POST /apns/v1/connections}, which makes a new one each time). */
+    static boolean repeatable(String method, String path) {
+        return !("POST".equals(method) && path.equals("/apns/v1/connections"));
     }
 
     private static String json(Object o) {

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.mdmsim.core.time.SimClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -59,7 +58,7 @@ public final class EventLog {
     private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
-    private final ArrayDeque<Event> recent = new ArrayDeque<>();
+    private final EventRing recent;
     private long lastSeq;
     /** Sequence numbers up to this one are reserved in the store; the next one needs a new reservation. */
     private long reservedUpTo = Long.MAX_VALUE;
@@ -72,6 +71,7 @@ public final class EventLog {
             throw new IllegalArgumentException("capacity: " + capacity + " (expected: >= 1)");
         }
         this.capacity = capacity;
+        this.recent = new EventRing(capacity);
     }
 
     /**
@@ -117,10 +117,7 @@ public final class EventLog {
                 }
             }
             e = new Event(++lastSeq, clock.now(), type, udid, clean);
-            recent.addLast(e);
-            if (recent.size() > capacity) {
-                recent.removeFirst();
-            }
+            recent.add(e);
             appended.signalAll();
         } finally {
             lock.unlock();
@@ -156,21 +153,14 @@ public final class EventLog {
                 appended.await(left, TimeUnit.NANOSECONDS);
             }
             List<Event> out = new ArrayList<>();
-            long first = recent.isEmpty() ? lastSeq + 1 : recent.peekFirst().seq();
+            long first = recent.size() == 0 ? lastSeq + 1 : recent.first().seq();
             if (after < first - 1) {
                 out.add(gap(after, first));
                 if (out.size() == limit) {
                     return out;
                 }
             }
-            for (Event e : recent) {
-                if (e.seq() > after) {
-                    out.add(e);
-                    if (out.size() == limit) {
-                        break;
-                    }
-                }
-            }
+            recent.addAfter(after, limit, out);
             return out;
         } finally {
             lock.unlock();
@@ -189,7 +179,7 @@ public final class EventLog {
         data.put("kept", capacity);
         data.put("reason", dropped + " events after seq " + after + " are no longer kept (the server keeps the last "
                 + capacity + "; mdmsim mdm --event-buffer N keeps more); the next event is seq " + first);
-        Instant at = recent.isEmpty() ? clock.now() : recent.peekFirst().time();
+        Instant at = recent.size() == 0 ? clock.now() : recent.first().time();
         return new Event(first - 1, at, GAP, null, data);
     }
 
@@ -197,7 +187,7 @@ public final class EventLog {
     long firstSeq() {
         lock.lock();
         try {
-            return recent.isEmpty() ? 0 : recent.peekFirst().seq();
+            return recent.size() == 0 ? 0 : recent.first().seq();
         } finally {
             lock.unlock();
         }

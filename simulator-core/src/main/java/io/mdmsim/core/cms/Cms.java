@@ -112,7 +112,9 @@ public final class Cms {
         }
         try {
             CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
-            generator.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(recipient).setProvider(Bc.PROVIDER));
+            // the RSA key transport by the JDK's provider: BouncyCastle's RSA checks the recipient's modulus with
+            // probable-prime tests on every new key (its cache keeps a handful), which cost more than the encryption
+            generator.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(recipient));
             OutputEncryptor encryptor = new JceCMSContentEncryptorBuilder(new ASN1ObjectIdentifier(cipher.oid()))
                     .setProvider(Bc.PROVIDER).setSecureRandom(Bc.RANDOM).build();
             CMSEnvelopedData enveloped = generator.generate(new CMSProcessableByteArray(content), encryptor);
