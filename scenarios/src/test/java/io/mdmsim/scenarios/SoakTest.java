@@ -19,6 +19,7 @@ import io.mdmsim.device.FleetListener;
 import io.mdmsim.device.FleetResult;
 import io.mdmsim.device.Outcome;
 import io.mdmsim.device.Stage;
+import io.mdmsim.device.Timeouts;
 import io.mdmsim.mdm.MdmConfig;
 import io.mdmsim.mdm.MdmServer;
 import io.mdmsim.scenarios.quickstart.AdminClient;
@@ -103,7 +104,10 @@ class SoakTest {
                         Behaviour.builder().dropRate(0.02).resetRate(0.02).networkRetries(8)
                                 .commandFault(COMMAND, 0.1, 0).build());
                 Map<String, String> progress = new ConcurrentHashMap<>(); // serial -> stage, or how it failed
+                // No stage timeouts: they are simulated time, and at 480x a 5-minute stage is 0.6 real seconds, which a
+                // loaded machine overruns; a device stuck in enrollment shows in the progress below instead.
                 FleetConfig config = managedFleet.toBuilder().lifetime(simulated.multipliedBy(2))
+                        .timeouts(new Timeouts(null, Map.of()))
                         .listener(new FleetListener() {
                             @Override
                             public void stageEntered(DeviceRef device, Stage stage) {
