@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -61,6 +62,11 @@ public final class PushChannel implements AutoCloseable {
     private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(30);
     /** Attempts of a repeatable request whose connection failed under it. */
     static final int ATTEMPTS = 3;
+    /**
+     * Requests in flight at most: the fleet's requests share one HTTP/2 connection, and the JDK's client fails a
+     * request beyond the server's limit of concurrent streams (the fake APNs allows 1,000) instead of waiting for one.
+     */
+    static final int MAX_IN_FLIGHT = 256;
 
     /** A channel failure that a device turns into its own failure reason. */
     public static final class PushException extends Exception {
@@ -81,6 +87,7 @@ public final class PushChannel implements AutoCloseable {
     /** Held by the one request in flight while no connection is known to work ({@link #exchange}). */
     private final ReentrantLock firstThrough = new ReentrantLock();
     private volatile boolean connected;
+    private final Semaphore inFlight;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong unknownTokens = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
@@ -91,9 +98,14 @@ public final class PushChannel implements AutoCloseable {
     private volatile boolean closed;
 
     public PushChannel(HttpClient client, URI base, Duration timeout) {
+        this(client, base, timeout, MAX_IN_FLIGHT);
+    }
+
+    PushChannel(HttpClient client, URI base, Duration timeout, int maxInFlight) {
         this.client = requireNonNull(client, "client");
         this.base = requireNonNull(base, "base");
         this.timeout = requireNonNull(timeout, "timeout");
+        this.inFlight = new Semaphore(maxInFlight);
     }
 
     public URI base() {
@@ -403,6 +415,7 @@ public final class PushChannel implements AutoCloseable {
     }
 
     private HttpResponse<byte[]> exchangeMarking(HttpRequest request) throws IOException, InterruptedException {
+        inFlight.acquire();
         try {
             HttpResponse<byte[]> r = ClientExchange.send(client, request, HttpResponse.BodyHandlers.ofByteArray(),
                     timeout);
@@ -413,12 +426,19 @@ public final class PushChannel implements AutoCloseable {
         } catch (IOException e) {
             connected = false;
             throw e;
+        } finally {
+            inFlight.release();
         }
     }
 
     /** Requests waiting for the one that (re)connects (for tests). */
     int waitingForConnection() {
         return firstThrough.getQueueLength();
+    }
+
+    /** Requests waiting for one in flight to end (for tests). */
+    int waitingForStream() {
+        return inFlight.getQueueLength();
     }
 
     /** Everything but opening a stream ({@code POST /apns/v1/connections}, which makes a new one each time). */

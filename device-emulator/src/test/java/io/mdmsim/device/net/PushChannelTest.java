@@ -52,44 +52,58 @@ class PushChannelTest {
         final AtomicInteger connections = new AtomicInteger();
         /** The first answer waits for this (the test opens it). */
         final CountDownLatch firstAnswer = new CountDownLatch(1);
+        /** The answers after the first wait for this when held. */
+        final CountDownLatch laterAnswers = new CountDownLatch(1);
         final Thread acceptor;
 
         FlakyApns(int drops) throws IOException {
-            this(drops, false);
+            this(drops, false, false);
         }
 
-        FlakyApns(int drops, boolean holdFirstAnswer) throws IOException {
+        FlakyApns(int drops, boolean holdFirstAnswer, boolean holdLaterAnswers) throws IOException {
             if (!holdFirstAnswer) {
                 firstAnswer.countDown();
             }
+            if (!holdLaterAnswers) {
+                laterAnswers.countDown();
+            }
             acceptor = Thread.ofVirtual().start(() -> {
                 while (!socket.isClosed()) {
-                    try (Socket s = socket.accept()) {
+                    try {
+                        Socket accepted = socket.accept();
                         int n = connections.incrementAndGet();
-                        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
-                                StandardCharsets.ISO_8859_1));
-                        int length = 0;
-                        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-                            if (line.toLowerCase().startsWith("content-length:")) {
-                                length = Integer.parseInt(line.substring(15).trim());
-                            }
-                        }
-                        in.skip(length);
-                        if (n <= drops) {
-                            continue; // hang up without an answer
-                        }
-                        firstAnswer.await();
-                        byte[] body = ("{\"token\":\"" + TOKEN + "\",\"key\":\"k1\"}").getBytes(StandardCharsets.UTF_8);
-                        OutputStream out = s.getOutputStream();
-                        out.write(("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: "
-                                + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                        out.write(body);
-                        out.flush();
-                    } catch (IOException | InterruptedException e) {
+                        Thread.ofVirtual().start(() -> answer(accepted, n, drops));
+                    } catch (IOException e) {
                         // closed
                     }
                 }
             });
+        }
+
+        private void answer(Socket accepted, int n, int drops) {
+            try (Socket s = accepted) {
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                        StandardCharsets.ISO_8859_1));
+                int length = 0;
+                for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                    if (line.toLowerCase().startsWith("content-length:")) {
+                        length = Integer.parseInt(line.substring(15).trim());
+                    }
+                }
+                in.skip(length);
+                if (n <= drops) {
+                    return; // hang up without an answer
+                }
+                (n == 1 ? firstAnswer : laterAnswers).await();
+                byte[] body = ("{\"token\":\"" + TOKEN + "\",\"key\":\"k1\"}").getBytes(StandardCharsets.UTF_8);
+                OutputStream out = s.getOutputStream();
+                out.write(("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: "
+                        + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(body);
+                out.flush();
+            } catch (IOException | InterruptedException e) {
+                // closed
+            }
         }
 
         URI base() {
@@ -130,7 +144,7 @@ class PushChannelTest {
 
     @Test
     void whileNoConnectionWorksOneRequestGoesAheadAndTheOthersWaitForIt() throws Exception {
-        try (FlakyApns apns = new FlakyApns(0, true);
+        try (FlakyApns apns = new FlakyApns(0, true, false);
              HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
              ExecutorService devices = Executors.newVirtualThreadPerTaskExecutor()) {
             PushChannel channel = channel(client, apns.base());
@@ -145,6 +159,28 @@ class PushChannelTest {
             for (Future<byte[]> t : tokens) {
                 assertEquals(TOKEN, HexFormat.of().formatHex(t.get()));
             }
+        }
+    }
+
+    @Test
+    void atMostSoManyRequestsAreInFlightTheRestWaitForAStream() throws Exception {
+        try (FlakyApns apns = new FlakyApns(0, false, true);
+             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+             ExecutorService devices = Executors.newVirtualThreadPerTaskExecutor()) {
+            PushChannel channel = new PushChannel(client, apns.base(), Duration.ofSeconds(30), 2);
+            channel.register("udid-0", "com.apple.mgmt.test", IDENTITY); // connected
+            List<Future<byte[]>> tokens = new java.util.ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                String udid = "udid-" + i;
+                tokens.add(devices.submit(() -> channel.register(udid, "com.apple.mgmt.test", IDENTITY)));
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> channel.waitingForStream() == 3
+                    && apns.connections.get() == 3);
+            apns.laterAnswers.countDown();
+            for (Future<byte[]> t : tokens) {
+                assertEquals(TOKEN, HexFormat.of().formatHex(t.get()));
+            }
+            assertEquals(6, apns.connections.get());
         }
     }
 
