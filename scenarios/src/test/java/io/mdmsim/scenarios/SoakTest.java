@@ -177,10 +177,15 @@ class SoakTest {
                 for (String udid : managed) {
                     mdmAdmin.postJson("/admin/devices/" + udid + "/push", Map.of());
                 }
-                await().atMost(Duration.ofMinutes(10)).until(() -> {
-                    drain(mdmAdmin);
-                    return open(mdmAdmin, queued).isEmpty();
-                });
+                try {
+                    await().atMost(Duration.ofMinutes(10)).until(() -> {
+                        drain(mdmAdmin);
+                        return open(mdmAdmin, queued).isEmpty();
+                    });
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError("commands still open 10 minutes after the last push, by state: "
+                            + open(mdmAdmin, queued) + " of " + queued.size(), e);
+                }
                 drain(mdmAdmin);
                 Usage end = Usage.now();
 
