@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.pki.Bc;
 import io.mdmsim.core.cms.internal.CmsSupport;
+import io.mdmsim.core.cms.internal.RsaKeyTransRecipient;
+import io.mdmsim.core.crypto.RsaException;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
 import java.io.IOException;
@@ -26,7 +28,6 @@ import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.RecipientInformation;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
-import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipientId;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
 import org.bouncycastle.operator.OutputEncryptor;
@@ -143,9 +144,9 @@ public final class Cms {
                     + Certificates.name(recipientCert));
         }
         try {
-            // the RSA key transport by the JDK's provider (it keeps blinding values per key), the content cipher by
-            // BouncyCastle (DES and 3DES whatever the JDK's policy)
-            return recipient.getContent(new JceKeyTransEnvelopedRecipient(key).setContentProvider(Bc.PROVIDER));
+            // the RSA key transport by the RSA engine (libcrypto or the JDK's), the content cipher by BouncyCastle
+            // (DES and 3DES whatever the JDK's policy)
+            return recipient.getContent(RsaKeyTransRecipient.of(key));
         } catch (CMSException | RuntimeException e) {
             throw new CmsException("cannot decrypt EnvelopedData (" + CmsSupport.cipherName(enveloped) + ") for "
                     + Certificates.name(recipientCert) + ": " + e.getMessage(), e);
@@ -195,7 +196,7 @@ public final class Cms {
             generator.addCertificates(new JcaCertStore(signer.certificateAndChain()));
             CMSSignedData signed = generator.generate(new CMSProcessableByteArray(content), attached);
             return signed.toASN1Structure().getEncoded(ASN1Encoding.DL);
-        } catch (CMSException | CertificateEncodingException | IOException e) {
+        } catch (CMSException | CertificateEncodingException | IOException | RsaException e) {
             throw new CmsException("cannot sign as " + signer.subjectDn() + ": " + e.getMessage(), e);
         }
     }

@@ -2,6 +2,7 @@ package io.mdmsim.core.cms;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.core.crypto.HashAlgorithm;
 import io.mdmsim.core.pki.Certificates;
 import java.util.Arrays;
 import java.util.Map;
@@ -10,8 +11,8 @@ import java.util.stream.Collectors;
 
 /** Digest algorithms of a CMS SignerInfo (SCEP GetCACaps "SHA-1", "SHA-256"). */
 public enum DigestAlgorithm {
-    SHA1("1.3.14.3.2.26", "SHA-1", "SHA1"),
-    SHA256("2.16.840.1.101.3.4.2.1", "SHA-256", "SHA256");
+    SHA1("1.3.14.3.2.26", "SHA-1", "SHA1", HashAlgorithm.SHA1),
+    SHA256("2.16.840.1.101.3.4.2.1", "SHA-256", "SHA256", HashAlgorithm.SHA256);
 
     private static final Map<String, DigestAlgorithm> BY_OID =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(DigestAlgorithm::oid, Function.identity()));
@@ -19,11 +20,18 @@ public enum DigestAlgorithm {
     private final String oid;
     private final String jcaName;
     private final String signaturePrefix;
+    private final HashAlgorithm hash;
 
-    DigestAlgorithm(String oid, String jcaName, String signaturePrefix) {
+    DigestAlgorithm(String oid, String jcaName, String signaturePrefix, HashAlgorithm hash) {
         this.oid = oid;
         this.jcaName = jcaName;
         this.signaturePrefix = signaturePrefix;
+        this.hash = hash;
+    }
+
+    /** The same digest as the RSA engines name it. */
+    public HashAlgorithm hash() {
+        return hash;
     }
 
     /** The algorithm's object identifier, dotted. */

@@ -7,6 +7,9 @@ import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.cms.ContentCipher;
 import io.mdmsim.core.cms.DigestAlgorithm;
 import io.mdmsim.core.cms.internal.CmsSupport;
+import io.mdmsim.core.crypto.HashAlgorithm;
+import io.mdmsim.core.crypto.RsaContentSigner;
+import io.mdmsim.core.crypto.RsaException;
 import io.mdmsim.core.pki.Bc;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
@@ -43,7 +46,6 @@ import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSTypedData;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
@@ -81,9 +83,8 @@ public final class Scep {
             builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword, value);
         }
         try {
-            return builder.build(new JcaContentSignerBuilder(DigestAlgorithm.SHA256.signatureAlgorithm(key.getPrivate().getAlgorithm()))
-                    .build(key.getPrivate()));
-        } catch (OperatorCreationException e) {
+            return builder.build(RsaContentSigner.of(key.getPrivate(), HashAlgorithm.SHA256));
+        } catch (OperatorCreationException | RsaException e) {
             throw new ScepException("cannot sign a CSR for " + subjectDn + ": " + e.getMessage(), e);
         }
     }

@@ -6,6 +6,8 @@ import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.cms.ContentCipher;
 import io.mdmsim.core.cms.DigestAlgorithm;
 import io.mdmsim.core.cms.SignedContent;
+import io.mdmsim.core.crypto.RsaContentSigner;
+import io.mdmsim.core.crypto.RsaException;
 import io.mdmsim.core.pki.Bc;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
@@ -42,7 +44,6 @@ import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /** The CMS plumbing shared by {@code Cms} and {@code Scep}; not API. */
@@ -78,12 +79,11 @@ public final class CmsSupport {
                 ? new DefaultSignedAttributeTableGenerator() : new DefaultSignedAttributeTableGenerator(extra);
         CMSAttributeTableGenerator withoutSigningTime = parameters -> standard.getAttributes(parameters).remove(CMSAttributes.signingTime);
         try {
-            // the RSA (or EC) operation by the JDK's own provider: it keeps blinding values per key where BouncyCastle
-            // makes new ones for every signature
+            // the RSA operation by the RSA engine (libcrypto or the JDK's, never BouncyCastle's, which makes new
+            // blinding values for every signature); EC by the JDK's provider
             return new JcaSignerInfoGeneratorBuilder(DIGESTS)
                     .setSignedAttributeGenerator(withoutSigningTime)
-                    .build(new JcaContentSignerBuilder(digest.signatureAlgorithm(signer.privateKey().getAlgorithm()))
-                            .build(signer.privateKey()), signer.certificate());
+                    .build(RsaContentSigner.of(signer.privateKey(), digest.hash()), signer.certificate());
         } catch (OperatorCreationException | CertificateEncodingException | IllegalArgumentException e) {
             throw new CmsException("cannot sign as " + signer.subjectDn() + " with " + digest.jcaName() + ": " + e.getMessage(), e);
         }
@@ -96,7 +96,7 @@ public final class CmsSupport {
             generator.addSignerInfoGenerator(signer);
             generator.addCertificates(new JcaCertStore(certs));
             return generator.generate(content, encapsulate).toASN1Structure().getEncoded(ASN1Encoding.DL);
-        } catch (CMSException | CertificateEncodingException | IOException e) {
+        } catch (CMSException | CertificateEncodingException | IOException | RsaException e) {
             throw new CmsException("cannot build SignedData: " + e.getMessage(), e);
         }
     }
