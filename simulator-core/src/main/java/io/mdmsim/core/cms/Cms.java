@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
-import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cms.CMSAbsentContent;
 import org.bouncycastle.cms.CMSEnvelopedData;
@@ -63,17 +61,7 @@ public final class Cms {
 
     /** As {@link #verifyDetached(byte[], byte[])}; error messages start with label, e.g. "Mdm-Signature". */
     public static SignedContent verifyDetached(byte[] signature, byte[] content, String label) {
-        requireNonNull(signature, "signature");
-        requireNonNull(content, "content");
-        requireNonNull(label, "label");
-        ContentInfo info = CmsSupport.contentInfo(signature, CMSObjectIdentifiers.signedData, label);
-        CMSSignedData signedData;
-        try {
-            signedData = new CMSSignedData(new CMSProcessableByteArray(content), info);
-        } catch (CMSException | RuntimeException e) {
-            throw new CmsException(label + " is not a CMS SignedData: " + e.getMessage(), e);
-        }
-        return CmsSupport.verify(signedData, content, label);
+        return ParsedSignature.parseDetached(signature, content, label).verify();
     }
 
     /** DER SignedData with the content encapsulated, SHA-256, signer certificate and its chain included. */
@@ -99,7 +87,7 @@ public final class Cms {
                     + " (it is a detached signature; expected the signed bytes inside)");
         }
         byte[] content = (byte[]) parsed.getSignedContent().getContent();
-        return CmsSupport.verify(parsed, content == null ? new byte[0] : content, label);
+        return ParsedSignature.of(parsed, content == null ? new byte[0] : content, label).verify();
     }
 
     /** DER EnvelopedData for one KeyTransRecipientInfo (RSA PKCS#1 v1.5, issuer and serial of recipient). */

@@ -5,10 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.cms.ContentCipher;
 import io.mdmsim.core.cms.DigestAlgorithm;
-import io.mdmsim.core.cms.SignedContent;
 import io.mdmsim.core.crypto.RsaContentSigner;
 import io.mdmsim.core.crypto.RsaException;
-import io.mdmsim.core.pki.Bc;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
 import java.io.IOException;
@@ -101,37 +99,20 @@ public final class CmsSupport {
         }
     }
 
-    public static SignedContent verify(CMSSignedData signedData, byte[] content, String label) {
-        try {
-            return verifyParsed(signedData, content, label);
-        } catch (CmsException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // BouncyCastle reads the structures inside lazily: a malformed certificate or SignerInfo surfaces here
-            throw new CmsException(label + " does not verify: malformed SignedData: " + e.getMessage(), e);
-        }
-    }
-
-    private static SignedContent verifyParsed(CMSSignedData signedData, byte[] content, String label) {
-        Collection<SignerInformation> signers = signedData.getSignerInfos().getSigners();
-        if (signers.size() != 1) {
-            throw new CmsException(label + " does not verify: the SignedData has " + signers.size() + " signers (expected: 1)");
-        }
-        SignerInformation signerInfo = signers.iterator().next();
-        X509Certificate signer = signerCertificate(signedData, signerInfo, label);
-        verifySignerInfo(signerInfo, signer, label);
-        return new SignedContent(content, signer, certificates(signedData));
-    }
-
     /** The certificate of signerInfo among the SignedData's certificates; CmsException if it is not there. */
     public static X509Certificate signerCertificate(CMSSignedData signedData, SignerInformation signerInfo, String label) {
+        return Certificates.fromHolder(signerHolder(signedData, signerInfo, label));
+    }
+
+    /** As {@link #signerCertificate}, as BouncyCastle holds it (not parsed by the JDK). */
+    public static X509CertificateHolder signerHolder(CMSSignedData signedData, SignerInformation signerInfo, String label) {
         @SuppressWarnings("unchecked")
         Collection<X509CertificateHolder> matches = signedData.getCertificates().getMatches(signerInfo.getSID());
         if (matches.isEmpty()) {
             throw new CmsException(label + " does not verify: the signer's certificate (" + describe(signerInfo.getSID())
                     + ") is not included in the SignedData");
         }
-        return Certificates.fromHolder(matches.iterator().next());
+        return matches.iterator().next();
     }
 
     /** Checks the digest and the signature of one SignerInfo against the signer's public key. */
