@@ -19,10 +19,18 @@ import java.util.Map;
  * another PushMagic is ignored and traced), every {@code checkinInterval} on its own, and repeats its TokenUpdate
  * every {@code tokenUpdateInterval}, until {@code lifetime} has passed on the SimClock. A refused check-in is traced
  * and retried at the next occasion, as a device would.
+ *
+ * <p>A session whose last report was NotNow leaves the command on the server: Apple's "Handling NotNow status
+ * responses" says the device then polls again on its own when conditions change, without a push. The emulated
+ * condition (the NotNow knobs, an app install while Setup Assistant runs) has passed {@link #NOT_NOW_REPOLL} later,
+ * so the device polls (Idle) again then, and again after each session that ends with NotNow.
  */
 public final class ManagedLife implements Step {
 
     private static final System.Logger LOG = System.getLogger(ManagedLife.class.getName());
+
+    /** How long after a session that ended with NotNow the device polls again on its own (simulated time). */
+    public static final Duration NOT_NOW_REPOLL = Duration.ofMinutes(1);
 
     @Override
     public Stage stage() {
@@ -61,6 +69,7 @@ public final class ManagedLife implements Step {
         Duration tokenEvery = ctx.config().tokenUpdateInterval();
         Instant nextCheckin = checkinEvery.isPositive() ? ctx.clock().now().plus(checkinEvery) : Instant.MAX;
         Instant nextToken = tokenEvery.isPositive() ? ctx.clock().now().plus(tokenEvery) : Instant.MAX;
+        Instant repoll = repollAfter(ctx);
         while (true) {
             Instant now = ctx.clock().now();
             if (removal != null && !now.isBefore(removal)) {
@@ -72,11 +81,14 @@ public final class ManagedLife implements Step {
             if (!now.isBefore(end)) {
                 return;
             }
-            Instant due = min(end, min(nextCheckin, min(nextToken, removal == null ? Instant.MAX : removal)));
+            Instant due = min(min(end, repoll), min(nextCheckin, min(nextToken, removal == null ? Instant.MAX : removal)));
             Wakeup.Push push = ctx.wakeup().await(ctx.clock(), Duration.between(now, due));
             if (push != null) {
-                if (accept(ctx, push) && session(ctx, "push")) {
-                    return; // erased: the runner wipes the device and starts over
+                if (accept(ctx, push)) {
+                    if (session(ctx, "push")) {
+                        return; // erased: the runner wipes the device and starts over
+                    }
+                    repoll = repollAfter(ctx);
                 }
                 continue;
             }
@@ -88,13 +100,22 @@ public final class ManagedLife implements Step {
                 tokenUpdate(ctx);
                 nextToken = nextToken.plus(tokenEvery);
             }
-            if (!now.isBefore(nextCheckin)) {
-                if (session(ctx, "periodic")) {
+            if (!now.isBefore(nextCheckin) || !now.isBefore(repoll)) {
+                boolean periodic = !now.isBefore(nextCheckin);
+                if (session(ctx, periodic ? "periodic" : "after-not-now")) {
                     return;
                 }
-                nextCheckin = nextCheckin.plus(checkinEvery);
+                if (periodic) {
+                    nextCheckin = nextCheckin.plus(checkinEvery);
+                }
+                repoll = repollAfter(ctx);
             }
         }
+    }
+
+    /** When the device polls again on its own: {@link #NOT_NOW_REPOLL} after a session that ended with NotNow. */
+    private static Instant repollAfter(DeviceContext ctx) {
+        return ctx.device().notNowAnswered() ? ctx.clock().now().plus(NOT_NOW_REPOLL) : Instant.MAX;
     }
 
     /** A push counts only when its mdm value is the PushMagic the device sent. */
