@@ -67,7 +67,14 @@ public final class RsaEngines {
     public static RsaEngine choose(String setting) {
         return switch (setting) {
             case "jdk" -> jdk();
-            case "native" -> nativeEngine();
+            case "native" -> {
+                if (!nativeAvailable()) {
+                    RsaException why = NativeHolder.ENGINE.failure;
+                    throw new RsaException(ENV + "=native (or -D" + PROPERTY + "=native) asks for the native RSA engine,"
+                            + " which did not load: " + why.getMessage(), why);
+                }
+                yield nativeEngine();
+            }
             case "auto" -> nativeAvailable() ? nativeEngine() : jdk();
             default -> throw new RsaException(ENV + "=" + setting + " (expected: auto, native or jdk)");
         };
