@@ -80,6 +80,15 @@ class BenchSmokeTest {
     }
 
     @Test
+    void unsignedCommandsGoOverEachDevicesOwnTlsConnection() throws IOException {
+        JsonNode j = run("commands", "--devices", "2", "--commands", "2", "--rounds", "1", "--warmup", "0",
+                "--key-pool", "2", "--unsigned");
+        assertEquals(4, j.path("throughput").path("operations").asInt());
+        assertEquals(0, j.path("throughput").path("failed").asInt());
+        assertTrue(j.path("options").path("unsigned").asBoolean(), j.toString());
+    }
+
+    @Test
     void idleFleetMeasuresHeapPerDevice() throws IOException {
         JsonNode j = run("idle-fleet", "--devices", "3", "--ota", "--hold", "1", "--key-pool", "2");
         assertEquals(3, j.path("throughput").path("operations").asInt());
@@ -109,6 +118,9 @@ class BenchSmokeTest {
         r = CliRun.run("bench", "dep-sync", "--split", "--clock-scale", "60");
         assertEquals(Main.EXIT_USAGE, r.exit());
         assertTrue(r.err().contains("--clock-scale needs one JVM"), r.err());
+        r = CliRun.run("bench", "commands", "--unsigned", "--split");
+        assertEquals(Main.EXIT_USAGE, r.exit());
+        assertTrue(r.err().contains("--unsigned needs the MDM in this JVM"), r.err());
         r = CliRun.run("bench", "abm-fetch", "--page", "5000");
         assertEquals(Main.EXIT_USAGE, r.exit());
         assertTrue(r.err().contains("--page: 5000 (expected: 1..1000)"), r.err());
