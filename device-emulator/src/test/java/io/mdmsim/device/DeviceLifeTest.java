@@ -153,6 +153,39 @@ class DeviceLifeTest {
         assertTrue(pushes.get(1).path("accepted").asBoolean());
     }
 
+    /**
+     * Apple's "Handling NotNow status responses": a device whose session ended with NotNow polls again on its own when
+     * conditions change, without a push; after a session that ended otherwise it waits for a push.
+     */
+    @Test
+    void aSessionEndingWithNotNowIsFollowedByAPollWithoutAPush() throws Exception {
+        Behaviour busy = Behaviour.builder().commandFault("ProfileList", 1.0, 0).build();
+        CompletableFuture<FleetResult> run = runInBackground(config(iphone(3)).behaviour(busy)
+                .apnsUrl(apns.baseUri()).lifetime(Duration.ofHours(8)).build());
+        awaitIdle(1);
+        TokenUpdate t = fake.tokenUpdates().getFirst();
+        String deferred = "A0000000-0000-4000-8000-000000000031";
+        fake.enqueue(t.udid(), command(deferred, "ProfileList", Map.of()));
+        apns.push(hex(t.token()), t.pushMagic());
+        await().atMost(WAIT).until(() -> reported(deferred, CommandStatus.NOT_NOW));
+        awaitIdle(1);
+        int idleAfterNotNow = fake.reportsWithStatus(CommandStatus.IDLE).size();
+
+        clock.advance(Duration.ofSeconds(59));
+        awaitIdle(1);
+        assertEquals(idleAfterNotNow, fake.reportsWithStatus(CommandStatus.IDLE).size(), "not before the minute");
+        clock.advance(Duration.ofSeconds(1));
+        await().atMost(WAIT).until(() -> fake.reportsWithStatus(CommandStatus.IDLE).size() == idleAfterNotNow + 1);
+        awaitIdle(1);
+
+        clock.advance(Duration.ofHours(1));
+        awaitIdle(1);
+        assertEquals(idleAfterNotNow + 1, fake.reportsWithStatus(CommandStatus.IDLE).size(),
+                "the poll ended with Idle: the device waits for a push again");
+        clock.advance(Duration.ofHours(7));
+        assertTrue(run.get(60, TimeUnit.SECONDS).allEnrolled());
+    }
+
     @Test
     void anIdleDeviceHoldsNoThreadYetAnswersPushesAndEndsWhenTheFleetIsStopped(@TempDir Path dumps) throws Exception {
         CompletableFuture<FleetResult> run = new CompletableFuture<>();

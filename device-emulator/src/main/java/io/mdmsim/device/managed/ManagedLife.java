@@ -23,6 +23,11 @@ import java.util.function.Consumer;
  * every {@code tokenUpdateInterval}, until {@code lifetime} has passed on the SimClock. A refused check-in is traced
  * and retried at the next occasion, as a device would.
  *
+ * <p>A session whose last report was NotNow leaves the command on the server: Apple's "Handling NotNow status
+ * responses" says the device then polls again on its own when conditions change, without a push. The emulated
+ * condition (the NotNow knobs, an app install while Setup Assistant runs) has passed {@link #NOT_NOW_REPOLL} later,
+ * so the device polls (Idle) again then, and again after each session that ends with NotNow.
+ *
  * <p>An idle device holds no thread: between check-ins it is a {@link Life} with a timer on the fleet's SimClock (its
  * next check-in, TokenUpdate, removal attempt, the end of its life or its run's deadline, whichever comes first) and a
  * listener on its {@link Wakeup}. The push or the timer starts a virtual thread that does what is due and ends when
@@ -31,6 +36,9 @@ import java.util.function.Consumer;
 public final class ManagedLife implements Step.Parking {
 
     private static final System.Logger LOG = System.getLogger(ManagedLife.class.getName());
+
+    /** How long after a session that ended with NotNow the device polls again on its own (simulated time). */
+    public static final Duration NOT_NOW_REPOLL = Duration.ofMinutes(1);
 
     @Override
     public Stage stage() {
@@ -65,6 +73,7 @@ public final class ManagedLife implements Step.Parking {
         private Instant removal;
         private Instant nextCheckin;
         private Instant nextToken;
+        private Instant repoll;
         // guarded by this
         private ClockTimer timer;
         private Thread worker;
@@ -89,6 +98,7 @@ public final class ManagedLife implements Step.Parking {
             }
             nextCheckin = checkinEvery.isPositive() ? now.plus(checkinEvery) : Instant.MAX;
             nextToken = tokenEvery.isPositive() ? now.plus(tokenEvery) : Instant.MAX;
+            repoll = repollAfter(ctx);
             synchronized (this) {
                 worker = Thread.currentThread();
             }
@@ -143,8 +153,11 @@ public final class ManagedLife implements Step.Parking {
                 }
                 Wakeup.Push push = ctx.wakeup().poll();
                 if (push != null) {
-                    if (accept(ctx, push) && session(ctx, "push")) {
-                        return false; // erased: the runner wipes the device and starts over
+                    if (accept(ctx, push)) {
+                        if (session(ctx, "push")) {
+                            return false; // erased: the runner wipes the device and starts over
+                        }
+                        repoll = repollAfter(ctx);
                     }
                     continue;
                 }
@@ -152,11 +165,15 @@ public final class ManagedLife implements Step.Parking {
                     tokenUpdate(ctx);
                     nextToken = nextToken.plus(tokenEvery);
                 }
-                if (!now.isBefore(nextCheckin)) {
-                    if (session(ctx, "periodic")) {
+                if (!now.isBefore(nextCheckin) || !now.isBefore(repoll)) {
+                    boolean periodic = !now.isBefore(nextCheckin);
+                    if (session(ctx, periodic ? "periodic" : "after-not-now")) {
                         return false;
                     }
-                    nextCheckin = nextCheckin.plus(checkinEvery);
+                    if (periodic) {
+                        nextCheckin = nextCheckin.plus(checkinEvery);
+                    }
+                    repoll = repollAfter(ctx);
                 }
                 if (park()) {
                     return true;
@@ -166,7 +183,8 @@ public final class ManagedLife implements Step.Parking {
 
         /** Idle until the next thing due, a push or a stop; false when one came meanwhile (go on working). */
         private boolean park() {
-            Instant due = min(end, min(nextCheckin, min(nextToken, removal == null ? Instant.MAX : removal)));
+            Instant due = min(min(end, repoll), min(nextCheckin, min(nextToken,
+                    removal == null ? Instant.MAX : removal)));
             Instant deadline = ctx.nextDeadline();
             if (deadline != null) {
                 due = min(due, deadline);
@@ -216,6 +234,11 @@ public final class ManagedLife implements Step.Parking {
                 wake();
             }
         }
+    }
+
+    /** When the device polls again on its own: {@link #NOT_NOW_REPOLL} after a session that ended with NotNow. */
+    private static Instant repollAfter(DeviceContext ctx) {
+        return ctx.device().notNowAnswered() ? ctx.clock().now().plus(NOT_NOW_REPOLL) : Instant.MAX;
     }
 
     /** A push counts only when its mdm value is the PushMagic the device sent. */

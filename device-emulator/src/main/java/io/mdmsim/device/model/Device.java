@@ -334,7 +334,7 @@ public final class Device {
         this.firstSessionDone = v;
     }
 
-    /** Whether the device answered NotNow in its last command session (it connects again when it can). */
+    /** Whether the last report of the device's last command session was NotNow (it polls again when it can). */
     public boolean notNowAnswered() {
         return notNowAnswered;
     }

@@ -34,35 +34,35 @@ public final class DeviceSignature {
     /**
      * Checks that {@code body} is signed by the device certificate of {@code deviceId}.
      *
-     * @throws ApnsService.DeviceApiError 401 without a signature, 400 for one that is not base64 CMS, 403 for one that
+     * @throws DeviceApiError 401 without a signature, 400 for one that is not base64 CMS, 403 for one that
      *     does not verify, is not from the fake Apple device CA, or names another device
      */
     public void requireDevice(String deviceId, String header, byte[] body) {
         if (header == null || header.isBlank()) {
-            throw new ApnsService.DeviceApiError(401, HEADER + " missing (expected: the request body signed by the"
+            throw new DeviceApiError(401, HEADER + " missing (expected: the request body signed by the"
                     + " device's certificate from the fake Apple device CA, CMS SignedData detached, base64)");
         }
         if (header.length() > MAX_HEADER_CHARS) {
-            throw new ApnsService.DeviceApiError(400, HEADER + ": " + header.length() + " characters (expected: at most "
+            throw new DeviceApiError(400, HEADER + ": " + header.length() + " characters (expected: at most "
                     + MAX_HEADER_CHARS + ")");
         }
         byte[] der;
         try {
             der = Base64.getDecoder().decode(header.strip());
         } catch (IllegalArgumentException e) {
-            throw new ApnsService.DeviceApiError(400, HEADER + ": not base64 (" + e.getMessage() + ")");
+            throw new DeviceApiError(400, HEADER + ": not base64 (" + e.getMessage() + ")");
         }
         SignedContent signed;
         try {
             signed = Cms.verifyDetached(der, body, HEADER);
             CertificateChains.verify(signed.signer(), signed.certificates(), List.of(deviceCa), clock.now());
         } catch (PkiException e) {
-            throw new ApnsService.DeviceApiError(403, e.getMessage() + " (expected: signed by a device certificate of"
+            throw new DeviceApiError(403, e.getMessage() + " (expected: signed by a device certificate of"
                     + " the fake Apple device CA " + deviceCa.getSubjectX500Principal() + ")");
         }
         String cn = Certificates.commonName(signed.signer());
         if (!deviceId.equals(cn)) {
-            throw new ApnsService.DeviceApiError(403, "deviceId " + deviceId + " asked for by the device certificate of "
+            throw new DeviceApiError(403, "deviceId " + deviceId + " asked for by the device certificate of "
                     + cn + " (expected: a device asks for its own token)");
         }
     }

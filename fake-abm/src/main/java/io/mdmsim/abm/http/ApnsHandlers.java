@@ -2,10 +2,12 @@ package io.mdmsim.abm.http;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mdmsim.abm.apns.ApnsPush;
 import io.mdmsim.abm.apns.ApnsReason;
 import io.mdmsim.abm.apns.ApnsService;
+import io.mdmsim.abm.apns.DeviceApiError;
 import io.mdmsim.abm.apns.DeviceSignature;
 import io.mdmsim.core.http.EventStream;
 import io.mdmsim.core.http.Handler;
@@ -16,9 +18,7 @@ import io.mdmsim.core.http.Json;
 import io.mdmsim.core.http.Router;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Thin HTTP adapters for {@link ApnsService}: the provider API ({@code /3/device/<token>}, Apple's JSON errors), the
@@ -90,14 +90,18 @@ public final class ApnsHandlers {
         }
     }
 
+    /** Apple's error body: the reason, and for 410 the time (ms) the token stopped being valid. */
+    private record ErrorBody(String reason, @JsonInclude(JsonInclude.Include.NON_NULL) Long timestamp) {
+    }
+
+    /** {@code POST /apns/v1/connections}: the new connection's id. */
+    private record OpenedConnection(String connection) {
+    }
+
     /** Apple's error response: status, {@code {"reason":...}} (and timestamp for 410), our detail in a header. */
     static HttpResponse rejection(ApnsPush.Rejection r) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("reason", r.reason().wire());
-        if (r.timestamp() != null) {
-            body.put("timestamp", r.timestamp());
-        }
-        return HttpResponse.of(r.reason().status(), Json.write(body), "application/json")
+        return HttpResponse.of(r.reason().status(), Json.write(new ErrorBody(r.reason().wire(), r.timestamp())),
+                        "application/json")
                 .withHeader("X-Mdmsim-Detail", headerSafe(r.detail()));
     }
 
@@ -115,13 +119,7 @@ public final class ApnsHandlers {
             String topic = text(body, "topic", false);
             apns.checkTokenRequest(deviceId, topic);
             devices.requireDevice(deviceId, r.header(DeviceSignature.HEADER), r.body());
-            ApnsService.IssuedToken issued = apns.issueToken(deviceId, topic);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("token", issued.token());
-            out.put("deviceId", issued.deviceId());
-            out.put("topic", issued.topic());
-            out.put("key", issued.key());
-            return HttpResponse.json(201, out);
+            return HttpResponse.json(201, apns.issueToken(deviceId, topic));
         }));
         router.get("/apns/v1/tokens/{token}", device(r -> HttpResponse.json(200,
                 apns.tokenStatus(r.pathParam("token"), r.header(ApnsService.KEY_HEADER)))));
@@ -132,7 +130,7 @@ public final class ApnsHandlers {
         router.post("/apns/v1/connections", device(r -> {
             JsonNode body = r.body().length == 0 ? Json.MAPPER.createObjectNode() : object(r);
             String id = apns.openConnection(tokenKeys(body, "tokens"));
-            return HttpResponse.json(201, Map.of("connection", id));
+            return HttpResponse.json(201, new OpenedConnection(id));
         }));
         router.get("/apns/v1/connections/{id}/events", device(r -> {
             String id = r.pathParam("id");
@@ -140,7 +138,7 @@ public final class ApnsHandlers {
             return EventStream.response(events -> {
                 try {
                     apns.attach(id, events);
-                } catch (ApnsService.DeviceApiError e) { // lost a race with another GET or the connection's end
+                } catch (DeviceApiError e) { // lost a race with another GET or the connection's end
                     events.comment("error: " + e.getMessage().replaceAll("[\r\n]", " "));
                     events.close();
                 }
@@ -206,7 +204,7 @@ public final class ApnsHandlers {
         return request -> {
             try {
                 return h.handle(request);
-            } catch (ApnsService.DeviceApiError e) {
+            } catch (DeviceApiError e) {
                 return HttpResponse.text(e.status(), e.getMessage());
             }
         };

@@ -3,16 +3,13 @@ package io.mdmsim.core.scep;
 import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.cms.Cms;
-import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.cms.ContentCipher;
 import io.mdmsim.core.cms.DigestAlgorithm;
-import io.mdmsim.core.cms.internal.CmsSupport;
 import io.mdmsim.core.pki.Bc;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.pki.PkiException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,26 +19,14 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1EncodableVector;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Set;
 import org.bouncycastle.asn1.ASN1String;
-import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERPrintableString;
-import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.DERUTF8String;
-import org.bouncycastle.asn1.cms.Attribute;
-import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.cms.CMSProcessableByteArray;
-import org.bouncycastle.cms.CMSSignedData;
-import org.bouncycastle.cms.CMSTypedData;
-import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -52,16 +37,11 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * carry messageType, transactionID and the nonces, over an EnvelopedData of the CSR (request) or of a certs-only
  * SignedData (CertRep SUCCESS). Accepts DES, 3DES and AES content encryption and SHA-1 and SHA-256 digests, which is
  * what iOS, Debian's scepclient and mdmb send.
+ *
+ * <p>The entry point of the package: the requester's CSR and throw-away certificate are made here; pkiMessages are
+ * written by {@code PkiMessageBuilder} and read by {@code PkiMessageParser} (package-private).
  */
 public final class Scep {
-    /** RFC 8894 §3.2.1 attribute OIDs (id-attributes 2.16.840.1.113733.1.9). */
-    static final ASN1ObjectIdentifier MESSAGE_TYPE = new ASN1ObjectIdentifier("2.16.840.1.113733.1.9.2");
-    static final ASN1ObjectIdentifier PKI_STATUS = new ASN1ObjectIdentifier("2.16.840.1.113733.1.9.3");
-    static final ASN1ObjectIdentifier FAIL_INFO = new ASN1ObjectIdentifier("2.16.840.1.113733.1.9.4");
-    static final ASN1ObjectIdentifier SENDER_NONCE = new ASN1ObjectIdentifier("2.16.840.1.113733.1.9.5");
-    static final ASN1ObjectIdentifier RECIPIENT_NONCE = new ASN1ObjectIdentifier("2.16.840.1.113733.1.9.6");
-    static final ASN1ObjectIdentifier TRANSACTION_ID = new ASN1ObjectIdentifier("2.16.840.1.113733.1.9.7");
-
     /** RFC 8894 §3.2.1.5: nonces are 16 bytes. */
     public static final int NONCE_LENGTH = 16;
     /** The self-signed requester certificate starts this long before now and lasts this long. */
@@ -119,116 +99,12 @@ public final class Scep {
     public static byte[] request(MessageType type, PKCS10CertificationRequest csr, Identity signer,
             X509Certificate recipient, ContentCipher cipher, DigestAlgorithm digest, String transactionId,
             byte[] senderNonce) {
-        requireNonNull(type, "type");
-        requireNonNull(csr, "csr");
-        requireNonNull(signer, "signer");
-        requireNonNull(recipient, "recipient");
-        requireNonNull(cipher, "cipher");
-        requireNonNull(digest, "digest");
-        requireNonNull(transactionId, "transactionId");
-        requireNonNull(senderNonce, "senderNonce");
-        if (type != MessageType.PKCS_REQ && type != MessageType.RENEWAL_REQ) {
-            throw new IllegalArgumentException("type: " + type + " (expected: PKCS_REQ or RENEWAL_REQ)");
-        }
-        if (transactionId.isBlank()) {
-            throw new IllegalArgumentException("transactionId: blank (expected e.g. Scep.transactionId(publicKey))");
-        }
-        if (senderNonce.length != NONCE_LENGTH) {
-            throw new IllegalArgumentException("senderNonce: " + senderNonce.length + " bytes (expected: " + NONCE_LENGTH + ")");
-        }
-        byte[] csrDer;
-        try {
-            csrDer = csr.getEncoded();
-        } catch (IOException e) {
-            throw new ScepException("cannot encode the CSR: " + e.getMessage(), e);
-        }
-        byte[] enveloped = encrypt(csrDer, recipient, cipher);
-        ASN1EncodableVector attributes = new ASN1EncodableVector();
-        attributes.add(attribute(MESSAGE_TYPE, new DERPrintableString(Integer.toString(type.code()))));
-        attributes.add(attribute(TRANSACTION_ID, new DERPrintableString(transactionId)));
-        attributes.add(attribute(SENDER_NONCE, new DEROctetString(senderNonce)));
-        return sign(new CMSProcessableByteArray(enveloped), true, signer, digest, attributes);
+        return PkiMessageBuilder.request(type, csr, signer, recipient, cipher, digest, transactionId, senderNonce);
     }
 
     /** Parses and verifies the outer signature of a pkiMessage; ScepException says what is wrong. */
     public static PkiMessage parse(byte[] der) {
-        requireNonNull(der, "der");
-        try {
-            CMSSignedData signed = CmsSupport.parseSignedData(der, "pkiMessage");
-            Collection<SignerInformation> signers = signed.getSignerInfos().getSigners();
-            if (signers.size() != 1) {
-                throw new ScepException("pkiMessage has " + signers.size() + " signers (expected: 1)");
-            }
-            SignerInformation signerInfo = signers.iterator().next();
-            DigestAlgorithm digest = DigestAlgorithm.fromOid(signerInfo.getDigestAlgOID());
-            // an unsupported digest (SHA-512 ...) still verifies here; the request is answered badAlg below
-            String unsupported = digest != null ? null : "pkiMessage digest algorithm " + signerInfo.getDigestAlgOID()
-                    + " is not supported (expected: SHA-1 " + DigestAlgorithm.SHA1.oid() + " or SHA-256 "
-                    + DigestAlgorithm.SHA256.oid() + ")";
-            X509Certificate signer = CmsSupport.signerCertificate(signed, signerInfo, "pkiMessage signature");
-            CmsSupport.verifySignerInfo(signerInfo, signer, "pkiMessage signature");
-
-            AttributeTable attributes = signerInfo.getSignedAttributes();
-            if (attributes == null) {
-                throw new ScepException("pkiMessage has no signed attributes (expected: messageType, transactionID, senderNonce)");
-            }
-            MessageType type = MessageType.fromCode(integer(attributes, MESSAGE_TYPE, "messageType"));
-            String transactionId = string(attributes, TRANSACTION_ID, "transactionID");
-            if (transactionId == null) {
-                throw new ScepException("pkiMessage " + type + " has no transactionID attribute");
-            }
-            byte[] senderNonce = octets(attributes, SENDER_NONCE, "senderNonce");
-            if (senderNonce == null && type != MessageType.CERT_REP) {
-                throw new ScepException("pkiMessage " + type + " has no senderNonce attribute");
-            }
-            byte[] recipientNonce = octets(attributes, RECIPIENT_NONCE, "recipientNonce");
-            PkiStatus status = null;
-            FailInfo failInfo = null;
-            if (type == MessageType.CERT_REP) {
-                if (attributes.get(PKI_STATUS) == null) {
-                    throw new ScepException("pkiMessage CertRep has no pkiStatus attribute");
-                }
-                status = PkiStatus.fromCode(integer(attributes, PKI_STATUS, "pkiStatus"));
-                if (status == PkiStatus.FAILURE && attributes.get(FAIL_INFO) != null) {
-                    failInfo = FailInfo.fromCode(integer(attributes, FAIL_INFO, "failInfo"));
-                }
-            }
-
-            byte[] enveloped = content(signed);
-            ContentCipher cipher = null;
-            if (unsupported != null) {
-                throw new ScepAlgorithmException(unsupported, new PkiMessage(type, transactionId, senderNonce,
-                        recipientNonce, status, failInfo, signer, DigestAlgorithm.SHA256, null, null, der.clone()));
-            }
-            if (enveloped != null) {
-                String cipherOid;
-                try {
-                    cipherOid = CmsSupport.parseEnvelopedData(enveloped).getEncryptionAlgOID();
-                } catch (PkiException e) {
-                    throw new ScepException("pkiMessage " + type + " content: " + e.getMessage(), e);
-                }
-                cipher = ContentCipher.fromOid(cipherOid);
-                if (cipher == null) {
-                    throw new ScepAlgorithmException("pkiMessage " + type + " content cipher " + cipherOid
-                            + " is not supported (expected: DES-CBC, DES-EDE3-CBC or AES-128/192/256-CBC)",
-                            new PkiMessage(type, transactionId, senderNonce, recipientNonce, status, failInfo, signer,
-                                    digest, null, null, der.clone()));
-                }
-            } else if (type == MessageType.PKCS_REQ || type == MessageType.RENEWAL_REQ
-                    || (type == MessageType.CERT_REP && status == PkiStatus.SUCCESS)) {
-                throw new ScepException("pkiMessage " + type + (status == null ? "" : " " + status)
-                        + " has no content (expected an EnvelopedData)");
-            }
-            return new PkiMessage(type, transactionId, senderNonce, recipientNonce, status, failInfo, signer, digest,
-                    cipher, enveloped, der.clone());
-        } catch (PkiException e) {
-            throw new ScepException(e.getMessage(), e);
-        } catch (ScepException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // BouncyCastle reads certificates and attributes lazily: malformed ones surface here
-            throw new ScepException("malformed pkiMessage: " + e.getMessage(), e);
-        }
+        return PkiMessageParser.parse(der);
     }
 
     /** The decrypted inner content: the CSR DER of a request, the certs-only SignedData of a CertRep SUCCESS. */
@@ -303,24 +179,17 @@ public final class Scep {
 
     /** CertRep SUCCESS: degenerate(issuedAndChain) encrypted to the request's signer with the request's cipher. */
     public static byte[] certRepSuccess(PkiMessage request, List<X509Certificate> issuedAndChain, Identity caOrRa) {
-        requireNonNull(request, "request");
-        requireNonNull(issuedAndChain, "issuedAndChain");
-        requireNonNull(caOrRa, "caOrRa");
-        if (issuedAndChain.isEmpty()) {
-            throw new IllegalArgumentException("issuedAndChain: empty (expected the issued certificate, then its chain)");
-        }
-        ContentCipher cipher = request.cipher() != null ? request.cipher() : ContentCipher.AES128_CBC;
-        byte[] enveloped = encrypt(Cms.degenerateCertificates(issuedAndChain), request.signerCertificate(), cipher);
-        return certRep(request, PkiStatus.SUCCESS, null, new CMSProcessableByteArray(enveloped), caOrRa);
+        return PkiMessageBuilder.certRepSuccess(request, issuedAndChain, caOrRa);
     }
 
+    /** CertRep FAILURE with failInfo, answering request. */
     public static byte[] certRepFailure(PkiMessage request, FailInfo failInfo, Identity caOrRa) {
-        requireNonNull(failInfo, "failInfo");
-        return certRep(request, PkiStatus.FAILURE, failInfo, null, caOrRa);
+        return PkiMessageBuilder.certRepFailure(request, failInfo, caOrRa);
     }
 
+    /** CertRep PENDING, answering request. */
     public static byte[] certRepPending(PkiMessage request, Identity caOrRa) {
-        return certRep(request, PkiStatus.PENDING, null, null, caOrRa);
+        return PkiMessageBuilder.certRepPending(request, caOrRa);
     }
 
     /** Lower-case hex SHA-256 of the DER SubjectPublicKeyInfo. */
@@ -338,120 +207,5 @@ public final class Scep {
         byte[] nonce = new byte[NONCE_LENGTH];
         Bc.RANDOM.nextBytes(nonce);
         return nonce;
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-
-    private static byte[] certRep(PkiMessage request, PkiStatus status, FailInfo failInfo, CMSTypedData content, Identity caOrRa) {
-        requireNonNull(request, "request");
-        requireNonNull(caOrRa, "caOrRa");
-        ASN1EncodableVector attributes = new ASN1EncodableVector();
-        attributes.add(attribute(MESSAGE_TYPE, new DERPrintableString(Integer.toString(MessageType.CERT_REP.code()))));
-        attributes.add(attribute(TRANSACTION_ID, new DERPrintableString(request.transactionId())));
-        attributes.add(attribute(PKI_STATUS, new DERPrintableString(Integer.toString(status.code()))));
-        if (failInfo != null) {
-            attributes.add(attribute(FAIL_INFO, new DERPrintableString(Integer.toString(failInfo.code()))));
-        }
-        attributes.add(attribute(SENDER_NONCE, new DEROctetString(newNonce())));
-        if (request.senderNonce() != null) {
-            attributes.add(attribute(RECIPIENT_NONCE, new DEROctetString(request.senderNonce())));
-        }
-        // FAILURE and PENDING carry no pkcsPKIEnvelope (RFC 8894 §3.3.2). The SignedData then encapsulates zero bytes
-        // rather than no content: Go's pkcs7 (scepclient) and BouncyCastle read both, openssl cms -verify only this.
-        return sign(content != null ? content : new CMSProcessableByteArray(new byte[0]), true, caOrRa, request.digest(), attributes);
-    }
-
-    private static byte[] sign(CMSTypedData content, boolean encapsulate, Identity signer, DigestAlgorithm digest,
-            ASN1EncodableVector attributes) {
-        try {
-            return CmsSupport.generate(content, encapsulate,
-                    CmsSupport.signerInfoGenerator(signer, digest, new AttributeTable(attributes)),
-                    signer.certificateAndChain());
-        } catch (PkiException e) {
-            throw new ScepException("cannot sign the pkiMessage as " + signer.subjectDn() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static byte[] encrypt(byte[] content, X509Certificate recipient, ContentCipher cipher) {
-        try {
-            return Cms.encrypt(content, recipient, cipher);
-        } catch (PkiException e) {
-            throw new ScepException(e.getMessage(), e);
-        }
-    }
-
-    private static Attribute attribute(ASN1ObjectIdentifier oid, ASN1Encodable value) {
-        return new Attribute(oid, new DERSet(value));
-    }
-
-    private static ASN1Encodable single(AttributeTable table, ASN1ObjectIdentifier oid, String name) {
-        Attribute attribute = table.get(oid);
-        if (attribute == null) {
-            return null;
-        }
-        if (table.getAll(oid).size() != 1 || attribute.getAttrValues().size() != 1) {
-            throw new ScepException("pkiMessage attribute " + name + " has more than one value (expected: 1)");
-        }
-        return attribute.getAttrValues().getObjectAt(0);
-    }
-
-    private static String string(AttributeTable table, ASN1ObjectIdentifier oid, String name) {
-        ASN1Encodable value = single(table, oid, name);
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof ASN1String s) {
-            return s.getString();
-        }
-        if (value instanceof ASN1OctetString o) {
-            return new String(o.getOctets(), StandardCharsets.US_ASCII);
-        }
-        throw new ScepException("pkiMessage attribute " + name + " is a " + value.getClass().getSimpleName()
-                + " (expected: PrintableString)");
-    }
-
-    private static int integer(AttributeTable table, ASN1ObjectIdentifier oid, String name) {
-        String text = string(table, oid, name);
-        if (text == null) {
-            throw new ScepException("pkiMessage has no " + name + " attribute");
-        }
-        try {
-            return Integer.parseInt(text.strip());
-        } catch (NumberFormatException e) {
-            throw new ScepException("pkiMessage attribute " + name + ": \"" + text + "\" (expected: a decimal number)", e);
-        }
-    }
-
-    private static byte[] octets(AttributeTable table, ASN1ObjectIdentifier oid, String name) {
-        ASN1Encodable value = single(table, oid, name);
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof ASN1OctetString o) {
-            return o.getOctets();
-        }
-        throw new ScepException("pkiMessage attribute " + name + " is a " + value.getClass().getSimpleName()
-                + " (expected: OCTET STRING)");
-    }
-
-    private static byte[] content(CMSSignedData signed) throws CmsException {
-        if (signed.getSignedContent() == null) {
-            return null;
-        }
-        Object content = signed.getSignedContent().getContent();
-        byte[] bytes;
-        if (content instanceof byte[] b) {
-            bytes = b;
-        } else if (content instanceof ASN1Encodable a) {
-            try {
-                bytes = a.toASN1Primitive().getEncoded();
-            } catch (IOException e) {
-                throw new CmsException("pkiMessage content cannot be encoded: " + e.getMessage(), e);
-            }
-        } else {
-            throw new CmsException("pkiMessage content is a " + (content == null ? "null" : content.getClass().getSimpleName())
-                    + " (expected: the bytes of an EnvelopedData)");
-        }
-        return bytes.length == 0 ? null : bytes;
     }
 }
