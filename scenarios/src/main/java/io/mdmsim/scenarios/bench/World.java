@@ -168,7 +168,7 @@ final class World implements AutoCloseable {
             args.addAll(List.of("--dep-url", abmUri.toString()));
         }
         if (!spec.signMessage) {
-            throw new IllegalArgumentException("unsigned messages need the MDM in this JVM (no --split)");
+            args.addAll(List.of("--https", "--client-certs", "--no-sign-message"));
         }
         mdmUri = url(launch(CpuSampler.MDM, args, "Running;"), "MDM endpoint listening on");
     }

@@ -32,8 +32,10 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -47,7 +49,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -96,8 +100,10 @@ public final class TlsIdentityClient implements AutoCloseable {
         all.add(certificate);
         all.addAll(chain);
         try {
+            // the key as it is: Netty's keyManager(key, chain) would first store it in a password-protected PKCS#12
+            // key store, whose key derivation costs more than the TLS handshake
             SslContext ssl = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
-                    .keyManager(key, all.toArray(new X509Certificate[0])).trustManager(trust).build();
+                    .keyManager(new OneIdentity(key, all.toArray(new X509Certificate[0]))).trustManager(trust).build();
             return new Identity(ssl);
         } catch (SSLException e) {
             throw new IllegalArgumentException("cannot make a TLS context for " + certificate.getSubjectX500Principal()
@@ -253,6 +259,53 @@ public final class TlsIdentityClient implements AutoCloseable {
                 origin = null;
                 handler = null;
             }
+        }
+    }
+
+    /** A key manager that holds one identity and offers it to every server that asks for a client certificate. */
+    private static final class OneIdentity extends X509ExtendedKeyManager {
+        private static final String ALIAS = "identity";
+        private final PrivateKey key;
+        private final X509Certificate[] chain;
+
+        OneIdentity(PrivateKey key, X509Certificate[] chain) {
+            this.key = key;
+            this.chain = chain;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return new String[] {ALIAS};
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return ALIAS;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return ALIAS;
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return new String[0];
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return ALIAS.equals(alias) ? chain.clone() : null;
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return ALIAS.equals(alias) ? key : null;
         }
     }
 
