@@ -89,18 +89,7 @@ class HttpsEnrollmentTest {
 
     @Test
     void theTlsClientCertificateIdentifiesADeviceThatDoesNotSign() {
-        TestDevice d = t.newDevice("UDID-TLS-CLIENT");
-        d.useTls(TestPki.PKI.root().certificate(), false);
-        HttpResponse<byte[]> r = d.postMachineInfo(https, d.signedMachineInfo(d.machineInfoValues()));
-        d.profile = Plist.parseDictionary(Cms.verifyAttached(r.body()).content());
-        d.mdmIdentity = d.scep(https, d.challenge(), t.clock.now()).identity();
-
-        d.useTls(TestPki.PKI.root().certificate(), true);
-        d.signMessages = false;
-        TestServer.expect200(d.checkin(https, Authenticate.forDevice(d.topic(), d.udid, d.serial, "iPhone15,2",
-                "18.1", "22B83", null, null)));
-        TestServer.expect200(d.checkin(https, TokenUpdate.forDevice(d.topic(), d.udid, new byte[32], "m", null,
-                false)));
+        TestDevice d = enrolledWithoutSigning("UDID-TLS-CLIENT");
         HttpResponse<byte[]> idle = d.report(https, CommandResult.idle(d.udid));
         assertEquals(200, idle.statusCode(), () -> new String(idle.body()));
 
