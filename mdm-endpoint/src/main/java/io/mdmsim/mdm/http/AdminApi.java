@@ -20,8 +20,8 @@ import io.mdmsim.mdm.events.EventLog;
 import io.mdmsim.mdm.model.BadInputException;
 import io.mdmsim.mdm.push.PushService;
 import io.mdmsim.mdm.queue.CommandView;
-import io.mdmsim.mdm.reference.CompanyPortalService;
 import io.mdmsim.mdm.reference.DeviceLifecycle;
+import io.mdmsim.mdm.reference.PortalView;
 import io.mdmsim.mdm.reference.ReferenceMdmService;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,6 +38,8 @@ import java.util.Map;
  * and the clock.
  */
 public final class AdminApi {
+
+    private static final TypeReference<LinkedHashMap<String, Object>> VIEW_FIELDS = new TypeReference<>() {};
 
     private final DepTokenService dep;
     private final DepAdminApi depApi;
@@ -124,10 +126,10 @@ public final class AdminApi {
             json.put("declarativeStatus", r.declarativeStatus);
             json.put("lifecycle", DeviceLifecycle.json(r));
             json.put("enrollmentProfileName", DeviceLifecycle.enrollmentProfileName(r));
-            json.putAll(CompanyPortalService.view(r)); // portal: supervised, Company Portal, Single App Mode
+            json.putAll(Json.MAPPER.convertValue(PortalView.of(r), VIEW_FIELDS)); // portal: supervised, Company Portal, Single App Mode
             json.put("enrollmentUser", setup.map(io.mdmsim.mdm.signin.SetupAssistantSignIn.SignedIn::json)
                     .orElse(null));
-            json.put("registration", CompanyPortalService.registration(r, setup.map(s -> s.user()).orElse(null),
+            json.put("registration", PortalView.Registration.of(r, setup.map(s -> s.user()).orElse(null),
                     setup.map(s -> s.via()).orElse(null)));
             return null;
         });
