@@ -1,7 +1,6 @@
 package io.mdmsim.scenarios.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.mdmsim.scenarios.file.ScenariosJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -20,8 +19,6 @@ import java.util.Map;
  * as one table and written as JSON.
  */
 final class Report {
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Map<String, Object> root = new LinkedHashMap<>();
     private final List<String[]> rows = new ArrayList<>();
@@ -147,7 +144,7 @@ final class Report {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            JSON.writeValue(file.toFile(), root);
+            ScenariosJson.PRETTY.writeValue(file.toFile(), root);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
