@@ -95,10 +95,13 @@ class DeviceLifeTest {
         return f;
     }
 
-    /** Until every device sleeps on the clock and none is due now: the fleet is idle. */
-    private void awaitIdle(int sleepers) {
-        await().atMost(WAIT).until(() -> clock.sleepers() == sleepers
-                && clock.nextDeadline().map(d -> d.isAfter(clock.now())).orElse(false));
+    /**
+     * Until every device waits for time (an idle device on its timer, a busy one asleep on the clock) and none is due
+     * now: the fleet is idle.
+     */
+    private void awaitIdle(int waiting) {
+        await().atMost(WAIT).until(() -> clock.sleepers() + clock.timers() == waiting
+                && clock.nextWake().map(d -> d.isAfter(clock.now())).orElse(false));
     }
 
     private static String hex(byte[] b) {
@@ -148,6 +151,80 @@ class DeviceLifeTest {
         assertTrue(pushes.get(0).path("reason").asText().startsWith("PushMagic not-the-push-magic is not the"
                 + " device's"), pushes.get(0).toString());
         assertTrue(pushes.get(1).path("accepted").asBoolean());
+    }
+
+    /**
+     * Apple's "Handling NotNow status responses": a device whose session ended with NotNow polls again on its own when
+     * conditions change, without a push; after a session that ended otherwise it waits for a push.
+     */
+    @Test
+    void aSessionEndingWithNotNowIsFollowedByAPollWithoutAPush() throws Exception {
+        Behaviour busy = Behaviour.builder().commandFault("ProfileList", 1.0, 0).build();
+        CompletableFuture<FleetResult> run = runInBackground(config(iphone(3)).behaviour(busy)
+                .apnsUrl(apns.baseUri()).lifetime(Duration.ofHours(8)).build());
+        awaitIdle(1);
+        TokenUpdate t = fake.tokenUpdates().getFirst();
+        String deferred = "A0000000-0000-4000-8000-000000000031";
+        fake.enqueue(t.udid(), command(deferred, "ProfileList", Map.of()));
+        apns.push(hex(t.token()), t.pushMagic());
+        await().atMost(WAIT).until(() -> reported(deferred, CommandStatus.NOT_NOW));
+        awaitIdle(1);
+        int idleAfterNotNow = fake.reportsWithStatus(CommandStatus.IDLE).size();
+
+        clock.advance(Duration.ofSeconds(59));
+        awaitIdle(1);
+        assertEquals(idleAfterNotNow, fake.reportsWithStatus(CommandStatus.IDLE).size(), "not before the minute");
+        clock.advance(Duration.ofSeconds(1));
+        await().atMost(WAIT).until(() -> fake.reportsWithStatus(CommandStatus.IDLE).size() == idleAfterNotNow + 1);
+        awaitIdle(1);
+
+        clock.advance(Duration.ofHours(1));
+        awaitIdle(1);
+        assertEquals(idleAfterNotNow + 1, fake.reportsWithStatus(CommandStatus.IDLE).size(),
+                "the poll ended with Idle: the device waits for a push again");
+        clock.advance(Duration.ofHours(7));
+        assertTrue(run.get(60, TimeUnit.SECONDS).allEnrolled());
+    }
+
+    @Test
+    void anIdleDeviceHoldsNoThreadYetAnswersPushesAndEndsWhenTheFleetIsStopped(@TempDir Path dumps) throws Exception {
+        CompletableFuture<FleetResult> run = new CompletableFuture<>();
+        Thread fleet = Thread.ofPlatform().start(() -> run.complete(DeviceFleet.run(config(iphone(7), iphone(8))
+                .apnsUrl(apns.baseUri()).lifetime(Duration.ofDays(30)).checkinInterval(Duration.ofHours(4))
+                .build())));
+        awaitIdle(2);
+        assertEquals(2, clock.timers(), "each idle device waits on a timer of the clock");
+        assertEquals(0, clock.sleepers(), "no device thread sleeps");
+        String threads = threadDump(dumps.resolve("idle.json"));
+        assertTrue(threads.contains("io.mdmsim.device.net.PushChannel.read"), "the dump lists virtual threads (the"
+                + " fleet's push stream reader)");
+        for (String frame : List.of("io.mdmsim.device.runtime.DeviceRunner", "io.mdmsim.device.managed.",
+                "io.mdmsim.device.net.Wakeup.await")) {
+            assertFalse(threads.contains(frame), "an idle fleet has no thread in " + frame);
+        }
+
+        TokenUpdate t = fake.tokenUpdates().get(1);
+        fake.enqueue(t.udid(), command("E0000000-0000-4000-8000-000000000001", "DeviceInformation",
+                Map.of("Queries", List.of("UDID"))));
+        apns.push(hex(t.token()), t.pushMagic());
+        await().atMost(WAIT).until(() -> reported("E0000000-0000-4000-8000-000000000001", CommandStatus.ACKNOWLEDGED));
+        awaitIdle(2);
+        int idle = fake.reportsWithStatus(CommandStatus.IDLE).size();
+        clock.advance(Duration.ofHours(4)); // both check in on their own, each on a new thread
+        await().atMost(WAIT).until(() -> fake.reportsWithStatus(CommandStatus.IDLE).size() == idle + 2);
+        awaitIdle(2);
+
+        fleet.interrupt(); // stopping the run reaches devices that hold no thread
+        FleetResult r = run.get(60, TimeUnit.SECONDS);
+        assertTrue(r.allEnrolled(), r.summary());
+        assertEquals(0, clock.timers(), "the stopped devices' timers are cancelled");
+    }
+
+    /** Every thread's stack, virtual threads included (the JDK's JSON thread dump). */
+    private static String threadDump(Path file) throws Exception {
+        java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .dumpThreads(file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+        return java.nio.file.Files.readString(file);
     }
 
     @Test

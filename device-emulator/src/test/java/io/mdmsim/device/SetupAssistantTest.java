@@ -480,15 +480,26 @@ class SetupAssistantTest {
     // ---- knobs ----------------------------------------------------------------------------------------------------
 
     @Test
+    void aDeviceWhoseLastStatusWasNotNowPollsAgainAtTheHomeScreen() throws Exception {
+        fake.script = List.of("DeviceConfigured", "DeviceInformation");
+        Behaviour b = Behaviour.builder().commandFault("DeviceInformation", 1, 0).build();
+        DeviceResult r = one(config(b, spec("F2LXK0PQ0802", "iPhone15,2", "17.5")).build());
+        assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());
+        assertEquals(List.of(CommandStatus.IDLE, CommandStatus.ACKNOWLEDGED, CommandStatus.NOT_NOW, CommandStatus.IDLE),
+                fake.reports.stream().map(CommandResult::status).toList());
+    }
+
+    @Test
     void commandFaultsAnswerNotNowOrASimulatedError() throws Exception {
         fake.script = List.of("DeviceInformation", "ProfileList", "DeviceConfigured");
         Behaviour b = Behaviour.builder().commandFault("DeviceInformation", 1, 0).commandFault("ProfileList", 0, 1)
                 .build();
         DeviceResult r = one(config(b, spec("F2LXK0PQ0801", "iPhone15,2", "17.5")).build());
         assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());
-        // after a NotNow the device connects again once it can: at the home screen (Idle)
-        assertEquals(List.of(CommandStatus.IDLE, CommandStatus.NOT_NOW, CommandStatus.ERROR, CommandStatus.ACKNOWLEDGED,
-                CommandStatus.IDLE), fake.reports.stream().map(CommandResult::status).toList());
+        // the MDM sent more commands after the NotNow and the last status was not NotNow: the device does not poll on
+        // its own at the home screen (Apple, "Handling NotNow status responses": only after a last status of NotNow)
+        assertEquals(List.of(CommandStatus.IDLE, CommandStatus.NOT_NOW, CommandStatus.ERROR, CommandStatus.ACKNOWLEDGED),
+                fake.reports.stream().map(CommandResult::status).toList());
         assertEquals(DeviceBehaviour.SIMULATED_ERROR_DOMAIN, fake.reports.get(2).errorChain().getFirst().errorDomain());
     }
 

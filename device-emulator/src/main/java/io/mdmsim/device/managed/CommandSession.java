@@ -127,9 +127,8 @@ public final class CommandSession {
             result = CommandReply.formatError();
         }
         d.recordCommand(new Device.HandledCommand(uuid, requestType, result.status().wire()));
-        if (result.status() == io.mdmsim.core.protocol.CommandStatus.NOT_NOW) {
-            d.notNowAnswered(true);
-        }
+        // the last report of the session decides whether the device polls again on its own (NotNow) or waits for a push
+        d.notNowAnswered(result.status() == io.mdmsim.core.protocol.CommandStatus.NOT_NOW);
         if (uuid == null) {
             return new byte[0];
         }

@@ -132,6 +132,10 @@ final class World implements AutoCloseable {
         MdmConfig.Builder mdm = MdmConfig.builder().clock(clock).seed(spec.seed).scepCa(pki.scepCa().identity())
                 .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depSyncInterval(spec.depSyncInterval)
                 .signMessage(spec.signMessage).adminToken(adminToken);
+        if (!spec.signMessage) {
+            // without Mdm-Signature the MDM knows a device by its TLS client certificate: HTTPS, and ask for one
+            mdm.tls(pki.tlsServer()).requestClientCertificates(true);
+        }
         if (abmUri != null) {
             mdm.depBaseUrl(abmUri);
         }
@@ -164,7 +168,7 @@ final class World implements AutoCloseable {
             args.addAll(List.of("--dep-url", abmUri.toString()));
         }
         if (!spec.signMessage) {
-            throw new IllegalArgumentException("unsigned messages need the MDM in this JVM (no --split)");
+            args.addAll(List.of("--https", "--client-certs", "--no-sign-message"));
         }
         mdmUri = url(launch(CpuSampler.MDM, args, "Running;"), "MDM endpoint listening on");
     }

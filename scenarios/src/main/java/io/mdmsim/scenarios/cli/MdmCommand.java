@@ -60,6 +60,10 @@ final class MdmCommand implements Callable<Integer> {
             + " there identifies requests without Mdm-Signature (needs --https).")
     boolean clientCerts;
 
+    @Option(names = "--no-sign-message", description = "Profiles say SignMessage false: devices sign no check-in"
+            + " or report, and are known by their TLS client certificate (needs --https --client-certs).")
+    boolean noSignMessage;
+
     @Option(names = "--public-url", paramLabel = "URL",
             description = "Base URL written into profiles (default: the HTTPS listener with --https, else the HTTP one).")
     URI publicBaseUrl;
@@ -150,6 +154,10 @@ final class MdmCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--client-certs needs --https (client certificates travel"
                     + " over TLS)");
         }
+        if (noSignMessage && !clientCerts) {
+            throw new CommandLine.ParameterException(cl, "--no-sign-message needs --https --client-certs (without"
+                    + " Mdm-Signature a device is known only by its TLS client certificate)");
+        }
         Cli.requireWith(spec, "--min-build", minimumOsVersion != null, "--min-os");
         Cli.requireWith(spec, "--https-port", https, "--https");
         SimClock clock = clockOption.clock(spec, true);
@@ -182,7 +190,8 @@ final class MdmCommand implements Callable<Integer> {
                 .adminToken(server.token())
                 .adminAllowedHosts(server.adminAllowedHosts)
                 .eventsIncludeSecrets(eventsIncludeSecrets)
-                .allowedDepHosts(allowDepHosts);
+                .allowedDepHosts(allowDepHosts)
+                .signMessage(!noSignMessage);
         if (https) {
             b.tls(simPki.tlsServer()).httpsPort(httpsPort).requestClientCertificates(clientCerts);
         }

@@ -80,6 +80,15 @@ class BenchSmokeTest {
     }
 
     @Test
+    void unsignedCommandsGoOverEachDevicesOwnTlsConnectionToAnMdmOfItsOwn() throws IOException {
+        JsonNode j = run("commands", "--devices", "2", "--commands", "2", "--rounds", "1", "--warmup", "0",
+                "--key-pool", "2", "--unsigned", "--split");
+        assertEquals(4, j.path("throughput").path("operations").asInt());
+        assertEquals(0, j.path("throughput").path("failed").asInt());
+        assertTrue(j.path("options").path("unsigned").asBoolean(), j.toString());
+    }
+
+    @Test
     void idleFleetMeasuresHeapPerDevice() throws IOException {
         JsonNode j = run("idle-fleet", "--devices", "3", "--ota", "--hold", "1", "--key-pool", "2");
         assertEquals(3, j.path("throughput").path("operations").asInt());
