@@ -1,5 +1,6 @@
 package io.mdmsim.scenarios.bench;
 
+import io.mdmsim.core.crypto.RsaEngines;
 import io.mdmsim.scenarios.file.ScenariosJson;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,6 +39,7 @@ final class Report {
         root.put("unit", unit);
         root.put("machine", Machine.describe());
         root.put("jvm", Machine.jvm());
+        root.put("rsa", Map.of("engine", RsaEngines.current().id(), "description", RsaEngines.describe()));
     }
 
     /** The measured window: operations done, failed, seconds; throughput per second and per minute. */
@@ -128,6 +130,7 @@ final class Report {
         out.printf(Locale.ROOT, "%s CPUs (%s), %s %s, %s, load %s before, %s after%n", machine.get("cpus"),
                 machine.get("cpuModel"), jvm.get("vm"), jvm.get("version"), jvm.get("gc"),
                 machine.get("loadAverage"), root.get("loadAverageAfter"));
+        out.printf(Locale.ROOT, "RSA engine: %s%n", ((Map<?, ?>) root.get("rsa")).get("description"));
         int w = rows.stream().mapToInt(r -> r[0].length()).max().orElse(10);
         String line = "-".repeat(w + 2) + "+" + "-".repeat(72);
         out.println(line);
