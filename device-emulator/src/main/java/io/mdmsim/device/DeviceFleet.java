@@ -25,7 +25,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 /**
- * Runs a fleet of virtual devices: one virtual thread per device, at most {@link FleetConfig#concurrency()} at a time,
+ * Runs a fleet of virtual devices: one virtual thread per device while it works (an idle device in its managed life
+ * holds none; a push or its timer gives it a new one), at most {@link FleetConfig#concurrency()} devices at a time,
  * all sharing one HTTP client. The devices know only the cloud-configuration URL; everything else they learn from the
  * answers, so they work against any MDM server.
  */
@@ -87,6 +88,7 @@ public final class DeviceFleet {
                 if (push != null) {
                     push.close();
                 }
+                fleet.tls().close();
             }
         }
     }
@@ -108,7 +110,7 @@ public final class DeviceFleet {
                     permits.acquire(); // here, so devices power on in list order
                 } catch (InterruptedException e) {
                     interrupted = true;
-                    fleet.stopping().set(true);
+                    fleet.stop();
                     devices.shutdownNow(); // running devices end with an "interrupted" result
                 }
             }
@@ -117,13 +119,16 @@ public final class DeviceFleet {
                         "interrupted before power-on: the fleet run was stopped")));
                 continue;
             }
-            futures.add(devices.submit(() -> {
+            CompletableFuture<DeviceResult> device = new CompletableFuture<>();
+            device.whenComplete((r, e) -> permits.release()); // a device idle in its managed life keeps its place
+            futures.add(device);
+            devices.execute(() -> {
                 try {
-                    return runner.run(index, spec);
-                } finally {
-                    permits.release();
+                    runner.start(index, spec, device);
+                } catch (Throwable t) {
+                    device.completeExceptionally(t);
                 }
-            }));
+            });
         }
         List<DeviceResult> results = new ArrayList<>(futures.size());
         for (Future<DeviceResult> f : futures) {
@@ -133,8 +138,8 @@ public final class DeviceFleet {
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
-                    fleet.stopping().set(true);
-                    devices.shutdownNow(); // every device ends with an "interrupted" result; keep collecting
+                    fleet.stop(); // idle devices end their managed life (ENROLLED)
+                    devices.shutdownNow(); // every running device ends with an "interrupted" result; keep collecting
                 } catch (ExecutionException e) {
                     devices.shutdownNow();
                     throw new IllegalStateException("a device thread failed outside its run: " + e.getCause(),

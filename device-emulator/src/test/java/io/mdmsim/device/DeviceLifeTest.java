@@ -95,10 +95,13 @@ class DeviceLifeTest {
         return f;
     }
 
-    /** Until every device sleeps on the clock and none is due now: the fleet is idle. */
-    private void awaitIdle(int sleepers) {
-        await().atMost(WAIT).until(() -> clock.sleepers() == sleepers
-                && clock.nextDeadline().map(d -> d.isAfter(clock.now())).orElse(false));
+    /**
+     * Until every device waits for time (an idle device on its timer, a busy one asleep on the clock) and none is due
+     * now: the fleet is idle.
+     */
+    private void awaitIdle(int waiting) {
+        await().atMost(WAIT).until(() -> clock.sleepers() + clock.timers() == waiting
+                && clock.nextWake().map(d -> d.isAfter(clock.now())).orElse(false));
     }
 
     private static String hex(byte[] b) {
@@ -181,6 +184,47 @@ class DeviceLifeTest {
                 "the poll ended with Idle: the device waits for a push again");
         clock.advance(Duration.ofHours(7));
         assertTrue(run.get(60, TimeUnit.SECONDS).allEnrolled());
+    }
+
+    @Test
+    void anIdleDeviceHoldsNoThreadYetAnswersPushesAndEndsWhenTheFleetIsStopped(@TempDir Path dumps) throws Exception {
+        CompletableFuture<FleetResult> run = new CompletableFuture<>();
+        Thread fleet = Thread.ofPlatform().start(() -> run.complete(DeviceFleet.run(config(iphone(7), iphone(8))
+                .apnsUrl(apns.baseUri()).lifetime(Duration.ofDays(30)).checkinInterval(Duration.ofHours(4))
+                .build())));
+        awaitIdle(2);
+        assertEquals(2, clock.timers(), "each idle device waits on a timer of the clock");
+        assertEquals(0, clock.sleepers(), "no device thread sleeps");
+        String threads = threadDump(dumps.resolve("idle.json"));
+        assertTrue(threads.contains("io.mdmsim.device.net.PushChannel.read"), "the dump lists virtual threads (the"
+                + " fleet's push stream reader)");
+        for (String frame : List.of("io.mdmsim.device.runtime.DeviceRunner", "io.mdmsim.device.managed.",
+                "io.mdmsim.device.net.Wakeup.await")) {
+            assertFalse(threads.contains(frame), "an idle fleet has no thread in " + frame);
+        }
+
+        TokenUpdate t = fake.tokenUpdates().get(1);
+        fake.enqueue(t.udid(), command("E0000000-0000-4000-8000-000000000001", "DeviceInformation",
+                Map.of("Queries", List.of("UDID"))));
+        apns.push(hex(t.token()), t.pushMagic());
+        await().atMost(WAIT).until(() -> reported("E0000000-0000-4000-8000-000000000001", CommandStatus.ACKNOWLEDGED));
+        awaitIdle(2);
+        int idle = fake.reportsWithStatus(CommandStatus.IDLE).size();
+        clock.advance(Duration.ofHours(4)); // both check in on their own, each on a new thread
+        await().atMost(WAIT).until(() -> fake.reportsWithStatus(CommandStatus.IDLE).size() == idle + 2);
+        awaitIdle(2);
+
+        fleet.interrupt(); // stopping the run reaches devices that hold no thread
+        FleetResult r = run.get(60, TimeUnit.SECONDS);
+        assertTrue(r.allEnrolled(), r.summary());
+        assertEquals(0, clock.timers(), "the stopped devices' timers are cancelled");
+    }
+
+    /** Every thread's stack, virtual threads included (the JDK's JSON thread dump). */
+    private static String threadDump(Path file) throws Exception {
+        java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                .dumpThreads(file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+        return java.nio.file.Files.readString(file);
     }
 
     @Test

@@ -99,9 +99,9 @@ class DevicePolicyTest {
         });
         while (!run.isDone()) {
             await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(60))
-                    .until(() -> run.isDone() || clock.sleepers() > 0);
+                    .until(() -> run.isDone() || clock.sleepers() + clock.timers() > 0);
             beforeAdvance.run();
-            clock.nextDeadline().ifPresent(clock::set);
+            clock.nextWake().ifPresent(clock::set);
         }
         FleetResult r = run.get(10, TimeUnit.SECONDS);
         assertEquals(1, r.devices().size());

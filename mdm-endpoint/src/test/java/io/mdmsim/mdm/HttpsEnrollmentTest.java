@@ -89,18 +89,7 @@ class HttpsEnrollmentTest {
 
     @Test
     void theTlsClientCertificateIdentifiesADeviceThatDoesNotSign() {
-        TestDevice d = t.newDevice("UDID-TLS-CLIENT");
-        d.useTls(TestPki.PKI.root().certificate(), false);
-        HttpResponse<byte[]> r = d.postMachineInfo(https, d.signedMachineInfo(d.machineInfoValues()));
-        d.profile = Plist.parseDictionary(Cms.verifyAttached(r.body()).content());
-        d.mdmIdentity = d.scep(https, d.challenge(), t.clock.now()).identity();
-
-        d.useTls(TestPki.PKI.root().certificate(), true);
-        d.signMessages = false;
-        TestServer.expect200(d.checkin(https, Authenticate.forDevice(d.topic(), d.udid, d.serial, "iPhone15,2",
-                "18.1", "22B83", null, null)));
-        TestServer.expect200(d.checkin(https, TokenUpdate.forDevice(d.topic(), d.udid, new byte[32], "m", null,
-                false)));
+        TestDevice d = enrolledWithoutSigning("UDID-TLS-CLIENT");
         HttpResponse<byte[]> idle = d.report(https, CommandResult.idle(d.udid));
         assertEquals(200, idle.statusCode(), () -> new String(idle.body()));
 
@@ -109,6 +98,39 @@ class HttpsEnrollmentTest {
         HttpResponse<byte[]> anonymous = d.report(https, CommandResult.idle(d.udid));
         assertEquals(403, anonymous.statusCode());
         assertTrue(new String(anonymous.body()).contains("no TLS client certificate"));
+    }
+
+    @Test
+    void aTlsClientCertificateSpeaksOnlyForTheDeviceItWasIssuedTo() {
+        TestDevice a = enrolledWithoutSigning("UDID-TLS-A");
+        TestDevice b = enrolledWithoutSigning("UDID-TLS-B");
+        assertEquals(200, b.report(https, CommandResult.idle(b.udid)).statusCode(), "B speaks for itself");
+
+        // A's connection presents A's certificate; the message claims B's UDID
+        HttpResponse<byte[]> asB = a.report(https, CommandResult.idle(b.udid));
+        assertEquals(403, asB.statusCode(), () -> new String(asB.body()));
+        assertTrue(new String(asB.body()).contains("belongs to enrollment UDID-TLS-A, not to UDID-TLS-B"),
+                () -> new String(asB.body()));
+        HttpResponse<byte[]> tokenAsB = a.checkin(https, TokenUpdate.forDevice(a.topic(), b.udid, new byte[32], "m",
+                null, false));
+        assertEquals(403, tokenAsB.statusCode(), () -> new String(tokenAsB.body()));
+        assertEquals(200, a.report(https, CommandResult.idle(a.udid)).statusCode(), "A still speaks for itself");
+    }
+
+    /** A device enrolled over HTTPS that identifies itself by its TLS client certificate only (no Mdm-Signature). */
+    private TestDevice enrolledWithoutSigning(String udid) {
+        TestDevice d = t.newDevice(udid);
+        d.useTls(TestPki.PKI.root().certificate(), false);
+        HttpResponse<byte[]> r = d.postMachineInfo(https, d.signedMachineInfo(d.machineInfoValues()));
+        d.profile = Plist.parseDictionary(Cms.verifyAttached(r.body()).content());
+        d.mdmIdentity = d.scep(https, d.challenge(), t.clock.now()).identity();
+        d.useTls(TestPki.PKI.root().certificate(), true);
+        d.signMessages = false;
+        TestServer.expect200(d.checkin(https, Authenticate.forDevice(d.topic(), d.udid, d.serial, "iPhone15,2",
+                "18.1", "22B83", null, null)));
+        TestServer.expect200(d.checkin(https, TokenUpdate.forDevice(d.topic(), d.udid, new byte[32], "m", null,
+                false)));
+        return d;
     }
 
     @Test

@@ -199,7 +199,13 @@ public final class EnrollmentSteps {
             ScepClient client = new ScepClient(ctx.http(), ctx.clock(), ctx.random());
             Identity identity = client.enroll(scep, ctx.config().keySource().rsa(scep.keysize()), "CN=" + d.udid());
             d.mdmIdentity(identity);
-            ctx.mdm(new MdmClient(ctx.http(), d.profile().mdm(), identity));
+            EnrollmentProfile.MdmPayload mdm = d.profile().mdm();
+            DeviceHttp http = ctx.http();
+            if (!mdm.signMessage() && "https".equalsIgnoreCase(mdm.serverUrl().getScheme())) {
+                // without Mdm-Signature the MDM knows the device by its TLS client certificate: its own connection
+                http = http.presenting(ctx.fleet().tls().open(identity));
+            }
+            ctx.mdm(new MdmClient(http, mdm, d::mdmIdentity));
         }
 
         /** "Download the management profile again": web view or MachineInfo, then read it. */

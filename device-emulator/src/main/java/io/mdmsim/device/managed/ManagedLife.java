@@ -1,17 +1,20 @@
 package io.mdmsim.device.managed;
 
 import io.mdmsim.core.protocol.TokenUpdate;
+import io.mdmsim.core.time.ClockTimer;
 import io.mdmsim.device.Stage;
 import io.mdmsim.device.model.Device;
 import io.mdmsim.device.model.StageFailure;
 import io.mdmsim.device.net.Wakeup;
 import io.mdmsim.device.runtime.DeviceContext;
+import io.mdmsim.device.runtime.IdleDevices;
 import io.mdmsim.device.runtime.Step;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The device's life after enrollment (Apple's "Sending MDM commands to a device"): it is
@@ -24,8 +27,13 @@ import java.util.Map;
  * responses" says the device then polls again on its own when conditions change, without a push. The emulated
  * condition (the NotNow knobs, an app install while Setup Assistant runs) has passed {@link #NOT_NOW_REPOLL} later,
  * so the device polls (Idle) again then, and again after each session that ends with NotNow.
+ *
+ * <p>An idle device holds no thread: between check-ins it is a {@link Life} with a timer on the fleet's SimClock (its
+ * next check-in, TokenUpdate, removal attempt, the end of its life or its run's deadline, whichever comes first) and a
+ * listener on its {@link Wakeup}. The push or the timer starts a virtual thread that does what is due and ends when
+ * the device is idle again, so a fleet of idle devices costs their state, not their stacks.
  */
-public final class ManagedLife implements Step {
+public final class ManagedLife implements Step.Parking {
 
     private static final System.Logger LOG = System.getLogger(ManagedLife.class.getName());
 
@@ -45,70 +53,185 @@ public final class ManagedLife implements Step {
     }
 
     /**
-     * Lives until the lifetime has passed. An interrupt (the fleet run is stopped, or the run's deadline passed) ends
-     * the life early: the device enrolled, so it still ends ENROLLED; the thread's interrupt flag stays set.
+     * Starts the life on the calling thread, which returns once the device is idle. The life ends (calling
+     * {@code done} with null) when its lifetime has passed, the user removed management, or a session erased or
+     * unenrolled the device. A stop (the fleet run is stopped, or the run's deadline passed) ends it early the same
+     * way: the device enrolled, so it still ends ENROLLED, with a "stopped" event in its trace.
      */
     @Override
-    public void run(DeviceContext ctx) throws StageFailure, InterruptedException {
-        try {
-            live(ctx);
-        } catch (InterruptedException e) {
-            ctx.trace().event("stopped", Map.of("reason", ctx.stopReason()));
-            Thread.currentThread().interrupt();
-        }
+    public void start(DeviceContext ctx, Consumer<Exception> done) {
+        new Life(ctx, done).begin();
     }
 
-    private void live(DeviceContext ctx) throws StageFailure, InterruptedException {
-        Instant end = ctx.clock().now().plus(ctx.config().lifetime());
-        // a user who tries to remove management does so even after the configured lifetime (it is their knob)
-        Instant removal = Unenroll.removalAttemptAt(ctx.device());
-        if (removal != null && removal.isAfter(end)) {
-            end = removal;
+    /** One device's managed life: what is due when, and whether a thread works for it now. */
+    static final class Life implements IdleDevices.Stoppable {
+        private final DeviceContext ctx;
+        private final Consumer<Exception> done;
+        private final Duration checkinEvery;
+        private final Duration tokenEvery;
+        private Instant end;
+        private Instant removal;
+        private Instant nextCheckin;
+        private Instant nextToken;
+        private Instant repoll;
+        // guarded by this
+        private ClockTimer timer;
+        private Thread worker;
+        private boolean busy = true; // the starting thread works first
+        private boolean stopRequested;
+        private boolean ended;
+
+        Life(DeviceContext ctx, Consumer<Exception> done) {
+            this.ctx = ctx;
+            this.done = done;
+            this.checkinEvery = ctx.config().checkinInterval();
+            this.tokenEvery = ctx.config().tokenUpdateInterval();
         }
-        Duration checkinEvery = ctx.config().checkinInterval();
-        Duration tokenEvery = ctx.config().tokenUpdateInterval();
-        Instant nextCheckin = checkinEvery.isPositive() ? ctx.clock().now().plus(checkinEvery) : Instant.MAX;
-        Instant nextToken = tokenEvery.isPositive() ? ctx.clock().now().plus(tokenEvery) : Instant.MAX;
-        Instant repoll = repollAfter(ctx);
-        while (true) {
+
+        void begin() {
             Instant now = ctx.clock().now();
-            if (removal != null && !now.isBefore(removal)) {
-                removal = null;
-                if (Unenroll.userTriesRemoval(ctx)) {
-                    return; // unmanaged: nothing more to check in for
+            end = now.plus(ctx.config().lifetime());
+            // a user who tries to remove management does so even after the configured lifetime (it is their knob)
+            removal = Unenroll.removalAttemptAt(ctx.device());
+            if (removal != null && removal.isAfter(end)) {
+                end = removal;
+            }
+            nextCheckin = checkinEvery.isPositive() ? now.plus(checkinEvery) : Instant.MAX;
+            nextToken = tokenEvery.isPositive() ? now.plus(tokenEvery) : Instant.MAX;
+            repoll = repollAfter(ctx);
+            synchronized (this) {
+                worker = Thread.currentThread();
+            }
+            ctx.fleet().idle().add(this);
+            work();
+        }
+
+        /** Does what is due, then parks (returns with no thread left working) or ends the life. */
+        private void work() {
+            Exception outcome;
+            try {
+                if (live()) {
+                    return; // idle
                 }
+                outcome = null;
+            } catch (InterruptedException e) {
+                ctx.trace().event("stopped", Map.of("reason", ctx.stopReason()));
+                outcome = null; // a stopped life ends as planned
+            } catch (StageFailure e) {
+                outcome = e;
+            } catch (RuntimeException e) {
+                outcome = e;
             }
-            if (!now.isBefore(end)) {
-                return;
+            synchronized (this) {
+                ended = true;
+                worker = null;
             }
-            Instant due = min(min(end, repoll), min(nextCheckin, min(nextToken, removal == null ? Instant.MAX : removal)));
-            Wakeup.Push push = ctx.wakeup().await(ctx.clock(), Duration.between(now, due));
-            if (push != null) {
-                if (accept(ctx, push)) {
-                    if (session(ctx, "push")) {
-                        return; // erased: the runner wipes the device and starts over
+            ctx.fleet().idle().remove(this);
+            ctx.wakeup().stopListening();
+            Thread.interrupted(); // the runner goes on on this thread; a stop's interrupt was for the life only
+            done.accept(outcome);
+        }
+
+        /** The loop of a device's life; true when it parked (idle, no thread), false when the life is over. */
+        private boolean live() throws StageFailure, InterruptedException {
+            while (true) {
+                synchronized (this) {
+                    if (stopRequested) {
+                        throw new InterruptedException("stopped");
+                    }
+                }
+                ctx.checkDeadlines();
+                Instant now = ctx.clock().now();
+                if (removal != null && !now.isBefore(removal)) {
+                    removal = null;
+                    if (Unenroll.userTriesRemoval(ctx)) {
+                        return false; // unmanaged: nothing more to check in for
+                    }
+                }
+                if (!now.isBefore(end)) {
+                    return false;
+                }
+                Wakeup.Push push = ctx.wakeup().poll();
+                if (push != null) {
+                    if (accept(ctx, push)) {
+                        if (session(ctx, "push")) {
+                            return false; // erased: the runner wipes the device and starts over
+                        }
+                        repoll = repollAfter(ctx);
+                    }
+                    continue;
+                }
+                if (!now.isBefore(nextToken)) {
+                    tokenUpdate(ctx);
+                    nextToken = nextToken.plus(tokenEvery);
+                }
+                if (!now.isBefore(nextCheckin) || !now.isBefore(repoll)) {
+                    boolean periodic = !now.isBefore(nextCheckin);
+                    if (session(ctx, periodic ? "periodic" : "after-not-now")) {
+                        return false;
+                    }
+                    if (periodic) {
+                        nextCheckin = nextCheckin.plus(checkinEvery);
                     }
                     repoll = repollAfter(ctx);
                 }
-                continue;
+                if (park()) {
+                    return true;
+                }
             }
-            now = ctx.clock().now();
-            if (!now.isBefore(end) || removal != null && !now.isBefore(removal)) {
-                continue; // the loop's top tries the removal, then ends the life
+        }
+
+        /** Idle until the next thing due, a push or a stop; false when one came meanwhile (go on working). */
+        private boolean park() {
+            Instant due = min(min(end, repoll), min(nextCheckin, min(nextToken,
+                    removal == null ? Instant.MAX : removal)));
+            Instant deadline = ctx.nextDeadline();
+            if (deadline != null) {
+                due = min(due, deadline);
             }
-            if (!now.isBefore(nextToken)) {
-                tokenUpdate(ctx);
-                nextToken = nextToken.plus(tokenEvery);
+            synchronized (this) {
+                if (stopRequested || !ctx.wakeup().listenUnlessPending(this::wake)) {
+                    return false;
+                }
+                busy = false;
+                worker = null;
+                Instant now = ctx.clock().now();
+                // on the fleet's clock itself: its timers cost no thread while they wait
+                timer = ctx.config().clock().schedule(Duration.between(now, due), this::wake);
+                return true;
             }
-            if (!now.isBefore(nextCheckin) || !now.isBefore(repoll)) {
-                boolean periodic = !now.isBefore(nextCheckin);
-                if (session(ctx, periodic ? "periodic" : "after-not-now")) {
+        }
+
+        /** A push, the timer or a stop: a new thread does what is due (nothing when one works already). */
+        private void wake() {
+            Thread t;
+            synchronized (this) {
+                if (busy || ended) {
                     return;
                 }
-                if (periodic) {
-                    nextCheckin = nextCheckin.plus(checkinEvery);
+                busy = true;
+                if (timer != null) {
+                    timer.cancel();
+                    timer = null;
                 }
-                repoll = repollAfter(ctx);
+                t = ctx.fleet().idle().thread(this::work);
+                worker = t;
+                ctx.wakeup().stopListening();
+            }
+            t.start();
+        }
+
+        @Override
+        public void stop() {
+            Thread busyWorker;
+            synchronized (this) {
+                stopRequested = true;
+                busyWorker = busy ? worker : null;
+            }
+            if (busyWorker != null) {
+                busyWorker.interrupt();
+            } else {
+                wake();
             }
         }
     }

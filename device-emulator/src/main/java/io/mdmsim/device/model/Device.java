@@ -45,11 +45,11 @@ public final class Device {
     private final HardwareProfile hardware;
     private String deviceName;
     private Stage stage = Stage.CLOUD_CONFIG;
-    private Identity factoryIdentity;
+    private CompactIdentity factoryIdentity;
     private CloudConfiguration cloudConfiguration;
     private byte[] profileBytes;
     private EnrollmentProfile profile;
-    private Identity mdmIdentity;
+    private CompactIdentity mdmIdentity;
     private byte[] pushToken;
     private String pushMagic;
     private byte[] unlockToken;
@@ -136,12 +136,13 @@ public final class Device {
         this.stage = requireNonNull(stage, "stage");
     }
 
+    /** The factory identity (parsed from its compact form on each call: keep it only while using it), or null. */
     public Identity factoryIdentity() {
-        return factoryIdentity;
+        return factoryIdentity == null ? null : factoryIdentity.identity();
     }
 
     public void factoryIdentity(Identity identity) {
-        this.factoryIdentity = requireNonNull(identity, "identity");
+        this.factoryIdentity = CompactIdentity.of(identity);
     }
 
     public CloudConfiguration cloudConfiguration() {
@@ -168,12 +169,13 @@ public final class Device {
         this.profile = requireNonNull(p, "p");
     }
 
+    /** The MDM identity from SCEP (parsed from its compact form on each call: keep it only while using it), or null. */
     public Identity mdmIdentity() {
-        return mdmIdentity;
+        return mdmIdentity == null ? null : mdmIdentity.identity();
     }
 
     public void mdmIdentity(Identity identity) {
-        this.mdmIdentity = requireNonNull(identity, "identity");
+        this.mdmIdentity = CompactIdentity.of(identity);
     }
 
     public byte[] pushToken() {

@@ -3,6 +3,7 @@ package io.mdmsim.device.net;
 import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.http.ClientExchange;
+import io.mdmsim.core.http.TlsIdentityClient;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.device.Behaviour;
 import io.mdmsim.device.model.StageFailure;
@@ -123,9 +124,10 @@ public final class DeviceHttp {
     private final SimClock clock;
     private final Recorder recorder;     // null: no trace
     private final Semaphore inFlight;    // null: no fleet-wide limit
+    private final TlsIdentityClient.Identity tls; // null: the shared client; else https through this identity
 
     public DeviceHttp(HttpClient client, Duration timeout) {
-        this(client, timeout, null, null, null, null, null, null);
+        this(client, timeout, null, null, null, null, null, null, null);
     }
 
     /**
@@ -134,11 +136,13 @@ public final class DeviceHttp {
      * load on the server) however many devices are alive.
      */
     public DeviceHttp(HttpClient client, Duration timeout, int maxInFlight) {
-        this(client, timeout, null, null, null, null, new Semaphore(maxInFlight, true), null);
+        this(client, timeout, null, null, null, null, new Semaphore(maxInFlight, true), null, null);
     }
 
     private DeviceHttp(HttpClient client, Duration timeout, Behaviour network, SplittableRandom faults,
-                       SimClock clock, Recorder recorder, Semaphore inFlight, Guard guard) {
+                       SimClock clock, Recorder recorder, Semaphore inFlight, Guard guard,
+                       TlsIdentityClient.Identity tls) {
+        this.tls = tls;
         this.guard = guard;
         this.client = requireNonNull(client, "client");
         this.timeout = requireNonNull(timeout, "timeout");
@@ -161,19 +165,37 @@ public final class DeviceHttp {
         requireNonNull(faults, "faults");
         requireNonNull(clock, "clock");
         boolean perfect = knobs.latency().isZero() && knobs.dropRate() == 0 && knobs.resetRate() == 0;
-        return perfect ? this : new DeviceHttp(client, timeout, knobs, faults, clock, recorder, inFlight, guard);
+        return perfect ? this : new DeviceHttp(client, timeout, knobs, faults, clock, recorder, inFlight, guard,
+                tls);
     }
 
     /** The same transport, with every exchange shown to {@code recorder} (one device's trace). */
     public DeviceHttp recordingTo(Recorder recorder) {
         return new DeviceHttp(client, timeout, network, faults, clock, requireNonNull(recorder, "recorder"),
-                inFlight, guard);
+                inFlight, guard, tls);
     }
 
     /** The same transport, asking {@code guard} before and after every exchange (one device's deadlines). */
     public DeviceHttp guardedBy(Guard guard) {
         return new DeviceHttp(client, timeout, network, faults, clock, recorder, inFlight,
-                requireNonNull(guard, "guard"));
+                requireNonNull(guard, "guard"), tls);
+    }
+
+    /**
+     * The same transport, with every https exchange on {@code identity}'s own TLS connection, which presents the
+     * device's certificate (an MDM without SignMessage knows the device by it); http URLs still go through the shared
+     * client.
+     */
+    public DeviceHttp presenting(TlsIdentityClient.Identity identity) {
+        return new DeviceHttp(client, timeout, network, faults, clock, recorder, inFlight, guard,
+                requireNonNull(identity, "identity"));
+    }
+
+    /** Closes this device's own TLS connection ({@link #presenting}), if it has one. */
+    public void closeConnection() {
+        if (tls != null) {
+            tls.close();
+        }
     }
 
     /** The shared client (the push channel streams on it too). */
@@ -233,18 +255,6 @@ public final class DeviceHttp {
 
     private Response exchange(String method, URI uri, String contentType, byte[] body, Map<String, String> headers)
             throws StageFailure, InterruptedException {
-        // the time limit by ClientExchange, not HttpRequest.timeout(): thousands of devices would contend on the
-        // client's timer set
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri);
-        if (body == null) {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-        }
-        if (contentType != null) {
-            b.header("Content-Type", contentType);
-        }
-        headers.forEach(b::header);
         if (guard != null) {
             guard.beforeExchange();
         }
@@ -254,13 +264,10 @@ public final class DeviceHttp {
         long t0 = System.nanoTime(); // real time of the exchange, for traces only
         boolean guarded = guard != null;
         try {
-            HttpResponse<byte[]> r = ClientExchange.send(client, b.build(), HttpResponse.BodyHandlers.ofByteArray(),
-                    timeout);
-            Map<String, List<String>> lower = new java.util.HashMap<>();
-            r.headers().map().forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
-            Response response = new Response(method, uri, r.statusCode(),
-                    r.headers().firstValue("Content-Type").orElse(null), r.body() == null ? new byte[0] : r.body(),
-                    lower);
+            Response response = tls != null && "https".equalsIgnoreCase(uri.getScheme())
+                    ? overIdentity(method, uri, contentType, body, headers)
+                    : overSharedClient(method, uri, contentType, body, headers);
+            Map<String, List<String>> lower = response.headers();
             if (recorder != null) {
                 recorder.exchange(method, uri, headers, contentType, body, response, lower, null,
                         System.nanoTime() - t0);
@@ -286,6 +293,36 @@ public final class DeviceHttp {
                 guard.afterExchange();
             }
         }
+    }
+
+    private Response overSharedClient(String method, URI uri, String contentType, byte[] body,
+                                      Map<String, String> headers) throws IOException, InterruptedException {
+        // the time limit by ClientExchange, not HttpRequest.timeout(): thousands of devices would contend on the
+        // client's timer set
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri);
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        }
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        headers.forEach(b::header);
+        HttpResponse<byte[]> r = ClientExchange.send(client, b.build(), HttpResponse.BodyHandlers.ofByteArray(),
+                timeout);
+        Map<String, List<String>> lower = new java.util.HashMap<>();
+        r.headers().map().forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
+        return new Response(method, uri, r.statusCode(), r.headers().firstValue("Content-Type").orElse(null),
+                r.body() == null ? new byte[0] : r.body(), lower);
+    }
+
+    private Response overIdentity(String method, URI uri, String contentType, byte[] body, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        TlsIdentityClient.Response r = tls.exchange(method, uri, headers, contentType, body, timeout);
+        List<String> type = r.headers().get("content-type");
+        return new Response(method, uri, r.status(), type == null || type.isEmpty() ? null : type.getFirst(), r.body(),
+                r.headers());
     }
 
     private void record(String method, URI uri, Map<String, String> headers, String contentType, byte[] body,

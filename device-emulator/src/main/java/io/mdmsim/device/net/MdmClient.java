@@ -19,6 +19,7 @@ import io.mdmsim.device.model.EnrollmentProfile;
 import io.mdmsim.device.model.StageFailure;
 import java.util.Base64;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A device's side of the check-in and command protocols (Apple's "Check-in" and "Sending MDM commands to a device"):
@@ -28,16 +29,25 @@ public final class MdmClient {
 
     static final String CHECKIN_TYPE = "application/x-apple-aspen-mdm-checkin";
     static final String REPORT_TYPE = "application/x-apple-aspen-mdm; charset=UTF-8";
-    private static final ObjectMapper JSON = io.mdmsim.core.http.Json.plainMapper();
+    private static final ObjectMapper JSON = io.mdmsim.device.DeviceJson.MAPPER;
 
     private final DeviceHttp http;
     private final EnrollmentProfile.MdmPayload mdm;
-    private final Identity identity;
+    private final Supplier<Identity> identity;
 
-    public MdmClient(DeviceHttp http, EnrollmentProfile.MdmPayload mdm, Identity identity) {
+    /**
+     * @param identity the device's identity from SCEP, asked for at each signed message (the device keeps it compact
+     *                 between uses)
+     */
+    public MdmClient(DeviceHttp http, EnrollmentProfile.MdmPayload mdm, Supplier<Identity> identity) {
         this.http = requireNonNull(http, "http");
         this.mdm = requireNonNull(mdm, "mdm");
         this.identity = requireNonNull(identity, "identity");
+    }
+
+    /** The device is done with this client: its own TLS connection, if it has one, is closed. */
+    public void close() {
+        http.closeConnection();
     }
 
     /** Sends a check-in message; anything but 200 fails the stage. */
@@ -87,7 +97,7 @@ public final class MdmClient {
         if (!mdm.signMessage()) {
             return Map.of();
         }
-        return Map.of("Mdm-Signature", Base64.getEncoder().encodeToString(Cms.signDetached(body, identity)));
+        return Map.of("Mdm-Signature", Base64.getEncoder().encodeToString(Cms.signDetached(body, identity.get())));
     }
 
     /** A refusal in words; ADM mdm/errors bodies are named by their code. */

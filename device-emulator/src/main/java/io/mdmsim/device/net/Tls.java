@@ -18,13 +18,24 @@ public final class Tls {
 
     public static SSLContext trusting(List<X509Certificate> anchors) {
         try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {trustManager(anchors)}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build the devices' TLS trust: " + e.getMessage(), e);
+        }
+    }
+
+    /** The trust of {@link #trusting}: the given anchors, else the JDK's. */
+    public static X509TrustManager trustManager(List<X509Certificate> anchors) {
+        try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
             for (int i = 0; i < anchors.size(); i++) {
                 store.setCertificateEntry("anchor-" + i, anchors.get(i));
             }
-            X509TrustManager extra = trustManager(store);
-            X509TrustManager jdk = trustManager(null);
+            X509TrustManager extra = fromStore(store);
+            X509TrustManager jdk = fromStore(null);
             X509TrustManager both = new X509TrustManager() {
                 @Override
                 public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
@@ -45,15 +56,13 @@ public final class Tls {
                     return anchors.toArray(new X509Certificate[0]);
                 }
             };
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {both}, null);
-            return context;
+            return both;
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot build the devices' TLS trust: " + e.getMessage(), e);
         }
     }
 
-    private static X509TrustManager trustManager(KeyStore store) throws GeneralSecurityException {
+    private static X509TrustManager fromStore(KeyStore store) throws GeneralSecurityException {
         TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         f.init(store);
         for (TrustManager tm : f.getTrustManagers()) {

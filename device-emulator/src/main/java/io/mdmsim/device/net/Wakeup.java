@@ -11,8 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What wakes an idle device: a push delivered on its APNs channel, or the end of a wait on the SimClock. The push
- * channel's reader thread posts pushes; the device's own thread waits. A ReentrantLock, not synchronized, so a waiting
- * virtual thread does not pin its carrier.
+ * channel's reader thread posts pushes. A device either waits on its thread ({@link #await}, while it enrolls) or holds
+ * no thread at all and leaves a listener ({@link #listenUnlessPending}) that a push calls (in its managed life). A
+ * ReentrantLock, not synchronized, so a waiting virtual thread does not pin its carrier.
  */
 public final class Wakeup {
 
@@ -22,22 +23,34 @@ public final class Wakeup {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Deque<Push> pushes = new ArrayDeque<>();
+    /** Made on the first push: most idle devices never hold one. */
+    private Deque<Push> pushes;
     private long timerGeneration;
     private long firedGeneration = -1;
+    /** Called once by the next push, then forgotten; null while the device is awake or waits on its thread. */
+    private Runnable listener;
 
     /** Called by the push channel's thread. Only the last undelivered pushes matter; a few are kept. */
     public void push(Push p) {
         requireNonNull(p, "p");
+        Runnable wake;
         lock.lock();
         try {
+            if (pushes == null) {
+                pushes = new ArrayDeque<>(4);
+            }
             if (pushes.size() >= 16) {
                 pushes.pollFirst();
             }
             pushes.addLast(p);
             changed.signalAll();
+            wake = listener;
+            listener = null;
         } finally {
             lock.unlock();
+        }
+        if (wake != null) {
+            wake.run();
         }
     }
 
@@ -45,10 +58,47 @@ public final class Wakeup {
     public Push poll() {
         lock.lock();
         try {
-            return pushes.pollFirst();
+            return take();
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The device goes idle without a thread: unless a push is already waiting (then false, and nothing is kept),
+     * {@code onPush} is called once by the next push (on the push channel's thread: it must not block) and true is
+     * returned. The push itself stays here for {@link #poll}.
+     */
+    public boolean listenUnlessPending(Runnable onPush) {
+        requireNonNull(onPush, "onPush");
+        lock.lock();
+        try {
+            if (pushes != null && !pushes.isEmpty()) {
+                return false;
+            }
+            listener = onPush;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The device woke up by other means (its timer, a stop): the listener left by {@link #listenUnlessPending} goes. */
+    public void stopListening() {
+        lock.lock();
+        try {
+            listener = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Push take() {
+        Push p = pushes == null ? null : pushes.pollFirst();
+        if (pushes != null && pushes.isEmpty()) {
+            pushes = null;
+        }
+        return p;
     }
 
     /**
@@ -59,7 +109,7 @@ public final class Wakeup {
         long generation;
         lock.lockInterruptibly();
         try {
-            Push p = pushes.pollFirst();
+            Push p = take();
             if (p != null || wait.isNegative() || wait.isZero()) {
                 return p;
             }
@@ -91,10 +141,10 @@ public final class Wakeup {
         try {
             lock.lockInterruptibly();
             try {
-                while (pushes.isEmpty() && firedGeneration < generation) {
+                while ((pushes == null || pushes.isEmpty()) && firedGeneration < generation) {
                     changed.await();
                 }
-                return pushes.pollFirst();
+                return take();
             } finally {
                 lock.unlock();
             }

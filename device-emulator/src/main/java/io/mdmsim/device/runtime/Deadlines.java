@@ -122,8 +122,15 @@ final class Deadlines implements DeviceHttp.Guard {
         check();
     }
 
+    /** The earliest deadline now in force (the stage's or the run's), null for none. */
+    Instant next() {
+        synchronized (lock) {
+            return earliest();
+        }
+    }
+
     /** Throws {@link DeadlineReached} once a deadline has passed (and remembers which). */
-    private void check() throws DeadlineReached {
+    void check() throws DeadlineReached {
         synchronized (lock) {
             if (expired == null) {
                 Instant due = earliest();

@@ -51,6 +51,19 @@ public final class DeviceContext {
         return deadlines;
     }
 
+    /**
+     * The earliest of the device's deadlines now in force, null for none: a device that waits without a thread
+     * ({@link IdleDevices}) is woken by then, and {@link #checkDeadlines()} tells it whether to end.
+     */
+    public java.time.Instant nextDeadline() {
+        return deadlines.next();
+    }
+
+    /** Throws (an {@link InterruptedException}) when a deadline of the device has passed, as its waits do. */
+    public void checkDeadlines() throws InterruptedException {
+        deadlines.check();
+    }
+
     /** Why the device's run is being stopped: the deadline that passed, else the fleet's stop. */
     public String stopReason() {
         Deadlines.Expired e = deadlines.expired();
@@ -114,7 +127,11 @@ public final class DeviceContext {
     }
 
     public void mdm(MdmClient client) {
-        this.mdm = requireNonNull(client, "client");
+        requireNonNull(client, "client");
+        if (mdm != null && mdm != client) {
+            mdm.close();
+        }
+        this.mdm = client;
     }
 
     /** Whether SCEP has given the device an MDM client (false again after an erase). */
@@ -123,6 +140,9 @@ public final class DeviceContext {
     }
 
     public void forgetMdm() {
+        if (mdm != null) {
+            mdm.close();
+        }
         this.mdm = null;
     }
 

@@ -23,6 +23,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Drives one device through its {@link Step}s on the calling (virtual) thread, timing each stage on the SimClock and
@@ -43,10 +44,22 @@ public final class DeviceRunner {
         this.steps = List.copyOf(steps);
     }
 
+    /** Runs one device to its end on the calling thread (its managed life, if any, waits for its end too). */
     public DeviceResult run(int index, DeviceSpec spec) {
+        CompletableFuture<DeviceResult> result = new CompletableFuture<>();
+        start(index, spec, result);
+        return result.join();
+    }
+
+    /**
+     * Runs one device on the calling thread until it ends or waits without a thread ({@link Step.Parking}: its
+     * managed life); {@code result} is completed when the device's run is over, on whichever thread ends it. Never
+     * completes it exceptionally for a device's failure.
+     */
+    public void start(int index, DeviceSpec spec, CompletableFuture<DeviceResult> result) {
         DeviceContext ctx = new DeviceContext(fleet, newDevice(index, spec),
                 new SplittableRandom(runSeed(fleet.config().seed(), spec)));
-        return run(ctx);
+        new Run(ctx, result).begin();
     }
 
     private Device newDevice(int index, DeviceSpec spec) {
@@ -67,78 +80,149 @@ public final class DeviceRunner {
     }
 
     DeviceResult run(DeviceContext ctx) {
-        Device device = ctx.device();
-        FleetListener listener = fleet.config().listener();
-        Map<Stage, Duration> durations = new EnumMap<>(Stage.class);
-        Instant start = ctx.clock().now();
-        Stage current = steps.isEmpty() ? Stage.DONE : steps.getFirst().stage();
-        Deadlines deadlines = ctx.deadlines();
-        try {
-            deadlines.startRun();
-            manufacture(ctx);
-            traceHeader(ctx);
-            boolean rebooted = false;
-            for (int i = 0; i < steps.size(); i++) {
-                Step step = steps.get(i);
+        CompletableFuture<DeviceResult> result = new CompletableFuture<>();
+        new Run(ctx, result).begin();
+        return result.join();
+    }
+
+    /** One device's way through the steps; it may pause at a {@link Step.Parking} and go on on another thread. */
+    private final class Run {
+        private final DeviceContext ctx;
+        private final Device device;
+        private final CompletableFuture<DeviceResult> result;
+        private final Map<Stage, Duration> durations = new EnumMap<>(Stage.class);
+        private final Instant start;
+        private Stage current = steps.isEmpty() ? Stage.DONE : steps.getFirst().stage();
+        private int next;
+        private boolean rebooted;
+        private Instant stageStart;
+
+        Run(DeviceContext ctx, CompletableFuture<DeviceResult> result) {
+            this.ctx = ctx;
+            this.device = ctx.device();
+            this.result = result;
+            this.start = ctx.clock().now();
+        }
+
+        void begin() {
+            guarded(null, () -> {
+                ctx.deadlines().startRun();
+                manufacture(ctx);
+                traceHeader(ctx);
+                steps();
+            });
+        }
+
+        /** The parked step ended ({@code outcome}: null, a StageFailure or an InterruptedException). */
+        private void resume(Step step, Exception outcome) {
+            guarded(outcome, () -> {
+                stepDone(step);
+                afterStep(step);
+                steps();
+            });
+        }
+
+        private void steps() throws StageFailure, InterruptedException {
+            FleetListener listener = fleet.config().listener();
+            while (next < steps.size()) {
+                Step step = steps.get(next++);
                 if (!step.applies(ctx)) {
                     continue;
                 }
                 current = step.stage();
                 device.stage(current);
-                notify(() -> listener.stageEntered(device.ref(), step.stage()));
-                Instant t0 = ctx.clock().now();
-                deadlines.enterStage(step.stage());
+                DeviceRunner.notify(() -> listener.stageEntered(device.ref(), step.stage()));
+                stageStart = ctx.clock().now();
+                ctx.deadlines().enterStage(step.stage());
+                if (step instanceof Step.Parking parking) {
+                    parking.start(ctx, outcome -> resume(step, outcome));
+                    return; // the step goes on without this thread; resume() continues the run
+                }
                 try {
                     step.run(ctx);
-                    deadlines.leaveStage(step.stage() != Stage.MANAGED);
-                    Duration took = Duration.between(t0, ctx.clock().now());
-                    durations.merge(step.stage(), took, Duration::plus);
-                    notify(() -> listener.stageCompleted(device.ref(), step.stage(), took));
+                    stepDone(step);
                 } catch (StageFailure f) {
                     if (f.outcome() != Outcome.NEEDS_WIPE || !f.wipeHelps()
                             || !device.behaviour().knobs().wipeWhenNeeded()) {
                         throw f;
                     }
                     // the user erases the device (Settings > Erase All Content and Settings) and starts over
-                    notify(() -> listener.stageFailed(device.ref(), step.stage(), f.outcome(), f.reason()));
+                    DeviceRunner.notify(() -> listener.stageFailed(device.ref(), step.stage(), f.outcome(), f.reason()));
                     device.factoryReset();
                 }
-                if (device.erasePending()) {
-                    ctx.trace().event("wipe", java.util.Map.of("erases", device.erases() + 1));
-                    device.wipe();
-                    startOver(ctx, "erased " + device.erases() + " times");
-                    i = -1;
-                    continue;
-                }
-                if (!rebooted && device.behaviour().rebootAfter().orElse(null) == step.stage()) {
-                    rebooted = true;
-                    ctx.userWait(device.behaviour().knobs().rebootDuration());
-                    if (step.stage().ordinal() < Stage.TOKEN_UPDATE.ordinal()) {
-                        // not enrolled yet: Setup Assistant starts again; activation and the record are kept
-                        device.forgetEnrollment();
-                        startOver(ctx, "rebooted");
-                        i = -1;
-                    }
-                }
+                afterStep(step);
             }
             device.stage(Stage.DONE);
-            return finish(device, Outcome.ENROLLED, Stage.DONE, null, durations, start, ctx);
-        } catch (StageFailure f) {
-            return fail(device, f.stage() != null ? f.stage() : current, f.outcome(), f.reason(), durations, start,
-                    ctx);
-        } catch (InterruptedException e) {
-            Deadlines.Expired expired = deadlines.expired();
-            if (expired != null && !fleet.stopping().get()) {
-                return fail(device, expired.stage() != null ? expired.stage() : current, Outcome.TIMED_OUT,
-                        expired.why() + "; last answer: " + ctx.lastAnswer(), durations, start, ctx);
-            }
-            Thread.currentThread().interrupt();
-            return fail(device, current, Outcome.INTERRUPTED, "interrupted: the fleet run was stopped", durations,
-                    start, ctx);
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, device.ref() + ": unexpected failure at " + current, e);
-            return fail(device, current, Outcome.FAILED, "unexpected error: " + e, durations, start, ctx);
+            result.complete(finish(device, Outcome.ENROLLED, Stage.DONE, null, durations, start, ctx));
         }
+
+        private void stepDone(Step step) throws Deadlines.DeadlineReached {
+            ctx.deadlines().leaveStage(step.stage() != Stage.MANAGED);
+            Duration took = Duration.between(stageStart, ctx.clock().now());
+            durations.merge(step.stage(), took, Duration::plus);
+            DeviceRunner.notify(() -> fleet.config().listener().stageCompleted(device.ref(), step.stage(), took));
+        }
+
+        /** An erase or a reboot before enrollment sends the device back to the first step. */
+        private void afterStep(Step step) throws StageFailure, InterruptedException {
+            if (device.erasePending()) {
+                ctx.trace().event("wipe", java.util.Map.of("erases", device.erases() + 1));
+                device.wipe();
+                startOver(ctx, "erased " + device.erases() + " times");
+                next = 0;
+                return;
+            }
+            if (!rebooted && device.behaviour().rebootAfter().orElse(null) == step.stage()) {
+                rebooted = true;
+                ctx.userWait(device.behaviour().knobs().rebootDuration());
+                if (step.stage().ordinal() < Stage.TOKEN_UPDATE.ordinal()) {
+                    // not enrolled yet: Setup Assistant starts again; activation and the record are kept
+                    device.forgetEnrollment();
+                    startOver(ctx, "rebooted");
+                    next = 0;
+                }
+            }
+        }
+
+        /** Runs {@code work}, ending the device's run with a result for every way it can fail. */
+        private void guarded(Exception earlier, Work work) {
+            DeviceResult r = null;
+            try {
+                if (earlier instanceof StageFailure f) {
+                    throw f;
+                }
+                if (earlier instanceof InterruptedException e) {
+                    throw e;
+                }
+                if (earlier instanceof RuntimeException e) {
+                    throw e;
+                }
+                work.run();
+            } catch (StageFailure f) {
+                r = fail(device, f.stage() != null ? f.stage() : current, f.outcome(), f.reason(), durations, start,
+                        ctx);
+            } catch (InterruptedException e) {
+                Deadlines.Expired expired = ctx.deadlines().expired();
+                if (expired != null && !fleet.stopping().get()) {
+                    r = fail(device, expired.stage() != null ? expired.stage() : current, Outcome.TIMED_OUT,
+                            expired.why() + "; last answer: " + ctx.lastAnswer(), durations, start, ctx);
+                } else {
+                    Thread.currentThread().interrupt();
+                    r = fail(device, current, Outcome.INTERRUPTED, "interrupted: the fleet run was stopped",
+                            durations, start, ctx);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, device.ref() + ": unexpected failure at " + current, e);
+                r = fail(device, current, Outcome.FAILED, "unexpected error: " + e, durations, start, ctx);
+            }
+            if (r != null) {
+                result.complete(r);
+            }
+        }
+    }
+
+    private interface Work {
+        void run() throws StageFailure, InterruptedException;
     }
 
     /** The trace's first line: the device and the fleet settings a replay needs. */
@@ -219,6 +303,7 @@ public final class DeviceRunner {
         boolean interrupted = Thread.interrupted();
         try {
             goOffline(ctx);
+            ctx.forgetMdm(); // closes the device's own TLS connection, if it has one
             ctx.trace().finish(result);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, device.ref() + ": cannot finish its trace", e);

@@ -81,16 +81,12 @@ public final class CertAuthMdmService implements MdmService {
         return next.report(request, result);
     }
 
-    /** The fingerprint of the identity the enrollment last authenticated with; empty when it never did. */
+    /**
+     * The fingerprint of the identity the enrollment last authenticated with; empty when it never did. A read: the
+     * record is not written back (an unlock would serialize it to see whether it changed, on every request).
+     */
     private Optional<String> current(String enrollmentId) {
-        return registry.find(enrollmentId).map(d -> {
-            d.lock();
-            try {
-                return d.identityFingerprint;
-            } finally {
-                d.unlock();
-            }
-        });
+        return registry.find(enrollmentId).map(d -> d.read(r -> r.identityFingerprint));
     }
 
     /** An over-the-air identity may enroll a UDID only when no enrollment of it is managed with another identity. */

@@ -2,6 +2,7 @@ package io.mdmsim.scenarios.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mdmsim.scenarios.file.ScenariosJson;
 import io.mdmsim.device.DeviceFleet;
 import io.mdmsim.device.KeySource;
 import io.mdmsim.device.Population;
@@ -43,7 +44,7 @@ import picocli.CommandLine.Option;
                 + " with a push; it ends when the MDM has every answer. Exits 1 if a command went unanswered."})
 final class CommandsBench implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ScenariosJson.MAPPER;
     private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(10);
 
     @Option(names = "--devices", paramLabel = "N", defaultValue = "1000",
@@ -73,6 +74,11 @@ final class CommandsBench implements Callable<Integer> {
 
     @Option(names = "--split", description = "Run the fake ABM (APNs) and the MDM as processes of their own.")
     boolean split;
+
+    @Option(names = "--unsigned", description = "The MDM's profile says SignMessage false: the devices sign nothing"
+            + " and each talks to the MDM (HTTPS, asking for client certificates) on its own TLS connection that"
+            + " presents its identity certificate, kept alive between exchanges.")
+    boolean unsigned;
 
     @Option(names = "--server-jvm-args", paramLabel = "ARGS", split = " ",
             description = "JVM options of the server processes with --split.")
@@ -106,9 +112,11 @@ final class CommandsBench implements Callable<Integer> {
         options.put("enqueuers", enqueuers);
         options.put("keyPool", keyPool);
         options.put("split", split);
+        options.put("unsigned", unsigned);
         options.put("seed", common.seed);
         List<String> variant = List.of(split ? "three processes (fake ABM + APNs, MDM, devices)" : "one JVM",
-                "SignMessage (every check-in and answer signed)", "pushed through the fake APNs",
+                unsigned ? "no SignMessage: each device on its own TLS connection with its client certificate"
+                        : "SignMessage (every check-in and answer signed)", "pushed through the fake APNs",
                 commands + " commands per push");
         Report report = new Report("commands", "command round trip", common.args(), options, variant);
         out.printf(Locale.ROOT, "mdmsim bench commands: %,d devices × %d commands × %d rounds (+%d warm-up), %s%n",
@@ -117,6 +125,7 @@ final class CommandsBench implements Callable<Integer> {
         KeySource keys = keyPool == 0 ? KeySource.fresh() : KeySource.pregenerated(keyPool, 2048);
         World.Spec spec = new World.Spec().abm(0).split(split, serverJvmArgs).seed(common.seed);
         spec.apns = true;
+        spec.signMessage = !unsigned;
         try (CpuSampler sampler = new CpuSampler(); World world = World.start(spec, sampler)) {
             AdminClient admin = new AdminClient("MDM", world.mdm(), world.adminToken());
             HttpClient events = HttpClient.newHttpClient();

@@ -2,6 +2,7 @@ package io.mdmsim.scenarios.bench;
 
 import io.mdmsim.abm.FakeAbmConfig;
 import io.mdmsim.abm.FakeAbmServer;
+import io.mdmsim.core.crypto.RsaEngines;
 import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.MdmConfig;
@@ -132,6 +133,10 @@ final class World implements AutoCloseable {
         MdmConfig.Builder mdm = MdmConfig.builder().clock(clock).seed(spec.seed).scepCa(pki.scepCa().identity())
                 .trustedDeviceCas(List.of(pki.appleDeviceCa().certificate())).depSyncInterval(spec.depSyncInterval)
                 .signMessage(spec.signMessage).adminToken(adminToken);
+        if (!spec.signMessage) {
+            // without Mdm-Signature the MDM knows a device by its TLS client certificate: HTTPS, and ask for one
+            mdm.tls(pki.tlsServer()).requestClientCertificates(true);
+        }
         if (abmUri != null) {
             mdm.depBaseUrl(abmUri);
         }
@@ -164,7 +169,7 @@ final class World implements AutoCloseable {
             args.addAll(List.of("--dep-url", abmUri.toString()));
         }
         if (!spec.signMessage) {
-            throw new IllegalArgumentException("unsigned messages need the MDM in this JVM (no --split)");
+            args.addAll(List.of("--https", "--client-certs", "--no-sign-message"));
         }
         mdmUri = url(launch(CpuSampler.MDM, args, "Running;"), "MDM endpoint listening on");
     }
@@ -174,6 +179,7 @@ final class World implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
                 "java").toString()));
+        cmd.addAll(RsaEngines.childJvmArguments());
         cmd.addAll(spec.serverJvmArgs);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.mdmsim.scenarios.cli.Main"));
         cmd.addAll(mdmsimArgs);

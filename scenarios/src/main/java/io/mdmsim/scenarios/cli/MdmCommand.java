@@ -1,5 +1,6 @@
 package io.mdmsim.scenarios.cli;
 
+import io.mdmsim.core.crypto.RsaEngines;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.pki.Pem;
 import io.mdmsim.core.pki.SimPki;
@@ -59,6 +60,10 @@ final class MdmCommand implements Callable<Integer> {
     @Option(names = "--client-certs", description = "Ask TLS clients for a certificate: a device identity presented"
             + " there identifies requests without Mdm-Signature (needs --https).")
     boolean clientCerts;
+
+    @Option(names = "--no-sign-message", description = "Profiles say SignMessage false: devices sign no check-in"
+            + " or report, and are known by their TLS client certificate (needs --https --client-certs).")
+    boolean noSignMessage;
 
     @Option(names = "--public-url", paramLabel = "URL",
             description = "Base URL written into profiles (default: the HTTPS listener with --https, else the HTTP one).")
@@ -150,6 +155,10 @@ final class MdmCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--client-certs needs --https (client certificates travel"
                     + " over TLS)");
         }
+        if (noSignMessage && !clientCerts) {
+            throw new CommandLine.ParameterException(cl, "--no-sign-message needs --https --client-certs (without"
+                    + " Mdm-Signature a device is known only by its TLS client certificate)");
+        }
         Cli.requireWith(spec, "--min-build", minimumOsVersion != null, "--min-os");
         Cli.requireWith(spec, "--https-port", https, "--https");
         SimClock clock = clockOption.clock(spec, true);
@@ -182,7 +191,8 @@ final class MdmCommand implements Callable<Integer> {
                 .adminToken(server.token())
                 .adminAllowedHosts(server.adminAllowedHosts)
                 .eventsIncludeSecrets(eventsIncludeSecrets)
-                .allowedDepHosts(allowDepHosts);
+                .allowedDepHosts(allowDepHosts)
+                .signMessage(!noSignMessage);
         if (https) {
             b.tls(simPki.tlsServer()).httpsPort(httpsPort).requestClientCertificates(clientCerts);
         }
@@ -203,6 +213,7 @@ final class MdmCommand implements Callable<Integer> {
                 mdm.baseUri().resolve("/admin/devices"));
         server.announce(out, mdm.baseUri(), mdm.adminToken());
         out.printf("  APNs        %s%n", apns == null ? "off" : apns);
+        out.printf("  RSA         %s%n", RsaEngines.describe());
         out.printf("  clock       %s%n", ClockOption.describe(clock));
         out.printf("  state       %s%n", mdm.stateLocation().equals("memory") ? "in memory (--data-dir keeps it)"
                 : mdm.stateLocation());

@@ -136,6 +136,9 @@ class CliErrorRuleTest {
                 port.err());
         CliRun cert = usage("mdm", "--apns-cert", "push.pem", "--pki-dir", dir.toString());
         assertTrue(cert.err().contains("--apns-cert needs --apns-url"), cert.err());
+        CliRun unsigned = usage("mdm", "--https", "--no-sign-message", "--pki-dir", dir.toString());
+        assertTrue(unsigned.err().contains("--no-sign-message needs --https --client-certs (without Mdm-Signature a"
+                + " device is known only by its TLS client certificate)"), unsigned.err());
     }
 
     @Test

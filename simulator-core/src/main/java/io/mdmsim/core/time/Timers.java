@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongUnaryOperator;
@@ -16,14 +16,23 @@ final class Timers {
 
     private static final System.Logger LOG = System.getLogger(Timers.class.getName());
 
-    /** One platform thread keeps the real-time timers; each task runs on a virtual thread of its own. */
-    private static final ScheduledExecutorService REAL_TIME = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "mdmsim-clock-timers");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * One platform thread keeps the real-time timers; each task runs on a virtual thread of its own. A cancelled timer
+     * leaves the queue at once (an idle device's timer is cancelled by every push that wakes it first).
+     */
+    private static final ScheduledExecutorService REAL_TIME = realTimeTimers();
 
     private Timers() {
+    }
+
+    private static ScheduledExecutorService realTimeTimers() {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "mdmsim-clock-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        e.setRemoveOnCancelPolicy(true);
+        return e;
     }
 
     /** Runs a task, logging (never propagating) what it throws: one failing timer must not stop the others. */
