@@ -36,7 +36,7 @@ import java.util.TreeMap;
 public final class Trace implements DeviceHttp.Recorder {
 
     private static final System.Logger LOG = System.getLogger(Trace.class.getName());
-    private static final ObjectMapper JSON = io.mdmsim.core.http.Json.plainMapper();
+    private static final ObjectMapper JSON = io.mdmsim.device.DeviceJson.MAPPER;
     /** Trace format version, in the first line. */
     public static final int FORMAT = 1;
 

@@ -2,6 +2,7 @@ package io.mdmsim.mdm.reference;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mdmsim.core.http.HttpError;
 import io.mdmsim.core.protocol.Command;
 import io.mdmsim.core.protocol.Commands;
@@ -243,44 +244,40 @@ public final class DeviceLifecycle {
         return Optional.empty();
     }
 
-    /** The lifecycle part of {@code GET /admin/devices/{udid}}. Device lock held. */
-    public static Map<String, Object> json(DeviceRecord d) {
-        LifecycleState s = d.life;
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("management", management(d));
-        m.put("enrollments", s.enrollments);
-        m.put("wipes", s.wipes);
-        m.put("retires", s.retires);
-        m.put("retiredAt", s.retiredAt == null ? null : s.retiredAt.toString());
-        if (s.pending != null) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("action", s.pending.name().toLowerCase(Locale.ROOT));
-            p.put("commandUuid", s.pendingCommandUuid);
-            p.put("since", s.pendingSince.toString());
-            d.commands.get(s.pendingCommandUuid).ifPresent(e -> p.put("commandState", e.state().name()));
-            m.put("pending", p);
-        }
-        if (s.snapshot != null) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("token", s.snapshot.token());
-            p.put("profileUuid", s.snapshot.profileUuid());
-            p.put("revision", s.snapshot.revision());
-            p.put("takenAt", s.snapshotAt == null ? null : s.snapshotAt.toString());
-            p.put("profile", s.snapshot.profile());
-            m.put("enrollmentProfile", p);
-        }
-        m.put("history", List.copyOf(s.history));
-        return m;
+    /**
+     * The lifecycle part of {@code GET /admin/devices/{udid}}: the management state, how many enrollments, wipes and
+     * retires, the wipe or retire in progress and the enrollment profile's snapshot (each only when there is one), the
+     * history.
+     */
+    public record View(String management, int enrollments, int wipes, int retires, String retiredAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Pending pending,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Snapshot enrollmentProfile, List<Map<String, Object>> history) {
     }
 
-    /** Adds {@code management} and {@code enrollments} to a device of {@code GET /admin/devices}. */
-    public static void summary(DeviceRegistry registry, Map<String, Object> device) {
-        registry.find((String) device.get("udid")).ifPresent(d -> d.read(r -> {
-            device.put("management", management(r));
-            device.put("enrollments", r.life.enrollments);
-            device.put("enrollmentProfileName", enrollmentProfileName(r));
-            return null;
-        }));
+    /** The wipe or retire asked for, its command and (while the queue knows it) the command's state. */
+    public record Pending(String action, String commandUuid, String since,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String commandState) {
+    }
+
+    /** The enrollment profile as it was when the device enrolled. */
+    public record Snapshot(String token, String profileUuid, int revision, String takenAt, EnrollmentProfile profile) {
+    }
+
+    /** The lifecycle view of a device. Device lock held. */
+    public static View view(DeviceRecord d) {
+        LifecycleState s = d.life;
+        Pending pending = s.pending == null ? null : new Pending(s.pending.name().toLowerCase(Locale.ROOT),
+                s.pendingCommandUuid, s.pendingSince.toString(),
+                d.commands.get(s.pendingCommandUuid).map(e -> e.state().name()).orElse(null));
+        Snapshot snapshot = s.snapshot == null ? null : new Snapshot(s.snapshot.token(), s.snapshot.profileUuid(),
+                s.snapshot.revision(), s.snapshotAt == null ? null : s.snapshotAt.toString(), s.snapshot.profile());
+        return new View(management(d), s.enrollments, s.wipes, s.retires,
+                s.retiredAt == null ? null : s.retiredAt.toString(), pending, snapshot, List.copyOf(s.history));
+    }
+
+    /** How many times the device enrolled. Device lock held. */
+    public static int enrollments(DeviceRecord d) {
+        return d.life.enrollments;
     }
 
     /** {@link #management(DeviceRecord)} of the device {@code udid}, read under its lock; empty when unknown. */
@@ -295,8 +292,8 @@ public final class DeviceLifecycle {
         });
     }
 
-    /** MANAGED, WIPE_PENDING, WIPING, RETIRE_PENDING, RETIRED, CHECKED_OUT or ENROLLING. */
-    static String management(DeviceRecord d) {
+    /** MANAGED, WIPE_PENDING, WIPING, RETIRE_PENDING, RETIRED, CHECKED_OUT or ENROLLING. Device lock held. */
+    public static String management(DeviceRecord d) {
         LifecycleState s = d.life;
         if (d.state == EnrollmentState.CHECKED_OUT) {
             return s.retiredAt != null ? "RETIRED" : "CHECKED_OUT";

@@ -23,7 +23,8 @@ import jdk.jfr.consumer.RecordingStream;
  * Which part of this JVM spent its CPU, while the parts share one process: JFR execution samples (every 10 ms of a
  * running Java thread) are sorted by part, and the CPU of the process's Java threads is shared out in proportion.
  * What no Java thread spent (garbage collection, the JIT compilers, the JVM's own threads) is its own part, "JVM (GC,
- * JIT)". Virtual threads cannot be timed one by one (the carrier threads run every part's work), hence the sampling;
+ * JIT)". A thread in the native RSA engine's calls into libcrypto is in JFR's native samples instead (same period), which
+ * count as well. Virtual threads cannot be timed one by one (the carrier threads run every part's work), hence the sampling;
  * an estimate, which the JSON says. With {@code --split} the servers are processes of their own and are timed exactly.
  *
  * <p>A sample's part: its thread's name ({@code mdm-*}, {@code fake-abm-*}, {@code fake-apns-*}, {@code device-*} ...,
@@ -40,6 +41,8 @@ final class CpuSampler implements AutoCloseable {
     static final String JVM = "JVM (GC, JIT)";
     static final String UNATTRIBUTED = "unattributed";
 
+    /** The classes of the native RSA engine, whose calls into libcrypto are counted as samples too. */
+    private static final String NATIVE_RSA = "io.mdmsim.core.crypto.LibCrypto";
     private static final Pattern HTTP_CLIENT = Pattern.compile("HttpClient-(\\d+)-.*");
     private static final List<Map.Entry<String, String>> NAME_PREFIXES = List.of(
             Map.entry("mdm-", MDM), Map.entry("fake-abm-", ABM), Map.entry("fake-apns-", ABM),
@@ -58,6 +61,14 @@ final class CpuSampler implements AutoCloseable {
     CpuSampler() {
         stream.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
         stream.onEvent("jdk.ExecutionSample", this::sample);
+        // a thread in native code is not in the execution samples: count the native RSA engine's calls (CPU-bound,
+        // unlike a thread waiting in a native socket call, which the native samples are mostly made of)
+        stream.enable("jdk.NativeMethodSample").withPeriod(Duration.ofMillis(10));
+        stream.onEvent("jdk.NativeMethodSample", e -> {
+            if (inNativeRsa(e.getStackTrace())) {
+                sample(e);
+            }
+        });
         stream.onFlush(() -> lastFlush = Instant.now());
         stream.startAsync();
     }
@@ -170,6 +181,18 @@ final class CpuSampler implements AutoCloseable {
         String top = st == null || st.getFrames().isEmpty() ? "?" : st.getFrames().getFirst().getMethod().getType()
                 .getName() + "." + st.getFrames().getFirst().getMethod().getName();
         return (t == null ? "?" : (t.isVirtual() ? "virtual " : "") + "'" + t.getJavaName() + "'") + " in " + top;
+    }
+
+    private static boolean inNativeRsa(RecordedStackTrace stack) {
+        if (stack == null) {
+            return false;
+        }
+        for (RecordedFrame frame : stack.getFrames()) {
+            if (frame.getMethod().getType().getName().startsWith(NATIVE_RSA)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String partOf(RecordedThread thread, RecordedStackTrace stack) {

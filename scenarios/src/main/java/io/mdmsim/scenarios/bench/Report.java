@@ -1,7 +1,7 @@
 package io.mdmsim.scenarios.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.mdmsim.core.crypto.RsaEngines;
+import io.mdmsim.scenarios.file.ScenariosJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -21,8 +21,6 @@ import java.util.Map;
  */
 final class Report {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private final Map<String, Object> root = new LinkedHashMap<>();
     private final List<String[]> rows = new ArrayList<>();
     private final String unit;
@@ -41,6 +39,7 @@ final class Report {
         root.put("unit", unit);
         root.put("machine", Machine.describe());
         root.put("jvm", Machine.jvm());
+        root.put("rsa", Map.of("engine", RsaEngines.current().id(), "description", RsaEngines.describe()));
     }
 
     /** The measured window: operations done, failed, seconds; throughput per second and per minute. */
@@ -131,6 +130,7 @@ final class Report {
         out.printf(Locale.ROOT, "%s CPUs (%s), %s %s, %s, load %s before, %s after%n", machine.get("cpus"),
                 machine.get("cpuModel"), jvm.get("vm"), jvm.get("version"), jvm.get("gc"),
                 machine.get("loadAverage"), root.get("loadAverageAfter"));
+        out.printf(Locale.ROOT, "RSA engine: %s%n", ((Map<?, ?>) root.get("rsa")).get("description"));
         int w = rows.stream().mapToInt(r -> r[0].length()).max().orElse(10);
         String line = "-".repeat(w + 2) + "+" + "-".repeat(72);
         out.println(line);
@@ -147,7 +147,7 @@ final class Report {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            JSON.writeValue(file.toFile(), root);
+            ScenariosJson.PRETTY.writeValue(file.toFile(), root);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

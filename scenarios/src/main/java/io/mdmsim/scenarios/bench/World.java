@@ -2,6 +2,7 @@ package io.mdmsim.scenarios.bench;
 
 import io.mdmsim.abm.FakeAbmConfig;
 import io.mdmsim.abm.FakeAbmServer;
+import io.mdmsim.core.crypto.RsaEngines;
 import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.mdm.MdmConfig;
@@ -178,6 +179,7 @@ final class World implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
                 "java").toString()));
+        cmd.addAll(RsaEngines.childJvmArguments());
         cmd.addAll(spec.serverJvmArgs);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.mdmsim.scenarios.cli.Main"));
         cmd.addAll(mdmsimArgs);

@@ -1,6 +1,7 @@
 package io.mdmsim.scenarios.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mdmsim.core.crypto.RsaEngines;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.device.Behaviour;
 import io.mdmsim.device.DeviceFleet;
@@ -295,6 +296,7 @@ final class DevicesCommand implements Callable<Integer> {
         if (clock != SimClock.system()) {
             out.printf("  clock %s%n", ClockOption.describe(clock));
         }
+        out.printf("  RSA %s%n", RsaEngines.describe());
         if (count != null && specs.size() < count) {
             out.printf("  only %d of the %d asked for fit the population%n", specs.size(), count);
         }

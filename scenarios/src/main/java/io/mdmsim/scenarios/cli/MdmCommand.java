@@ -1,5 +1,6 @@
 package io.mdmsim.scenarios.cli;
 
+import io.mdmsim.core.crypto.RsaEngines;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.pki.Pem;
 import io.mdmsim.core.pki.SimPki;
@@ -212,6 +213,7 @@ final class MdmCommand implements Callable<Integer> {
                 mdm.baseUri().resolve("/admin/devices"));
         server.announce(out, mdm.baseUri(), mdm.adminToken());
         out.printf("  APNs        %s%n", apns == null ? "off" : apns);
+        out.printf("  RSA         %s%n", RsaEngines.describe());
         out.printf("  clock       %s%n", ClockOption.describe(clock));
         out.printf("  state       %s%n", mdm.stateLocation().equals("memory") ? "in memory (--data-dir keeps it)"
                 : mdm.stateLocation());

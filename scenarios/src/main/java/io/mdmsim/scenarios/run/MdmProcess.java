@@ -1,5 +1,6 @@
 package io.mdmsim.scenarios.run;
 
+import io.mdmsim.core.crypto.RsaEngines;
 import io.mdmsim.scenarios.model.ClockSpec;
 import io.mdmsim.scenarios.model.Scenario;
 import java.io.BufferedReader;
@@ -41,6 +42,7 @@ final class MdmProcess implements AutoCloseable {
     static MdmProcess start(Scenario scenario, Path pkiDir) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(RsaEngines.childJvmArguments());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("io.mdmsim.scenarios.cli.Main");

@@ -3,6 +3,7 @@ package io.mdmsim.scenarios.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mdmsim.core.crypto.RsaEngines;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mdmsim.scenarios.CliRun;
@@ -145,6 +146,9 @@ class BenchSmokeTest {
             assertTrue(j.has(section), name + " JSON has " + section + ": " + j);
         }
         assertTrue(j.path("jvm").path("gc").size() > 0 && j.path("machine").path("cpus").asInt() > 0, j.toString());
+        // the RSA engine the figures were taken with, on the console and in the JSON
+        assertEquals(RsaEngines.current().id(), j.path("rsa").path("engine").asText(), j.toString());
+        assertTrue(r.out().contains("RSA engine: " + RsaEngines.current().id() + " ("), r.out());
         return j;
     }
 }

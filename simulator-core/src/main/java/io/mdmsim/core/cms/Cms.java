@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.mdmsim.core.pki.Bc;
 import io.mdmsim.core.cms.internal.CmsSupport;
+import io.mdmsim.core.cms.internal.RsaKeyTransRecipient;
+import io.mdmsim.core.crypto.RsaException;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
 import java.io.IOException;
@@ -14,8 +16,6 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
-import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cms.CMSAbsentContent;
 import org.bouncycastle.cms.CMSEnvelopedData;
@@ -26,7 +26,6 @@ import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.RecipientInformation;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
-import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipientId;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
 import org.bouncycastle.operator.OutputEncryptor;
@@ -62,17 +61,7 @@ public final class Cms {
 
     /** As {@link #verifyDetached(byte[], byte[])}; error messages start with label, e.g. "Mdm-Signature". */
     public static SignedContent verifyDetached(byte[] signature, byte[] content, String label) {
-        requireNonNull(signature, "signature");
-        requireNonNull(content, "content");
-        requireNonNull(label, "label");
-        ContentInfo info = CmsSupport.contentInfo(signature, CMSObjectIdentifiers.signedData, label);
-        CMSSignedData signedData;
-        try {
-            signedData = new CMSSignedData(new CMSProcessableByteArray(content), info);
-        } catch (CMSException | RuntimeException e) {
-            throw new CmsException(label + " is not a CMS SignedData: " + e.getMessage(), e);
-        }
-        return CmsSupport.verify(signedData, content, label);
+        return ParsedSignature.parseDetached(signature, content, label).verify();
     }
 
     /** DER SignedData with the content encapsulated, SHA-256, signer certificate and its chain included. */
@@ -98,7 +87,7 @@ public final class Cms {
                     + " (it is a detached signature; expected the signed bytes inside)");
         }
         byte[] content = (byte[]) parsed.getSignedContent().getContent();
-        return CmsSupport.verify(parsed, content == null ? new byte[0] : content, label);
+        return ParsedSignature.of(parsed, content == null ? new byte[0] : content, label).verify();
     }
 
     /** DER EnvelopedData for one KeyTransRecipientInfo (RSA PKCS#1 v1.5, issuer and serial of recipient). */
@@ -143,9 +132,9 @@ public final class Cms {
                     + Certificates.name(recipientCert));
         }
         try {
-            // the RSA key transport by the JDK's provider (it keeps blinding values per key), the content cipher by
-            // BouncyCastle (DES and 3DES whatever the JDK's policy)
-            return recipient.getContent(new JceKeyTransEnvelopedRecipient(key).setContentProvider(Bc.PROVIDER));
+            // the RSA key transport by the RSA engine (libcrypto or the JDK's), the content cipher by BouncyCastle
+            // (DES and 3DES whatever the JDK's policy)
+            return recipient.getContent(RsaKeyTransRecipient.of(key));
         } catch (CMSException | RuntimeException e) {
             throw new CmsException("cannot decrypt EnvelopedData (" + CmsSupport.cipherName(enveloped) + ") for "
                     + Certificates.name(recipientCert) + ": " + e.getMessage(), e);
@@ -195,7 +184,7 @@ public final class Cms {
             generator.addCertificates(new JcaCertStore(signer.certificateAndChain()));
             CMSSignedData signed = generator.generate(new CMSProcessableByteArray(content), attached);
             return signed.toASN1Structure().getEncoded(ASN1Encoding.DL);
-        } catch (CMSException | CertificateEncodingException | IOException e) {
+        } catch (CMSException | CertificateEncodingException | IOException | RsaException e) {
             throw new CmsException("cannot sign as " + signer.subjectDn() + ": " + e.getMessage(), e);
         }
     }

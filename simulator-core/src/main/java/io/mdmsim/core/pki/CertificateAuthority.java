@@ -2,6 +2,9 @@ package io.mdmsim.core.pki;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.core.crypto.HashAlgorithm;
+import io.mdmsim.core.crypto.RsaContentSigner;
+import io.mdmsim.core.crypto.RsaException;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -37,7 +40,6 @@ import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
@@ -206,10 +208,10 @@ public final class CertificateAuthority {
                 b.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuerCert.getPublicKey()));
             }
             extender.extend(b);
-            ContentSigner signer = new JcaContentSignerBuilder(Certificates.signatureAlgorithm("SHA256", issuerKey.getAlgorithm()))
-                    .build(issuerKey);
+            ContentSigner signer = RsaContentSigner.of(issuerKey, HashAlgorithm.SHA256);
             return new JcaX509CertificateConverter().getCertificate(b.build(signer));
-        } catch (CertIOException | OperatorCreationException | CertificateException | java.security.NoSuchAlgorithmException e) {
+        } catch (CertIOException | OperatorCreationException | CertificateException | java.security.NoSuchAlgorithmException
+                | RsaException e) {
             throw new PkiException("cannot issue a certificate for " + subject + ": " + e.getMessage(), e);
         }
     }

@@ -22,8 +22,10 @@ public final class CertificateChains {
      * every issuer a CA allowed to sign certificates. An anchor need not be self-signed: trusting an intermediate
      * trusts what it issued. Throws PkiException: "certificate CN=x is not signed by any trusted CA (...)",
      * "certificate CN=x expired at 2026-01-01T00:00:00Z (checked at ...)", ...
+     *
+     * @return the chain followed: leaf first, the trusted certificate last (one certificate if the leaf is trusted)
      */
-    public static void verify(X509Certificate leaf, Collection<X509Certificate> intermediates,
+    public static List<X509Certificate> verify(X509Certificate leaf, Collection<X509Certificate> intermediates,
             Collection<X509Certificate> anchors, Instant at) {
         requireNonNull(leaf, "leaf");
         requireNonNull(intermediates, "intermediates");
@@ -38,13 +40,16 @@ public final class CertificateChains {
         X509Certificate current = leaf;
         for (int depth = 0; depth <= MAX_INTERMEDIATES; depth++) {
             if (anchors.contains(current)) {
-                return;
+                path.add(current);
+                return List.copyOf(path);
             }
             X509Certificate anchor = findIssuer(current, anchors);
             if (anchor != null) {
                 checkIssuer(anchor, current);
                 checkValidity(anchor, at);
-                return;
+                path.add(current);
+                path.add(anchor);
+                return List.copyOf(path);
             }
             path.add(current);
             unused.remove(current);

@@ -155,18 +155,4 @@ public final class Certificates {
             return false;
         }
     }
-
-    /**
-     * The JCA signature algorithm for a digest prefix and a key algorithm ("SHA256", "RSA" -> "SHA256withRSA"; "EC"
-     * -> "SHA256withECDSA").
-     */
-    public static String signatureAlgorithm(String digestPrefix, String keyAlgorithm) {
-        requireNonNull(digestPrefix, "digestPrefix");
-        requireNonNull(keyAlgorithm, "keyAlgorithm");
-        return switch (keyAlgorithm) {
-            case "RSA" -> digestPrefix + "withRSA";
-            case "EC", "ECDSA" -> digestPrefix + "withECDSA";
-            default -> throw new IllegalArgumentException("key algorithm: " + keyAlgorithm + " (expected: RSA or EC)");
-        };
-    }
 }

@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.mdmsim.core.cms.Cms;
 import io.mdmsim.core.cms.ContentCipher;
 import io.mdmsim.core.cms.DigestAlgorithm;
+import io.mdmsim.core.crypto.HashAlgorithm;
+import io.mdmsim.core.crypto.RsaContentSigner;
+import io.mdmsim.core.crypto.RsaException;
 import io.mdmsim.core.pki.Bc;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
@@ -28,7 +31,6 @@ import org.bouncycastle.asn1.DERPrintableString;
 import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
@@ -61,9 +63,8 @@ public final class Scep {
             builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword, value);
         }
         try {
-            return builder.build(new JcaContentSignerBuilder(DigestAlgorithm.SHA256.signatureAlgorithm(key.getPrivate().getAlgorithm()))
-                    .build(key.getPrivate()));
-        } catch (OperatorCreationException e) {
+            return builder.build(RsaContentSigner.of(key.getPrivate(), HashAlgorithm.SHA256));
+        } catch (OperatorCreationException | RsaException e) {
             throw new ScepException("cannot sign a CSR for " + subjectDn + ": " + e.getMessage(), e);
         }
     }

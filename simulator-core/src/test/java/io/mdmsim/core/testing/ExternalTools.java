@@ -2,6 +2,9 @@ package io.mdmsim.core.testing;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mdmsim.core.crypto.RsaEngine;
+import io.mdmsim.core.crypto.RsaEngines;
+import io.mdmsim.core.crypto.RsaException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +53,19 @@ public final class ExternalTools {
             }
         }
         return null;
+    }
+
+    /**
+     * The native RSA engine (OpenSSL 3's libcrypto, Debian package libssl3, through the foreign-function API of Java
+     * 22+), or skip (in CI: fail) the calling test with why it did not load.
+     */
+    public static RsaEngine nativeRsa() {
+        try {
+            return RsaEngines.nativeEngine();
+        } catch (RsaException e) {
+            throw Prerequisites.missing("the native RSA engine is not available (libcrypto.so.3, Debian package libssl3:"
+                    + " apt-get install -y libssl3): " + e.getMessage());
+        }
     }
 
     /** python3 (Debian package python3), or skip. */

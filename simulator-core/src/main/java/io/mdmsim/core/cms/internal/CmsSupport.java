@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.mdmsim.core.cms.CmsException;
 import io.mdmsim.core.cms.ContentCipher;
 import io.mdmsim.core.cms.DigestAlgorithm;
-import io.mdmsim.core.cms.SignedContent;
-import io.mdmsim.core.pki.Bc;
+import io.mdmsim.core.crypto.RsaContentSigner;
+import io.mdmsim.core.crypto.RsaException;
 import io.mdmsim.core.pki.Certificates;
 import io.mdmsim.core.pki.Identity;
 import java.io.IOException;
@@ -42,7 +42,6 @@ import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /** The CMS plumbing shared by {@code Cms} and {@code Scep}; not API. */
@@ -78,12 +77,11 @@ public final class CmsSupport {
                 ? new DefaultSignedAttributeTableGenerator() : new DefaultSignedAttributeTableGenerator(extra);
         CMSAttributeTableGenerator withoutSigningTime = parameters -> standard.getAttributes(parameters).remove(CMSAttributes.signingTime);
         try {
-            // the RSA (or EC) operation by the JDK's own provider: it keeps blinding values per key where BouncyCastle
-            // makes new ones for every signature
+            // the RSA operation by the RSA engine (libcrypto or the JDK's, never BouncyCastle's, which makes new
+            // blinding values for every signature); EC by the JDK's provider
             return new JcaSignerInfoGeneratorBuilder(DIGESTS)
                     .setSignedAttributeGenerator(withoutSigningTime)
-                    .build(new JcaContentSignerBuilder(digest.signatureAlgorithm(signer.privateKey().getAlgorithm()))
-                            .build(signer.privateKey()), signer.certificate());
+                    .build(RsaContentSigner.of(signer.privateKey(), digest.hash()), signer.certificate());
         } catch (OperatorCreationException | CertificateEncodingException | IllegalArgumentException e) {
             throw new CmsException("cannot sign as " + signer.subjectDn() + " with " + digest.jcaName() + ": " + e.getMessage(), e);
         }
@@ -96,42 +94,25 @@ public final class CmsSupport {
             generator.addSignerInfoGenerator(signer);
             generator.addCertificates(new JcaCertStore(certs));
             return generator.generate(content, encapsulate).toASN1Structure().getEncoded(ASN1Encoding.DL);
-        } catch (CMSException | CertificateEncodingException | IOException e) {
+        } catch (CMSException | CertificateEncodingException | IOException | RsaException e) {
             throw new CmsException("cannot build SignedData: " + e.getMessage(), e);
         }
     }
 
-    public static SignedContent verify(CMSSignedData signedData, byte[] content, String label) {
-        try {
-            return verifyParsed(signedData, content, label);
-        } catch (CmsException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // BouncyCastle reads the structures inside lazily: a malformed certificate or SignerInfo surfaces here
-            throw new CmsException(label + " does not verify: malformed SignedData: " + e.getMessage(), e);
-        }
-    }
-
-    private static SignedContent verifyParsed(CMSSignedData signedData, byte[] content, String label) {
-        Collection<SignerInformation> signers = signedData.getSignerInfos().getSigners();
-        if (signers.size() != 1) {
-            throw new CmsException(label + " does not verify: the SignedData has " + signers.size() + " signers (expected: 1)");
-        }
-        SignerInformation signerInfo = signers.iterator().next();
-        X509Certificate signer = signerCertificate(signedData, signerInfo, label);
-        verifySignerInfo(signerInfo, signer, label);
-        return new SignedContent(content, signer, certificates(signedData));
-    }
-
     /** The certificate of signerInfo among the SignedData's certificates; CmsException if it is not there. */
     public static X509Certificate signerCertificate(CMSSignedData signedData, SignerInformation signerInfo, String label) {
+        return Certificates.fromHolder(signerHolder(signedData, signerInfo, label));
+    }
+
+    /** As {@link #signerCertificate}, as BouncyCastle holds it (not parsed by the JDK). */
+    public static X509CertificateHolder signerHolder(CMSSignedData signedData, SignerInformation signerInfo, String label) {
         @SuppressWarnings("unchecked")
         Collection<X509CertificateHolder> matches = signedData.getCertificates().getMatches(signerInfo.getSID());
         if (matches.isEmpty()) {
             throw new CmsException(label + " does not verify: the signer's certificate (" + describe(signerInfo.getSID())
                     + ") is not included in the SignedData");
         }
-        return Certificates.fromHolder(matches.iterator().next());
+        return matches.iterator().next();
     }
 
     /** Checks the digest and the signature of one SignerInfo against the signer's public key. */
