@@ -256,21 +256,23 @@ class DevicePolicyTest {
         assertFalse(r.management().singleAppMode());
     }
 
+    /**
+     * iOS 15 answers NotNow to every install while awaiting configuration. The MDM sends the deferred command again in
+     * the same session once DeviceConfigured is acknowledged (the device would not poll on its own: NotNow was not its
+     * last status, Apple's "Handling NotNow status responses"), and the device installs it then.
+     */
     @Test
-    void companyPortalDeferredWithNotNowDuringSetupAssistantIsFetchedAgainAtTheHomeScreen() throws Exception {
-        // iOS 15 answers NotNow to every install while awaiting configuration; it connects again when it can
-        companyPortalWithSingleAppMode();
+    void companyPortalDeferredWithNotNowWhileAwaitingConfigurationInstallsWhenSentAgainAfterDeviceConfigured()
+            throws Exception {
+        world.fake().script = List.of(world.fake().installCompanyPortal(true), FakeAppleAndMdm.singleAppMode(CP),
+                "DeviceConfigured", world.fake().installCompanyPortal(true));
         DeviceSpec s = spec("F2LXK0PQ0614", "iPhone14,2", "15.7");
-        String udid = io.mdmsim.device.model.HardwareProfile.derive(7, s).udid();
-        java.util.concurrent.atomic.AtomicBoolean resent = new java.util.concurrent.atomic.AtomicBoolean();
-        DeviceResult r = one(config(Behaviour.builder().dwellScale(1).build(), s).build(), () -> {
-            if (!world.fake().reportsWithStatus(CommandStatus.NOT_NOW).isEmpty() && !resent.getAndSet(true)) {
-                world.fake().enqueue(udid, world.fake().installCompanyPortal(true)); // the MDM sends a NotNow'd command again
-            }
-        });
+        DeviceResult r = one(config(Behaviour.builder().dwellScale(1).build(), s).build());
         assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());
-        assertTrue(resent.get());
-        assertEquals(1, world.fake().companyPortalSignIns.size(), "Company Portal arrived after Setup Assistant");
+        assertEquals(List.of(CommandStatus.NOT_NOW, CommandStatus.ACKNOWLEDGED, CommandStatus.ACKNOWLEDGED,
+                CommandStatus.ACKNOWLEDGED), world.fake().reports.stream().map(CommandResult::status)
+                .filter(st -> st != CommandStatus.IDLE).limit(4).toList());
+        assertEquals(1, world.fake().companyPortalSignIns.size(), "Company Portal arrived after DeviceConfigured");
         assertFalse(r.management().singleAppMode());
     }
 
