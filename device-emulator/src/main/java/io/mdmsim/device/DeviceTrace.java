@@ -23,7 +23,7 @@ import java.util.List;
  */
 public record DeviceTrace(Path file, JsonNode header, List<JsonNode> lines) {
 
-    private static final ObjectMapper JSON = io.mdmsim.core.http.Json.plainMapper();
+    private static final ObjectMapper JSON = io.mdmsim.device.DeviceJson.MAPPER;
     public static final int FORMAT = 1;
 
     /** One HTTP exchange of the trace: what was asked and what came back (status -1: no answer, see error). */

@@ -16,7 +16,6 @@ import com.dd.plist.NSObject;
 import com.dd.plist.NSString;
 import io.mdmsim.core.cms.ContentCipher;
 import io.mdmsim.core.cms.DigestAlgorithm;
-import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.plist.Plist;
 import io.mdmsim.core.protocol.Authenticate;
 import io.mdmsim.core.protocol.CheckinCodec;
@@ -25,8 +24,6 @@ import io.mdmsim.core.protocol.CommandStatus;
 import io.mdmsim.core.protocol.ErrorChainItem;
 import io.mdmsim.core.protocol.TokenUpdate;
 import io.mdmsim.core.testing.AppleSchemas;
-import io.mdmsim.core.time.ManualClock;
-import io.mdmsim.core.time.SimClock;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,36 +37,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DeviceFleetTest {
 
+    /** The clock, the fake Apple and MDM, the PKI: fresh for each test, closed after it. */
+    @RegisterExtension
+    final DeviceTestWorld world = new DeviceTestWorld(START);
+
     private static final Instant START = Instant.parse("2025-03-03T09:00:00Z");
-    private static SimPki pki;
-
-    private ManualClock clock;
-    private FakeAppleAndMdm fake;
-
-    @BeforeAll
-    static void createPki() {
-        pki = SimPki.create(START);
-    }
-
-    @BeforeEach
-    void startFake() {
-        clock = SimClock.manual(START);
-        fake = new FakeAppleAndMdm(pki, clock);
-    }
-
-    @AfterEach
-    void stopFake() {
-        fake.close();
-    }
 
     private static DeviceSpec iphone(int i) {
         return new DeviceSpec(String.format("F2LXK0PQ%04d", i), "iPhone15,2", "iPhone 14 Pro", "17.5", "21F90");
@@ -77,11 +56,11 @@ class DeviceFleetTest {
 
     private FleetConfig.Builder config(DeviceSpec... devices) {
         return FleetConfig.builder()
-                .cloudConfigUrl(fake.cloudConfigUrl())
-                .appleDeviceCa(pki.appleDeviceCa().identity())
+                .cloudConfigUrl(world.fake().cloudConfigUrl())
+                .appleDeviceCa(world.pki().appleDeviceCa().identity())
                 .devices(List.of(devices))
                 .seed(7)
-                .clock(clock)
+                .clock(world.clock())
                 .concurrency(4)
                 .idlePollInterval(Duration.ZERO)
                 .keySource(TestKeys.SHARED);
@@ -130,15 +109,15 @@ class DeviceFleetTest {
         expected.add("finished ENROLLED");
         assertEquals(expected, events);
 
-        // the wire: cloud config, MachineInfo, SCEP, check-ins, reports, all signed and chained (the fake checks)
-        assertEquals(1, fake.cloudConfigRequests.size());
-        NSDictionary facts = fake.cloudConfigRequests.getFirst();
+        // the wire: cloud config, MachineInfo, SCEP, check-ins, reports, all signed and chained (the world.fake() checks)
+        assertEquals(1, world.fake().cloudConfigRequests.size());
+        NSDictionary facts = world.fake().cloudConfigRequests.getFirst();
         assertEquals("F2LXK0PQ0001", ((NSString) facts.get("SerialNumber")).getContent());
         assertEquals(r.device().udid(), ((NSString) facts.get("UDID")).getContent());
-        assertEquals(0, fake.unsignedRequests.get());
+        assertEquals(0, world.fake().unsignedRequests.get());
         assertEquals(List.of("Authenticate", "TokenUpdate"),
-                fake.checkins.stream().map(m -> m.messageType()).toList());
-        TokenUpdate t = fake.tokenUpdates().getFirst();
+                world.fake().checkins.stream().map(m -> m.messageType()).toList());
+        TokenUpdate t = world.fake().tokenUpdates().getFirst();
         assertTrue(t.awaitingConfiguration());
         assertEquals(32, t.token().length);
         assertTrue(t.pushMagic().matches("[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}"),
@@ -148,8 +127,8 @@ class DeviceFleetTest {
 
         // reports: Idle, DeviceInformation Acknowledged, DeviceConfigured Acknowledged
         assertEquals(List.of(CommandStatus.IDLE, CommandStatus.ACKNOWLEDGED, CommandStatus.ACKNOWLEDGED),
-                fake.reports.stream().map(CommandResult::status).toList());
-        NSDictionary answers = (NSDictionary) fake.reports.get(1).get("QueryResponses");
+                world.fake().reports.stream().map(CommandResult::status).toList());
+        NSDictionary answers = (NSDictionary) world.fake().reports.get(1).get("QueryResponses");
         assertEquals(r.device().udid(), ((NSString) answers.get("UDID")).getContent());
         assertEquals("F2LXK0PQ0001", ((NSString) answers.get("SerialNumber")).getContent());
         assertEquals("iPhone15,2", ((NSString) answers.get("ProductName")).getContent());
@@ -170,33 +149,33 @@ class DeviceFleetTest {
         assertEquals(Outcome.ENROLLED, runOne(config(iphone(2)).build()).outcome());
 
         AppleYaml machineInfo = AppleYaml.payloadKeys("other/machineinfo.yaml");
-        NSDictionary mi = fake.machineInfos.getFirst();
+        NSDictionary mi = world.fake().machineInfos.getFirst();
         machineInfo.assertHasRequired(mi, "MachineInfo");
         machineInfo.assertConforms(mi, "MachineInfo");
         assertEquals(Set.of("OS_VERSION", "PRODUCT", "SERIAL", "UDID", "VERSION"), machineInfo.requiredForIosDevice());
 
         AppleYaml authenticate = AppleYaml.payloadKeys("mdm/checkin/authenticate.yaml");
-        NSDictionary auth = CheckinCodec.toDictionary(fake.checkins.get(0));
-        assertTrue(fake.checkins.get(0) instanceof Authenticate);
+        NSDictionary auth = CheckinCodec.toDictionary(world.fake().checkins.get(0));
+        assertTrue(world.fake().checkins.get(0) instanceof Authenticate);
         authenticate.assertHasRequired(auth, "Authenticate");
         authenticate.assertConforms(auth, "Authenticate");
         assertTrue(auth.containsKey("UDID"), "a device-channel Authenticate carries the UDID");
         assertEquals(Set.of("MessageType", "Topic"), authenticate.requiredForIosDevice());
 
         AppleYaml tokenUpdate = AppleYaml.payloadKeys("mdm/checkin/tokenupdate.yaml");
-        NSDictionary tu = CheckinCodec.toDictionary(fake.checkins.get(1));
+        NSDictionary tu = CheckinCodec.toDictionary(world.fake().checkins.get(1));
         tokenUpdate.assertHasRequired(tu, "TokenUpdate");
         tokenUpdate.assertConforms(tu, "TokenUpdate");
         assertTrue(tu.containsKey("AwaitingConfiguration"));
 
         AppleYaml queryResponses = AppleYaml.responseSubkeys("mdm/commands/information.device.yaml", "QueryResponses");
-        queryResponses.assertConforms((NSDictionary) fake.reports.get(1).get("QueryResponses"), "QueryResponses");
+        queryResponses.assertConforms((NSDictionary) world.fake().reports.get(1).get("QueryResponses"), "QueryResponses");
 
         // and core's platform-neutral checks (types, rangelists, nesting)
         assertEquals(List.of(), AppleSchemas.load(AppleSchemas.appleDir().resolve("other/machineinfo.yaml")).check(mi));
         assertEquals(List.of(), AppleSchemas.checkin("Authenticate").check(auth));
         assertEquals(List.of(), AppleSchemas.checkin("TokenUpdate").check(tu));
-        assertEquals(List.of(), AppleSchemas.command("DeviceInformation").checkResponse(fake.reports.get(1).body()));
+        assertEquals(List.of(), AppleSchemas.command("DeviceInformation").checkResponse(world.fake().reports.get(1).body()));
     }
 
     @Test
@@ -206,7 +185,7 @@ class DeviceFleetTest {
             @Override
             public void stageEntered(DeviceRef device, Stage stage) {
                 if (stage == Stage.POWER_ON) {
-                    powerOns.add(device.serialNumber() + "@" + Duration.between(START, clock.now()).toMinutes());
+                    powerOns.add(device.serialNumber() + "@" + Duration.between(START, world.clock().now()).toMinutes());
                 }
             }
         };
@@ -214,12 +193,12 @@ class DeviceFleetTest {
                 .arrivals(List.of(Duration.ZERO, Duration.ofMinutes(2), Duration.ofMinutes(5))).build();
         java.util.concurrent.CompletableFuture<FleetResult> run =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> DeviceFleet.run(config));
-        await().atMost(Duration.ofSeconds(30)).until(() -> powerOns.size() == 1 && clock.sleepers() > 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> powerOns.size() == 1 && world.clock().sleepers() > 0);
         assertEquals(List.of("F2LXK0PQ0050@0"), powerOns);
-        await().atMost(Duration.ofSeconds(30)).until(() -> clock.nextDeadline().isPresent());
-        clock.advance(Duration.ofMinutes(2));
+        await().atMost(Duration.ofSeconds(30)).until(() -> world.clock().nextDeadline().isPresent());
+        world.clock().advance(Duration.ofMinutes(2));
         await().atMost(Duration.ofSeconds(30)).until(() -> powerOns.size() == 2);
-        clock.advance(Duration.ofMinutes(3));
+        world.clock().advance(Duration.ofMinutes(3));
         FleetResult r = run.get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertEquals(List.of("F2LXK0PQ0050@0", "F2LXK0PQ0051@2", "F2LXK0PQ0052@5"), powerOns);
         assertTrue(r.allEnrolled(), r.summary());
@@ -237,18 +216,18 @@ class DeviceFleetTest {
 
     @Test
     void unassignedSerialEndsAsNotAssignedAtCloudConfig() throws Exception {
-        fake.unassignedSerials = Set.of("F2LXK0PQ0003");
+        world.fake().unassignedSerials = Set.of("F2LXK0PQ0003");
         DeviceResult r = runOne(config(iphone(3)).build());
         assertEquals(Outcome.NOT_ASSIGNED, r.outcome());
         assertEquals(Stage.CLOUD_CONFIG, r.stage());
         assertTrue(r.reason().startsWith("Apple has no enrollment profile for serial F2LXK0PQ0003"), r.reason());
         assertTrue(r.reason().contains("answered 404: serial F2LXK0PQ0003 is not assigned"), r.reason());
-        assertTrue(fake.machineInfos.isEmpty());
+        assertTrue(world.fake().machineInfos.isEmpty());
     }
 
     @Test
     void machineInfoRefusedWith403ReportsTheErrorCode() throws Exception {
-        fake.machineInfoRefusal = """
+        world.fake().machineInfoRefusal = """
                 {"code":"com.apple.softwareupdate.required","details":{"OSVersion":"18.1"}}""".getBytes();
         DeviceResult r = runOne(config(iphone(4)).build());
         assertEquals(Outcome.FAILED, r.outcome());
@@ -262,7 +241,7 @@ class DeviceFleetTest {
 
     @Test
     void profileWhoseIdentityUuidMatchesNoScepPayloadIsAnInvalidProfile() throws Exception {
-        fake.profileEditor = top -> {
+        world.fake().profileEditor = top -> {
             for (NSObject p : ((NSArray) top.get("PayloadContent")).getArray()) {
                 NSDictionary payload = (NSDictionary) p;
                 if (payload.get("PayloadType").toJavaObject().equals("com.apple.mdm")) {
@@ -276,33 +255,33 @@ class DeviceFleetTest {
         assertEquals(Stage.PROFILE, r.stage());
         assertTrue(r.reason().startsWith("Invalid Profile: com.apple.mdm IdentityCertificateUUID "
                 + "00000000-0000-0000-0000-000000000000 matches no com.apple.security.scep PayloadUUID"), r.reason());
-        assertTrue(fake.scepRequests.isEmpty());
+        assertTrue(world.fake().scepRequests.isEmpty());
     }
 
     @Test
     void scepFailureShowsWhatIosShows() throws Exception {
-        fake.scepMode = FakeAppleAndMdm.ScepMode.FAILURE;
+        world.fake().scepMode = FakeAppleAndMdm.ScepMode.FAILURE;
         DeviceResult r = runOne(config(iphone(6)).build());
         assertEquals(Outcome.FAILED, r.outcome());
         assertEquals(Stage.SCEP, r.stage());
         assertEquals("The SCEP server returned an invalid response (pkiStatus FAILURE, failInfo BAD_REQUEST)",
                 r.reason());
-        assertTrue(fake.checkins.isEmpty());
+        assertTrue(world.fake().checkins.isEmpty());
     }
 
     @Test
     void scepPendingIsPolledEveryRetryDelayOnTheSimClock() throws Exception {
-        fake.scepPendingReplies = 2;
+        world.fake().scepPendingReplies = 2;
         CompletableFuture<FleetResult> run = runInBackground(config(iphone(7)).build());
         for (int poll = 1; poll <= 2; poll++) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> clock.sleepers() == 1);
-            assertEquals(poll, fake.scepRequests.size());
-            clock.advance(Duration.ofSeconds(10)); // the profile's RetryDelay
+            await().atMost(Duration.ofSeconds(30)).until(() -> world.clock().sleepers() == 1);
+            assertEquals(poll, world.fake().scepRequests.size());
+            world.clock().advance(Duration.ofSeconds(10)); // the profile's RetryDelay
         }
         DeviceResult r = run.get(60, TimeUnit.SECONDS).devices().getFirst();
         assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());
-        assertEquals(3, fake.scepRequests.size());
-        assertEquals(1, fake.scepRequests.stream().map(m -> m.transactionId()).distinct().count(),
+        assertEquals(3, world.fake().scepRequests.size());
+        assertEquals(1, world.fake().scepRequests.stream().map(m -> m.transactionId()).distinct().count(),
                 "every poll carries the same transactionId");
         assertEquals(Duration.ofSeconds(20), r.stageDurations().get(Stage.SCEP));
         assertEquals(Duration.ZERO, r.stageDurations().get(Stage.CLOUD_CONFIG));
@@ -310,44 +289,44 @@ class DeviceFleetTest {
 
     @Test
     void scepStillPendingAfterRetriesFails() throws Exception {
-        fake.scepPendingReplies = 100;
+        world.fake().scepPendingReplies = 100;
         CompletableFuture<FleetResult> run = runInBackground(config(iphone(8)).build());
         for (int poll = 1; poll <= 3; poll++) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> clock.sleepers() == 1);
-            clock.advance(Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(30)).until(() -> world.clock().sleepers() == 1);
+            world.clock().advance(Duration.ofSeconds(10));
         }
         DeviceResult r = run.get(60, TimeUnit.SECONDS).devices().getFirst();
         assertEquals(Outcome.FAILED, r.outcome());
         assertEquals(Stage.SCEP, r.stage());
         assertEquals("The SCEP server returned an invalid response (still PENDING after 3 retries every 10 s)",
                 r.reason());
-        assertEquals(4, fake.scepRequests.size());
+        assertEquals(4, world.fake().scepRequests.size());
     }
 
     @Test
     void scepUsesAesSha256AndPostWhenAdvertised() throws Exception {
         assertEquals(Outcome.ENROLLED, runOne(config(iphone(9)).build()).outcome());
-        assertEquals(ContentCipher.AES128_CBC, fake.scepRequests.getFirst().cipher());
-        assertEquals(DigestAlgorithm.SHA256, fake.scepRequests.getFirst().digest());
-        assertEquals(List.of("POST"), fake.scepMethods);
+        assertEquals(ContentCipher.AES128_CBC, world.fake().scepRequests.getFirst().cipher());
+        assertEquals(DigestAlgorithm.SHA256, world.fake().scepRequests.getFirst().digest());
+        assertEquals(List.of("POST"), world.fake().scepMethods);
     }
 
     @Test
     void scepFallsBackToDes3Sha1AndGetWhenNotAdvertised() throws Exception {
-        fake.scepCaps = "Renewal\nDES3\n";
+        world.fake().scepCaps = "Renewal\nDES3\n";
         assertEquals(Outcome.ENROLLED, runOne(config(iphone(10)).build()).outcome());
-        assertEquals(ContentCipher.DES_EDE3_CBC, fake.scepRequests.getFirst().cipher());
-        assertEquals(DigestAlgorithm.SHA1, fake.scepRequests.getFirst().digest());
-        assertEquals(List.of("GET"), fake.scepMethods);
+        assertEquals(ContentCipher.DES_EDE3_CBC, world.fake().scepRequests.getFirst().cipher());
+        assertEquals(DigestAlgorithm.SHA1, world.fake().scepRequests.getFirst().digest());
+        assertEquals(List.of("GET"), world.fake().scepMethods);
     }
 
     @Test
     void caFingerprintIsChecked() throws Exception {
-        byte[] sha256 = java.security.MessageDigest.getInstance("SHA-256").digest(pki.scepCa().certificate().getEncoded());
-        fake.profileEditor = withScepField("CAFingerprint", new com.dd.plist.NSData(sha256));
+        byte[] sha256 = java.security.MessageDigest.getInstance("SHA-256").digest(world.pki().scepCa().certificate().getEncoded());
+        world.fake().profileEditor = withScepField("CAFingerprint", new com.dd.plist.NSData(sha256));
         assertEquals(Outcome.ENROLLED, runOne(config(iphone(19)).build()).outcome());
 
-        fake.profileEditor = withScepField("CAFingerprint", new com.dd.plist.NSData(new byte[20]));
+        world.fake().profileEditor = withScepField("CAFingerprint", new com.dd.plist.NSData(new byte[20]));
         DeviceResult r = runOne(config(iphone(20)).build());
         assertEquals(Stage.SCEP, r.stage());
         assertEquals("The SCEP server returned an invalid response (no GetCACert certificate matches the payload's"
@@ -368,13 +347,13 @@ class DeviceFleetTest {
 
     @Test
     void malformedCommandGetsCommandFormatErrorAndTheDeviceCarriesOn() throws Exception {
-        fake.script = List.of(FakeAppleAndMdm.commandWithoutRequestType("6E2F4A10-0000-4000-8000-000000000001"),
+        world.fake().script = List.of(FakeAppleAndMdm.commandWithoutRequestType("6E2F4A10-0000-4000-8000-000000000001"),
                 "DeviceConfigured");
         DeviceResult r = runOne(config(iphone(11)).build());
         assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());
-        CommandResult formatError = fake.reportsWithStatus(CommandStatus.COMMAND_FORMAT_ERROR).getFirst();
+        CommandResult formatError = world.fake().reportsWithStatus(CommandStatus.COMMAND_FORMAT_ERROR).getFirst();
         assertEquals("6E2F4A10-0000-4000-8000-000000000001", formatError.commandUuid());
-        assertEquals(1, fake.reportsWithStatus(CommandStatus.ACKNOWLEDGED).size());
+        assertEquals(1, world.fake().reportsWithStatus(CommandStatus.ACKNOWLEDGED).size());
     }
 
     @Test
@@ -385,49 +364,49 @@ class DeviceFleetTest {
         NSDictionary env = new NSDictionary();
         env.put("CommandUUID", "6E2F4A10-0000-4000-8000-000000000002");
         env.put("Command", inner);
-        fake.script = List.of(Plist.toXml(env), "DeviceConfigured");
+        world.fake().script = List.of(Plist.toXml(env), "DeviceConfigured");
         assertEquals(Outcome.ENROLLED, runOne(config(iphone(12)).build()).outcome());
         assertEquals("6E2F4A10-0000-4000-8000-000000000002",
-                fake.reportsWithStatus(CommandStatus.COMMAND_FORMAT_ERROR).getFirst().commandUuid());
+                world.fake().reportsWithStatus(CommandStatus.COMMAND_FORMAT_ERROR).getFirst().commandUuid());
     }
 
     @Test
     void unknownCommandGetsAnAppleStyleErrorChain() throws Exception {
-        fake.script = List.of("FlyToTheMoon", "DeviceConfigured");
+        world.fake().script = List.of("FlyToTheMoon", "DeviceConfigured");
         assertEquals(Outcome.ENROLLED, runOne(config(iphone(13)).build()).outcome());
-        CommandResult error = fake.reportsWithStatus(CommandStatus.ERROR).getFirst();
+        CommandResult error = world.fake().reportsWithStatus(CommandStatus.ERROR).getFirst();
         assertEquals(List.of(new ErrorChainItem(12021, "MCMDMErrorDomain", "Unknown command", "Unknown command")),
                 error.errorChain());
     }
 
     @Test
     void mdmThatNeverSendsDeviceConfiguredFailsAfterTheIdlePollLimit() throws Exception {
-        fake.script = List.of("DeviceInformation");
+        world.fake().script = List.of("DeviceInformation");
         DeviceResult r = runOne(config(iphone(14)).maxIdlePolls(5).build());
         assertEquals(Outcome.FAILED, r.outcome());
         assertEquals(Stage.AWAITING_CONFIGURATION, r.stage());
-        assertTrue(r.reason().startsWith("still awaiting configuration after 5 polls of " + fake.base()
+        assertTrue(r.reason().startsWith("still awaiting configuration after 5 polls of " + world.fake().base()
                 + "/mdm/connect"), r.reason());
         assertTrue(r.reason().contains("the MDM never sent DeviceConfigured (1 commands answered)"), r.reason());
         // Idle -> DeviceInformation, Acknowledged -> nothing (1), then 4 more Idle polls that get nothing (2..5)
-        assertEquals(5, fake.reportsWithStatus(CommandStatus.IDLE).size());
+        assertEquals(5, world.fake().reportsWithStatus(CommandStatus.IDLE).size());
     }
 
     @Test
     void withoutAwaitDeviceConfiguredTheDeviceIsDoneAfterTokenUpdate() throws Exception {
-        fake.awaitDeviceConfigured = false;
+        world.fake().awaitDeviceConfigured = false;
         DeviceResult r = runOne(config(iphone(15)).build());
         assertEquals(Outcome.ENROLLED, r.outcome());
         assertFalse(r.stageDurations().containsKey(Stage.AWAITING_CONFIGURATION));
-        assertFalse(fake.tokenUpdates().getFirst().awaitingConfiguration());
+        assertFalse(world.fake().tokenUpdates().getFirst().awaitingConfiguration());
         // at the home screen it connects once, as the MDM's push after TokenUpdate makes it, and gets nothing
-        assertEquals(1, fake.reports.size());
-        assertEquals(CommandStatus.IDLE, fake.reports.getFirst().status());
+        assertEquals(1, world.fake().reports.size());
+        assertEquals(CommandStatus.IDLE, world.fake().reports.getFirst().status());
     }
 
     @Test
     void machineInfoRefusedWithAPolicy403IsAnInvalidProfile() throws Exception {
-        fake.machineInfoRefusal = ("{\"code\":\"io.mdmsim.enrollment.platform-blocked\",\"message\":\"device type"
+        world.fake().machineInfoRefusal = ("{\"code\":\"io.mdmsim.enrollment.platform-blocked\",\"message\":\"device type"
                 + " restrictions block iOS (expected: iOS allowed)\",\"details\":{\"platform\":\"iOS\"}}").getBytes();
         DeviceResult r = runOne(config(iphone(40)).build());
         assertEquals(Outcome.FAILED, r.outcome());
@@ -439,16 +418,16 @@ class DeviceFleetTest {
 
     @Test
     void machineInfoRefusedWith403WithoutAnErrorBodyIsAnInvalidProfileWithTheAnswer() throws Exception {
-        fake.machineInfoRefusal = "no".getBytes();
+        world.fake().machineInfoRefusal = "no".getBytes();
         DeviceResult r = runOne(config(iphone(41)).build());
         assertEquals(Stage.MACHINE_INFO, r.stage());
         assertTrue(r.reason().startsWith("Invalid Profile: The configuration for your iPhone could not be downloaded"
-                + " from 127.0.0.1: 403 from POST " + fake.base() + "/mdm/enroll"), r.reason());
+                + " from 127.0.0.1: 403 from POST " + world.fake().base() + "/mdm/enroll"), r.reason());
     }
 
     @Test
     void checkinRefusalFailsAtAuthenticateWithTheReason() throws Exception {
-        fake.checkinRefusalStatus = 403;
+        world.fake().checkinRefusalStatus = 403;
         DeviceResult r = runOne(config(iphone(16)).build());
         assertEquals(Outcome.FAILED, r.outcome());
         assertEquals(Stage.AUTHENTICATE, r.stage());
@@ -458,8 +437,8 @@ class DeviceFleetTest {
 
     @Test
     void unreachableCloudConfigFailsWithTheUrl() throws Exception {
-        URI dead = fake.cloudConfigUrl();
-        fake.close();
+        URI dead = world.fake().cloudConfigUrl();
+        world.fake().close();
         DeviceResult r = runOne(config(iphone(17)).cloudConfigUrl(dead).build());
         assertEquals(Outcome.FAILED, r.outcome());
         assertEquals(Stage.CLOUD_CONFIG, r.stage());
@@ -509,10 +488,10 @@ class DeviceFleetTest {
         Set<String> udids = new HashSet<>();
         result.devices().forEach(d -> udids.add(d.device().udid()));
         assertEquals(10, udids.size());
-        assertEquals(10, fake.tokenUpdates().size());
-        assertEquals(10, fake.tokenUpdates().stream().map(t -> List.of(t.pushMagic())).distinct().count());
+        assertEquals(10, world.fake().tokenUpdates().size());
+        assertEquals(10, world.fake().tokenUpdates().stream().map(t -> List.of(t.pushMagic())).distinct().count());
         // iPads have no IMEI, and their UDIDs use the A12+ form
-        NSDictionary ipad = fake.machineInfos.stream()
+        NSDictionary ipad = world.fake().machineInfos.stream()
                 .filter(m -> ((NSString) m.get("PRODUCT")).getContent().startsWith("iPad")).findFirst().orElseThrow();
         assertFalse(ipad.containsKey("IMEI"));
         assertTrue(((NSString) ipad.get("UDID")).getContent().matches("[0-9A-F]{8}-[0-9A-F]{16}"));
@@ -521,26 +500,25 @@ class DeviceFleetTest {
     @Test
     void sameSeedGivesTheSameDevicesAndTokens() throws Exception {
         DeviceResult first = runOne(config(iphone(18)).build());
-        byte[] token = fake.tokenUpdates().getFirst().token();
-        String magic = fake.tokenUpdates().getFirst().pushMagic();
-        fake.close();
-        fake = new FakeAppleAndMdm(pki, clock);
-        DeviceResult second = runOne(config(iphone(18)).cloudConfigUrl(fake.cloudConfigUrl()).build());
+        byte[] token = world.fake().tokenUpdates().getFirst().token();
+        String magic = world.fake().tokenUpdates().getFirst().pushMagic();
+        world.restartFake();
+        DeviceResult second = runOne(config(iphone(18)).cloudConfigUrl(world.fake().cloudConfigUrl()).build());
         assertEquals(first.device(), second.device());
-        assertArrayEquals(token, fake.tokenUpdates().getFirst().token());
-        assertEquals(magic, fake.tokenUpdates().getFirst().pushMagic());
+        assertArrayEquals(token, world.fake().tokenUpdates().getFirst().token());
+        assertEquals(magic, world.fake().tokenUpdates().getFirst().pushMagic());
     }
 
     @Test
     void interruptingTheCallerStopsEveryDeviceAndStillReturnsTheResults() throws Exception {
-        fake.scepPendingReplies = 100;
+        world.fake().scepPendingReplies = 100;
         CompletableFuture<FleetResult> run = new CompletableFuture<>();
         AtomicInteger flagAfterwards = new AtomicInteger(-1);
         Thread caller = Thread.ofVirtual().start(() -> {
             run.complete(DeviceFleet.run(config(iphone(21), iphone(22), iphone(23)).concurrency(1).build()));
             flagAfterwards.set(Thread.currentThread().isInterrupted() ? 1 : 0);
         });
-        await().atMost(Duration.ofSeconds(30)).until(() -> clock.sleepers() == 1); // device 1 waits in SCEP
+        await().atMost(Duration.ofSeconds(30)).until(() -> world.clock().sleepers() == 1); // device 1 waits in SCEP
         caller.interrupt();
         FleetResult r = run.get(30, TimeUnit.SECONDS);
         caller.join();

@@ -121,6 +121,9 @@ class DeviceLifeTest {
         CompletableFuture<FleetResult> run = runInBackground(config(iphone(1)).apnsUrl(apns.baseUri())
                 .lifetime(Duration.ofHours(8)).traces(TraceOptions.all(traces)).build());
         awaitIdle(1);
+        // idle, the device keeps no trace lines in memory: what it recorded so far is in its file already
+        String soFar = java.nio.file.Files.readString(traces.resolve("F2LXL1PQ0001.jsonl"));
+        assertTrue(soFar.startsWith("{\"type\":\"device\"") && soFar.contains("TokenUpdate"), soFar);
         TokenUpdate t = fake.tokenUpdates().getFirst();
         String token = hex(t.token());
         assertEquals(apns.tokenOf(t.udid()), token, "the TokenUpdate carries the token APNs issued");

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mdmsim.core.pki.Certificates;
-import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.protocol.TokenUpdate;
-import io.mdmsim.core.time.ManualClock;
-import io.mdmsim.core.time.SimClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -20,40 +17,28 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Over-the-air enrollment from a profile file or URL: no cloud configuration, no MachineInfo. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OtaEnrollmentTest {
 
+    /** The clock, the fake Apple and MDM, the PKI: fresh for each test, closed after it. */
+    @RegisterExtension
+    final DeviceTestWorld world = new DeviceTestWorld(START);
+
     private static final Instant START = Instant.parse("2025-03-03T09:00:00Z");
     private static final String CHALLENGE = "ota-static-challenge";
-    private static SimPki pki;
-    private ManualClock clock;
-    private FakeAppleAndMdm fake;
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void createPki() {
-        pki = SimPki.create(START);
-    }
-
     @BeforeEach
     void startFake() {
-        clock = SimClock.manual(START);
-        fake = new FakeAppleAndMdm(pki, clock);
-        fake.staticChallenge = CHALLENGE;
-    }
-
-    @AfterEach
-    void stopFake() {
-        fake.close();
+        world.fake().staticChallenge = CHALLENGE;
     }
 
     private byte[] profile() throws IOException {
@@ -62,20 +47,20 @@ class OtaEnrollmentTest {
             assertNotNull(in, "fixture ota/enroll.mobileconfig");
             template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        return template.replace("${PORT}", String.valueOf(fake.base().getPort()))
+        return template.replace("${PORT}", String.valueOf(world.fake().base().getPort()))
                 .replace("${CHALLENGE}", CHALLENGE)
                 .replace("${TOPIC}", FakeAppleAndMdm.TOPIC)
-                .replace("${SCEP_CA}", Base64.getEncoder().encodeToString(Certificates.der(pki.scepCa().certificate())))
+                .replace("${SCEP_CA}", Base64.getEncoder().encodeToString(Certificates.der(world.pki().scepCa().certificate())))
                 .getBytes(StandardCharsets.UTF_8);
     }
 
     private FleetConfig config(URI profile) {
         return FleetConfig.builder()
                 .enrollmentProfile(profile)
-                .appleDeviceCa(pki.appleDeviceCa().identity())
+                .appleDeviceCa(world.pki().appleDeviceCa().identity())
                 .population(Population.of(3))
                 .seed(5)
-                .clock(clock)
+                .clock(world.clock())
                 .concurrency(3)
                 .idlePollInterval(Duration.ZERO)
                 .keySource(TestKeys.SHARED)
@@ -90,7 +75,7 @@ class OtaEnrollmentTest {
             assertTrue(!d.stageDurations().containsKey(Stage.CLOUD_CONFIG) && !d.stageDurations().containsKey(Stage.MACHINE_INFO),
                     d.stageDurations().toString());
         }
-        List<TokenUpdate> updates = fake.tokenUpdates();
+        List<TokenUpdate> updates = world.fake().tokenUpdates();
         assertEquals(3, updates.size());
         updates.forEach(t -> assertTrue(!t.awaitingConfiguration(), t.toString()));
     }
@@ -103,25 +88,25 @@ class OtaEnrollmentTest {
 
     @Test
     void aFleetEnrollsFromAProfileUrl() throws Exception {
-        fake.otaProfile = profile();
-        assertAllEnrolled(DeviceFleet.run(config(URI.create(fake.base() + "/ota/profile"))));
+        world.fake().otaProfile = profile();
+        assertAllEnrolled(DeviceFleet.run(config(URI.create(world.fake().base() + "/ota/profile"))));
     }
 
     @Test
     void theProfileDownloadCarriesAnIosUserAgentWithFamilyAndOsVersion() throws Exception {
-        fake.otaProfile = profile();
+        world.fake().otaProfile = profile();
         FleetResult r = DeviceFleet.run(FleetConfig.builder()
-                .enrollmentProfile(URI.create(fake.base() + "/ota/profile"))
-                .appleDeviceCa(pki.appleDeviceCa().identity())
+                .enrollmentProfile(URI.create(world.fake().base() + "/ota/profile"))
+                .appleDeviceCa(world.pki().appleDeviceCa().identity())
                 .addDevice(new DeviceSpec("DMPXK0PQ0701", "iPad13,18", "iPad Pro test", "17.5", "21F90"))
                 .addDevice(new DeviceSpec("F2LXK0PQ0702", "iPhone15,2", "iPhone 14 Pro test", "16.4.1", "20E252"))
                 .seed(5)
-                .clock(clock)
+                .clock(world.clock())
                 .idlePollInterval(Duration.ZERO)
                 .keySource(TestKeys.SHARED)
                 .build());
         r.devices().forEach(d -> assertEquals(Outcome.ENROLLED, d.outcome(), d.toString()));
-        List<String> agents = fake.otaUserAgents;
+        List<String> agents = world.fake().otaUserAgents;
         assertTrue(agents.stream().anyMatch(a -> a.startsWith("Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X)")),
                 agents.toString());
         assertTrue(agents.stream().anyMatch(a -> a.startsWith("Mozilla/5.0 (iPhone; CPU iPhone OS 16_4_1 like Mac OS X)")),
@@ -132,11 +117,11 @@ class OtaEnrollmentTest {
     @Test
     void aProfileDownloadRefusedWith403IsAnInvalidProfileAtProfile() throws Exception {
         FleetResult r = DeviceFleet.run(FleetConfig.builder()
-                .enrollmentProfile(URI.create(fake.base() + "/ota/blocked"))
-                .appleDeviceCa(pki.appleDeviceCa().identity())
+                .enrollmentProfile(URI.create(world.fake().base() + "/ota/blocked"))
+                .appleDeviceCa(world.pki().appleDeviceCa().identity())
                 .addDevice(new DeviceSpec("DMPXK0PQ0701", "iPad13,18", "iPad Pro test", "17.5", "21F90"))
                 .seed(5)
-                .clock(clock)
+                .clock(world.clock())
                 .keySource(TestKeys.SHARED)
                 .build());
         DeviceResult d = r.devices().getFirst();

@@ -10,13 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.dd.plist.NSString;
 import io.mdmsim.core.pki.CertificateAuthority;
-import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.protocol.Authenticate;
 import io.mdmsim.core.protocol.CommandResult;
 import io.mdmsim.core.protocol.CommandStatus;
 import io.mdmsim.core.protocol.TokenUpdate;
-import io.mdmsim.core.time.ManualClock;
-import io.mdmsim.core.time.SimClock;
 import io.mdmsim.device.commands.CommandHandlers;
 import io.mdmsim.device.enroll.EnrollmentSteps;
 import io.mdmsim.device.model.CommandReply;
@@ -35,11 +32,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The seeds' device behaviours, through the whole Setup Assistant against the in-test fake Apple and MDM:
@@ -49,28 +44,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SetupAssistantTest {
 
+    /** The clock, the fake Apple and MDM, the PKI: fresh for each test, closed after it. */
+    @RegisterExtension
+    final DeviceTestWorld world = new DeviceTestWorld(START);
+
     private static final Instant START = Instant.parse("2025-03-03T09:00:00Z");
-    private static SimPki pki;
-
-    private ManualClock clock;
-    private FakeAppleAndMdm fake;
     private final Events events = new Events();
-
-    @BeforeAll
-    static void createPki() {
-        pki = SimPki.create(START);
-    }
-
-    @BeforeEach
-    void startFake() {
-        clock = SimClock.manual(START);
-        fake = new FakeAppleAndMdm(pki, clock);
-    }
-
-    @AfterEach
-    void stopFake() {
-        fake.close();
-    }
 
     /** Everything a fleet listener hears. */
     static final class Events implements FleetListener {
@@ -113,19 +92,19 @@ class SetupAssistantTest {
 
     private FleetConfig.Builder config(Behaviour behaviour, DeviceSpec... devices) {
         return FleetConfig.builder()
-                .cloudConfigUrl(fake.cloudConfigUrl())
-                .appleDeviceCa(pki.appleDeviceCa().identity())
+                .cloudConfigUrl(world.fake().cloudConfigUrl())
+                .appleDeviceCa(world.pki().appleDeviceCa().identity())
                 .devices(List.of(devices))
                 .behaviour(behaviour)
                 .seed(7)
-                .clock(clock)
+                .clock(world.clock())
                 .concurrency(4)
                 .idlePollInterval(Duration.ZERO)
                 .listener(events)
                 .keySource(TestKeys.SHARED);
     }
 
-    /** Runs the fleet, moving the manual clock to the next sleeper's deadline whenever every device sleeps. */
+    /** Runs the fleet, moving the manual world.clock() to the next sleeper's deadline whenever every device sleeps. */
     private FleetResult drive(FleetConfig config) throws Exception {
         CompletableFuture<FleetResult> run = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
@@ -141,8 +120,8 @@ class SetupAssistantTest {
     private <T> T drive(CompletableFuture<T> run) throws Exception {
         while (!run.isDone()) {
             await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(60))
-                    .until(() -> run.isDone() || clock.sleepers() > 0);
-            clock.nextDeadline().ifPresent(clock::set);
+                    .until(() -> run.isDone() || world.clock().sleepers() > 0);
+            world.clock().nextDeadline().ifPresent(world.clock()::set);
         }
         return run.get(10, TimeUnit.SECONDS);
     }
@@ -192,7 +171,7 @@ class SetupAssistantTest {
 
     @Test
     void aSharedIpadProfileOnAnIphoneOrAnOldIpadNeedsAWipe() throws Exception {
-        fake.isMultiUser = true;
+        world.fake().isMultiUser = true;
         Behaviour wipes = Behaviour.builder().wipeWhenNeeded(true).build();
         FleetResult r = drive(config(wipes, spec("F2LXK0PQ0201", "iPhone15,2", "17.5"),
                 spec("DMPXK0PQ0202", "iPad7,11", "13.3")).build());
@@ -205,14 +184,14 @@ class SetupAssistantTest {
         DeviceResult oldIpad = r.devices().get(1);
         assertEquals(Outcome.NEEDS_WIPE, oldIpad.outcome());
         assertTrue(oldIpad.reason().contains("which iPad7,11 on 13.3 does not support"), oldIpad.reason());
-        assertTrue(fake.machineInfos.isEmpty(), "neither enrolls");
-        assertEquals(2, fake.cloudConfigRequests.size(), "a wipe would not help: the users do not wipe");
+        assertTrue(world.fake().machineInfos.isEmpty(), "neither enrolls");
+        assertEquals(2, world.fake().cloudConfigRequests.size(), "a wipe would not help: the users do not wipe");
     }
 
     @Test
     void aSharedIpadSkipsEveryPaneAfterActivationAndDoesNotAwaitConfiguration() throws Exception {
-        fake.isMultiUser = true;
-        fake.skipSetup = List.of();
+        world.fake().isMultiUser = true;
+        world.fake().skipSetup = List.of();
         DeviceResult r = one(config(Behaviour.DEFAULT, spec("DMPXK0PQ0203", "iPad13,18", "17.5")).build());
         assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());
         assertEquals(Set.of(), events.shown(SetupPane.Phase.BEFORE_REMOTE_MANAGEMENT));
@@ -222,7 +201,7 @@ class SetupAssistantTest {
                 .allMatch(p -> p.reason().equals("Shared iPad: every pane after activation is skipped")),
                 events.panes.toString());
         assertTrue(events.shown(SetupPane.Phase.BEFORE_ACTIVATION).contains(SetupPane.LANGUAGE));
-        assertFalse(fake.tokenUpdates().getFirst().awaitingConfiguration());
+        assertFalse(world.fake().tokenUpdates().getFirst().awaitingConfiguration());
         assertFalse(r.stageDurations().containsKey(Stage.AWAITING_CONFIGURATION));
     }
 
@@ -230,36 +209,36 @@ class SetupAssistantTest {
 
     @Test
     void modernAuthenticationSignsTheUserInThroughAWebViewWithASecondFactor() throws Exception {
-        fake.offerConfigurationWebUrl = true;
-        fake.webAsksSecondFactor = true;
+        world.fake().offerConfigurationWebUrl = true;
+        world.fake().webAsksSecondFactor = true;
         DeviceResult r = one(config(Behaviour.DEFAULT, spec("F2LXK0PQ0301", "iPhone15,2", "17.5")).build());
         assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());
-        assertTrue(fake.machineInfos.isEmpty(), "no MachineInfo POST: the web view brought the profile");
-        assertEquals(1, fake.webDeviceInfos.size());
-        assertEquals(r.device().udid(), ((NSString) fake.webDeviceInfos.getFirst().get("UDID")).getContent());
+        assertTrue(world.fake().machineInfos.isEmpty(), "no MachineInfo POST: the web view brought the profile");
+        assertEquals(1, world.fake().webDeviceInfos.size());
+        assertEquals(r.device().udid(), ((NSString) world.fake().webDeviceInfos.getFirst().get("UDID")).getContent());
         assertEquals(List.of("GET /web/enroll",
                 "POST /web/login {flow=abc&def, username=user-f2lxk0pq0301@example.com, password=mdmsim-password}",
-                "POST /web/mfa {otc=123456}", "GET /web/profile"), fake.webRequests);
+                "POST /web/mfa {otc=123456}", "GET /web/profile"), world.fake().webRequests);
         assertTrue(r.stageDurations().containsKey(Stage.REMOTE_MANAGEMENT));
         assertFalse(r.stageDurations().containsKey(Stage.MACHINE_INFO));
     }
 
     @Test
     void modernAuthenticationOnIos12FallsBackToSetupAssistantLegacySignIn() throws Exception {
-        fake.offerConfigurationWebUrl = true;
-        fake.requireBasicAuth = true;
+        world.fake().offerConfigurationWebUrl = true;
+        world.fake().requireBasicAuth = true;
         DeviceResult r = one(config(Behaviour.DEFAULT, spec("F2LXK0PQ0302", "iPhone10,1", "12.4")).build());
         assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());
-        assertTrue(fake.webRequests.isEmpty(), "iOS 12 has no web-view authentication");
-        assertEquals(2, fake.machineInfos.size(), "MachineInfo, 401, MachineInfo with Basic credentials");
-        assertEquals(List.of("user-f2lxk0pq0302@example.com:mdmsim-password"), fake.basicAuthorizations);
+        assertTrue(world.fake().webRequests.isEmpty(), "iOS 12 has no web-view authentication");
+        assertEquals(2, world.fake().machineInfos.size(), "MachineInfo, 401, MachineInfo with Basic credentials");
+        assertEquals(List.of("user-f2lxk0pq0302@example.com:mdmsim-password"), world.fake().basicAuthorizations);
         assertTrue(r.stageDurations().containsKey(Stage.MACHINE_INFO));
     }
 
     @Test
     void aWebOnlyRecordCannotEnrollIos12() throws Exception {
-        fake.offerConfigurationWebUrl = true;
-        fake.offerConfigurationUrl = false;
+        world.fake().offerConfigurationWebUrl = true;
+        world.fake().offerConfigurationUrl = false;
         DeviceResult r = one(config(Behaviour.DEFAULT, spec("F2LXK0PQ0303", "iPhone10,1", "12.4")).build());
         assertEquals(Outcome.FAILED, r.outcome());
         assertEquals(Stage.CLOUD_CONFIG, r.stage());
@@ -271,8 +250,8 @@ class SetupAssistantTest {
 
     @Test
     void aUserWithoutASecondFactorIsStoppedWhereTheSignInAsksForOne() throws Exception {
-        fake.offerConfigurationWebUrl = true;
-        fake.webAsksSecondFactor = true;
+        world.fake().offerConfigurationWebUrl = true;
+        world.fake().webAsksSecondFactor = true;
         DeviceResult r = one(config(Behaviour.builder().mfaShare(0).build(),
                 spec("F2LXK0PQ0305", "iPhone15,2", "17.5")).build());
         assertEquals(Outcome.FAILED, r.outcome());
@@ -283,8 +262,8 @@ class SetupAssistantTest {
 
     @Test
     void webPagesTheSimulatedUserCannotGetThroughFailWithWhatWasWrong() throws Exception {
-        fake.offerConfigurationWebUrl = true;
-        String web = fake.base() + "/web/enroll";
+        world.fake().offerConfigurationWebUrl = true;
+        String web = world.fake().base() + "/web/enroll";
         List<Object[]> cases = List.of(
                 new Object[] {io.mdmsim.core.http.HttpResponse.ok("<html>Welcome</html>".getBytes(),
                         "text/html"), "modern authentication: the page " + web + " has no form and is not an"
@@ -301,7 +280,7 @@ class SetupAssistantTest {
                         "modern authentication refused: GET " + web + " answered 401: who are you"});
         int i = 0;
         for (Object[] c : cases) {
-            fake.webEnrollOverride = request -> (io.mdmsim.core.http.HttpResponse) c[0];
+            world.fake().webEnrollOverride = request -> (io.mdmsim.core.http.HttpResponse) c[0];
             DeviceResult r = one(config(Behaviour.DEFAULT, spec(String.format("F2LXK0PQ03%02d", 50 + i++),
                     "iPhone15,2", "17.5")).build());
             assertEquals(Outcome.FAILED, r.outcome());
@@ -312,16 +291,16 @@ class SetupAssistantTest {
 
     @Test
     void aWebViewRefusalWith403IsAnInvalidProfileAtMachineInfo() throws Exception {
-        fake.offerConfigurationWebUrl = true;
-        String web = fake.base() + "/web/enroll";
-        fake.webEnrollOverride = request -> io.mdmsim.core.http.HttpResponse.text(403, "not for you");
+        world.fake().offerConfigurationWebUrl = true;
+        String web = world.fake().base() + "/web/enroll";
+        world.fake().webEnrollOverride = request -> io.mdmsim.core.http.HttpResponse.text(403, "not for you");
         DeviceResult plain = one(config(Behaviour.DEFAULT, spec("F2LXK0PQ0360", "iPhone15,2", "17.5")).build());
         assertEquals(Outcome.FAILED, plain.outcome());
         assertEquals(Stage.MACHINE_INFO, plain.stage(), "a refusal at Remote Management (docs/mdm-endpoint.md, Enrollment policy)");
         assertEquals("Invalid Profile: The configuration for your iPhone could not be downloaded from 127.0.0.1: 403"
                 + " from GET " + web + ": not for you", plain.reason());
 
-        fake.webEnrollOverride = request -> io.mdmsim.core.http.HttpResponse.of(403, ("{\"code\":"
+        world.fake().webEnrollOverride = request -> io.mdmsim.core.http.HttpResponse.of(403, ("{\"code\":"
                 + "\"io.mdmsim.license.user-unlicensed\",\"message\":\"user has no Intune license\"}").getBytes(),
                 "application/json");
         DeviceResult coded = one(config(Behaviour.DEFAULT, spec("F2LXK0PQ0361", "iPad13,18", "17.5")).build());
@@ -332,7 +311,7 @@ class SetupAssistantTest {
 
     @Test
     void legacySignInWithAWrongPasswordFailsAtMachineInfo() throws Exception {
-        fake.requireBasicAuth = true;
+        world.fake().requireBasicAuth = true;
         DeviceResult r = one(config(Behaviour.builder().userPassword("wrong").build(),
                 spec("F2LXK0PQ0306", "iPhone15,2", "17.5")).build());
         assertEquals(Outcome.FAILED, r.outcome());
@@ -360,33 +339,33 @@ class SetupAssistantTest {
 
     @Test
     void scepAfter16MinutesFailsWithTheSeedsMessage() throws Exception {
-        fake.challengeTtl = Duration.ofMinutes(15);
+        world.fake().challengeTtl = Duration.ofMinutes(15);
         Behaviour waits = Behaviour.builder().scepDelay(1, Duration.ofMinutes(16)).build();
         DeviceResult r = one(config(waits, spec("F2LXK0PQ0401", "iPhone15,2", "17.5")).build());
         assertEquals(Outcome.FAILED, r.outcome());
         assertEquals(Stage.SCEP, r.stage());
         assertEquals("The SCEP server returned an invalid response (pkiStatus FAILURE, failInfo BAD_REQUEST)",
                 r.reason());
-        assertEquals(List.of("challenge expired PT16M"), fake.scepFailures);
-        assertTrue(fake.checkins.isEmpty());
+        assertEquals(List.of("challenge expired PT16M"), world.fake().scepFailures);
+        assertTrue(world.fake().checkins.isEmpty());
     }
 
     @Test
     void aRetryWithin15MinutesOfTheScepErrorSucceeds() throws Exception {
-        fake.challengeTtl = Duration.ofMinutes(15);
+        world.fake().challengeTtl = Duration.ofMinutes(15);
         Behaviour b = Behaviour.builder().scepDelay(1, Duration.ofMinutes(16))
                 .scepRetry(1, Duration.ofMinutes(5)).build();
         DeviceResult r = one(config(b, spec("F2LXK0PQ0402", "iPhone15,2", "17.5")).build());
         assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());
-        assertEquals(2, fake.machineInfos.size(), "the management profile was downloaded again");
-        assertEquals(2, fake.scepRequests.size());
+        assertEquals(2, world.fake().machineInfos.size(), "the management profile was downloaded again");
+        assertEquals(2, world.fake().scepRequests.size());
         assertEquals(Duration.ofMinutes(21), r.stageDurations().get(Stage.SCEP));
-        assertEquals(List.of("Authenticate", "TokenUpdate"), fake.checkins.stream().map(m -> m.messageType()).toList());
+        assertEquals(List.of("Authenticate", "TokenUpdate"), world.fake().checkins.stream().map(m -> m.messageType()).toList());
     }
 
     @Test
     void aRetryLaterThan15MinutesNeedsAFactoryResetAfterWhichTheDeviceEnrolls() throws Exception {
-        fake.challengeTtl = Duration.ofMinutes(15);
+        world.fake().challengeTtl = Duration.ofMinutes(15);
         Behaviour late = Behaviour.builder().scepDelay(1, Duration.ofMinutes(16))
                 .scepRetry(1, Duration.ofMinutes(20)).build();
         DeviceResult r = one(config(late, spec("F2LXK0PQ0403", "iPhone15,2", "17.5")).build());
@@ -395,7 +374,7 @@ class SetupAssistantTest {
         assertEquals("The SCEP server returned an invalid response (pkiStatus FAILURE, failInfo BAD_REQUEST); the user"
                 + " downloaded the management profile again 20 minutes later, more than 15 minutes after the error:"
                 + " the device needs a factory reset", r.reason());
-        assertEquals(1, fake.machineInfos.size());
+        assertEquals(1, world.fake().machineInfos.size());
 
         DeviceResult reset = one(config(late.toBuilder().wipeWhenNeeded(true).build(),
                 spec("F2LXK0PQ0404", "iPhone15,2", "17.5")).build());
@@ -407,25 +386,25 @@ class SetupAssistantTest {
 
     @Test
     void awaitFinalConfigurationHoldsTheDeviceUntilDeviceConfigured() throws Exception {
-        fake.holdDeviceConfigured = true;
+        world.fake().holdDeviceConfigured = true;
         FleetConfig config = config(Behaviour.DEFAULT, spec("F2LXK0PQ0501", "iPhone15,2", "17.5"))
                 .idlePollInterval(Duration.ofSeconds(30)).maxIdlePolls(100).build();
         CompletableFuture<FleetResult> run = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> run.complete(DeviceFleet.run(config)));
         for (int poll = 1; poll <= 5; poll++) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> clock.sleepers() == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> world.clock().sleepers() == 1);
             assertFalse(run.isDone());
             assertEquals(1, events.entered(Stage.AWAITING_CONFIGURATION));
             assertEquals(0, events.entered(Stage.REMAINING_PANES), "held at Awaiting final configuration");
-            assertTrue(fake.tokenUpdates().getFirst().awaitingConfiguration());
-            clock.advance(Duration.ofSeconds(30));
+            assertTrue(world.fake().tokenUpdates().getFirst().awaitingConfiguration());
+            world.clock().advance(Duration.ofSeconds(30));
         }
-        fake.holdDeviceConfigured = false;
+        world.fake().holdDeviceConfigured = false;
         DeviceResult r = drive(run).devices().getFirst();
         assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());
         assertEquals(1, events.entered(Stage.REMAINING_PANES));
         assertEquals(Duration.ofSeconds(150), r.stageDurations().get(Stage.AWAITING_CONFIGURATION));
-        List<CommandStatus> statuses = fake.reports.stream().map(CommandResult::status).toList();
+        List<CommandStatus> statuses = world.fake().reports.stream().map(CommandResult::status).toList();
         assertEquals(CommandStatus.ACKNOWLEDGED, statuses.getLast(), "DeviceConfigured acknowledged last");
         assertTrue(statuses.stream().filter(s -> s == CommandStatus.IDLE).count() >= 6, statuses.toString());
     }
@@ -434,8 +413,8 @@ class SetupAssistantTest {
 
     @Test
     void eraseDeviceSendsTheDeviceBackThroughSetupAssistantAndItEnrollsAgain() throws Exception {
-        fake.nextScripts.add(List.of("DeviceInformation", "EraseDevice"));
-        fake.nextScripts.add(List.of("DeviceConfigured"));
+        world.fake().nextScripts.add(List.of("DeviceInformation", "EraseDevice"));
+        world.fake().nextScripts.add(List.of("DeviceConfigured"));
         FleetConfig config = config(Behaviour.DEFAULT, spec("F2LXK0PQ0601", "iPhone15,2", "17.5")).build();
         CommandHandlers handlers = CommandHandlers.defaults().with("EraseDevice", (device, command) -> {
             device.factoryReset(); // what the EraseDevice handler does after deciding to acknowledge
@@ -449,14 +428,14 @@ class SetupAssistantTest {
         }
         assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());
         assertEquals(2, events.entered(Stage.POWER_ON));
-        assertEquals(2, fake.cloudConfigRequests.size(), "the erased device fetched its cloud configuration again");
+        assertEquals(2, world.fake().cloudConfigRequests.size(), "the erased device fetched its cloud configuration again");
         assertEquals(List.of("Authenticate", "TokenUpdate", "Authenticate", "TokenUpdate"),
-                fake.checkins.stream().map(m -> m.messageType()).toList());
-        List<TokenUpdate> tokens = fake.tokenUpdates();
+                world.fake().checkins.stream().map(m -> m.messageType()).toList());
+        List<TokenUpdate> tokens = world.fake().tokenUpdates();
         assertNotEquals(tokens.get(0).pushMagic(), tokens.get(1).pushMagic(), "new enrollment, new push magic");
-        assertTrue(fake.checkins.get(2) instanceof Authenticate);
-        assertEquals(2, fake.scepRequests.size(), "a new identity");
-        List<CommandStatus> statuses = fake.reports.stream().map(CommandResult::status).toList();
+        assertTrue(world.fake().checkins.get(2) instanceof Authenticate);
+        assertEquals(2, world.fake().scepRequests.size(), "a new identity");
+        List<CommandStatus> statuses = world.fake().reports.stream().map(CommandResult::status).toList();
         assertEquals(List.of(CommandStatus.IDLE, CommandStatus.ACKNOWLEDGED, CommandStatus.ACKNOWLEDGED,
                 CommandStatus.IDLE, CommandStatus.ACKNOWLEDGED), statuses, "EraseDevice acknowledged, then silence");
     }
@@ -468,30 +447,30 @@ class SetupAssistantTest {
         assertEquals(Outcome.NEEDS_WIPE, r.outcome());
         assertEquals(Stage.ACTIVATION, r.stage());
         assertTrue(r.reason().startsWith(SetupAssistant.ACTIVATED_MESSAGE), r.reason());
-        assertTrue(fake.cloudConfigRequests.isEmpty());
+        assertTrue(world.fake().cloudConfigRequests.isEmpty());
         assertEquals(List.of(Stage.POWER_ON), List.copyOf(r.stageDurations().keySet()), "no Setup Assistant panes");
 
         DeviceResult wiped = one(config(Behaviour.builder().activatedShare(1).wipeWhenNeeded(true).build(),
                 spec("F2LXK0PQ0702", "iPhone15,2", "17.5")).build());
         assertEquals(Outcome.ENROLLED, wiped.outcome(), wiped.toString());
-        assertEquals(1, fake.cloudConfigRequests.size());
+        assertEquals(1, world.fake().cloudConfigRequests.size());
     }
 
     // ---- knobs ----------------------------------------------------------------------------------------------------
 
     @Test
     void aDeviceWhoseLastStatusWasNotNowPollsAgainAtTheHomeScreen() throws Exception {
-        fake.script = List.of("DeviceConfigured", "DeviceInformation");
+        world.fake().script = List.of("DeviceConfigured", "DeviceInformation");
         Behaviour b = Behaviour.builder().commandFault("DeviceInformation", 1, 0).build();
         DeviceResult r = one(config(b, spec("F2LXK0PQ0802", "iPhone15,2", "17.5")).build());
         assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());
         assertEquals(List.of(CommandStatus.IDLE, CommandStatus.ACKNOWLEDGED, CommandStatus.NOT_NOW, CommandStatus.IDLE),
-                fake.reports.stream().map(CommandResult::status).toList());
+                world.fake().reports.stream().map(CommandResult::status).toList());
     }
 
     @Test
     void commandFaultsAnswerNotNowOrASimulatedError() throws Exception {
-        fake.script = List.of("DeviceInformation", "ProfileList", "DeviceConfigured");
+        world.fake().script = List.of("DeviceInformation", "ProfileList", "DeviceConfigured");
         Behaviour b = Behaviour.builder().commandFault("DeviceInformation", 1, 0).commandFault("ProfileList", 0, 1)
                 .build();
         DeviceResult r = one(config(b, spec("F2LXK0PQ0801", "iPhone15,2", "17.5")).build());
@@ -499,8 +478,8 @@ class SetupAssistantTest {
         // the MDM sent more commands after the NotNow and the last status was not NotNow: the device does not poll on
         // its own at the home screen (Apple, "Handling NotNow status responses": only after a last status of NotNow)
         assertEquals(List.of(CommandStatus.IDLE, CommandStatus.NOT_NOW, CommandStatus.ERROR, CommandStatus.ACKNOWLEDGED),
-                fake.reports.stream().map(CommandResult::status).toList());
-        assertEquals(DeviceBehaviour.SIMULATED_ERROR_DOMAIN, fake.reports.get(2).errorChain().getFirst().errorDomain());
+                world.fake().reports.stream().map(CommandResult::status).toList());
+        assertEquals(DeviceBehaviour.SIMULATED_ERROR_DOMAIN, world.fake().reports.get(2).errorChain().getFirst().errorDomain());
     }
 
     @Test
@@ -522,9 +501,9 @@ class SetupAssistantTest {
         }
         FleetResult r = drive(config(resets, devices.toArray(DeviceSpec[]::new)).concurrency(1).build());
         assertTrue(r.allEnrolled(), r.summary());
-        assertEquals(4, fake.cloudConfigRequests.size());
-        assertEquals(4, fake.machineInfos.size());
-        assertEquals(8, fake.checkins.size());
+        assertEquals(4, world.fake().cloudConfigRequests.size());
+        assertEquals(4, world.fake().machineInfos.size());
+        assertEquals(8, world.fake().checkins.size());
         assertTrue(r.elapsed().compareTo(Duration.ofSeconds(1)) >= 0, "resets back off: " + r.elapsed());
 
         DeviceResult dead = one(config(Behaviour.builder().resetRate(0.99).networkRetries(0).build(),
@@ -533,7 +512,7 @@ class SetupAssistantTest {
         assertEquals(Stage.CLOUD_CONFIG, dead.stage());
         assertTrue(dead.reason().endsWith("failed: connection reset (simulated network fault, 1 attempt)"),
                 dead.reason());
-        assertEquals(4, fake.cloudConfigRequests.size(), "a reset request never reaches the server");
+        assertEquals(4, world.fake().cloudConfigRequests.size(), "a reset request never reaches the server");
     }
 
     @Test
@@ -545,13 +524,12 @@ class SetupAssistantTest {
         }
         FleetConfig config = config(drops, devices.toArray(DeviceSpec[]::new)).concurrency(1).maxIdlePolls(3).build();
         FleetResult first = drive(config);
-        assertTrue(fake.cloudConfigRequests.size() > 4 || fake.machineInfos.size() > 4,
+        assertTrue(world.fake().cloudConfigRequests.size() > 4 || world.fake().machineInfos.size() > 4,
                 "the server handled requests whose answers were lost, and saw them again");
         assertTrue(first.elapsed().compareTo(Duration.ofSeconds(30)) >= 0, "a drop waits dropTimeout");
         // a lost answer can cost more than time: a used SCEP challenge, a DeviceConfigured never seen again
-        fake.close();
-        fake = new FakeAppleAndMdm(pki, clock);
-        FleetResult second = drive(config.toBuilder().cloudConfigUrl(fake.cloudConfigUrl()).build());
+        world.restartFake();
+        FleetResult second = drive(config.toBuilder().cloudConfigUrl(world.fake().cloudConfigUrl()).build());
         assertEquals(first.devices().stream().map(d -> d.outcome() + " " + d.stage()).toList(),
                 second.devices().stream().map(d -> d.outcome() + " " + d.stage()).toList());
     }
@@ -565,7 +543,7 @@ class SetupAssistantTest {
         assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());
         boolean beforeEnrollment = at.ordinal() < Stage.TOKEN_UPDATE.ordinal();
         assertEquals(beforeEnrollment ? 2 : 1, events.entered(Stage.POWER_ON), "rebooted after " + at);
-        assertEquals(beforeEnrollment ? 2 : 1, fake.cloudConfigRequests.size(), "rebooted after " + at);
+        assertEquals(beforeEnrollment ? 2 : 1, world.fake().cloudConfigRequests.size(), "rebooted after " + at);
     }
 
     @Test
@@ -578,6 +556,6 @@ class SetupAssistantTest {
         assertEquals(p.behaviour(), config.behaviour(2));
         FleetResult r = drive(config);
         assertTrue(r.allEnrolled(), r.summary());
-        assertEquals(3, fake.reportsWithStatus(CommandStatus.NOT_NOW).size());
+        assertEquals(3, world.fake().reportsWithStatus(CommandStatus.NOT_NOW).size());
     }
 }

@@ -5,19 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mdmsim.core.pki.SimPki;
-import io.mdmsim.core.time.ManualClock;
-import io.mdmsim.core.time.SimClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Runs always end: a device stuck in a stage ends TIMED_OUT at that stage with the last answer it got, the run's
@@ -26,47 +21,31 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TimeoutsTest {
 
+    /** The clock, the fake Apple and MDM, the PKI: fresh for each test, closed after it. */
+    @RegisterExtension
+    final DeviceTestWorld world = new DeviceTestWorld(START);
+
     private static final Instant START = Instant.parse("2025-03-03T09:00:00Z");
-    private static SimPki pki;
-
-    private ManualClock clock;
-    private FakeAppleAndMdm fake;
-
-    @BeforeAll
-    static void createPki() {
-        pki = SimPki.create(START);
-    }
-
-    @BeforeEach
-    void startFake() {
-        clock = SimClock.manual(START);
-        fake = new FakeAppleAndMdm(pki, clock);
-    }
-
-    @AfterEach
-    void stopFake() {
-        fake.close();
-    }
 
     private FleetConfig.Builder config(String serial) {
         return FleetConfig.builder()
-                .cloudConfigUrl(fake.cloudConfigUrl())
-                .appleDeviceCa(pki.appleDeviceCa().identity())
+                .cloudConfigUrl(world.fake().cloudConfigUrl())
+                .appleDeviceCa(world.pki().appleDeviceCa().identity())
                 .devices(List.of(new DeviceSpec(serial, "iPhone15,2", "iPhone 14 Pro", "17.5", "21F90")))
                 .seed(7)
-                .clock(clock)
+                .clock(world.clock())
                 .idlePollInterval(Duration.ofMinutes(1))
                 .maxIdlePolls(10_000)
                 .keySource(TestKeys.SHARED);
     }
 
-    /** Runs the fleet, moving the manual clock a minute whenever every device waits on it. */
+    /** Runs the fleet, moving the manual world.clock() a minute whenever every device waits on it. */
     private DeviceResult drive(FleetConfig config) throws Exception {
         CompletableFuture<FleetResult> run = CompletableFuture.supplyAsync(() -> DeviceFleet.run(config));
         while (!run.isDone()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> run.isDone() || clock.sleepers() > 0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> run.isDone() || world.clock().sleepers() > 0);
             if (!run.isDone()) {
-                clock.advance(Duration.ofMinutes(1));
+                world.clock().advance(Duration.ofMinutes(1));
             }
         }
         return run.get(30, TimeUnit.SECONDS).devices().getFirst();
@@ -74,31 +53,31 @@ class TimeoutsTest {
 
     @Test
     void aDeviceStuckAwaitingConfigurationTimesOutThereWithTheLastAnswer() throws Exception {
-        fake.holdDeviceConfigured = true; // the MDM never releases the device
+        world.fake().holdDeviceConfigured = true; // the MDM never releases the device
         DeviceResult r = drive(config("F2LXK0PQT001").stageTimeout(Stage.AWAITING_CONFIGURATION,
                 Duration.ofMinutes(5)).build());
         assertEquals(Outcome.TIMED_OUT, r.outcome(), r.toString());
         assertEquals(Stage.AWAITING_CONFIGURATION, r.stage());
-        assertEquals("no progress within the AWAITING_CONFIGURATION timeout of 5m; last answer: PUT " + fake.base()
+        assertEquals("no progress within the AWAITING_CONFIGURATION timeout of 5m; last answer: PUT " + world.fake().base()
                 + "/mdm/connect answered 200 with an empty body", r.reason());
         assertEquals(r.device() + ": TIMED_OUT at AWAITING_CONFIGURATION: " + r.reason(), r.toString());
-        assertTrue(clock.now().isBefore(START.plus(Duration.ofMinutes(10))), "it ended at the timeout: " + clock.now());
+        assertTrue(world.clock().now().isBefore(START.plus(Duration.ofMinutes(10))), "it ended at the timeout: " + world.clock().now());
     }
 
     @Test
     void theRunsDeadlineEndsADeviceWhereverItIs() throws Exception {
-        fake.holdDeviceConfigured = true;
+        world.fake().holdDeviceConfigured = true;
         DeviceResult r = drive(config("F2LXK0PQT002").deadline(Duration.ofMinutes(3)).build());
         assertEquals(Outcome.TIMED_OUT, r.outcome(), r.toString());
         assertEquals(Stage.AWAITING_CONFIGURATION, r.stage());
-        assertTrue(r.reason().startsWith("the run's deadline of 3m passed; last answer: PUT " + fake.base()
+        assertTrue(r.reason().startsWith("the run's deadline of 3m passed; last answer: PUT " + world.fake().base()
                 + "/mdm/connect answered 200"), r.reason());
         assertEquals(Duration.ofMinutes(3), r.total());
     }
 
     @Test
     void theUsersOwnPausesDoNotCountAgainstAStage() throws Exception {
-        // a user who waits 20 minutes before SCEP, against the 15-minute SCEP timeout (the fake's challenges last)
+        // a user who waits 20 minutes before SCEP, against the 15-minute SCEP timeout (the world.fake()'s challenges last)
         DeviceResult r = drive(config("F2LXK0PQT003")
                 .behaviour(Behaviour.builder().scepDelay(1, Duration.ofMinutes(20)).build()).build());
         assertEquals(Outcome.ENROLLED, r.outcome(), r.toString());

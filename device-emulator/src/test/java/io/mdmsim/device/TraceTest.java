@@ -8,11 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.protocol.CheckinCodec;
 import io.mdmsim.core.protocol.TokenUpdate;
-import io.mdmsim.core.time.ManualClock;
-import io.mdmsim.core.time.SimClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,38 +20,20 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Per-device traces (JSON lines with every message) and replaying a device from its trace. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TraceTest {
 
+    /** The clock, the fake Apple and MDM, the PKI: fresh for each test, closed after it. */
+    @RegisterExtension
+    final DeviceTestWorld world = new DeviceTestWorld(START);
+
     private static final Instant START = Instant.parse("2025-03-03T09:00:00Z");
-    private static SimPki pki;
-
-    private ManualClock clock;
-    private FakeAppleAndMdm fake;
-
-    @BeforeAll
-    static void createPki() {
-        pki = SimPki.create(START);
-    }
-
-    @BeforeEach
-    void start() {
-        clock = SimClock.manual(START);
-        fake = new FakeAppleAndMdm(pki, clock);
-    }
-
-    @AfterEach
-    void stop() {
-        fake.close();
-    }
 
     private static DeviceSpec iphone(int i) {
         return new DeviceSpec(String.format("F2LXT1PQ%04d", i), "iPhone15,2", "iPhone 14 Pro", "17.5", "21F90");
@@ -62,11 +41,11 @@ class TraceTest {
 
     private FleetConfig.Builder config(DeviceSpec... devices) {
         return FleetConfig.builder()
-                .cloudConfigUrl(fake.cloudConfigUrl())
-                .appleDeviceCa(pki.appleDeviceCa().identity())
+                .cloudConfigUrl(world.fake().cloudConfigUrl())
+                .appleDeviceCa(world.pki().appleDeviceCa().identity())
                 .devices(List.of(devices))
                 .seed(5)
-                .clock(clock)
+                .clock(world.clock())
                 .idlePollInterval(Duration.ZERO)
                 .keySource(TestKeys.SHARED);
     }
@@ -79,7 +58,7 @@ class TraceTest {
 
     @Test
     void onlyDevicesThatDidNotEnrollKeepTheirTraceByDefault(@TempDir Path dir) throws Exception {
-        fake.unassignedSerials = Set.of("F2LXT1PQ0002");
+        world.fake().unassignedSerials = Set.of("F2LXT1PQ0002");
         FleetResult r = DeviceFleet.run(config(iphone(1), iphone(2)).traces(TraceOptions.failed(dir)).build());
         assertEquals(1, r.count(Outcome.ENROLLED));
         assertEquals(Set.of("F2LXT1PQ0002.jsonl"), files(dir));
@@ -88,7 +67,7 @@ class TraceTest {
         assertEquals("F2LXT1PQ0002", t.spec().serialNumber());
         assertEquals(5, t.seed());
         assertEquals(r.devices().get(1).device().udid(), t.udid());
-        assertEquals(fake.cloudConfigUrl(), t.cloudConfigUrl());
+        assertEquals(world.fake().cloudConfigUrl(), t.cloudConfigUrl());
         List<JsonNode> http = t.linesOf("http");
         assertEquals(1, http.size());
         JsonNode x = http.getFirst();
@@ -121,14 +100,14 @@ class TraceTest {
         // the TokenUpdate as sent: an XML plist, signed
         JsonNode tokenUpdate = t.linesOf("http").get(6);
         String sent = tokenUpdate.path("request").path("body").path("text").asText();
-        assertEquals(fake.tokenUpdates().getFirst(), CheckinCodec.decode(sent.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(world.fake().tokenUpdates().getFirst(), CheckinCodec.decode(sent.getBytes(StandardCharsets.UTF_8)));
         assertFalse(tokenUpdate.path("request").path("headers").path("Mdm-Signature").asText().isEmpty());
         assertEquals(200, tokenUpdate.path("response").path("status").asInt());
         // the PKIOperation request is the binary pkiMessage the SCEP server got
-        JsonNode pki = t.linesOf("http").get(4);
-        assertArrayEquals(fake.scepRequests.getFirst().raw(),
-                Base64.getDecoder().decode(pki.path("request").path("body").path("base64").asText()));
-        assertEquals("application/x-pki-message", pki.path("response").path("headers").path("content-type").asText());
+        JsonNode scep = t.linesOf("http").get(4);
+        assertArrayEquals(world.fake().scepRequests.getFirst().raw(),
+                Base64.getDecoder().decode(scep.path("request").path("body").path("base64").asText()));
+        assertEquals("application/x-pki-message", scep.path("response").path("headers").path("content-type").asText());
         // the commands as received, and the device's answers
         JsonNode firstCommand = t.linesOf("http").get(7).path("response").path("body").path("text");
         assertTrue(firstCommand.asText().contains("<string>DeviceInformation</string>"));
@@ -138,9 +117,8 @@ class TraceTest {
     @Test
     void aLongTraceSpillsToItsFileAndStaysComplete(@TempDir Path small, @TempDir Path big) throws Exception {
         DeviceFleet.run(config(iphone(4)).traces(new TraceOptions(small, TraceOptions.Mode.ALL, 4096)).build());
-        fake.close();
-        fake = new FakeAppleAndMdm(pki, clock);
-        DeviceFleet.run(config(iphone(4)).cloudConfigUrl(fake.cloudConfigUrl()).traces(TraceOptions.all(big)).build());
+        world.restartFake();
+        DeviceFleet.run(config(iphone(4)).cloudConfigUrl(world.fake().cloudConfigUrl()).traces(TraceOptions.all(big)).build());
         DeviceTrace a = DeviceTrace.read(small.resolve("F2LXT1PQ0004.jsonl"));
         DeviceTrace b = DeviceTrace.read(big.resolve("F2LXT1PQ0004.jsonl"));
         assertEquals(b.lines().size(), a.lines().size());
@@ -150,7 +128,7 @@ class TraceTest {
     @Test
     void aReplayRunsTheSameDeviceAgainAndSaysWhereItWentAnotherWay(@TempDir Path recorded, @TempDir Path replayed)
             throws Exception {
-        fake.scepMode = FakeAppleAndMdm.ScepMode.FAILURE;
+        world.fake().scepMode = FakeAppleAndMdm.ScepMode.FAILURE;
         FleetResult first = DeviceFleet.run(config(iphone(5)).traces(TraceOptions.failed(recorded)).build());
         assertEquals(Outcome.FAILED, first.devices().getFirst().outcome());
         DeviceTrace trace = DeviceTrace.read(recorded.resolve("F2LXT1PQ0005.jsonl"));
@@ -158,9 +136,9 @@ class TraceTest {
                 trace.outcome());
 
         // the server is fixed; the device, from its trace alone, runs again
-        fake.scepMode = FakeAppleAndMdm.ScepMode.SUCCESS;
-        FleetResult again = DeviceFleet.run(DeviceReplay.config(trace, null, pki.appleDeviceCa().identity())
-                .clock(clock).keySource(TestKeys.SHARED).traces(TraceOptions.all(replayed)).build());
+        world.fake().scepMode = FakeAppleAndMdm.ScepMode.SUCCESS;
+        FleetResult again = DeviceFleet.run(DeviceReplay.config(trace, null, world.pki().appleDeviceCa().identity())
+                .clock(world.clock()).keySource(TestKeys.SHARED).traces(TraceOptions.all(replayed)).build());
         assertTrue(again.allEnrolled(), again.summary());
         assertEquals(first.devices().getFirst().device(), again.devices().getFirst().device(), "same UDID and serial");
         DeviceTrace second = DeviceTrace.read(replayed.resolve("F2LXT1PQ0005.jsonl"));
@@ -172,14 +150,14 @@ class TraceTest {
                 + " (recorded outcome FAILED at SCEP"), c.summary());
 
         // replayed against a server that refuses check-ins: the first difference is named
-        fake.checkinRefusalStatus = 403;
+        world.fake().checkinRefusalStatus = 403;
         Path third = Files.createTempDirectory(replayed, "third");
-        DeviceFleet.run(DeviceReplay.config(second, null, pki.appleDeviceCa().identity())
-                .clock(clock).keySource(TestKeys.SHARED).traces(TraceOptions.all(third)).build());
+        DeviceFleet.run(DeviceReplay.config(second, null, world.pki().appleDeviceCa().identity())
+                .clock(world.clock()).keySource(TestKeys.SHARED).traces(TraceOptions.all(third)).build());
         DeviceReplay.Comparison d = DeviceReplay.compare(second, DeviceTrace.read(third.resolve("F2LXT1PQ0005.jsonl")));
         assertTrue(d.summary().startsWith("exchange 6 differs: recorded PUT /mdm/checkin -> 200 at AUTHENTICATE,"
                 + " replayed PUT /mdm/checkin -> 403 at AUTHENTICATE"), d.summary());
-        assertEquals(TokenUpdate.class, fake.tokenUpdates().getFirst().getClass());
+        assertEquals(TokenUpdate.class, world.fake().tokenUpdates().getFirst().getClass());
     }
 
     @Test
@@ -190,7 +168,7 @@ class TraceTest {
         assertTrue(r.allEnrolled(), r.summary());
         DeviceTrace t = DeviceTrace.read(dir.resolve("F2LXT1PQ0006.jsonl"));
         assertEquals(knobs, t.behaviour());
-        assertEquals(knobs, DeviceReplay.config(t, null, pki.appleDeviceCa().identity()).build().behaviour(0));
+        assertEquals(knobs, DeviceReplay.config(t, null, world.pki().appleDeviceCa().identity()).build().behaviour(0));
     }
 
     @Test

@@ -183,7 +183,8 @@ public final class MdmServer implements AutoCloseable {
         }
         new AdminApi(dep, reference, registry, clock, pushes, events).signIn(signIn).allowDepHosts(depHosts)
                 .addRoutes(routes);
-        new io.mdmsim.mdm.http.PolicyAdminApi(new io.mdmsim.mdm.policy.PolicyAdmin(policy)).addRoutes(routes);
+        new io.mdmsim.mdm.http.PolicyAdminApi(new io.mdmsim.mdm.policy.PolicyAdmin(policy),
+                new io.mdmsim.mdm.policy.VppTokenAdmin(policy)).addRoutes(routes);
         new LifecycleApi(dep, lifecycle).addRoutes(routes);
         new io.mdmsim.mdm.http.JitRegistrationApi(jit).addRoutes(routes);
         new CompanyPortalSignIn(registry, identities, bindings, portal, pushes, licenses, config.errorBodyFormat(),

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -26,9 +25,6 @@ class ClassSizeTest {
     /** The declaration of the top-level type: at the start of a line. */
     private static final Pattern TYPE = Pattern.compile(
             "(?m)^(?:public\\s+|final\\s+|abstract\\s+|sealed\\s+)*(?:class|record|interface|enum)\\s");
-    /** Being split by the engineer who owns them this session; each leaves this list when it is under the limit. */
-    private static final List<String> BEING_SPLIT = List.of(
-            "simulator-core/src/main/java/io/mdmsim/core/plist/Plist.java");
 
     @Test
     void everyLongMainClassIsSplitOrSaysWhyItIsNot() throws IOException {
@@ -36,16 +32,11 @@ class ClassSizeTest {
         Map<String, Integer> sizes = sizes();
         assertTrue(sizes.size() > 300, "read the main classes under " + ROOT + ": " + sizes.size());
         for (Map.Entry<String, Integer> e : sizes.entrySet()) {
-            if (e.getValue() > LIMIT && !BEING_SPLIT.contains(e.getKey())
-                    && !explainsItsSize(Files.readString(ROOT.resolve(e.getKey())))) {
+            if (e.getValue() > LIMIT && !explainsItsSize(Files.readString(ROOT.resolve(e.getKey())))) {
                 unexplained.put(e.getKey(), e.getValue());
             }
         }
         assertEquals(Map.of(), unexplained, "main classes over " + LIMIT + " lines whose doc comment does not say why");
-        for (String s : BEING_SPLIT) {
-            assertTrue(sizes.getOrDefault(s, 0) > LIMIT, s + " is no longer over " + LIMIT + " lines: take it off the"
-                    + " list of classes being split");
-        }
     }
 
     @Test

@@ -106,7 +106,10 @@ class SoakTest {
                 Map<String, String> progress = new ConcurrentHashMap<>(); // serial -> stage, or how it failed
                 // No stage timeouts: they are simulated time, and at 480x a 5-minute stage is 0.6 real seconds, which a
                 // loaded machine overruns; a device stuck in enrollment shows in the progress below instead.
-                FleetConfig config = managedFleet.toBuilder().lifetime(simulated.multipliedBy(2))
+                // the devices live until the test ends the fleet: a lifetime counted from enrollment could end a device's life
+                // before the last commands and their NotNow polls (at 480x a slow enrollment is many simulated hours)
+                FleetConfig config = managedFleet.toBuilder().lifetime(Duration.ofDays(3650))
+                        .traces(new io.mdmsim.device.TraceOptions(tmp.resolve("traces"), io.mdmsim.device.TraceOptions.Mode.ALL, 4096))
                         .timeouts(new Timeouts(null, Map.of()))
                         .listener(new FleetListener() {
                             @Override
@@ -184,7 +187,7 @@ class SoakTest {
                     });
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
                     throw new AssertionError("commands still open 10 minutes after the last push, by state: "
-                            + open(mdmAdmin, queued) + " of " + queued.size(), e);
+                            + open(mdmAdmin, queued) + " of " + queued.size() + "\n" + explainOpen(mdmAdmin, queued), e);
                 }
                 drain(mdmAdmin);
                 Usage end = Usage.now();
@@ -222,6 +225,35 @@ class SoakTest {
                 mdm.close();
             }
         }
+    }
+
+    /** Each open command's record and the end of its device's trace: what a failing soak needs to be understood. */
+    private String explainOpen(AdminClient mdm, List<String[]> queued) {
+        StringBuilder out = new StringBuilder();
+        int shown = 0;
+        for (String[] q : queued) {
+            JsonNode c = mdm.getJson("/admin/devices/" + q[0] + "/commands/" + q[1]);
+            if (TERMINAL_STATES.contains(c.path("state").asText()) || shown++ >= 3) {
+                continue;
+            }
+            out.append("open: ").append(q[0]).append(' ').append(c).append('\n');
+            try (var files = java.nio.file.Files.list(tmp.resolve("traces"))) {
+                for (Path f : files.toList()) {
+                    List<String> lines = java.nio.file.Files.readAllLines(f);
+                    if (lines.stream().anyMatch(l -> l.contains(q[0]))) {
+                        out.append("  trace ").append(f.getFileName()).append(", last lines:\n");
+                        lines.subList(Math.max(0, lines.size() - 40), lines.size())
+                                .forEach(l -> {
+                                    String line = l.replaceAll("\"Mdm-Signature\":\"[^\"]*\"", "");
+                                    out.append("    ").append(line, 0, Math.min(line.length(), 700)).append('\n');
+                                });
+                    }
+                }
+            } catch (java.io.IOException e) {
+                out.append("  (traces unreadable: ").append(e.getMessage()).append(")\n");
+            }
+        }
+        return out.toString();
     }
 
     /** Commands of the list not (yet) in a terminal state, by state. */

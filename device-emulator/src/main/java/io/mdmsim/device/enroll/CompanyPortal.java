@@ -34,7 +34,7 @@ import java.util.Map;
 public final class CompanyPortal {
 
     static final String USER_UNLICENSED = "io.mdmsim.license.user-unlicensed";
-    private static final ObjectMapper JSON = io.mdmsim.core.http.Json.plainMapper();
+    private static final ObjectMapper JSON = io.mdmsim.device.DeviceJson.MAPPER;
 
     private CompanyPortal() {
     }

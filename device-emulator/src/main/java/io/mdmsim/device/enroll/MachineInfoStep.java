@@ -25,7 +25,7 @@ import java.util.Map;
 public final class MachineInfoStep implements Step {
     /** The stage's log, as before it had a class of its own. */
     private static final System.Logger LOG = System.getLogger(EnrollmentSteps.class.getName());
-    private static final ObjectMapper JSON = io.mdmsim.core.http.Json.plainMapper();
+    private static final ObjectMapper JSON = io.mdmsim.device.DeviceJson.MAPPER;
 
     @Override
     public Stage stage() {

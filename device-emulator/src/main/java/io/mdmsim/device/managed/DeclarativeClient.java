@@ -27,7 +27,7 @@ import java.util.Set;
 final class DeclarativeClient {
 
     private static final System.Logger LOG = System.getLogger(DeclarativeClient.class.getName());
-    private static final ObjectMapper JSON = io.mdmsim.core.http.Json.plainMapper();
+    private static final ObjectMapper JSON = io.mdmsim.device.DeviceJson.MAPPER;
     /** declaration-items keys and the kind each uses in {@code declaration/<kind>/<id>}. */
     private static final Map<String, String> KINDS = new LinkedHashMap<>();
 

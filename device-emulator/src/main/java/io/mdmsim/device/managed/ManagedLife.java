@@ -183,6 +183,7 @@ public final class ManagedLife implements Step.Parking {
 
         /** Idle until the next thing due, a push or a stop; false when one came meanwhile (go on working). */
         private boolean park() {
+            ctx.trace().idle(); // an idle device keeps no trace lines in memory
             Instant due = min(min(end, repoll), min(nextCheckin, min(nextToken,
                     removal == null ? Instant.MAX : removal)));
             Instant deadline = ctx.nextDeadline();

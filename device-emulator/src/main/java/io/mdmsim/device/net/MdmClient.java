@@ -29,7 +29,7 @@ public final class MdmClient {
 
     static final String CHECKIN_TYPE = "application/x-apple-aspen-mdm-checkin";
     static final String REPORT_TYPE = "application/x-apple-aspen-mdm; charset=UTF-8";
-    private static final ObjectMapper JSON = io.mdmsim.core.http.Json.plainMapper();
+    private static final ObjectMapper JSON = io.mdmsim.device.DeviceJson.MAPPER;
 
     private final DeviceHttp http;
     private final EnrollmentProfile.MdmPayload mdm;

@@ -53,7 +53,7 @@ import java.util.stream.Stream;
 public final class PushChannel implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PushChannel.class.getName());
-    private static final ObjectMapper JSON = io.mdmsim.core.http.Json.plainMapper();
+    private static final ObjectMapper JSON = io.mdmsim.device.DeviceJson.MAPPER;
     private static final HexFormat HEX = HexFormat.of();
     private static final String SIGNATURE_HEADER = "Apns-Device-Signature";
     private static final String KEY_HEADER = "Apns-Token-Key";

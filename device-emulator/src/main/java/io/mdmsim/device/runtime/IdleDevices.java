@@ -49,9 +49,4 @@ public final class IdleDevices {
             s.stop();
         }
     }
-
-    /** Devices that may idle now (for tests and benchmarks). */
-    public int size() {
-        return waiting.size();
-    }
 }

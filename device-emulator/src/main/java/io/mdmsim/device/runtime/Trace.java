@@ -27,7 +27,7 @@ import java.util.TreeMap;
 
 /**
  * One device's trace (see {@link TraceOptions}): JSON lines, recorded on the device's own thread. Lines collect in
- * memory; past the buffer size they are appended to the device's file. When the device's run ends the trace is kept
+ * memory; past the buffer size, and when the device goes idle, they are appended to the device's file. When the device's run ends the trace is kept
  * (written out) or dropped according to the mode. Line types: {@code device} (first: who and how), {@code http}
  * (one exchange), {@code event} (push, restart, erase, ...), {@code gap} (lines that could not be written to the file:
  * how many and why), {@code result} (last; its {@code droppedLines} says whether the trace is whole). A trace is never
@@ -36,7 +36,7 @@ import java.util.TreeMap;
 public final class Trace implements DeviceHttp.Recorder {
 
     private static final System.Logger LOG = System.getLogger(Trace.class.getName());
-    private static final ObjectMapper JSON = io.mdmsim.core.http.Json.plainMapper();
+    private static final ObjectMapper JSON = io.mdmsim.device.DeviceJson.MAPPER;
     /** Trace format version, in the first line. */
     public static final int FORMAT = 1;
 
@@ -46,7 +46,7 @@ public final class Trace implements DeviceHttp.Recorder {
     private final TraceOptions options;
     private final Path file;
     private final DeviceContextView view;
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    private ByteArrayOutputStream buffer = new ByteArrayOutputStream(0);
     private boolean spilled;
     private int seq;
     /** Lines lost because the file could not be written: a {@code gap} line in the trace says where and how many. */
@@ -256,6 +256,24 @@ public final class Trace implements DeviceHttp.Recorder {
                     throw new UncheckedIOException(impossible);
                 }
             }
+        }
+    }
+
+    /**
+     * The device goes idle (its managed life, between check-ins): what it buffered is appended to its file and the
+     * buffer's memory let go, so an idle traced device holds no trace lines (a device that ends enrolled under
+     * {@link TraceOptions.Mode#FAILED} still has its file deleted at the end). If the file cannot be written the lines
+     * stay buffered, as they would without the idle.
+     */
+    public void idle() {
+        if (!enabled() || buffer.size() == 0) {
+            return;
+        }
+        try {
+            flush();
+            buffer = new ByteArrayOutputStream(0);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "cannot append to trace {0} while idle ({1}); the lines stay buffered", file, e);
         }
     }
 

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,11 +47,23 @@ public final class DepMetrics {
         }
     }
 
+    /** {@code GET /admin/dep/metrics}: per MDM server, devices made visible and fetched in each interval. */
+    public record Report(String from, String until, String step, List<Server> servers) {
+    }
+
+    /** One MDM server's totals over the span and its intervals. */
+    public record Server(String name, long visible, long fetched, List<Bucket> buckets) {
+    }
+
+    /** One interval, from {@code start} for one step. */
+    public record Bucket(String start, long visible, long fetched) {
+    }
+
     /**
      * Figures per server in buckets of {@code step} from {@code from} (default: the first visible or fetched device,
      * at a whole step) to {@code until} (default: now), as the admin API answers them.
      */
-    public Map<String, Object> report(Instant from, Instant until, Duration step) {
+    public Report report(Instant from, Instant until, Duration step) {
         requireNonNull(step, "step");
         if (step.isNegative() || step.toMillis() < 1000) {
             throw new IllegalArgumentException("step: " + step + " (expected: at least PT1S)");
@@ -84,7 +95,7 @@ public final class DepMetrics {
         Map<String, long[]> visible = state.visibleCounts(fromNanos, stepNanos, (int) buckets, EventKey.nanos(end));
         TreeSet<String> servers = new TreeSet<>(visible.keySet());
         servers.addAll(fetched.keySet());
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<Server> out = new ArrayList<>();
         for (String server : servers) {
             long[] v = visible.getOrDefault(server, new long[(int) buckets]);
             long[] f = new long[(int) buckets];
@@ -98,31 +109,17 @@ public final class DepMetrics {
                     f[(int) b] += e.getValue();
                 }
             }
-            List<Map<String, Object>> rows = new ArrayList<>();
+            List<Bucket> rows = new ArrayList<>();
             long totalVisible = 0;
             long totalFetched = 0;
             for (int b = 0; b < buckets; b++) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("start", instant(fromNanos + b * stepNanos).toString());
-                row.put("visible", v[b]);
-                row.put("fetched", f[b]);
-                rows.add(row);
+                rows.add(new Bucket(instant(fromNanos + b * stepNanos).toString(), v[b], f[b]));
                 totalVisible += v[b];
                 totalFetched += f[b];
             }
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("name", server);
-            s.put("visible", totalVisible);
-            s.put("fetched", totalFetched);
-            s.put("buckets", rows);
-            out.add(s);
+            out.add(new Server(server, totalVisible, totalFetched, rows));
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("from", start.toString());
-        body.put("until", end.toString());
-        body.put("step", step.toString());
-        body.put("servers", out);
-        return body;
+        return new Report(start.toString(), end.toString(), step.toString(), out);
     }
 
     private static Instant instant(long epochNanos) {

@@ -8,6 +8,18 @@ import io.mdmsim.abm.admin.AdminService;
 import io.mdmsim.abm.cloudconfig.CloudConfigService;
 import io.mdmsim.abm.dep.DepAuth;
 import io.mdmsim.abm.dep.DepMetrics;
+import io.mdmsim.abm.http.AdminAnswers.ActivationLockCleared;
+import io.mdmsim.abm.http.AdminAnswers.Added;
+import io.mdmsim.abm.http.AdminAnswers.AnswerView;
+import io.mdmsim.abm.http.AdminAnswers.Assigned;
+import io.mdmsim.abm.http.AdminAnswers.CursorsExpired;
+import io.mdmsim.abm.http.AdminAnswers.FaultView;
+import io.mdmsim.abm.http.AdminAnswers.FaultsCleared;
+import io.mdmsim.abm.http.AdminAnswers.Imported;
+import io.mdmsim.abm.http.AdminAnswers.Released;
+import io.mdmsim.abm.http.AdminAnswers.SessionsDropped;
+import io.mdmsim.abm.http.AdminAnswers.SettingsView;
+import io.mdmsim.abm.http.AdminAnswers.Unassigned;
 import io.mdmsim.abm.settings.AbmSettings;
 import io.mdmsim.abm.settings.Faults;
 import io.mdmsim.abm.state.AbmState;
@@ -21,9 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Thin HTTP adapters for {@link AdminService} (the ABM admin API under {@code /admin}), the runtime settings, the
@@ -91,13 +101,13 @@ public final class AdminHandlers {
                         + ", how many devices to generate, e.g. 100)");
             }
             List<String> serials = admin.generateDevices(count.intValue(), text(body, "organization"));
-            return HttpResponse.json(201, Map.of("added", serials.size(), "serials", serials));
+            return HttpResponse.json(201, new Added(serials.size(), serials));
         }));
         router.post("/admin/devices/import", admin(r ->
-                HttpResponse.json(201, Map.of("imported", admin.importDevices(r.body(), r.queryParam("organization"))))));
+                HttpResponse.json(201, new Imported(admin.importDevices(r.body(), r.queryParam("organization"))))));
         router.get("/admin/devices/{serial}", admin(r -> HttpResponse.json(200, admin.device(r.pathParam("serial")))));
         router.delete("/admin/devices/{serial}/activation-lock", admin(r ->
-                HttpResponse.json(200, Map.of("wasLocked", admin.clearActivationLock(r.pathParam("serial"))))));
+                HttpResponse.json(200, new ActivationLockCleared(admin.clearActivationLock(r.pathParam("serial"))))));
 
         // MDM servers and tokens
         router.get("/admin/mdm-servers", admin(r -> HttpResponse.json(200, admin.servers())));
@@ -144,14 +154,14 @@ public final class AdminHandlers {
             }
             int n = admin.assign(text(body, "mdmServer"), strings(body, "serials"), strings(body, "orderNumbers"),
                     all != null && all.booleanValue(), instant(body, "migrationDeadline"));
-            return HttpResponse.json(200, Map.of("assigned", n));
+            return HttpResponse.json(200, new Assigned(n));
         }));
         router.post("/admin/assignments/csv", admin(r ->
-                HttpResponse.json(200, Map.of("assigned", admin.assignCsv(r.requiredQueryParam("mdmServer"), r.body())))));
+                HttpResponse.json(200, new Assigned(admin.assignCsv(r.requiredQueryParam("mdmServer"), r.body())))));
         router.post("/admin/unassignments", admin(r ->
-                HttpResponse.json(200, Map.of("unassigned", admin.unassign(strings(object(r), "serials"))))));
+                HttpResponse.json(200, new Unassigned(admin.unassign(strings(object(r), "serials"))))));
         router.post("/admin/releases", admin(r ->
-                HttpResponse.json(200, Map.of("released", admin.release(strings(object(r), "serials"))))));
+                HttpResponse.json(200, new Released(admin.release(strings(object(r), "serials"))))));
 
         // clock and settings
         router.get("/admin/clock", admin(r -> HttpResponse.json(200, admin.clock())));
@@ -181,7 +191,7 @@ public final class AdminHandlers {
             } else {
                 faults.clear(endpoint);
             }
-            return HttpResponse.json(200, Map.of("cleared", endpoint == null ? "*all*" : endpoint));
+            return HttpResponse.json(200, new FaultsCleared(endpoint == null ? "*all*" : endpoint));
         }));
         router.post("/admin/faults/session-loss", admin(r -> {
             JsonNode body = object(r);
@@ -192,13 +202,13 @@ public final class AdminHandlers {
             JsonNode status = body.get("status");
             int s = status == null ? 401 : status.asInt(-1);
             try {
-                return HttpResponse.json(200, Map.of("dropped", auth.dropSessions(server, s)));
+                return HttpResponse.json(200, new SessionsDropped(auth.dropSessions(server, s)));
             } catch (IllegalArgumentException e) {
                 throw HttpError.badRequest(e.getMessage());
             }
         }));
         router.post("/admin/faults/cursor-expiry", admin(r ->
-                HttpResponse.json(200, Map.of("servers", admin.expireCursors(text(object(r), "mdmServer"))))));
+                HttpResponse.json(200, new CursorsExpired(admin.expireCursors(text(object(r), "mdmServer"))))));
     }
 
     /** Devices one {@code POST /admin/devices} may generate (the command line's --devices allows as many). */
@@ -264,19 +274,13 @@ public final class AdminHandlers {
                 cooldown != null ? cooldown : old.assignCooldown(), number(b, "maxDepBodyBytes", old.maxDepBodyBytes()));
     }
 
-    private static Map<String, Object> settingsJson(AbmSettings.Values v) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("errorBodyStyle", switch (v.errorBodyStyle()) {
+    private static SettingsView settingsJson(AbmSettings.Values v) {
+        return new SettingsView(switch (v.errorBodyStyle()) {
             case BARE -> "bare";
             case JSON_STRING -> "quoted";
             case JSON_OBJECT -> "json";
-        });
-        m.put("sessionTtl", v.sessionTtl().toString());
-        m.put("sessionRotateEvery", v.sessionRotateEvery());
-        m.put("requestsPerSecond", v.requestsPerSecond());
-        m.put("assignCooldown", v.assignCooldown().toString());
-        m.put("maxDepBodyBytes", v.maxDepBodyBytes());
-        return m;
+        }, v.sessionTtl().toString(), v.sessionRotateEvery(), v.requestsPerSecond(), v.assignCooldown().toString(),
+                v.maxDepBodyBytes());
     }
 
     private static Faults.EndpointFaults fault(JsonNode b) {
@@ -317,27 +321,15 @@ public final class AdminHandlers {
                 retry == null || retry.isNull() ? null : retry.asText(), false);
     }
 
-    private static Map<String, Object> faultJson(Faults.EndpointFaults f) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("endpoint", f.endpoint());
-        m.put("latency", f.latency().toString());
-        m.put("errorRate", f.errorRate());
-        m.put("error", f.error() == null ? null : answerJson(f.error()));
-        m.put("script", f.script().stream().map(AdminHandlers::answerJson).toList());
-        return m;
+    private static FaultView faultJson(Faults.EndpointFaults f) {
+        return new FaultView(f.endpoint(), f.latency().toString(), f.errorRate(),
+                f.error() == null ? null : answerJson(f.error()),
+                f.script().stream().map(AdminHandlers::answerJson).toList());
     }
 
+    /** "pass", or the status and code (and Retry-After) an endpoint answers. */
     private static Object answerJson(Faults.Answer a) {
-        if (a.pass()) {
-            return "pass";
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", a.status());
-        m.put("code", a.code());
-        if (a.retryAfter() != null) {
-            m.put("retryAfter", a.retryAfter());
-        }
-        return m;
+        return a.pass() ? "pass" : new AnswerView(a.status(), a.code(), a.retryAfter());
     }
 
     private static JsonNode object(HttpRequest r) {

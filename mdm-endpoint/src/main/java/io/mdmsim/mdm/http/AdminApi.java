@@ -20,8 +20,8 @@ import io.mdmsim.mdm.events.EventLog;
 import io.mdmsim.mdm.model.BadInputException;
 import io.mdmsim.mdm.push.PushService;
 import io.mdmsim.mdm.queue.CommandView;
-import io.mdmsim.mdm.reference.CompanyPortalService;
 import io.mdmsim.mdm.reference.DeviceLifecycle;
+import io.mdmsim.mdm.reference.PortalView;
 import io.mdmsim.mdm.reference.ReferenceMdmService;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -107,64 +107,26 @@ public final class AdminApi {
             throw HttpError.badRequest("enrollmentProfileName: " + (group.isBlank() ? "blank" : group.length()
                     + " characters") + " (expected: the name of an enrollment profile, at most 256 characters)");
         }
-        List<Map<String, Object>> out = registry.views().stream().map(v -> deviceJson(v, false))
-                .peek(m -> DeviceLifecycle.summary(registry, m)) // lifecycle: management, enrollments, profile name
-                .filter(m -> group == null || group.equalsIgnoreCase((String) m.get("enrollmentProfileName")))
+        List<AdminViews.ListedDevice> out = registry.views().stream()
+                .flatMap(v -> registry.find(v.udid()).map(d -> AdminViews.ListedDevice.of(v, d)).stream())
+                .filter(m -> group == null || group.equalsIgnoreCase(m.enrollmentProfileName()))
                 .toList();
         return HttpResponse.json(200, out);
     }
 
     private HttpResponse device(HttpRequest request) {
         DeviceRecord d = known(request.pathParam("udid"));
-        Map<String, Object> json = deviceJson(d.view(), true);
+        DeviceView v = d.view();
         io.mdmsim.mdm.signin.SetupAssistantSignIn users = signIn;
         var setup = users == null ? java.util.Optional.<io.mdmsim.mdm.signin.SetupAssistantSignIn.SignedIn>empty()
                 : users.signedIn(d.id);
-        d.read(r -> {
-            json.put("declarativeStatus", r.declarativeStatus);
-            json.put("lifecycle", DeviceLifecycle.json(r));
-            json.put("enrollmentProfileName", DeviceLifecycle.enrollmentProfileName(r));
-            json.putAll(CompanyPortalService.view(r)); // portal: supervised, Company Portal, Single App Mode
-            json.put("enrollmentUser", setup.map(io.mdmsim.mdm.signin.SetupAssistantSignIn.SignedIn::json)
-                    .orElse(null));
-            json.put("registration", CompanyPortalService.registration(r, setup.map(s -> s.user()).orElse(null),
-                    setup.map(s -> s.via()).orElse(null)));
-            return null;
-        });
-        json.put("scopeTags", dep.scopeTagsOf(d.read(DeviceLifecycle::enrollmentToken)));
-        return HttpResponse.json(200, json);
-    }
-
-    private static Map<String, Object> deviceJson(DeviceView v, boolean detail) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("udid", v.udid());
-        m.put("serialNumber", v.serialNumber());
-        m.put("productName", v.productName());
-        m.put("osVersion", v.osVersion());
-        m.put("buildVersion", v.buildVersion());
-        m.put("deviceName", v.deviceName());
-        m.put("enrollmentState", v.enrollmentState().name());
-        m.put("awaitingConfiguration", v.awaitingConfiguration());
-        m.put("authenticatedAt", str(v.authenticatedAt()));
-        m.put("enrolledAt", str(v.enrolledAt()));
-        m.put("configuredAt", str(v.configuredAt()));
-        // await final configuration: how long the device was held (the seeds' "Awaiting final configuration")
-        m.put("heldSeconds", v.enrolledAt() == null || v.configuredAt() == null ? null
-                : Duration.between(v.enrolledAt(), v.configuredAt()).toSeconds());
-        m.put("checkedOutAt", str(v.checkedOutAt()));
-        m.put("lastSeenAt", str(v.lastSeenAt()));
-        m.put("pendingCommands", v.pendingCommands());
-        m.put("pushable", v.hasPushToken() && v.pushUnregisteredAt() == null);
-        m.put("pushUnregisteredAt", str(v.pushUnregisteredAt()));
-        m.put("lastPushAt", str(v.lastPushAt()));
-        m.put("lastPushResult", v.lastPushResult());
-        if (detail) {
-            m.put("hasBootstrapToken", v.hasBootstrapToken());
-            m.put("users", v.users());
-            m.put("declarativeStatusAt", str(v.declarativeStatusAt()));
-            m.put("queryResponses", v.queryResponses());
-        }
-        return m;
+        List<String> scopeTags = dep.scopeTagsOf(d.read(DeviceLifecycle::enrollmentToken));
+        return HttpResponse.json(200, d.read(r -> new AdminViews.DeviceDetail(AdminViews.DeviceFields.of(v),
+                v.hasBootstrapToken(), v.users(), AdminViews.str(v.declarativeStatusAt()), v.queryResponses(),
+                r.declarativeStatus, DeviceLifecycle.view(r), DeviceLifecycle.enrollmentProfileName(r),
+                PortalView.of(r), setup.orElse(null),
+                PortalView.Registration.of(r, setup.map(s -> s.user()).orElse(null), setup.map(s -> s.via()).orElse(null)),
+                scopeTags)));
     }
 
     // ---- commands -------------------------------------------------------------------------------------------------
@@ -205,19 +167,16 @@ public final class AdminApi {
         }
         events.emit("command", udid, "event", "queued", "commandUuid", command.commandUuid(),
                 "requestType", command.requestType());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("commandUuid", command.commandUuid());
-        out.put("requestType", command.requestType());
-        if (!"false".equals(request.queryParam("push"))) {
-            out.put("push", pushWord(pushes.push(udid, "command " + command.requestType() + " queued")));
-        }
+        String pushed = "false".equals(request.queryParam("push")) ? null
+                : pushWord(pushes.push(udid, "command " + command.requestType() + " queued"));
+        AdminViews.QueuedCommand out = new AdminViews.QueuedCommand(command.commandUuid(), command.requestType(), pushed);
         return HttpResponse.json(201, out);
     }
 
     private HttpResponse history(HttpRequest request) {
         String udid = request.pathParam("udid");
         List<CommandView> views = mdm.history(udid).orElseThrow(() -> unknown(udid));
-        return HttpResponse.json(200, views.stream().map(AdminApi::commandJson).toList());
+        return HttpResponse.json(200, views.stream().map(AdminViews.CommandEntry::of).toList());
     }
 
     private HttpResponse command(HttpRequest request) {
@@ -225,33 +184,16 @@ public final class AdminApi {
         String uuid = request.pathParam("uuid");
         List<CommandView> views = mdm.history(udid).orElseThrow(() -> unknown(udid));
         return views.stream().filter(v -> v.commandUuid().equals(uuid)).findFirst()
-                .map(v -> HttpResponse.json(200, commandJson(v)))
+                .map(v -> HttpResponse.json(200, AdminViews.CommandEntry.of(v)))
                 .orElseThrow(() -> HttpError.notFound("command " + uuid + " was never queued for " + udid
                         + " (see GET /admin/devices/" + udid + "/commands)"));
-    }
-
-    private static Map<String, Object> commandJson(CommandView v) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("commandUuid", v.commandUuid());
-        m.put("requestType", v.requestType());
-        m.put("state", v.state().name());
-        m.put("status", v.status());
-        m.put("result", v.result());
-        m.put("queuedAt", str(v.queuedAt()));
-        m.put("sentAt", str(v.sentAt()));
-        m.put("completedAt", str(v.completedAt()));
-        m.put("timesSent", v.timesSent());
-        if (v.note() != null) {
-            m.put("note", v.note());
-        }
-        return m;
     }
 
     private HttpResponse push(HttpRequest request) {
         String udid = request.pathParam("udid");
         PushService.Outcome o = pushes.push(udid, "asked for by the admin API");
         return switch (o) {
-            case QUEUED -> HttpResponse.json(202, Map.of("udid", udid, "push", pushWord(o)));
+            case QUEUED -> HttpResponse.json(202, new AdminViews.Pushed(udid, pushWord(o)));
             case UNKNOWN_DEVICE -> throw unknown(udid);
             case OFF -> throw HttpError.conflict("pushes are off: no APNs URL is configured (mdmsim mdm --apns-url)");
             case NO_TOKEN -> throw HttpError.conflict("device " + udid + " has no push token (expected: a TokenUpdate"
@@ -287,8 +229,8 @@ public final class AdminApi {
         } catch (BadInputException e) {
             throw HttpError.badRequest(e.getMessage());
         }
-        return HttpResponse.json(200, Map.of("declarations", declarationsJson(),
-                "syncTokens", mdm.declarations().tokens().get("SyncTokens")));
+        return HttpResponse.json(200, new AdminViews.Declarations(declarationsJson(),
+                mdm.declarations().tokens().get("SyncTokens")));
     }
 
     private HttpResponse deleteDeclaration(HttpRequest request) {
@@ -301,8 +243,8 @@ public final class AdminApi {
 
     // ---- clock ----------------------------------------------------------------------------------------------------
 
-    private Map<String, Object> clockJson() {
-        return Map.of("now", clock.now().toString(), "mode", clock.describe());
+    private AdminViews.ClockView clockJson() {
+        return new AdminViews.ClockView(clock.now().toString(), clock.describe());
     }
 
     /** Moves a manual clock: {@code {"advance": "PT16M"}} or {@code {"set": "2025-06-01T12:00:00Z"}}. */
@@ -342,9 +284,5 @@ public final class AdminApi {
 
     private static HttpError unknown(String udid) {
         return HttpError.notFound("device " + udid + " is unknown (see GET /admin/devices)");
-    }
-
-    private static String str(Instant t) {
-        return t == null ? null : t.toString();
     }
 }

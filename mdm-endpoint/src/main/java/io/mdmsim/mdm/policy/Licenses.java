@@ -1,9 +1,7 @@
 package io.mdmsim.mdm.policy;
 
 import io.mdmsim.mdm.store.TrackedSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** A licence pool: {@code total} null is unlimited. */
@@ -23,12 +21,14 @@ public final class Licenses {
         return total != null && holders.size() >= total;
     }
 
-    public Map<String, Object> json() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("total", total == null ? "unlimited" : total);
-        m.put("used", holders.size());
-        m.put("available", total == null ? "unlimited" : available());
-        m.put("holders", List.copyOf(holders));
-        return m;
+    /**
+     * The pool as the admin API shows it: {@code total} and {@code available} are a number, or "unlimited".
+     */
+    public record View(Object total, int used, Object available, List<String> holders) {
+    }
+
+    public View view() {
+        return new View(total == null ? "unlimited" : total, holders.size(), total == null ? "unlimited" : available(),
+                List.copyOf(holders));
     }
 }

@@ -4,6 +4,8 @@ import static io.mdmsim.mdm.policy.PolicyService.EXPIRY_WARNING;
 import static io.mdmsim.mdm.policy.PolicyService.LOW_LICENSES_COUNT;
 import static io.mdmsim.mdm.policy.PolicyService.LOW_LICENSES_PERCENT;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.mdmsim.core.http.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,16 +59,12 @@ final class PolicyAlerts {
         }
         for (Alert a : next.values()) {
             if (!alerts.containsKey(a.id())) {
-                Map<String, Object> e = a.json();
-                e.put("state", "raised");
-                emitted.add(e);
+                emitted.add(event(a, "raised"));
             }
         }
         for (Alert a : alerts.values()) {
             if (!next.containsKey(a.id())) {
-                Map<String, Object> e = a.json();
-                e.put("state", "cleared");
-                emitted.add(e);
+                emitted.add(event(a, "cleared"));
             }
         }
         alerts.clear();
@@ -83,5 +81,12 @@ final class PolicyAlerts {
         String id = kind + ":" + t.name;
         Alert old = alerts.get(id);
         next.put(id, new Alert(id, kind, severity, t.name, message, old == null ? now : old.since()));
+    }
+
+    /** The event data of an alert raised or cleared: the alert's view and its state. */
+    private static Map<String, Object> event(Alert a, String state) {
+        Map<String, Object> e = Json.MAPPER.convertValue(a.view(), new TypeReference<LinkedHashMap<String, Object>>() {});
+        e.put("state", state);
+        return e;
     }
 }

@@ -5,6 +5,6 @@
  * {@code LicenseGate} (the licence check Company Portal's sign-in asks) and {@code JitRegistrationPolicy} (the device
  * configuration policy Just in Time Registration needs).
  *
- * <p>May use {@code management}, {@code store}, {@code model} and simulator-core. {@code PolicyAdmin} holds the administrator's operations; their routes are {@code http.PolicyAdminApi}.
+ * <p>May use {@code management}, {@code store}, {@code model} and simulator-core. {@code PolicyAdmin} (the policy, alerts) and {@code VppTokenAdmin} (VPP tokens) hold the administrator's operations; their routes are {@code http.PolicyAdminApi}.
  */
 package io.mdmsim.mdm.policy;

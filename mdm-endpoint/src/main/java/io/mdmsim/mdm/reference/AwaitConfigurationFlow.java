@@ -134,7 +134,7 @@ final class AwaitConfigurationFlow {
                 d.setupFlow = SetupFlow.DONE;
                 LOG.log(DEBUG, "{0} configured", d.id);
                 if (portal != null) {
-                    portal.configured(d, now); // portal: critical apps of iOS < 16 follow DeviceConfigured
+                    portal.criticalApps().configured(d, now); // portal: critical apps of iOS < 16 follow DeviceConfigured
                 }
             } else {
                 LOG.log(WARNING, "{0} answered DeviceConfigured with {1}; it stays awaiting configuration", d.id,
@@ -152,11 +152,11 @@ final class AwaitConfigurationFlow {
         if (p != null) {
             List<String> apps = p.criticalApps() == null ? List.of() : p.criticalApps();
             if (portal != null && unsupported == null) { // portal: iOS < 16 installs no app before DeviceConfigured
-                apps = portal.criticalAppsToHold(d, p, apps);
+                apps = portal.criticalApps().toHold(d, p, apps);
             }
             for (String app : apps) {
                 String uuid = ids.uuid();
-                critical(d, CompanyPortalService.criticalApp(uuid, app), "app " + app, unsupported,
+                critical(d, CriticalApps.criticalApp(uuid, app), "app " + app, unsupported,
                         afterConfigured, now);
             }
             for (String policy : p.criticalPolicies() == null ? List.<String>of() : p.criticalPolicies()) {

@@ -32,14 +32,10 @@ import java.util.function.Supplier;
  * <li>singleAppModeUntilAuth on a supervised device with iOS 11.3.1 or later gets InstallProfile
  * {@value #SINGLE_APP_MODE_PROFILE} with one com.apple.app.lock payload for Company Portal, removed again when the user
  * signs in ({@link #signedIn});</li>
- * <li>critical apps are sent as device-licensed VPP apps (PurchaseMethod 1), which iOS 16 and later install while
- * awaiting configuration; iOS before 16 answers NotNow to every app then, so they are queued after DeviceConfigured
- * instead of holding it (ADM application.install.yaml).</li>
+ * <li>critical apps are sent as device-licensed VPP apps ({@link CriticalApps}).</li>
  * </ul>
- * Every method runs under the lock of the device's record (its callers hold it).
- *
- * <p>It stays a little over 400 lines because the three additions share the setup flow's hooks and one per-device state
- * ({@code PortalState}).
+ * Supervision is {@link Supervision}'s, the admin view {@link PortalView}. Every method runs under the lock of the
+ * device's record (its callers hold it).
  */
 public final class CompanyPortalService {
 
@@ -52,21 +48,24 @@ public final class CompanyPortalService {
     static final String APP_LOCK = "com.apple.app.lock";
     /** Single App Mode until authentication needs iOS 11.3.1 (seeds). */
     static final String SINGLE_APP_MODE_MIN_OS = "11.3.1";
-    /** From iOS 16, devices awaiting configuration install device-licensed VPP apps (application.install.yaml). */
-    static final String VPP_DURING_SETUP_MIN_OS = "16.0";
-    /** ADE devices on iOS 13 and later are always supervised (seeds). */
-    static final String ALWAYS_SUPERVISED_OS = "13.0";
     /** The app configuration key that lets Company Portal establish a primary user on a device without user affinity. */
     public static final String USERLESS_KEY = "IntuneUDAUserlessDevice";
 
     private final Supplier<URI> publicBase;
     private final EventLog events;
     private final Ids ids;
+    private final CriticalApps criticalApps;
 
     public CompanyPortalService(Supplier<URI> publicBase, EventLog events, Ids ids) {
         this.publicBase = requireNonNull(publicBase, "publicBase");
         this.events = requireNonNull(events, "events");
         this.ids = requireNonNull(ids, "ids");
+        this.criticalApps = new CriticalApps(events, ids);
+    }
+
+    /** Critical apps under await final configuration. */
+    CriticalApps criticalApps() {
+        return criticalApps;
     }
 
     /** The ServiceURL Company Portal registers sign-ins at. */
@@ -78,7 +77,7 @@ public final class CompanyPortalService {
 
     /** First TokenUpdate: records supervision; a device that does not await configuration gets the additions now. */
     void enrolled(DeviceRecord d, EnrollmentProfile p, boolean awaitingConfiguration, Instant now) {
-        recordProfileSupervision(d, p);
+        Supervision.record(d, p);
         if (!awaitingConfiguration) {
             notHeld(d, AwaitSupport.unsupported(p, d.osVersion)); // e.g. Company Portal authentication
             setupAdditions(d, p, now);
@@ -91,7 +90,7 @@ public final class CompanyPortalService {
      */
     void setupAdditions(DeviceRecord d, EnrollmentProfile p, Instant now) {
         PortalState s = d.portal;
-        recordProfileSupervision(d, p);
+        Supervision.record(d, p);
         if (s.additionsQueued || p == null) {
             return;
         }
@@ -105,7 +104,7 @@ public final class CompanyPortalService {
             if (p.criticalApps() != null && p.criticalApps().contains(BUNDLE_ID)
                     && d.setupFlow == DeviceRecord.SetupFlow.INFORMATION_QUEUED) {
                 // a critical Company Portal holds DeviceConfigured, if the device can install it while it waits
-                if (hasVpp(p) && appsHoldConfigured(d) && AwaitSupport.unsupported(p, d.osVersion) == null) {
+                if (hasVpp(p) && CriticalApps.appsHoldConfigured(d) && AwaitSupport.unsupported(p, d.osVersion) == null) {
                     d.pendingCritical.put(uuid, "app " + BUNDLE_ID);
                 } else {
                     String unsupported = AwaitSupport.unsupported(p, d.osVersion);
@@ -169,34 +168,6 @@ public final class CompanyPortalService {
                 + " to Company Portal so that its first user becomes the primary user)";
     }
 
-    /**
-     * Whether the device is registered (Microsoft Entra registration) and how: at the Setup Assistant sign-in with
-     * Just in Time Registration ("eliminates the need for the Company Portal app for Microsoft Entra registration and
-     * compliance"), else by its user's Company Portal sign-in.
-     *
-     * @param setupUser the user who signed in in Setup Assistant and how ("legacy"/"modern"), null if none
-     */
-    public static Map<String, Object> registration(DeviceRecord d, String setupUser, String setupVia) {
-        EnrollmentProfile p = DeviceLifecycle.snapshot(d);
-        boolean jit = p != null && Boolean.TRUE.equals(p.justInTimeRegistration());
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (jit && setupUser != null && "modern".equals(setupVia)) {
-            m.put("registered", true);
-            m.put("via", "just-in-time registration");
-            m.put("user", setupUser);
-        } else if (d.portal.companyPortalUser != null) {
-            m.put("registered", true);
-            m.put("via", "Company Portal");
-            m.put("user", d.portal.companyPortalUser);
-        } else {
-            m.put("registered", false);
-            m.put("why", p != null && p.affinity() != EnrollmentProfile.UserAffinity.WITH_USER
-                    ? "enrolled without user affinity" : "no user has signed in to Company Portal"
-                    + (jit ? " and no Setup Assistant sign-in with modern authentication registered it" : ""));
-        }
-        return m;
-    }
-
     /** Whether the device enrolled through automated device enrollment (it has an ADE enrollment profile). */
     public static boolean automatedEnrollment(DeviceRecord d) {
         return DeviceLifecycle.snapshot(d) != null;
@@ -220,8 +191,8 @@ public final class CompanyPortalService {
             return "OS " + d.osVersion + " is older than " + SINGLE_APP_MODE_MIN_OS
                     + " (Single App Mode until authentication needs iOS " + SINGLE_APP_MODE_MIN_OS + " or later)";
         }
-        if (!Boolean.TRUE.equals(supervised(d))) {
-            return "the device is not supervised (" + supervisedWhy(d) + "); com.apple.app.lock needs a supervised"
+        if (!Boolean.TRUE.equals(Supervision.supervised(d))) {
+            return "the device is not supervised (" + Supervision.why(d) + "); com.apple.app.lock needs a supervised"
                     + " device";
         }
         return null;
@@ -254,67 +225,6 @@ public final class CompanyPortalService {
         lock.put("App", Map.of("Identifier", BUNDLE_ID));
         return io.mdmsim.mdm.management.ConfigurationProfiles.xml(SINGLE_APP_MODE_PROFILE, profileUuid,
                 "Single App Mode until Company Portal sign-in", List.of(lock));
-    }
-
-    // ---- critical apps (await final configuration) ---------------------------------------------------------------
-
-    /** A critical app: a device-licensed VPP app (Options PurchaseMethod 1), which iOS 16+ installs during setup. */
-    static Command criticalApp(String uuid, String bundleId) {
-        return Commands.installApplication(uuid, Commands.AppInstall.bundle(bundleId).withPurchaseMethod(1));
-    }
-
-    /**
-     * Whether critical apps may hold DeviceConfigured on this device: iOS 16 and later install device-licensed VPP
-     * apps while awaiting configuration; earlier versions answer NotNow to every app until Setup Assistant ends. An
-     * unknown OS version holds (as before).
-     */
-    static boolean appsHoldConfigured(DeviceRecord d) {
-        return d.osVersion == null || atLeast(d.osVersion, VPP_DURING_SETUP_MIN_OS);
-    }
-
-    /**
-     * The critical apps that hold DeviceConfigured as device-licensed VPP installs. Company Portal is left out when
-     * the profile installs it anyway (its own InstallApplication then holds DeviceConfigured, {@link
-     * #setupAdditions}); on iOS before 16 none hold: they are queued after DeviceConfigured ({@link #configured}).
-     */
-    List<String> criticalAppsToHold(DeviceRecord d, EnrollmentProfile p, List<String> apps) {
-        List<String> out = new java.util.ArrayList<>(apps);
-        if (wantsCompanyPortal(p)) {
-            out.remove(BUNDLE_ID);
-        }
-        if (appsHoldConfigured(d)) {
-            return out;
-        }
-        deferCriticalApps(d, out);
-        return List.of();
-    }
-
-    /** Critical apps of an iOS &lt; 16 device: queued after DeviceConfigured ({@link #configured}). */
-    private void deferCriticalApps(DeviceRecord d, List<String> apps) {
-        if (apps.isEmpty()) {
-            return;
-        }
-        d.portal.appsAfterConfigured.addAll(apps);
-        String why = "iOS " + d.osVersion + " answers NotNow to every app install while it awaits configuration"
-                + " (only iOS " + VPP_DURING_SETUP_MIN_OS + " and later install device-licensed VPP apps then):"
-                + " the critical apps follow DeviceConfigured instead of holding it";
-        events.emit("await-configuration", d.id, "action", "apps-after-configured", "apps", List.copyOf(apps),
-                "reason", why);
-        LOG.log(INFO, "{0}: {1} {2}", d.id, apps, why);
-    }
-
-    /** DeviceConfigured was acknowledged: the deferred critical apps are queued now. */
-    void configured(DeviceRecord d, Instant now) {
-        PortalState s = d.portal;
-        if (s.appsAfterConfiguredQueued || s.appsAfterConfigured.isEmpty()) {
-            return;
-        }
-        s.appsAfterConfiguredQueued = true;
-        for (String app : s.appsAfterConfigured) {
-            enqueue(d, criticalApp(ids.uuid(), app), now);
-        }
-        events.emit("await-configuration", d.id, "action", "apps-queued-after-configured", "apps",
-                List.copyOf(s.appsAfterConfigured));
     }
 
     // ---- command results -----------------------------------------------------------------------------------------
@@ -398,63 +308,9 @@ public final class CompanyPortalService {
         return lifted;
     }
 
-    // ---- supervision and the admin view --------------------------------------------------------------------------
-
-    private static void recordProfileSupervision(DeviceRecord d, EnrollmentProfile p) {
-        PortalState s = d.portal;
-        if (p == null) {
-            s.profileSupervised = false;
-            s.profileSupervisedWhy = "no automated device enrollment profile for this device";
-        } else if (d.osVersion != null && atLeast(d.osVersion, ALWAYS_SUPERVISED_OS)) {
-            s.profileSupervised = true;
-            s.profileSupervisedWhy = "iOS " + d.osVersion + ": ADE devices on iOS 13 and later are always supervised";
-        } else {
-            s.profileSupervised = !Boolean.FALSE.equals(p.supervised()) || p.isShared();
-            s.profileSupervisedWhy = "the enrollment profile says supervised " + s.profileSupervised;
-        }
-    }
-
-    /** Supervision: the device's own IsSupervised answer, else what the enrollment profile implies; null unknown. */
-    static Boolean supervised(DeviceRecord d) {
-        if (d.queryResponses.get("IsSupervised") instanceof Boolean b) {
-            return b;
-        }
-        return d.portal.profileSupervised;
-    }
-
-    private static String supervisedWhy(DeviceRecord d) {
-        if (d.queryResponses.get("IsSupervised") instanceof Boolean b) {
-            return "the device answered IsSupervised " + b;
-        }
-        return d.portal.profileSupervisedWhy == null ? "not known yet" : d.portal.profileSupervisedWhy;
-    }
-
-    /** The fields GET /admin/devices/{udid} shows. */
-    public static Map<String, Object> view(DeviceRecord d) {
-        PortalState s = d.portal;
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("supervised", supervised(d));
-        m.put("supervisedBecause", supervisedWhy(d));
-        m.put("companyPortal", s.companyPortal == null ? null : s.companyPortal.name());
-        m.put("companyPortalNote", s.companyPortalNote);
-        m.put("companyPortalUser", s.companyPortalUser);
-        m.put("primaryUser", s.primaryUser);
-        m.put("companyPortalSignedInAt", s.signedInAt == null ? null : s.signedInAt.toString());
-        m.put("singleAppMode", s.singleAppMode == PortalState.SingleAppMode.LOCKING
-                || s.singleAppMode == PortalState.SingleAppMode.LOCKED
-                || s.singleAppMode == PortalState.SingleAppMode.LIFTING);
-        m.put("singleAppModeState", s.singleAppMode == null ? null : s.singleAppMode.name());
-        m.put("singleAppModeNote", s.singleAppModeNote);
-        m.put("singleAppModeLockedAt", s.lockedAt == null ? null : s.lockedAt.toString());
-        m.put("singleAppModeLiftedAt", s.liftedAt == null ? null : s.liftedAt.toString());
-        m.put("criticalAppsAfterConfigured", List.copyOf(s.appsAfterConfigured));
-        m.put("awaitFinalConfigurationNote", s.awaitNote);
-        return m;
-    }
-
     // ---- helpers -------------------------------------------------------------------------------------------------
 
-    private static void enqueue(DeviceRecord d, Command c, Instant now) {
+    static void enqueue(DeviceRecord d, Command c, Instant now) {
         d.commands.enqueue(c.commandUuid(), c.requestType(), c.toXml(), now);
     }
 

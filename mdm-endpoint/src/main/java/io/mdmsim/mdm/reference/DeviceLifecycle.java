@@ -2,6 +2,7 @@ package io.mdmsim.mdm.reference;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mdmsim.core.http.HttpError;
 import io.mdmsim.core.protocol.Command;
 import io.mdmsim.core.protocol.Commands;
@@ -147,8 +148,16 @@ public final class DeviceLifecycle {
 
     // ---- wipe and retire (admin API) ----------------------------------------------------------------------------
 
+    /**
+     * What asking for a wipe or retire answers: the command queued for it, the profile a retire removes
+     * ({@code identifier}, only for a retire) and how the device was pushed.
+     */
+    public record Requested(String udid, String action, String commandUuid, String requestType,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String identifier, String push) {
+    }
+
     /** Wipe: EraseDevice queued and a push; the device erases itself and enrolls again through Setup Assistant. */
-    public Map<String, Object> wipe(String udid) {
+    public Requested wipe(String udid) {
         return act(udid, Action.WIPE);
     }
 
@@ -156,11 +165,11 @@ public final class DeviceLifecycle {
      * Retire: RemoveProfile of the enrollment profile and a push; the device sends CheckOut and is unmanaged until
      * its user erases it and enrolls again.
      */
-    public Map<String, Object> retire(String udid) {
+    public Requested retire(String udid) {
         return act(udid, Action.RETIRE);
     }
 
-    private Map<String, Object> act(String udid, Action action) {
+    private Requested act(String udid, Action action) {
         DeviceRecord d = registry.find(udid).orElseThrow(() -> HttpError.notFound("device " + udid
                 + " is unknown (see GET /admin/devices)"));
         String verb = action == Action.WIPE ? "wiped" : "retired";
@@ -206,15 +215,8 @@ public final class DeviceLifecycle {
         String pushWord = push.name().toLowerCase(Locale.ROOT).replace('_', '-');
         events.emit("device." + action.name().toLowerCase(Locale.ROOT) + ".requested", udid, "commandUuid", uuid,
                 "push", pushWord);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("udid", udid);
-        out.put("action", action.name().toLowerCase(Locale.ROOT));
-        out.put("commandUuid", uuid);
-        out.put("requestType", command.requestType());
-        if (action == Action.RETIRE) {
-            out.put("identifier", ENROLLMENT_PROFILE_IDENTIFIER);
-        }
-        out.put("push", pushWord);
+        Requested out = new Requested(udid, action.name().toLowerCase(Locale.ROOT), uuid, command.requestType(),
+                action == Action.RETIRE ? ENROLLMENT_PROFILE_IDENTIFIER : null, pushWord);
         return out;
     }
 
@@ -243,44 +245,40 @@ public final class DeviceLifecycle {
         return Optional.empty();
     }
 
-    /** The lifecycle part of {@code GET /admin/devices/{udid}}. Device lock held. */
-    public static Map<String, Object> json(DeviceRecord d) {
-        LifecycleState s = d.life;
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("management", management(d));
-        m.put("enrollments", s.enrollments);
-        m.put("wipes", s.wipes);
-        m.put("retires", s.retires);
-        m.put("retiredAt", s.retiredAt == null ? null : s.retiredAt.toString());
-        if (s.pending != null) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("action", s.pending.name().toLowerCase(Locale.ROOT));
-            p.put("commandUuid", s.pendingCommandUuid);
-            p.put("since", s.pendingSince.toString());
-            d.commands.get(s.pendingCommandUuid).ifPresent(e -> p.put("commandState", e.state().name()));
-            m.put("pending", p);
-        }
-        if (s.snapshot != null) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("token", s.snapshot.token());
-            p.put("profileUuid", s.snapshot.profileUuid());
-            p.put("revision", s.snapshot.revision());
-            p.put("takenAt", s.snapshotAt == null ? null : s.snapshotAt.toString());
-            p.put("profile", s.snapshot.profile());
-            m.put("enrollmentProfile", p);
-        }
-        m.put("history", List.copyOf(s.history));
-        return m;
+    /**
+     * The lifecycle part of {@code GET /admin/devices/{udid}}: the management state, how many enrollments, wipes and
+     * retires, the wipe or retire in progress and the enrollment profile's snapshot (each only when there is one), the
+     * history.
+     */
+    public record View(String management, int enrollments, int wipes, int retires, String retiredAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Pending pending,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Snapshot enrollmentProfile, List<Map<String, Object>> history) {
     }
 
-    /** Adds {@code management} and {@code enrollments} to a device of {@code GET /admin/devices}. */
-    public static void summary(DeviceRegistry registry, Map<String, Object> device) {
-        registry.find((String) device.get("udid")).ifPresent(d -> d.read(r -> {
-            device.put("management", management(r));
-            device.put("enrollments", r.life.enrollments);
-            device.put("enrollmentProfileName", enrollmentProfileName(r));
-            return null;
-        }));
+    /** The wipe or retire asked for, its command and (while the queue knows it) the command's state. */
+    public record Pending(String action, String commandUuid, String since,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String commandState) {
+    }
+
+    /** The enrollment profile as it was when the device enrolled. */
+    public record Snapshot(String token, String profileUuid, int revision, String takenAt, EnrollmentProfile profile) {
+    }
+
+    /** The lifecycle view of a device. Device lock held. */
+    public static View view(DeviceRecord d) {
+        LifecycleState s = d.life;
+        Pending pending = s.pending == null ? null : new Pending(s.pending.name().toLowerCase(Locale.ROOT),
+                s.pendingCommandUuid, s.pendingSince.toString(),
+                d.commands.get(s.pendingCommandUuid).map(e -> e.state().name()).orElse(null));
+        Snapshot snapshot = s.snapshot == null ? null : new Snapshot(s.snapshot.token(), s.snapshot.profileUuid(),
+                s.snapshot.revision(), s.snapshotAt == null ? null : s.snapshotAt.toString(), s.snapshot.profile());
+        return new View(management(d), s.enrollments, s.wipes, s.retires,
+                s.retiredAt == null ? null : s.retiredAt.toString(), pending, snapshot, List.copyOf(s.history));
+    }
+
+    /** How many times the device enrolled. Device lock held. */
+    public static int enrollments(DeviceRecord d) {
+        return d.life.enrollments;
     }
 
     /** {@link #management(DeviceRecord)} of the device {@code udid}, read under its lock; empty when unknown. */
@@ -295,8 +293,8 @@ public final class DeviceLifecycle {
         });
     }
 
-    /** MANAGED, WIPE_PENDING, WIPING, RETIRE_PENDING, RETIRED, CHECKED_OUT or ENROLLING. */
-    static String management(DeviceRecord d) {
+    /** MANAGED, WIPE_PENDING, WIPING, RETIRE_PENDING, RETIRED, CHECKED_OUT or ENROLLING. Device lock held. */
+    public static String management(DeviceRecord d) {
         LifecycleState s = d.life;
         if (d.state == EnrollmentState.CHECKED_OUT) {
             return s.retiredAt != null ? "RETIRED" : "CHECKED_OUT";

@@ -3,7 +3,8 @@
  * from check-ins, one command queue per device and its reports) with {@code AwaitConfigurationFlow} (the
  * await-configuration setup flow, critical items, device names), {@code CheckinRequests} (user channel, bootstrap
  * token, GetToken, declarative management) and {@code CommandReports} (reports as the queue keeps them), {@code
- * CompanyPortalService} (Company Portal, Single App Mode, supervision, deferred critical apps), {@code
+ * CompanyPortalService} (Company Portal, Single App Mode) with {@code CriticalApps} (deferred critical apps), {@code
+ * Supervision} and {@code PortalView} (the admin view of all three), {@code
  * EnrollmentSettings} (the commands an enrollment profile sends once enrolled) and {@code DeviceLifecycle}
  * (profile snapshot per enrollment, wipe, retire, re-enrollment).
  *

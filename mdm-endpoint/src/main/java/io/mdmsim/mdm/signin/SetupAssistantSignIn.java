@@ -55,13 +55,6 @@ public final class SetupAssistantSignIn {
 
     /** Who signed in on a device: the user, how (legacy or modern) and when. */
     public record SignedIn(String user, String via, Instant at) {
-        public Map<String, Object> json() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("user", user);
-            m.put("via", via);
-            m.put("at", at.toString());
-            return m;
-        }
     }
 
     /** The outcome of a sign-in attempt: the user, or the refusal to send. */

@@ -34,6 +34,7 @@ class PolicyServiceTest {
     private final Map<String, EnrollmentProfile> profiles = new HashMap<>();
     private PolicyService policy;
     private PolicyAdmin admin;
+    private VppTokenAdmin vpp;
 
     @BeforeEach
     void setUp() {
@@ -46,6 +47,7 @@ class PolicyServiceTest {
         policy.profileLookup(profiles::get);
         policy.allProfiles(() -> List.copyOf(profiles.values()));
         admin = new PolicyAdmin(policy);
+        vpp = new VppTokenAdmin(policy);
     }
 
     private static EnrollmentProfile profile(String json) throws Exception {
@@ -61,7 +63,7 @@ class PolicyServiceTest {
     }
 
     private void vpp(String json) throws Exception {
-        admin.addVppToken(JSON.readTree(json));
+        vpp.add(JSON.readTree(json));
     }
 
     private static String code(Optional<DeviceError> e) {
@@ -201,7 +203,7 @@ class PolicyServiceTest {
         assertTrue(e.get().description().contains("2 of 2 in use"), e.get().description());
         assertEquals("allowed", code(policy.checkEnrollment(ade("APPSTORE", "iPhone15,2"))),
                 "Company Portal from the App Store needs no VPP licence");
-        assertEquals(List.of("A", "B"), admin.vppTokenJson("Apps").get("holders"));
+        assertEquals(List.of("A", "B"), vpp.get("Apps").holders());
     }
 
     @Test
@@ -227,7 +229,7 @@ class PolicyServiceTest {
         assertTrue(policy.releaseDevice("K1"));
         assertTrue(!policy.releaseDevice("K1"), "nothing left to give back");
         assertEquals("allowed", code(policy.checkEnrollment(ade("K2", "iPad13,18"))));
-        assertEquals(List.of("K2"), admin.vppTokenJson("Apps").get("holders"));
+        assertEquals(List.of("K2"), vpp.get("Apps").holders());
     }
 
     // ---- user licences ----------------------------------------------------------------------------------------
@@ -278,7 +280,7 @@ class PolicyServiceTest {
         a = policy.alerts();
         assertEquals("vpp.token-expired", a.get(0).kind());
         assertEquals("critical", a.get(0).severity());
-        admin.updateVppToken("Apps", JSON.readTree("{\"expiry\":\"2027-04-15\"}"));
+        vpp.update("Apps", JSON.readTree("{\"expiry\":\"2027-04-15\"}"));
         assertEquals(List.of(), policy.alerts(), "renewed");
         List<String> seen = events.stream().filter(e -> e.get("type").equals("alert"))
                 .map(e -> e.get("kind") + "/" + e.get("state")).toList();
@@ -302,7 +304,7 @@ class PolicyServiceTest {
         assertEquals("vpp.licenses-low", policy.alerts().get(0).kind());
         assertTrue(policy.alerts().get(0).message().contains("has 9 Company Portal licenses left of 11"),
                 policy.alerts().toString());
-        admin.updateVppToken("Apps", JSON.readTree("{\"companyPortalLicenses\":2}"));
+        vpp.update("Apps", JSON.readTree("{\"companyPortalLicenses\":2}"));
         assertEquals("vpp.licenses-exhausted", policy.alerts().get(0).kind());
         assertTrue(events.stream().anyMatch(e -> "vpp.licenses-exhausted".equals(e.get("kind"))
                 && "raised".equals(e.get("state"))));
@@ -399,16 +401,16 @@ class PolicyServiceTest {
             String msg = badRequest(() -> vpp(c.getKey()));
             assertTrue(msg.contains(c.getValue()), c.getKey() + " -> " + msg);
         }
-        assertEquals(List.of(), admin.vppTokensJson());
+        assertEquals(List.of(), vpp.list());
         vpp("{\"name\":\"A\",\"expiry\":\"2027-01-01\",\"companyPortalLicenses\":1}");
         HttpError dup = org.junit.jupiter.api.Assertions.assertThrows(HttpError.class,
                 () -> vpp("{\"name\":\"A\",\"expiry\":\"2027-01-01\",\"companyPortalLicenses\":1}"));
         assertEquals(409, dup.status());
-        assertTrue(badRequest(() -> admin.updateVppToken("A", JSON.readTree("{\"name\":\"B\"}")))
+        assertTrue(badRequest(() -> vpp.update("A", JSON.readTree("{\"name\":\"B\"}")))
                 .contains("a token cannot be renamed"));
-        assertTrue(badRequest(() -> admin.updateVppToken("A", JSON.readTree("{}"))).contains("body: empty object"));
+        assertTrue(badRequest(() -> vpp.update("A", JSON.readTree("{}"))).contains("body: empty object"));
         HttpError unknown = org.junit.jupiter.api.Assertions.assertThrows(HttpError.class,
-                () -> admin.vppTokenJson("Z"));
+                () -> vpp.get("Z"));
         assertEquals(404, unknown.status());
         assertTrue(unknown.getMessage().contains("VPP token Z is unknown (expected: one of A"), unknown.getMessage());
     }
@@ -417,13 +419,13 @@ class PolicyServiceTest {
     void aVppTokenInUseByAProfileCannotBeDeleted() throws Exception {
         vpp("{\"name\":\"Apps\",\"expiry\":\"2027-01-01\",\"companyPortalLicenses\":1}");
         profiles.put("X", profile("{\"name\":\"Corporate CP\",\"installCompanyPortal\":true,\"vppToken\":\"Apps\"}"));
-        HttpError e = org.junit.jupiter.api.Assertions.assertThrows(HttpError.class, () -> admin.deleteVppToken("Apps"));
+        HttpError e = org.junit.jupiter.api.Assertions.assertThrows(HttpError.class, () -> vpp.delete("Apps"));
         assertEquals(409, e.status());
         assertTrue(e.getMessage().contains("used by enrollment profile Corporate CP"), e.getMessage());
-        assertEquals(List.of("Corporate CP"), admin.vppTokenJson("Apps").get("profiles"));
+        assertEquals(List.of("Corporate CP"), vpp.get("Apps").profiles());
         profiles.clear();
-        assertEquals(Map.of("deleted", "Apps"), admin.deleteVppToken("Apps"));
+        assertEquals(new VppTokenAdmin.Deleted("Apps"), vpp.delete("Apps"));
         assertEquals(404, org.junit.jupiter.api.Assertions.assertThrows(HttpError.class,
-                () -> admin.deleteVppToken("Apps")).status());
+                () -> vpp.delete("Apps")).status());
     }
 }

@@ -49,23 +49,24 @@ class PolicyStorageTest {
         profiles.put("KIOSK1", JSON.readValue("{\"name\":\"Kiosk\",\"userAffinity\":\"WITHOUT_USER\","
                 + "\"installCompanyPortal\":true,\"vppToken\":\"Apps\"}", EnrollmentProfile.class));
         profiles.put("KIOSK2", profiles.get("KIOSK1"));
-        Map<String, Object> before;
+        PolicyAdmin.PolicyView before;
         try (MdmStore store = MdmStore.open(dir)) {
             PolicyService policy = open(store);
             PolicyAdmin admin = new PolicyAdmin(policy);
+            VppTokenAdmin vpp = new VppTokenAdmin(policy);
             admin.updatePolicy(JSON.readTree("""
                     {"deviceTypeRestrictions":{"ipados":"blocked","personallyOwned":"blocked"},
                      "corporateIdentifiers":{"serials":["C1","C2"],"imeis":["356789012345678"]},
                      "userLicenses":{"total":3},"deviceLicenses":{"total":2}}"""));
-            admin.addVppToken(JSON.readTree("{\"name\":\"Apps\",\"organization\":\"Example\","
+            vpp.add(JSON.readTree("{\"name\":\"Apps\",\"organization\":\"Example\","
                     + "\"expiry\":\"2027-03-01\",\"companyPortalLicenses\":5}"));
-            admin.addVppToken(JSON.readTree("{\"name\":\"Old\",\"expiry\":\"2027-03-01\",\"companyPortalLicenses\":1}"));
+            vpp.add(JSON.readTree("{\"name\":\"Old\",\"expiry\":\"2027-03-01\",\"companyPortalLicenses\":1}"));
             assertEquals("allowed", code(policy.checkEnrollment(ade("KIOSK1"))));
             assertEquals("allowed", code(policy.checkEnrollment(ade("KIOSK2"))));
             assertEquals(Optional.empty(), policy.claimUserLicense("ann", "UDID-KIOSK1"));
             assertTrue(policy.releaseDevice("KIOSK2"));
-            admin.updateVppToken("Apps", JSON.readTree("{\"companyPortalLicenses\":7}"));
-            admin.deleteVppToken("Old");
+            vpp.update("Apps", JSON.readTree("{\"companyPortalLicenses\":7}"));
+            vpp.delete("Old");
             before = admin.policyJson();
         }
         try (MdmStore store = MdmStore.open(dir)) {

@@ -2,6 +2,7 @@ package io.mdmsim.scenarios.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mdmsim.scenarios.file.ScenariosJson;
 import io.mdmsim.core.dep.OAuth1;
 import io.mdmsim.core.dep.ServerToken;
 import io.mdmsim.core.pki.CertificateAuthority;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Option;
                 + " fake ABM's pace off. Throughput is devices fetched a second; CPU per 1,000 devices."})
 final class AbmFetchBench implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ScenariosJson.MAPPER;
 
     @Option(names = "--devices", paramLabel = "N", defaultValue = "200000",
             description = "Devices in the fake ABM, all assigned to the MDM server fetched (default ${DEFAULT-VALUE}).")

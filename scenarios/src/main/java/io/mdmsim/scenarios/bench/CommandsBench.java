@@ -2,6 +2,7 @@ package io.mdmsim.scenarios.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mdmsim.scenarios.file.ScenariosJson;
 import io.mdmsim.device.DeviceFleet;
 import io.mdmsim.device.KeySource;
 import io.mdmsim.device.Population;
@@ -43,7 +44,7 @@ import picocli.CommandLine.Option;
                 + " with a push; it ends when the MDM has every answer. Exits 1 if a command went unanswered."})
 final class CommandsBench implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ScenariosJson.MAPPER;
     private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(10);
 
     @Option(names = "--devices", paramLabel = "N", defaultValue = "1000",

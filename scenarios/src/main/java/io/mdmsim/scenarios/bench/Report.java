@@ -1,8 +1,7 @@
 package io.mdmsim.scenarios.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.mdmsim.core.crypto.RsaEngines;
+import io.mdmsim.scenarios.file.ScenariosJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -21,8 +20,6 @@ import java.util.Map;
  * as one table and written as JSON.
  */
 final class Report {
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Map<String, Object> root = new LinkedHashMap<>();
     private final List<String[]> rows = new ArrayList<>();
@@ -150,7 +147,7 @@ final class Report {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            JSON.writeValue(file.toFile(), root);
+            ScenariosJson.PRETTY.writeValue(file.toFile(), root);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

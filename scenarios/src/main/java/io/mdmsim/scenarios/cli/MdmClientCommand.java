@@ -2,6 +2,7 @@ package io.mdmsim.scenarios.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mdmsim.scenarios.file.ScenariosJson;
 import io.mdmsim.core.http.AdminAccess;
 import java.io.IOException;
 import java.net.URI;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Mixin;
  */
 abstract class MdmClientCommand implements Callable<Integer> {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ScenariosJson.MAPPER;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

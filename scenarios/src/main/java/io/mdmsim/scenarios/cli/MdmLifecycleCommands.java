@@ -2,6 +2,7 @@ package io.mdmsim.scenarios.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mdmsim.scenarios.file.ScenariosJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mdmsim.mdm.management.EnrollmentProfile;
 import java.io.IOException;
@@ -22,8 +23,7 @@ import picocli.CommandLine.Parameters;
  */
 final class MdmLifecycleCommands {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON = ScenariosJson.MAPPER;
 
     /** The settings of an enrollment profile (its JSON keys). */
     static final List<String> SETTINGS = Arrays.stream(EnrollmentProfile.class.getRecordComponents())

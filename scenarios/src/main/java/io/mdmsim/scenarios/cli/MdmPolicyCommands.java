@@ -2,6 +2,7 @@ package io.mdmsim.scenarios.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mdmsim.scenarios.file.ScenariosJson;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Parameters;
  */
 final class MdmPolicyCommands {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ScenariosJson.MAPPER;
     private static final Pattern ALLOWED_BLOCKED = Pattern.compile("allowed|blocked");
     private static final Pattern COUNT = Pattern.compile("[0-9]{1,9}|unlimited");
     private static final Pattern EXPIRY = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}(T.+)?");

@@ -2,6 +2,7 @@ package io.mdmsim.scenarios.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mdmsim.scenarios.file.ScenariosJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Parameters;
  */
 final class MdmTokenCommands {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ScenariosJson.MAPPER;
 
     private MdmTokenCommands() {
     }

@@ -1,6 +1,5 @@
 package io.mdmsim.scenarios.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.mdmsim.device.Shard;
@@ -97,7 +96,7 @@ final class QuickstartCommand implements Callable<Integer> {
             if (devicesPerMinute > 0) {
                 tree.putObject("world").putObject("abm").put("devicesPerMinute", devicesPerMinute);
             }
-            return ScenarioFiles.read("quickstart (built in).json", new ObjectMapper().writeValueAsString(tree), null);
+            return ScenarioFiles.read("quickstart (built in).json", io.mdmsim.scenarios.file.ScenariosJson.MAPPER.writeValueAsString(tree), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

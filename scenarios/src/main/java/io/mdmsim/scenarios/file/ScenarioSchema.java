@@ -28,7 +28,7 @@ public final class ScenarioSchema {
     /** Where the schema is in the jar. */
     public static final String RESOURCE = "mdmsim/scenario.schema.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ScenariosJson.MAPPER;
 
     private static final class Holder {
         static final ScenarioSchema INSTANCE = new ScenarioSchema();

@@ -2,6 +2,7 @@ package io.mdmsim.scenarios.quickstart;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mdmsim.scenarios.file.ScenariosJson;
 import io.mdmsim.core.http.AdminAccess;
 import java.io.IOException;
 import java.net.URI;
@@ -15,7 +16,7 @@ import static java.util.Objects.requireNonNull;
 /** Talks to a server's JSON admin API over HTTP; the runner never calls a part's Java code once it is started. */
 public final class AdminClient {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ScenariosJson.MAPPER;
 
     private final String name;
     private final URI base;

@@ -3,13 +3,10 @@ package io.mdmsim.scenarios.report;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mdmsim.scenarios.file.ScenariosJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,15 +18,7 @@ public final class ReportJson {
     /** A report file may be at most this large (bounds the work of reading one). */
     public static final long MAX_BYTES = 256L * 1024 * 1024;
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .build();
-
-    static {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
-    }
+    private static final ObjectMapper JSON = ScenariosJson.MAPPER;
 
     private ReportJson() { }
 
@@ -37,7 +26,7 @@ public final class ReportJson {
     public static String toJson(RunReport report) {
         requireNonNull(report, "report");
         try {
-            return JSON.writeValueAsString(report) + "\n";
+            return ScenariosJson.PRETTY.writeValueAsString(report) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the report as JSON", e);
         }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Await final configuration end to end (seeds: the device sits at "Awaiting final configuration" until the critical
@@ -30,7 +31,13 @@ import org.junit.jupiter.api.Timeout;
  * time it was held on the admin API.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class AwaitFinalConfigurationCriticalE2eTest extends E2eWorldTest {
+class AwaitFinalConfigurationCriticalE2eTest {
+
+    /** Closes the test's world after it. */
+    @RegisterExtension
+    final E2eWorldExtension worlds = new E2eWorldExtension();
+    /** The servers of the running test; null until the test (or its setup) starts them. */
+    E2eWorld world;
 
     private static final List<String> APPS = List.of("com.example.vpn", "com.example.mail");
     private static final List<String> POLICIES = List.of("Wi-Fi", "Compliance");
@@ -39,7 +46,7 @@ class AwaitFinalConfigurationCriticalE2eTest extends E2eWorldTest {
 
     @BeforeEach
     void start() {
-        world = new E2eWorld(SimClock.scaled(100), 41, 12, b -> { });
+        world = worlds.start(new E2eWorld(SimClock.scaled(100), 41, 12, b -> { }));
         token = world.addToken("afc", true, t -> t.path("syncState").asText().equals("SYNCED")
                 && t.path("assigned").asInt() >= 12);
     }

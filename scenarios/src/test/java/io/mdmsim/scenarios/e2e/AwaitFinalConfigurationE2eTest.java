@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * docs/mdm-endpoint.md "The seeds' rules, one by one", await final configuration (basic rule, no critical apps or
@@ -29,7 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  * DeviceConfigured.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class AwaitFinalConfigurationE2eTest extends E2eWorldTest {
+class AwaitFinalConfigurationE2eTest {
+
+    /** Closes the test's world after it. */
+    @RegisterExtension
+    final E2eWorldExtension worlds = new E2eWorldExtension();
+    /** The servers of the running test; null until the test (or its setup) starts them. */
+    E2eWorld world;
 
     private static final String SERIAL = "F2LXW0000001";
     private String token;
@@ -38,7 +45,7 @@ class AwaitFinalConfigurationE2eTest extends E2eWorldTest {
 
     @BeforeEach
     void start() throws Exception {
-        world = new E2eWorld(0);
+        world = worlds.start(new E2eWorld(0));
         world.importDevices(SERIAL + ",iPhone15,3,17.5,21F90");
         token = world.addToken("await", true);
     }

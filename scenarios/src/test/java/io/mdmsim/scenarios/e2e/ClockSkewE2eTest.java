@@ -12,19 +12,26 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Parts on different clocks: the fake ABM refuses the MDM's OAuth timestamps (more than 5 minutes off), and the MDM
  * says so in one line that names the skew and what to do, then tries again later rather than at once.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ClockSkewE2eTest extends E2eWorldTest {
+class ClockSkewE2eTest {
+
+    /** Closes the test's world after it. */
+    @RegisterExtension
+    final E2eWorldExtension worlds = new E2eWorldExtension();
+    /** The servers of the running test; null until the test (or its setup) starts them. */
+    E2eWorld world;
 
     @Test
     void aSkewedClockIsNamedAsSuchAndTheSyncBacksOff() {
         ManualClock mdmClock = SimClock.manual(T0.minus(Duration.ofHours(3)));
-        world = new E2eWorld(SimClock.manual(T0), 11, 2, b -> { }, (abm, b) -> b.clock(mdmClock)
-                .depSyncInterval(Duration.ofSeconds(15)));
+        world = worlds.start(new E2eWorld(SimClock.manual(T0), 11, 2, b -> { }, (abm, b) -> b.clock(mdmClock)
+                .depSyncInterval(Duration.ofSeconds(15))));
         String token = world.addToken("Skewed MDM", true, n -> n.path("syncState").asText().equals("FAILED"));
         JsonNode t = world.token(token);
         assertEquals("DEP API " + world.abm.baseUri() + " refuses our OAuth timestamp: clock skew of 3 hours (its"

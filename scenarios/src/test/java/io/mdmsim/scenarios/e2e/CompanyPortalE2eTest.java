@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Company Portal and Single App Mode end to end (docs/mdm-endpoint.md "Company Portal and Single App Mode", seeds "Run Company Portal in Single App Mode until
@@ -34,7 +35,13 @@ import org.junit.jupiter.api.Timeout;
  * user whose second factor is on the locked device itself cannot sign in (the seeds' limitation) and stays locked.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class CompanyPortalE2eTest extends E2eWorldTest {
+class CompanyPortalE2eTest {
+
+    /** Closes the test's world after it. */
+    @RegisterExtension
+    final E2eWorldExtension worlds = new E2eWorldExtension();
+    /** The servers of the running test; null until the test (or its setup) starts them. */
+    E2eWorld world;
 
     private static final String PORTAL_PROFILE = "{\"name\":\"Portal\",\"authentication\":\"COMPANY_PORTAL\","
             + "\"vppToken\":\"vpp-portal\",\"singleAppModeUntilAuth\":true}";
@@ -43,7 +50,7 @@ class CompanyPortalE2eTest extends E2eWorldTest {
 
     @BeforeEach
     void start() {
-        world = new E2eWorld(SimClock.scaled(100), 31, 12, b -> { });
+        world = worlds.start(new E2eWorld(SimClock.scaled(100), 31, 12, b -> { }));
         token = world.addToken("portal", true, t -> t.path("syncState").asText().equals("SYNCED")
                 && t.path("assigned").asInt() >= 12);
         // the VPP token Company Portal's device licences come from (the policy checks it at enrollment)

@@ -21,13 +21,20 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The seeds' enrollment program token and DEP sync rules (docs/mdm-endpoint.md "The seeds' rules, one by one"), end to
  * end: the fake ABM and the reference MDM on 127.0.0.1 over HTTP, on one ManualClock.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class DepSyncRulesE2eTest extends E2eWorldTest {
+class DepSyncRulesE2eTest {
+
+    /** Closes the test's world after it. */
+    @RegisterExtension
+    final E2eWorldExtension worlds = new E2eWorldExtension();
+    /** The servers of the running test; null until the test (or its setup) starts them. */
+    E2eWorld world;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -35,7 +42,7 @@ class DepSyncRulesE2eTest extends E2eWorldTest {
 
     @BeforeEach
     void start() throws Exception {
-        world = new E2eWorld(6);
+        world = worlds.start(new E2eWorld(6));
         token = world.addToken("e2e", true);
         JsonNode t = world.token(token);
         assertEquals(6, t.path("assigned").asInt(), t.toString());

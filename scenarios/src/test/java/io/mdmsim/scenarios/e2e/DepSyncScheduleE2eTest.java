@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The DEP sync rules DepSyncRulesE2eTest does not show (docs/mdm-endpoint.md "The seeds' rules, one by one", sync): the
@@ -21,11 +22,17 @@ import org.junit.jupiter.api.Timeout;
  * Fake ABM (with its fault injection) and the reference MDM over HTTP on a ManualClock.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class DepSyncScheduleE2eTest extends E2eWorldTest {
+class DepSyncScheduleE2eTest {
+
+    /** Closes the test's world after it. */
+    @RegisterExtension
+    final E2eWorldExtension worlds = new E2eWorldExtension();
+    /** The servers of the running test; null until the test (or its setup) starts them. */
+    E2eWorld world;
 
     @Test
     void aDeltaSyncRunsEvery12HoursOnItsOwn() throws Exception {
-        world = new E2eWorld(2, b -> { }, b -> b.depSyncInterval(Duration.ofHours(12)));
+        world = worlds.start(new E2eWorld(2, b -> { }, b -> b.depSyncInterval(Duration.ofHours(12))));
         String token = world.addToken("sched", true);
         JsonNode first = world.token(token);
         assertEquals(1, first.path("syncs").asInt());
@@ -59,7 +66,7 @@ class DepSyncScheduleE2eTest extends E2eWorldTest {
 
     @Test
     void aFailedDeltaMakesTheNextSyncFull() throws Exception {
-        world = new E2eWorld(3);
+        world = worlds.start(new E2eWorld(3));
         String token = world.addToken("fail", true);
         world.abmAdmin.postJson("/admin/faults", Map.of("endpoint", "/devices/sync", "script", List.of("503")));
 
@@ -90,7 +97,7 @@ class DepSyncScheduleE2eTest extends E2eWorldTest {
 
     @Test
     void theSyncButtonIsRefusedWhileASyncRuns() throws Exception {
-        world = new E2eWorld(3);
+        world = worlds.start(new E2eWorld(3));
         String token = world.addToken("busy", true);
         int sleepers = world.clock.sleepers();
         world.abmAdmin.postJson("/admin/faults", Map.of("endpoint", "/devices/sync", "latency", "PT5M"));
@@ -120,7 +127,7 @@ class DepSyncScheduleE2eTest extends E2eWorldTest {
     @org.junit.jupiter.params.ParameterizedTest(name = "a {0} sync: \"All sync requests are given 15 minutes to finish\"")
     @org.junit.jupiter.params.provider.CsvSource({"full,/server/devices", "delta,/devices/sync"})
     void everySyncIsGiven15MinutesToFinish(String kind, String endpoint) throws Exception {
-        world = new E2eWorld(3);
+        world = worlds.start(new E2eWorld(3));
         String token = world.addToken("slow-" + kind, true);
         int sleepers = world.clock.sleepers();
         world.abmAdmin.postJson("/admin/faults", Map.of("endpoint", endpoint, "latency", "PT20M"));

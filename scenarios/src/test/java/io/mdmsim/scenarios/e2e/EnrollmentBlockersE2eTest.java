@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * docs/mdm-endpoint.md "The seeds' rules, one by one", enrollment blockers that the device side shows: a SCEP challenge
@@ -27,12 +28,18 @@ import org.junit.jupiter.api.Timeout;
  * milliseconds.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class EnrollmentBlockersE2eTest extends E2eWorldTest {
+class EnrollmentBlockersE2eTest {
+
+    /** Closes the test's world after it. */
+    @RegisterExtension
+    final E2eWorldExtension worlds = new E2eWorldExtension();
+    /** The servers of the running test; null until the test (or its setup) starts them. */
+    E2eWorld world;
 
     private static final String SERIAL = "F2LXB0000001";
     @BeforeEach
     void start() throws Exception {
-        world = new E2eWorld(0);
+        world = worlds.start(new E2eWorld(0));
         world.importDevices(SERIAL + ",iPhone15,2,17.5,21F90");
         String token = world.addToken("blockers", true);
         assertEquals(1, world.depDevices(token).size());

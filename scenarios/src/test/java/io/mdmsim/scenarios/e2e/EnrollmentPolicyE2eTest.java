@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The enrollment policy (docs/mdm-endpoint.md "Enrollment policy") end to end: the
@@ -30,7 +31,13 @@ import org.junit.jupiter.api.Timeout;
  * Setup Assistant shows: "Invalid Profile: ... 403 CODE (MESSAGE)".
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class EnrollmentPolicyE2eTest extends E2eWorldTest {
+class EnrollmentPolicyE2eTest {
+
+    /** Closes the test's world after it. */
+    @RegisterExtension
+    final E2eWorldExtension worlds = new E2eWorldExtension();
+    /** The servers of the running test; null until the test (or its setup) starts them. */
+    E2eWorld world;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DEVICES = 8;
@@ -40,7 +47,7 @@ class EnrollmentPolicyE2eTest extends E2eWorldTest {
 
     @BeforeEach
     void start() throws Exception {
-        world = new E2eWorld(SimClock.system(), 17, DEVICES, b -> b.apnsUrl(null));
+        world = worlds.start(new E2eWorld(SimClock.system(), 17, DEVICES, b -> b.apnsUrl(null)));
         token = world.addToken("policy", true, t -> t.path("syncState").asText().equals("SYNCED")
                 && t.path("assigned").asInt() == DEVICES);
         specs = Fleets.specs(world);

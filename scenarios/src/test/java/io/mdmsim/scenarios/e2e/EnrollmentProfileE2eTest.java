@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * docs/mdm-endpoint.md "The seeds' rules, one by one", enrollment profile settings: each one created over the MDM's
@@ -30,7 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
  * acted on by the virtual device; plus the validation of bad profiles (each violation a clear 400).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class EnrollmentProfileE2eTest extends E2eWorldTest {
+class EnrollmentProfileE2eTest {
+
+    /** Closes the test's world after it. */
+    @RegisterExtension
+    final E2eWorldExtension worlds = new E2eWorldExtension();
+    /** The servers of the running test; null until the test (or its setup) starts them. */
+    E2eWorld world;
 
     static final String IPHONE = "F2LXP0000001";      // iPhone 14 Pro, iOS 17.5
     static final String IPAD = "DMPXP0000002";        // iPad Air (5th gen), iPadOS 17.5
@@ -43,7 +50,7 @@ class EnrollmentProfileE2eTest extends E2eWorldTest {
 
     @BeforeEach
     void start() throws Exception {
-        world = new E2eWorld(0);
+        world = worlds.start(new E2eWorld(0));
         world.importDevices(IPHONE + ",iPhone15,2,17.5,21F90", IPAD + ",iPad13,16,17.5,21F90",
                 OLD_IPAD + ",iPad7,5,13.1,17A844", OLD_IPHONE + ",iPhone10,2,12.4,16G77");
         token = world.addToken("profiles", true);

@@ -4,12 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An end-to-end test on a world with a manual clock whose fake ABM holds the devices the test chose (CSV rows of
  * {@link E2eWorld#importDevices}), all assigned to one MDM server whose token the MDM has added and synced.
  */
-abstract class ImportedDevicesTest extends E2eWorldTest {
+abstract class ImportedDevicesTest {
+
+    /** Closes the test's world after it. */
+    @RegisterExtension
+    final E2eWorldExtension worlds = new E2eWorldExtension();
+    /** The servers of the running test; null until the test (or its setup) starts them. */
+    E2eWorld world;
 
     /** The MDM's name of the synced token. */
     String token;
@@ -24,7 +31,7 @@ abstract class ImportedDevicesTest extends E2eWorldTest {
 
     /** {@link #start} with more query parameters for the token upload, e.g. {@code "&scopeTags=A"}. */
     void startWith(String server, String moreQuery, String... devices) throws Exception {
-        world = new E2eWorld(0);
+        world = worlds.start(new E2eWorld(0));
         world.importDevices(devices);
         token = world.addToken(server, true, t -> t.path("syncState").asText().equals("SYNCED"), moreQuery);
     }

@@ -14,13 +14,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Seeds' rules that show on enrolled devices: the fake ABM (DEP API, cloud configuration, APNs), the reference MDM and
  * virtual devices that live on after enrollment, so the test asks them over the MDM's admin API what they hold.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class LiveSeedRulesE2eTest extends E2eWorldTest {
+class LiveSeedRulesE2eTest {
+
+    /** Closes the test's world after it. */
+    @RegisterExtension
+    final E2eWorldExtension worlds = new E2eWorldExtension();
+    /** The servers of the running test; null until the test (or its setup) starts them. */
+    E2eWorld world;
 
     private LiveFleet devices;
     private String token;
@@ -50,7 +57,7 @@ class LiveSeedRulesE2eTest extends E2eWorldTest {
     @DisplayName("\"You can cache up to 24 users on a 32-GB or 64-GB device\": the iPad caps maxCachedUsers by its"
             + " storage")
     void sharedIpadCachesAtMost24UsersOnA64GbDevice() throws Exception {
-        world = LiveFleet.world(SimClock.scaled(20), 31);
+        world = worlds.start(LiveFleet.world(SimClock.scaled(20), 31));
         StringBuilder csv = new StringBuilder("serial_number,product_type,os_version\n");
         for (int i = 1; i <= 6; i++) {
             csv.append("SHCACH00000").append(i).append(",\"iPad13,18\",17.5\n");

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The MDM and the fake ABM validate an enrollment profile identically: for profiles drawn from a seed that vary the
@@ -28,14 +29,20 @@ import org.junit.jupiter.api.Test;
  * profile it becomes. Both are the real servers on 127.0.0.1; ABM is called directly through a DEP session of its
  * own, so the MDM's checks cannot hide a disagreement.
  */
-class ProfileAgreementE2eTest extends E2eWorldTest {
+class ProfileAgreementE2eTest {
+
+    /** Closes the test's world after it. */
+    @RegisterExtension
+    final E2eWorldExtension worlds = new E2eWorldExtension();
+    /** The servers of the running test; null until the test (or its setup) starts them. */
+    E2eWorld world;
 
     private static final List<String> PANES = List.of("Siri", "Location", "AppleID", "Registration", "Welcome",
             "Avatar", "Tone", "UnlockWithWatch", "iCloudKeychain", "siri", "NoSuchPane");
 
     @Test
     void everyProfileTheMdmAcceptsAbmAcceptsAndViceVersa() throws Exception {
-        E2eWorld w = world = new E2eWorld(1);
+        E2eWorld w = world = worlds.start(new E2eWorld(1));
         String token = w.addToken("agreement", false);
         Dep dep = Dep.open(w, "agreement-probe");
         String hostCert = Base64.getEncoder().encodeToString(w.pki.tlsServer().certificate().getEncoded());

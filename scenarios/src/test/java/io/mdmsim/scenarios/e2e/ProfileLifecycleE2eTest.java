@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The device lifecycle end to end (docs/mdm-endpoint.md "Editing a profile, wipe, retire, re-enrollment"): the fake ABM (DEP API, cloud configuration, APNs),
@@ -37,7 +38,13 @@ import org.junit.jupiter.api.Timeout;
  * ends unmanaged, or is erased by its user and enrolls again; a Shared iPad gets its Shared iPad settings.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class ProfileLifecycleE2eTest extends E2eWorldTest {
+class ProfileLifecycleE2eTest {
+
+    /** Closes the test's world after it. */
+    @RegisterExtension
+    final E2eWorldExtension worlds = new E2eWorldExtension();
+    /** The servers of the running test; null until the test (or its setup) starts them. */
+    E2eWorld world;
 
     private static final Duration WAIT = Duration.ofSeconds(90);
 
@@ -49,7 +56,7 @@ class ProfileLifecycleE2eTest extends E2eWorldTest {
 
     @BeforeEach
     void start() {
-        world = LiveFleet.world(SimClock.system(), 31);
+        world = worlds.start(LiveFleet.world(SimClock.system(), 31));
     }
 
     @AfterEach

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * docs/mdm-endpoint.md "The seeds' rules, one by one", tokens: the add flow (MDM public key → ABM → .p7m → upload with
@@ -29,11 +30,17 @@ import org.junit.jupiter.api.Timeout;
  * to end with the fake ABM and the reference MDM over HTTP on a ManualClock.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class TokenRulesE2eTest extends E2eWorldTest {
+class TokenRulesE2eTest {
+
+    /** Closes the test's world after it. */
+    @RegisterExtension
+    final E2eWorldExtension worlds = new E2eWorldExtension();
+    /** The servers of the running test; null until the test (or its setup) starts them. */
+    E2eWorld world;
 
     @Test
     void addFlowGivesATokenRecordWithExpiryAppleIdOrganizationLastSyncAndState() throws Exception {
-        world = new E2eWorld(4, b -> b.orgName("Contoso Schools"), b -> { });
+        world = worlds.start(new E2eWorld(4, b -> b.orgName("Contoso Schools"), b -> { }));
         JsonNode flow = world.mdmAdmin.postJson("/admin/dep/add-flows", Map.of());
         String pem = flow.path("publicKeyPem").asText();
         assertTrue(pem.startsWith("-----BEGIN CERTIFICATE-----"), pem);
@@ -70,7 +77,7 @@ class TokenRulesE2eTest extends E2eWorldTest {
 
     @Test
     void startingANewAddFlowAbandonsTheOpenOneAndItsKeyPair() throws Exception {
-        world = new E2eWorld(2);
+        world = worlds.start(new E2eWorld(2));
         JsonNode first = world.mdmAdmin.postJson("/admin/dep/add-flows", Map.of());
         world.abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "one", "certificatePem",
                 first.path("publicKeyPem").asText()));
@@ -95,7 +102,7 @@ class TokenRulesE2eTest extends E2eWorldTest {
 
     @Test
     void renewalWithANewDownloadReplacesTheOldOneWarnsOnAnotherAppleIdAndKeepsEnrolledDevices() throws Exception {
-        world = new E2eWorld(3);
+        world = worlds.start(new E2eWorld(3));
         String token = world.addToken("renew", true);
         String oldKey = world.token(token).path("consumerKey").asText();
         // one device enrolls before the renewal
@@ -145,7 +152,7 @@ class TokenRulesE2eTest extends E2eWorldTest {
 
     @Test
     void deletionIsRefusedWithDevicesThenDefaultProfileThenProfilesAndAllowedWhenNoneRemain() throws Exception {
-        world = new E2eWorld(3);
+        world = worlds.start(new E2eWorld(3));
         String token = world.addToken("del", true);
         HttpResponse<String> r = world.mdm("DELETE", "/admin/dep/tokens/" + token);
         assertEquals(409, r.statusCode(), r.body());
@@ -189,7 +196,7 @@ class TokenRulesE2eTest extends E2eWorldTest {
 
     @Test
     void anAccountHoldsAtMost2000Tokens() throws Exception {
-        world = new E2eWorld(0);
+        world = worlds.start(new E2eWorld(0));
         X509Certificate key = Pem.certificate(world.mdmAdmin.getText("/admin/dep/public-key"));
         String deadDep;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -217,7 +224,7 @@ class TokenRulesE2eTest extends E2eWorldTest {
 
     @Test
     void aTokenHoldsAtMost1000Profiles() throws Exception {
-        world = new E2eWorld(1);
+        world = worlds.start(new E2eWorld(1));
         String token = world.addToken("profiles", true);
         for (int i = 0; i < 1000; i++) {
             world.createProfile(token, "{\"name\":\"P" + i + "\"}", false);
@@ -234,7 +241,7 @@ class TokenRulesE2eTest extends E2eWorldTest {
     @Tag("slow") // 200,001 devices; CI runs it, -DexcludedGroups=slow skips it
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void aTokenAbove200000DevicesWarns() throws Exception {
-        world = new E2eWorld(200_001);
+        world = worlds.start(new E2eWorld(200_001));
         world.abmAdmin.postJson("/admin/mdm-servers", Map.of("name", "big", "certificatePem",
                 world.mdmAdmin.getText("/admin/dep/public-key")));
         world.abmAdmin.postJson("/admin/assignments", Map.of("mdmServer", "big", "all", true));

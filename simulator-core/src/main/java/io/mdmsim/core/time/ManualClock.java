@@ -252,8 +252,13 @@ public final class ManualClock implements SimClock {
 
     /** Until every timer this clock started has finished or sleeps on the clock. */
     private void awaitTimersQuiet() {
-        while (runningTimers.get() > timersAsleep.get()) {
-            LockSupport.parkNanos(200_000L);
+        // most timers are short: yield first (microseconds), then park so a long timer costs no CPU
+        for (int spins = 0; runningTimers.get() > timersAsleep.get(); spins++) {
+            if (spins < 200) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(200_000L);
+            }
         }
     }
 

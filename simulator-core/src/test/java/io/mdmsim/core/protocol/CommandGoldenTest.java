@@ -13,7 +13,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** MDM commands as golden plists, both directions: the builders write the file, and parsing the file gives them back. */
+/**
+ * MDM commands as golden plists, both directions: the builders write the file, parsing the file gives them back, and
+ * the parsed command writes the file again.
+ */
 class CommandGoldenTest {
 
     private static final Path DIR = Path.of("src/test/resources/golden/commands");
@@ -46,6 +49,8 @@ class CommandGoldenTest {
         assertEquals(built.commandUuid(), read.commandUuid());
         assertEquals(built.requestType(), read.requestType());
         assertEquals(built.command(), read.command());
+        assertEquals(new String(GoldenFiles.read(file), StandardCharsets.UTF_8),
+                new String(read.toXml(), StandardCharsets.UTF_8), "the command read from " + file + " written again");
         // cross-check last (the gate may skip): libplist reads the golden file and writes the same command back
         Path plistutil = ExternalTools.plistutil();
         ExternalTools.Result bin = ExternalTools.run(GoldenFiles.read(file), plistutil, "-i", "-", "-o", "-", "-f", "bin");
