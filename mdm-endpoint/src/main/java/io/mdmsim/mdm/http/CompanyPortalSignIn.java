@@ -267,8 +267,9 @@ public final class CompanyPortalSignIn {
         if (l == null) {
             return refuse(request, d.id, 403, ACTION_UNAVAILABLE, action + " is not offered by this server");
         }
-        Map<String, Object> done = action.equals("RemoveDevice") ? l.retire(d.id) : l.wipe(d.id);
-        events.emit("company-portal-action", d.id, "action", action, "commandUuid", done.get("commandUuid"));
+        io.mdmsim.mdm.reference.DeviceLifecycle.Requested done = action.equals("RemoveDevice") ? l.retire(d.id)
+                : l.wipe(d.id);
+        events.emit("company-portal-action", d.id, "action", action, "commandUuid", done.commandUuid());
         return HttpResponse.json(202, done);
     }
 

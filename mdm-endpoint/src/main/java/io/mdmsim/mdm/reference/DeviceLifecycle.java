@@ -148,8 +148,16 @@ public final class DeviceLifecycle {
 
     // ---- wipe and retire (admin API) ----------------------------------------------------------------------------
 
+    /**
+     * What asking for a wipe or retire answers: the command queued for it, the profile a retire removes
+     * ({@code identifier}, only for a retire) and how the device was pushed.
+     */
+    public record Requested(String udid, String action, String commandUuid, String requestType,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String identifier, String push) {
+    }
+
     /** Wipe: EraseDevice queued and a push; the device erases itself and enrolls again through Setup Assistant. */
-    public Map<String, Object> wipe(String udid) {
+    public Requested wipe(String udid) {
         return act(udid, Action.WIPE);
     }
 
@@ -157,11 +165,11 @@ public final class DeviceLifecycle {
      * Retire: RemoveProfile of the enrollment profile and a push; the device sends CheckOut and is unmanaged until
      * its user erases it and enrolls again.
      */
-    public Map<String, Object> retire(String udid) {
+    public Requested retire(String udid) {
         return act(udid, Action.RETIRE);
     }
 
-    private Map<String, Object> act(String udid, Action action) {
+    private Requested act(String udid, Action action) {
         DeviceRecord d = registry.find(udid).orElseThrow(() -> HttpError.notFound("device " + udid
                 + " is unknown (see GET /admin/devices)"));
         String verb = action == Action.WIPE ? "wiped" : "retired";
@@ -207,15 +215,8 @@ public final class DeviceLifecycle {
         String pushWord = push.name().toLowerCase(Locale.ROOT).replace('_', '-');
         events.emit("device." + action.name().toLowerCase(Locale.ROOT) + ".requested", udid, "commandUuid", uuid,
                 "push", pushWord);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("udid", udid);
-        out.put("action", action.name().toLowerCase(Locale.ROOT));
-        out.put("commandUuid", uuid);
-        out.put("requestType", command.requestType());
-        if (action == Action.RETIRE) {
-            out.put("identifier", ENROLLMENT_PROFILE_IDENTIFIER);
-        }
-        out.put("push", pushWord);
+        Requested out = new Requested(udid, action.name().toLowerCase(Locale.ROOT), uuid, command.requestType(),
+                action == Action.RETIRE ? ENROLLMENT_PROFILE_IDENTIFIER : null, pushWord);
         return out;
     }
 

@@ -1,5 +1,6 @@
 package io.mdmsim.scenarios.bench;
 
+import io.mdmsim.core.crypto.RsaEngines;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
@@ -23,8 +24,8 @@ import jdk.jfr.consumer.RecordingStream;
  * Which part of this JVM spent its CPU, while the parts share one process: JFR execution samples (every 10 ms of a
  * running Java thread) are sorted by part, and the CPU of the process's Java threads is shared out in proportion.
  * What no Java thread spent (garbage collection, the JIT compilers, the JVM's own threads) is its own part, "JVM (GC,
- * JIT)". A thread in the native RSA engine's calls into libcrypto is in JFR's native samples instead (same period), which
- * count as well. Virtual threads cannot be timed one by one (the carrier threads run every part's work), hence the sampling;
+ * JIT)". A thread in the native RSA engine's calls into libcrypto is in JFR's native samples instead (same period):
+ * the engine counts its CPU time exactly ({@code RsaEngine.nativeCpuNanos}), and those samples share it out by part. Virtual threads cannot be timed one by one (the carrier threads run every part's work), hence the sampling;
  * an estimate, which the JSON says. With {@code --split} the servers are processes of their own and are timed exactly.
  *
  * <p>A sample's part: its thread's name ({@code mdm-*}, {@code fake-abm-*}, {@code fake-apns-*}, {@code device-*} ...,
@@ -60,13 +61,13 @@ final class CpuSampler implements AutoCloseable {
     /** Starts sampling (windows open later count only their own samples, by the samples' time). */
     CpuSampler() {
         stream.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
-        stream.onEvent("jdk.ExecutionSample", this::sample);
-        // a thread in native code is not in the execution samples: count the native RSA engine's calls (CPU-bound,
-        // unlike a thread waiting in a native socket call, which the native samples are mostly made of)
+        stream.onEvent("jdk.ExecutionSample", e -> sample(e, false));
+        // a thread in native code is not in the execution samples: the native RSA engine's calls are (CPU-bound, unlike
+        // a thread waiting in a native socket call, which the native samples are mostly made of)
         stream.enable("jdk.NativeMethodSample").withPeriod(Duration.ofMillis(10));
         stream.onEvent("jdk.NativeMethodSample", e -> {
             if (inNativeRsa(e.getStackTrace())) {
-                sample(e);
+                sample(e, true);
             }
         });
         stream.onFlush(() -> lastFlush = Instant.now());
@@ -98,7 +99,7 @@ final class CpuSampler implements AutoCloseable {
         stream.close();
     }
 
-    private void sample(RecordedEvent e) {
+    private void sample(RecordedEvent e, boolean nativeRsa) {
         Instant at = e.getStartTime();
         String part = null;
         for (Tally t : tallies) {
@@ -106,7 +107,7 @@ final class CpuSampler implements AutoCloseable {
                 if (part == null) {
                     part = partOf(e.getThread("sampledThread"), e.getStackTrace());
                 }
-                t.samples.computeIfAbsent(part, k -> new LongAdder()).increment();
+                (nativeRsa ? t.nativeSamples : t.samples).computeIfAbsent(part, k -> new LongAdder()).increment();
                 if (part.equals(UNATTRIBUTED)) {
                     t.unattributed.computeIfAbsent(describe(e), k -> new LongAdder()).increment();
                 }
@@ -117,6 +118,9 @@ final class CpuSampler implements AutoCloseable {
     /** The samples and CPU clocks of one window. */
     final class Tally {
         private final Map<String, LongAdder> samples = new ConcurrentHashMap<>();
+        /** Samples in the native RSA engine: they share out its CPU time, which it counts exactly. */
+        private final Map<String, LongAdder> nativeSamples = new ConcurrentHashMap<>();
+        private final long nativeRsaCpuStart = RsaEngines.current().nativeCpuNanos();
         private final Map<String, LongAdder> unattributed = new ConcurrentHashMap<>();
         private final Instant from = Instant.now();
         private final long processCpuStart = Proc.selfCpuNanos();
@@ -124,6 +128,7 @@ final class CpuSampler implements AutoCloseable {
         private volatile Instant to;
         private long processCpu;
         private long javaThreadsCpu;
+        private double nativeSeconds;
 
         boolean covers(Instant at) {
             Instant end = to;
@@ -141,16 +146,23 @@ final class CpuSampler implements AutoCloseable {
                 LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
             }
             tallies.remove(this);
-            long total = sampleCount();
+            long total = count(samples);
+            long nativeTotal = count(nativeSamples);
             Map<String, Double> byPart = new LinkedHashMap<>();
             double javaSeconds = Math.min(javaThreadsCpu, processCpu) / 1e9;
+            // the native RSA engine's CPU is counted exactly and shared out by its own samples (JFR takes at most one
+            // native sample per period against five Java ones, so one pool of samples would undercount it)
+            long nativeEnd = RsaEngines.current().nativeCpuNanos();
+            nativeSeconds = nativeTotal == 0 || nativeRsaCpuStart < 0 || nativeEnd < nativeRsaCpuStart ? 0
+                    : Math.min((nativeEnd - nativeRsaCpuStart) / 1e9, javaSeconds);
             for (String part : List.of(DEVICES, MDM, ABM, DRIVER, UNATTRIBUTED)) {
-                LongAdder n = samples.get(part);
-                if (n != null && total > 0) {
-                    byPart.put(part, javaSeconds * n.sum() / total);
+                double seconds = share(samples, total, part, javaSeconds - nativeSeconds)
+                        + share(nativeSamples, nativeTotal, part, nativeSeconds);
+                if (samples.containsKey(part) || nativeSamples.containsKey(part)) {
+                    byPart.put(part, seconds);
                 }
             }
-            if (total == 0) {
+            if (total + nativeTotal == 0) {
                 byPart.put(UNATTRIBUTED, javaSeconds);
             }
             byPart.put(JVM, Math.max(0, processCpu - javaThreadsCpu) / 1e9);
@@ -169,9 +181,23 @@ final class CpuSampler implements AutoCloseable {
                     .map(en -> en.getValue().sum() + " × " + en.getKey()).toList();
         }
 
+        /** The native RSA engine's CPU seconds in the window, as it counted them (0 if none or not counted). */
+        double nativeRsaSeconds() {
+            return nativeSeconds;
+        }
+
         /** How many samples the shares rest on. */
         long sampleCount() {
+            return count(samples) + count(nativeSamples);
+        }
+
+        private static long count(Map<String, LongAdder> samples) {
             return samples.values().stream().mapToLong(LongAdder::sum).sum();
+        }
+
+        private static double share(Map<String, LongAdder> samples, long total, String part, double seconds) {
+            LongAdder n = samples.get(part);
+            return n == null || total == 0 ? 0 : seconds * n.sum() / total;
         }
     }
 

@@ -63,7 +63,9 @@ final class Window {
         return world.split()
                 ? "process CPU time of each process; this process's driver share from JFR samples"
                 : String.format(java.util.Locale.ROOT, "one process: its CPU (%.1f s) shared out by %d JFR execution"
-                        + " samples per part; GC and JIT apart", tally.processSeconds(), tally.sampleCount());
+                        + " samples per part; GC and JIT apart%s", tally.processSeconds(), tally.sampleCount(),
+                        tally.nativeRsaSeconds() > 0 ? String.format(java.util.Locale.ROOT, "; native RSA %.1f s,"
+                                + " counted by the engine", tally.nativeRsaSeconds()) : "");
     }
 
     /** CPU by part, per operation, and the GC of this JVM. */

@@ -48,12 +48,12 @@ public final class RsaContentSigner implements ContentSigner {
 
     /**
      * The signer for key and hash: an RSA key signs by {@link RsaEngines#current()}, another (EC) by the JDK through
-     * BouncyCastle's JCA builder.
+     * BouncyCastle's JCA builder (IllegalArgumentException for a key algorithm that is neither, such as RSASSA-PSS).
      */
     public static ContentSigner of(PrivateKey key, HashAlgorithm hash) throws OperatorCreationException {
         requireNonNull(key, "key");
         requireNonNull(hash, "hash");
-        if (key instanceof RSAPrivateKey rsa) {
+        if (key instanceof RSAPrivateKey rsa && "RSA".equals(key.getAlgorithm())) {
             return new RsaContentSigner(rsa, hash, RsaEngines.current());
         }
         return new JcaContentSignerBuilder(hash.signatureAlgorithm(key.getAlgorithm())).build(key);

@@ -20,4 +20,12 @@ public interface RsaEngine {
 
     /** The message inside a PKCS#1 v1.5 (RSAES-PKCS1-v1_5) encryption; RsaException if it is not one for this key. */
     byte[] decrypt(RSAPrivateKey key, byte[] ciphertext);
+
+    /**
+     * The CPU time (nanoseconds) the calling threads spent inside this engine's native calls so far, or -1 where it is
+     * not counted (the JDK's engine, whose time profilers see as Java code). For the benchmarks' CPU by part.
+     */
+    default long nativeCpuNanos() {
+        return -1;
+    }
 }

@@ -11,6 +11,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The few functions of OpenSSL 3's libcrypto the native RSA engine calls, bound with the foreign-function API. Every
@@ -27,6 +28,8 @@ final class LibCrypto {
     private static final int OPENSSL_VERSION = 0;
     private static final int MAX_MODULUS_BYTES = 8192 / 8;
     private static final int ERROR_TEXT = 256;
+    private static final int CLOCK_THREAD_CPUTIME_ID = 3; // Linux
+    private static final long TIMESPEC_BYTES = 16; // struct timespec on LP64: tv_sec, tv_nsec
 
     private final String path;
     private final String version;
@@ -50,6 +53,9 @@ final class LibCrypto {
     private final MethodHandle errGetError;
     private final MethodHandle errErrorStringN;
     private final MethodHandle errClearError;
+    /** libc's clock_gettime, for the CPU time of each operation (null where the C library has none). */
+    private final MethodHandle clockGettime;
+    private final LongAdder cpuNanos = new LongAdder();
 
     private LibCrypto(String path, SymbolLookup lookup) {
         this.path = path;
@@ -88,6 +94,9 @@ final class LibCrypto {
         this.errGetError = b.bind("ERR_get_error", FunctionDescriptor.of(JAVA_LONG));
         this.errErrorStringN = b.bind("ERR_error_string_n", FunctionDescriptor.ofVoid(JAVA_LONG, ADDRESS, JAVA_LONG));
         this.errClearError = b.bind("ERR_clear_error", FunctionDescriptor.ofVoid());
+        this.clockGettime = !System.getProperty("os.name", "").startsWith("Linux") ? null
+                : linker.defaultLookup().find("clock_gettime")
+                .map(f -> linker.downcallHandle(f, FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS))).orElse(null);
     }
 
     /** libcrypto from {@code mdmsim.libcrypto}, else {@value #DEFAULT_NAME} from the system's library path. */
@@ -160,7 +169,57 @@ final class LibCrypto {
         }
     }
 
+    /** CPU nanoseconds spent in sign and decrypt so far (0 where clock_gettime is missing). */
+    long cpuNanos() {
+        return cpuNanos.sum();
+    }
+
+    /**
+     * The calling thread's CPU clock (CLOCK_THREAD_CPUTIME_ID), or -1. A virtual thread stays on its carrier between
+     * two such readings around an operation: nothing in between blocks.
+     */
+    long threadCpu(MemorySegment timespec) {
+        if (clockGettime == null) {
+            return -1;
+        }
+        try {
+            if ((int) clockGettime.invokeExact(CLOCK_THREAD_CPUTIME_ID, timespec) != 0) {
+                return -1;
+            }
+        } catch (Throwable e) {
+            return -1;
+        }
+        return timespec.get(JAVA_LONG, 0) * 1_000_000_000L + timespec.get(JAVA_LONG, 8);
+    }
+
+    private void count(long before, MemorySegment timespec) {
+        long after = threadCpu(timespec);
+        if (before >= 0 && after >= before && after - before < 10_000_000_000L) {
+            cpuNanos.add(after - before);
+        }
+    }
+
     byte[] sign(MemorySegment pkey, int size, HashAlgorithm hash, byte[] digest, Arena arena) {
+        MemorySegment timespec = arena.allocate(TIMESPEC_BYTES, 8);
+        long before = threadCpu(timespec);
+        try {
+            return signTimed(pkey, size, hash, digest, arena);
+        } finally {
+            count(before, timespec);
+        }
+    }
+
+    byte[] decrypt(MemorySegment pkey, int size, byte[] ciphertext, Arena arena) {
+        MemorySegment timespec = arena.allocate(TIMESPEC_BYTES, 8);
+        long before = threadCpu(timespec);
+        try {
+            return decryptTimed(pkey, size, ciphertext, arena);
+        } finally {
+            count(before, timespec);
+        }
+    }
+
+    private byte[] signTimed(MemorySegment pkey, int size, HashAlgorithm hash, byte[] digest, Arena arena) {
         MemorySegment ctx = newContext(pkey);
         try {
             check((int) signInit.invokeExact(ctx), "EVP_PKEY_sign_init");
@@ -186,7 +245,7 @@ final class LibCrypto {
         }
     }
 
-    byte[] decrypt(MemorySegment pkey, int size, byte[] ciphertext, Arena arena) {
+    private byte[] decryptTimed(MemorySegment pkey, int size, byte[] ciphertext, Arena arena) {
         MemorySegment ctx = newContext(pkey);
         try {
             check((int) decryptInit.invokeExact(ctx), "EVP_PKEY_decrypt_init");

@@ -84,6 +84,11 @@ public final class NativeRsa implements RsaEngine {
         }
     }
 
+    @Override
+    public long nativeCpuNanos() {
+        return lib.cpuNanos();
+    }
+
     /** How many keys are read into libcrypto now (for tests). */
     int cachedKeys() {
         return keys.size();

@@ -42,7 +42,7 @@ public final class RsaKeyTransRecipient extends JceKeyTransEnvelopedRecipient {
     public static KeyTransRecipient of(PrivateKey key, RsaEngine engine) {
         requireNonNull(key, "key");
         requireNonNull(engine, "engine");
-        if (key instanceof RSAPrivateKey rsa) {
+        if (key instanceof RSAPrivateKey rsa && "RSA".equals(key.getAlgorithm())) {
             return new RsaKeyTransRecipient(rsa, engine);
         }
         return new JceKeyTransEnvelopedRecipient(key).setContentProvider(Bc.PROVIDER);
