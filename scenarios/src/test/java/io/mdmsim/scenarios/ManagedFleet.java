@@ -73,15 +73,20 @@ final class ManagedFleet {
                 .trustAnchors(List.of(pki.root().certificate()))
                 .apnsUrl(abm.apnsUri())
                 .lifetime(Duration.ofDays(1))
-                .listener(new FleetListener() {
-                    @Override
-                    public void stageEntered(DeviceRef device, Stage stage) {
-                        if (stage == Stage.MANAGED) {
-                            managed.add(device.udid());
-                        }
-                    }
-                })
+                .listener(collecting(managed))
                 .build();
+    }
+
+    /** A listener that adds each device that reaches its managed life to {@code managed} (its UDID). */
+    static FleetListener collecting(Set<String> managed) {
+        return new FleetListener() {
+            @Override
+            public void stageEntered(DeviceRef device, Stage stage) {
+                if (stage == Stage.MANAGED) {
+                    managed.add(device.udid());
+                }
+            }
+        };
     }
 
     private static String enc(String s) {

@@ -10,13 +10,10 @@ import io.mdmsim.abm.FakeAbmServer;
 import io.mdmsim.core.pki.SimPki;
 import io.mdmsim.core.time.SimClock;
 import io.mdmsim.device.DeviceFleet;
-import io.mdmsim.device.DeviceRef;
 import io.mdmsim.device.FleetConfig;
-import io.mdmsim.device.FleetListener;
 import io.mdmsim.device.FleetResult;
 import io.mdmsim.device.KeySource;
 import io.mdmsim.device.Population;
-import io.mdmsim.device.Stage;
 import io.mdmsim.mdm.MdmConfig;
 import io.mdmsim.mdm.MdmServer;
 import io.mdmsim.scenarios.quickstart.AdminClient;
@@ -60,14 +57,7 @@ class UnsignedDevicesE2eTest {
                     .trustAnchors(List.of(pki.root().certificate()))
                     .apnsUrl(abm.apnsUri())
                     .lifetime(Duration.ofDays(1))
-                    .listener(new FleetListener() {
-                        @Override
-                        public void stageEntered(DeviceRef device, Stage stage) {
-                            if (stage == Stage.MANAGED) {
-                                managed.add(device.udid());
-                            }
-                        }
-                    })
+                    .listener(ManagedFleet.collecting(managed))
                     .build();
             CompletableFuture<FleetResult> run = new CompletableFuture<>();
             Thread fleet = Thread.ofVirtual().start(() -> run.complete(DeviceFleet.run(config)));

@@ -6,9 +6,12 @@ import com.dd.plist.NSDictionary;
 import io.mdmsim.core.pki.Certificates;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The cloud configuration ("activation record") a device fetched from Apple, docs/fake-abm.md "Cloud configuration".
@@ -16,16 +19,17 @@ import java.util.List;
  * @param configurationUrl      where to POST MachineInfo; null if the record has none
  * @param configurationWebUrl   web-view enrollment URL (Apple's "Authenticating through web views"); null if none
  * @param awaitDeviceConfigured the raw record value; see {@link #awaitsConfiguration(int)}
+ * @param anchorCertificates    parsed once per distinct certificate and shared by the devices that got it (a fleet's
+ *                              records carry the same few anchors; a parsed certificate is 5-6 KiB)
  */
 public record CloudConfiguration(URI configurationUrl, URI configurationWebUrl, boolean isSupervised,
                                  boolean isMandatory, boolean isMdmUnremovable, boolean awaitDeviceConfigured,
                                  boolean isMultiUser, List<String> skipSetup, List<X509Certificate> anchorCertificates,
-                                 String organizationName, NSDictionary raw) {
+                                 String organizationName) {
 
     public CloudConfiguration {
         requireNonNull(skipSetup, "skipSetup");
         requireNonNull(anchorCertificates, "anchorCertificates");
-        requireNonNull(raw, "raw");
         skipSetup = List.copyOf(skipSetup);
         anchorCertificates = List.copyOf(anchorCertificates);
     }
@@ -37,7 +41,7 @@ public record CloudConfiguration(URI configurationUrl, URI configurationWebUrl, 
         List<byte[]> ders = f.dataArray("AnchorCertificates");
         for (int i = 0; i < ders.size(); i++) {
             try {
-                anchors.add(Certificates.fromDer(ders.get(i)));
+                anchors.add(sharedAnchor(ders.get(i)));
             } catch (RuntimeException e) {
                 throw f.invalid("AnchorCertificates[" + i + "] is not a DER certificate (" + e.getMessage() + ")");
             }
@@ -45,7 +49,25 @@ public record CloudConfiguration(URI configurationUrl, URI configurationWebUrl, 
         return new CloudConfiguration(url(f, "ConfigurationURL"), url(f, "ConfigurationWebURL"),
                 f.bool("IsSupervised", false), f.bool("IsMandatory", false), f.bool("IsMDMUnremovable", false),
                 f.bool("AwaitDeviceConfigured", false), f.bool("IsMultiUser", false), f.stringArray("SkipSetup"),
-                anchors, f.optionalString("OrganizationName"), record);
+                anchors, f.optionalString("OrganizationName"));
+    }
+
+    /** Distinct anchors kept parsed for the fleet; past this many, each record parses its own. */
+    private static final int SHARED_ANCHORS = 64;
+    private static final Map<ByteBuffer, X509Certificate> ANCHORS = new ConcurrentHashMap<>();
+
+    private static X509Certificate sharedAnchor(byte[] der) {
+        ByteBuffer key = ByteBuffer.wrap(der);
+        X509Certificate known = ANCHORS.get(key);
+        if (known != null) {
+            return known;
+        }
+        X509Certificate parsed = Certificates.fromDer(der);
+        if (ANCHORS.size() < SHARED_ANCHORS) {
+            X509Certificate first = ANCHORS.putIfAbsent(key, parsed);
+            return first != null ? first : parsed;
+        }
+        return parsed;
     }
 
     /** Devices on iOS 13 and later are always supervised under ADE (seeds; Apple's Profile documentation). */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.dd.plist.NSDictionary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -160,7 +159,7 @@ class CommandRequirementsTest {
         Device d = TestDevices.ade("iPhone15,2", "17.5");
         d.wipe(); // no cloud configuration any more
         d.cloudConfiguration(new CloudConfiguration(null, null, true, false, false, false, false, List.of(), List.of(),
-                null, new NSDictionary()));
+                null));
         assertNull(CommandRequirements.refusal(d, "DeviceConfigured"), "a record, even without URL, is ADE");
         d.wipe();
         assertEquals(12070, refusal(d, "DeviceConfigured").errorCode(), "no record: not supervised either");

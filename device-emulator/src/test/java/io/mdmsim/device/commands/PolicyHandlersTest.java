@@ -164,7 +164,7 @@ class PolicyHandlersTest {
         DeviceSpec spec = new DeviceSpec("F2LXK0PQ9001", "iPhone15,2", "iPhone 14 Pro", "17.5", "21F90");
         Device d = new Device(0, spec, HardwareProfile.derive(1, spec), DeviceBehaviour.resolve(knobs, 1, spec));
         d.cloudConfiguration(new CloudConfiguration(URI.create("http://127.0.0.1:1/mdm/enroll"), null, true, true,
-                unremovable, false, false, List.of(), List.of(), "Org", new NSDictionary()));
+                unremovable, false, false, List.of(), List.of(), "Org"));
         d.profileBytes(TestDevices.enrollmentProfile());
         return d;
     }

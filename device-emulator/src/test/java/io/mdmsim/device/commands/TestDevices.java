@@ -1,6 +1,5 @@
 package io.mdmsim.device.commands;
 
-import com.dd.plist.NSDictionary;
 import io.mdmsim.core.pki.CertificateAuthority;
 import io.mdmsim.core.pki.Identity;
 import io.mdmsim.core.pki.SimPki;
@@ -62,7 +61,7 @@ final class TestDevices {
         Device d = new Device(0, spec, HardwareProfile.derive(1, spec));
         d.factoryIdentity(FACTORY_IDENTITY);
         d.cloudConfiguration(new CloudConfiguration(URI.create("http://127.0.0.1:1/mdm/enroll"), null, supervised, true,
-                true, true, multiUser, List.of(), List.of(), "Test Org", new NSDictionary()));
+                true, true, multiUser, List.of(), List.of(), "Test Org"));
         d.profileBytes(enrollmentProfile());
         d.profile(new EnrollmentProfile("com.example.enroll", List.of(),
                 new EnrollmentProfile.ScepPayload("SCEP-UUID", URI.create("http://127.0.0.1:1/scep"), "ca",

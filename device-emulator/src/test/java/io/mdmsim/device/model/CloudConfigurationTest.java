@@ -32,6 +32,17 @@ class CloudConfigurationTest {
     }
 
     @Test
+    void recordsWithTheSameAnchorShareOneParsedCertificate() throws Exception {
+        byte[] der = io.mdmsim.core.pki.SimPki.create(java.time.Instant.parse("2025-01-01T00:00:00Z")).root()
+                .certificate().getEncoded();
+        CloudConfiguration a = parse(Map.of("AnchorCertificates", List.of(der)));
+        CloudConfiguration b = parse(Map.of("AnchorCertificates", List.of(der.clone())));
+        assertEquals(1, a.anchorCertificates().size());
+        assertTrue(a.anchorCertificates().getFirst() == b.anchorCertificates().getFirst(),
+                "one parsed certificate for the fleet, not one per device");
+    }
+
+    @Test
     void emptyRecordHasNoConfigurationUrl() {
         assertNull(parse(Map.of()).configurationUrl());
     }
